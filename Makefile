@@ -1,0 +1,108 @@
+# Bovenwater: two commands. `make run` serves the demo, `make test` runs the whole suite.
+# Prerequisites: Python >= 3.11, make, Node.js >= 20 with npm (front-end assets only).
+
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed-stamp
+ASSETS := src/bovenwater/static/vendor/.built-stamp
+MO := src/bovenwater/locale/en/LC_MESSAGES/django.mo
+VAR := var
+
+# `make run`: a local demo on SQLite, in demo mode, over plain http on 127.0.0.1.
+RUN_ENV := DEBUG=false DEMO_MODE=true \
+	SECRET_KEY="$$(cat $(VAR)/secret_key)" \
+	ALLOWED_HOSTS=127.0.0.1,localhost \
+	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/$(VAR)/bovenwater.sqlite3} \
+	SECURE_COOKIES=false SECURE_SSL_REDIRECT=false \
+	PSEUDONYM_KEY="$$(cat $(VAR)/secret_key)-pseudonym"
+
+# `make test`: production-like settings (DEBUG off); DATABASE_URL from the environment
+# selects PostgreSQL, otherwise SQLite.
+TEST_ENV := DEBUG=false DEMO_MODE=false SECRET_KEY=test-only-not-a-secret \
+	ALLOWED_HOSTS=testserver,localhost,127.0.0.1 \
+	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/$(VAR)/test.sqlite3} \
+	SECURE_COOKIES=false SECURE_SSL_REDIRECT=false PSEUDONYM_KEY=test-only-pseudonym-key
+
+.PHONY: help install assets messages migrate refdata demo run test check lint format typecheck pytest envdoc openapi lock clean
+
+help:
+	@echo "make run    - install, build, migrate, load reference + demo data, serve on http://127.0.0.1:$(PORT)"
+	@echo "make test   - install, build, lint, type-check and run the whole test suite"
+	@echo "make envdoc - regenerate docs/configuration.md;  make openapi - regenerate the OpenAPI file"
+	@echo "make lock   - re-lock Python dependencies into requirements/*.txt"
+
+$(STAMP): pyproject.toml requirements/dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Bovenwater needs Python >= 3.11 (found %s)" % sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements/dev.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+$(ASSETS): frontend/package.json frontend/package-lock.json frontend/build.mjs
+	@command -v npm >/dev/null || { echo "npm not found: install Node.js >= 20 with npm"; exit 1; }
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	node frontend/build.mjs
+
+assets: $(ASSETS)
+
+$(MO): $(STAMP) src/bovenwater/locale/en/LC_MESSAGES/django.po
+	$(PY) -m bovenwater.i18n_compile
+
+messages: $(MO)
+
+$(VAR)/secret_key:
+	@mkdir -p $(VAR)
+	@$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+migrate: install assets messages $(VAR)/secret_key
+	$(RUN_ENV) $(PY) -m bovenwater.cli manage migrate --noinput
+	$(RUN_ENV) $(PY) -m bovenwater.cli manage collectstatic --noinput --verbosity 0
+
+refdata: migrate
+	$(RUN_ENV) $(PY) -m bovenwater.cli manage load_reference_data
+
+demo: refdata
+	$(RUN_ENV) $(PY) -m bovenwater.cli manage seed_demo
+
+run: demo
+	@echo "Bovenwater demo: http://127.0.0.1:$(PORT)/"
+	$(RUN_ENV) $(BIN)/gunicorn bovenwater.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - --log-level warning
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+typecheck: install messages
+	$(TEST_ENV) $(BIN)/mypy src
+
+pytest: install assets messages
+	@mkdir -p $(VAR)
+	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; rc=0; fi; exit $$rc
+
+check: lint typecheck
+
+test: check pytest
+
+envdoc: install
+	$(TEST_ENV) $(PY) -m bovenwater.envdoc > docs/configuration.md
+
+openapi: install
+	$(TEST_ENV) $(PY) -m bovenwater.cli manage spectacular --file src/bovenwater/api/openapi.yaml --validate
+
+lock: install
+	$(PY) -m pip install --quiet uv
+	$(BIN)/uv pip compile --quiet pyproject.toml -o requirements/base.txt
+	$(BIN)/uv pip compile --quiet pyproject.toml --extra dev -o requirements/dev.txt
+
+clean:
+	rm -rf $(VENV) frontend/node_modules src/bovenwater/static/vendor staticfiles $(VAR) $(MO)
