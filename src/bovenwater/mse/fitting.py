@@ -1,0 +1,520 @@
+"""Maximum likelihood fitting of Poisson log-linear models to capture tables.
+
+The observable cells ``y_c`` (all capture patterns except "on no list") are modelled
+as independent Poisson counts with ``log mu_c = x_c' beta``, where the design row
+``x_c`` holds 1 for the intercept, the main effect of every list the pattern is on,
+and every interaction term whose lists are all in the pattern. The unobserved
+(all-zero) cell has design row ``(1, 0, ..., 0)``, so its estimated count is
+``exp(beta_0)`` and the population estimate is ``N = observed + exp(beta_0)``
+(Fienberg 1972; Cormack 1989).
+
+Sparse tables need care (Chan, Silverman & Vincent 2021, JASA 116:1297):
+
+* A term whose lists have no individual in common has MLE ``-inf``. As in that
+  paper the *extended* MLE is used: the term is kept (it still counts as a parameter
+  in AIC/BIC), its cells get fitted value 0 and leave the likelihood.
+* On the remaining cells the MLE exists if and only if the sufficient statistics
+  ``X'y`` lie in the relative interior of the marginal cone, i.e. some strictly
+  positive table has the same margins. This is checked *before* fitting by the
+  linear program of Fienberg & Rinaldo (2012, Ann. Statist. 40:996): maximise ``s``
+  subject to ``X'z = X'y``, ``z >= s``, ``s <= 1``; the MLE exists iff ``s* > 0``.
+  The LP is skipped when the design restricted to the positive cells already has
+  full column rank, which implies existence.
+* The parameters are identifiable iff the design restricted to the remaining cells
+  has full column rank.
+
+Many models (and bootstrap tables) are fitted at once: every model is a column mask
+on the design of all terms up to the highest order, and Newton's method runs
+vectorised over the whole batch. The Hessians ``X' diag(mu) X`` of all models come
+from one matrix product with the pre-computed cell-wise outer products of ``X``.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.optimize import linprog
+from scipy.special import gammaln
+
+from bovenwater.mse.errors import NotEstimableError
+from bovenwater.mse.models import Model, all_terms, term_name
+from bovenwater.mse.table import CaptureTable
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+IntArray = NDArray[np.int64]
+
+STATUS_OK = 0
+STATUS_NO_MLE = 1
+STATUS_NOT_IDENTIFIABLE = 2
+STATUS_NOT_CONVERGED = 3
+
+STATUS_NAMES = {
+    STATUS_OK: "ok",
+    STATUS_NO_MLE: "mle_does_not_exist",
+    STATUS_NOT_IDENTIFIABLE: "not_identifiable",
+    STATUS_NOT_CONVERGED: "not_converged",
+}
+
+STATUS_MESSAGES = {
+    STATUS_NO_MLE: "the maximum likelihood estimate does not exist for this model and data "
+    "(zero cells push a parameter to infinity; linear-programming check)",
+    STATUS_NOT_IDENTIFIABLE: "the model is not identifiable on these data (the design matrix "
+    "is rank deficient on the informative cells)",
+    STATUS_NOT_CONVERGED: "the Newton iteration did not converge",
+}
+
+_RANK_TOL = 1e-9
+_LP_TOL = 1e-7
+_NEWTON_TOL = 1e-10
+_MAX_ITER = 100
+_ETA_MAX = 700.0
+
+
+@dataclass(frozen=True, eq=False)
+class Design:
+    """Design matrix of all terms up to ``max_order`` over ``k`` lists.
+
+    ``columns[j]`` is the bit mask of column ``j``: 0 for the intercept, a single bit
+    for a main effect, otherwise an interaction term. ``outer`` holds, per cell,
+    the flattened outer product ``x_c x_c'`` so that ``w @ outer`` gives the
+    weighted Gram matrices of many weight vectors in one matrix product.
+    """
+
+    k: int
+    max_order: int
+    columns: tuple[int, ...]
+    matrix: FloatArray
+    outer: FloatArray
+    index: dict[int, int] = field(repr=False)
+
+    @property
+    def n_columns(self) -> int:
+        return len(self.columns)
+
+    @property
+    def n_cells(self) -> int:
+        return int(self.matrix.shape[0])
+
+    def column_mask(self, models: Sequence[Model]) -> BoolArray:
+        """Boolean ``(len(models), n_columns)`` mask of the columns of each model."""
+        mask = np.zeros((len(models), self.n_columns), dtype=np.bool_)
+        mask[:, : self.k + 1] = True
+        for row, model in enumerate(models):
+            for term in model.terms:
+                mask[row, self.index[term]] = True
+        return mask
+
+
+@functools.lru_cache(maxsize=16)
+def get_design(k: int, max_order: int) -> Design:
+    """The (cached) design of all terms up to ``max_order`` (at least main effects)."""
+    columns = (0, *(1 << i for i in range(k)), *all_terms(k, max(max_order, 1)))
+    masks = np.arange(1, 2**k, dtype=np.int64)
+    col = np.array(columns, dtype=np.int64)
+    matrix = ((masks[:, None] & col[None, :]) == col[None, :]).astype(np.float64)
+    outer = (matrix[:, :, None] * matrix[:, None, :]).reshape(matrix.shape[0], -1)
+    matrix.setflags(write=False)
+    outer.setflags(write=False)
+    return Design(
+        k=k,
+        max_order=max_order,
+        columns=columns,
+        matrix=matrix,
+        outer=outer,
+        index={c: j for j, c in enumerate(columns)},
+    )
+
+
+def design_for(k: int, models: Sequence[Model]) -> Design:
+    """The smallest cached design that holds every term of ``models``."""
+    return get_design(k, max((m.max_order for m in models), default=1))
+
+
+@dataclass(eq=False)
+class BatchFit:
+    """Arrays describing the fit of a batch of (table, model) rows.
+
+    Rows with ``status != STATUS_OK`` have NaN estimates.
+    """
+
+    design: Design
+    y: FloatArray
+    columns: BoolArray
+    active: BoolArray
+    cell_weight: FloatArray
+    status: IntArray
+    beta: FloatArray
+    fitted: FloatArray
+    loglik: FloatArray
+    deviance: FloatArray
+    n_params: IntArray
+    iterations: IntArray
+
+    @property
+    def unobserved(self) -> FloatArray:
+        """Estimated count of the all-zero cell, ``exp(beta_0)``."""
+        out = np.exp(self.beta[:, 0])
+        out[self.status != STATUS_OK] = np.nan
+        return out
+
+    @property
+    def observed(self) -> FloatArray:
+        return self.y.sum(axis=1)
+
+    @property
+    def total(self) -> FloatArray:
+        return self.observed + self.unobserved
+
+    def aic(self) -> FloatArray:
+        """Akaike information criterion ``-2 log L + 2 p``."""
+        return -2.0 * self.loglik + 2.0 * self.n_params
+
+    def bic(self) -> FloatArray:
+        """Bayesian information criterion ``-2 log L + p log(n)``, n = observed count."""
+        return -2.0 * self.loglik + self.n_params * np.log(self.observed)
+
+
+def _masked_hessian(gram: FloatArray, active: BoolArray) -> FloatArray:
+    """Restrict stacked Gram matrices to the active columns (identity elsewhere)."""
+    a = active.astype(np.float64)
+    h = gram * (a[:, :, None] * a[:, None, :])
+    idx = np.arange(active.shape[1])
+    h[:, idx, idx] += 1.0 - a
+    return h
+
+
+def _full_rank(gram: FloatArray, active: BoolArray) -> BoolArray:
+    """Whether each Gram matrix has full rank on its active columns."""
+    h = _masked_hessian(gram, active)
+    eig = np.linalg.eigvalsh(h)
+    scale = np.maximum(eig[:, -1], 1.0)
+    result: BoolArray = eig[:, 0] > _RANK_TOL * scale
+    return result
+
+
+def mle_exists_lp(matrix: FloatArray, y: FloatArray) -> bool:
+    """Linear-programming existence test of Fienberg & Rinaldo (2012).
+
+    The Poisson log-linear MLE for design ``matrix`` (cells x parameters) and counts
+    ``y`` exists iff there is a strictly positive table ``z`` with the same
+    sufficient statistics, ``matrix' z = matrix' y``. Maximise ``s`` subject to that,
+    ``z_c >= s`` for all cells and ``s <= 1``; the MLE exists iff the optimum is > 0.
+    """
+    n_cells, _ = matrix.shape
+    c = np.zeros(n_cells + 1)
+    c[-1] = -1.0
+    a_eq = np.hstack([matrix.T, np.zeros((matrix.shape[1], 1))])
+    b_eq = matrix.T @ y
+    a_ub = np.hstack([-np.eye(n_cells), np.ones((n_cells, 1))])
+    b_ub = np.zeros(n_cells)
+    bounds = [(0.0, None)] * n_cells + [(0.0, 1.0)]
+    result = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+    if result.status != 0:
+        return False
+    return bool(-result.fun > _LP_TOL)
+
+
+_lp_cache: dict[tuple[int, bytes, bytes], bool] = {}
+
+
+def _lp_check(design: Design, support: BoolArray, weight: FloatArray, active: BoolArray) -> bool:
+    """Cached LP existence check; existence depends only on the zero pattern."""
+    key = (design.k, np.packbits(support).tobytes(), np.packbits(active).tobytes())
+    cached = _lp_cache.get(key)
+    if cached is not None:
+        return cached
+    cells = weight > 0
+    matrix = design.matrix[np.ix_(cells, active[: design.n_columns])]
+    result = mle_exists_lp(matrix, support[cells].astype(np.float64))
+    if len(_lp_cache) > 100_000:
+        _lp_cache.clear()
+    _lp_cache[key] = result
+    return result
+
+
+def check_batch(design: Design, y: FloatArray, columns: BoolArray) -> tuple[IntArray, BoolArray, FloatArray]:
+    """Existence and identifiability of the extended MLE for each row.
+
+    Returns ``(status, active, cell_weight)``: ``active`` drops the terms whose
+    margin is zero (MLE ``-inf``), ``cell_weight`` is 0 on the cells those terms
+    force to zero.
+    """
+    x = design.matrix
+    margins = y @ x
+    empty = columns & (margins <= 0)
+    active = columns & ~empty
+    removed = (empty.astype(np.float64) @ x.T) > 0
+    weight = (~removed).astype(np.float64)
+    support = y > 0
+    status = np.zeros(y.shape[0], dtype=np.int64)
+    gram_pos = support.astype(np.float64) @ design.outer
+    gram_pos = gram_pos.reshape(-1, design.n_columns, design.n_columns)
+    easy = _full_rank(gram_pos, active)
+    hard = np.flatnonzero(~easy)
+    if hard.size:
+        gram_rem = (weight[hard] @ design.outer).reshape(-1, design.n_columns, design.n_columns)
+        identifiable = _full_rank(gram_rem, active[hard])
+        for row, ok in zip(hard, identifiable, strict=True):
+            if not ok:
+                status[row] = STATUS_NOT_IDENTIFIABLE
+            elif not _lp_check(design, support[row], weight[row], active[row]):
+                status[row] = STATUS_NO_MLE
+    return status, active, weight
+
+
+def _loglik_kernel(y: FloatArray, eta: FloatArray, weight: FloatArray) -> FloatArray:
+    result: FloatArray = np.sum(weight * (y * eta - np.exp(eta)), axis=1)
+    return result
+
+
+def fit_batch(
+    design: Design,
+    y: FloatArray,
+    columns: BoolArray,
+    start: FloatArray | None = None,
+) -> BatchFit:
+    """Fit every row (counts ``y[i]``, model columns ``columns[i]``) by Newton's method.
+
+    Newton–Raphson on the Poisson log-likelihood (equivalently IRLS with the
+    canonical log link), with step halving whenever the likelihood would decrease.
+    ``start`` optionally gives starting coefficients (warm start); otherwise one
+    weighted least-squares step from ``mu = y + 0.5`` is used, as in GLM software.
+    """
+    y = np.ascontiguousarray(y, dtype=np.float64)
+    n_rows = y.shape[0]
+    p = design.n_columns
+    x = design.matrix
+    status, active, weight = check_batch(design, y, columns)
+    beta = np.zeros((n_rows, p))
+    iterations = np.zeros(n_rows, dtype=np.int64)
+    todo = np.flatnonzero(status == STATUS_OK)
+    if todo.size:
+        b, its, converged = _newton(design, y[todo], active[todo], weight[todo], start, todo)
+        beta[todo] = b
+        iterations[todo] = its
+        status[todo[~converged]] = STATUS_NOT_CONVERGED
+    eta = np.minimum(beta @ x.T, _ETA_MAX)
+    fitted = np.exp(eta) * weight
+    ok = status == STATUS_OK
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_fitted = np.where(fitted > 0, np.log(np.where(fitted > 0, fitted, 1.0)), 0.0)
+        loglik = np.sum(y * log_fitted - fitted - gammaln(y + 1.0), axis=1)
+        ratio = np.where(y > 0, y * np.log(np.where(y > 0, y, 1.0) / np.where(fitted > 0, fitted, 1.0)), 0.0)
+        deviance = 2.0 * np.sum(weight * (ratio - (y - fitted)), axis=1)
+    loglik[~ok] = np.nan
+    deviance[~ok] = np.nan
+    beta[~ok] = np.nan
+    fitted[~ok] = np.nan
+    n_params = columns.sum(axis=1).astype(np.int64)
+    return BatchFit(
+        design=design,
+        y=y,
+        columns=columns,
+        active=active,
+        cell_weight=weight,
+        status=status,
+        beta=beta,
+        fitted=fitted,
+        loglik=loglik,
+        deviance=deviance,
+        n_params=n_params,
+        iterations=iterations,
+    )
+
+
+def _newton(
+    design: Design,
+    y: FloatArray,
+    active: BoolArray,
+    weight: FloatArray,
+    start: FloatArray | None,
+    rows: IntArray,
+) -> tuple[FloatArray, IntArray, BoolArray]:
+    x = design.matrix
+    p = design.n_columns
+    act = active.astype(np.float64)
+    n_rows = y.shape[0]
+    if start is not None:
+        beta = np.where(active, start[rows], 0.0)
+    else:
+        mu0 = (y + 0.5) * weight
+        z = np.log(y + 0.5) + (y - mu0) / (y + 0.5)
+        gram = (mu0 @ design.outer).reshape(n_rows, p, p)
+        rhs = ((mu0 * z) @ x) * act
+        beta = np.linalg.solve(_masked_hessian(gram, active), rhs[:, :, None])[:, :, 0]
+    eta = np.minimum(beta @ x.T, _ETA_MAX)
+    ll = _loglik_kernel(y, eta, weight)
+    iterations = np.zeros(n_rows, dtype=np.int64)
+    live = np.arange(n_rows)
+    converged = np.zeros(n_rows, dtype=np.bool_)
+    for _ in range(_MAX_ITER):
+        if live.size == 0:
+            break
+        b = beta[live]
+        e = eta[live]
+        mu = np.exp(e) * weight[live]
+        grad = ((y[live] - mu) @ x) * act[live]
+        hess = _masked_hessian((mu @ design.outer).reshape(live.size, p, p), active[live])
+        delta = np.linalg.solve(hess, grad[:, :, None])[:, :, 0]
+        step = np.ones(live.size)
+        new_b = b + delta
+        new_e = np.minimum(new_b @ x.T, _ETA_MAX)
+        new_ll = _loglik_kernel(y[live], new_e, weight[live])
+        old_ll = ll[live]
+        bad = ~(new_ll >= old_ll - 1e-12 * np.abs(old_ll))
+        halvings = 0
+        while bad.any() and halvings < 40:
+            halvings += 1
+            step[bad] *= 0.5
+            idx = np.flatnonzero(bad)
+            new_b[idx] = b[idx] + step[idx, None] * delta[idx]
+            new_e[idx] = np.minimum(new_b[idx] @ x.T, _ETA_MAX)
+            new_ll[idx] = _loglik_kernel(y[live[idx]], new_e[idx], weight[live[idx]])
+            bad[idx] = ~(new_ll[idx] >= old_ll[idx] - 1e-12 * np.abs(old_ll[idx]))
+        beta[live] = new_b
+        eta[live] = new_e
+        ll[live] = new_ll
+        iterations[live] += 1
+        done = np.max(np.abs(step[:, None] * delta), axis=1) < _NEWTON_TOL
+        converged[live[done]] = True
+        live = live[~done]
+    return beta, iterations, converged
+
+
+# ---------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True, eq=False)
+class ModelFit:
+    """The fit of one log-linear model to one capture table.
+
+    ``unobserved`` is the estimated number of individuals on no list and ``total``
+    the population estimate ``N``. ``parameters`` maps ``"(Intercept)"``, the list
+    names and the interaction terms (``"A:B"``) to the estimated coefficients
+    (``-inf`` for terms whose lists do not overlap). When ``status`` is not ``"ok"``
+    the numbers are NaN and ``message`` says why.
+    """
+
+    model: Model
+    lists: tuple[str, ...]
+    status: str
+    message: str
+    observed: int
+    unobserved: float
+    total: float
+    deviance: float
+    loglik: float
+    aic: float
+    bic: float
+    n_params: int
+    parameters: dict[str, float]
+    infinite_terms: tuple[str, ...]
+    fitted: FloatArray
+    iterations: int
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    @property
+    def terms(self) -> list[str]:
+        return self.model.names(self.lists)
+
+    def require_ok(self) -> ModelFit:
+        """Return ``self`` or raise :class:`NotEstimableError`."""
+        if not self.ok:
+            raise NotEstimableError(
+                f"model {self.model.label(self.lists)}: {self.message}", self.status
+            )
+        return self
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-friendly summary (non-finite numbers become ``None``)."""
+
+        def num(value: float) -> float | None:
+            return value if math.isfinite(value) else None
+
+        return {
+            "model": self.terms,
+            "status": self.status,
+            "message": self.message,
+            "observed": self.observed,
+            "unobserved": num(self.unobserved),
+            "estimate": num(self.total),
+            "deviance": num(self.deviance),
+            "aic": num(self.aic),
+            "bic": num(self.bic),
+            "n_params": self.n_params,
+            "infinite_terms": list(self.infinite_terms),
+            "parameters": {
+                name: (value if math.isfinite(value) else str(value))
+                for name, value in self.parameters.items()
+            },
+        }
+
+
+def batch_to_fits(batch: BatchFit, models: Sequence[Model], lists: Sequence[str]) -> list[ModelFit]:
+    """Turn batch rows (one per model) into :class:`ModelFit` objects."""
+    names = tuple(lists)
+    design = batch.design
+    labels = ["(Intercept)", *names, *(term_name(c, names) for c in design.columns[len(names) + 1 :])]
+    aic = batch.aic()
+    bic = batch.bic()
+    unobserved = batch.unobserved
+    fits: list[ModelFit] = []
+    for row, model in enumerate(models):
+        code = int(batch.status[row])
+        params: dict[str, float] = {}
+        infinite: list[str] = []
+        for j in np.flatnonzero(batch.columns[row]):
+            if batch.active[row, j]:
+                params[labels[j]] = float(batch.beta[row, j])
+            else:
+                params[labels[j]] = -math.inf if code == STATUS_OK else math.nan
+                infinite.append(labels[j])
+        observed = int(round(float(batch.y[row].sum())))
+        fits.append(
+            ModelFit(
+                model=model,
+                lists=names,
+                status=STATUS_NAMES[code],
+                message=STATUS_MESSAGES.get(code, ""),
+                observed=observed,
+                unobserved=float(unobserved[row]),
+                total=float(observed + unobserved[row]),
+                deviance=float(batch.deviance[row]),
+                loglik=float(batch.loglik[row]),
+                aic=float(aic[row]),
+                bic=float(bic[row]),
+                n_params=int(batch.n_params[row]),
+                parameters=params,
+                infinite_terms=tuple(infinite),
+                fitted=batch.fitted[row].copy(),
+                iterations=int(batch.iterations[row]),
+            )
+        )
+    return fits
+
+
+def fit_models(
+    table: CaptureTable, models: Sequence[Model], counts: FloatArray | None = None
+) -> list[ModelFit]:
+    """Fit several models to one table (optionally to other ``counts``)."""
+    if not models:
+        return []
+    design = design_for(table.k, models)
+    y = table.counts.astype(np.float64) if counts is None else np.asarray(counts, dtype=np.float64)
+    ys = np.broadcast_to(y, (len(models), y.shape[0]))
+    batch = fit_batch(design, ys, design.column_mask(models))
+    return batch_to_fits(batch, models, table.lists)
+
+
+def fit_model(table: CaptureTable, model: Model) -> ModelFit:
+    """Fit one model; check ``.ok`` or call ``.require_ok()`` on the result."""
+    return fit_models(table, [model])[0]
