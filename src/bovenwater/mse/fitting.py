@@ -340,14 +340,23 @@ def _newton(
     p = design.n_columns
     act = active.astype(np.float64)
     n_rows = y.shape[0]
+    beta = np.zeros((n_rows, p))
     if start is not None:
-        beta = np.where(active, start[rows], 0.0)
+        warm = start[rows]
+        valid = np.all(np.isfinite(warm), axis=1)
+        beta[valid] = np.where(active[valid], warm[valid], 0.0)
     else:
-        mu0 = (y + 0.5) * weight
-        z = np.log(y + 0.5) + (y - mu0) / (y + 0.5)
-        gram = (mu0 @ design.outer).reshape(n_rows, p, p)
-        rhs = ((mu0 * z) @ x) * act
-        beta = np.linalg.solve(_masked_hessian(gram, active), rhs[:, :, None])[:, :, 0]
+        valid = np.zeros(n_rows, dtype=np.bool_)
+    cold = np.flatnonzero(~valid)
+    if cold.size:
+        # One weighted least-squares (IRLS) step from mu = y + 0.5.
+        yc = y[cold]
+        mu0 = (yc + 0.5) * weight[cold]
+        z = np.log(yc + 0.5) + (yc - mu0) / (yc + 0.5)
+        gram = (mu0 @ design.outer).reshape(cold.size, p, p)
+        rhs = ((mu0 * z) @ x) * act[cold]
+        hess0 = _masked_hessian(gram, active[cold])
+        beta[cold] = np.linalg.solve(hess0, rhs[:, :, None])[:, :, 0]
     eta = np.minimum(beta @ x.T, _ETA_MAX)
     ll = _loglik_kernel(y, eta, weight)
     iterations = np.zeros(n_rows, dtype=np.int64)

@@ -1,0 +1,71 @@
+"""Require a verified (password + TOTP) login and attach the acting ``Actor``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from bovenwater.accounts.actor import Actor
+from bovenwater.accounts.models import Membership
+
+SESSION_KEY = "bovenwater_acting_membership"
+PUBLIC_PREFIXES = ("/static/", "/api/", "/i18n/")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def public_view(view: F) -> F:
+    """Mark a view as reachable without login (login page, public report, statement)."""
+    view.bovenwater_public = True  # type: ignore[attr-defined]
+    return view
+
+
+def acting_membership(request: HttpRequest) -> Membership | None:
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    memberships = Membership.objects.select_related(
+        "organisation", "organisation__municipality", "user"
+    ).filter(user=user, is_active=True, organisation__is_active=True)
+    chosen = request.session.get(SESSION_KEY)
+    if chosen is not None:
+        membership = memberships.filter(pk=chosen).first()
+        if membership is not None:
+            return membership
+    return memberships.order_by("organisation__name", "role").first()
+
+
+class ActorMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.actor = None  # type: ignore[attr-defined]
+        user = request.user
+        if user.is_authenticated and user.is_verified():  # type: ignore[union-attr]
+            membership = acting_membership(request)
+            if membership is not None:
+                request.actor = Actor(user=membership.user, membership=membership)  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
+        if getattr(view_func, "bovenwater_public", False):
+            return None
+        if request.path.startswith(PUBLIC_PREFIXES):
+            return None
+        if request.actor is not None:  # type: ignore[attr-defined]
+            return None
+        if request.user.is_authenticated and request.user.is_verified():  # type: ignore[union-attr]
+            # Verified but without an active membership: nothing to act as.
+            return redirect(reverse("accounts:no_membership"))
+        return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.get_full_path()}")

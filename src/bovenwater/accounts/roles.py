@@ -1,0 +1,68 @@
+"""Organisation kinds and roles, and what each role may do.
+
+Roles are attached to a membership (user x organisation), never to a user alone:
+the same person can be aandachtsfunctionaris in one organisation and signaleerder in
+another, and acts in one of them at a time.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganisationKind(models.TextChoices):
+    MUNICIPALITY = "municipality", _("Gemeente")
+    POLICE = "police", _("Politie")
+    KMAR = "kmar", _("Koninklijke Marechaussee")
+    LABOUR_INSPECTORATE = "labour_inspectorate", _("Nederlandse Arbeidsinspectie")
+    PROSECUTION = "prosecution", _("Openbaar Ministerie")
+    CARE_COORDINATION = "care_coordination", _("Zorgcoördinatie")
+    SHELTER = "shelter", _("Opvang")
+    NATIONAL_REGISTRAR = "national_registrar", _("CoMensha (landelijke registratie)")
+    YOUTH_CARE = "youth_care", _("Jeugdzorg / Veilig Thuis")
+    SOCIAL_CARE = "social_care", _("Hulpverlening")
+    EDUCATION = "education", _("Onderwijs")
+    NGO = "ngo", _("Maatschappelijke organisatie (ngo)")
+    IMMIGRATION = "immigration", _("IND")
+    NATIONAL_RAPPORTEUR = "national_rapporteur", _("Nationaal Rapporteur")
+    OTHER = "other", _("Overig")
+
+
+class Role(models.TextChoices):
+    SIGNALLER = "signaller", _("Signaleerder")
+    CONTACT_OFFICER = "contact_officer", _("Aandachtsfunctionaris mensenhandel")
+    CARE_COORDINATOR = "care_coordinator", _("Zorgcoördinator")
+    CHAIN_DIRECTOR = "chain_director", _("Ketenregisseur")
+    INVESTIGATOR = "investigator", _("Opsporing / inspectie")
+    ANALYST = "analyst", _("Analist")
+    POLICY_OFFICER = "policy_officer", _("Beleidsmedewerker")
+    CHAT_HELPER = "chat_helper", _("Chat-hulpverlener")
+    PRIVACY_OFFICER = "privacy_officer", _("Functionaris gegevensbescherming")
+    ADMINISTRATOR = "administrator", _("Beheerder")
+
+
+class Permission(models.TextChoices):
+    """Coarse capabilities; views and selectors ask for these, never for role names."""
+
+    VIEW_PROCESSING_LOG = "view_processing_log", _("Verwerkingslogboek inzien")
+    MANAGE_ORGANISATION = "manage_organisation", _("Organisatie en leden beheren")
+    VIEW_MEMBERS = "view_members", _("Leden van de organisatie inzien")
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.SIGNALLER: frozenset(),
+    Role.CONTACT_OFFICER: frozenset({Permission.VIEW_MEMBERS}),
+    Role.CARE_COORDINATOR: frozenset({Permission.VIEW_MEMBERS}),
+    Role.CHAIN_DIRECTOR: frozenset({Permission.VIEW_MEMBERS}),
+    Role.INVESTIGATOR: frozenset(),
+    Role.ANALYST: frozenset(),
+    Role.POLICY_OFFICER: frozenset(),
+    Role.CHAT_HELPER: frozenset(),
+    Role.PRIVACY_OFFICER: frozenset({Permission.VIEW_PROCESSING_LOG, Permission.VIEW_MEMBERS}),
+    Role.ADMINISTRATOR: frozenset({Permission.MANAGE_ORGANISATION, Permission.VIEW_MEMBERS}),
+}
+
+
+def role_has(role: str, permission: Permission) -> bool:
+    return permission in ROLE_PERMISSIONS.get(Role(role), frozenset())

@@ -1,0 +1,68 @@
+"""Access-checked reads of personal data about users and memberships."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from bovenwater.accounts.actor import Actor
+from bovenwater.accounts.models import Membership, Organisation
+from bovenwater.accounts.roles import Permission
+from bovenwater.audit.models import Action
+from bovenwater.audit.purposes import Purpose
+from bovenwater.audit.services import log_processing
+
+
+def members_list_for_actor(*, actor: Actor, purpose: Purpose) -> QuerySet[Membership]:
+    """Members of the actor's own organisation; never of another organisation."""
+    if not actor.has(Permission.VIEW_MEMBERS):
+        raise PermissionDenied
+    memberships = (
+        Membership.objects.select_related("user", "organisation")
+        .filter(organisation_id=actor.organisation_id)
+        .order_by("user__last_name", "user__first_name", "role")
+    )
+    log_processing(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="accounts.membership",
+        object_id=f"organisation:{actor.organisation_id}",
+        purpose=purpose,
+        details={"list": "members", "count": memberships.count()},
+    )
+    return memberships
+
+
+def member_get_for_actor(*, actor: Actor, membership_id: int, purpose: Purpose) -> Membership:
+    if not actor.has(Permission.VIEW_MEMBERS):
+        raise PermissionDenied
+    membership = (
+        Membership.objects.select_related("user", "organisation")
+        .filter(pk=membership_id, organisation_id=actor.organisation_id)
+        .first()
+    )
+    if membership is None:
+        raise PermissionDenied
+    log_processing(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="accounts.membership",
+        object_id=membership.pk,
+        data_subject=f"user:{membership.user_id}",
+        purpose=purpose,
+    )
+    return membership
+
+
+def memberships_of_actor_user(*, actor: Actor) -> QuerySet[Membership]:
+    """The actor's own memberships (for the organisation switcher); own data, not logged."""
+    return Membership.objects.select_related("organisation").filter(
+        user=actor.user, is_active=True, organisation__is_active=True
+    )
+
+
+def organisations_directory() -> QuerySet[Organisation]:
+    """Organisations with their public contact details (no personal data)."""
+    return Organisation.objects.select_related(
+        "municipality", "municipality__police_unit", "municipality__safety_region"
+    ).filter(is_active=True)

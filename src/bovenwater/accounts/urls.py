@@ -1,0 +1,15 @@
+from django.urls import path
+
+from bovenwater.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("inloggen/", views.login_view, name="login"),
+    path("inloggen/code/", views.verify_view, name="verify"),
+    path("inloggen/koppelen/", views.enrol_view, name="enrol"),
+    path("uitloggen/", views.logout_view, name="logout"),
+    path("organisatie-wisselen/", views.switch_organisation_view, name="switch"),
+    path("geen-organisatie/", views.no_membership_view, name="no_membership"),
+    path("leden/", views.members_view, name="members"),
+]

@@ -1,0 +1,208 @@
+"""Login with password + TOTP, enrolment, logout and switching the acting organisation."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import segno
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
+from django.contrib.auth import authenticate, login, logout, user_login_failed
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from bovenwater.accounts import services
+from bovenwater.accounts.forms import PasswordStepForm, SwitchOrganisationForm, TokenStepForm
+from bovenwater.accounts.middleware import SESSION_KEY, acting_membership, public_view
+from bovenwater.accounts.models import Membership, User
+
+PENDING_USER = "bovenwater_pending_user"
+PENDING_SINCE = "bovenwater_pending_since"
+PENDING_NEXT = "bovenwater_pending_next"
+PENDING_MAX_AGE = 300  # seconds between the password step and the code step
+
+
+def lockout_response(request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any, **kwargs: Any) -> HttpResponse:
+    minutes = int(round(float(settings.AXES_COOLOFF_TIME) * 60))
+    return render(request, "accounts/locked.html", {"minutes": minutes}, status=429)
+
+
+def _safe_next(request: HttpRequest, candidate: str | None) -> str:
+    if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
+        return candidate
+    return reverse("core:home")
+
+
+def _demo_context() -> dict[str, Any]:
+    if not settings.DEMO_MODE:
+        return {}
+    accounts = (
+        Membership.objects.select_related("user", "organisation", "organisation__municipality__police_unit")
+        .filter(user__username__startswith="demo.", is_active=True, user__is_system_account=False)
+        .order_by("organisation__municipality__police_unit__name", "role")
+    )
+    secret = settings.DEMO_TOTP_SECRET
+    uri = f"otpauth://totp/Bovenwater%20demo?secret={secret}&issuer=Bovenwater%20demo&digits=6&period=30"
+    key = bytes.fromhex(services.base32_to_hex(secret))
+    return {
+        "demo_accounts": accounts,
+        "demo_password": settings.DEMO_PASSWORD,
+        "demo_secret": secret,
+        "demo_qr": segno.make(uri, error="m").svg_inline(scale=4, title=_("QR-code met het demogeheim")),
+        "demo_code": f"{totp(key, step=30, digits=6):06d}",
+        "demo_seconds_left": 30 - int(time.time()) % 30,
+    }
+
+
+@public_view
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    if getattr(request, "actor", None) is not None:
+        return redirect("core:home")
+    form = PasswordStepForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(
+            request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+        )
+        if isinstance(user, HttpResponse):  # pragma: no cover - axes may answer with a lockout
+            return user
+        if getattr(request, "axes_locked_out", False):
+            return lockout_response(request)
+        if user is None or not isinstance(user, User) or user.is_system_account:
+            error = _("Gebruikersnaam of wachtwoord is onjuist.")
+        else:
+            request.session.cycle_key()
+            request.session[PENDING_USER] = user.pk
+            request.session[PENDING_SINCE] = time.time()
+            request.session[PENDING_NEXT] = _safe_next(request, request.GET.get("next"))
+            if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+                return redirect("accounts:verify")
+            return redirect("accounts:enrol")
+    return render(request, "accounts/login.html", {"form": form, "error": error, **_demo_context()}, status=200 if not error else 400)
+
+
+def _pending_user(request: HttpRequest) -> User | None:
+    user_id = request.session.get(PENDING_USER)
+    since = float(request.session.get(PENDING_SINCE, 0))
+    if user_id is None or time.time() - since > PENDING_MAX_AGE:
+        return None
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+def _token_failed(request: HttpRequest, user: User) -> None:
+    user_login_failed.send(
+        sender=User, credentials={"username": user.get_username()}, request=request
+    )
+    services.login_record(user=user, organisation=None, succeeded=False)
+
+
+def _finish_login(request: HttpRequest, user: User, device: TOTPDevice) -> HttpResponseRedirect:
+    next_url = str(request.session.get(PENDING_NEXT) or reverse("core:home"))
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    otp_login(request, device)
+    request.session.pop(PENDING_USER, None)
+    membership = acting_membership(request)
+    if membership is not None:
+        request.session[SESSION_KEY] = membership.pk
+    services.login_record(user=user, organisation=membership.organisation if membership else None, succeeded=True)
+    return redirect(next_url)
+
+
+def _is_locked(request: HttpRequest, user: User) -> bool:
+    return AxesProxyHandler.is_locked(request, credentials={"username": user.get_username()})
+
+
+@public_view
+@require_http_methods(["GET", "POST"])
+def verify_view(request: HttpRequest) -> HttpResponse:
+    user = _pending_user(request)
+    if user is None:
+        return redirect("accounts:login")
+    if _is_locked(request, user):
+        return lockout_response(request)
+    form = TokenStepForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+            if device.verify_token(form.cleaned_data["token"]):
+                return _finish_login(request, user, device)
+        _token_failed(request, user)
+        if _is_locked(request, user):
+            return lockout_response(request)
+        error = _("De code is onjuist of verlopen. Controleer of de tijd op uw telefoon klopt en probeer het opnieuw.")
+    status = 400 if error or form.errors else 200
+    return render(request, "accounts/verify.html", {"form": form, "error": error, "pending_user": user, **_demo_context()}, status=status)
+
+
+@public_view
+@require_http_methods(["GET", "POST"])
+def enrol_view(request: HttpRequest) -> HttpResponse:
+    user = _pending_user(request)
+    if user is None:
+        return redirect("accounts:login")
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return redirect("accounts:verify")
+    if _is_locked(request, user):
+        return lockout_response(request)
+    device = services.totp_device_for_enrolment(user=user)
+    form = TokenStepForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            services.totp_device_confirm(device=device)
+            return _finish_login(request, user, device)
+        _token_failed(request, user)
+        error = _("De code klopt niet. Scan de QR-code opnieuw of typ de sleutel over, en vul de nieuwe code in.")
+    context = {
+        "form": form,
+        "error": error,
+        "qr": segno.make(device.config_url, error="m").svg_inline(scale=4, title=_("QR-code voor uw authenticator-app")),
+        "secret": services.hex_to_base32(device.key),
+        "pending_user": user,
+    }
+    return render(request, "accounts/enrol.html", context, status=400 if error or form.errors else 200)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    actor = getattr(request, "actor", None)
+    if actor is not None:
+        services.logout_record(actor=actor)
+    logout(request)
+    return redirect("accounts:login")
+
+
+@require_POST
+def switch_organisation_view(request: HttpRequest) -> HttpResponse:
+    form = SwitchOrganisationForm(request.POST)
+    if form.is_valid():
+        membership = Membership.objects.filter(
+            pk=form.cleaned_data["membership"], user=request.user, is_active=True, organisation__is_active=True
+        ).first()
+        if membership is not None:
+            request.session[SESSION_KEY] = membership.pk
+    return redirect("core:home")
+
+
+@public_view
+def no_membership_view(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    return render(request, "accounts/no_membership.html", status=403)
+
+
+def members_view(request: HttpRequest) -> HttpResponse:
+    from bovenwater.accounts.selectors import members_list_for_actor
+    from bovenwater.audit.purposes import Purpose
+
+    memberships = members_list_for_actor(actor=request.actor, purpose=Purpose.ORGANISATION_MANAGEMENT)  # type: ignore[attr-defined]
+    return render(request, "accounts/members.html", {"memberships": memberships})

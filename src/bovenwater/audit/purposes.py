@@ -1,0 +1,44 @@
+"""Purposes (doelbinding) and their legal bases (grondslagen) for processing personal data.
+
+Every read and write of personal data names one of these purposes; the processing
+log records the purpose and its legal basis with each entry. Later apps add their
+purposes here, so the privacy officer sees one declared list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Purpose(models.TextChoices):
+    ACCOUNT_SECURITY = "account_security", _("Toegangsbeveiliging en accountbeheer")
+    ORGANISATION_MANAGEMENT = "organisation_management", _("Beheer van organisatie en leden")
+    PRIVACY_SUPERVISION = "privacy_supervision", _("Toezicht op gegevensverwerking (FG)")
+    SIGNAL_HANDLING = "signal_handling", _("Behandelen van signalen mensenhandel")
+    CARE_COORDINATION = "care_coordination", _("Zorgcoördinatie voor (mogelijke) slachtoffers")
+    INVESTIGATION = "investigation", _("Opsporing en toezicht")
+    REGISTRATION = "registration", _("Landelijke registratie slachtoffers")
+
+
+@dataclass(frozen=True)
+class LegalBasis:
+    code: str
+    text: str
+
+
+LEGAL_BASES: dict[Purpose, LegalBasis] = {
+    Purpose.ACCOUNT_SECURITY: LegalBasis("avg-6-1-c+32", "AVG art. 6 lid 1 sub c en art. 32 (beveiliging)"),
+    Purpose.ORGANISATION_MANAGEMENT: LegalBasis("avg-6-1-e", "AVG art. 6 lid 1 sub e (publieke taak)"),
+    Purpose.PRIVACY_SUPERVISION: LegalBasis("avg-38-39", "AVG art. 38-39 (taken FG) en art. 5 lid 2 (verantwoording)"),
+    Purpose.SIGNAL_HANDLING: LegalBasis("avg-6-1-e+wmo", "AVG art. 6 lid 1 sub e; Wmo 2015, Jeugdwet"),
+    Purpose.CARE_COORDINATION: LegalBasis("avg-6-1-a/e+9-2", "AVG art. 6 lid 1 sub a/e; art. 9 lid 2; Wmo 2015"),
+    Purpose.INVESTIGATION: LegalBasis("wpg", "Wet politiegegevens; Wetboek van Strafvordering"),
+    Purpose.REGISTRATION: LegalBasis("bpg-4-1+avg-6-1-e", "Besluit politiegegevens; AVG art. 6 lid 1 sub e"),
+}
+
+
+def legal_basis_for(purpose: Purpose) -> LegalBasis:
+    return LEGAL_BASES[purpose]

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import csv
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from bovenwater.audit.forms import LogFilterForm
+from bovenwater.audit.selectors import LogFilter, processing_log_for_actor, processing_log_viewed
+
+CSV_COLUMNS = (
+    "id", "occurred_at", "actor_username", "organisation_name", "role", "action", "object_type",
+    "object_id", "data_subject", "purpose", "legal_basis", "trace_id", "entry_hash",
+)
+
+
+def _filters(form: LogFilterForm) -> LogFilter:
+    if not form.is_valid():
+        return LogFilter()
+    data = form.cleaned_data
+    return LogFilter(**{key: data.get(key) or ("" if key not in ("date_from", "date_to") else None) for key in LogFilter.__dataclass_fields__})
+
+
+def log_view(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    form = LogFilterForm(request.GET or None)
+    filters = _filters(form) if request.GET else LogFilter()
+    entries = processing_log_for_actor(actor=actor, filters=filters)
+    page = Paginator(entries, 50).get_page(request.GET.get("pagina"))
+    processing_log_viewed(actor=actor, filters=filters)
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    return render(
+        request,
+        "audit/log.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+        status=400 if form.errors else 200,
+    )
+
+
+def log_export_view(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    form = LogFilterForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return render(request, "audit/log.html", {"form": form, "page": None, "query": ""}, status=400)
+    filters = _filters(form) if request.GET else LogFilter()
+    entries = list(processing_log_for_actor(actor=actor, filters=filters)[:100_000])
+    processing_log_viewed(actor=actor, filters=filters, exported=len(entries))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="verwerkingslogboek-{stamp}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for entry in entries:
+        writer.writerow(
+            [
+                entry.pk, timezone.localtime(entry.occurred_at).isoformat(), entry.actor_username,
+                entry.organisation_name, entry.role, entry.action, entry.object_type, entry.object_id,
+                entry.data_subject, entry.purpose, entry.legal_basis, entry.trace_id, entry.entry_hash,
+            ]
+        )
+    return response

@@ -1,0 +1,37 @@
+"""Navigation per role, declared as data: which item, for whom.
+
+An item shows when the acting role holds its permission (or for everyone when the
+permission is ``None``). Apps add their items here as their pages land.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from bovenwater.accounts.actor import Actor
+from bovenwater.accounts.roles import Permission
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str | Promise
+    permission: Permission | None = None
+
+
+NAVIGATION: tuple[NavItem, ...] = (
+    NavItem("core:home", _("Overzicht")),
+    NavItem("reference:indicators", _("Signalenlijsten")),
+    NavItem("reference:municipalities", _("Gemeenten en regio's")),
+    NavItem("accounts:members", _("Leden"), Permission.VIEW_MEMBERS),
+    NavItem("audit:log", _("Verwerkingslogboek"), Permission.VIEW_PROCESSING_LOG),
+)
+
+
+def navigation_for(actor: Actor | None) -> list[NavItem]:
+    if actor is None:
+        return []
+    return [item for item in NAVIGATION if item.permission is None or actor.has(item.permission)]

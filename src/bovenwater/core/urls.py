@@ -1,0 +1,11 @@
+from django.urls import path
+
+from bovenwater.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home_view, name="home"),
+    path("toegankelijkheid/", views.accessibility_view, name="accessibility"),
+    path("gezondheid/", views.health_view, name="health"),
+]

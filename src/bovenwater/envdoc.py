@@ -1,0 +1,37 @@
+"""Print docs/configuration.md from the settings registry: ``make envdoc``."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+
+def render() -> str:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bovenwater.settings")
+    importlib.import_module("bovenwater.settings")
+    from bovenwater.envconf import REGISTRY
+
+    lines = [
+        "# Configuration",
+        "",
+        "Bovenwater reads every setting from an environment variable with a safe default.",
+        "This file is generated from `src/bovenwater/settings.py` by `make envdoc`;",
+        "a test fails when it is stale. With `DEBUG` off, `SECRET_KEY`, `ALLOWED_HOSTS` and",
+        "`DATABASE_URL` must be set or the application refuses to start.",
+        "",
+    ]
+    groups: dict[str, list[str]] = {}
+    for setting in REGISTRY.values():
+        default = f"`{setting.default}`" if setting.default else "(empty)"
+        row = f"| `{setting.name}` | {setting.kind} | {default} | {setting.help} |"
+        groups.setdefault(setting.group, []).append(row)
+    for group, rows in groups.items():
+        lines += [f"## {group}", "", "| variable | type | default | meaning |", "|---|---|---|---|"]
+        lines += rows
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.stdout.write(render())

@@ -1,0 +1,281 @@
+"""Django settings for Bovenwater: one base module, every value from the environment.
+
+Each value is read with :func:`bovenwater.envconf.env`, which records a safe default
+and a one-line meaning; ``make envdoc`` writes them to ``docs/configuration.md``.
+Safe means: production-safe. ``DEBUG`` is off unless switched on, and with ``DEBUG``
+off the application refuses to start without ``SECRET_KEY``, ``ALLOWED_HOSTS`` and
+``DATABASE_URL``. ``make run`` sets the few values a local demo over http needs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from bovenwater.envconf import env, is_set
+
+django_stubs_ext.monkeypatch()
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent.parent
+
+# --- Core -------------------------------------------------------------------------
+DEBUG = env("DEBUG", default=False, help="Development mode with detailed error pages. Never in production.", group="Core")
+DEMO_MODE = env(
+    "DEMO_MODE",
+    default=False,
+    help="Demo mode: fictitious data banner, demo accounts and the shared demo 2FA secret on the login page.",
+    group="Core",
+)
+SECRET_KEY = env("SECRET_KEY", default="", help="Django secret key (at least 50 random characters). Required when DEBUG is off.", group="Core")
+ALLOWED_HOSTS = env("ALLOWED_HOSTS", default=[], help="Host names this instance serves. Required when DEBUG is off.", group="Core")
+CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS", default=[], help="Extra trusted origins for CSRF checks, e.g. https://bovenwater.example.nl.", group="Core")
+_database_url = env(
+    "DATABASE_URL",
+    default="",
+    help="Database URL: postgres://user:password@host:5432/name in production; sqlite:///path for the embedded demo.",
+    group="Core",
+)
+
+_missing = [
+    name
+    for name, present in (
+        ("SECRET_KEY", bool(SECRET_KEY)),
+        ("ALLOWED_HOSTS", bool(ALLOWED_HOSTS)),
+        ("DATABASE_URL", is_set("DATABASE_URL")),
+    )
+    if not present
+]
+if not DEBUG and _missing:
+    raise ImproperlyConfigured(
+        "Bovenwater refuses to start: DEBUG is off and "
+        + ", ".join(_missing)
+        + " not set. Set them in the environment (see docs/configuration.md), "
+        "or use `make run` for a local demo."
+    )
+if DEBUG and not SECRET_KEY:
+    SECRET_KEY = "insecure-development-only-key-do-not-use-in-production-0123456789"  # noqa: S105
+if DEBUG and not ALLOWED_HOSTS:
+    ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        _database_url or f"sqlite:///{PROJECT_DIR / 'var' / 'bovenwater.sqlite3'}",
+        conn_max_age=env("DATABASE_CONN_MAX_AGE", default=60, help="Seconds to keep database connections open.", group="Core"),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "bovenwater.core",
+    "bovenwater.reference",
+    "bovenwater.accounts",
+    "bovenwater.audit",
+    "bovenwater.api",
+]
+
+MIDDLEWARE = [
+    "bovenwater.core.middleware.TraceContextMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "bovenwater.accounts.middleware.ActorMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "bovenwater.urls"
+WSGI_APPLICATION = "bovenwater.wsgi.application"
+ASGI_APPLICATION = "bovenwater.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "bovenwater.core.context_processors.shell",
+            ],
+        },
+    }
+]
+
+# --- Accounts, 2FA, sessions ------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+SESSION_IDLE_TIMEOUT = env(
+    "SESSION_IDLE_TIMEOUT",
+    default=900,
+    help="Seconds of inactivity after which a user is logged out.",
+    group="Accounts and security",
+)
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
+SESSION_SAVE_EVERY_REQUEST = True  # the cookie age restarts on activity: an idle timeout
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+AXES_FAILURE_LIMIT = env(
+    "AXES_FAILURE_LIMIT",
+    default=5,
+    help="Failed login attempts (password or 2FA code) before an account is locked.",
+    group="Accounts and security",
+)
+AXES_COOLOFF_TIME = (
+    env("AXES_COOLOFF_MINUTES", default=15, help="Minutes an account stays locked after too many failures.", group="Accounts and security")
+    / 60
+)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "bovenwater.accounts.views.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Bovenwater", help="Issuer name shown in authenticator apps.", group="Accounts and security")
+DEMO_TOTP_SECRET = env(
+    "DEMO_TOTP_SECRET",
+    default="JBSWY3DPEHPK3PXPBOVENWATERDEMO22",
+    help="Base32 TOTP secret shared by all demo accounts. Used and shown only in demo mode.",
+    group="Accounts and security",
+)
+DEMO_PASSWORD = env(
+    "DEMO_PASSWORD",
+    default="Bovenwater-demo-2026",
+    help="Password of the demo accounts created by seed_demo (demo mode only).",
+    group="Accounts and security",
+)
+
+# --- Transport security -----------------------------------------------------------
+_secure = env(
+    "SECURE_COOKIES",
+    default=True,
+    help="Send session and CSRF cookies over HTTPS only. Switch off only for a local demo over http.",
+    group="Accounts and security",
+)
+SESSION_COOKIE_SECURE = _secure
+CSRF_COOKIE_SECURE = _secure
+CSRF_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = env(
+    "SECURE_SSL_REDIRECT", default=True, help="Redirect plain http requests to https.", group="Accounts and security"
+)
+SECURE_HSTS_SECONDS = env(
+    "SECURE_HSTS_SECONDS",
+    default=31536000,
+    help="HTTP Strict Transport Security max-age in seconds (0 switches HSTS off).",
+    group="Accounts and security",
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https")
+    if env("BEHIND_TLS_PROXY", default=False, help="Trust X-Forwarded-Proto from a TLS-terminating proxy.", group="Accounts and security")
+    else None
+)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# --- Internationalisation ---------------------------------------------------------
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env("TIME_ZONE", default="Europe/Amsterdam", help="Time zone for display and working-day deadlines.", group="General")
+USE_I18N = True
+USE_TZ = True
+
+# --- Static and private files -----------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(PROJECT_DIR / "staticfiles"), help="Directory collectstatic writes to.", group="Files"))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+PRIVATE_MEDIA_ROOT = Path(
+    env(
+        "PRIVATE_MEDIA_ROOT",
+        default=str(PROJECT_DIR / "var" / "private"),
+        help="Directory for uploaded attachments, outside the web root; served only after an access check.",
+        group="Files",
+    )
+)
+
+# --- API ----------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "bovenwater.api.authentication.SystemTokenAuthentication",
+        "bovenwater.api.authentication.VerifiedSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["bovenwater.api.permissions.HasActor"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "bovenwater.api.problems.problem_exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 50,
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Bovenwater API",
+    "DESCRIPTION": "API of Bovenwater, the platform for the chain approach against human trafficking.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# --- Processing log and privacy -----------------------------------------------------
+PSEUDONYM_KEY = env(
+    "PSEUDONYM_KEY",
+    default="",
+    help="Secret key for keyed hashes (HMAC) that pseudonymise persons in the registry. Keep it apart from SECRET_KEY.",
+    group="Privacy",
+)
+
+# --- Logging --------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {
+        "handlers": ["console"],
+        "level": env("LOG_LEVEL", default="INFO", help="Log level: DEBUG, INFO, WARNING or ERROR.", group="General"),
+    },
+}

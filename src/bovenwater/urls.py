@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("bovenwater.core.urls")),
+    path("account/", include("bovenwater.accounts.urls")),
+    path("referentie/", include("bovenwater.reference.urls")),
+    path("verwerkingslogboek/", include("bovenwater.audit.urls")),
+    path("api/v1/", include("bovenwater.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("beheer/", admin.site.urls),
+]
+
+handler403 = "bovenwater.core.views.error_403"
+handler404 = "bovenwater.core.views.error_404"
+handler500 = "bovenwater.core.views.error_500"
+
+admin.site.site_header = "Bovenwater beheer"
+admin.site.site_title = "Bovenwater"
+if settings.DEMO_MODE:
+    admin.site.site_header = "Bovenwater beheer — DEMO"

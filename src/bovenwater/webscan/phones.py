@@ -1,0 +1,171 @@
+"""Phone numbers, including obfuscated ones, normalised to E.164.
+
+Advertisers hide numbers from keyword filters: ``0 6 - 1 2 3 4 5 6 7 8``,
+``nul zes een twee ...``, ``zero six one two ...`` or mixed forms such as
+``06-1two3 45 six78``. Extraction works on the ``base`` view (lower-case, homoglyphs
+folded): a run of *digit units* (a digit, a Dutch or English number word, or a lone
+letter ``o``/``l`` standing for 0/1) joined by short separators is collected, text
+that is known not to be a phone number (prices, dates, times, postcodes, ages,
+measurements, "24/7") is blanked out first (the stop-list), and the digit string is
+segmented into valid numbers with ``phonenumbers`` (default region NL).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import phonenumbers
+
+DEFAULT_REGION = "NL"
+
+WORD_DIGITS: dict[str, str] = {
+    "nul": "0", "zero": "0", "een": "1", "one": "1", "twee": "2", "two": "2",
+    "drie": "3", "three": "3", "vier": "4", "four": "4", "vijf": "5", "five": "5",
+    "zes": "6", "six": "6", "zeven": "7", "seven": "7", "acht": "8", "eight": "8",
+    "negen": "9", "nine": "9", "o": "0", "l": "1",
+}  # fmt: skip
+
+_WORDS = "|".join(sorted(WORD_DIGITS, key=len, reverse=True))
+_UNIT = rf"(?:\d|(?<![a-z])(?:{_WORDS})(?![a-z]))"
+_SEP = r"[ \-./()_*~|,\\–—]{0,4}"
+RUN_RE = re.compile(rf"(?:\+ ?)?{_UNIT}(?:{_SEP}{_UNIT}){{7,24}}")
+UNIT_RE = re.compile(_UNIT)
+
+# Text that looks numeric but is never a phone number. Blanked (same length) before
+# phone runs are collected.
+_STOP_PATTERNS = [
+    # dates: 01-05-2024, 1/5/24, 2024-05-01 (not when the digits run on, as in a phone)
+    r"(?<![\d\-./])\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})(?![\-./]?\d)",
+    r"(?<![\d\-./])(?:19|20)\d{2}-\d{1,2}-\d{1,2}(?![\-./]?\d)",
+    # opening hours: 10:00-22:00, 10.00 tot 02.00, 21u
+    r"(?<![\d\-./])\d{1,2}[:.h]\d{2}(?:\s?(?:-|–|tot|to|till|until)\s?\d{1,2}[:.h]\d{2})?(?![\d\-./])",
+    # prices: € 150, eur 150,-, 150 euro, 150,- 100$
+    r"(?:€|\beur(?:o)?\b)\s?\d+(?:[.,]\d{1,2}|[.,]-)?",
+    r"\d+(?:[.,]\d{1,2}|[.,]-)?\s?(?:€|\beuro?s?\b|,-|\$)",
+    # postcodes: 1012 ab
+    r"(?<!\d)[1-9]\d{3}\s?[a-z]{2}(?![a-z])",
+    # ages, sizes, measurements: 19 jaar, 21 years, 170 cm, 55 kg, 90-60-90
+    r"\d{1,3}\s?(?:jaar|jr|years?|yrs|yo|cm|kg|min|minuten|minutes|uur|hours?)(?![a-z])",
+    r"(?<![\d\-./])\d{2,3}[-/]\d{2}[-/]\d{2,3}(?![\-./]?\d)",
+    # availability: 24/7, 24-7
+    r"24\s?[/-]\s?7",
+]
+STOP_RE = re.compile("|".join(f"(?:{p})" for p in _STOP_PATTERNS))
+
+_STANDARD_SEPARATORS = frozenset(" -.()/+")
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneHit:
+    e164: str
+    start: int
+    end: int
+    obfuscated: bool
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group(0))
+
+
+def mask_stop_list(text: str) -> str:
+    """Blank out prices, dates, times, postcodes, ages and measurements."""
+    return STOP_RE.sub(_blank, text)
+
+
+@lru_cache(maxsize=262144)
+def _parse_international(number: str) -> str | None:
+    """``number`` is ``+`` and digits; return E.164 when valid."""
+    try:
+        parsed = phonenumbers.parse(number, DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+@lru_cache(maxsize=4096)
+def _nl_prefix_valid(prefix: str) -> bool:
+    """Validity of a 10-digit Dutch national number depends only on its first digits.
+
+    Dutch numbers have a fixed length of ten digits (with the trunk ``0``) and the
+    number plan distinguishes types by the leading digits, so the answer of
+    ``phonenumbers`` for one number with a given 5-digit prefix holds for all of them.
+    This cache avoids a full ``phonenumbers`` parse (about 40 microseconds) per ad;
+    a test checks the shortcut against ``phonenumbers`` on random numbers.
+    """
+    return _parse_international("+31" + prefix[1:] + "00000") is not None
+
+
+def nl_national_to_e164(digits: str) -> str | None:
+    """``0612345678`` -> ``+31612345678`` when a valid Dutch number."""
+    if len(digits) != 10 or digits[0] != "0" or digits[1] == "0":
+        return None
+    if not _nl_prefix_valid(digits[:5]):
+        return None
+    return "+31" + digits[1:]
+
+
+def _segment(digits: str, plus: bool) -> list[tuple[str, int, int]]:
+    """Split a digit string into valid numbers: (E.164, first index, end index)."""
+    found: list[tuple[str, int, int]] = []
+    n = len(digits)
+    i = 0
+    while i < n:
+        hit: tuple[str, int] | None = None
+        if (plus and i == 0) or digits.startswith("00", i):
+            offset = 0 if (plus and i == 0) else 2
+            for length in range(min(15, n - i - offset), 7, -1):
+                number = _parse_international("+" + digits[i + offset : i + offset + length])
+                if number is not None:
+                    hit = (number, offset + length)
+                    break
+        elif digits.startswith("316", i) and n - i >= 11:
+            number = nl_national_to_e164("0" + digits[i + 2 : i + 11])
+            if number is not None:
+                hit = (number, 11)
+        elif digits[i] == "0" and n - i >= 10:
+            number = nl_national_to_e164(digits[i : i + 10])
+            if number is not None:
+                hit = (number, 10)
+        if hit is not None:
+            found.append((hit[0], i, i + hit[1]))
+            i += hit[1]
+        else:
+            i += 1
+    return found
+
+
+def extract_phones(base: str) -> list[PhoneHit]:
+    """All phone numbers in ``base`` (positions are positions in ``base``)."""
+    if not any(ch.isdigit() for ch in base) and not any(w in base for w in ("nul", "zero")):
+        return []
+    masked = mask_stop_list(base)
+    hits: list[PhoneHit] = []
+    seen: set[str] = set()
+    for run in RUN_RE.finditer(masked):
+        text = run.group(0)
+        plus = text.startswith("+")
+        units = [(m.group(0), m.start(), m.end()) for m in UNIT_RE.finditer(text)]
+        digits = "".join(u if u.isdigit() else WORD_DIGITS[u] for u, _, _ in units)
+        for e164, first, last in _segment(digits, plus):
+            used = units[first:last]
+            start = run.start() + (0 if plus and first == 0 else used[0][1])
+            end = run.start() + used[-1][2]
+            if e164 in seen:
+                continue
+            seen.add(e164)
+            hits.append(PhoneHit(e164, start, end, _is_obfuscated(text, used)))
+    return hits
+
+
+def _is_obfuscated(text: str, used: list[tuple[str, int, int]]) -> bool:
+    if any(not unit.isdigit() for unit, _, _ in used):
+        return True
+    gaps = [text[used[k][2] : used[k + 1][1]] for k in range(len(used) - 1)]
+    separated = [gap for gap in gaps if gap]
+    if len(separated) >= 6:  # digits written one by one
+        return True
+    return any(ch not in _STANDARD_SEPARATORS for gap in separated for ch in gap)
