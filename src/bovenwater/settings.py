@@ -24,16 +24,36 @@ BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
 
 # --- Core -------------------------------------------------------------------------
-DEBUG = env("DEBUG", default=False, help="Development mode with detailed error pages. Never in production.", group="Core")
+DEBUG = env(
+    "DEBUG",
+    default=False,
+    help="Development mode with detailed error pages. Never in production.",
+    group="Core",
+)
 DEMO_MODE = env(
     "DEMO_MODE",
     default=False,
     help="Demo mode: fictitious data banner, demo accounts and the shared demo 2FA secret on the login page.",
     group="Core",
 )
-SECRET_KEY = env("SECRET_KEY", default="", help="Django secret key (at least 50 random characters). Required when DEBUG is off.", group="Core")
-ALLOWED_HOSTS = env("ALLOWED_HOSTS", default=[], help="Host names this instance serves. Required when DEBUG is off.", group="Core")
-CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS", default=[], help="Extra trusted origins for CSRF checks, e.g. https://bovenwater.example.nl.", group="Core")
+SECRET_KEY = env(
+    "SECRET_KEY",
+    default="",
+    help="Django secret key (at least 50 random characters). Required when DEBUG is off.",
+    group="Core",
+)
+ALLOWED_HOSTS = env(
+    "ALLOWED_HOSTS",
+    default=[],
+    help="Host names this instance serves. Required when DEBUG is off.",
+    group="Core",
+)
+CSRF_TRUSTED_ORIGINS = env(
+    "CSRF_TRUSTED_ORIGINS",
+    default=[],
+    help="Extra trusted origins for CSRF checks, e.g. https://bovenwater.example.nl.",
+    group="Core",
+)
 _database_url = env(
     "DATABASE_URL",
     default="",
@@ -65,7 +85,12 @@ if DEBUG and not ALLOWED_HOSTS:
 DATABASES = {
     "default": dj_database_url.parse(
         _database_url or f"sqlite:///{PROJECT_DIR / 'var' / 'bovenwater.sqlite3'}",
-        conn_max_age=env("DATABASE_CONN_MAX_AGE", default=60, help="Seconds to keep database connections open.", group="Core"),
+        conn_max_age=env(
+            "DATABASE_CONN_MAX_AGE",
+            default=60,
+            help="Seconds to keep database connections open.",
+            group="Core",
+        ),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -137,7 +162,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -162,14 +190,24 @@ AXES_FAILURE_LIMIT = env(
     group="Accounts and security",
 )
 AXES_COOLOFF_TIME = (
-    env("AXES_COOLOFF_MINUTES", default=15, help="Minutes an account stays locked after too many failures.", group="Accounts and security")
+    env(
+        "AXES_COOLOFF_MINUTES",
+        default=15,
+        help="Minutes an account stays locked after too many failures.",
+        group="Accounts and security",
+    )
     / 60
 )
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_CALLABLE = "bovenwater.accounts.views.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Bovenwater", help="Issuer name shown in authenticator apps.", group="Accounts and security")
+OTP_TOTP_ISSUER = env(
+    "OTP_TOTP_ISSUER",
+    default="Bovenwater",
+    help="Issuer name shown in authenticator apps.",
+    group="Accounts and security",
+)
 DEMO_TOTP_SECRET = env(
     "DEMO_TOTP_SECRET",
     default="JBSWY3DPEHPK3PXPBOVENWATERDEMO22",
@@ -194,7 +232,10 @@ SESSION_COOKIE_SECURE = _secure
 CSRF_COOKIE_SECURE = _secure
 CSRF_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env(
-    "SECURE_SSL_REDIRECT", default=True, help="Redirect plain http requests to https.", group="Accounts and security"
+    "SECURE_SSL_REDIRECT",
+    default=True,
+    help="Redirect plain http requests to https.",
+    group="Accounts and security",
 )
 SECURE_HSTS_SECONDS = env(
     "SECURE_HSTS_SECONDS",
@@ -206,7 +247,12 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https")
-    if env("BEHIND_TLS_PROXY", default=False, help="Trust X-Forwarded-Proto from a TLS-terminating proxy.", group="Accounts and security")
+    if env(
+        "BEHIND_TLS_PROXY",
+        default=False,
+        help="Trust X-Forwarded-Proto from a TLS-terminating proxy.",
+        group="Accounts and security",
+    )
     else None
 )
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -217,13 +263,25 @@ X_FRAME_OPTIONS = "DENY"
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = env("TIME_ZONE", default="Europe/Amsterdam", help="Time zone for display and working-day deadlines.", group="General")
+TIME_ZONE = env(
+    "TIME_ZONE",
+    default="Europe/Amsterdam",
+    help="Time zone for display and working-day deadlines.",
+    group="General",
+)
 USE_I18N = True
 USE_TZ = True
 
 # --- Static and private files -----------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(env("STATIC_ROOT", default=str(PROJECT_DIR / "staticfiles"), help="Directory collectstatic writes to.", group="Files"))
+STATIC_ROOT = Path(
+    env(
+        "STATIC_ROOT",
+        default=str(PROJECT_DIR / "staticfiles"),
+        help="Directory collectstatic writes to.",
+        group="Files",
+    )
+)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -276,6 +334,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {
         "handlers": ["console"],
-        "level": env("LOG_LEVEL", default="INFO", help="Log level: DEBUG, INFO, WARNING or ERROR.", group="General"),
+        "level": env(
+            "LOG_LEVEL",
+            default="INFO",
+            help="Log level: DEBUG, INFO, WARNING or ERROR.",
+            group="General",
+        ),
     },
 }

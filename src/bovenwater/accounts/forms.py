@@ -6,10 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 class PasswordStepForm(forms.Form):
     username = forms.CharField(
-        label=_("Gebruikersnaam"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True})
+        label=_("Gebruikersnaam"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
     )
     password = forms.CharField(
-        label=_("Wachtwoord"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Wachtwoord"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
 
@@ -19,7 +23,9 @@ class TokenStepForm(forms.Form):
         regex=r"^\s*\d{6}\s*$",
         max_length=8,
         error_messages={"invalid": _("Vul de zescijferige code uit uw authenticator-app in.")},
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
         help_text=_("Zes cijfers; de code verandert elke 30 seconden."),
     )
 

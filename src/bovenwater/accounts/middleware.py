@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -22,6 +23,20 @@ def public_view(view: F) -> F:
     """Mark a view as reachable without login (login page, public report, statement)."""
     view.bovenwater_public = True  # type: ignore[attr-defined]
     return view
+
+
+def user_is_verified(request: HttpRequest) -> bool:
+    """Logged in with password and a second factor (django-otp adds ``is_verified``)."""
+    user = request.user
+    return bool(user.is_authenticated and user.is_verified())  # type: ignore[attr-defined]
+
+
+def request_actor(request: HttpRequest) -> Actor:
+    """The acting user of a request; views behind ``ActorMiddleware`` always have one."""
+    actor: Actor | None = getattr(request, "actor", None)
+    if actor is None:
+        raise PermissionDenied
+    return actor
 
 
 def acting_membership(request: HttpRequest) -> Membership | None:
@@ -45,8 +60,7 @@ class ActorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.actor = None  # type: ignore[attr-defined]
-        user = request.user
-        if user.is_authenticated and user.is_verified():  # type: ignore[union-attr]
+        if user_is_verified(request):
             membership = acting_membership(request)
             if membership is not None:
                 request.actor = Actor(user=membership.user, membership=membership)  # type: ignore[attr-defined]
@@ -65,7 +79,7 @@ class ActorMiddleware:
             return None
         if request.actor is not None:  # type: ignore[attr-defined]
             return None
-        if request.user.is_authenticated and request.user.is_verified():  # type: ignore[union-attr]
+        if user_is_verified(request):
             # Verified but without an active membership: nothing to act as.
             return redirect(reverse("accounts:no_membership"))
         return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.get_full_path()}")

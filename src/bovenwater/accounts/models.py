@@ -29,7 +29,9 @@ class Organisation(models.Model):
         related_name="served_by",
         blank=True,
         verbose_name=_("werkgebied"),
-        help_text=_("Gemeenten waarvoor deze organisatie werkt; leeg betekent alleen de eigen gemeente."),
+        help_text=_(
+            "Gemeenten waarvoor deze organisatie werkt; leeg betekent alleen de eigen gemeente."
+        ),
     )
     email = models.EmailField(_("algemeen e-mailadres"), blank=True)
     phone = models.CharField(_("algemeen telefoonnummer"), max_length=30, blank=True)
@@ -59,13 +61,18 @@ class User(AbstractUser):
     is_system_account = models.BooleanField(
         _("systeemaccount"),
         default=False,
-        help_text=_("Koppeling van een organisatie via de API, met een token in plaats van een wachtwoord."),
+        help_text=_(
+            "Koppeling van een organisatie via de API, met een token in plaats van een wachtwoord."
+        ),
     )
     preferred_language = models.CharField(
-        _("voorkeurstaal"), max_length=5, choices=[("nl", "Nederlands"), ("en", "English")], default="nl"
+        _("voorkeurstaal"),
+        max_length=5,
+        choices=[("nl", "Nederlands"), ("en", "English")],
+        default="nl",
     )
 
-    class Meta(AbstractUser.Meta):
+    class Meta:
         verbose_name = _("gebruiker")
         verbose_name_plural = _("gebruikers")
 
@@ -75,9 +82,14 @@ class User(AbstractUser):
 
 
 class Membership(models.Model):
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("gebruiker"))
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("gebruiker")
+    )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisatie")
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organisatie"),
     )
     role = models.CharField(_("rol"), max_length=40, choices=Role.choices)
     is_active = models.BooleanField(_("actief"), default=True)
@@ -88,7 +100,9 @@ class Membership(models.Model):
         verbose_name_plural = _("lidmaatschappen")
         ordering = ["organisation__name", "role"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "organisation", "role"], name="unique_membership_role"),
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="unique_membership_role"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -110,3 +124,6 @@ class ApiToken(models.Model):
     class Meta:
         verbose_name = _("API-token")
         verbose_name_plural = _("API-tokens")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.label})"

@@ -180,7 +180,11 @@ def _digest(token: str) -> str:
 
 @transaction.atomic
 def api_token_create(
-    *, membership: Membership, label: str, expires_at: datetime | None = None, actor: Actor | None = None
+    *,
+    membership: Membership,
+    label: str,
+    expires_at: datetime | None = None,
+    actor: Actor | None = None,
 ) -> tuple[ApiToken, str]:
     """Create a token for a system account's membership; return it with the plain token (shown once)."""
     if not membership.user.is_system_account:
@@ -219,6 +223,10 @@ def api_token_check(plain: str) -> ApiToken | None:
         return None
     if token.expires_at is not None and token.expires_at <= timezone.now():
         return None
-    if not (token.user.is_active and token.membership.is_active and token.membership.organisation.is_active):
+    if not (
+        token.user.is_active
+        and token.membership.is_active
+        and token.membership.organisation.is_active
+    ):
         return None
     return token

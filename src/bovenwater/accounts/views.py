@@ -21,8 +21,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bovenwater.accounts import services
 from bovenwater.accounts.forms import PasswordStepForm, SwitchOrganisationForm, TokenStepForm
-from bovenwater.accounts.middleware import SESSION_KEY, acting_membership, public_view
+from bovenwater.accounts.middleware import (
+    SESSION_KEY,
+    acting_membership,
+    public_view,
+    request_actor,
+)
 from bovenwater.accounts.models import Membership, User
+from bovenwater.accounts.selectors import members_list_for_actor
+from bovenwater.audit.purposes import Purpose
 
 PENDING_USER = "bovenwater_pending_user"
 PENDING_SINCE = "bovenwater_pending_since"
@@ -30,13 +37,17 @@ PENDING_NEXT = "bovenwater_pending_next"
 PENDING_MAX_AGE = 300  # seconds between the password step and the code step
 
 
-def lockout_response(request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any, **kwargs: Any) -> HttpResponse:
-    minutes = int(round(float(settings.AXES_COOLOFF_TIME) * 60))
+def lockout_response(
+    request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
+    minutes = round(float(settings.AXES_COOLOFF_TIME) * 60)
     return render(request, "accounts/locked.html", {"minutes": minutes}, status=429)
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str:
-    if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, {request.get_host()}, request.is_secure()
+    ):
         return candidate
     return reverse("core:home")
 
@@ -45,7 +56,9 @@ def _demo_context() -> dict[str, Any]:
     if not settings.DEMO_MODE:
         return {}
     accounts = (
-        Membership.objects.select_related("user", "organisation", "organisation__municipality__police_unit")
+        Membership.objects.select_related(
+            "user", "organisation", "organisation__municipality__police_unit"
+        )
         .filter(user__username__startswith="demo.", is_active=True, user__is_system_account=False)
         .order_by("organisation__municipality__police_unit__name", "role")
     )
@@ -56,7 +69,9 @@ def _demo_context() -> dict[str, Any]:
         "demo_accounts": accounts,
         "demo_password": settings.DEMO_PASSWORD,
         "demo_secret": secret,
-        "demo_qr": segno.make(uri, error="m").svg_inline(scale=4, title=_("QR-code met het demogeheim")),
+        "demo_qr": segno.make(uri, error="m").svg_inline(
+            scale=4, title=_("QR-code met het demogeheim")
+        ),
         "demo_code": f"{totp(key, step=30, digits=6):06d}",
         "demo_seconds_left": 30 - int(time.time()) % 30,
     }
@@ -87,7 +102,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
             if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
                 return redirect("accounts:verify")
             return redirect("accounts:enrol")
-    return render(request, "accounts/login.html", {"form": form, "error": error, **_demo_context()}, status=200 if not error else 400)
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "error": error, **_demo_context()},
+        status=200 if not error else 400,
+    )
 
 
 def _pending_user(request: HttpRequest) -> User | None:
@@ -113,12 +133,14 @@ def _finish_login(request: HttpRequest, user: User, device: TOTPDevice) -> HttpR
     membership = acting_membership(request)
     if membership is not None:
         request.session[SESSION_KEY] = membership.pk
-    services.login_record(user=user, organisation=membership.organisation if membership else None, succeeded=True)
+    services.login_record(
+        user=user, organisation=membership.organisation if membership else None, succeeded=True
+    )
     return redirect(next_url)
 
 
 def _is_locked(request: HttpRequest, user: User) -> bool:
-    return AxesProxyHandler.is_locked(request, credentials={"username": user.get_username()})
+    return bool(AxesProxyHandler.is_locked(request, credentials={"username": user.get_username()}))
 
 
 @public_view
@@ -138,9 +160,16 @@ def verify_view(request: HttpRequest) -> HttpResponse:
         _token_failed(request, user)
         if _is_locked(request, user):
             return lockout_response(request)
-        error = _("De code is onjuist of verlopen. Controleer of de tijd op uw telefoon klopt en probeer het opnieuw.")
+        error = _(
+            "De code is onjuist of verlopen. Controleer of de tijd op uw telefoon klopt en probeer het opnieuw."
+        )
     status = 400 if error or form.errors else 200
-    return render(request, "accounts/verify.html", {"form": form, "error": error, "pending_user": user, **_demo_context()}, status=status)
+    return render(
+        request,
+        "accounts/verify.html",
+        {"form": form, "error": error, "pending_user": user, **_demo_context()},
+        status=status,
+    )
 
 
 @public_view
@@ -161,15 +190,21 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
             services.totp_device_confirm(device=device)
             return _finish_login(request, user, device)
         _token_failed(request, user)
-        error = _("De code klopt niet. Scan de QR-code opnieuw of typ de sleutel over, en vul de nieuwe code in.")
+        error = _(
+            "De code klopt niet. Scan de QR-code opnieuw of typ de sleutel over, en vul de nieuwe code in."
+        )
     context = {
         "form": form,
         "error": error,
-        "qr": segno.make(device.config_url, error="m").svg_inline(scale=4, title=_("QR-code voor uw authenticator-app")),
+        "qr": segno.make(device.config_url, error="m").svg_inline(
+            scale=4, title=_("QR-code voor uw authenticator-app")
+        ),
         "secret": services.hex_to_base32(device.key),
         "pending_user": user,
     }
-    return render(request, "accounts/enrol.html", context, status=400 if error or form.errors else 200)
+    return render(
+        request, "accounts/enrol.html", context, status=400 if error or form.errors else 200
+    )
 
 
 @require_POST
@@ -184,9 +219,12 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def switch_organisation_view(request: HttpRequest) -> HttpResponse:
     form = SwitchOrganisationForm(request.POST)
-    if form.is_valid():
+    if form.is_valid() and request.user.pk is not None:
         membership = Membership.objects.filter(
-            pk=form.cleaned_data["membership"], user=request.user, is_active=True, organisation__is_active=True
+            pk=form.cleaned_data["membership"],
+            user_id=request.user.pk,
+            is_active=True,
+            organisation__is_active=True,
         ).first()
         if membership is not None:
             request.session[SESSION_KEY] = membership.pk
@@ -201,8 +239,7 @@ def no_membership_view(request: HttpRequest) -> HttpResponse:
 
 
 def members_view(request: HttpRequest) -> HttpResponse:
-    from bovenwater.accounts.selectors import members_list_for_actor
-    from bovenwater.audit.purposes import Purpose
-
-    memberships = members_list_for_actor(actor=request.actor, purpose=Purpose.ORGANISATION_MANAGEMENT)  # type: ignore[attr-defined]
+    memberships = members_list_for_actor(
+        actor=request_actor(request), purpose=Purpose.ORGANISATION_MANAGEMENT
+    )
     return render(request, "accounts/members.html", {"memberships": memberships})

@@ -6,7 +6,11 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
-from rest_framework.authentication import BaseAuthentication, SessionAuthentication, get_authorization_header
+from rest_framework.authentication import (
+    BaseAuthentication,
+    SessionAuthentication,
+    get_authorization_header,
+)
 from rest_framework.request import Request
 
 from bovenwater.accounts.actor import Actor
@@ -23,7 +27,9 @@ class SystemTokenAuthentication(BaseAuthentication):
         if not parts or parts[0].lower() != self.keyword.lower().encode():
             return None
         if len(parts) != 2:
-            raise exceptions.AuthenticationFailed(_("Ongeldige Authorization-header: gebruik 'Token <token>'."))
+            raise exceptions.AuthenticationFailed(
+                _("Ongeldige Authorization-header: gebruik 'Token <token>'.")
+            )
         token = api_token_check(parts[1].decode("ascii", errors="replace"))
         if token is None:
             raise exceptions.AuthenticationFailed(_("Onbekend, verlopen of ingetrokken token."))

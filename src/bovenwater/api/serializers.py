@@ -22,7 +22,16 @@ class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
 
     class Meta:
         model = Organisation
-        fields = ("id", "name", "kind", "municipality_code", "police_unit", "safety_region", "email", "phone")
+        fields = (
+            "id",
+            "name",
+            "kind",
+            "municipality_code",
+            "police_unit",
+            "safety_region",
+            "email",
+            "phone",
+        )
 
 
 class MunicipalitySerializer(serializers.ModelSerializer[Municipality]):
@@ -32,7 +41,15 @@ class MunicipalitySerializer(serializers.ModelSerializer[Municipality]):
 
     class Meta:
         model = Municipality
-        fields = ("code", "name", "safety_region", "police_unit", "province", "valid_from", "valid_to")
+        fields = (
+            "code",
+            "name",
+            "safety_region",
+            "police_unit",
+            "province",
+            "valid_from",
+            "valid_to",
+        )
 
 
 class ExploitationFormSerializer(serializers.ModelSerializer[ExploitationForm]):
@@ -42,17 +59,43 @@ class ExploitationFormSerializer(serializers.ModelSerializer[ExploitationForm]):
 
 
 class IndicatorSerializer(serializers.ModelSerializer[Indicator]):
-    forms = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    forms: serializers.SlugRelatedField[ExploitationForm] = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="code"
+    )
 
     class Meta:
         model = Indicator
-        fields = ("code", "catalogue", "group_nl", "group_en", "name_nl", "name_en", "forms", "domains", "source", "valid_from", "valid_to")
+        fields = (
+            "code",
+            "catalogue",
+            "group_nl",
+            "group_en",
+            "name_nl",
+            "name_en",
+            "forms",
+            "domains",
+            "source",
+            "valid_from",
+            "valid_to",
+        )
 
 
 class ProcessingLogEntrySerializer(serializers.ModelSerializer[ProcessingLogEntry]):
     class Meta:
         model = ProcessingLogEntry
         fields = (
-            "id", "occurred_at", "actor_username", "organisation_name", "role", "action", "object_type",
-            "object_id", "data_subject", "purpose", "legal_basis", "trace_id", "prev_hash", "entry_hash",
+            "id",
+            "occurred_at",
+            "actor_username",
+            "organisation_name",
+            "role",
+            "action",
+            "object_type",
+            "object_id",
+            "data_subject",
+            "purpose",
+            "legal_basis",
+            "trace_id",
+            "prev_hash",
+            "entry_hash",
         )

@@ -10,13 +10,19 @@ app_name = "api"
 urlpatterns = [
     path(
         "schema/",
-        public_view(SpectacularAPIView.as_view(permission_classes=[AllowAny], authentication_classes=[])),
+        public_view(
+            SpectacularAPIView.as_view(permission_classes=[AllowAny], authentication_classes=[])
+        ),
         name="schema",
     ),
     path("me/", views.MeView.as_view(), name="me"),
     path("organisations/", views.OrganisationListView.as_view(), name="organisations"),
     path("reference/municipalities/", views.MunicipalityListView.as_view(), name="municipalities"),
-    path("reference/exploitation-forms/", views.ExploitationFormListView.as_view(), name="exploitation-forms"),
+    path(
+        "reference/exploitation-forms/",
+        views.ExploitationFormListView.as_view(),
+        name="exploitation-forms",
+    ),
     path("reference/indicators/", views.IndicatorListView.as_view(), name="indicators"),
     path("processing-log/", views.ProcessingLogListView.as_view(), name="processing-log"),
 ]

@@ -51,7 +51,9 @@ class OrganisationListView(generics.ListAPIView[Any]):
 
 class MunicipalityListView(generics.ListAPIView[Municipality]):
     serializer_class = MunicipalitySerializer
-    queryset = Municipality.objects.select_related("safety_region", "police_unit", "province").order_by("code")
+    queryset = Municipality.objects.select_related(
+        "safety_region", "police_unit", "province"
+    ).order_by("code")
 
 
 class ExploitationFormListView(generics.ListAPIView[ExploitationForm]):
@@ -69,7 +71,9 @@ class ProcessingLogListView(generics.ListAPIView[ProcessingLogEntry]):
 
     serializer_class = ProcessingLogEntrySerializer
 
-    @extend_schema(parameters=[OpenApiParameter("data_subject", str), OpenApiParameter("object_type", str)])
+    @extend_schema(
+        parameters=[OpenApiParameter("data_subject", str), OpenApiParameter("object_type", str)]
+    )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 

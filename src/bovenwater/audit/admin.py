@@ -12,7 +12,15 @@ from bovenwater.audit.models import ProcessingLogEntry
 class ProcessingLogEntryAdmin(admin.ModelAdmin[ProcessingLogEntry]):
     """Read-only: the log is append-only, also in the admin."""
 
-    list_display = ("id", "occurred_at", "actor_username", "organisation_name", "action", "object_type", "object_id")
+    list_display = (
+        "id",
+        "occurred_at",
+        "actor_username",
+        "organisation_name",
+        "action",
+        "object_type",
+        "object_id",
+    )
     list_filter = ("action", "purpose")
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -10,19 +10,28 @@ from bovenwater.audit.models import Action
 
 class LogFilterForm(forms.Form):
     data_subject = forms.CharField(
-        label=_("Betrokkene"), required=False, max_length=100, help_text=_("Bijvoorbeeld user:12 of een casusnummer.")
+        label=_("Betrokkene"),
+        required=False,
+        max_length=100,
+        help_text=_("Bijvoorbeeld user:12 of een casusnummer."),
     )
     object_type = forms.CharField(label=_("Soort object"), required=False, max_length=100)
     object_id = forms.CharField(label=_("Object-id"), required=False, max_length=100)
     actor = forms.CharField(label=_("Gebruiker"), required=False, max_length=150)
     organisation = forms.CharField(label=_("Organisatie"), required=False, max_length=200)
-    action = forms.ChoiceField(label=_("Handeling"), required=False, choices=[("", _("Alle handelingen")), *Action.choices])
+    action = forms.ChoiceField(
+        label=_("Handeling"), required=False, choices=[("", _("Alle handelingen")), *Action.choices]
+    )
     date_from = forms.DateField(
-        label=_("Vanaf datum"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Vanaf datum"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": _("Vul een geldige datum in, bijvoorbeeld 2026-01-31.")},
     )
     date_to = forms.DateField(
-        label=_("Tot en met datum"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Tot en met datum"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": _("Vul een geldige datum in, bijvoorbeeld 2026-01-31.")},
     )
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import UTC
 from typing import Any, NoReturn
 
 from django.db import models
@@ -53,7 +54,9 @@ class ProcessingLogEntry(models.Model):
     occurred_at = models.DateTimeField(_("tijdstip"), default=timezone.now, db_index=True)
     actor_user_id = models.BigIntegerField(_("gebruiker-id"), null=True, blank=True, db_index=True)
     actor_username = models.CharField(_("gebruiker"), max_length=150, blank=True)
-    organisation_id = models.BigIntegerField(_("organisatie-id"), null=True, blank=True, db_index=True)
+    organisation_id = models.BigIntegerField(
+        _("organisatie-id"), null=True, blank=True, db_index=True
+    )
     organisation_name = models.CharField(_("organisatie"), max_length=200, blank=True)
     role = models.CharField(_("rol"), max_length=40, blank=True)
     action = models.CharField(_("handeling"), max_length=20, choices=Action.choices)
@@ -64,7 +67,9 @@ class ProcessingLogEntry(models.Model):
         max_length=100,
         blank=True,
         db_index=True,
-        help_text=_("Verwijzing naar de persoon om wie het gaat (pseudoniem of intern nummer), nooit een naam."),
+        help_text=_(
+            "Verwijzing naar de persoon om wie het gaat (pseudoniem of intern nummer), nooit een naam."
+        ),
     )
     purpose = models.CharField(_("doel"), max_length=40, choices=Purpose.choices)
     legal_basis = models.CharField(_("grondslag"), max_length=200)
@@ -96,7 +101,7 @@ class ProcessingLogEntry(models.Model):
         """The hashed content: every field except the hashes themselves."""
         return {
             "id": self.pk,
-            "occurred_at": self.occurred_at.astimezone(timezone.UTC).isoformat(timespec="microseconds"),
+            "occurred_at": self.occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
             "actor_user_id": self.actor_user_id,
             "actor_username": self.actor_username,
             "organisation_id": self.organisation_id,
@@ -114,7 +119,9 @@ class ProcessingLogEntry(models.Model):
         }
 
     def compute_hash(self) -> str:
-        payload = json.dumps(self.content(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        payload = json.dumps(
+            self.content(), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        )
         return hashlib.sha256((self.prev_hash + payload).encode("utf-8")).hexdigest()
 
 
@@ -127,3 +134,6 @@ class ProcessingLogHead(models.Model):
 
     class Meta:
         verbose_name = _("kop van het verwerkingslogboek")
+
+    def __str__(self) -> str:
+        return f"head at {self.last_entry_id} ({self.last_hash[:12]})"

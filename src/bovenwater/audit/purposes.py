@@ -30,13 +30,25 @@ class LegalBasis:
 
 
 LEGAL_BASES: dict[Purpose, LegalBasis] = {
-    Purpose.ACCOUNT_SECURITY: LegalBasis("avg-6-1-c+32", "AVG art. 6 lid 1 sub c en art. 32 (beveiliging)"),
-    Purpose.ORGANISATION_MANAGEMENT: LegalBasis("avg-6-1-e", "AVG art. 6 lid 1 sub e (publieke taak)"),
-    Purpose.PRIVACY_SUPERVISION: LegalBasis("avg-38-39", "AVG art. 38-39 (taken FG) en art. 5 lid 2 (verantwoording)"),
-    Purpose.SIGNAL_HANDLING: LegalBasis("avg-6-1-e+wmo", "AVG art. 6 lid 1 sub e; Wmo 2015, Jeugdwet"),
-    Purpose.CARE_COORDINATION: LegalBasis("avg-6-1-a/e+9-2", "AVG art. 6 lid 1 sub a/e; art. 9 lid 2; Wmo 2015"),
+    Purpose.ACCOUNT_SECURITY: LegalBasis(
+        "avg-6-1-c+32", "AVG art. 6 lid 1 sub c en art. 32 (beveiliging)"
+    ),
+    Purpose.ORGANISATION_MANAGEMENT: LegalBasis(
+        "avg-6-1-e", "AVG art. 6 lid 1 sub e (publieke taak)"
+    ),
+    Purpose.PRIVACY_SUPERVISION: LegalBasis(
+        "avg-38-39", "AVG art. 38-39 (taken FG) en art. 5 lid 2 (verantwoording)"
+    ),
+    Purpose.SIGNAL_HANDLING: LegalBasis(
+        "avg-6-1-e+wmo", "AVG art. 6 lid 1 sub e; Wmo 2015, Jeugdwet"
+    ),
+    Purpose.CARE_COORDINATION: LegalBasis(
+        "avg-6-1-a/e+9-2", "AVG art. 6 lid 1 sub a/e; art. 9 lid 2; Wmo 2015"
+    ),
     Purpose.INVESTIGATION: LegalBasis("wpg", "Wet politiegegevens; Wetboek van Strafvordering"),
-    Purpose.REGISTRATION: LegalBasis("bpg-4-1+avg-6-1-e", "Besluit politiegegevens; AVG art. 6 lid 1 sub e"),
+    Purpose.REGISTRATION: LegalBasis(
+        "bpg-4-1+avg-6-1-e", "Besluit politiegegevens; AVG art. 6 lid 1 sub e"
+    ),
 }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -60,7 +60,7 @@ def processing_log_for_actor(*, actor: Actor, filters: LogFilter) -> QuerySet[Pr
     if filters.date_from:
         entries = entries.filter(occurred_at__gte=_day_start(filters.date_from))
     if filters.date_to:
-        entries = entries.filter(occurred_at__lt=_day_start(filters.date_to) + timezone.timedelta(days=1))
+        entries = entries.filter(occurred_at__lt=_day_start(filters.date_to) + timedelta(days=1))
     return entries.order_by("-id")
 
 
@@ -73,5 +73,8 @@ def processing_log_viewed(*, actor: Actor, filters: LogFilter, exported: int | N
         object_id=f"organisation:{actor.organisation_id}",
         data_subject=filters.data_subject.strip(),
         purpose=Purpose.PRIVACY_SUPERVISION,
-        details={"filters": filters.as_details(), **({"rows": exported} if exported is not None else {})},
+        details={
+            "filters": filters.as_details(),
+            **({"rows": exported} if exported is not None else {}),
+        },
     )

@@ -29,7 +29,9 @@ def verify_chain(batch_size: int = 5000) -> VerifyResult:
             if entry.pk != expected_id:
                 return VerifyResult(False, checked, expected_id, f"entry {expected_id} is missing")
             if entry.prev_hash != expected_prev:
-                return VerifyResult(False, checked, entry.pk, "link to the previous entry is broken")
+                return VerifyResult(
+                    False, checked, entry.pk, "link to the previous entry is broken"
+                )
             if entry.compute_hash() != entry.entry_hash:
                 return VerifyResult(False, checked, entry.pk, "content does not match its hash")
             expected_prev = entry.entry_hash
@@ -40,5 +42,7 @@ def verify_chain(batch_size: int = 5000) -> VerifyResult:
     head_id = head.last_entry_id if head is not None else None
     head_hash = head.last_hash if head is not None else GENESIS_HASH
     if (head_id or 0) != checked or head_hash != expected_prev:
-        return VerifyResult(False, checked, checked + 1, "entries after the last intact one were removed")
+        return VerifyResult(
+            False, checked, checked + 1, "entries after the last intact one were removed"
+        )
     return VerifyResult(True, checked)

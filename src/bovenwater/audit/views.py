@@ -7,12 +7,24 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from bovenwater.accounts.middleware import request_actor
 from bovenwater.audit.forms import LogFilterForm
 from bovenwater.audit.selectors import LogFilter, processing_log_for_actor, processing_log_viewed
 
 CSV_COLUMNS = (
-    "id", "occurred_at", "actor_username", "organisation_name", "role", "action", "object_type",
-    "object_id", "data_subject", "purpose", "legal_basis", "trace_id", "entry_hash",
+    "id",
+    "occurred_at",
+    "actor_username",
+    "organisation_name",
+    "role",
+    "action",
+    "object_type",
+    "object_id",
+    "data_subject",
+    "purpose",
+    "legal_basis",
+    "trace_id",
+    "entry_hash",
 )
 
 
@@ -20,11 +32,20 @@ def _filters(form: LogFilterForm) -> LogFilter:
     if not form.is_valid():
         return LogFilter()
     data = form.cleaned_data
-    return LogFilter(**{key: data.get(key) or ("" if key not in ("date_from", "date_to") else None) for key in LogFilter.__dataclass_fields__})
+    return LogFilter(
+        data_subject=data.get("data_subject") or "",
+        object_type=data.get("object_type") or "",
+        object_id=data.get("object_id") or "",
+        actor=data.get("actor") or "",
+        organisation=data.get("organisation") or "",
+        action=data.get("action") or "",
+        date_from=data.get("date_from"),
+        date_to=data.get("date_to"),
+    )
 
 
 def log_view(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request_actor(request)
     form = LogFilterForm(request.GET or None)
     filters = _filters(form) if request.GET else LogFilter()
     entries = processing_log_for_actor(actor=actor, filters=filters)
@@ -41,10 +62,12 @@ def log_view(request: HttpRequest) -> HttpResponse:
 
 
 def log_export_view(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request_actor(request)
     form = LogFilterForm(request.GET or None)
     if request.GET and not form.is_valid():
-        return render(request, "audit/log.html", {"form": form, "page": None, "query": ""}, status=400)
+        return render(
+            request, "audit/log.html", {"form": form, "page": None, "query": ""}, status=400
+        )
     filters = _filters(form) if request.GET else LogFilter()
     entries = list(processing_log_for_actor(actor=actor, filters=filters)[:100_000])
     processing_log_viewed(actor=actor, filters=filters, exported=len(entries))
@@ -56,9 +79,19 @@ def log_export_view(request: HttpRequest) -> HttpResponse:
     for entry in entries:
         writer.writerow(
             [
-                entry.pk, timezone.localtime(entry.occurred_at).isoformat(), entry.actor_username,
-                entry.organisation_name, entry.role, entry.action, entry.object_type, entry.object_id,
-                entry.data_subject, entry.purpose, entry.legal_basis, entry.trace_id, entry.entry_hash,
+                entry.pk,
+                timezone.localtime(entry.occurred_at).isoformat(),
+                entry.actor_username,
+                entry.organisation_name,
+                entry.role,
+                entry.action,
+                entry.object_type,
+                entry.object_id,
+                entry.data_subject,
+                entry.purpose,
+                entry.legal_basis,
+                entry.trace_id,
+                entry.entry_hash,
             ]
         )
     return response

@@ -22,5 +22,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "demo_mode": settings.DEMO_MODE,
         "actor": actor,
         "nav_items": items,
-        "actor_memberships": list(memberships_of_actor_user(actor=actor)) if actor is not None else [],
+        "actor_memberships": list(memberships_of_actor_user(actor=actor))
+        if actor is not None
+        else [],
     }

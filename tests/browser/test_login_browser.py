@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from tests.browser.axe import axe_violations
+from tests.conftest import load_reference_data
+from tests.support import token_for
+
+from bovenwater.accounts.models import User
+from bovenwater.audit.models import Action, ProcessingLogEntry
+from bovenwater.core.demo import seed_demo
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CARE_COORDINATOR = "demo.zorgcoordinator.amsterdam"
+CONTACT_OFFICER = "demo.aandachtsfunctionaris.amsterdam"
+PRIVACY_OFFICER = "demo.fg.amsterdam"
+
+
+@pytest.fixture
+def demo(settings: Any) -> None:
+    settings.DEMO_MODE = True
+    load_reference_data()
+    seed_demo()
+
+
+def _log_in(page: Any, base: str, username: str, token: str | None = None) -> None:
+    page.goto(f"{base}/account/inloggen/")
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill("Bovenwater-demo-2026")
+    page.get_by_role("button", name="Volgende stap").click()
+    page.wait_for_url("**/inloggen/code/")
+    device = TOTPDevice.objects.get(user__username=username)
+    page.get_by_label("Code uit uw authenticator-app").fill(token or token_for(device))
+    page.get_by_role("button", name="Inloggen").click()
+
+
+def test_care_coordinator_logs_in_with_totp_switches_language_and_sees_role_navigation(
+    page: Any, live_server: Any, demo: None
+) -> None:
+    page.goto(f"{live_server.url}/account/inloggen/")
+    assert "demo.zorgcoordinator.amsterdam" in page.content()  # demo accounts listed in demo mode
+    assert axe_violations(page) == []
+
+    _log_in(page, live_server.url, CARE_COORDINATOR)
+    page.wait_for_url(f"{live_server.url}/")
+    acting = page.get_by_test_id("acting").inner_text()
+    assert "Zorgcoördinatie mensenhandel Amstelland" in acting
+    assert "Zorgcoördinator" in acting
+    nav = page.get_by_role("navigation", name="Hoofdnavigatie")
+    assert nav.get_by_role("link", name="Signalenlijsten").is_visible()
+    assert nav.get_by_role("link", name="Leden").is_visible()
+    assert nav.get_by_role("link", name="Verwerkingslogboek").count() == 0
+    assert axe_violations(page) == []
+
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    nav = page.get_by_role("navigation", name="Main navigation")
+    assert nav.get_by_role("link", name="Indicator lists").is_visible()
+    assert "Care coordinator" in page.get_by_test_id("acting").inner_text()
+
+
+def test_wrong_totp_shows_a_clear_dutch_error(page: Any, live_server: Any, demo: None) -> None:
+    _log_in(page, live_server.url, CARE_COORDINATOR, token="123456")
+    error = page.get_by_test_id("token-error")
+    assert "De code is onjuist of verlopen" in error.inner_text()
+    assert page.url.endswith("/account/inloggen/code/")
+
+
+def test_privacy_officer_sees_the_login_in_the_processing_log(
+    page: Any, browser: Any, live_server: Any, demo: None
+) -> None:
+    colleague_context = browser.new_context(locale="nl-NL")
+    colleague = colleague_context.new_page()
+    _log_in(colleague, live_server.url, CONTACT_OFFICER)
+    colleague.wait_for_url(f"{live_server.url}/")
+    colleague_context.close()
+    user = User.objects.get(username=CONTACT_OFFICER)
+    assert ProcessingLogEntry.objects.filter(action=Action.LOGIN, actor_user_id=user.pk).exists()
+
+    _log_in(page, live_server.url, PRIVACY_OFFICER)
+    page.wait_for_url(f"{live_server.url}/")
+    page.get_by_role("navigation", name="Hoofdnavigatie").get_by_role(
+        "link", name="Verwerkingslogboek"
+    ).click()
+    page.get_by_label("Gebruiker").fill(CONTACT_OFFICER)
+    page.get_by_label("Handeling").select_option("login")
+    page.get_by_role("button", name="Toon").click()
+    table = page.get_by_test_id("log-table")
+    rows = table.locator("tbody tr")
+    assert rows.count() == 1
+    assert CONTACT_OFFICER in rows.first.inner_text()
+    assert "inloggen" in rows.first.inner_text()
+    assert axe_violations(page) == []

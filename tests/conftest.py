@@ -1,0 +1,103 @@
+"""Shared fixtures: reference data once per test database, organisations, members, logins."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from tests.support import TEST_PASSWORD, TEST_SECRET, login
+
+from bovenwater.accounts import services
+from bovenwater.accounts.models import Membership, Organisation
+from bovenwater.accounts.roles import OrganisationKind, Role
+from bovenwater.reference.models import Municipality
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+_counter = itertools.count(1)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests need Debian's Chromium; without it they are deselected, loudly."""
+    if CHROMIUM.exists():
+        return
+    browser = [item for item in items if item.get_closest_marker("browser")]
+    if browser:
+        config.hook.pytest_deselected(items=browser)
+        items[:] = [item for item in items if not item.get_closest_marker("browser")]
+        print(
+            f"\nNOTE: {len(browser)} browser tests deselected: {CHROMIUM} is missing (CI installs it)."
+        )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    with django_db_blocker.unblock():
+        call_command("load_reference_data", verbosity=0)
+
+
+def load_reference_data() -> None:
+    """For transactional tests: the flush between them empties the reference tables."""
+    if not Municipality.objects.exists():
+        call_command("load_reference_data", verbosity=0)
+
+
+@pytest.fixture
+def municipality(db: None) -> Municipality:
+    return Municipality.objects.get(code="GM0363")
+
+
+@pytest.fixture
+def other_municipality(db: None) -> Municipality:
+    return Municipality.objects.get(code="GM0599")
+
+
+@pytest.fixture
+def make_organisation(db: None) -> Callable[..., Organisation]:
+    def make(
+        name: str | None = None,
+        kind: OrganisationKind = OrganisationKind.MUNICIPALITY,
+        municipality_code: str = "GM0363",
+    ) -> Organisation:
+        return services.organisation_create(
+            name=name or f"Testorganisatie {next(_counter)}",
+            kind=kind,
+            municipality=Municipality.objects.get(code=municipality_code),
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_member(
+    db: None, make_organisation: Callable[..., Organisation]
+) -> Callable[..., Membership]:
+    def make(
+        role: Role = Role.SIGNALLER,
+        organisation: Organisation | None = None,
+        username: str | None = None,
+        with_device: bool = True,
+    ) -> Membership:
+        user = services.user_create(
+            username=username or f"gebruiker{next(_counter)}",
+            password=TEST_PASSWORD,
+            first_name="Test",
+            last_name="Gebruiker",
+        )
+        if with_device:
+            services.totp_device_set_known_secret(user=user, secret_base32=TEST_SECRET)
+        return services.membership_add(
+            user=user, organisation=organisation or make_organisation(), role=role
+        )
+
+    return make
+
+
+@pytest.fixture
+def login_as(client: Client) -> Callable[[Membership], Client]:
+    return lambda membership: login(client, membership)

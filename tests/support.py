@@ -1,0 +1,44 @@
+"""Helpers shared by tests: TOTP codes, verified logins."""
+
+from __future__ import annotations
+
+import time
+
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from bovenwater.accounts.middleware import SESSION_KEY
+from bovenwater.accounts.models import Membership, User
+
+TEST_SECRET = "JBSWY3DPEHPK3PXPBOVENWATERDEMO22"
+TEST_PASSWORD = "Correct-Paard-Batterij-2026"
+
+
+def token_for(device: TOTPDevice) -> str:
+    """A currently valid TOTP code that this device has not used yet (replay-safe)."""
+    device.refresh_from_db()
+    current = int(time.time() - device.t0) // device.step
+    base = current + device.drift
+    wanted = max(base, (device.last_t if device.last_t is not None else -1) + 1)
+    if wanted > base + device.tolerance:
+        time.sleep(device.step - (time.time() - device.t0) % device.step + 0.2)
+        current = int(time.time() - device.t0) // device.step
+        wanted = max(current + device.drift, device.last_t + 1)
+    key = bytes.fromhex(device.key)
+    code = totp(key, step=device.step, t0=device.t0, digits=device.digits, drift=wanted - current)
+    return f"{code:0{device.digits}d}"
+
+
+def login(client: Client, membership: Membership) -> Client:
+    """Log a test client in as a verified (password + TOTP) user acting in ``membership``."""
+    user: User = membership.user
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    assert device is not None, "user needs a confirmed TOTP device"
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[SESSION_KEY] = membership.pk
+    session.save()
+    return client

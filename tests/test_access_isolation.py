@@ -1,0 +1,168 @@
+"""No role of organisation A can see organisation B's records, by any URL or API call.
+
+The test walks every URL pattern the project has (so new pages are covered as they
+land), fills each path parameter with the ids of organisation B's objects, and calls
+it as every role of organisation A, with GET and POST, with and without filters that
+name B. Organisation B's personal data carries unique markers that must never appear.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from bovenwater.accounts import services
+from bovenwater.accounts.actor import Actor
+from bovenwater.accounts.models import Membership, Organisation
+from bovenwater.accounts.roles import Role
+from bovenwater.audit.models import Action
+from bovenwater.audit.purposes import Purpose
+from bovenwater.audit.services import log_processing
+
+pytestmark = pytest.mark.django_db
+
+MARKERS = ("geheim.gebruiker.b", "Geheimsma", "betrokkene-b-geheim", "dossier-b-geheim")
+SKIP_PREFIXES = ("beheer/",)  # Django admin: staff only, checked separately below
+PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
+
+
+def _patterns(resolver: URLResolver | None = None, prefix: str = "") -> Iterator[str]:
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        route = str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from _patterns(entry, prefix + route)
+        elif isinstance(entry, URLPattern):
+            yield prefix + route
+
+
+def _fill(route: str, ids: list[int]) -> list[str]:
+    route = route.lstrip("^").rstrip("$")
+    if not PARAM.search(route):
+        return ["/" + route]
+    urls = []
+
+    def filled(value: int) -> str:
+        return PARAM.sub(
+            lambda m: str(value) if m.group("converter") in (None, "int") else "b-geheim", route
+        )
+
+    for value in ids:
+        urls.append("/" + filled(value))
+    return urls
+
+
+@pytest.fixture
+def organisation_b(
+    make_organisation: Callable[..., Organisation], make_member: Callable[..., Membership]
+) -> dict[str, Any]:
+    organisation = make_organisation(name="Organisatie B", municipality_code="GM0599")
+    member = services.membership_add(
+        user=services.user_create(
+            username="geheim.gebruiker.b", password=None, first_name="Bea", last_name="Geheimsma"
+        ),
+        organisation=organisation,
+        role=Role.CARE_COORDINATOR,
+    )
+    officer = make_member(role=Role.PRIVACY_OFFICER, organisation=organisation)
+    actor = Actor(user=member.user, membership=member)
+    entry = log_processing(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="cases.case",
+        object_id="dossier-b-geheim",
+        data_subject="betrokkene-b-geheim",
+        purpose=Purpose.CARE_COORDINATION,
+    )
+    return {
+        "organisation": organisation,
+        "ids": sorted(
+            {organisation.pk, member.pk, member.user_id, officer.pk, officer.user_id, entry.pk}
+        ),
+    }
+
+
+def _assert_no_marker(response: Any, url: str, role: Role) -> None:
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    text = body.decode("utf-8", errors="replace")
+    for marker in MARKERS:
+        assert marker not in text, f"{role.value} of organisation A saw {marker!r} at {url}"
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_no_role_of_a_sees_b_by_any_url(
+    role: Role,
+    client: Client,
+    organisation_b: dict[str, Any],
+    make_member: Callable[..., Membership],
+    login_as: Callable[[Membership], Client],
+) -> None:
+    member_a = make_member(role=role)
+    login_as(member_a)
+    ids: list[int] = organisation_b["ids"]
+    filters = {
+        "organisation": "Organisatie B",
+        "actor": "geheim.gebruiker.b",
+        "data_subject": "betrokkene-b-geheim",
+        "object_id": "dossier-b-geheim",
+        "membership": str(ids[0]),
+        "limit": "1000",
+    }
+    checked = 0
+    for route in _patterns():
+        if route.startswith(SKIP_PREFIXES):
+            continue
+        for url in _fill(route, ids):
+            login_as(member_a)  # some routes (logout) end the session; start each URL logged in
+            for response in (
+                client.get(url),
+                client.get(url, filters),
+                client.post(url, filters),
+            ):
+                _assert_no_marker(response, url, role)
+                checked += 1
+    assert checked > 20
+    login_as(member_a)
+    for membership_id in ids:
+        client.post("/account/organisatie-wisselen/", {"membership": membership_id})
+    home = client.get("/").content.decode()
+    assert member_a.organisation.name in home
+    assert "Organisatie B" not in home
+
+
+def test_admin_is_closed_to_non_staff(
+    client: Client,
+    organisation_b: dict[str, Any],
+    make_member: Callable[..., Membership],
+    login_as: Callable[[Membership], Client],
+) -> None:
+    login_as(make_member(role=Role.ADMINISTRATOR))
+    for route in ("/beheer/", "/beheer/accounts/user/", "/beheer/audit/processinglogentry/"):
+        response = client.get(route)
+        assert response.status_code == 302
+        _assert_no_marker(response, route, Role.ADMINISTRATOR)
+
+
+def test_system_token_of_a_sees_nothing_of_b(
+    client: Client, organisation_b: dict[str, Any], make_organisation: Callable[..., Organisation]
+) -> None:
+    organisation_a = make_organisation(name="Organisatie A")
+    user = services.user_create(username="systeem.a", password=None, is_system_account=True)
+    for role in Role:
+        membership = services.membership_add(user=user, organisation=organisation_a, role=role)
+        _token, plain = services.api_token_create(membership=membership, label=f"test {role.value}")
+        for route in _patterns():
+            if not route.startswith("api/"):
+                continue
+            for url in _fill(route, organisation_b["ids"]):
+                response = client.get(
+                    url,
+                    {"limit": "1000", "data_subject": "betrokkene-b-geheim"},
+                    HTTP_AUTHORIZATION=f"Token {plain}",
+                )
+                _assert_no_marker(response, url, role)
