@@ -131,19 +131,47 @@ def _nfkc_with_map(text: str) -> tuple[str, list[int], list[int]]:
     return "".join(pieces), starts, ends
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _fold_match(match: re.Match[str]) -> str:
+    return _fold_char(match.group(0))
+
+
+def fold_base(nfkc: str) -> str:
+    """Lower-case and fold homoglyphs, accents and white space; keeps the length."""
+    if nfkc.isascii():
+        return nfkc.lower().translate(_ASCII_SPACE_TABLE)
+    low = nfkc.lower()
+    if len(low) != len(nfkc):
+        return "".join([_fold_char(ch) for ch in nfkc])
+    return _NON_ASCII.sub(_fold_match, low).translate(_ASCII_SPACE_TABLE)
+
+
+_INVISIBLE_RE = re.compile("[" + "".join(sorted(INVISIBLE)) + "]")
+
+
+def needs_nfkc(text: str) -> bool:
+    return not text.isascii() and (
+        not unicodedata.is_normalized("NFKC", text) or _INVISIBLE_RE.search(text) is not None
+    )
+
+
+def to_nfkc(text: str) -> str:
+    """NFKC without invisible characters (what ``NormalisedText.nfkc`` holds)."""
+    if not needs_nfkc(text):
+        return text
+    return _nfkc_with_map(text)[0]
+
+
 def normalise(text: str) -> NormalisedText:
     """Build the three views of ``text`` (see the module docstring)."""
-    if text.isascii():
-        nfkc = text
-        base = text.lower().translate(_ASCII_SPACE_TABLE)
-        return NormalisedText(text, nfkc, base, fold_leet(base))
     starts: list[int] | None = None
     ends: list[int] | None = None
-    if unicodedata.is_normalized("NFKC", text) and not any(ch in INVISIBLE for ch in text):
-        nfkc = text
-    else:
+    nfkc = text
+    if needs_nfkc(text):
         nfkc, starts, ends = _nfkc_with_map(text)
-    base = "".join([_fold_char(ch) for ch in nfkc])
+    base = fold_base(nfkc)
     return NormalisedText(text, nfkc, base, fold_leet(base), starts, ends)
 
 

@@ -108,28 +108,32 @@ def nl_national_to_e164(digits: str) -> str | None:
     return "+31" + digits[1:]
 
 
-def _segment(digits: str, plus: bool) -> list[tuple[str, int, int]]:
-    """Split a digit string into valid numbers: (E.164, first index, end index)."""
+def _segment(digits: str, plus: bool, starts: set[int]) -> list[tuple[str, int, int]]:
+    """Split a digit string into valid numbers: (E.164, first index, end index).
+
+    A number may only begin where a group of digits begins (``starts``), so the tail
+    of one number ("100 200 ...") never starts another.
+    """
     found: list[tuple[str, int, int]] = []
     n = len(digits)
     i = 0
     while i < n:
         hit: tuple[str, int] | None = None
-        if (plus and i == 0) or digits.startswith("00", i):
-            offset = 0 if (plus and i == 0) else 2
-            for length in range(min(15, n - i - offset), 7, -1):
-                number = _parse_international("+" + digits[i + offset : i + offset + length])
-                if number is not None:
-                    hit = (number, offset + length)
-                    break
-        elif digits.startswith("316", i) and n - i >= 11:
-            number = nl_national_to_e164("0" + digits[i + 2 : i + 11])
-            if number is not None:
-                hit = (number, 11)
-        elif digits[i] == "0" and n - i >= 10:
-            number = nl_national_to_e164(digits[i : i + 10])
-            if number is not None:
-                hit = (number, 10)
+        if plus and i == 0:
+            if digits.startswith("310"):  # +31 (0)6 ...
+                number = nl_national_to_e164(digits[2:12])
+                hit = (number, 12) if number is not None else None
+            if hit is None:
+                hit = _international(digits, 0, 0)
+        elif i in starts:
+            if digits.startswith("00", i):
+                hit = _international(digits, i, 2)
+            elif digits.startswith("316", i) and n - i >= 11:
+                number = nl_national_to_e164("0" + digits[i + 2 : i + 11])
+                hit = (number, 11) if number is not None else None
+            elif digits[i] == "0" and n - i >= 10:
+                number = nl_national_to_e164(digits[i : i + 10])
+                hit = (number, 10) if number is not None else None
         if hit is not None:
             found.append((hit[0], i, i + hit[1]))
             i += hit[1]
@@ -138,26 +142,81 @@ def _segment(digits: str, plus: bool) -> list[tuple[str, int, int]]:
     return found
 
 
-def extract_phones(base: str) -> list[PhoneHit]:
-    """All phone numbers in ``base`` (positions are positions in ``base``)."""
-    if not any(ch.isdigit() for ch in base) and not any(w in base for w in ("nul", "zero")):
-        return []
-    masked = mask_stop_list(base)
+def _international(digits: str, i: int, offset: int) -> tuple[str, int] | None:
+    for length in range(min(15, len(digits) - i - offset), 7, -1):
+        number = _parse_international("+" + digits[i + offset : i + offset + length])
+        if number is not None:
+            return number, offset + length
+    return None
+
+
+FAST_RUN_RE = re.compile(r"[+\d](?:[ \-./()_*~|,\\–—]{0,4}\d){7,24}")
+_DIGIT_RE = re.compile(r"\d")
+
+
+def _units(text: str, unit_re: re.Pattern[str]) -> tuple[list[tuple[str, int, int]], str, set[int]]:
+    units = [(m.group(0), m.start(), m.end()) for m in unit_re.finditer(text)]
+    digits = "".join(u if u.isdigit() else WORD_DIGITS[u] for u, _, _ in units)
+    starts = {
+        k
+        for k in range(len(units))
+        if k == 0 or units[k - 1][2] != units[k][1] or not units[k][0].isdigit()
+    }
+    return units, digits, starts
+
+
+_GROUP_RE = re.compile(r"\d+")
+
+
+def _digit_units(text: str) -> tuple[list[tuple[str, int, int]], str, set[int]]:
+    """:func:`_units` for runs of plain digits (cheaper: works per digit group)."""
+    units: list[tuple[str, int, int]] = []
+    starts: set[int] = set()
+    for group in _GROUP_RE.finditer(text):
+        starts.add(len(units))
+        first = group.start()
+        units.extend((ch, first + k, first + k + 1) for k, ch in enumerate(group.group(0)))
+    return units, "".join(u for u, _, _ in units), starts
+
+
+def extract_phones(base: str, word_digits: bool = True) -> list[PhoneHit]:
+    """All phone numbers in ``base`` (positions are positions in ``base``).
+
+    ``word_digits=False`` skips numbers spelled with words (a fast path for texts
+    whose tokens show no spelled digits). A run that is exactly one valid number is
+    taken as it is; otherwise the stop-list is applied around the run first.
+    """
+    regex = RUN_RE if word_digits else FAST_RUN_RE
+    unit_re = UNIT_RE if word_digits else _DIGIT_RE
     hits: list[PhoneHit] = []
     seen: set[str] = set()
-    for run in RUN_RE.finditer(masked):
-        text = run.group(0)
-        plus = text.startswith("+")
-        units = [(m.group(0), m.start(), m.end()) for m in UNIT_RE.finditer(text)]
-        digits = "".join(u if u.isdigit() else WORD_DIGITS[u] for u, _, _ in units)
-        for e164, first, last in _segment(digits, plus):
-            used = units[first:last]
-            start = run.start() + (0 if plus and first == 0 else used[0][1])
-            end = run.start() + used[-1][2]
-            if e164 in seen:
-                continue
-            seen.add(e164)
-            hits.append(PhoneHit(e164, start, end, _is_obfuscated(text, used)))
+    for match in regex.finditer(base):
+        text = match.group(0)
+        units, digits, starts = _units(text, unit_re) if word_digits else _digit_units(text)
+        found = _segment(digits, text.startswith("+"), starts)
+        pieces = [(match.start(), text, units, found)]
+        if not (len(found) == 1 and found[0][1] == 0 and found[0][2] == len(digits)):
+            pieces = []
+            lo = max(0, match.start() - 12)
+            window = base[lo : min(len(base), match.end() + 16)]
+            masked = mask_stop_list(window)
+            for inner in regex.finditer(masked):
+                if inner.end() > match.start() - lo and inner.start() < match.end() - lo:
+                    inner_text = inner.group(0)
+                    inner_units, inner_digits, inner_starts = _units(inner_text, unit_re)
+                    inner_found = _segment(inner_digits, inner_text.startswith("+"), inner_starts)
+                    pieces.append((lo + inner.start(), inner_text, inner_units, inner_found))
+        for offset, piece, piece_units, piece_found in pieces:
+            plus = piece.startswith("+")
+            for e164, first, last in piece_found:
+                used = piece_units[first:last]
+                if e164 in seen:
+                    continue
+                seen.add(e164)
+                start = offset + (0 if plus and first == 0 else used[0][1])
+                hits.append(
+                    PhoneHit(e164, start, offset + used[-1][2], _is_obfuscated(piece, used))
+                )
     return hits
 
 

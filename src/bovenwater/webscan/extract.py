@@ -1,0 +1,323 @@
+"""Extraction of contact details and facts from an advertisement.
+
+Phones come from :mod:`bovenwater.webscan.phones`. The other extractors work on the
+token list of :func:`bovenwater.webscan.tokens.split_tokens` where possible (cheap
+dictionary look-ups) and fall back to regular expressions only when a cheap
+substring test shows the text can contain what they look for.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bovenwater.webscan.municipalities import AMBIGUOUS, Municipality, fold_name, lookup
+from bovenwater.webscan.phones import PhoneHit, extract_phones
+from bovenwater.webscan.tokens import split_tokens
+
+# --- e-mail, URLs, handles -------------------------------------------------------------
+
+EMAIL_RE = re.compile(r"[a-z0-9][a-z0-9._%+\-]*@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,10}")
+_AT = r"(?:\s*[\(\[\{]\s*(?:at|apenstaartje)\s*[\)\]\}]\s*|\s+(?:at|apenstaartje)\s+)"
+_DOT = r"(?:\s*[\(\[\{]\s*(?:dot|punt)\s*[\)\]\}]\s*|\s+(?:dot|punt)\s+|\.)"
+OBFUSCATED_EMAIL_RE = re.compile(
+    rf"([a-z0-9][a-z0-9._\-]{{1,40}}){_AT}([a-z0-9\-]{{2,40}}){_DOT}"
+    r"(com|nl|net|org|eu|be|de|ru|ro|pl|bg|hu|info|me|io|co\.uk|fr)\b"
+)
+URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"'()]+")
+_HANDLE_PLATFORMS = {
+    "snap": "snapchat", "snapchat": "snapchat", "sc": "snapchat",
+    "insta": "instagram", "instagram": "instagram", "ig": "instagram",
+    "telegram": "telegram", "tg": "telegram", "kik": "kik", "onlyfans": "onlyfans",
+    "twitter": "twitter", "tiktok": "tiktok", "signal": "signal", "wickr": "wickr",
+}  # fmt: skip
+HANDLE_RE = re.compile(
+    r"\b(" + "|".join(sorted(_HANDLE_PLATFORMS, key=len, reverse=True)) + r")(?:\s*[:=>\-]\s*|\s+)"
+    r"@?([a-z][a-z0-9_.]{2,29})"
+)
+LINK_HANDLE_RE = re.compile(
+    r"\b(t\.me|instagram\.com|snapchat\.com/add|onlyfans\.com|tiktok\.com/@|twitter\.com|x\.com)"
+    r"/@?([a-z0-9_.]{3,30})"
+)
+AT_HANDLE_RE = re.compile(r"(?<![\w.@])@([a-z][a-z0-9_.]{2,29})")
+_URL_PLATFORMS = {
+    "t.me": "telegram", "instagram.com": "instagram", "snapchat.com/add": "snapchat",
+    "onlyfans.com": "onlyfans", "tiktok.com/@": "tiktok", "twitter.com": "twitter",
+    "x.com": "twitter",
+}  # fmt: skip
+_HANDLE_STOP = frozenset({"me", "mij", "via", "only", "alleen", "voor", "for", "and", "en", "or"})
+
+# --- languages --------------------------------------------------------------------------
+
+LANGUAGE_NAMES: dict[str, str] = {
+    "nederlands": "nl", "dutch": "nl", "vlaams": "nl", "engels": "en", "english": "en",
+    "duits": "de", "german": "de", "deutsch": "de", "frans": "fr", "french": "fr",
+    "spaans": "es", "spanish": "es", "espanol": "es", "italiaans": "it", "italian": "it",
+    "portugees": "pt", "portuguese": "pt", "russisch": "ru", "russian": "ru",
+    "pools": "pl", "polish": "pl", "roemeens": "ro", "romanian": "ro", "bulgaars": "bg",
+    "bulgarian": "bg", "hongaars": "hu", "hungarian": "hu", "oekraiens": "uk",
+    "ukrainian": "uk", "tsjechisch": "cs", "czech": "cs", "slowaaks": "sk",
+    "slovak": "sk", "thai": "th", "thais": "th", "chinees": "zh", "chinese": "zh",
+    "mandarin": "zh", "vietnamees": "vi", "vietnamese": "vi", "arabisch": "ar",
+    "arabic": "ar", "turks": "tr", "turkish": "tr", "albanees": "sq", "albanian": "sq",
+}  # fmt: skip
+LANGUAGE_KEYWORDS = frozenset(
+    {"spreek", "spreekt", "spreken", "speak", "speaks", "spoken", "talen", "taal",
+     "languages", "language", "talk", "praat"}
+)  # fmt: skip
+
+# --- ages, prices, names ----------------------------------------------------------------
+
+_AGE_AFTER = frozenset({"jaar", "jr", "jarig", "years", "year", "yrs", "yo", "yr", "j"})
+_AGE_BEFORE = frozenset({"leeftijd", "age", "aged", "ben", "am", "im"})
+_AGE_SUFFIX_RE = re.compile(r"(\d{2})(?:jaar|jr|j|yo|yrs|y)")
+_EURO = frozenset({"€", "euro", "eur", "euros"})
+_HOUR = frozenset({"uur", "u", "hour", "hr", "h", "uurtje", "hours"})
+_HALF = frozenset({"half", "halfuur", "30min"})
+_NIGHT = frozenset({"nacht", "night", "overnight"})
+_PLACE_PREPOSITIONS = frozenset(
+    {"in", "te", "uit", "regio", "near", "from", "omgeving", "centrum", "rond", "bij", "around"}
+)
+# The regular expression starts with literals, so the scanner can skip ahead; the
+# words before the trigger are checked in Python.
+NAME_RE = re.compile(r"(?:ben|heet|is|am|'m|:) +([A-Z][a-z]{2,14})\b")
+_NAME_CONTEXT = (
+    "ik ben", "ik heet", "naam is", "name is", "i am", "i'm", "naam:", "name:", "dit is",
+    "this is", "she is", "zij is", "ze is", "ze heet", "zij heet",
+)  # fmt: skip
+_AGE_PAREN_RE = re.compile(r"\(\s*(\d{2})\s*(?:jr|j|jaar|y|yo)?\s*\)")
+_HANDLE_KEYS = frozenset(_HANDLE_PLATFORMS)
+_NOT_NAMES = frozenset(
+    {"Nieuw", "New", "Here", "Hier", "Back", "Terug", "Beschikbaar", "Available", "Een",
+     "The", "Your", "Jouw", "Student", "Studente", "Sexy", "Hot", "Young", "Jong", "Jonge",
+     "Open", "Only", "Alleen", "Echt", "Real", "Very", "Heel", "Zeer", "Discreet", "Lief",
+     "Sweet", "Nu", "Now", "Today", "Vandaag", "Ready", "Klaar", "Erg", "Ook", "Also",
+     "Not", "Niet", "Geen", "Your", "Een", "Dat", "That", "What", "Wat", "Weer", "Again"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Price:
+    amount: float
+    unit: str  # "hour", "half_hour", "night", "unknown"
+
+    @property
+    def hourly(self) -> float | None:
+        if self.unit == "hour" or self.unit == "unknown":
+            return self.amount
+        if self.unit == "half_hour":
+            return self.amount * 2
+        return None
+
+
+@dataclass(slots=True)
+class Extraction:
+    tokens: list[str]
+    phones: list[PhoneHit] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    obfuscated_emails: list[str] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+    handles: list[str] = field(default_factory=list)  # "platform:handle"
+    age: int | None = None
+    prices: list[Price] = field(default_factory=list)
+    municipality: Municipality | None = None
+    cities_mentioned: list[str] = field(default_factory=list)  # municipality codes
+    languages: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+
+    @property
+    def hourly_price(self) -> float | None:
+        hourly = [p.hourly for p in self.prices if p.hourly is not None]
+        return min(hourly) if hourly else None
+
+
+_AT_TOKENS = frozenset({"at", "apenstaartje"})
+_DOT_TOKENS = frozenset({"dot", "punt", "com", "nl", "net", "org", "eu", "be", "de", "ru", "ro"})
+
+
+def _names(text: str) -> list[str]:
+    names: dict[str, None] = {}
+    for match in NAME_RE.finditer(text):
+        name = match.group(1)
+        if name in _NOT_NAMES:
+            continue
+        before = text[max(0, match.start() - 12) : match.end(0) - len(name)].lower().rstrip()
+        if before.endswith(_NAME_CONTEXT):
+            names[name] = None
+    return list(names)
+
+
+def _extract_contacts(base: str, token_set: set[str], result: Extraction) -> None:
+    if "@" in base:
+        result.emails.extend(dict.fromkeys(EMAIL_RE.findall(base)))
+    if not _AT_TOKENS.isdisjoint(token_set) and not _DOT_TOKENS.isdisjoint(token_set):
+        for user, domain, tld in OBFUSCATED_EMAIL_RE.findall(base):
+            if "@" in user:
+                continue
+            address = f"{user}@{domain}.{tld}"
+            if address not in result.emails:
+                result.emails.append(address)
+                result.obfuscated_emails.append(address)
+    if "http" in base or "www." in base:
+        result.urls.extend(u.rstrip(".,;:!?") for u in URL_RE.findall(base))
+    handles: dict[str, None] = {}
+    if "/" in base:
+        for site, handle in LINK_HANDLE_RE.findall(base):
+            handles[f"{_URL_PLATFORMS[site]}:{handle.rstrip('.')}"] = None
+    for platform, handle in (
+        HANDLE_RE.findall(base) if not _HANDLE_KEYS.isdisjoint(token_set) else []
+    ):
+        if handle not in _HANDLE_STOP and not handle.isdigit():
+            handles[f"{_HANDLE_PLATFORMS[platform]}:{handle.rstrip('.')}"] = None
+    if "@" in base:
+        emails = " ".join(result.emails)
+        for handle in AT_HANDLE_RE.findall(base):
+            if f"@{handle}" not in emails:
+                handles[f"unknown:{handle.rstrip('.')}"] = None
+    result.handles.extend(handles)
+
+
+def _age(tokens: list[str]) -> int | None:
+    n = len(tokens)
+    for i, token in enumerate(tokens):
+        value: int | None = None
+        if token.isdigit() and len(token) == 2:
+            after = tokens[i + 1] if i + 1 < n else ""
+            before = tokens[i - 1] if i > 0 else ""
+            if after in _AGE_AFTER or (
+                before in _AGE_BEFORE and after not in {"cm", "kg", "min", "euro", "€", "uur"}
+            ):
+                value = int(token)
+        elif token[:1].isdigit() and len(token) <= 6:
+            match = _AGE_SUFFIX_RE.fullmatch(token)
+            if match:
+                value = int(match.group(1))
+        if value is not None and 12 <= value <= 75:
+            return value
+    return None
+
+
+def _prices(tokens: list[str]) -> list[Price]:
+    prices: list[Price] = []
+    n = len(tokens)
+    for i, token in enumerate(tokens):
+        if token not in _EURO:
+            continue
+        amount_index = None
+        order = (i + 1, i - 1) if token == "€" else (i - 1, i + 1)
+        for k in order:
+            if 0 <= k < n and tokens[k].isdigit():
+                amount_index = k
+                break
+        if amount_index is None:
+            continue
+        amount = float(tokens[amount_index])
+        if not 10 <= amount <= 5000:
+            continue
+        lo, hi = max(0, min(i, amount_index) - 4), min(n, max(i, amount_index) + 4)
+        window = tokens[lo:hi]
+        unit = "unknown"
+        if any(t in _NIGHT for t in window):
+            unit = "night"
+        elif any(t in _HALF for t in window) or ("30" in window and "min" in window):
+            unit = "half_hour"
+        elif any(t in _HOUR for t in window):
+            unit = "hour"
+        elif "15" in window and "min" in window:
+            unit = "night"  # a quarter: not comparable, kept out of the hourly median
+        prices.append(Price(amount, unit))
+    return prices
+
+
+def _cities(tokens: list[str]) -> list[str]:
+    index = _city_token_index()
+    codes: list[str] = []
+    for i, token in enumerate(tokens):
+        candidates = index.get(token)
+        if candidates is None:
+            continue
+        for name_tokens, municipality in candidates:
+            k = len(name_tokens)
+            if tuple(tokens[i : i + k]) != name_tokens:
+                continue
+            if (
+                k == 1
+                and token in AMBIGUOUS
+                and (i == 0 or tokens[i - 1] not in _PLACE_PREPOSITIONS)
+            ):
+                continue
+            if municipality.code not in codes:
+                codes.append(municipality.code)
+            break
+    return codes
+
+
+_CITY_INDEX: dict[str, list[tuple[tuple[str, ...], Municipality]]] = {}
+
+
+def _city_token_index() -> dict[str, list[tuple[tuple[str, ...], Municipality]]]:
+    if not _CITY_INDEX:
+        from bovenwater.webscan.municipalities import name_index
+
+        for key, municipality in name_index().items():
+            name_tokens = tuple(split_tokens(fold_name(key)))
+            if name_tokens:
+                _CITY_INDEX.setdefault(name_tokens[0], []).append((name_tokens, municipality))
+        for entries in _CITY_INDEX.values():
+            entries.sort(key=lambda entry: -len(entry[0]))
+    return _CITY_INDEX
+
+
+def _languages(tokens: list[str]) -> list[str]:
+    languages: list[str] = []
+    n = len(tokens)
+    for i, token in enumerate(tokens):
+        if token in LANGUAGE_KEYWORDS:
+            for other in tokens[max(0, i - 4) : min(n, i + 8)]:
+                code = LANGUAGE_NAMES.get(other)
+                if code is not None and code not in languages:
+                    languages.append(code)
+    return languages
+
+
+def extract(text: str, base: str, tokens: list[str], city: str | None = None) -> Extraction:
+    """Extract contact details and facts.
+
+    ``base`` is the base view of ``text`` (:func:`tokens.base_view`) and ``tokens`` its
+    tokens (:func:`tokens.split_tokens`); ``city`` is the ad's own city field, if any.
+    """
+    result = Extraction(tokens=tokens)
+    spelled = any(t in _SPELLED_TRIGGERS for t in tokens) or any(
+        not t.isdigit() and not t.isalpha() and any(c.isdigit() for c in t) for t in tokens
+    )
+    result.phones = extract_phones(base, word_digits=spelled)
+    token_set = set(tokens)
+    _extract_contacts(base, token_set, result)
+    if any(t.isdigit() or t[:1].isdigit() for t in tokens):
+        result.age = _age(tokens)
+        if result.age is None and "(" in text:
+            for match in _AGE_PAREN_RE.finditer(text):
+                if 12 <= int(match.group(1)) <= 75:
+                    result.age = int(match.group(1))
+                    break
+    if not _EURO.isdisjoint(token_set):
+        result.prices = _prices(tokens)
+    if not LANGUAGE_KEYWORDS.isdisjoint(token_set):
+        result.languages = _languages(tokens)
+    result.cities_mentioned = _cities(tokens)
+    if city:
+        result.municipality = lookup(city)
+    if result.municipality is None and result.cities_mentioned:
+        from bovenwater.webscan.municipalities import by_code
+
+        result.municipality = by_code()[result.cities_mentioned[0]]
+    result.names = _names(text)
+    return result
+
+
+# Number words that make spelled-out phone numbers worth the slower search; "een",
+# "o" and "l" are too common on their own.
+_SPELLED_TRIGGERS = frozenset(
+    {"nul", "zero", "twee", "two", "drie", "three", "vier", "four", "vijf", "five",
+     "zes", "six", "zeven", "seven", "acht", "eight", "negen", "nine"}
+)  # fmt: skip

@@ -1,0 +1,357 @@
+"""The engine end to end: analyse ads, cluster them, describe networks.
+
+``analyse`` = normalise + extract + indicators + sketch tokens for one ad;
+``analyse_many`` runs it over a list (optionally in worker processes);
+``scan`` adds the regional price medians, the MinHash sketches, the clustering into
+networks, per-network features and templates, and returns records ready to write.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from bovenwater.webscan.cluster import ClusterResult, cluster, parse_time
+from bovenwater.webscan.extract import extract
+from bovenwater.webscan.indicators import (
+    RULES_BY_CODE,
+    RULESET_VERSION,
+    Hit,
+    derived_hits,
+    match_phrases,
+    merge_hits,
+    price_hit,
+    risk_score,
+)
+from bovenwater.webscan.model import Ad, Analysis
+from bovenwater.webscan.municipalities import by_code
+from bovenwater.webscan.normalise import normalise
+from bovenwater.webscan.sketch import NUMBER_HASH_PLACEHOLDER, sketch_batch
+from bovenwater.webscan.templates import build_template
+from bovenwater.webscan.tokens import base_view, split_tokens, token_info
+
+NATIONAL_MEDIAN_FALLBACK = 150.0  # euro per hour, used when a region has too few prices
+MIN_PRICES_PER_REGION = 20
+
+# Network-level indicators (explained like the ad rules; weights for the noisy-OR).
+NETWORK_RULES: dict[str, tuple[str, str, float, str]] = {
+    "NET_MULTI_NAME": (
+        "Meerdere namen bij één nummer",
+        "Several names on one contact",
+        0.25,
+        "One phone or handle advertising several different women suggests a third party.",
+    ),
+    "NET_CITY_HOPPING": (
+        "Stedenhoppen",
+        "City hopping",
+        0.2,
+        "Ads of one network moving through three or more municipalities within 30 days "
+        "(rotation of victims over cities).",
+    ),
+    "NET_MANY_PHONES": (
+        "Wisselende nummers",
+        "Rotating phone numbers",
+        0.15,
+        "Three or more numbers used by one near-identical text.",
+    ),
+}
+NETWORK_WEIGHTS = {code: rule[2] for code, rule in NETWORK_RULES.items()}
+
+
+def analyse(ad: Ad) -> Analysis:
+    text = ad.text
+    tokens = split_tokens(text)
+    infos = [token_info(t) for t in tokens]
+    folded = [info.folded for info in infos]
+    extraction = extract(text, base_view(text), tokens, ad.city)
+    hits = merge_hits([*derived_hits(extraction), *match_phrases(folded)])
+    hashes = [
+        NUMBER_HASH_PLACEHOLDER if (t[:1].isdigit() or info.digits is not None) else info.hash
+        for t, info in zip(tokens, infos, strict=True)
+    ]
+    return Analysis(ad, extraction, hits, hashes)
+
+
+def _analyse_chunk(ads: list[Ad]) -> list[Analysis]:
+    return [analyse(ad) for ad in ads]
+
+
+def analyse_many(ads: Sequence[Ad], workers: int = 1, chunk: int = 2000) -> list[Analysis]:
+    if workers <= 1 or len(ads) < 2 * chunk:
+        return [analyse(ad) for ad in ads]
+    chunks = [list(ads[i : i + chunk]) for i in range(0, len(ads), chunk)]
+    results: list[Analysis] = []
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for part in pool.map(_analyse_chunk, chunks):
+            results.extend(part)
+    return results
+
+
+def regional_medians(analyses: Iterable[Analysis]) -> dict[str, float]:
+    """Median hourly price per safety region (only regions with enough prices)."""
+    prices: dict[str, list[float]] = defaultdict(list)
+    national: list[float] = []
+    for analysis in analyses:
+        hourly = analysis.extraction.hourly_price
+        if hourly is None:
+            continue
+        national.append(hourly)
+        municipality = analysis.extraction.municipality
+        if municipality is not None:
+            prices[municipality.region_code].append(hourly)
+    medians = {
+        region: statistics.median(values)
+        for region, values in prices.items()
+        if len(values) >= MIN_PRICES_PER_REGION
+    }
+    medians["NL"] = (
+        statistics.median(national)
+        if len(national) >= MIN_PRICES_PER_REGION
+        else NATIONAL_MEDIAN_FALLBACK
+    )
+    return medians
+
+
+def apply_price_rule(analyses: Iterable[Analysis], medians: dict[str, float]) -> None:
+    for analysis in analyses:
+        hourly = analysis.extraction.hourly_price
+        if hourly is None:
+            continue
+        municipality = analysis.extraction.municipality
+        region = municipality.region_code if municipality is not None else "NL"
+        hit = price_hit(hourly, medians.get(region, medians["NL"]))
+        if hit is not None:
+            analysis.hits.append(hit)
+
+
+def entities_of(analysis: Analysis) -> list[str]:
+    e = analysis.extraction
+    return [
+        *(f"phone:{p.e164}" for p in e.phones),
+        *(f"email:{m}" for m in e.emails),
+        *(f"handle:{h.split(':', 1)[1]}" for h in e.handles),
+    ]
+
+
+@dataclass(slots=True)
+class Network:
+    cluster_id: str
+    members: list[int]
+    features: dict[str, Any] = field(default_factory=dict)
+    indicators: list[str] = field(default_factory=list)
+    template: dict[str, Any] | None = None
+    risk: float = 0.0
+
+
+def network_features(analyses: Sequence[Analysis], members: list[int]) -> tuple[dict[str, Any], list[str]]:
+    phones: set[str] = set()
+    emails: set[str] = set()
+    handles: set[str] = set()
+    names: set[str] = set()
+    names_per_contact: dict[str, set[str]] = defaultdict(set)
+    timeline: list[tuple[Any, str | None]] = []
+    cities: list[str] = []
+    for index in members:
+        e = analyses[index].extraction
+        phones.update(p.e164 for p in e.phones)
+        emails.update(e.emails)
+        handles.update(e.handles)
+        names.update(e.names)
+        for contact in [*(p.e164 for p in e.phones), *e.handles]:
+            names_per_contact[contact].update(e.names)
+        code = e.municipality.code if e.municipality is not None else None
+        if code is not None and code not in cities:
+            cities.append(code)
+        timeline.append((parse_time(analyses[index].ad.posted_at), code))
+    dated = sorted((t, c) for t, c in timeline if t is not None and c is not None)
+    hops = sum(1 for (_, a), (_, b) in zip(dated, dated[1:], strict=False) if a != b)
+    times = [t for t, _ in timeline if t is not None]
+    span_days = (max(times) - min(times)).total_seconds() / 86400 if times else None
+    hopping = False
+    if len(dated) >= 3:
+        for i, (start, _) in enumerate(dated):
+            window = {c for t, c in dated[i:] if (t - start).days <= 30}
+            if len(window) >= 3:
+                hopping = True
+                break
+    lookup = by_code()
+    features: dict[str, Any] = {
+        "ads": len(members),
+        "phones": sorted(phones),
+        "n_phones": len(phones),
+        "emails": sorted(emails),
+        "handles": sorted(handles),
+        "names": sorted(names),
+        "n_names": len(names),
+        "cities": [{"code": c, "name": lookup[c].name} for c in cities],
+        "n_cities": len(cities),
+        "first_seen": min(times).isoformat() if times else None,
+        "last_seen": max(times).isoformat() if times else None,
+        "time_span_days": round(span_days, 2) if span_days is not None else None,
+        "city_hops": hops,
+        "city_hopping": hopping,
+    }
+    codes: list[str] = []
+    if any(len(v) >= 2 for v in names_per_contact.values()):
+        codes.append("NET_MULTI_NAME")
+    if hopping:
+        codes.append("NET_CITY_HOPPING")
+    if len(phones) >= 3:
+        codes.append("NET_MANY_PHONES")
+    return features, codes
+
+
+@dataclass(slots=True)
+class ScanResult:
+    analyses: list[Analysis]
+    networks: list[Network]
+    cluster_of: list[str | None]
+    clustering: ClusterResult
+    medians: dict[str, float]
+
+
+def scan(
+    ads: Sequence[Ad],
+    workers: int = 1,
+    threshold: float = 0.5,
+    templates: bool = True,
+    max_entity_df: int = 500,
+) -> ScanResult:
+    analyses = analyse_many(ads, workers=workers)
+    medians = regional_medians(analyses)
+    apply_price_rule(analyses, medians)
+    signatures = np.concatenate(
+        [
+            sketch_batch([a.token_hashes for a in analyses[i : i + 20000]])
+            for i in range(0, max(len(analyses), 1), 20000)
+        ]
+    )
+    result = cluster(signatures, [entities_of(a) for a in analyses], threshold, max_entity_df)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for index, label in enumerate(result.labels.tolist()):
+        if label >= 0:
+            groups[label].append(index)
+    networks: list[Network] = []
+    cluster_of: list[str | None] = [None] * len(analyses)
+    for label in sorted(groups):
+        members = groups[label]
+        cluster_id = f"net-{label + 1:06d}"
+        features, codes = network_features(analyses, members)
+        network = Network(cluster_id, members, features, codes)
+        ad_codes = {code for i in members for code in analyses[i].codes}
+        network.risk = risk_score(ad_codes | set(codes), NETWORK_WEIGHTS)
+        if templates:
+            network.template = build_template([analyses[i].ad.text for i in members]).as_dict()
+        networks.append(network)
+        for index in members:
+            cluster_of[index] = cluster_id
+    return ScanResult(analyses, networks, cluster_of, result, medians)
+
+
+# --- explanation and records ------------------------------------------------------------
+
+
+def evidence(analysis: Analysis) -> list[dict[str, Any]]:
+    """Where each fired indicator is in the original title/body (field + offsets)."""
+    ad = analysis.ad
+    norm = normalise(ad.text)
+    title_len = len(ad.title) + 1 if ad.title else 0
+    items: list[dict[str, Any]] = []
+    for hit in analysis.hits:
+        span = _locate(hit, analysis, norm)
+        item: dict[str, Any] = {"code": hit.code, "kind": hit.kind, "match": " ".join(hit.phrase)}
+        if span is not None:
+            start, end = norm.to_original(*span)
+            if ad.title and start < title_len - 1:
+                item.update(field="title", start=start, end=min(end, title_len - 1))
+            else:
+                item.update(field="body", start=start - title_len, end=end - title_len)
+            item["text"] = ad.text[start:end]
+        items.append(item)
+    return items
+
+
+def _locate(hit: Hit, analysis: Analysis, norm: Any) -> tuple[int, int] | None:
+    import re
+
+    if hit.kind == "phone":
+        for phone in analysis.extraction.phones:
+            if phone.e164 == hit.phrase[0]:
+                return phone.start, phone.end
+        return None
+    if hit.kind == "price":
+        match = re.search(rf"(?<!\d){re.escape(hit.phrase[0].split('.')[0])}(?!\d)", norm.base)
+        return match.span() if match else None
+    if hit.kind == "language":
+        match = re.search(r"spreek|speak|talen|languages?|taal", norm.base)
+        return match.span() if match else None
+    if hit.kind == "email":
+        user = re.escape(hit.phrase[0].split("@")[0])
+        match = re.search(user, norm.base)
+        return match.span() if match else None
+    words = [re.escape(w) for w in hit.phrase]
+    pattern = r"(?<![^\W_])" + r"[\W_]+".join(words) + r"(?![^\W_])"
+    match = re.search(pattern, norm.folded)
+    if match is None and hit.kind == "age":
+        match = re.search(rf"(?<!\d){words[0]}(?!\d)", norm.base)
+    return match.span() if match else None
+
+
+def ad_record(analysis: Analysis, cluster_id: str | None, network: Network | None) -> dict[str, Any]:
+    e = analysis.extraction
+    codes = analysis.codes
+    net_codes = network.indicators if network is not None else []
+    record: dict[str, Any] = {
+        "id": analysis.ad.id,
+        "cluster_id": cluster_id,
+        "risk": risk_score([*codes, *net_codes], NETWORK_WEIGHTS),
+        "ad_risk": risk_score(codes),
+        "indicators": [*codes, *net_codes],
+        "phones": [p.e164 for p in e.phones],
+        "emails": e.emails,
+        "handles": e.handles,
+        "urls": e.urls,
+        "age": e.age,
+        "hourly_price": e.hourly_price,
+        "municipality_code": e.municipality.code if e.municipality else None,
+        "languages": e.languages,
+        "names": e.names,
+        "evidence": evidence(analysis),
+        "ruleset_version": RULESET_VERSION,
+    }
+    return record
+
+
+def network_record(network: Network) -> dict[str, Any]:
+    return {
+        "cluster_id": network.cluster_id,
+        "risk": network.risk,
+        "indicators": network.indicators,
+        "features": network.features,
+        "template": network.template,
+        "ruleset_version": RULESET_VERSION,
+    }
+
+
+def rule_catalogue() -> list[dict[str, Any]]:
+    rules = [
+        {"code": r.code, "label_nl": r.label_nl, "label_en": r.label_en, "weight": r.weight,
+         "evidence": r.evidence}
+        for r in RULES_BY_CODE.values()
+    ]  # fmt: skip
+    rules.extend(
+        {"code": code, "label_nl": nl, "label_en": en, "weight": w, "evidence": note}
+        for code, (nl, en, w, note) in NETWORK_RULES.items()
+    )
+    return rules
+
+
+def default_workers() -> int:
+    return max(1, min(2, os.cpu_count() or 1))
