@@ -14,13 +14,15 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-
 M = TypeVar("M", bound=models.Model)
 
 
 class ReferenceQuerySet(models.QuerySet[M]):
     def valid_on(self, day: object) -> ReferenceQuerySet[M]:
-        return self.filter(models.Q(valid_from__lte=day), models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day))
+        return self.filter(
+            models.Q(valid_from__lte=day),
+            models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day),
+        )
 
     def current(self) -> ReferenceQuerySet[M]:
         return self.filter(valid_to__isnull=True)
@@ -44,12 +46,12 @@ class BilingualEntry(ReferenceEntry):
     class Meta(ReferenceEntry.Meta):
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         return self.name_en if translation.get_language() == "en" else self.name_nl
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Province(ReferenceEntry):
@@ -82,7 +84,9 @@ class PoliceUnit(ReferenceEntry):
 
 class SafetyRegion(ReferenceEntry):
     name = models.CharField(_("naam"), max_length=100)
-    police_unit = models.ForeignKey(PoliceUnit, on_delete=models.PROTECT, related_name="safety_regions")
+    police_unit = models.ForeignKey(
+        PoliceUnit, on_delete=models.PROTECT, related_name="safety_regions"
+    )
 
     objects = ReferenceQuerySet.as_manager()
 
@@ -98,8 +102,12 @@ class Municipality(ReferenceEntry):
     """A Dutch municipality (gemeente), CBS code such as GM0363."""
 
     name = models.CharField(_("naam"), max_length=100)
-    safety_region = models.ForeignKey(SafetyRegion, on_delete=models.PROTECT, related_name="municipalities")
-    police_unit = models.ForeignKey(PoliceUnit, on_delete=models.PROTECT, related_name="municipalities")
+    safety_region = models.ForeignKey(
+        SafetyRegion, on_delete=models.PROTECT, related_name="municipalities"
+    )
+    police_unit = models.ForeignKey(
+        PoliceUnit, on_delete=models.PROTECT, related_name="municipalities"
+    )
     province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="municipalities")
 
     objects = ReferenceQuerySet.as_manager()
@@ -197,11 +205,21 @@ class Indicator(BilingualEntry):
     catalogue = models.CharField(_("catalogus"), max_length=20, choices=Catalogue.choices)
     group_nl = models.CharField(_("rubriek (Nederlands)"), max_length=200, blank=True)
     group_en = models.CharField(_("rubriek (Engels)"), max_length=200, blank=True)
-    forms = models.ManyToManyField(ExploitationForm, related_name="indicators", blank=True, verbose_name=_("uitbuitingsvormen"))
-    sectors = models.ManyToManyField(Sector, related_name="indicators", blank=True, verbose_name=_("sectoren"))
-    domains = models.JSONField(_("domeinen"), default=list, help_text=_("Werkvelden waar dit signaal zichtbaar is."))
-    citizen_question_nl = models.CharField(_("vraag voor burgers (Nederlands)"), max_length=300, blank=True)
-    citizen_question_en = models.CharField(_("vraag voor burgers (Engels)"), max_length=300, blank=True)
+    forms = models.ManyToManyField(
+        ExploitationForm, related_name="indicators", blank=True, verbose_name=_("uitbuitingsvormen")
+    )
+    sectors = models.ManyToManyField(
+        Sector, related_name="indicators", blank=True, verbose_name=_("sectoren")
+    )
+    domains = models.JSONField(
+        _("domeinen"), default=list, help_text=_("Werkvelden waar dit signaal zichtbaar is.")
+    )
+    citizen_question_nl = models.CharField(
+        _("vraag voor burgers (Nederlands)"), max_length=300, blank=True
+    )
+    citizen_question_en = models.CharField(
+        _("vraag voor burgers (Engels)"), max_length=300, blank=True
+    )
     source = models.CharField(_("bron"), max_length=500)
     position = models.PositiveSmallIntegerField(_("volgorde"), default=0)
 
@@ -218,4 +236,8 @@ class Indicator(BilingualEntry):
 
     @property
     def citizen_question(self) -> str:
-        return self.citizen_question_en if translation.get_language() == "en" else self.citizen_question_nl
+        return (
+            self.citizen_question_en
+            if translation.get_language() == "en"
+            else self.citizen_question_nl
+        )

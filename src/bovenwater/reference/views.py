@@ -31,9 +31,13 @@ def indicators_view(request: HttpRequest) -> HttpResponse:
 
 def municipalities_view(request: HttpRequest) -> HttpResponse:
     units = PoliceUnit.objects.current().order_by("name")
-    municipalities = Municipality.objects.current().select_related("safety_region", "province", "police_unit")
+    municipalities = Municipality.objects.current().select_related(
+        "safety_region", "province", "police_unit"
+    )
     by_unit: dict[int, list[Municipality]] = {}
     for municipality in municipalities:
         by_unit.setdefault(municipality.police_unit_id, []).append(municipality)
     rows = [(unit, by_unit.get(unit.pk, [])) for unit in units]
-    return render(request, "reference/municipalities.html", {"rows": rows, "total": len(municipalities)})
+    return render(
+        request, "reference/municipalities.html", {"rows": rows, "total": len(municipalities)}
+    )
