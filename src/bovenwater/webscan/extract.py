@@ -171,8 +171,9 @@ def _extract_contacts(base: str, token_set: set[str], result: Extraction) -> Non
             handles[f"{_HANDLE_PLATFORMS[platform]}:{handle.rstrip('.')}"] = None
     if "@" in base:
         emails = " ".join(result.emails)
+        known = {h.split(":", 1)[1] for h in handles}
         for handle in AT_HANDLE_RE.findall(base):
-            if f"@{handle}" not in emails:
+            if f"@{handle}" not in emails and handle.rstrip(".") not in known:
                 handles[f"unknown:{handle.rstrip('.')}"] = None
     result.handles.extend(handles)
 
@@ -185,7 +186,9 @@ def _age(tokens: list[str]) -> int | None:
             after = tokens[i + 1] if i + 1 < n else ""
             before = tokens[i - 1] if i > 0 else ""
             if after in _AGE_AFTER or (
-                before in _AGE_BEFORE and after not in {"cm", "kg", "min", "euro", "€", "uur"}
+                before in _AGE_BEFORE
+                and after not in {"cm", "kg", "min", "euro", "€", "uur"}
+                and not after.isdigit()
             ):
                 value = int(token)
         elif token[:1].isdigit() and len(token) <= 6:
