@@ -24,7 +24,10 @@ def test_generate_then_cluster(tmp_path: Path) -> None:
     records = [json.loads(line) for line in corpus.read_text().splitlines()]
     assert len(records) == 400
     assert any("network_id" in r for r in records)
-    assert run(["webscan", "cluster", str(corpus), "--out", str(out), "--networks", str(networks)]) == 0
+    assert (
+        run(["webscan", "cluster", str(corpus), "--out", str(out), "--networks", str(networks)])
+        == 0
+    )
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert [r["id"] for r in rows] == [r["id"] for r in records]
     for row in rows:
@@ -95,8 +98,14 @@ def test_csv_ingest_reports_per_line(tmp_path: Path) -> None:
         (["webscan", "generate", "--n", "5"], "required"),
         (["webscan", "cluster", "missing.jsonl", "--out", "o.jsonl"], "cannot read input file"),
         (["webscan", "cluster", "in.jsonl"], "--out"),
-        (["webscan", "cluster", "in.jsonl", "--out", "o.jsonl", "--threshold", "2"], "between 0 and 1"),
-        (["webscan", "generate", "--n", "5", "no/such/dir/x.jsonl"], "output folder does not exist"),
+        (
+            ["webscan", "cluster", "in.jsonl", "--out", "o.jsonl", "--threshold", "2"],
+            "between 0 and 1",
+        ),
+        (
+            ["webscan", "generate", "--n", "5", "no/such/dir/x.jsonl"],
+            "output folder does not exist",
+        ),
         (["webscan"], "required"),
     ],
 )

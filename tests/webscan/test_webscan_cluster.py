@@ -57,7 +57,9 @@ def test_clustering_recovers_planted_networks() -> None:
     ari = adjusted_rand_index(truth, predicted)
     print(f"ARI on 4000 generated ads: {ari:.3f}")
     assert ari >= 0.8
-    independents = [c for c, r in zip(result.cluster_of, records, strict=True) if "network_id" not in r]
+    independents = [
+        c for c, r in zip(result.cluster_of, records, strict=True) if "network_id" not in r
+    ]
     assert sum(c is None for c in independents) / len(independents) >= 0.95
 
 
@@ -68,7 +70,9 @@ def test_generator_is_deterministic_and_has_ground_truth() -> None:
     assert len({r["id"] for r in first}) == 300
     in_networks = [r for r in first if "network_id" in r]
     assert 0.3 <= len(in_networks) / 300 <= 0.4
-    assert format_phone("0612345678", "words_nl", __import__("random").Random(1)).startswith("nul zes")
+    assert format_phone("0612345678", "words_nl", __import__("random").Random(1)).startswith(
+        "nul zes"
+    )
 
 
 def test_template_has_constants_and_slots() -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Iterator
@@ -59,7 +60,7 @@ def test_crawler_honours_robots_rate_limit_and_scope(server: str) -> None:
     assert paths == ["/robots.txt", "/index.html", "/ads/101.html", "/ads/102.html"]
     assert "/private/ads/103.html" not in paths
     times = [t for _, t, _ in _Handler.requests]
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     assert min(gaps) >= 0.14
     assert {agent for _, _, agent in _Handler.requests} == {"BovenwaterWebscan-test/1.0"}
     actions = {(entry.url.replace(server, ""), entry.action) for entry in result.log}
@@ -73,12 +74,18 @@ def test_crawler_honours_robots_rate_limit_and_scope(server: str) -> None:
     assert anna.posted_at == "2025-03-01T10:00"
     assert "alert" not in anna.body
     assert result.ads[1].city == "Zwolle"
-    assert result.purpose and result.legal_basis and result.authoriser
+    assert result.purpose
+    assert result.legal_basis
+    assert result.authoriser
 
 
 def test_crawler_stops_at_max_pages(server: str) -> None:
     result = Crawler(site(server, max_pages=2, min_delay_s=0.0)).crawl()
-    assert [path for path, _, _ in _Handler.requests] == ["/robots.txt", "/index.html", "/ads/101.html"]
+    assert [path for path, _, _ in _Handler.requests] == [
+        "/robots.txt",
+        "/index.html",
+        "/ads/101.html",
+    ]
     assert len(result.ads) == 1
 
 

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (look-alike characters are the point here: homoglyph folding)
 from __future__ import annotations
 
 import pytest
@@ -47,7 +48,9 @@ def test_every_rule_is_documented_and_tested() -> None:
     tested = {case[0] for case in CASES} | {"PRICE_BELOW_MEDIAN"}
     assert tested == set(RULES_BY_CODE)
     for rule in RULES:
-        assert rule.label_nl and rule.label_en and rule.evidence
+        assert rule.label_nl
+        assert rule.label_en
+        assert rule.evidence
         assert 0 <= rule.weight <= 1
     assert "NOT predictive" in RULES_BY_CODE["MOVEMENT"].evidence
 
@@ -60,7 +63,8 @@ def test_leetspeak_and_homoglyphs_still_fire() -> None:
 
 def test_price_below_regional_median() -> None:
     hit = price_hit(60.0, 150.0)
-    assert hit is not None and hit.code == "PRICE_BELOW_MEDIAN"
+    assert hit is not None
+    assert hit.code == "PRICE_BELOW_MEDIAN"
     assert price_hit(120.0, 150.0) is None
     assert price_hit(None, 150.0) is None
 

@@ -82,7 +82,7 @@ def cluster(
         if component not in order:
             order[component] = len(order)
         labels[index] = order[component]
-    return ClusterResult(labels, int(len(text)), int(len(contact)), ignored)
+    return ClusterResult(labels, len(text), len(contact), ignored)
 
 
 def adjusted_rand_index(truth: Sequence[object], predicted: Sequence[object]) -> float:

@@ -193,10 +193,11 @@ class Crawler:
             status, body = 0, ""
             result.log.append(LogEntry(_now(), url, "error", None, str(exc)))
         result.log.append(LogEntry(_now(), url, "fetched", status or None))
+        # As urllib.robotparser.read(): 401/403 disallow everything, other 4xx allow all.
         if status in (401, 403):
-            self._robots.disallow_all = True
+            self._robots.parse(["User-agent: *", "Disallow: /"])
         elif 400 <= status < 500 or status == 0:
-            self._robots.allow_all = True
+            self._robots.parse([])
         else:
             self._robots.parse(body.splitlines())
         delay = self._robots.crawl_delay(self.site.user_agent)
@@ -205,9 +206,8 @@ class Crawler:
 
     def _in_scope(self, url: str) -> bool:
         parts = urlsplit(url)
-        return (
-            f"{parts.scheme}://{parts.netloc}" == self._origin
-            and parts.path.startswith(self._prefix or "/")
+        return f"{parts.scheme}://{parts.netloc}" == self._origin and parts.path.startswith(
+            self._prefix or "/"
         )
 
     def crawl(self) -> CrawlResult:

@@ -71,6 +71,7 @@ LANGUAGE_KEYWORDS = frozenset(
 _AGE_AFTER = frozenset({"jaar", "jr", "jarig", "years", "year", "yrs", "yo", "yr", "j"})
 _AGE_BEFORE = frozenset({"leeftijd", "age", "aged", "ben", "am", "im"})
 _AGE_SUFFIX_RE = re.compile(r"(\d{2})(?:jaar|jr|j|yo|yrs|y)")
+_EURO_SIGN = "\u20ac"
 _EURO = frozenset({"€", "euro", "eur", "euros"})
 _HOUR = frozenset({"uur", "u", "hour", "hr", "h", "uurtje", "hours"})
 _HALF = frozenset({"half", "halfuur", "30min"})
@@ -92,7 +93,7 @@ _NOT_NAMES = frozenset(
      "The", "Your", "Jouw", "Student", "Studente", "Sexy", "Hot", "Young", "Jong", "Jonge",
      "Open", "Only", "Alleen", "Echt", "Real", "Very", "Heel", "Zeer", "Discreet", "Lief",
      "Sweet", "Nu", "Now", "Today", "Vandaag", "Ready", "Klaar", "Erg", "Ook", "Also",
-     "Not", "Niet", "Geen", "Your", "Een", "Dat", "That", "What", "Wat", "Weer", "Again"}
+     "Not", "Niet", "Geen", "Dat", "That", "What", "Wat", "Weer", "Again"}
 )  # fmt: skip
 
 
@@ -207,7 +208,7 @@ def _prices(tokens: list[str]) -> list[Price]:
         if token not in _EURO:
             continue
         amount_index = None
-        order = (i + 1, i - 1) if token == "€" else (i - 1, i + 1)
+        order = (i + 1, i - 1) if token == _EURO_SIGN else (i - 1, i + 1)
         for k in order:
             if 0 <= k < n and tokens[k].isdigit():
                 amount_index = k

@@ -95,7 +95,12 @@ IND_TITLES_NL = ("Zelfstandige dame in {city}", "{name} ontvangt", "Ontspanning 
 IND_TITLES_EN = ("Independent lady in {city}", "{name} receives", "Relaxation in {city}",
                  "Discreet and sweet", "New on this site: {name}", "Pampering by {name}")  # fmt: skip
 # Occasional cues among independents (negatives are not cue-free in reality).
-IND_CUES_NL = ("Nieuw in de stad!", "Alleen deze week.", "Alleen ontvangst.", "Ik spreek Engels en Duits.")
+IND_CUES_NL = (
+    "Nieuw in de stad!",
+    "Alleen deze week.",
+    "Alleen ontvangst.",
+    "Ik spreek Engels en Duits.",
+)
 IND_CUES_EN = ("New in town!", "This week only.", "Incall only.", "I speak English and German.")
 
 # Network templates: sentences with cues, per section (Dutch, English).
@@ -129,8 +134,18 @@ NET_EN: dict[str, tuple[str, ...]] = {
     "contact": ("Call {phone}", "Call her at {phone}", "Info and booking: {phone}", "Text {phone}, telegram only"),
     "emoji": ("🌹🌹", "🍒", "🍭🧸", "🆕🔥", "💋", ""),
 }  # fmt: skip
-NET_TITLES_NL = ("Nieuw in {city}: {name}", "Jonge meiden {city}", "{name} nu in {city}", "Nieuwe dames in {city}")
-NET_TITLES_EN = ("New in {city}: {name}", "Young girls {city}", "{name} now in {city}", "New ladies in {city}")
+NET_TITLES_NL = (
+    "Nieuw in {city}: {name}",
+    "Jonge meiden {city}",
+    "{name} nu in {city}",
+    "Nieuwe dames in {city}",
+)
+NET_TITLES_EN = (
+    "New in {city}: {name}",
+    "Young girls {city}",
+    "{name} now in {city}",
+    "New ladies in {city}",
+)
 # Words for a network's own tag line, so that two networks' templates differ.
 TAG_WORDS = (
     "zon", "zee", "maan", "ster", "roos", "parel", "diamant", "vlinder", "kers", "honing",
@@ -195,9 +210,15 @@ def format_phone(number: str, style: str, rng: random.Random) -> str:
         return " ".join(EN_WORDS[int(c)] for c in d)
     if style == "mixed":
         parts = [EN_WORDS[int(c)] if k in (3, 7) else c for k, c in enumerate(d)]
-        return f"{''.join(parts[:2])}-{''.join(parts[2:5])} {''.join(parts[5:7])} {''.join(parts[7:])}"
+        return (
+            f"{''.join(parts[:2])}-{''.join(parts[2:5])} {''.join(parts[5:7])} {''.join(parts[7:])}"
+        )
     if style == "letters":
-        return d.replace("0", "O").replace("1", "l")[:2] + "." + ".".join(d[i : i + 2] for i in range(2, 10, 2))
+        return (
+            d.replace("0", "O").replace("1", "l")[:2]
+            + "."
+            + ".".join(d[i : i + 2] for i in range(2, 10, 2))
+        )
     if style == "stars":
         return "*".join(d[i : i + 2] for i in range(0, 10, 2))
     return d
@@ -206,10 +227,15 @@ def format_phone(number: str, style: str, rng: random.Random) -> str:
 OBFUSCATIONS = ("plain", "plain", "spaced", "words_nl", "words_en", "mixed", "letters", "stars")
 
 
-def _make_network(rng: random.Random, index: int, size: int, cities: list[str], start: datetime) -> _Network:
+def _make_network(
+    rng: random.Random, index: int, size: int, cities: list[str], start: datetime
+) -> _Network:
     lang = "nl" if rng.random() < 0.55 else "en"
     bank = NET_NL if lang == "nl" else NET_EN
-    sentences = [rng.choice(bank[section]) for section in ("intro", "body", "extra", "hours", "price", "contact")]
+    sentences = [
+        rng.choice(bank[section])
+        for section in ("intro", "body", "extra", "hours", "price", "contact")
+    ]
     if rng.random() < 0.5:
         sentences.insert(rng.randint(1, 4), rng.choice(bank["extra"]))
     tag = " ".join(rng.sample(TAG_WORDS, 4))
@@ -264,7 +290,9 @@ def _network_ad(rng: random.Random, net: _Network, k: int) -> tuple[str, str, st
     return title, body, city, posted.isoformat(timespec="minutes")
 
 
-def _independent_ad(rng: random.Random, cities: list[str], start: datetime) -> tuple[str, str, str, str]:
+def _independent_ad(
+    rng: random.Random, cities: list[str], start: datetime
+) -> tuple[str, str, str, str]:
     lang = "nl" if rng.random() < 0.55 else "en"
     bank = IND_NL if lang == "nl" else IND_EN
     city = rng.choice(cities)
@@ -310,7 +338,9 @@ def generate(n: int, seed: int = 0, network_share: float = 0.35) -> Iterator[dic
         size = min(target - planted, max(2, min(80, int(rng.paretovariate(1.2) * 3))))
         if size < 2:
             break
-        net = _make_network(rng, len(networks) + 1, size, cities, start + timedelta(days=rng.uniform(0, 80)))
+        net = _make_network(
+            rng, len(networks) + 1, size, cities, start + timedelta(days=rng.uniform(0, 80))
+        )
         networks.append(net)
         plan.extend((len(networks) - 1, k) for k in range(size))
         planted += size

@@ -440,7 +440,7 @@ def match_phrases(folded: list[str]) -> list[Hit]:
     """Phrase rules over folded tokens; at most one hit per rule and phrase."""
     hits: list[Hit] = []
     seen: set[tuple[str, tuple[str, ...]]] = set()
-    n = len(folded)
+    len(folded)
     for i in [i for i, token in enumerate(folded) if token in FIRST_WORDS]:
         for code, words in PHRASE_INDEX[folded[i]]:
             k = len(words)
@@ -449,9 +449,9 @@ def match_phrases(folded: list[str]) -> list[Hit]:
             if (code, words) in seen:
                 break
             rule = RULES_BY_CODE[code]
-            if rule.negatable and words[0] not in NEGATIONS:
-                if i > 0 and folded[i - 1] in NEGATIONS:
-                    break
+            negated = i > 0 and folded[i - 1] in NEGATIONS
+            if rule.negatable and words[0] not in NEGATIONS and negated:
+                break
             seen.add((code, words))
             hits.append(Hit(code, words))
             break

@@ -112,7 +112,7 @@ def name_index() -> dict[str, Municipality]:
 @lru_cache(maxsize=65536)
 def lookup(city: str) -> Municipality | None:
     """Map a free-form city name to its municipality, or ``None``."""
-    key = fold_name(city).replace("’", "'")
+    key = fold_name(city).replace("\u2019", "'")
     if not key:
         return None
     return name_index().get(key)

@@ -8,6 +8,7 @@ networks, per-network features and templates, and returns records ready to write
 
 from __future__ import annotations
 
+import itertools
 import os
 import statistics
 from collections import defaultdict
@@ -150,7 +151,9 @@ class Network:
     risk: float = 0.0
 
 
-def network_features(analyses: Sequence[Analysis], members: list[int]) -> tuple[dict[str, Any], list[str]]:
+def network_features(
+    analyses: Sequence[Analysis], members: list[int]
+) -> tuple[dict[str, Any], list[str]]:
     phones: set[str] = set()
     emails: set[str] = set()
     handles: set[str] = set()
@@ -171,7 +174,7 @@ def network_features(analyses: Sequence[Analysis], members: list[int]) -> tuple[
             cities.append(code)
         timeline.append((parse_time(analyses[index].ad.posted_at), code))
     dated = sorted((t, c) for t, c in timeline if t is not None and c is not None)
-    hops = sum(1 for (_, a), (_, b) in zip(dated, dated[1:], strict=False) if a != b)
+    hops = sum(1 for (_, a), (_, b) in itertools.pairwise(dated) if a != b)
     times = [t for t, _ in timeline if t is not None]
     span_days = (max(times) - min(times)).total_seconds() / 86400 if times else None
     hopping = False
@@ -304,7 +307,9 @@ def _locate(hit: Hit, analysis: Analysis, norm: Any) -> tuple[int, int] | None:
     return match.span() if match else None
 
 
-def ad_record(analysis: Analysis, cluster_id: str | None, network: Network | None) -> dict[str, Any]:
+def ad_record(
+    analysis: Analysis, cluster_id: str | None, network: Network | None
+) -> dict[str, Any]:
     e = analysis.extraction
     codes = analysis.codes
     net_codes = network.indicators if network is not None else []

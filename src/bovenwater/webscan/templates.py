@@ -57,7 +57,9 @@ class Template:
         return {
             "text": self.text,
             "segments": self.segments,
-            "slots": [{"index": s.index, "kind": s.kind, "examples": s.examples} for s in self.slots],
+            "slots": [
+                {"index": s.index, "kind": s.kind, "examples": s.examples} for s in self.slots
+            ],
             "support_threshold": self.support_threshold,
             "description_bits": round(self.description_bits, 1),
             "baseline_bits": round(self.baseline_bits, 1),
@@ -151,10 +153,7 @@ def build_template(texts: list[str], max_docs: int = 25) -> Template:
             fill_tokens = len(doc.keys) - len(matched)
             doc_bits += missing * math.log2(len(constants) + 1) + fill_tokens * bits
         total = (
-            len(constants) * bits
-            + (len(constants) + 1)
-            + doc_bits
-            + len(slots) * length_bits * m
+            len(constants) * bits + (len(constants) + 1) + doc_bits + len(slots) * length_bits * m
         )
         if best is None or total < best[0]:
             best = (total, threshold, constants, slots)
@@ -184,7 +183,7 @@ def _render(
         for doc, mapping in zip(docs, mappings, strict=True):
             qa = mapping[lo] if lo is not None else -1
             qb = mapping[hi] if hi is not None else len(doc.keys)
-            if lo is not None and qa < 0 or hi is not None and qb < 0:
+            if (lo is not None and qa < 0) or (hi is not None and qb < 0):
                 continue
             if qb - qa - 1 > 0:
                 fill = doc.display(qa + 1, qb - 1)

@@ -50,12 +50,13 @@ def _compute(token: str) -> TokenInfo:
     digits: str | None = None
     if token in WORD_DIGITS:
         digits = WORD_DIGITS[token]
-    elif not token.isalpha() and any(ch.isdigit() for ch in token):
-        if _MIXED_DIGITS.fullmatch(token):
-            digits = "".join(
-                m if m.isdigit() else WORD_DIGITS[m]
-                for m in re.findall(r"\d|" + "|".join(WORD_DIGITS), token)
-            )
+    elif (
+        not token.isalpha() and any(ch.isdigit() for ch in token) and _MIXED_DIGITS.fullmatch(token)
+    ):
+        digits = "".join(
+            m if m.isdigit() else WORD_DIGITS[m]
+            for m in re.findall(r"\d|" + "|".join(WORD_DIGITS), token)
+        )
     return TokenInfo(folded, zlib.crc32(folded.encode("utf-8")), digits)
 
 
