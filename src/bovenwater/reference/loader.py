@@ -36,6 +36,7 @@ from typing import Any
 import yaml
 from django.db import models, transaction
 
+from bovenwater.reference.constants import DOMAINS
 from bovenwater.reference.models import (
     ExploitationForm,
     Indicator,
@@ -51,9 +52,6 @@ from bovenwater.reference.models import (
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 MANIFEST = "manifest.yaml"
-
-#: Work domains (werkvelden) an indicator can be seen in.
-DOMAINS = ("balie", "wijkteam", "onderwijs", "toezicht_handhaving", "zorg", "politie", "online")
 
 #: Data sets in load order: later sets refer to codes defined by earlier ones.
 DATASETS = (
