@@ -71,9 +71,10 @@ STATUS_MESSAGES = {
 
 _RANK_TOL = 1e-9
 _LP_TOL = 1e-7
-_NEWTON_TOL = 1e-10
+_NEWTON_TOL = 1e-8
 _MAX_ITER = 100
 _ETA_MAX = 700.0
+_TRACE = False
 
 
 @dataclass(frozen=True, eq=False)
@@ -180,21 +181,66 @@ class BatchFit:
         return -2.0 * self.loglik + self.n_params * np.log(self.observed)
 
 
-def _masked_hessian(gram: FloatArray, active: BoolArray) -> FloatArray:
-    """Restrict stacked Gram matrices to the active columns (identity elsewhere)."""
-    a = active.astype(np.float64)
-    h = gram * (a[:, :, None] * a[:, None, :])
-    idx = np.arange(active.shape[1])
-    h[:, idx, idx] += 1.0 - a
-    return h
+def _diag_index(p: int) -> IntArray:
+    return np.arange(p) * (p + 1)
+
+
+def _pair_mask(active: BoolArray) -> BoolArray:
+    """Flattened outer product of the active-column masks, ``(rows, p*p)``."""
+    p = active.shape[1]
+    out: BoolArray = (active[:, :, None] & active[:, None, :]).reshape(-1, p * p)
+    return out
+
+
+def _masked_hessian(
+    gram: FloatArray, active: BoolArray, pairs: BoolArray | None = None
+) -> FloatArray:
+    """Restrict flattened stacked Gram matrices ``(rows, p*p)`` to the active columns.
+
+    Inactive rows/columns become those of the identity, so the systems stay regular
+    and the corresponding Newton steps are exactly zero. ``pairs`` is
+    :func:`_pair_mask` of ``active`` when already known.
+    """
+    p = active.shape[1]
+    h = gram * (_pair_mask(active) if pairs is None else pairs)
+    h[:, _diag_index(p)] += ~active
+    return h.reshape(-1, p, p)
+
+
+def _solve(hess: FloatArray, rhs: FloatArray) -> FloatArray:
+    """Solve stacked systems; rows with a singular matrix fall back to least squares."""
+    try:
+        out: FloatArray = np.linalg.solve(hess, rhs[:, :, None])[:, :, 0]
+    except np.linalg.LinAlgError:
+        out = np.empty_like(rhs)
+        for i in range(rhs.shape[0]):
+            try:
+                out[i] = np.linalg.solve(hess[i], rhs[i])
+            except np.linalg.LinAlgError:
+                out[i] = np.linalg.lstsq(hess[i], rhs[i], rcond=None)[0]
+    return out
 
 
 def _full_rank(gram: FloatArray, active: BoolArray) -> BoolArray:
-    """Whether each Gram matrix has full rank on its active columns."""
+    """Whether each (flattened) Gram matrix has full rank on its active columns.
+
+    Cholesky factorisation of ``G + delta I`` with a tiny ``delta``: a rank deficient
+    Gram matrix leaves a pivot of order ``delta``; a full-rank one (integer entries,
+    as the weights are 0/1) keeps every pivot far above it.
+    """
     h = _masked_hessian(gram, active)
-    eig = np.linalg.eigvalsh(h)
-    scale = np.maximum(eig[:, -1], 1.0)
-    result: BoolArray = eig[:, 0] > _RANK_TOL * scale
+    p = active.shape[1]
+    scale = np.maximum(np.max(np.diagonal(h, axis1=1, axis2=2), axis=1), 1.0)
+    delta = 1e-12 * scale
+    h[:, np.arange(p), np.arange(p)] += delta[:, None]
+    try:
+        chol = np.linalg.cholesky(h)
+    except np.linalg.LinAlgError:  # pragma: no cover - G + delta I is positive definite
+        eig = np.linalg.eigvalsh(h)
+        out: BoolArray = eig[:, 0] > _RANK_TOL * scale
+        return out
+    pivots = np.diagonal(chol, axis1=1, axis2=2) ** 2
+    result: BoolArray = np.min(pivots, axis=1) > _RANK_TOL * scale
     return result
 
 
@@ -220,17 +266,25 @@ def mle_exists_lp(matrix: FloatArray, y: FloatArray) -> bool:
     return bool(-result.fun > _LP_TOL)
 
 
-_lp_cache: dict[tuple[int, bytes, bytes], bool] = {}
+_lp_cache: dict[tuple[int, int, bytes, bytes], bool] = {}
 
 
-def _lp_check(design: Design, support: BoolArray, weight: FloatArray, active: BoolArray) -> bool:
-    """Cached LP existence check; existence depends only on the zero pattern."""
-    key = (design.k, np.packbits(support).tobytes(), np.packbits(active).tobytes())
+def _lp_check(
+    design: Design, support: BoolArray, columns: BoolArray, weight: FloatArray, active: BoolArray
+) -> bool:
+    """Cached LP existence check: the answer depends only on the zero pattern of the
+    counts and on the model (which fixes the removed cells and active columns)."""
+    key = (
+        design.n_cells,
+        design.n_columns,
+        np.packbits(support).tobytes(),
+        np.packbits(columns).tobytes(),
+    )
     cached = _lp_cache.get(key)
     if cached is not None:
         return cached
     cells = weight > 0
-    matrix = design.matrix[np.ix_(cells, active[: design.n_columns])]
+    matrix = design.matrix[np.ix_(cells, active)]
     result = mle_exists_lp(matrix, support[cells].astype(np.float64))
     if len(_lp_cache) > 100_000:
         _lp_cache.clear()
@@ -238,39 +292,308 @@ def _lp_check(design: Design, support: BoolArray, weight: FloatArray, active: Bo
     return result
 
 
-def check_batch(design: Design, y: FloatArray, columns: BoolArray) -> tuple[IntArray, BoolArray, FloatArray]:
-    """Existence and identifiability of the extended MLE for each row.
+def reduce_batch(
+    design: Design, y: FloatArray, columns: BoolArray
+) -> tuple[BoolArray, FloatArray]:
+    """Extended-MLE reduction: returns ``(active, cell_weight)``.
 
-    Returns ``(status, active, cell_weight)``: ``active`` drops the terms whose
-    margin is zero (MLE ``-inf``), ``cell_weight`` is 0 on the cells those terms
-    force to zero.
+    A term of the model whose margin is zero has MLE ``-inf``: it is dropped from
+    ``active`` and every cell containing it gets weight 0 (fitted value 0).
     """
     x = design.matrix
-    margins = y @ x
-    empty = columns & (margins <= 0)
+    empty = columns & ((y @ x) <= 0)
     active = columns & ~empty
     removed = (empty.astype(np.float64) @ x.T) > 0
-    weight = (~removed).astype(np.float64)
+    return active, (~removed).astype(np.float64)
+
+
+def check_rows(
+    design: Design, y: FloatArray, columns: BoolArray, active: BoolArray, weight: FloatArray
+) -> IntArray:
+    """Existence and identifiability status of the reduced problem of each row.
+
+    Full column rank of the design on the positive cells implies existence (no
+    direction of recession). Otherwise the rank on all remaining cells decides
+    identifiability. Existence then holds iff no null direction ``d`` of the
+    positive-cell design has ``X d <= 0`` on the zero cells: with a one-dimensional
+    null space that is a sign test, else the Fienberg–Rinaldo LP decides.
+    """
+    p = design.n_columns
     support = y > 0
     status = np.zeros(y.shape[0], dtype=np.int64)
     gram_pos = support.astype(np.float64) @ design.outer
-    gram_pos = gram_pos.reshape(-1, design.n_columns, design.n_columns)
     easy = _full_rank(gram_pos, active)
     hard = np.flatnonzero(~easy)
-    if hard.size:
-        gram_rem = (weight[hard] @ design.outer).reshape(-1, design.n_columns, design.n_columns)
-        identifiable = _full_rank(gram_rem, active[hard])
-        for row, ok in zip(hard, identifiable, strict=True):
-            if not ok:
-                status[row] = STATUS_NOT_IDENTIFIABLE
-            elif not _lp_check(design, support[row], weight[row], active[row]):
-                status[row] = STATUS_NO_MLE
-    return status, active, weight
+    if hard.size == 0:
+        return status
+    identifiable = _full_rank(weight[hard] @ design.outer, active[hard])
+    status[hard[~identifiable]] = STATUS_NOT_IDENTIFIABLE
+    hard = hard[identifiable]
+    if hard.size == 0:
+        return status
+    eigval, eigvec = np.linalg.eigh(_masked_hessian(gram_pos[hard], active[hard]))
+    scale = np.maximum(eigval[:, -1], 1.0)
+    null_dim = np.sum(eigval <= _RANK_TOL * scale[:, None], axis=1)
+    zero_cells = (weight[hard] > 0) & ~support[hard]
+    for i, row in enumerate(hard):
+        if null_dim[i] == 1:
+            direction = design.matrix[zero_cells[i]] @ eigvec[i, :, 0]
+            mixed = bool(np.any(direction > 1e-9) and np.any(direction < -1e-9))
+            exists = mixed
+        else:
+            exists = _lp_check(design, support[row], columns[row], weight[row], active[row])
+        if not exists:
+            status[row] = STATUS_NO_MLE
+    del p
+    return status
+
+
+def check_batch(
+    design: Design, y: FloatArray, columns: BoolArray
+) -> tuple[IntArray, BoolArray, FloatArray]:
+    """Existence and identifiability of the extended MLE for each row.
+
+    Returns ``(status, active, cell_weight)`` (see :func:`reduce_batch`).
+    """
+    active, weight = reduce_batch(design, y, columns)
+    return check_rows(design, y, columns, active, weight), active, weight
 
 
 def _loglik_kernel(y: FloatArray, eta: FloatArray, weight: FloatArray) -> FloatArray:
+    """``sum_c w_c (y_c eta_c - exp(eta_c))``: the log-likelihood up to a constant."""
     result: FloatArray = np.sum(weight * (y * eta - np.exp(eta)), axis=1)
     return result
+
+
+def _initial_beta(
+    design: Design,
+    y: FloatArray,
+    active: BoolArray,
+    weight: FloatArray,
+    start: FloatArray | None,
+) -> FloatArray:
+    """Warm start where given and finite, else one IRLS step from ``mu = y + 0.5``."""
+    n_rows, p = y.shape[0], design.n_columns
+    beta = np.zeros((n_rows, p))
+    if start is not None:
+        valid = np.all(np.isfinite(start), axis=1)
+        beta[valid] = np.where(active[valid], start[valid], 0.0)
+    else:
+        valid = np.zeros(n_rows, dtype=np.bool_)
+    cold = np.flatnonzero(~valid)
+    if cold.size:
+        yc = y[cold]
+        mu0 = (yc + 0.5) * weight[cold]
+        z = np.log(yc + 0.5) + (yc - mu0) / (yc + 0.5)
+        hess = _masked_hessian(mu0 @ design.outer, active[cold])
+        rhs = ((mu0 * z) @ design.matrix) * active[cold]
+        beta[cold] = _solve(hess, rhs)
+    return beta
+
+
+def _newton_direction(
+    design: Design,
+    y: FloatArray,
+    eta: FloatArray,
+    weight: FloatArray,
+    active: BoolArray,
+    pairs: BoolArray | None = None,
+) -> tuple[FloatArray, FloatArray]:
+    """Fitted values and Newton step ``H^-1 g`` at linear predictor ``eta``."""
+    mu = np.exp(eta) * weight
+    grad = ((y - mu) @ design.matrix) * active
+    delta = _solve(_masked_hessian(mu @ design.outer, active, pairs), grad)
+    return mu, delta
+
+
+def _take_step(
+    design: Design,
+    y: FloatArray,
+    weight: FloatArray,
+    beta: FloatArray,
+    delta: FloatArray,
+    old_ll: FloatArray,
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Newton step with step halving: never lets the log-likelihood decrease."""
+    xt = design.matrix.T
+    step = np.ones(beta.shape[0])
+    new_b = beta + delta
+    new_e = np.minimum(new_b @ xt, _ETA_MAX)
+    new_ll = _loglik_kernel(y, new_e, weight)
+    slack = 1e-12 * np.abs(old_ll)
+    bad = ~(new_ll >= old_ll - slack)
+    halvings = 0
+    while bad.any() and halvings < 50:
+        halvings += 1
+        idx = np.flatnonzero(bad)
+        step[idx] *= 0.5
+        new_b[idx] = beta[idx] + step[idx, None] * delta[idx]
+        new_e[idx] = np.minimum(new_b[idx] @ xt, _ETA_MAX)
+        new_ll[idx] = _loglik_kernel(y[idx], new_e[idx], weight[idx])
+        bad[idx] = ~(new_ll[idx] >= old_ll[idx] - slack[idx])
+    return new_b, new_e, new_ll, step
+
+
+def _newton(
+    design: Design,
+    y: FloatArray,
+    active: BoolArray,
+    weight: FloatArray,
+    start: FloatArray | None,
+) -> tuple[FloatArray, IntArray, BoolArray]:
+    """Vectorised Newton–Raphson for all rows; converged rows leave the active set."""
+    beta = _initial_beta(design, y, active, weight, start)
+    eta = np.minimum(beta @ design.matrix.T, _ETA_MAX)
+    ll = _loglik_kernel(y, eta, weight)
+    iterations = np.zeros(y.shape[0], dtype=np.int64)
+    converged = np.zeros(y.shape[0], dtype=np.bool_)
+    live = np.arange(y.shape[0])
+    pairs = _pair_mask(active)
+    for _ in range(_MAX_ITER):
+        if live.size == 0:
+            break
+        _, delta = _newton_direction(
+            design, y[live], eta[live], weight[live], active[live], pairs[live]
+        )
+        new_b, new_e, new_ll, step = _take_step(
+            design, y[live], weight[live], beta[live], delta, ll[live]
+        )
+        beta[live] = new_b
+        eta[live] = new_e
+        ll[live] = new_ll
+        iterations[live] += 1
+        done = np.max(np.abs(step[:, None] * delta), axis=1) < _NEWTON_TOL
+        converged[live[done]] = True
+        live = live[~done]
+    return beta, iterations, converged
+
+
+def _xlogx(values: FloatArray) -> FloatArray:
+    safe = np.where(values > 0, values, 1.0)
+    out: FloatArray = np.where(values > 0, values * np.log(safe), 0.0)
+    return out
+
+
+def _stage0_prune(
+    design: Design,
+    y: FloatArray,
+    columns: BoolArray,
+    active: BoolArray,
+    weight: FloatArray,
+    groups: IntArray,
+    n_groups: int,
+    status: IntArray,
+    stage0: tuple[FloatArray, FloatArray],
+) -> IntArray:
+    """Prune rows with the stage-0 bounds; returns the surviving row indices.
+
+    Per group the rows with the smallest upper bound are checked first until an
+    estimable one gives a finite threshold; rows whose lower bound exceeds it go.
+    """
+    lo, hi = stage0
+    alive = np.ones(y.shape[0], dtype=np.bool_)
+    while True:
+        threshold = np.full(n_groups, np.inf)
+        ok = alive & (status == STATUS_OK)
+        np.minimum.at(threshold, groups[ok], hi[ok])
+        cand = np.flatnonzero(alive & (status == -1) & np.isinf(threshold[groups]) & np.isfinite(hi))
+        if cand.size == 0:
+            break
+        order = cand[np.lexsort((hi[cand], groups[cand]))]
+        first = order[np.r_[True, groups[order][1:] != groups[order][:-1]]]
+        status[first] = check_rows(design, y[first], columns[first], active[first], weight[first])
+        alive[first] = status[first] == STATUS_OK
+    margin = 1e-9 * np.maximum(np.abs(threshold), 1.0)
+    alive &= lo <= (threshold + margin)[groups]
+    return np.flatnonzero(alive)
+
+
+def best_per_group(
+    design: Design,
+    y: FloatArray,
+    columns: BoolArray,
+    penalty: FloatArray,
+    groups: IntArray,
+    n_groups: int,
+    start: FloatArray | None = None,
+    stage0: tuple[FloatArray, FloatArray] | None = None,
+) -> tuple[IntArray, FloatArray]:
+    """For each group of rows, the row minimising ``-2 log L + penalty`` (exactly).
+
+    Used to re-run exhaustive AIC/BIC selection on many tables: rows are (table,
+    model) pairs grouped by table. Newton's method runs on all rows, and a row is
+    dropped as soon as it provably cannot win its group: ``log L(beta)`` at the
+    current iterate is a lower bound on the maximum, and by convex duality
+    ``sum m log m - m`` is an upper bound for any non-negative ``m`` with the
+    model's margins; ``m = mu (1 + X delta)`` (the linearised Newton update) has
+    them. The existence check runs lazily, only for rows that can still win.
+    ``stage0`` optionally gives cheap bounds ``(lo, hi)`` on the criterion of each
+    row (``-inf``/``inf`` when unknown), used to prune before any Newton iteration.
+    Returns the winning row per group (-1 when none is estimable) and the
+    coefficients of all rows (meaningful for the winners).
+    """
+    x = design.matrix
+    n_rows = y.shape[0]
+    active, weight = reduce_batch(design, y, columns)
+    beta = _initial_beta(design, y, active, weight, start)
+    eta = np.minimum(beta @ x.T, _ETA_MAX)
+    ll = _loglik_kernel(y, eta, weight)
+    status = np.full(n_rows, -1, dtype=np.int64)
+    best_value = np.full(n_groups, np.inf)
+    best_row = np.full(n_groups, -1, dtype=np.int64)
+    live = np.arange(n_rows)
+    if stage0 is not None:
+        live = _stage0_prune(
+            design, y, columns, active, weight, groups, n_groups, status, stage0
+        )
+    pairs = _pair_mask(active)
+    for _ in range(_MAX_ITER):
+        if live.size == 0:
+            break
+        g = groups[live]
+        mu, delta = _newton_direction(
+            design, y[live], eta[live], weight[live], active[live], pairs[live]
+        )
+        with np.errstate(over="ignore", invalid="ignore"):
+            m = mu * (1.0 + delta @ x.T)
+            feasible = np.all((m >= 0) | (weight[live] == 0), axis=1)
+            upper_ll = np.sum(weight[live] * (_xlogx(m) - m), axis=1)
+        upper_ll = np.where(feasible & np.isfinite(upper_ll), upper_ll, np.inf)
+        upper_ll = np.maximum(upper_ll, ll[live])
+        hi = -2.0 * ll[live] + penalty[live]
+        lo = -2.0 * upper_ll + penalty[live]
+        done = np.max(np.abs(delta), axis=1) < _NEWTON_TOL
+        keep = np.ones(live.size, dtype=np.bool_)
+        while True:
+            threshold = best_value.copy()
+            ok_rows = keep & (status[live] == STATUS_OK)
+            np.minimum.at(threshold, g[ok_rows], hi[ok_rows])
+            margin = 1e-9 * np.maximum(np.abs(threshold[g]), 1.0)
+            alive = keep & (lo <= threshold[g] + margin)
+            need = np.flatnonzero(alive & (status[live] == -1))
+            if need.size == 0:
+                break
+            rows = live[need]
+            status[rows] = check_rows(design, y[rows], columns[rows], active[rows], weight[rows])
+            keep[need] = status[rows] == STATUS_OK
+        keep = alive
+        finished = keep & done
+        for idx in np.flatnonzero(finished):
+            grp = g[idx]
+            if hi[idx] < best_value[grp]:
+                best_value[grp] = hi[idx]
+                best_row[grp] = live[idx]
+        step_rows = np.flatnonzero(keep & ~done)
+        rows = live[step_rows]
+        new_b, new_e, new_ll, _ = _take_step(
+            design, y[rows], weight[rows], beta[rows], delta[step_rows], ll[rows]
+        )
+        beta[rows] = new_b
+        eta[rows] = new_e
+        ll[rows] = new_ll
+        live = rows
+    # Rows still live after the iteration limit did not converge: ignored.
+    return best_row, beta
 
 
 def fit_batch(
@@ -295,7 +618,9 @@ def fit_batch(
     iterations = np.zeros(n_rows, dtype=np.int64)
     todo = np.flatnonzero(status == STATUS_OK)
     if todo.size:
-        b, its, converged = _newton(design, y[todo], active[todo], weight[todo], start, todo)
+        b, its, converged = _newton(
+            design, y[todo], active[todo], weight[todo], None if start is None else start[todo]
+        )
         beta[todo] = b
         iterations[todo] = its
         status[todo[~converged]] = STATUS_NOT_CONVERGED
@@ -305,7 +630,9 @@ def fit_batch(
     with np.errstate(divide="ignore", invalid="ignore"):
         log_fitted = np.where(fitted > 0, np.log(np.where(fitted > 0, fitted, 1.0)), 0.0)
         loglik = np.sum(y * log_fitted - fitted - gammaln(y + 1.0), axis=1)
-        ratio = np.where(y > 0, y * np.log(np.where(y > 0, y, 1.0) / np.where(fitted > 0, fitted, 1.0)), 0.0)
+        ratio = np.where(
+            y > 0, y * np.log(np.where(y > 0, y, 1.0) / np.where(fitted > 0, fitted, 1.0)), 0.0
+        )
         deviance = 2.0 * np.sum(weight * (ratio - (y - fitted)), axis=1)
     loglik[~ok] = np.nan
     deviance[~ok] = np.nan
@@ -326,74 +653,6 @@ def fit_batch(
         n_params=n_params,
         iterations=iterations,
     )
-
-
-def _newton(
-    design: Design,
-    y: FloatArray,
-    active: BoolArray,
-    weight: FloatArray,
-    start: FloatArray | None,
-    rows: IntArray,
-) -> tuple[FloatArray, IntArray, BoolArray]:
-    x = design.matrix
-    p = design.n_columns
-    act = active.astype(np.float64)
-    n_rows = y.shape[0]
-    beta = np.zeros((n_rows, p))
-    if start is not None:
-        warm = start[rows]
-        valid = np.all(np.isfinite(warm), axis=1)
-        beta[valid] = np.where(active[valid], warm[valid], 0.0)
-    else:
-        valid = np.zeros(n_rows, dtype=np.bool_)
-    cold = np.flatnonzero(~valid)
-    if cold.size:
-        # One weighted least-squares (IRLS) step from mu = y + 0.5.
-        yc = y[cold]
-        mu0 = (yc + 0.5) * weight[cold]
-        z = np.log(yc + 0.5) + (yc - mu0) / (yc + 0.5)
-        gram = (mu0 @ design.outer).reshape(cold.size, p, p)
-        rhs = ((mu0 * z) @ x) * act[cold]
-        hess0 = _masked_hessian(gram, active[cold])
-        beta[cold] = np.linalg.solve(hess0, rhs[:, :, None])[:, :, 0]
-    eta = np.minimum(beta @ x.T, _ETA_MAX)
-    ll = _loglik_kernel(y, eta, weight)
-    iterations = np.zeros(n_rows, dtype=np.int64)
-    live = np.arange(n_rows)
-    converged = np.zeros(n_rows, dtype=np.bool_)
-    for _ in range(_MAX_ITER):
-        if live.size == 0:
-            break
-        b = beta[live]
-        e = eta[live]
-        mu = np.exp(e) * weight[live]
-        grad = ((y[live] - mu) @ x) * act[live]
-        hess = _masked_hessian((mu @ design.outer).reshape(live.size, p, p), active[live])
-        delta = np.linalg.solve(hess, grad[:, :, None])[:, :, 0]
-        step = np.ones(live.size)
-        new_b = b + delta
-        new_e = np.minimum(new_b @ x.T, _ETA_MAX)
-        new_ll = _loglik_kernel(y[live], new_e, weight[live])
-        old_ll = ll[live]
-        bad = ~(new_ll >= old_ll - 1e-12 * np.abs(old_ll))
-        halvings = 0
-        while bad.any() and halvings < 40:
-            halvings += 1
-            step[bad] *= 0.5
-            idx = np.flatnonzero(bad)
-            new_b[idx] = b[idx] + step[idx, None] * delta[idx]
-            new_e[idx] = np.minimum(new_b[idx] @ x.T, _ETA_MAX)
-            new_ll[idx] = _loglik_kernel(y[live[idx]], new_e[idx], weight[live[idx]])
-            bad[idx] = ~(new_ll[idx] >= old_ll[idx] - 1e-12 * np.abs(old_ll[idx]))
-        beta[live] = new_b
-        eta[live] = new_e
-        ll[live] = new_ll
-        iterations[live] += 1
-        done = np.max(np.abs(step[:, None] * delta), axis=1) < _NEWTON_TOL
-        converged[live[done]] = True
-        live = live[~done]
-    return beta, iterations, converged
 
 
 # ---------------------------------------------------------------------------- results
@@ -472,7 +731,11 @@ def batch_to_fits(batch: BatchFit, models: Sequence[Model], lists: Sequence[str]
     """Turn batch rows (one per model) into :class:`ModelFit` objects."""
     names = tuple(lists)
     design = batch.design
-    labels = ["(Intercept)", *names, *(term_name(c, names) for c in design.columns[len(names) + 1 :])]
+    labels = [
+        "(Intercept)",
+        *names,
+        *(term_name(c, names) for c in design.columns[len(names) + 1 :]),
+    ]
     aic = batch.aic()
     bic = batch.bic()
     unobserved = batch.unobserved

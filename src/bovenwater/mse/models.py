@@ -92,7 +92,9 @@ def parse_model(spec: str, lists: Sequence[str]) -> Model:
             name = part.strip()
             if name not in index:
                 known = ", ".join(lists)
-                raise MSEInputError(f"unknown list {name!r} in model term {item!r} (lists: {known})")
+                raise MSEInputError(
+                    f"unknown list {name!r} in model term {item!r} (lists: {known})"
+                )
             if mask >> index[name] & 1:
                 raise MSEInputError(f"list {name!r} appears twice in model term {item!r}")
             mask |= 1 << index[name]

@@ -39,6 +39,7 @@ from bovenwater.mse.fitting import (
     IntArray,
     ModelFit,
     batch_to_fits,
+    best_per_group,
     check_batch,
     fit_batch,
     get_design,
@@ -48,7 +49,7 @@ from bovenwater.mse.table import CaptureTable
 
 METHODS = ("bic", "aic", "stepwise", "fixed")
 DEFAULT_P_THRESHOLD = 0.02
-_CHUNK_ROWS = 16_384
+_CHUNK_ROWS = 32_768
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,79 @@ def _fits_for_rows(
 
 
 @dataclass(eq=False)
+class _ReferenceFits:
+    """Fits of every model to the original table, for closed-form first Newton steps.
+
+    At the original MLE ``beta0`` of a model the Hessian does not depend on the
+    counts, so for a replicate ``y*`` with the same zero-margin reduction the
+    first Newton step is ``H0^-1 X'(y* - y)`` and its effect on the linear
+    predictor is ``P (y* - y)`` with ``P = X H0^-1 X' W``, precomputed per model.
+    That gives, for all (replicate, model) pairs by matrix products, the lower
+    bound ``log L(beta0)`` and the duality upper bound used for pruning.
+    """
+
+    y: FloatArray
+    ok: BoolArray
+    active: BoolArray
+    weight: FloatArray
+    eta: FloatArray
+    mu: FloatArray
+    proj: FloatArray
+    matrix: FloatArray
+    columns: BoolArray
+
+    @classmethod
+    def build(cls, design: Design, y: FloatArray, batch: BatchFit) -> _ReferenceFits:
+        n_models = batch.status.shape[0]
+        n = design.n_cells
+        ok = batch.status == STATUS_OK
+        proj = np.zeros((n_models, n, n))
+        x = design.matrix
+        for m in np.flatnonzero(ok):
+            cols = np.flatnonzero(batch.active[m])
+            xa = x[:, cols]
+            w = batch.cell_weight[m]
+            hess = xa.T @ (batch.fitted[m][:, None] * xa)
+            proj[m] = xa @ np.linalg.solve(hess, xa.T * w[None, :])
+        eta = np.where(ok[:, None], np.nan_to_num(batch.beta) @ x.T, 0.0) * batch.cell_weight
+        mu = np.where(ok[:, None], np.nan_to_num(batch.fitted), 0.0)
+        return cls(
+            y=np.asarray(y, dtype=np.float64),
+            ok=ok,
+            active=batch.active.copy(),
+            weight=batch.cell_weight.copy(),
+            eta=eta,
+            mu=mu,
+            proj=proj,
+            matrix=design.matrix,
+            columns=batch.columns.copy(),
+        )
+
+    def bounds(self, ys: FloatArray, penalty: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Stage-0 ``(lo, hi)`` criterion bounds, flattened replicate-major."""
+        r = ys.shape[0]
+        n_models, n = self.eta.shape
+        diff = ys - self.y[None, :]
+        lin = (self.proj.reshape(n_models * n, n) @ diff.T).T.reshape(r, n_models, n)
+        kernel = ys @ self.eta.T - self.mu.sum(axis=1)[None, :]
+        with np.errstate(over="ignore", invalid="ignore"):
+            m = self.mu[None, :, :] * (1.0 + lin)
+            feasible = np.all((m >= 0) | (self.weight[None, :, :] == 0), axis=2)
+            safe = np.where(m > 0, m, 1.0)
+            upper = np.sum(self.weight[None] * (np.where(m > 0, m * np.log(safe), 0.0) - m), axis=2)
+        upper = np.where(feasible & np.isfinite(upper), np.maximum(upper, kernel), np.inf)
+        # Rows whose zero-margin reduction differs from the reference: no bound.
+        margins_zero = (ys @ self.matrix) <= 0
+        empty_new = margins_zero[:, None, :] & self.columns[None, :, :]
+        empty_ref = self.columns & ~self.active
+        same = np.all(empty_new == empty_ref[None, :, :], axis=2)
+        valid = same & self.ok[None, :]
+        hi = np.where(valid, -2.0 * kernel + penalty, np.inf)
+        lo = np.where(valid, -2.0 * upper + penalty, -np.inf)
+        return lo.ravel(), hi.ravel()
+
+
+@dataclass(eq=False)
 class ExhaustiveSearch:
     """Batched exhaustive search for many count vectors over one model set.
 
@@ -164,6 +238,7 @@ class ExhaustiveSearch:
     columns: BoolArray
     criterion: str
     start: FloatArray | None = None
+    reference: _ReferenceFits | None = None
 
     @classmethod
     def create(
@@ -178,27 +253,44 @@ class ExhaustiveSearch:
             y = np.broadcast_to(reference, (len(models), design.n_cells))
             batch = fit_batch(design, y, columns)
             search.start = np.where(batch.status[:, None] == STATUS_OK, batch.beta, np.nan)
+            search.reference = _ReferenceFits.build(design, reference, batch)
         return search
 
     def run(self, ys: FloatArray) -> tuple[FloatArray, IntArray]:
-        """Best total and model index per row of ``ys`` (NaN / -1 when none fits)."""
+        """Best total and model index per row of ``ys`` (NaN / -1 when none fits).
+
+        Exact: uses :func:`best_per_group`, which prunes models only when a bound
+        proves they cannot win.
+        """
         n_models = len(self.models)
         per_chunk = max(1, _CHUNK_ROWS // n_models)
         totals = np.full(ys.shape[0], np.nan)
         chosen = np.full(ys.shape[0], -1, dtype=np.int64)
+        n_params = self.columns.sum(axis=1).astype(np.float64)
         for lo in range(0, ys.shape[0], per_chunk):
             block = ys[lo : lo + per_chunk]
             r = block.shape[0]
             y = np.repeat(block, n_models, axis=0)
             columns = np.tile(self.columns, (r, 1))
             start = None if self.start is None else np.tile(self.start, (r, 1))
-            batch = fit_batch(self.design, y, columns, start)
-            values = criterion_values(batch, self.criterion).reshape(r, n_models)
-            best = np.argmin(values, axis=1)
-            finite = np.isfinite(values[np.arange(r), best])
-            tot = batch.total.reshape(r, n_models)[np.arange(r), best]
-            totals[lo : lo + r] = np.where(finite, tot, np.nan)
-            chosen[lo : lo + r] = np.where(finite, best, -1)
+            observed = block.sum(axis=1)
+            if self.criterion == "bic":
+                scale = np.log(np.maximum(observed, 1.0))
+            else:
+                scale = np.full(r, 2.0)
+            penalty = (scale[:, None] * n_params[None, :]).ravel()
+            groups = np.repeat(np.arange(r), n_models)
+            stage0 = None
+            if self.reference is not None:
+                stage0 = self.reference.bounds(block, penalty.reshape(r, n_models))
+            best_row, beta = best_per_group(
+                self.design, y, columns, penalty, groups, r, start=start, stage0=stage0
+            )
+            found = best_row >= 0
+            safe = np.where(found, best_row, 0)
+            tot = observed + np.exp(beta[safe, 0])
+            totals[lo : lo + r] = np.where(found, tot, np.nan)
+            chosen[lo : lo + r] = np.where(found, safe - np.arange(r) * n_models, -1)
         return totals, chosen
 
 
@@ -309,7 +401,9 @@ def _replace_rows(batch: BatchFit, new: BatchFit, rows: IntArray) -> None:
 
 
 def _model_from_columns(design: Design, row: BoolArray) -> Model:
-    return Model.of(design.columns[j] for j in np.flatnonzero(row) if popcount(design.columns[j]) >= 2)
+    return Model.of(
+        design.columns[j] for j in np.flatnonzero(row) if popcount(design.columns[j]) >= 2
+    )
 
 
 def select_stepwise(

@@ -232,8 +232,7 @@ def _check_list_names(lists: Sequence[str]) -> tuple[str, ...]:
     names = tuple(str(name).strip() for name in lists)
     if not MIN_LISTS <= len(names) <= MAX_LISTS:
         raise MSEInputError(
-            f"multiple systems estimation needs {MIN_LISTS} to {MAX_LISTS} lists, "
-            f"got {len(names)}"
+            f"multiple systems estimation needs {MIN_LISTS} to {MAX_LISTS} lists, got {len(names)}"
         )
     if any(not name for name in names):
         raise MSEInputError("every list needs a non-empty name")
