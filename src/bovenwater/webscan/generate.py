@@ -155,6 +155,15 @@ TAG_WORDS = (
     "lavendel", "jasmijn", "amber", "saffier", "opaal", "topaas", "koraal", "ivoor", "ebben",
 )  # fmt: skip
 
+PERSONAL_WORDS = (
+    "muziek", "boeken", "reizen", "koken", "dansen", "yoga", "wandelen", "strand", "film",
+    "theater", "kunst", "tuin", "katten", "honden", "paarden", "fietsen", "zwemmen", "wijn",
+    "koffie", "thee", "chocolade", "jazz", "salsa", "tango", "pasta", "sushi", "bergen",
+    "bossen", "zomer", "winter", "lente", "herfst", "zee", "meer", "rivier", "fotografie",
+    "schilderen", "tekenen", "lezen", "schrijven", "gitaar", "piano", "zingen", "lachen",
+    "music", "books", "travel", "cooking", "dancing", "hiking", "beach", "movies", "art",
+    "garden", "cats", "dogs", "horses", "cycling", "swimming", "coffee", "tea", "poetry",
+)  # fmt: skip
 NL_WORDS = ("nul", "een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen")
 EN_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 FOREIGN_PREFIXES = ("+40 72", "+40 74", "+48 51", "+48 60", "+359 88", "+36 30", "+420 60")
@@ -238,8 +247,9 @@ def _make_network(
     ]
     if rng.random() < 0.5:
         sentences.insert(rng.randint(1, 4), rng.choice(bank["extra"]))
-    tag = " ".join(rng.sample(TAG_WORDS, 4))
-    sentences.insert(rng.randint(1, len(sentences) - 1), tag.capitalize() + ".")
+    for _ in range(2):  # the network's own tag lines: two networks' texts differ
+        tag = " ".join(rng.sample(TAG_WORDS, 5))
+        sentences.insert(rng.randint(1, len(sentences) - 1), tag.capitalize() + ".")
     emoji = rng.choice(bank["emoji"])
     if emoji:
         sentences.append(emoji)
@@ -316,6 +326,9 @@ def _independent_ad(
         choice = rng.choice(bank[section])
         if choice and choice not in parts:
             parts.append(choice)
+    # a personal line: real independent ads differ more than a fragment bank can
+    personal = " ".join(rng.sample(PERSONAL_WORDS, 6))
+    parts.insert(rng.randint(1, len(parts)), personal.capitalize() + ".")
     if rng.random() < 0.1:
         cues = IND_CUES_NL if lang == "nl" else IND_CUES_EN
         parts.insert(rng.randint(1, len(parts)), rng.choice(cues))

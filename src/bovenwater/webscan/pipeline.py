@@ -81,7 +81,10 @@ def analyse(ad: Ad) -> Analysis:
 
 
 def _analyse_chunk(ads: list[Ad]) -> list[Analysis]:
-    return [analyse(ad) for ad in ads]
+    results = [analyse(ad) for ad in ads]
+    for result in results:  # tokens are not needed after analysis; less to pickle
+        result.extraction.tokens = []
+    return results
 
 
 def analyse_many(ads: Sequence[Ad], workers: int = 1, chunk: int = 2000) -> list[Analysis]:

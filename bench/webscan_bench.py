@@ -1,0 +1,132 @@
+"""Webscan benchmark: end-to-end throughput, clustering time and ARI, MinHash choice.
+
+Usage (from the repository root)::
+
+    PYTHONPATH=src .venv/bin/python bench/webscan_bench.py --n 100000 --workers 2
+    PYTHONPATH=src .venv/bin/python bench/webscan_bench.py --n 20000 --compare-libraries
+
+Stages timed separately:
+
+* analyse: normalise + extract + indicators + sketch tokens (per ad), plus the batch
+  MinHash sketch - the "end to end" ads/s figure;
+* cluster: LSH candidate pairs + verification + entity links + components;
+* ARI against the generator's ground truth.
+
+``--compare-libraries`` sketches the same token sets with this engine's NumPy
+one-permutation MinHash, ``datasketch`` (pure Python/NumPy, if installed) and
+``rensa`` (Rust, if installed); neither is a project dependency.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import time
+
+import numpy as np
+
+from bovenwater.webscan.cluster import adjusted_rand_index, cluster
+from bovenwater.webscan.generate import generate
+from bovenwater.webscan.model import Ad
+from bovenwater.webscan.pipeline import (
+    analyse_many,
+    apply_price_rule,
+    entities_of,
+    regional_medians,
+)
+from bovenwater.webscan.sketch import sketch_batch
+
+
+def _compare(ads: list[Ad]) -> None:
+    from bovenwater.webscan.tokens import split_tokens, token_info
+
+    shingle_sets = []
+    hashes = []
+    for ad in ads:
+        folded = [token_info(t).folded for t in split_tokens(ad.text)]
+        hashes.append([token_info(t).hash for t in split_tokens(ad.text)])
+        shingle_sets.append([" ".join(folded[i : i + 3]).encode() for i in range(len(folded) - 2)])
+    started = time.perf_counter()
+    sketch_batch(hashes)
+    own = time.perf_counter() - started
+    print(f"numpy one-permutation MinHash (64 bins): {len(ads) / own:,.0f} ads/s")
+    try:
+        from datasketch import MinHash
+    except ImportError:
+        print("datasketch not installed")
+    else:
+        started = time.perf_counter()
+        for shingles in shingle_sets:
+            m = MinHash(num_perm=64)
+            m.update_batch(shingles)
+        elapsed = time.perf_counter() - started
+        print(f"datasketch MinHash (64 perm, update_batch): {len(ads) / elapsed:,.0f} ads/s")
+    try:
+        from rensa import RMinHash
+    except ImportError:
+        print("rensa not installed")
+    else:
+        started = time.perf_counter()
+        for shingles in shingle_sets:
+            r = RMinHash(num_perm=64, seed=1)
+            r.update([s.decode() for s in shingles])
+        elapsed = time.perf_counter() - started
+        print(f"rensa RMinHash (64 perm, Rust): {len(ads) / elapsed:,.0f} ads/s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--compare-libraries", action="store_true")
+    args = parser.parse_args()
+    print(f"python {platform.python_version()}, {platform.machine()}, n={args.n:,}")
+
+    started = time.perf_counter()
+    records = list(generate(args.n, seed=args.seed))
+    ads = [Ad(r["id"], r["title"], r["body"], r["city"], r["posted_at"], r["url"]) for r in records]
+    print(f"generate: {time.perf_counter() - started:.1f} s")
+    if args.compare_libraries:
+        _compare(ads)
+        return
+
+    started = time.perf_counter()
+    analyses = analyse_many(ads, workers=args.workers)
+    analyse_s = time.perf_counter() - started
+    started = time.perf_counter()
+    signatures = np.concatenate(
+        [
+            sketch_batch([a.token_hashes for a in analyses[i : i + 20000]])
+            for i in range(0, len(analyses), 20000)
+        ]
+    )
+    sketch_s = time.perf_counter() - started
+    end_to_end = analyse_s + sketch_s
+    print(
+        f"analyse ({args.workers} worker(s)): {analyse_s:.1f} s; sketch: {sketch_s:.1f} s; "
+        f"end to end {len(ads) / end_to_end:,.0f} ads/s"
+    )
+
+    started = time.perf_counter()
+    apply_price_rule(analyses, regional_medians(analyses))
+    result = cluster(signatures, [entities_of(a) for a in analyses])
+    cluster_s = time.perf_counter() - started
+    truth = [r.get("network_id") or f"alone-{r['id']}" for r in records]
+    predicted = [
+        f"n{label}" if label >= 0 else f"alone-{r['id']}"
+        for label, r in zip(result.labels.tolist(), records, strict=True)
+    ]
+    ari = adjusted_rand_index(truth, predicted)
+    networks = int(result.labels.max()) + 1 if len(result.labels) else 0
+    planted = len({r["network_id"] for r in records if "network_id" in r})
+    print(
+        f"cluster: {cluster_s:.1f} s ({result.text_links:,} text links, "
+        f"{result.entity_links:,} contact links); networks {networks:,} (planted {planted:,}); "
+        f"ARI {ari:.3f}"
+    )
+    print(f"total analyse + sketch + cluster: {end_to_end + cluster_s:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
