@@ -10,8 +10,9 @@
   (sum over all cells including the unobserved one, ``sum_c mu_c(N) = N``) is
   maximised and the interval is ``{N : 2 (l(N_max) - l(N)) <= chi2_1(level)}``; its
   end points are found by Brent's root finding, not on a grid.
-* **Parametric bootstrap** (Chan, Silverman & Vincent 2021): replicate tables are
-  drawn as independent Poisson counts with the fitted cell means, and the whole
+* **Bootstrap** (Chan, Silverman & Vincent 2021): replicate tables are drawn as
+  independent Poisson counts with the fitted cell means (parametric, default) or
+  by resampling the observed individuals (nonparametric), and the whole
   estimation (optionally including the model selection) is repeated on each.
   Intervals: **percentile**, and **BCa** (Efron 1987, JASA 82:171) with bias
   correction ``z0 = Phi^-1(P*(N* < N_hat))`` and acceleration from the jackknife that
@@ -169,10 +170,12 @@ class BootstrapResult:
     """Bootstrap replicates of N and the jackknife values used for BCa."""
 
     replicates: FloatArray
+    all_replicates: FloatArray
     requested: int
     failed: int
     seed: int | None
     reselect: bool
+    kind: str
     jackknife: FloatArray
     jackknife_weights: FloatArray
 
@@ -235,28 +238,44 @@ def jackknife_tables(table: CaptureTable) -> tuple[FloatArray, FloatArray]:
     return ys, counts[cells]
 
 
-def parametric_bootstrap(
+BOOTSTRAP_KINDS = ("parametric", "nonparametric")
+
+
+def bootstrap_population(
     table: CaptureTable,
     spec: SelectionSpec,
     selection: Selection,
     replications: int,
     seed: int | None = None,
     reselect: bool = True,
+    kind: str = "parametric",
     with_jackknife: bool = True,
 ) -> BootstrapResult:
-    """Parametric bootstrap of N from the fitted cell means of the selected model.
+    """Bootstrap distribution of the population estimate N.
 
-    With ``reselect`` the selection method of ``spec`` is re-run on every replicate
-    (for a fixed model this makes no difference). Replicates without an estimable
-    model are dropped and counted in ``failed``.
+    ``kind="parametric"`` (default) draws every observable cell as Poisson with
+    the fitted mean of the selected model. ``kind="nonparametric"`` resamples the
+    observed individuals (multinomial with the observed cell proportions), the
+    scheme behind the BCa intervals of Chan, Silverman & Vincent (2021). With
+    ``reselect`` the selection method of ``spec`` is re-run on every replicate (for
+    a fixed model this makes no difference). Replicates without an estimable model
+    are dropped and counted in ``failed``. The same ``seed`` gives the same result.
     """
     if replications < 1:
         raise MSEInputError(
             f"the number of bootstrap replications must be >= 1, got {replications}"
         )
+    if kind not in BOOTSTRAP_KINDS:
+        raise MSEInputError(f"unknown bootstrap kind {kind!r} (use {', '.join(BOOTSTRAP_KINDS)})")
     rng = np.random.default_rng(seed)
-    means = np.nan_to_num(selection.best.fitted, nan=0.0)
-    ys = rng.poisson(means, size=(replications, table.n_cells)).astype(np.float64)
+    if kind == "parametric":
+        means = np.nan_to_num(selection.best.fitted, nan=0.0)
+        ys = rng.poisson(means, size=(replications, table.n_cells)).astype(np.float64)
+    else:
+        counts = table.counts.astype(np.float64)
+        ys = rng.multinomial(table.observed, counts / counts.sum(), size=replications).astype(
+            np.float64
+        )
     estimator = BatchEstimator(table, spec, selection.best.model, reselect=reselect)
     totals = estimator.totals(ys)
     valid = np.isfinite(totals)
@@ -272,10 +291,12 @@ def parametric_bootstrap(
         )
     return BootstrapResult(
         replicates=totals[valid],
+        all_replicates=totals,
         requested=replications,
         failed=int(np.sum(~valid)),
         seed=seed,
         reselect=reselect,
+        kind=kind,
         jackknife=jack,
         jackknife_weights=jack_w,
     )
