@@ -41,6 +41,24 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
         call_command("load_reference_data", verbosity=0)
 
 
+@pytest.fixture
+def live_database(transactional_db: None) -> Iterator[None]:
+    """A committed database for tests with a live server (browser tests).
+
+    Reference data is loaded (the flush between transactional tests empties it), the
+    processing log's append-only triggers are in place during the test, and removed
+    just before pytest-django empties the database again.
+    """
+    from django.db import connection
+
+    from bovenwater.audit.guards import install_guards, remove_guards
+
+    load_reference_data()
+    install_guards(connection)
+    yield
+    remove_guards(connection)
+
+
 def load_reference_data() -> None:
     """For transactional tests: the flush between them empties the reference tables."""
     if not Municipality.objects.exists():

@@ -5,7 +5,6 @@ from typing import Any
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.browser.axe import axe_violations
-from tests.conftest import load_reference_data
 from tests.support import token_for
 
 from bovenwater.accounts.models import User
@@ -20,9 +19,8 @@ PRIVACY_OFFICER = "demo.fg.amsterdam"
 
 
 @pytest.fixture
-def demo(settings: Any) -> None:
+def demo(live_database: None, settings: Any) -> None:
     settings.DEMO_MODE = True
-    load_reference_data()
     seed_demo()
 
 
@@ -38,7 +36,7 @@ def _log_in(page: Any, base: str, username: str, token: str | None = None) -> No
 
 
 def test_care_coordinator_logs_in_with_totp_switches_language_and_sees_role_navigation(
-    page: Any, live_server: Any, demo: None
+    live_server: Any, demo: None, page: Any
 ) -> None:
     page.goto(f"{live_server.url}/account/inloggen/")
     assert "demo.zorgcoordinator.amsterdam" in page.content()  # demo accounts listed in demo mode
@@ -63,7 +61,7 @@ def test_care_coordinator_logs_in_with_totp_switches_language_and_sees_role_navi
     assert "Care coordinator" in page.get_by_test_id("acting").inner_text()
 
 
-def test_wrong_totp_shows_a_clear_dutch_error(page: Any, live_server: Any, demo: None) -> None:
+def test_wrong_totp_shows_a_clear_dutch_error(live_server: Any, demo: None, page: Any) -> None:
     _log_in(page, live_server.url, CARE_COORDINATOR, token="123456")
     error = page.get_by_test_id("token-error")
     assert "De code is onjuist of verlopen" in error.inner_text()
@@ -71,7 +69,7 @@ def test_wrong_totp_shows_a_clear_dutch_error(page: Any, live_server: Any, demo:
 
 
 def test_privacy_officer_sees_the_login_in_the_processing_log(
-    page: Any, browser: Any, live_server: Any, demo: None
+    live_server: Any, demo: None, page: Any, browser: Any
 ) -> None:
     colleague_context = browser.new_context(locale="nl-NL")
     colleague = colleague_context.new_page()
