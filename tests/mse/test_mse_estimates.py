@@ -226,7 +226,7 @@ def test_order_three_search_includes_three_way_terms() -> None:
     selection = select_exhaustive(table, "bic", max_order=3, top=5)
     assert selection.n_models == 113
     assert all(f.ok for f in selection.ranking)
-    order3 = [f for f in fit_models(table, [parse_model("A:B:C", table.lists)])]
+    order3 = list(fit_models(table, [parse_model("A:B:C", table.lists)]))
     assert order3[0].terms == ["A:B", "A:C", "B:C", "A:B:C"]
 
 

@@ -88,21 +88,24 @@ def test_percentile_and_bca_intervals() -> None:
     assert high == pytest.approx(np.quantile(values, 0.95), abs=1.0)
     # Positive acceleration shifts the interval upwards.
     shifted = bca_interval(values, 500.5, 0.1, 0.9)
-    assert shifted[0] > low and shifted[1] > high
+    assert shifted[0] > low
+    assert shifted[1] > high
     assert acceleration(np.array([1.0, 2.0, 3.0]), np.array([1.0, 1.0, 1.0])) == 0.0
     assert acceleration(np.array([1.0, 1.0, 4.0]), np.array([1.0, 1.0, 1.0])) < 0.0
 
 
 def test_estimate_defaults_and_warnings(western: CaptureTable, hiv: CaptureTable) -> None:
     result = estimate(hiv, "fixed", model=parse_model("c1:c2", hiv.lists))
-    assert result.interval is not None and result.interval.method == "profile"
+    assert result.interval is not None
+    assert result.interval.method == "profile"
     assert round(result.total, 2) == 12318.47
     assert result.warnings == [
         "the estimate is more than 5 times the observed number: it rests heavily on the "
         "model assumptions"
     ]
     boot = estimate(western, "stepwise", bootstrap=30, seed=1)
-    assert boot.interval is not None and boot.interval.method == "bca"
+    assert boot.interval is not None
+    assert boot.interval.method == "bca"
     assert any("A and B have no individual in common" in w for w in boot.warnings)
     profile = estimate(western, "stepwise")
     assert any("conditional on the selected model" in w for w in profile.warnings)
@@ -121,15 +124,16 @@ def test_stratified_total_is_the_sum_with_a_bootstrap_interval(hiv: CaptureTable
     kwargs = {"models": {"2019": model, "2020": model}, "bootstrap": 60, "seed": 3}
     result = estimate_stratified({"2019": half, "2020": rest}, "fixed", **kwargs)  # type: ignore[arg-type]
     assert result.observed == hiv.observed
-    assert result.total == pytest.approx(
-        result.strata["2019"].total + result.strata["2020"].total
-    )
+    assert result.total == pytest.approx(result.strata["2019"].total + result.strata["2020"].total)
     assert result.interval.low < result.total < result.interval.high
     assert result.replicates.size == 60
     again = estimate_stratified({"2019": half, "2020": rest}, "fixed", **kwargs)  # type: ignore[arg-type]
     assert again.interval == result.interval
     bca = estimate_stratified(
-        {"2019": half, "2020": rest}, "fixed", ci="bca", **kwargs  # type: ignore[arg-type]
+        {"2019": half, "2020": rest},
+        "fixed",
+        ci="bca",
+        **kwargs,  # type: ignore[arg-type]
     )
     assert bca.interval.method == "bca"
     with pytest.raises(MSEInputError):

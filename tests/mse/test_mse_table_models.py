@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bovenwater.mse import CaptureTable, MSEInputError, Model, enumerate_models, parse_model
+from bovenwater.mse import CaptureTable, Model, MSEInputError, enumerate_models, parse_model
 from bovenwater.mse.models import term_name
 
 DATA = Path(__file__).parent / "data"

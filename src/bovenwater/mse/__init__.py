@@ -1,6 +1,6 @@
 """Multiple systems estimation (MSE): the hidden number behind overlapping registrations.
 
-A pure NumPy/SciPy engine (no Django) for log-linear capture–recapture estimation
+A pure NumPy/SciPy engine (no Django) for log-linear capture-recapture estimation
 of a population size from k overlapping lists:
 
 * :class:`CaptureTable` — validated overlap counts (``CaptureTable.from_csv``).

@@ -12,10 +12,12 @@ import argparse
 import json
 import math
 import sys
+from collections.abc import Sequence
 from typing import TextIO
 
 from bovenwater.mse.errors import MSEError
 from bovenwater.mse.estimate import DEFAULT_BOOTSTRAP, ENGINE_VERSION, Estimate, estimate
+from bovenwater.mse.fitting import ModelFit
 from bovenwater.mse.intervals import BOOTSTRAP_KINDS, CI_METHODS
 from bovenwater.mse.models import parse_model
 from bovenwater.mse.selection import DEFAULT_P_THRESHOLD, METHODS, select_exhaustive
@@ -41,8 +43,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "list and a 'count' column.",
     )
     est.add_argument("file", metavar="FILE.csv")
-    est.add_argument("--method", choices=METHODS, default="bic", help="model selection (default bic)")
-    est.add_argument("--max-order", type=int, default=2, help="highest interaction order (default 2)")
+    est.add_argument(
+        "--method", choices=METHODS, default="bic", help="model selection (default bic)"
+    )
+    est.add_argument(
+        "--max-order", type=int, default=2, help="highest interaction order (default 2)"
+    )
     est.add_argument(
         "--p-threshold",
         type=float,
@@ -170,8 +176,7 @@ def print_report(result: Estimate, source: str, top: int, out: TextIO) -> None:
     out.write(f"Method: {how}\n")
     out.write(f"Model: {fit.model.label(table.lists)}\n")
     out.write(
-        f"Estimated population N: {_fmt(fit.total, 1)} "
-        f"(unobserved {_fmt(fit.unobserved, 1)})\n"
+        f"Estimated population N: {_fmt(fit.total, 1)} (unobserved {_fmt(fit.unobserved, 1)})\n"
     )
     if result.interval is not None:
         iv = result.interval
@@ -203,10 +208,7 @@ def print_report(result: Estimate, source: str, top: int, out: TextIO) -> None:
             out.write(f"  - {warning}\n")
 
 
-def _write_models(fits: list[object], criterion: str, out: TextIO) -> None:
-    from bovenwater.mse.fitting import ModelFit
-
-    rows = [f for f in fits if isinstance(f, ModelFit)]
+def _write_models(rows: Sequence[ModelFit], criterion: str, out: TextIO) -> None:
     if not rows:
         return
     best = min(getattr(f, criterion) for f in rows)
@@ -256,5 +258,5 @@ def _handle_models(args: argparse.Namespace) -> int:
         f"{args.max_order} for {args.file} (observed {table.observed:,}), sorted by "
         f"{args.sort.upper()}\n"
     )
-    _write_models(list(selection.ranking), args.sort, out)
+    _write_models(selection.ranking, args.sort, out)
     return 0

@@ -100,7 +100,12 @@ class Estimate:
                 for rank, f in enumerate(self.selection.top(top), start=1)
             ],
             "steps": [
-                {"term": s.term, "p_value": s.p_value, "observed": s.observed, "expected": s.expected}
+                {
+                    "term": s.term,
+                    "p_value": s.p_value,
+                    "observed": s.observed,
+                    "expected": s.expected,
+                }
                 for s in self.selection.steps
             ],
         }
@@ -173,9 +178,7 @@ def estimate(
         ci = "bca" if bootstrap > 0 else "profile"
     if ci in ("percentile", "bca") and bootstrap == 0:
         bootstrap = DEFAULT_BOOTSTRAP
-    spec = SelectionSpec(
-        method=method, max_order=max_order, p_threshold=p_threshold, model=model
-    )
+    spec = SelectionSpec(method=method, max_order=max_order, p_threshold=p_threshold, model=model)
     selection = spec.select(table, top=top)
     fit = selection.best
     warnings = data_warnings(table) + model_warnings(fit, selection)
@@ -243,9 +246,7 @@ def data_warnings(table: CaptureTable) -> list[str]:
     for i, j in combinations(range(table.k), 2):
         both = int(counts[(patterns[:, i] == 1) & (patterns[:, j] == 1)].sum())
         if both == 0:
-            out.append(
-                f"lists {table.lists[i]} and {table.lists[j]} have no individual in common"
-            )
+            out.append(f"lists {table.lists[i]} and {table.lists[j]} have no individual in common")
     return out
 
 

@@ -166,7 +166,8 @@ class BatchFit:
 
     @property
     def observed(self) -> FloatArray:
-        return self.y.sum(axis=1)
+        out: FloatArray = self.y.sum(axis=1)
+        return out
 
     @property
     def total(self) -> FloatArray:
@@ -210,14 +211,16 @@ def _masked_hessian(
 def _solve(hess: FloatArray, rhs: FloatArray) -> FloatArray:
     """Solve stacked systems; rows with a singular matrix fall back to least squares."""
     try:
-        out: FloatArray = np.linalg.solve(hess, rhs[:, :, None])[:, :, 0]
+        out: FloatArray = np.asarray(
+            np.linalg.solve(hess, rhs[:, :, None])[:, :, 0], dtype=np.float64
+        )
     except np.linalg.LinAlgError:
         out = np.empty_like(rhs)
         for i in range(rhs.shape[0]):
             try:
                 out[i] = np.linalg.solve(hess[i], rhs[i])
             except np.linalg.LinAlgError:
-                out[i] = np.linalg.lstsq(hess[i], rhs[i], rcond=None)[0]
+                out[i] = np.linalg.lstsq(hess[i], rhs[i], rcond=None)[0].astype(np.float64)
     return out
 
 
@@ -292,9 +295,7 @@ def _lp_check(
     return result
 
 
-def reduce_batch(
-    design: Design, y: FloatArray, columns: BoolArray
-) -> tuple[BoolArray, FloatArray]:
+def reduce_batch(design: Design, y: FloatArray, columns: BoolArray) -> tuple[BoolArray, FloatArray]:
     """Extended-MLE reduction: returns ``(active, cell_weight)``.
 
     A term of the model whose margin is zero has MLE ``-inf``: it is dropped from
@@ -316,7 +317,7 @@ def check_rows(
     direction of recession). Otherwise the rank on all remaining cells decides
     identifiability. Existence then holds iff no null direction ``d`` of the
     positive-cell design has ``X d <= 0`` on the zero cells: with a one-dimensional
-    null space that is a sign test, else the Fienberg–Rinaldo LP decides.
+    null space that is a sign test, else the Fienberg-Rinaldo LP decides.
     """
     p = design.n_columns
     support = y > 0
@@ -441,7 +442,7 @@ def _newton(
     weight: FloatArray,
     start: FloatArray | None,
 ) -> tuple[FloatArray, IntArray, BoolArray]:
-    """Vectorised Newton–Raphson for all rows; converged rows leave the active set."""
+    """Vectorised Newton-Raphson for all rows; converged rows leave the active set."""
     beta = _initial_beta(design, y, active, weight, start)
     eta = np.minimum(beta @ design.matrix.T, _ETA_MAX)
     ll = _loglik_kernel(y, eta, weight)
@@ -496,7 +497,9 @@ def _stage0_prune(
         threshold = np.full(n_groups, np.inf)
         ok = alive & (status == STATUS_OK)
         np.minimum.at(threshold, groups[ok], hi[ok])
-        cand = np.flatnonzero(alive & (status == -1) & np.isinf(threshold[groups]) & np.isfinite(hi))
+        cand = np.flatnonzero(
+            alive & (status == -1) & np.isinf(threshold[groups]) & np.isfinite(hi)
+        )
         if cand.size == 0:
             break
         order = cand[np.lexsort((hi[cand], groups[cand]))]
@@ -543,9 +546,7 @@ def best_per_group(
     best_row = np.full(n_groups, -1, dtype=np.int64)
     live = np.arange(n_rows)
     if stage0 is not None:
-        live = _stage0_prune(
-            design, y, columns, active, weight, groups, n_groups, status, stage0
-        )
+        live = _stage0_prune(design, y, columns, active, weight, groups, n_groups, status, stage0)
     pairs = _pair_mask(active)
     for _ in range(_MAX_ITER):
         if live.size == 0:
@@ -604,7 +605,7 @@ def fit_batch(
 ) -> BatchFit:
     """Fit every row (counts ``y[i]``, model columns ``columns[i]``) by Newton's method.
 
-    Newton–Raphson on the Poisson log-likelihood (equivalently IRLS with the
+    Newton-Raphson on the Poisson log-likelihood (equivalently IRLS with the
     canonical log link), with step halving whenever the likelihood would decrease.
     ``start`` optionally gives starting coefficients (warm start); otherwise one
     weighted least-squares step from ``mu = y + 0.5`` is used, as in GLM software.
@@ -750,7 +751,7 @@ def batch_to_fits(batch: BatchFit, models: Sequence[Model], lists: Sequence[str]
             else:
                 params[labels[j]] = -math.inf if code == STATUS_OK else math.nan
                 infinite.append(labels[j])
-        observed = int(round(float(batch.y[row].sum())))
+        observed = round(float(batch.y[row].sum()))
         fits.append(
             ModelFit(
                 model=model,

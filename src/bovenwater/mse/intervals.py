@@ -150,10 +150,7 @@ def profile_interval(
         if upper > 1e12:
             unbounded = True
             break
-    if unbounded:
-        high = math.inf
-    else:
-        high = brentq(excess, n_max, upper, xtol=1e-8 * n_max, rtol=1e-12)
+    high = math.inf if unbounded else brentq(excess, n_max, upper, xtol=1e-08 * n_max, rtol=1e-12)
     return ProfileResult(
         interval=Interval(low=float(low), high=float(high), method="profile", level=level),
         profile_mle=n_max,

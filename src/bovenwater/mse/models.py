@@ -1,4 +1,4 @@
-"""Hierarchical log-linear models for capture–recapture tables.
+"""Hierarchical log-linear models for capture-recapture tables.
 
 Every model contains the intercept and all main effects; it differs from the
 independence model by a set of *interaction terms*. A term is a set of at least two

@@ -515,8 +515,8 @@ class BatchEstimator:
     def totals(self, ys: FloatArray) -> FloatArray:
         """Estimated total population for each row of ``ys``; NaN when not estimable."""
         if self._search is not None:
-            totals, _ = self._search.run(ys)
-            return totals
+            best, _ = self._search.run(ys)
+            return best
         if self.mode == "stepwise":
             out = np.empty(ys.shape[0])
             for lo in range(0, ys.shape[0], 2048):
@@ -527,5 +527,5 @@ class BatchEstimator:
         columns = np.repeat(self._fixed_columns, n, axis=0)
         start = np.repeat(self._fixed_start, n, axis=0)
         batch = fit_batch(self.design, ys, columns, start=start)
-        totals: FloatArray = batch.total
-        return totals
+        fixed: FloatArray = batch.total
+        return fixed

@@ -17,9 +17,9 @@ import numpy as np
 
 from bovenwater.mse.errors import MSEInputError
 from bovenwater.mse.estimate import DEFAULT_BOOTSTRAP, Estimate, estimate
+from bovenwater.mse.fitting import FloatArray
 from bovenwater.mse.intervals import Interval, acceleration, bca_interval
 from bovenwater.mse.models import Model
-from bovenwater.mse.fitting import FloatArray
 from bovenwater.mse.selection import DEFAULT_P_THRESHOLD
 from bovenwater.mse.table import CaptureTable
 
@@ -76,8 +76,7 @@ def estimate_stratified(
         raise MSEInputError("a stratified total needs bootstrap replications (>= 1)")
     names = list(tables)
     seeds = [
-        int(child.generate_state(1)[0])
-        for child in np.random.SeedSequence(seed).spawn(len(names))
+        int(child.generate_state(1)[0]) for child in np.random.SeedSequence(seed).spawn(len(names))
     ]
     strata: dict[str, Estimate] = {}
     for name, child_seed in zip(names, seeds, strict=True):

@@ -61,9 +61,10 @@ def _as_flag(value: object, where: str) -> int:
         text = value.strip()
         if text in {"0", "1"}:
             return int(text)
-    elif isinstance(value, int | np.integer) and not isinstance(value, bool):
-        if int(value) in (0, 1):
-            return int(value)
+    elif (
+        isinstance(value, int | np.integer) and not isinstance(value, bool) and int(value) in (0, 1)
+    ):
+        return int(value)
     raise MSEInputError(f"{where}: list membership must be 0 or 1, got {value!r}")
 
 
