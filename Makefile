@@ -26,7 +26,7 @@ TEST_ENV := DEBUG=false DEMO_MODE=false SECRET_KEY=test-only-not-a-secret \
 	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/$(VAR)/test.sqlite3} \
 	SECURE_COOKIES=false SECURE_SSL_REDIRECT=false PSEUDONYM_KEY=test-only-pseudonym-key
 
-.PHONY: help install assets messages migrate refdata demo run test check lint format typecheck pytest envdoc openapi lock clean
+.PHONY: help install assets messages translations migrate refdata demo run test check lint format typecheck pytest envdoc openapi lock clean
 
 help:
 	@echo "make run    - install, build, migrate, load reference + demo data, serve on http://127.0.0.1:$(PORT)"
@@ -92,6 +92,14 @@ pytest: install assets messages
 check: lint typecheck
 
 test: check pytest
+
+# Refresh the English catalogue from the code (needs GNU gettext's xgettext) and fill it
+# from locale/en/pending/*.json; fails while Dutch texts lack English.
+translations: install
+	cd src/bovenwater && $(TEST_ENV) ../../$(PY) -m django makemessages -l en --no-location --settings bovenwater.settings \
+		--ignore "mse/*" --ignore "webscan/*" --ignore "static/*"
+	$(PY) -m bovenwater.i18n_merge
+	$(PY) -m bovenwater.i18n_compile
 
 envdoc: install
 	$(TEST_ENV) $(PY) -m bovenwater.envdoc > docs/configuration.md

@@ -114,6 +114,11 @@ INSTALLED_APPS = [
     "bovenwater.reference",
     "bovenwater.accounts",
     "bovenwater.audit",
+    "bovenwater.intake",
+    "bovenwater.cases",
+    "bovenwater.registry",
+    "bovenwater.monitor",
+    "bovenwater.kompas",
     "bovenwater.api",
 ]
 

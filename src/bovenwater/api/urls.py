@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
@@ -25,4 +25,9 @@ urlpatterns = [
     ),
     path("reference/indicators/", views.IndicatorListView.as_view(), name="indicators"),
     path("processing-log/", views.ProcessingLogListView.as_view(), name="processing-log"),
+    path("", include("bovenwater.intake.api_urls")),
+    path("", include("bovenwater.cases.api_urls")),
+    path("", include("bovenwater.registry.api_urls")),
+    path("", include("bovenwater.monitor.api_urls")),
+    path("", include("bovenwater.kompas.api_urls")),
 ]

@@ -8,6 +8,7 @@ a second run finds everything in place and writes nothing.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -118,12 +119,19 @@ SURNAMES = (
 )
 
 
+# Apps add their demo data after the organisations and accounts exist. Each module
+# has ``seed(report: SeedReport) -> None``, must be idempotent, and adds its counts
+# to ``report.extra``.
+DEMO_STEPS: tuple[str, ...] = ()
+
+
 @dataclass
 class SeedReport:
     organisations_created: int = 0
     users_created: int = 0
     memberships_created: int = 0
     created_usernames: list[str] = field(default_factory=list)
+    extra: dict[str, int] = field(default_factory=dict)
 
 
 def demo_username(region: DemoRegion, role: Role) -> str:
@@ -194,4 +202,6 @@ def seed_demo() -> SeedReport:
                 user=director, organisation=organisations[OrganisationKind.OTHER], role=Role.ANALYST
             )
             report.memberships_created += 1
+    for step in DEMO_STEPS:
+        importlib.import_module(step).seed(report)
     return report
