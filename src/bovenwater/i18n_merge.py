@@ -28,7 +28,7 @@ def merge(po_path: Path = PO, pending_dir: Path = LOCALE / "pending") -> list[st
     for message in catalog:
         if not message.id:
             continue
-        key = message.id[0] if isinstance(message.id, tuple) else message.id
+        key = str(message.id[0] if isinstance(message.id, (tuple, list)) else message.id)
         if key in pending:
             value = pending[key]
             message.string = tuple(value) if isinstance(message.id, tuple) else str(value)

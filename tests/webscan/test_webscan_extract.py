@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001  (look-alike characters are the point here: homoglyph folding)
+
 from __future__ import annotations
 
 import random

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001, RUF003  (look-alike characters are the point here: homoglyph folding)
+
 """Text normalisation that keeps the way back to the original text.
 
 Three views are derived from an advertisement's original text:

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001  (look-alike characters are the point here: homoglyph folding)
+
 """Phone numbers, including obfuscated ones, normalised to E.164.
 
 Advertisers hide numbers from keyword filters: ``0 6 - 1 2 3 4 5 6 7 8``,
