@@ -1,0 +1,83 @@
+"""Benchmark of the multiple systems estimation engine (timings, never asserted).
+
+Run from the repository root:
+
+    PYTHONPATH=src .venv/bin/python bench/mse_bench.py [--repeat 3] [--replicates 1000]
+
+Prints one line per case with the best wall-clock time of ``--repeat`` runs. The
+6-list data are the UK 2013 data with six lists, the 5-list data the same with
+PF and NCA merged (``tests/mse/data``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bovenwater.mse import CaptureTable, SelectionSpec, bootstrap_population, select_exhaustive
+
+DATA = Path(__file__).resolve().parent.parent / "tests" / "mse" / "data"
+
+
+def best_time(action: Callable[[], object], repeat: int) -> tuple[float, object]:
+    best = float("inf")
+    result: object = None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = action()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--replicates", type=int, default=1000)
+    args = parser.parse_args()
+    uk5 = CaptureTable.from_csv(DATA / "UKdat_5.csv")
+    uk6 = CaptureTable.from_csv(DATA / "UKdat.csv")
+    western = CaptureTable.from_csv(DATA / "Western.csv")
+    print(f"python {platform.python_version()}, {os.cpu_count()} cpus, {platform.machine()}")
+
+    # Warm the model enumeration and design caches once (not part of the timings).
+    for table, order in ((uk5, 2), (uk6, 2), (uk5, 3)):
+        select_exhaustive(table, "bic", order, top=1)
+
+    cases: list[tuple[str, Callable[[], object]]] = [
+        ("BIC search, 5 lists, order 2 (1,024 models)", lambda: select_exhaustive(uk5, "bic", 2)),
+        ("BIC search, 6 lists, order 2 (32,768 models)", lambda: select_exhaustive(uk6, "bic", 2)),
+        ("BIC search, 5 lists, order 3 (6,212 models)", lambda: select_exhaustive(uk5, "bic", 3)),
+    ]
+    for label, action in cases:
+        seconds, result = best_time(action, args.repeat)
+        print(f"{label}: {seconds:.3f} s  -> {result.best.model.label(result.best.lists)}")  # type: ignore[attr-defined]
+
+    b = args.replicates
+    for name, table, method in (
+        ("UKdat_5", uk5, "bic"),
+        ("UKdat_5", uk5, "stepwise"),
+        ("Western", western, "bic"),
+        ("Western", western, "stepwise"),
+    ):
+        spec = SelectionSpec(method)
+        selection = spec.select(table, top=1)
+
+        def run(
+            table: CaptureTable = table, spec: SelectionSpec = spec, selection: object = selection
+        ) -> object:
+            return bootstrap_population(table, spec, selection, b, seed=1)  # type: ignore[arg-type]
+
+        seconds, boot = best_time(run, max(1, args.repeat - 1))
+        pct = boot.percentile()  # type: ignore[attr-defined]
+        print(
+            f"bootstrap {b} replicates + jackknife, re-selection {method}, {name}: "
+            f"{seconds:.2f} s  -> 95% percentile {pct.low:,.0f}-{pct.high:,.0f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
