@@ -48,17 +48,41 @@ class Permission(models.TextChoices):
     VIEW_PROCESSING_LOG = "view_processing_log", _("Verwerkingslogboek inzien")
     MANAGE_ORGANISATION = "manage_organisation", _("Organisatie en leden beheren")
     VIEW_MEMBERS = "view_members", _("Leden van de organisatie inzien")
+    SUBMIT_SIGNAL = "submit_signal", _("Signaal melden")
+    VIEW_SIGNALS = "view_signals", _("Ontvangen signalen inzien")
+    TRIAGE_SIGNALS = "triage_signals", _("Signalen beoordelen en doorzetten")
+    OPEN_CASE_FROM_SIGNAL = "open_case_from_signal", _("Casus openen vanuit een signaal")
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.SIGNALLER: frozenset(),
-    Role.CONTACT_OFFICER: frozenset({Permission.VIEW_MEMBERS}),
-    Role.CARE_COORDINATOR: frozenset({Permission.VIEW_MEMBERS}),
-    Role.CHAIN_DIRECTOR: frozenset({Permission.VIEW_MEMBERS}),
-    Role.INVESTIGATOR: frozenset(),
-    Role.ANALYST: frozenset(),
-    Role.POLICY_OFFICER: frozenset(),
-    Role.CHAT_HELPER: frozenset(),
+    Role.SIGNALLER: frozenset({Permission.SUBMIT_SIGNAL}),
+    Role.CONTACT_OFFICER: frozenset(
+        {
+            Permission.VIEW_MEMBERS,
+            Permission.SUBMIT_SIGNAL,
+            Permission.VIEW_SIGNALS,
+            Permission.TRIAGE_SIGNALS,
+            Permission.OPEN_CASE_FROM_SIGNAL,
+        }
+    ),
+    Role.CARE_COORDINATOR: frozenset(
+        {
+            Permission.VIEW_MEMBERS,
+            Permission.SUBMIT_SIGNAL,
+            Permission.VIEW_SIGNALS,
+            Permission.TRIAGE_SIGNALS,
+            Permission.OPEN_CASE_FROM_SIGNAL,
+        }
+    ),
+    Role.CHAIN_DIRECTOR: frozenset(
+        {Permission.VIEW_MEMBERS, Permission.SUBMIT_SIGNAL, Permission.VIEW_SIGNALS}
+    ),
+    Role.INVESTIGATOR: frozenset(
+        {Permission.SUBMIT_SIGNAL, Permission.VIEW_SIGNALS, Permission.TRIAGE_SIGNALS}
+    ),
+    Role.ANALYST: frozenset({Permission.SUBMIT_SIGNAL}),
+    Role.POLICY_OFFICER: frozenset({Permission.SUBMIT_SIGNAL}),
+    Role.CHAT_HELPER: frozenset({Permission.SUBMIT_SIGNAL}),
     Role.PRIVACY_OFFICER: frozenset({Permission.VIEW_PROCESSING_LOG, Permission.VIEW_MEMBERS}),
     Role.ADMINISTRATOR: frozenset({Permission.MANAGE_ORGANISATION, Permission.VIEW_MEMBERS}),
 }
