@@ -304,8 +304,12 @@ def reduce_batch(design: Design, y: FloatArray, columns: BoolArray) -> tuple[Boo
     x = design.matrix
     empty = columns & ((y @ x) <= 0)
     active = columns & ~empty
-    removed = (empty.astype(np.float64) @ x.T) > 0
-    return active, (~removed).astype(np.float64)
+    weight = np.ones(y.shape, dtype=np.float64)
+    rows = np.flatnonzero(empty.any(axis=1))
+    if rows.size:
+        removed = (empty[rows].astype(np.float64) @ x.T) > 0
+        weight[rows] = (~removed).astype(np.float64)
+    return active, weight
 
 
 def check_rows(
@@ -538,16 +542,22 @@ def best_per_group(
     x = design.matrix
     n_rows = y.shape[0]
     active, weight = reduce_batch(design, y, columns)
-    beta = _initial_beta(design, y, active, weight, start)
-    eta = np.minimum(beta @ x.T, _ETA_MAX)
-    ll = _loglik_kernel(y, eta, weight)
     status = np.full(n_rows, -1, dtype=np.int64)
     best_value = np.full(n_groups, np.inf)
     best_row = np.full(n_groups, -1, dtype=np.int64)
     live = np.arange(n_rows)
     if stage0 is not None:
         live = _stage0_prune(design, y, columns, active, weight, groups, n_groups, status, stage0)
-    pairs = _pair_mask(active)
+    beta = np.zeros((n_rows, design.n_columns))
+    eta = np.zeros(y.shape)
+    ll = np.zeros(n_rows)
+    beta[live] = _initial_beta(
+        design, y[live], active[live], weight[live], None if start is None else start[live]
+    )
+    eta[live] = np.minimum(beta[live] @ x.T, _ETA_MAX)
+    ll[live] = _loglik_kernel(y[live], eta[live], weight[live])
+    pairs = np.zeros((n_rows, design.n_columns**2), dtype=np.bool_)
+    pairs[live] = _pair_mask(active[live])
     for _ in range(_MAX_ITER):
         if live.size == 0:
             break
