@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 
 import pytest
+from django.apps import apps
 from django.test import Client
 from django.urls import reverse
 
@@ -89,3 +90,40 @@ def test_municipality_page_filters(member_client: Client) -> None:
     search = member_client.get(url, {"zoek": "GM0363"}).content.decode()
     assert "1 gemeente gevonden" in search
     assert "Amsterdam-Amstelland" in search
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "policeunit",
+        "province",
+        "safetyregion",
+        "municipality",
+        "exploitationform",
+        "sector",
+        "nationality",
+        "traffickingmethod",
+        "indicator",
+    ],
+)
+def test_admin_shows_reference_data_read_only(
+    client: Client,
+    make_member: Callable[..., Membership],
+    login_as: Callable[[Membership], Client],
+    model: str,
+) -> None:
+    membership = make_member()
+    membership.user.is_staff = True
+    membership.user.is_superuser = True
+    membership.user.save(update_fields=["is_staff", "is_superuser"])
+    login_as(membership)
+
+    listing = client.get(f"/beheer/reference/{model}/", {"geldig": "ja"})
+    assert listing.status_code == 200
+    assert client.get(f"/beheer/reference/{model}/add/").status_code == 403
+    model_class = apps.get_model("reference", model)
+    first = model_class._default_manager.order_by("pk").first()
+    assert first is not None
+    detail = client.get(f"/beheer/reference/{model}/{first.pk}/change/")
+    assert detail.status_code == 200
+    assert 'name="_save"' not in detail.content.decode()
