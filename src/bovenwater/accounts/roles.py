@@ -48,6 +48,10 @@ class Permission(models.TextChoices):
     VIEW_PROCESSING_LOG = "view_processing_log", _("Verwerkingslogboek inzien")
     MANAGE_ORGANISATION = "manage_organisation", _("Organisatie en leden beheren")
     VIEW_MEMBERS = "view_members", _("Leden van de organisatie inzien")
+    # registry and monitor
+    VIEW_MONITOR = "view_monitor", _("Monitor aard en omvang inzien")
+    IMPORT_REGISTRATIONS = "import_registrations", _("Registraties importeren")
+    EXCHANGE_HTCDS = "exchange_htcds", _("HTCDS-gegevens importeren en exporteren")
     SUBMIT_SIGNAL = "submit_signal", _("Signaal melden")
     VIEW_SIGNALS = "view_signals", _("Ontvangen signalen inzien")
     TRIAGE_SIGNALS = "triage_signals", _("Signalen beoordelen en doorzetten")
@@ -86,6 +90,18 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PRIVACY_OFFICER: frozenset({Permission.VIEW_PROCESSING_LOG, Permission.VIEW_MEMBERS}),
     Role.ADMINISTRATOR: frozenset({Permission.MANAGE_ORGANISATION, Permission.VIEW_MEMBERS}),
 }
+
+# registry and monitor: dashboards for analysts, policy officers and chain directors;
+# imports and HTCDS exchange for analysts only.
+for _role, _granted in (
+    (
+        Role.ANALYST,
+        {Permission.VIEW_MONITOR, Permission.IMPORT_REGISTRATIONS, Permission.EXCHANGE_HTCDS},
+    ),
+    (Role.POLICY_OFFICER, {Permission.VIEW_MONITOR}),
+    (Role.CHAIN_DIRECTOR, {Permission.VIEW_MONITOR}),
+):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _granted
 
 
 def role_has(role: str, permission: Permission) -> bool:
