@@ -330,6 +330,12 @@ PSEUDONYM_KEY = env(
     help="Secret key for keyed hashes (HMAC) that pseudonymise persons in the registry. Keep it apart from SECRET_KEY.",
     group="Privacy",
 )
+SMALL_NUMBER_THRESHOLD = env(
+    "SMALL_NUMBER_THRESHOLD",
+    default=10,
+    help="Monitor figures below this number are shown as '<N' (with secondary suppression); also the k of the open-data release.",
+    group="Privacy",
+)
 
 # --- Logging --------------------------------------------------------------------------
 LOGGING = {

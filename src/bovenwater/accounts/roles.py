@@ -48,6 +48,9 @@ class Permission(models.TextChoices):
     VIEW_PROCESSING_LOG = "view_processing_log", _("Verwerkingslogboek inzien")
     MANAGE_ORGANISATION = "manage_organisation", _("Organisatie en leden beheren")
     VIEW_MEMBERS = "view_members", _("Leden van de organisatie inzien")
+    # kompas
+    MANAGE_SELF_ASSESSMENT = "manage_self_assessment", _("Zelfevaluatie gemeente beheren")
+    VIEW_REGION_ASSESSMENTS = "view_region_assessments", _("Zelfevaluaties regio vergelijken")
     # registry and monitor
     VIEW_MONITOR = "view_monitor", _("Monitor aard en omvang inzien")
     IMPORT_REGISTRATIONS = "import_registrations", _("Registraties importeren")
@@ -100,6 +103,20 @@ for _role, _granted in (
     ),
     (Role.POLICY_OFFICER, {Permission.VIEW_MONITOR}),
     (Role.CHAIN_DIRECTOR, {Permission.VIEW_MONITOR}),
+):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _granted
+
+
+# kompas: the municipal self-assessment for those who shape the municipality's approach;
+# the chain director also compares the region's municipalities (with their consent).
+for _role, _granted in (
+    (Role.CONTACT_OFFICER, {Permission.MANAGE_SELF_ASSESSMENT}),
+    (Role.POLICY_OFFICER, {Permission.MANAGE_SELF_ASSESSMENT}),
+    (Role.ADMINISTRATOR, {Permission.MANAGE_SELF_ASSESSMENT}),
+    (
+        Role.CHAIN_DIRECTOR,
+        {Permission.MANAGE_SELF_ASSESSMENT, Permission.VIEW_REGION_ASSESSMENTS},
+    ),
 ):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _granted
 

@@ -21,6 +21,7 @@ class Purpose(models.TextChoices):
     CARE_COORDINATION = "care_coordination", _("Zorgcoördinatie voor (mogelijke) slachtoffers")
     INVESTIGATION = "investigation", _("Opsporing en toezicht")
     REGISTRATION = "registration", _("Landelijke registratie slachtoffers")
+    KOMPAS = "kompas", _("Kennis, training en zelfevaluatie (Kompas)")
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,9 @@ LEGAL_BASES: dict[Purpose, LegalBasis] = {
     Purpose.INVESTIGATION: LegalBasis("wpg", "Wet politiegegevens; Wetboek van Strafvordering"),
     Purpose.REGISTRATION: LegalBasis(
         "bpg-4-1+avg-6-1-e", "Besluit politiegegevens; AVG art. 6 lid 1 sub e"
+    ),
+    Purpose.KOMPAS: LegalBasis(
+        "avg-6-1-e", "AVG art. 6 lid 1 sub e (publieke taak: deskundigheid en beleid)"
     ),
 }
 

@@ -1,0 +1,181 @@
+"""The fill job: count tables from the registry, incrementally, with bookkeeping.
+
+Registrations are append-only, so the job adds the contributions of registrations with
+an id above ``FillState.last_registration_id`` and moves that mark. After each fill it
+recomputes the suppression flags of the years it touched (all years when the
+threshold changed). ``fill_counts(full=True)`` rebuilds everything.
+
+Use it as a background task (``fill_counts()`` is safe to call any time: it locks its
+fill state) or from the command line: ``manage.py fill_monitor_counts [--full]``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from bovenwater.monitor.counts import Facts, Key, contributions
+from bovenwater.monitor.models import UNKNOWN, CountRow, FillState
+from bovenwater.monitor.suppression import suppressed_cells, threshold
+from bovenwater.registry.models import Registration
+
+STATE_NAME = "registrations"
+BATCH = 5000
+
+
+@dataclass(frozen=True)
+class FillResult:
+    registrations_added: int
+    cells_written: int
+    years_resuppressed: tuple[int, ...]
+    last_registration_id: int
+
+
+def _group(is_dutch: bool | None) -> str:
+    if is_dutch is None:
+        return "unknown"
+    return "dutch" if is_dutch else "non_dutch"
+
+
+def _minor(value: object) -> str:
+    if value is None:
+        return "unknown"
+    return "minor" if value else "adult"
+
+
+def _many(through: type, column: str, ids: list[int]) -> dict[int, tuple[str, ...]]:
+    found: dict[int, list[str]] = defaultdict(list)
+    rows = (
+        through.objects.filter(registration_id__in=ids)  # type: ignore[attr-defined]
+        .values_list("registration_id", f"{column}__code")
+        .order_by("registration_id", f"{column}__code")
+    )
+    for registration_id, code in rows:
+        found[registration_id].append(code)
+    return {key: tuple(values) for key, values in found.items()}
+
+
+def facts_after(last_id: int, batch: int = BATCH) -> Iterator[tuple[Facts, datetime]]:
+    """Facts of the registrations after ``last_id``, in id order, batch by batch."""
+    while True:
+        rows = list(
+            Registration.objects.filter(pk__gt=last_id)
+            .order_by("pk")
+            .values(
+                "pk",
+                "registration_date",
+                "reporting_police_unit__code",
+                "melder_type",
+                "is_minor",
+                "gender",
+                "is_dutch",
+                "nationality__code",
+                "created_at",
+            )[:batch]
+        )
+        if not rows:
+            return
+        ids = [row["pk"] for row in rows]
+        forms = _many(Registration.forms.through, "exploitationform", ids)
+        methods = _many(Registration.methods.through, "traffickingmethod", ids)
+        places = _many(Registration.crime_municipalities.through, "municipality", ids)
+        for row in rows:
+            pk = row["pk"]
+            yield (
+                Facts(
+                    registration_id=pk,
+                    year=row["registration_date"].year,
+                    police_unit=row["reporting_police_unit__code"] or UNKNOWN,
+                    melder=row["melder_type"],
+                    minor=_minor(row["is_minor"]),
+                    gender=row["gender"],
+                    nationality_group=_group(row["is_dutch"]),
+                    nationality=row["nationality__code"] or UNKNOWN,
+                    forms=forms.get(pk, ()),
+                    methods=methods.get(pk, ()),
+                    municipalities=places.get(pk, ()),
+                ),
+                row["created_at"],
+            )
+        last_id = ids[-1]
+
+
+def _key(row: CountRow) -> Key:
+    return (row.stat, row.year, row.police_unit, row.form, row.value)
+
+
+def _add(counter: Counter[Key]) -> int:
+    years = {key[1] for key in counter}
+    existing = {_key(row): row for row in CountRow.objects.filter(year__in=years)}
+    changed: list[CountRow] = []
+    new: list[CountRow] = []
+    for key, amount in counter.items():
+        row = existing.get(key)
+        if row is None:
+            stat, year, unit, form, value = key
+            new.append(
+                CountRow(
+                    stat=stat, year=year, police_unit=unit, form=form, value=value, count=amount
+                )
+            )
+        else:
+            row.count += amount
+            changed.append(row)
+    CountRow.objects.bulk_update(changed, ["count"], batch_size=2000)
+    CountRow.objects.bulk_create(new, batch_size=2000)
+    return len(changed) + len(new)
+
+
+def resuppress(years: Iterable[int], limit: int) -> None:
+    for year in sorted(set(years)):
+        rows = list(CountRow.objects.filter(year=year))
+        hidden = suppressed_cells({_key(row): row.count for row in rows}, limit)
+        flip = [row for row in rows if row.suppressed != (_key(row) in hidden)]
+        for row in flip:
+            row.suppressed = not row.suppressed
+        CountRow.objects.bulk_update(flip, ["suppressed"], batch_size=2000)
+
+
+@transaction.atomic
+def fill_counts(*, full: bool = False) -> FillResult:
+    state, _created = FillState.objects.select_for_update().get_or_create(
+        name=STATE_NAME, defaults={"last_registration_id": 0}
+    )
+    if full:
+        CountRow.objects.all().delete()
+        state.last_registration_id = 0
+        state.registrations_counted = 0
+        state.last_registration_created_at = None
+    limit = threshold()
+    counter: Counter[Key] = Counter()
+    touched: set[int] = set()
+    added = 0
+    cells = 0
+    for facts, created_at in facts_after(state.last_registration_id):
+        counter.update(contributions(facts))
+        added += 1
+        touched.add(facts.year)
+        state.last_registration_id = facts.registration_id
+        state.last_registration_created_at = created_at
+        if len(counter) > 200_000:
+            cells += _add(counter)
+            counter.clear()
+    cells += _add(counter)
+    if state.threshold != limit:
+        touched = set(CountRow.objects.values_list("year", flat=True).distinct())
+    resuppress(touched, limit)
+    state.threshold = limit
+    state.registrations_counted += added
+    state.filled_at = timezone.now()
+    state.save()
+    return FillResult(
+        registrations_added=added,
+        cells_written=cells,
+        years_resuppressed=tuple(sorted(touched)),
+        last_registration_id=state.last_registration_id,
+    )
