@@ -301,6 +301,16 @@ PRIVATE_MEDIA_ROOT = Path(
     )
 )
 
+ATTACHMENT_MAX_MB = env(
+    "ATTACHMENT_MAX_MB", default=10, help="Largest allowed attachment of a signal, in megabytes.", group="Files"
+)
+PUBLIC_REPORT_RATE_LIMIT = env(
+    "PUBLIC_REPORT_RATE_LIMIT",
+    default=5,
+    help="Anonymous reports accepted per hour from one network address (counted in memory only, never stored).",
+    group="Privacy",
+)
+
 # --- API ----------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -7,6 +7,7 @@ urlpatterns = [
     path("account/", include("bovenwater.accounts.urls")),
     path("referentie/", include("bovenwater.reference.urls")),
     path("verwerkingslogboek/", include("bovenwater.audit.urls")),
+    path("melden/", include("bovenwater.intake.public_urls")),
     path("signalen/", include("bovenwater.intake.urls")),
     path("casussen/", include("bovenwater.cases.urls")),
     path("registratie/", include("bovenwater.registry.urls")),

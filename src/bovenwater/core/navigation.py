@@ -24,6 +24,7 @@ class NavItem:
 
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("core:home", _("Overzicht")),
+    NavItem("intake:list", _("Signalen"), Permission.SUBMIT_SIGNAL),
     NavItem("reference:indicators", _("Signalenlijsten")),
     NavItem("reference:municipalities", _("Gemeenten en regio's")),
     NavItem("accounts:members", _("Leden"), Permission.VIEW_MEMBERS),

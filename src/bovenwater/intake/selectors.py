@@ -1,0 +1,134 @@
+"""Access-checked reads of signals.
+
+A signal is visible to the organisations it was routed or forwarded to (for roles
+that handle signals) and to the professional who reported it. Anything else is
+"not found" — and the attempt is logged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from bovenwater.accounts.actor import Actor
+from bovenwater.accounts.roles import Permission
+from bovenwater.audit.models import Action
+from bovenwater.audit.purposes import Purpose
+from bovenwater.audit.services import log_processing
+from bovenwater.intake.models import Signal, SignalAttachment, SignalState
+from bovenwater.intake.workflow import OPEN_STATES
+
+
+def _scope(actor: Actor) -> Q:
+    mine = Q(reporter=actor.user, reporting_organisation_id=actor.organisation_id)
+    if actor.has(Permission.VIEW_SIGNALS):
+        return mine | Q(recipients__organisation_id=actor.organisation_id)
+    return mine
+
+
+def _base() -> QuerySet[Signal]:
+    return Signal.objects.select_related("crime_municipality", "reporting_organisation", "sector")
+
+
+@dataclass(frozen=True)
+class SignalFilter:
+    state: str = ""
+    overdue_only: bool = False
+    reported_by_me: bool = False
+
+
+def signals_for_actor(
+    *, actor: Actor, filters: SignalFilter, purpose: Purpose = Purpose.SIGNAL_HANDLING
+) -> QuerySet[Signal]:
+    """Signals in the actor's scope; the caller logs what it shows with ``signals_shown``."""
+    signals = _base().filter(_scope(actor)).distinct()
+    if filters.reported_by_me:
+        signals = signals.filter(reporter=actor.user)
+    if filters.state in SignalState.values:
+        signals = signals.filter(state=filters.state)
+    if filters.overdue_only:
+        signals = signals.filter(state__in=OPEN_STATES, due_date__lt=timezone.localdate())
+    return signals.order_by("due_date", "-created_at")
+
+
+def signals_shown(
+    *, actor: Actor, signals: list[Signal], purpose: Purpose = Purpose.SIGNAL_HANDLING
+) -> None:
+    if signals:
+        log_processing(
+            actor=actor,
+            action=Action.VIEW,
+            object_type="intake.signal",
+            object_id="list",
+            purpose=purpose,
+            details={"references": [signal.reference for signal in signals]},
+        )
+
+
+def overdue_count_for_actor(*, actor: Actor) -> int:
+    if not actor.has(Permission.VIEW_SIGNALS):
+        return 0
+    return (
+        Signal.objects.filter(
+            recipients__organisation_id=actor.organisation_id,
+            state__in=OPEN_STATES,
+            due_date__lt=timezone.localdate(),
+        )
+        .distinct()
+        .count()
+    )
+
+
+def signal_get_for_actor(
+    *, actor: Actor, reference: str, purpose: Purpose = Purpose.SIGNAL_HANDLING
+) -> Signal:
+    signal = _base().filter(_scope(actor), reference=reference).distinct().first()
+    if signal is None:
+        log_processing(
+            actor=actor,
+            action=Action.VIEW,
+            object_type="intake.signal",
+            object_id=reference[:100],
+            purpose=purpose,
+            details={"denied": True},
+        )
+        raise Http404
+    log_processing(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="intake.signal",
+        object_id=signal.reference,
+        data_subject=f"signal:{signal.reference}",
+        purpose=purpose,
+    )
+    return signal
+
+
+def attachment_get_for_actor(
+    *, actor: Actor, reference: str, attachment_id: int
+) -> tuple[SignalAttachment, Path]:
+    signal = signal_get_for_actor(actor=actor, reference=reference)
+    attachment = SignalAttachment.objects.filter(signal=signal, pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    log_processing(
+        actor=actor,
+        action=Action.EXPORT,
+        object_type="intake.signalattachment",
+        object_id=attachment.pk,
+        data_subject=f"signal:{signal.reference}",
+        purpose=Purpose.SIGNAL_HANDLING,
+    )
+    return attachment, Path(settings.PRIVATE_MEDIA_ROOT) / "signals" / attachment.storage_name
+
+
+def may_triage(*, actor: Actor, signal: Signal) -> bool:
+    return (
+        actor.has(Permission.TRIAGE_SIGNALS)
+        and signal.recipients.filter(organisation_id=actor.organisation_id).exists()
+    )

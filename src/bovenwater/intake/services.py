@@ -1,0 +1,541 @@
+"""The write path of signals: intake (public and professional), routing, triage.
+
+Every function takes explicit keyword arguments, runs in one transaction and writes
+the processing log in that transaction. Nothing here trusts a view: the actor's
+permission and scope are checked again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bovenwater.accounts.actor import Actor
+from bovenwater.accounts.models import Organisation
+from bovenwater.accounts.roles import OrganisationKind, Permission
+from bovenwater.audit.models import Action
+from bovenwater.audit.purposes import Purpose
+from bovenwater.audit.services import log_processing
+from bovenwater.intake import routing
+from bovenwater.intake.deadlines import due_date
+from bovenwater.intake.models import (
+    IdempotencyRecord,
+    PublicAddition,
+    PublicReportDetails,
+    Signal,
+    SignalAttachment,
+    SignalEvent,
+    SignalIndicator,
+    SignalKind,
+    SignalPerson,
+    SignalRecipient,
+    SignalState,
+    Urgency,
+)
+from bovenwater.intake.workflow import REASON_REQUIRED, allowed_next
+from bovenwater.reference.models import (
+    ExploitationForm,
+    Indicator,
+    Municipality,
+    Nationality,
+    Sector,
+)
+
+logger = logging.getLogger(__name__)
+
+RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+FORWARD_KINDS = frozenset(
+    {OrganisationKind.POLICE, OrganisationKind.LABOUR_INSPECTORATE, OrganisationKind.KMAR}
+)
+
+
+class TransitionError(Exception):
+    """A triage step that the workflow does not allow; the message says why (Dutch)."""
+
+
+@dataclass(frozen=True)
+class PublicReportInput:
+    description: str
+    municipality: Municipality
+    place_description: str = ""
+    address: str = ""
+    observed_on: date | None = None
+    observed_when: str = ""
+    persons_description: str = ""
+    answers: dict[str, str] = field(default_factory=dict)
+    involves_minor: bool = False
+    contact_opt_in: bool = False
+    contact_name: str = ""
+    contact_phone: str = ""
+    contact_email: str = ""
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    name: str = ""
+    alias: str = ""
+    estimated_age: int | None = None
+    date_of_birth: date | None = None
+    is_minor: bool = False
+    gender: str = SignalPerson.Gender.UNKNOWN
+    nationality: Nationality | None = None
+    language: str = ""
+    phone: str = ""
+    vehicle: str = ""
+    address: str = ""
+    suspect_role: str = ""
+
+    def is_empty(self) -> bool:
+        return not any(
+            (
+                self.name,
+                self.alias,
+                self.estimated_age,
+                self.date_of_birth,
+                self.nationality,
+                self.language,
+                self.phone,
+                self.vehicle,
+                self.address,
+                self.suspect_role,
+                self.is_minor,
+            )
+        )
+
+
+@dataclass(frozen=True)
+class SignalInput:
+    description: str
+    municipality: Municipality
+    forms: Sequence[ExploitationForm] = ()
+    sector: Sector | None = None
+    indicators: Sequence[tuple[Indicator, str]] = ()
+    victim: PersonInput | None = None
+    others: Sequence[PersonInput] = ()
+    address: str = ""
+    place_description: str = ""
+    urgency: Urgency = Urgency.NORMAL
+    observed_on: date | None = None
+    observed_when: str = ""
+
+
+def _receipt_digest(code: str) -> str:
+    normalised = "".join(ch for ch in code.upper() if ch.isalnum())
+    return hmac.new(settings.SECRET_KEY.encode(), normalised.encode(), hashlib.sha256).hexdigest()
+
+
+def new_receipt_code() -> str:
+    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def _existing(scope: str, key: str, user_id: int) -> Signal | None:
+    if not key:
+        return None
+    record = (
+        IdempotencyRecord.objects.select_related("signal")
+        .filter(scope=scope, key=key, user_id=user_id)
+        .first()
+    )
+    return record.signal if record is not None else None
+
+
+def _remember(scope: str, key: str, user_id: int, signal: Signal) -> Signal:
+    """Record the key; when a concurrent request won the race, return its signal instead."""
+    if not key:
+        return signal
+    try:
+        with transaction.atomic():
+            IdempotencyRecord.objects.create(scope=scope, key=key, user_id=user_id, signal=signal)
+    except IntegrityError:
+        existing = _existing(scope, key, user_id)
+        if existing is not None:
+            transaction.set_rollback(True)
+            return existing
+        raise
+    return signal
+
+
+def _new_signal(**fields: object) -> Signal:
+    signal = Signal.objects.create(reference=uuid.uuid4().hex[:20], **fields)
+    signal.reference = f"S-{timezone.localdate():%Y}-{signal.pk:06d}"
+    Signal.objects.filter(pk=signal.pk).update(reference=signal.reference)
+    return signal
+
+
+def _route(signal: Signal, forms: Sequence[ExploitationForm]) -> None:
+    decisions = routing.route(
+        routing.RoutingInput(
+            kind=SignalKind(signal.kind),
+            municipality=signal.crime_municipality,
+            involves_victim=signal.involves_victim,
+            involves_minor=signal.involves_minor,
+            forms=frozenset(form.code for form in forms),
+        )
+    )
+    for decision in decisions:
+        SignalRecipient.objects.create(
+            signal=signal,
+            organisation=decision.organisation,
+            reason=SignalRecipient.Reason.ROUTED,
+            rule_name=decision.rule_name,
+            is_lead=decision.is_lead,
+        )
+    names = ", ".join(d.organisation.name for d in decisions) or _("geen ontvanger gevonden")
+    SignalEvent.objects.create(signal=signal, kind=SignalEvent.Kind.ROUTED, note=names)
+    if not decisions:
+        logger.warning(
+            "Signal %s could not be routed: no organisation for %s",
+            signal.reference,
+            signal.crime_municipality,
+        )
+
+
+@transaction.atomic
+def public_report_submit(
+    *, data: PublicReportInput, idempotency_key: str = ""
+) -> tuple[Signal, str | None]:
+    """Store an anonymous report; return it with its receipt code (None for a repeated key).
+
+    No IP address, user agent or session is stored. The receipt code is kept only as
+    a keyed hash, so it can be checked but never read back.
+    """
+    existing = _existing("public", idempotency_key, 0)
+    if existing is not None:
+        return existing, None
+    today = timezone.localdate()
+    signal = _new_signal(
+        kind=SignalKind.PUBLIC,
+        urgency=Urgency.NORMAL,
+        due_date=due_date(SignalKind.PUBLIC, Urgency.NORMAL, today),
+        description=data.description.strip(),
+        observed_on=data.observed_on,
+        observed_when=data.observed_when.strip(),
+        crime_municipality=data.municipality,
+        place_description=data.place_description.strip(),
+        address=data.address.strip(),
+        persons_description=data.persons_description.strip(),
+        involves_victim=True,
+        involves_minor=data.involves_minor,
+    )
+    code = new_receipt_code()
+    PublicReportDetails.objects.create(
+        signal=signal,
+        receipt_digest=_receipt_digest(code),
+        answers=data.answers,
+        contact_opt_in=data.contact_opt_in,
+        contact_name=data.contact_name.strip() if data.contact_opt_in else "",
+        contact_phone=data.contact_phone.strip() if data.contact_opt_in else "",
+        contact_email=data.contact_email.strip() if data.contact_opt_in else "",
+    )
+    SignalEvent.objects.create(
+        signal=signal, kind=SignalEvent.Kind.RECEIVED, note=_("anonieme melding")
+    )
+    _route(signal, ())
+    log_processing(
+        actor=None,
+        action=Action.CREATE,
+        object_type="intake.signal",
+        object_id=signal.reference,
+        data_subject=f"signal:{signal.reference}",
+        purpose=Purpose.SIGNAL_HANDLING,
+        details={"kind": "public"},
+    )
+    winner = _remember("public", idempotency_key, 0, signal)
+    return (winner, None) if winner.pk != signal.pk else (signal, code)
+
+
+@transaction.atomic
+def public_report_add(*, receipt_code: str, text: str) -> bool:
+    """Add information to an anonymous report. Returns whether the code was known."""
+    details = (
+        PublicReportDetails.objects.select_related("signal")
+        .filter(receipt_digest=_receipt_digest(receipt_code))
+        .first()
+    )
+    if details is None or not text.strip():
+        return False
+    PublicAddition.objects.create(signal=details.signal, text=text.strip())
+    SignalEvent.objects.create(signal=details.signal, kind=SignalEvent.Kind.ADDITION)
+    log_processing(
+        actor=None,
+        action=Action.UPDATE,
+        object_type="intake.signal",
+        object_id=details.signal.reference,
+        data_subject=f"signal:{details.signal.reference}",
+        purpose=Purpose.SIGNAL_HANDLING,
+        details={"kind": "public_addition"},
+    )
+    return True
+
+
+def _store_attachment(signal: Signal, upload: UploadedFile) -> SignalAttachment:
+    root = Path(settings.PRIVATE_MEDIA_ROOT) / "signals"
+    root.mkdir(parents=True, exist_ok=True)
+    storage_name = secrets.token_hex(16)
+    digest = hashlib.sha256()
+    size = 0
+    with (root / storage_name).open("wb") as handle:
+        for chunk in upload.chunks():
+            digest.update(chunk)
+            size += len(chunk)
+            handle.write(chunk)
+    return SignalAttachment.objects.create(
+        signal=signal,
+        storage_name=storage_name,
+        original_name=(upload.name or "bijlage")[:200],
+        content_type=upload.content_type or "application/octet-stream",
+        size=size,
+        sha256=digest.hexdigest(),
+    )
+
+
+@transaction.atomic
+def signal_submit(
+    *,
+    actor: Actor,
+    data: SignalInput,
+    attachments: Sequence[UploadedFile] = (),
+    idempotency_key: str = "",
+) -> Signal:
+    """A professional's signal: stored, routed, logged. A repeated key returns the first one."""
+    if not actor.has(Permission.SUBMIT_SIGNAL):
+        raise PermissionDenied
+    existing = _existing("signal", idempotency_key, actor.user.pk)
+    if existing is not None:
+        return existing
+    involves_minor = bool(data.victim and data.victim.is_minor)
+    signal = _new_signal(
+        kind=SignalKind.PROFESSIONAL,
+        urgency=data.urgency,
+        due_date=due_date(SignalKind.PROFESSIONAL, data.urgency, timezone.localdate()),
+        reporting_organisation=actor.organisation,
+        reporter=actor.user,
+        description=data.description.strip(),
+        observed_on=data.observed_on,
+        observed_when=data.observed_when.strip(),
+        crime_municipality=data.municipality,
+        place_description=data.place_description.strip(),
+        address=data.address.strip(),
+        sector=data.sector,
+        involves_victim=data.victim is not None and not data.victim.is_empty(),
+        involves_minor=involves_minor,
+    )
+    signal.forms.set(data.forms)
+    SignalIndicator.objects.bulk_create(
+        [
+            SignalIndicator(signal=signal, indicator=indicator, note=note.strip()[:500])
+            for indicator, note in data.indicators
+        ]
+    )
+    people = (
+        [(SignalPerson.Role.VICTIM, data.victim)]
+        if data.victim and not data.victim.is_empty()
+        else []
+    )
+    people += [
+        (SignalPerson.Role.SUSPECT, person) for person in data.others if not person.is_empty()
+    ]
+    for role, person in people:
+        SignalPerson.objects.create(signal=signal, role=role, **person.__dict__)
+    stored: list[Path] = []
+    try:
+        for upload in attachments:
+            stored.append(
+                Path(settings.PRIVATE_MEDIA_ROOT)
+                / "signals"
+                / _store_attachment(signal, upload).storage_name
+            )
+    except Exception:
+        for path in stored:  # the transaction rolls back: leave no orphan files
+            path.unlink(missing_ok=True)
+        raise
+    SignalEvent.objects.create(
+        signal=signal,
+        kind=SignalEvent.Kind.RECEIVED,
+        actor=actor.user,
+        organisation=actor.organisation,
+    )
+    _route(signal, data.forms)
+    log_processing(
+        actor=actor,
+        action=Action.CREATE,
+        object_type="intake.signal",
+        object_id=signal.reference,
+        data_subject=f"signal:{signal.reference}",
+        purpose=Purpose.SIGNAL_HANDLING,
+        details={"kind": "professional", "persons": len(people), "attachments": len(attachments)},
+    )
+    return _remember("signal", idempotency_key, actor.user.pk, signal)
+
+
+def _recipient_of(actor: Actor, signal: Signal) -> bool:
+    return SignalRecipient.objects.filter(
+        signal=signal, organisation_id=actor.organisation_id
+    ).exists()
+
+
+@transaction.atomic
+def signal_transition(
+    *,
+    actor: Actor,
+    signal: Signal,
+    to_state: SignalState,
+    reason: str = "",
+    forward_to: Organisation | None = None,
+    case_reference: str = "",
+) -> Signal:
+    """Move a signal through triage under a row lock; refusals write nothing."""
+    locked = Signal.objects.select_for_update().get(pk=signal.pk)
+    current = SignalState(locked.state)
+    permission = allowed_next(current).get(to_state)
+    if permission is None:
+        raise TransitionError(
+            _("Van “%(from)s” naar “%(to)s” is geen toegestane stap.")
+            % {"from": current.label, "to": to_state.label}
+        )
+    if not actor.has(permission) or not _recipient_of(actor, locked):
+        raise PermissionDenied
+    if to_state in REASON_REQUIRED and not reason.strip():
+        raise TransitionError(_("Geef een toelichting bij deze stap."))
+    if to_state == SignalState.FORWARDED:
+        if forward_to is None or forward_to.kind not in FORWARD_KINDS:
+            raise TransitionError(
+                _(
+                    "Kies een organisatie van politie, KMar of Arbeidsinspectie om naar door te zetten."
+                )
+            )
+        SignalRecipient.objects.get_or_create(
+            signal=locked,
+            organisation=forward_to,
+            defaults={"reason": SignalRecipient.Reason.FORWARDED},
+        )
+        SignalEvent.objects.create(
+            signal=locked,
+            kind=SignalEvent.Kind.FORWARDED,
+            note=forward_to.name,
+            actor=actor.user,
+            organisation=actor.organisation,
+        )
+    if to_state in (SignalState.CASE_OPENED, SignalState.LINKED):
+        if not case_reference:
+            raise TransitionError(_("Er is geen casus gekoppeld."))
+        locked.case_reference = case_reference
+    SignalEvent.objects.create(
+        signal=locked,
+        kind=SignalEvent.Kind.TRANSITION,
+        from_state=current,
+        to_state=to_state,
+        note=reason.strip(),
+        actor=actor.user,
+        organisation=actor.organisation,
+    )
+    locked.state = to_state
+    locked.save(update_fields=["state", "case_reference"])
+    log_processing(
+        actor=actor,
+        action=Action.SHARE if to_state == SignalState.FORWARDED else Action.UPDATE,
+        object_type="intake.signal",
+        object_id=locked.reference,
+        data_subject=f"signal:{locked.reference}",
+        purpose=Purpose.SIGNAL_HANDLING,
+        details={
+            "from": current.value,
+            "to": to_state.value,
+            **({"to_org": forward_to.pk} if forward_to else {}),
+        },
+    )
+    return locked
+
+
+def _case_id_for_actor(actor: Actor, case_number: str) -> int:
+    """The id of a case the actor may see, by its number; TransitionError otherwise."""
+    from bovenwater.cases import selectors as case_selectors
+    from bovenwater.cases.models import Case
+
+    case_id = Case.objects.filter(number=case_number.strip()).values_list("pk", flat=True).first()
+    try:
+        if case_id is None:
+            raise Http404
+        case_selectors.case_get_for_actor(
+            actor=actor, case_id=case_id, purpose=Purpose.SIGNAL_HANDLING
+        )
+    except Http404:
+        raise TransitionError(
+            _("Casus %(number)s bestaat niet of u hebt er geen toegang toe.")
+            % {"number": case_number}
+        ) from None
+    return case_id
+
+
+@transaction.atomic
+def signal_link_case(*, actor: Actor, signal: Signal, case_number: str, reason: str = "") -> Signal:
+    """Link a signal to an existing case the actor can see."""
+    _case_id_for_actor(actor, case_number)
+    return signal_transition(
+        actor=actor,
+        signal=signal,
+        to_state=SignalState.LINKED,
+        reason=reason,
+        case_reference=case_number.strip(),
+    )
+
+
+@transaction.atomic
+def signal_open_case(*, actor: Actor, signal: Signal, reason: str = "") -> Signal:
+    """Open a case for the signal's (possible) victim at the regional care coordination."""
+    from bovenwater.cases.services import case_open
+    from bovenwater.cases.types import VictimDetails
+
+    if not actor.has(Permission.OPEN_CASE_FROM_SIGNAL):
+        raise PermissionDenied
+    if SignalState.CASE_OPENED not in allowed_next(SignalState(signal.state)):
+        raise TransitionError(_("Vanuit deze status kan geen casus worden geopend."))
+    owner = routing.organisation_for(OrganisationKind.CARE_COORDINATION, signal.crime_municipality)
+    if owner is None:
+        raise TransitionError(
+            _("Er is geen zorgcoördinatie gevonden voor de gemeente van de plaats delict.")
+        )
+    person = signal.persons.filter(role=SignalPerson.Role.VICTIM).first()
+    first_name, _sep, last_name = (person.name if person else "").partition(" ")
+    victim = VictimDetails(
+        estimated_age=person.estimated_age if person else None,
+        date_of_birth=person.date_of_birth if person else None,
+        is_minor=person.is_minor if person else signal.involves_minor,
+        gender=person.gender if person else "unknown",
+        nationality=person.nationality if person else None,
+        language=person.language if person else "",
+        first_name=first_name,
+        last_name=last_name,
+    )
+    case = case_open(
+        actor=actor,
+        owner=owner,
+        victim=victim,
+        forms=list(signal.forms.all()),
+        crime_municipality=signal.crime_municipality,
+        origin_signal_reference=signal.reference,
+        reason=reason,
+    )
+    return signal_transition(
+        actor=actor,
+        signal=signal,
+        to_state=SignalState.CASE_OPENED,
+        reason=reason,
+        case_reference=case.number,
+    )
