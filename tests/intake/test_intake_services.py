@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Organisation
@@ -208,7 +209,7 @@ def test_forwarding_gives_the_police_access(
 
     signal = submit_signal(actor=actor_for(Role.SIGNALLER, region["outsider"]))
     officer = actor_for(Role.INVESTIGATOR, region["police"])
-    with pytest.raises(Exception, match=""):
+    with pytest.raises(Http404):
         signal_get_for_actor(actor=officer, reference=signal.reference)
     contact = actor_for(Role.CONTACT_OFFICER, region["municipality"])
     services.signal_transition(
