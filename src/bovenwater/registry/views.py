@@ -1,0 +1,108 @@
+"""Registry pages: import (CSV/XLSX, HTCDS) with an error report, and the HTCDS export."""
+
+from __future__ import annotations
+
+import csv
+import secrets
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET
+
+from bovenwater.accounts.middleware import request_actor
+from bovenwater.accounts.roles import Permission
+from bovenwater.audit.purposes import Purpose
+from bovenwater.registry.forms import ImportForm
+from bovenwater.registry.importing import (
+    COLUMNS,
+    HTCDS_COLUMNS,
+    RowError,
+    error_report_csv,
+    htcds_rows,
+    import_file,
+)
+from bovenwater.registry.selectors import registration_count_for_actor, registrations_for_export
+
+REPORT_SESSION_KEY = "registry_import_reports"
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def import_view(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    if not actor.has(Permission.IMPORT_REGISTRATIONS):
+        raise PermissionDenied
+    allow_htcds = actor.has(Permission.EXCHANGE_HTCDS)
+    context: dict[str, Any] = {
+        "columns": list(COLUMNS),
+        "htcds_columns": list(HTCDS_COLUMNS),
+        "allow_htcds": allow_htcds,
+    }
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES, allow_htcds=allow_htcds)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            htcds = form.cleaned_data["format"] == ImportForm.HTCDS
+            report = import_file(actor=actor, upload=upload, file_name=upload.name, htcds=htcds)
+            if report.ok:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)s registratie geïmporteerd.",
+                        "%(count)s registraties geïmporteerd.",
+                        len(report.created),
+                    )
+                    % {"count": len(report.created)},
+                )
+                return redirect("registry:import")
+            token = secrets.token_urlsafe(12)
+            stored = request.session.get(REPORT_SESSION_KEY, {})
+            stored = dict(list(stored.items())[-4:])
+            stored[token] = [[e.row, e.column, e.message] for e in report.errors]
+            request.session[REPORT_SESSION_KEY] = stored
+            context.update({"report": report, "report_token": token})
+    else:
+        form = ImportForm(allow_htcds=allow_htcds)
+    context["form"] = form
+    return render(request, "registry/import.html", context)
+
+
+@require_GET
+def import_report_view(request: HttpRequest, token: str) -> HttpResponse:
+    actor = request_actor(request)
+    if not actor.has(Permission.IMPORT_REGISTRATIONS):
+        raise PermissionDenied
+    rows = request.session.get(REPORT_SESSION_KEY, {}).get(token)
+    if rows is None:
+        raise Http404
+    errors = [RowError(row=int(r[0]), column=str(r[1]), message=str(r[2])) for r in rows]
+    response = HttpResponse(error_report_csv(errors), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="importfouten.csv"'
+    return response
+
+
+def htcds_export_view(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    actor = request_actor(request)
+    if not actor.has(Permission.EXCHANGE_HTCDS):
+        raise PermissionDenied
+    if request.method != "POST":
+        return render(
+            request,
+            "registry/htcds_export.html",
+            {"count": registration_count_for_actor(actor=actor)},
+        )
+    registrations = registrations_for_export(actor=actor, purpose=Purpose.REGISTRATION)
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in htcds_rows(registrations.iterator(chunk_size=2000))),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="registraties-htcds.csv"'
+    return response
