@@ -68,8 +68,10 @@ def user_create(
     last_name: str = "",
     email: str = "",
     is_system_account: bool = False,
+    password_hash: str | None = None,
     actor: Actor | None = None,
 ) -> User:
+    """Create a user; ``password_hash`` (an already hashed password) spares re-hashing in bulk seeding."""
     user = User(
         username=username,
         first_name=first_name,
@@ -77,7 +79,9 @@ def user_create(
         email=email,
         is_system_account=is_system_account,
     )
-    if password:
+    if password_hash:
+        user.password = password_hash
+    elif password:
         user.set_password(password)
     else:
         user.set_unusable_password()

@@ -12,6 +12,7 @@ import importlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from bovenwater.accounts import services
@@ -122,7 +123,7 @@ SURNAMES = (
 # Apps add their demo data after the organisations and accounts exist. Each module
 # has ``seed(report: SeedReport) -> None``, must be idempotent, and adds its counts
 # to ``report.extra``.
-DEMO_STEPS: tuple[str, ...] = ()
+DEMO_STEPS: tuple[str, ...] = ("bovenwater.kompas.demo", "bovenwater.intake.demo")
 
 
 @dataclass
@@ -147,6 +148,7 @@ def seed_demo() -> SeedReport:
     if not settings.DEMO_MODE:
         raise RuntimeError("The demo region is seeded only in demo mode (DEMO_MODE=true).")
     report = SeedReport()
+    password_hash = make_password(settings.DEMO_PASSWORD)  # hashed once for all demo accounts
     index = 0
     for region in REGIONS:
         municipality = Municipality.objects.select_related("police_unit").get(
@@ -178,7 +180,8 @@ def seed_demo() -> SeedReport:
                 first, last = _person_name(index)
                 user = services.user_create(
                     username=username,
-                    password=settings.DEMO_PASSWORD,
+                    password=None,
+                    password_hash=password_hash,
                     first_name=first,
                     last_name=last,
                     email=f"{username}@demo.bovenwater.invalid",
