@@ -27,6 +27,9 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("intake:list", _("Signalen"), Permission.SUBMIT_SIGNAL),
     NavItem("reference:indicators", _("Signalenlijsten")),
     NavItem("reference:municipalities", _("Gemeenten en regio's")),
+    NavItem("kompas:home", _("Kompas")),
+    NavItem("kompas:assessment", _("Zelfevaluatie"), Permission.MANAGE_SELF_ASSESSMENT),
+    NavItem("kompas:region", _("Zelfevaluaties regio"), Permission.VIEW_REGION_ASSESSMENTS),
     NavItem("accounts:members", _("Leden"), Permission.VIEW_MEMBERS),
     NavItem("audit:log", _("Verwerkingslogboek"), Permission.VIEW_PROCESSING_LOG),
 )

@@ -1,0 +1,91 @@
+"""Demo data for Kompas: a filled self-assessment with action items for each demo
+municipality, consent to share with the region, and some training progress."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from bovenwater.accounts.actor import Actor
+from bovenwater.accounts.models import Membership
+from bovenwater.accounts.roles import OrganisationKind, Role
+from bovenwater.core.demo import REGIONS, SeedReport, demo_username
+from bovenwater.kompas import assessment, content, services, training
+from bovenwater.kompas.models import ActionItem, ModuleCompletion, ScenarioAttempt, SelfAssessment
+
+# Answers per demo region: (statement code prefix or code -> answer); everything else "ja".
+PARTIAL: dict[str, dict[str, int]] = {
+    "oost": {"beleid-v1": 1, "beleid-v2": 0, "bewustwording-v1": 1, "opvang-v2": 0},
+    "rotterdam": {"signalering-v1": 1, "samenwerking-v2": 1, "opvang-v1": 1},
+    "amsterdam": {"beleid-v2": 1, "bewustwording-b1": 1, "opvang-v2": 1, "basisniveau-3": 1},
+    "limburg": {
+        "beleid-b1": 1,
+        "beleid-v1": 0,
+        "beleid-v2": 0,
+        "signalering-b2": 1,
+        "signalering-v1": 0,
+        "basisniveau-2": 1,
+    },
+}
+ACTIONS = (
+    ("Aandachtsfunctionaris mensenhandel aanwijzen en bekendmaken", "Teamleider OOV", 60),
+    ("Training signalen voor balie en wijkteams (Kompas-casussen)", "Beleidsmedewerker", 120),
+    ("Werkafspraken opvang buiten kantoortijden vastleggen", "Ketenregisseur", 180),
+)
+
+
+def _actor(username: str) -> Actor | None:
+    membership = (
+        Membership.objects.select_related("user", "organisation", "organisation__municipality")
+        .filter(user__username=username, organisation__kind=OrganisationKind.MUNICIPALITY)
+        .first()
+    )
+    return Actor(user=membership.user, membership=membership) if membership else None
+
+
+def seed(report: SeedReport) -> None:
+    assessments = actions = progress = 0
+    today = timezone.localdate()
+    for region in REGIONS:
+        officer = _actor(demo_username(region, Role.POLICY_OFFICER))
+        if officer is None:
+            continue
+        if not SelfAssessment.objects.filter(organisation=officer.organisation).exists():
+            answers = {s.code: 2 for s in assessment.yardstick().statements}
+            answers.update(PARTIAL.get(region.slug, {}))
+            services.assessment_submit(actor=officer, answers=answers)
+            services.consent_set(actor=officer, share_with_region=True)
+            assessments += 1
+        if not ActionItem.objects.filter(organisation=officer.organisation).exists():
+            latest = SelfAssessment.objects.filter(organisation=officer.organisation).first()
+            gaps = assessment.scores(latest.answers).gaps if latest else ()
+            for index, (title, owner, days) in enumerate(ACTIONS):
+                item = services.action_create(
+                    actor=officer,
+                    title=title,
+                    owner=owner,
+                    deadline=today + datetime.timedelta(days=days),
+                    statement_code=gaps[index].code if index < len(gaps) else "",
+                )
+                if index == 0:
+                    services.action_set_status(actor=officer, item=item, status="in_progress")
+                actions += 1
+        learner = _actor(demo_username(region, Role.SIGNALLER))
+        if learner is not None and not ModuleCompletion.objects.filter(user=learner.user).exists():
+            for chapter in content.chapters()[:4]:
+                services.module_complete(actor=learner, chapter_slug=chapter.slug)
+                progress += 1
+        if learner is not None and not ScenarioAttempt.objects.filter(user=learner.user).exists():
+            first = training.scenarios()[0]
+            picks = {
+                q.key: [o.key for o in q.options if o.correct][:1]
+                if q.kind == "choice"
+                else [o.key for o in q.options if o.correct]
+                for q in first.questions
+            }
+            services.scenario_submit(actor=learner, scenario=first, answers=picks)
+            progress += 1
+    report.extra["kompas_assessments"] = assessments
+    report.extra["kompas_actions"] = actions
+    report.extra["kompas_training_steps"] = progress

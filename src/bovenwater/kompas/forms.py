@@ -1,0 +1,135 @@
+"""Input validation for the Kompas pages; errors in Dutch next to the field."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from bovenwater.accounts.models import Membership
+from bovenwater.kompas.assessment import ANSWERS, yardstick
+from bovenwater.kompas.models import ActionStatus
+
+TEXTAREA = {"class": "utrecht-textarea", "rows": 4}
+TEXTBOX = {"class": "utrecht-textbox utrecht-textbox--html-input"}
+SELECT = {"class": "utrecht-select utrecht-select--html-select"}
+
+
+class ColleagueField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.user.display_name)
+
+
+class NoteForm(forms.Form):
+    prefix = "note"
+    target = forms.ChoiceField(label=_("Bij welk onderdeel?"), widget=forms.Select(attrs=SELECT))
+    body = forms.CharField(
+        label=_("Uw notitie"),
+        max_length=5000,
+        help_text=_("Alleen u ziet deze notitie. Schrijf hier geen gegevens over personen."),
+        widget=forms.Textarea(attrs=TEXTAREA),
+        error_messages={"required": _("Schrijf een notitie.")},
+    )
+
+    def __init__(self, *args: Any, targets: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["target"]).choices = targets
+        if len(targets) == 1:
+            self.fields["target"].widget = forms.HiddenInput()
+            self.fields["target"].initial = targets[0][0]
+
+
+class NoteEditForm(forms.Form):
+    body = forms.CharField(
+        label=_("Uw notitie"),
+        max_length=5000,
+        widget=forms.Textarea(attrs=TEXTAREA),
+        error_messages={"required": _("Schrijf een notitie.")},
+    )
+
+
+class ShareForm(forms.Form):
+    prefix = "share"
+    target = forms.ChoiceField(label=_("Welk onderdeel?"), widget=forms.Select(attrs=SELECT))
+    recipient = ColleagueField(
+        label=_("Collega"),
+        queryset=Membership.objects.none(),
+        widget=forms.Select(attrs=SELECT),
+        error_messages={"required": _("Kies een collega.")},
+    )
+    message = forms.CharField(
+        label=_("Bericht"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={**TEXTAREA, "rows": 2}),
+        help_text=_("Uw notities worden nooit meegestuurd."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        targets: list[tuple[str, str]],
+        recipients: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["target"]).choices = targets
+        if len(targets) == 1:
+            self.fields["target"].widget = forms.HiddenInput()
+            self.fields["target"].initial = targets[0][0]
+        cast(ColleagueField, self.fields["recipient"]).queryset = recipients
+
+
+class AssessmentForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for statement in yardstick().statements:
+            self.fields[statement.code] = forms.TypedChoiceField(
+                label=statement.text,
+                choices=[(str(v), label) for v, label in ANSWERS],
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Kies nee, deels of ja.")},
+            )
+
+
+class ActionForm(forms.Form):
+    prefix = "action"
+    title = forms.CharField(
+        label=_("Actie"),
+        max_length=300,
+        widget=forms.TextInput(attrs=TEXTBOX),
+        error_messages={"required": _("Beschrijf de actie.")},
+    )
+    owner = forms.CharField(
+        label=_("Eigenaar"),
+        max_length=150,
+        widget=forms.TextInput(attrs=TEXTBOX),
+        help_text=_("Functie of naam van wie de actie trekt."),
+        error_messages={"required": _("Wie is eigenaar van de actie?")},
+    )
+    deadline = forms.DateField(
+        label=_("Deadline"),
+        widget=forms.DateInput(attrs={**TEXTBOX, "type": "date"}),
+        error_messages={
+            "required": _("Kies een datum."),
+            "invalid": _("Vul een geldige datum in."),
+        },
+    )
+    statement_code = forms.ChoiceField(
+        label=_("Bij welk tekort?"), required=False, widget=forms.Select(attrs=SELECT)
+    )
+
+    def __init__(self, *args: Any, gaps: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["statement_code"]).choices = [
+            ("", _("Geen specifiek tekort")),
+            *gaps,
+        ]
+
+
+class ActionStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), choices=ActionStatus.choices, widget=forms.Select(attrs=SELECT)
+    )

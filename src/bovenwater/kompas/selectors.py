@@ -1,0 +1,252 @@
+"""Access-checked reads of the Kompas app.
+
+Notes are personal data of their owner: only the owner reads them, and every read is
+logged. Shares are read by their recipient. Self-assessments and action items belong to
+a municipality; the region's ketenregisseur sees them only with the municipality's
+consent. Anything outside the actor's scope answers 404, so nothing leaks its existence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from bovenwater.accounts.actor import Actor
+from bovenwater.accounts.models import Membership, Organisation
+from bovenwater.accounts.roles import OrganisationKind, Permission
+from bovenwater.accounts.selectors import organisations_directory
+from bovenwater.audit.models import Action
+from bovenwater.audit.purposes import Purpose
+from bovenwater.audit.services import log_processing
+from bovenwater.kompas import assessment
+from bovenwater.kompas.models import (
+    ActionItem,
+    AssessmentConsent,
+    ModuleCompletion,
+    Note,
+    ScenarioAttempt,
+    SelfAssessment,
+    Share,
+)
+
+
+def notes_for_actor(
+    *, actor: Actor, purpose: Purpose, kind: str | None = None, target: str | None = None
+) -> list[Note]:
+    notes = Note.objects.filter(owner=actor.user)
+    if kind is not None:
+        notes = notes.filter(kind=kind)
+    if target is not None:
+        notes = notes.filter(target=target)
+    result = list(notes.order_by("-updated_at", "-pk"))
+    log_processing(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="kompas.note",
+        object_id=f"owner:{actor.user.pk}",
+        data_subject=f"user:{actor.user.pk}",
+        purpose=purpose,
+        details={"count": len(result), "kind": kind or "", "target": target or ""},
+    )
+    return result
+
+
+def note_get_for_actor(*, actor: Actor, note_id: int, purpose: Purpose) -> Note:
+    note = Note.objects.filter(pk=note_id, owner=actor.user).first()
+    if note is None:
+        raise Http404
+    log_processing(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="kompas.note",
+        object_id=note.pk,
+        data_subject=f"user:{actor.user.pk}",
+        purpose=purpose,
+    )
+    return note
+
+
+def shares_received_for_actor(*, actor: Actor, purpose: Purpose) -> list[Share]:
+    shares = list(
+        Share.objects.select_related("sender", "sender_organisation")
+        .filter(recipient=actor.user)
+        .order_by("-created_at", "-pk")
+    )
+    log_processing(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="kompas.share",
+        object_id=f"recipient:{actor.user.pk}",
+        data_subject=f"user:{actor.user.pk}",
+        purpose=purpose,
+        details={"count": len(shares)},
+    )
+    return shares
+
+
+def unread_share_count(*, actor: Actor) -> int:
+    """The actor's own unread count for the badge: own data, not logged."""
+    return Share.objects.filter(recipient=actor.user, read_at__isnull=True).count()
+
+
+def share_get_for_actor(*, actor: Actor, share_id: int, purpose: Purpose) -> Share:
+    share = Share.objects.filter(pk=share_id, recipient=actor.user).first()
+    if share is None:
+        raise Http404
+    log_processing(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="kompas.share",
+        object_id=share.pk,
+        data_subject=f"user:{actor.user.pk}",
+        purpose=purpose,
+    )
+    return share
+
+
+def share_recipients_for_actor(*, actor: Actor, purpose: Purpose) -> QuerySet[Membership]:
+    """Colleagues in the actor's organisation to share with (names are personal data)."""
+    memberships = (
+        Membership.objects.select_related("user")
+        .filter(organisation_id=actor.organisation_id, is_active=True, user__is_active=True)
+        .exclude(user=actor.user)
+        .exclude(user__is_system_account=True)
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+    log_processing(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="accounts.membership",
+        object_id=f"organisation:{actor.organisation_id}",
+        purpose=purpose,
+        details={"list": "kompas share recipients"},
+    )
+    return memberships
+
+
+# -- training (the actor's own progress; own data, not logged) ------------------------------
+
+
+def completed_modules_of_actor(*, actor: Actor) -> dict[str, ModuleCompletion]:
+    return {m.chapter_slug: m for m in ModuleCompletion.objects.filter(user=actor.user)}
+
+
+def best_attempts_of_actor(*, actor: Actor) -> dict[str, ScenarioAttempt]:
+    best: dict[str, ScenarioAttempt] = {}
+    for attempt in ScenarioAttempt.objects.filter(user=actor.user).order_by("created_at"):
+        current = best.get(attempt.scenario_slug)
+        if current is None or attempt.points > current.points:
+            best[attempt.scenario_slug] = attempt
+    return best
+
+
+# -- sociale kaart -------------------------------------------------------------------------
+
+
+def region_organisations(*, actor: Actor) -> list[Organisation]:
+    """Organisations in the platform that work in the actor's region (public contacts)."""
+    municipality = actor.organisation.municipality
+    return list(
+        organisations_directory()
+        .filter(
+            Q(municipality__police_unit_id=municipality.police_unit_id)
+            | Q(service_area=municipality)
+        )
+        .distinct()
+        .order_by("kind", "name")
+    )
+
+
+# -- self-assessment -------------------------------------------------------------------
+
+
+def assessment_scope(actor: Actor) -> Organisation:
+    """The municipality whose self-assessment the actor manages, or 403."""
+    if not actor.has(Permission.MANAGE_SELF_ASSESSMENT):
+        raise PermissionDenied
+    if actor.organisation.kind != OrganisationKind.MUNICIPALITY:
+        raise PermissionDenied
+    return actor.organisation
+
+
+def assessments_for_actor(*, actor: Actor, purpose: Purpose) -> list[SelfAssessment]:
+    organisation = assessment_scope(actor)
+    return list(SelfAssessment.objects.filter(organisation=organisation).order_by("-created_at"))
+
+
+def assessment_get_for_actor(*, actor: Actor, assessment_id: int) -> SelfAssessment:
+    organisation = assessment_scope(actor)
+    item = SelfAssessment.objects.filter(pk=assessment_id, organisation=organisation).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+def actions_for_actor(*, actor: Actor, purpose: Purpose) -> list[ActionItem]:
+    organisation = assessment_scope(actor)
+    items = list(ActionItem.objects.filter(organisation=organisation).order_by("deadline", "pk"))
+    log_processing(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="kompas.action_item",
+        object_id=f"organisation:{organisation.pk}",
+        purpose=purpose,
+        details={"count": len(items)},
+    )
+    return items
+
+
+def action_get_for_actor(*, actor: Actor, action_id: int) -> ActionItem:
+    organisation = assessment_scope(actor)
+    item = ActionItem.objects.filter(pk=action_id, organisation=organisation).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+def consent_of(organisation: Organisation) -> bool:
+    latest = AssessmentConsent.objects.filter(organisation=organisation).first()
+    return bool(latest and latest.share_with_region)
+
+
+@dataclass(frozen=True)
+class RegionRow:
+    organisation: Organisation
+    latest: SelfAssessment | None
+    scores: assessment.Scores | None
+
+
+def region_assessments_for_actor(*, actor: Actor, purpose: Purpose) -> list[RegionRow]:
+    """Municipalities of the actor's region that consented, side by side."""
+    if not actor.has(Permission.VIEW_REGION_ASSESSMENTS):
+        raise PermissionDenied
+    unit_id = actor.organisation.municipality.police_unit_id
+    rows = []
+    municipalities = Organisation.objects.filter(
+        kind=OrganisationKind.MUNICIPALITY,
+        is_active=True,
+        municipality__police_unit_id=unit_id,
+    ).order_by("name")
+    for organisation in municipalities:
+        if not consent_of(organisation):
+            continue
+        latest = SelfAssessment.objects.filter(organisation=organisation).first()
+        rows.append(
+            RegionRow(
+                organisation=organisation,
+                latest=latest,
+                scores=assessment.scores(latest.answers) if latest else None,
+            )
+        )
+    log_processing(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="kompas.self_assessment",
+        object_id=f"police_unit:{unit_id}",
+        purpose=purpose,
+        details={"municipalities": [r.organisation.pk for r in rows]},
+    )
+    return rows

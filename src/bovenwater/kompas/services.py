@@ -1,0 +1,332 @@
+"""The one write path of the Kompas app: notes, shares, training, self-assessment."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping, Sequence
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bovenwater.accounts.actor import Actor
+from bovenwater.accounts.models import Membership, User
+from bovenwater.accounts.roles import OrganisationKind, Permission
+from bovenwater.audit.models import Action
+from bovenwater.audit.purposes import Purpose
+from bovenwater.audit.services import log_processing
+from bovenwater.kompas import assessment, content, targets, training
+from bovenwater.kompas.models import (
+    ActionItem,
+    ActionStatus,
+    AssessmentConsent,
+    ModuleCompletion,
+    Note,
+    ScenarioAttempt,
+    SelfAssessment,
+    Share,
+)
+
+MAX_NOTE = 5000
+MAX_MESSAGE = 500
+
+
+def _subject(user: User) -> str:
+    return f"user:{user.pk}"
+
+
+# -- notes -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def note_create(*, actor: Actor, kind: str, target: str, body: str) -> Note:
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": _("Schrijf een notitie.")})
+    if len(body) > MAX_NOTE:
+        raise ValidationError({"body": _("Een notitie is hoogstens 5000 tekens.")})
+    if targets.resolve(kind, target) is None:
+        raise ValidationError(_("Dit onderdeel bestaat niet."))
+    note = Note.objects.create(owner=actor.user, kind=kind, target=target, body=body)
+    log_processing(
+        actor=actor,
+        action=Action.CREATE,
+        object_type="kompas.note",
+        object_id=note.pk,
+        data_subject=_subject(actor.user),
+        purpose=Purpose.KOMPAS,
+    )
+    return note
+
+
+@transaction.atomic
+def note_update(*, actor: Actor, note: Note, body: str) -> Note:
+    if note.owner_id != actor.user.pk:
+        raise PermissionDenied
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": _("Schrijf een notitie.")})
+    if len(body) > MAX_NOTE:
+        raise ValidationError({"body": _("Een notitie is hoogstens 5000 tekens.")})
+    note.body = body
+    note.save(update_fields=["body", "updated_at"])
+    log_processing(
+        actor=actor,
+        action=Action.UPDATE,
+        object_type="kompas.note",
+        object_id=note.pk,
+        data_subject=_subject(actor.user),
+        purpose=Purpose.KOMPAS,
+    )
+    return note
+
+
+@transaction.atomic
+def note_delete(*, actor: Actor, note: Note) -> None:
+    if note.owner_id != actor.user.pk:
+        raise PermissionDenied
+    note_id = note.pk
+    note.delete()
+    log_processing(
+        actor=actor,
+        action=Action.DELETE,
+        object_type="kompas.note",
+        object_id=note_id,
+        data_subject=_subject(actor.user),
+        purpose=Purpose.KOMPAS,
+    )
+
+
+# -- sharing ---------------------------------------------------------------------------
+
+
+def _send_share_mail(share_id: int) -> None:
+    share = Share.objects.select_related("sender", "recipient").get(pk=share_id)
+    target = targets.resolve(share.kind, share.target)
+    if not share.recipient.email or target is None:
+        return
+    lines = [
+        _("%(sender)s deelde een onderdeel van Kompas met u: %(title)s")
+        % {"sender": share.sender.display_name, "title": target.title},
+    ]
+    if share.message:
+        lines += ["", share.message]
+    lines += ["", _("U vindt het in Bovenwater onder Kompas > Gedeeld met mij.")]
+    send_mail(
+        subject=_("Gedeeld in Kompas: %(title)s") % {"title": target.title},
+        message="\n".join(lines),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[share.recipient.email],
+        fail_silently=True,
+    )
+
+
+@transaction.atomic
+def share_create(
+    *, actor: Actor, kind: str, target: str, recipient: User, message: str = ""
+) -> Share:
+    """Share a section, card or scenario with a colleague of the same organisation.
+
+    Only the reference travels; notes never do.
+    """
+    message = message.strip()
+    if len(message) > MAX_MESSAGE:
+        raise ValidationError({"message": _("Een bericht is hoogstens 500 tekens.")})
+    if targets.resolve(kind, target) is None:
+        raise ValidationError(_("Dit onderdeel bestaat niet."))
+    if recipient.pk == actor.user.pk:
+        raise ValidationError({"recipient": _("Kies een collega, niet uzelf.")})
+    if not Membership.objects.filter(
+        user=recipient, organisation_id=actor.organisation_id, is_active=True
+    ).exists():
+        raise PermissionDenied
+    share = Share.objects.create(
+        sender=actor.user,
+        sender_organisation=actor.organisation,
+        recipient=recipient,
+        kind=kind,
+        target=target,
+        message=message,
+    )
+    log_processing(
+        actor=actor,
+        action=Action.SHARE,
+        object_type="kompas.share",
+        object_id=share.pk,
+        data_subject=_subject(recipient),
+        purpose=Purpose.KOMPAS,
+        details={"kind": kind, "target": target},
+    )
+    transaction.on_commit(partial(_send_share_mail, share.pk))
+    return share
+
+
+@transaction.atomic
+def share_mark_read(*, actor: Actor, share: Share) -> Share:
+    if share.recipient_id != actor.user.pk:
+        raise PermissionDenied
+    if share.read_at is None:
+        share.read_at = timezone.now()
+        share.save(update_fields=["read_at"])
+    return share
+
+
+# -- training --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def module_complete(*, actor: Actor, chapter_slug: str) -> ModuleCompletion:
+    if content.chapter(chapter_slug) is None:
+        raise ValidationError(_("Dit hoofdstuk bestaat niet."))
+    completion, created = ModuleCompletion.objects.get_or_create(
+        user=actor.user, chapter_slug=chapter_slug
+    )
+    if created:
+        log_processing(
+            actor=actor,
+            action=Action.CREATE,
+            object_type="kompas.module_completion",
+            object_id=completion.pk,
+            data_subject=_subject(actor.user),
+            purpose=Purpose.KOMPAS,
+        )
+    return completion
+
+
+@transaction.atomic
+def scenario_submit(
+    *, actor: Actor, scenario: training.Scenario, answers: Mapping[str, Sequence[str]]
+) -> tuple[ScenarioAttempt, training.ScenarioResult]:
+    valid = {q.key: {o.key for o in q.options} for q in scenario.questions}
+    clean = {key: sorted(set(answers.get(key, ())) & options) for key, options in valid.items()}
+    missing = [q for q in scenario.questions if not clean[q.key]]
+    if missing:
+        raise ValidationError({q.key: _("Beantwoord deze vraag.") for q in missing})
+    for question in scenario.questions:
+        if question.kind == "choice" and len(clean[question.key]) != 1:
+            raise ValidationError({question.key: _("Kies één antwoord.")})
+    result = training.score(scenario, clean)
+    attempt = ScenarioAttempt.objects.create(
+        user=actor.user,
+        scenario_slug=scenario.slug,
+        answers=clean,
+        points=result.points,
+        max_points=result.max_points,
+    )
+    log_processing(
+        actor=actor,
+        action=Action.CREATE,
+        object_type="kompas.scenario_attempt",
+        object_id=attempt.pk,
+        data_subject=_subject(actor.user),
+        purpose=Purpose.KOMPAS,
+    )
+    return attempt, result
+
+
+# -- self-assessment -------------------------------------------------------------------
+
+
+def _require_municipality(actor: Actor) -> None:
+    if not actor.has(Permission.MANAGE_SELF_ASSESSMENT):
+        raise PermissionDenied
+    if actor.organisation.kind != OrganisationKind.MUNICIPALITY:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def assessment_submit(*, actor: Actor, answers: Mapping[str, int]) -> SelfAssessment:
+    _require_municipality(actor)
+    stick = assessment.yardstick()
+    clean: dict[str, int] = {}
+    for statement in stick.statements:
+        value = answers.get(statement.code)
+        if value is None or int(value) not in (0, 1, 2):
+            raise ValidationError({statement.code: _("Kies nee, deels of ja.")})
+        clean[statement.code] = int(value)
+    item = SelfAssessment.objects.create(
+        organisation=actor.organisation, created_by=actor.user, answers=clean
+    )
+    log_processing(
+        actor=actor,
+        action=Action.CREATE,
+        object_type="kompas.self_assessment",
+        object_id=item.pk,
+        purpose=Purpose.KOMPAS,
+    )
+    return item
+
+
+@transaction.atomic
+def action_create(
+    *,
+    actor: Actor,
+    title: str,
+    owner: str,
+    deadline: datetime.date,
+    statement_code: str = "",
+) -> ActionItem:
+    _require_municipality(actor)
+    if statement_code and assessment.yardstick().statement(statement_code) is None:
+        raise ValidationError({"statement_code": _("Onbekend onderdeel van de meetlat.")})
+    if not title.strip():
+        raise ValidationError({"title": _("Beschrijf de actie.")})
+    if not owner.strip():
+        raise ValidationError({"owner": _("Wie is eigenaar van de actie?")})
+    item = ActionItem.objects.create(
+        organisation=actor.organisation,
+        statement_code=statement_code,
+        title=title.strip(),
+        owner=owner.strip(),
+        deadline=deadline,
+        created_by=actor.user,
+    )
+    log_processing(
+        actor=actor,
+        action=Action.CREATE,
+        object_type="kompas.action_item",
+        object_id=item.pk,
+        purpose=Purpose.KOMPAS,
+    )
+    return item
+
+
+@transaction.atomic
+def action_set_status(*, actor: Actor, item: ActionItem, status: str) -> ActionItem:
+    _require_municipality(actor)
+    if item.organisation_id != actor.organisation_id:
+        raise PermissionDenied
+    if status not in ActionStatus.values:
+        raise ValidationError({"status": _("Onbekende status.")})
+    item.status = status
+    item.save(update_fields=["status", "updated_at"])
+    log_processing(
+        actor=actor,
+        action=Action.UPDATE,
+        object_type="kompas.action_item",
+        object_id=item.pk,
+        purpose=Purpose.KOMPAS,
+        details={"status": status},
+    )
+    return item
+
+
+@transaction.atomic
+def consent_set(*, actor: Actor, share_with_region: bool) -> AssessmentConsent:
+    _require_municipality(actor)
+    consent = AssessmentConsent.objects.create(
+        organisation=actor.organisation, share_with_region=share_with_region, changed_by=actor.user
+    )
+    log_processing(
+        actor=actor,
+        action=Action.UPDATE,
+        object_type="kompas.assessment_consent",
+        object_id=consent.pk,
+        purpose=Purpose.KOMPAS,
+        details={"share_with_region": share_with_region},
+    )
+    return consent

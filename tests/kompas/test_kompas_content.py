@@ -1,0 +1,142 @@
+"""Handbook, scenarios, yardstick and cards: the content is complete and loads robustly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bovenwater.kompas import assessment, cards, content, training
+from bovenwater.reference.models import Indicator
+
+GOOD = """---
+slug: proef
+title: Proef
+summary: Een korte samenvatting.
+order: 99
+part: hoe
+sources:
+  - "Bron — https://example.org/"
+---
+
+## Eerste paragraaf
+
+Tekst.
+
+## Bronnen
+"""
+
+
+def test_at_least_ten_chapters_in_all_three_parts() -> None:
+    chapters = content.chapters()
+    assert len(chapters) >= 10
+    assert {c.part for c in chapters} == {"wat", "hoe", "met-wie"}
+    assert [c.order for c in chapters] == sorted(c.order for c in chapters)
+
+
+@pytest.mark.parametrize("chapter", content.chapters(), ids=lambda c: c.slug)
+def test_every_chapter_renders_with_summary_sources_and_sections(chapter: content.Chapter) -> None:
+    assert len(chapter.summary) > 40
+    assert chapter.sources and all(s.url.startswith("http") for s in chapter.sources)
+    assert len(chapter.sections) >= 3
+    for section in chapter.sections:
+        assert section.html.startswith("<")
+        assert section.text
+    assert len(chapter.text.split()) > 250  # a chapter of substance
+
+
+def test_chapter_without_summary_fails_to_load(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(GOOD.replace("summary: Een korte samenvatting.\n", ""))
+    with pytest.raises(content.ContentError, match="summary"):
+        content.load_chapters(tmp_path)
+
+
+def test_chapter_without_sources_fails_to_load(tmp_path: Path) -> None:
+    broken = GOOD.replace('sources:\n  - "Bron — https://example.org/"\n', "sources: []\n")
+    (tmp_path / "a.md").write_text(broken)
+    with pytest.raises(content.ContentError, match="sources"):
+        content.load_chapters(tmp_path)
+
+
+def test_chapter_without_bronnen_section_fails_to_load(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(GOOD.replace("## Bronnen\n", ""))
+    with pytest.raises(content.ContentError, match="Bronnen"):
+        content.load_chapters(tmp_path)
+
+
+def test_a_good_chapter_loads(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(GOOD)
+    (chapter,) = content.load_chapters(tmp_path)
+    assert chapter.slug == "proef"
+    assert [s.anchor for s in chapter.sections] == ["eerste-paragraaf"]
+    assert chapter.sources[0] == content.Source(label="Bron", url="https://example.org/")
+
+
+def test_tables_get_column_headers_with_scope() -> None:
+    figures = content.chapter("aard-en-omvang")
+    assert figures is not None
+    html = "".join(s.html for s in figures.sections)
+    assert '<th scope="col">Jaar</th>' in html
+    assert "<td>958</td>" in html
+
+
+def test_eight_scenarios_cover_the_forms_and_refer_to_chapters() -> None:
+    scenarios = training.scenarios()
+    assert len(scenarios) >= 8
+    themes = " ".join(s.theme for s in scenarios).lower()
+    for word in ("seksuele", "arbeid", "criminele", "minderjarige", "gemeentelijke"):
+        assert word in themes
+    for scenario in scenarios:
+        assert content.chapter(scenario.chapter) is not None
+        assert {q.kind for q in scenario.questions} == {"choice", "signals"}
+        assert all(o.feedback for q in scenario.questions for o in q.options)
+
+
+def test_scoring_counts_each_signal_judged_right() -> None:
+    scenario = training.scenario("caravan-op-de-boerderij")
+    assert scenario is not None
+    perfect = {q.key: [o.key for o in q.options if o.correct] for q in scenario.questions}
+    assert training.score(scenario, perfect).points == scenario.max_points == 5
+    # one signal missed, one non-signal chosen, wrong choice: 4 - 2 = 2 of 4, 0 of 1
+    wrong = {"q1": ["o1", "o2", "o4"], "q2": ["o1"]}
+    result = training.score(scenario, wrong)
+    assert [q.points for q in result.questions] == [2, 0]
+
+
+def test_yardstick_has_five_themes_two_plateaus_and_three_criteria() -> None:
+    stick = assessment.yardstick()
+    assert len(stick.themes) == 5
+    for theme in stick.themes:
+        assert theme.plateau("basis") and theme.plateau("verdieping")
+    assert len(stick.basisniveau) == 3
+
+
+def test_scores_per_theme_and_plateau() -> None:
+    stick = assessment.yardstick()
+    answers = {s.code: 2 for s in stick.statements}
+    answers["beleid-b1"] = 1  # beleid basis: (1 + 2) / 4 = 75%
+    answers["beleid-v1"] = 0
+    answers["beleid-v2"] = 0  # beleid verdieping: 0%
+    scores = assessment.scores(answers)
+    beleid = scores.themes[0]
+    assert (beleid.theme.code, beleid.basis, beleid.verdieping) == ("beleid", 75, 0)
+    assert all(t.basis == 100 for t in scores.themes[1:])
+    assert scores.basisniveau == 100 and scores.basisniveau_met
+    assert [g.code for g in scores.gaps] == ["beleid-b1", "beleid-v1", "beleid-v2"]
+
+
+@pytest.mark.django_db
+def test_every_indicator_appears_on_at_least_one_card() -> None:
+    on_cards = set().union(*(c.indicator_codes for c in cards.signal_cards()))
+    catalogue = set(Indicator.objects.current().values_list("code", flat=True))
+    assert catalogue
+    assert catalogue - on_cards == set()
+
+
+@pytest.mark.django_db
+def test_cards_per_form_and_per_domain() -> None:
+    keys = {c.key for c in cards.signal_cards()}
+    for key in ("vorm-sexual", "vorm-labour", "vorm-criminal"):
+        assert key in keys
+    for domain in ("balie", "wijkteam", "onderwijs", "toezicht_handhaving", "zorg"):
+        assert f"werkveld-{domain}" in keys

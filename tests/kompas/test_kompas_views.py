@@ -1,0 +1,219 @@
+"""Kompas pages and downloads through the web client, and access by URL."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.utils.html import escape
+from pypdf import PdfReader
+
+from bovenwater.accounts.models import Membership, Organisation
+from bovenwater.accounts.roles import Role
+from bovenwater.kompas import content, training
+from bovenwater.kompas.models import ActionItem, Note, SelfAssessment, Share, TargetKind
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    return " ".join(page.extract_text() for page in reader.pages)
+
+
+@pytest.fixture
+def member(make_member: Callable[..., Membership]) -> Membership:
+    return make_member(role=Role.POLICY_OFFICER)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/kompas/",
+        "/kompas/hoofdstuk/wat-is-mensenhandel/",
+        "/kompas/zoeken/?q=bedenktijd",
+        "/kompas/kaarten/",
+        "/kompas/kaarten/werkveld-balie/",
+        "/kompas/sociale-kaart/",
+        "/kompas/training/",
+        "/kompas/casus/nagelstudio/",
+        "/kompas/notities/",
+        "/kompas/gedeeld/",
+        "/kompas/zelfevaluatie/",
+    ],
+)
+def test_pages_render(
+    path: str, member: Membership, login_as: Callable[[Membership], Client]
+) -> None:
+    response = login_as(member).get(path)
+    assert response.status_code == 200
+
+
+def test_every_chapter_page_renders_summary_and_sources(
+    member: Membership, login_as: Callable[[Membership], Client]
+) -> None:
+    client = login_as(member)
+    for chapter in content.chapters():
+        page = client.get(f"/kompas/hoofdstuk/{chapter.slug}/").content.decode()
+        assert escape(chapter.summary) in page
+        assert chapter.sources[0].url in page
+
+
+def test_unknown_chapter_card_and_scenario_answer_404(
+    member: Membership, login_as: Callable[[Membership], Client]
+) -> None:
+    client = login_as(member)
+    for path in (
+        "/kompas/hoofdstuk/bestaat-niet/",
+        "/kompas/kaarten/vorm-xyz/",
+        "/kompas/casus/xyz/",
+    ):
+        assert client.get(path).status_code == 404
+
+
+def test_chapter_and_card_download_as_pdf_with_their_text(
+    member: Membership, login_as: Callable[[Membership], Client]
+) -> None:
+    client = login_as(member)
+    response = client.get("/kompas/hoofdstuk/bedenktijd-b8/pdf/")
+    assert response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    assert "De bedenktijd en de B8-regeling" in text
+    assert "Bronnen" in text
+    card = pdf_text(client.get("/kompas/kaarten/vorm-labour/pdf/").content)
+    assert "Signalen: " in card
+    assert "ILO-indicatoren dwangarbeid" in card
+
+
+def test_note_via_chapter_page_then_found_in_my_notes_and_export(
+    member: Membership, login_as: Callable[[Membership], Client]
+) -> None:
+    client = login_as(member)
+    chapter = content.chapter("zorg-en-opvang")
+    assert chapter is not None
+    target = f"zorg-en-opvang#{chapter.sections[1].anchor}"
+    empty = client.post(
+        "/kompas/hoofdstuk/zorg-en-opvang/",
+        {"action": "note", "note-target": target, "note-body": ""},
+    )
+    assert empty.status_code == 200
+    assert "Schrijf een notitie." in empty.content.decode()
+    assert Note.objects.count() == 0
+    response = client.post(
+        "/kompas/hoofdstuk/zorg-en-opvang/",
+        {"action": "note", "note-target": target, "note-body": "COSM-plaatsing navragen"},
+    )
+    assert response.status_code == 302
+    assert "COSM-plaatsing navragen" in client.get("/kompas/notities/").content.decode()
+    markdown = client.get("/kompas/notities/export/?formaat=md").content.decode()
+    assert "COSM-plaatsing navragen" in markdown
+    assert "Zorg en opvang" in markdown
+    csv_text = client.get("/kompas/notities/export/?formaat=csv").content.decode()
+    assert "COSM-plaatsing navragen" in csv_text
+
+
+def test_scenario_post_shows_feedback_per_option(
+    member: Membership, login_as: Callable[[Membership], Client]
+) -> None:
+    client = login_as(member)
+    response = client.post(
+        "/kompas/casus/nagelstudio/", {"action": "answer", "q1": ["o1", "o3"], "q2": "o2"}
+    )
+    page = response.content.decode()
+    assert "Uw score: 3 van 5 punten" in page
+    assert "Dat kan de vrouwen en de buurtbewoner in gevaar brengen." in page  # unchosen option
+
+
+def test_certificate_only_after_the_whole_training(
+    member: Membership, login_as: Callable[[Membership], Client]
+) -> None:
+    client = login_as(member)
+    assert client.get("/kompas/training/certificaat/").status_code == 302
+    for chapter in content.chapters():
+        client.post(f"/kompas/hoofdstuk/{chapter.slug}/", {"action": "complete"})
+    for scenario in training.scenarios():
+        answers: dict[str, list[str]] = {
+            q.key: [o.key for o in q.options if o.correct] for q in scenario.questions
+        }
+        client.post(f"/kompas/casus/{scenario.slug}/", {"action": "answer", **answers})
+    response = client.get("/kompas/training/certificaat/")
+    assert response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    assert "Certificaat" in text
+    assert member.user.display_name in text
+
+
+def test_self_assessment_flow_with_action_item_and_pdf(
+    member: Membership, login_as: Callable[[Membership], Client]
+) -> None:
+    client = login_as(member)
+    from bovenwater.kompas.assessment import yardstick
+
+    answers = {s.code: "2" for s in yardstick().statements}
+    answers["opvang-v2"] = "0"
+    assert client.post("/kompas/zelfevaluatie/", {"action": "assess", **answers}).status_code == 302
+    page = client.get("/kompas/zelfevaluatie/").content.decode()
+    assert "<svg" in page and "radar-title" in page
+    response = client.post(
+        "/kompas/zelfevaluatie/",
+        {
+            "action": "add_action",
+            "action-title": "Daderaanpak uitwerken",
+            "action-owner": "Beleidsmedewerker zorg",
+            "action-deadline": "2027-06-30",
+            "action-statement_code": "opvang-v2",
+        },
+    )
+    assert response.status_code == 302
+    assert ActionItem.objects.get().statement_code == "opvang-v2"
+    report = pdf_text(client.get("/kompas/zelfevaluatie/pdf/").content)
+    assert "Daderaanpak uitwerken" in report
+    assert "aandacht voor daders" in report
+
+
+def test_no_user_of_organisation_a_reaches_b_by_url(
+    make_member: Callable[..., Membership],
+    make_organisation: Callable[..., Organisation],
+    login_as: Callable[[Membership], Client],
+) -> None:
+    org_a = make_organisation(name="Gemeente A")
+    org_b = make_organisation(name="Gemeente B", municipality_code="GM0599")
+    b_officer = make_member(role=Role.POLICY_OFFICER, organisation=org_b)
+    b_colleague = make_member(role=Role.SIGNALLER, organisation=org_b)
+    note = Note.objects.create(
+        owner=b_officer.user, kind=TargetKind.SCENARIO, target="loverboy", body="GEHEIM-B"
+    )
+    share = Share.objects.create(
+        sender=b_officer.user,
+        sender_organisation=org_b,
+        recipient=b_colleague.user,
+        kind=TargetKind.SCENARIO,
+        target="loverboy",
+    )
+    action = ActionItem.objects.create(
+        organisation=org_b, title="ACTIE-B", owner="B", deadline="2027-01-01"
+    )
+    SelfAssessment.objects.create(organisation=org_b, answers={"beleid-b1": 2})
+    for role in (Role.POLICY_OFFICER, Role.CHAIN_DIRECTOR, Role.SIGNALLER, Role.ADMINISTRATOR):
+        client = login_as(make_member(role=role, organisation=org_a))
+        assert client.get(f"/kompas/notities/{note.pk}/").status_code == 404
+        assert client.post(f"/kompas/notities/{note.pk}/", {"action": "delete"}).status_code == 404
+        assert client.post(f"/kompas/gedeeld/{share.pk}/open/").status_code == 404
+        status = client.post(
+            f"/kompas/zelfevaluatie/actie/{action.pk}/status/", {f"a{action.pk}-status": "done"}
+        )
+        assert status.status_code in (403, 404)
+        for path in (
+            "/kompas/notities/",
+            "/kompas/notities/export/",
+            "/kompas/gedeeld/",
+            "/kompas/zelfevaluatie/",
+            "/kompas/zelfevaluatie/regio/",
+        ):
+            body = client.get(path).content.decode()
+            assert "GEHEIM-B" not in body and "ACTIE-B" not in body
+    assert Note.objects.filter(pk=note.pk).exists()
+    assert ActionItem.objects.get(pk=action.pk).status == "open"
+    assert Share.objects.get(pk=share.pk).read_at is None
