@@ -1,0 +1,197 @@
+"""Kompas in Debian's headless Chromium: read, search, note, download, train, share and
+self-assess, with axe-core on the chapter, scenario and self-assessment pages."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from pypdf import PdfReader
+from tests.browser.axe import axe_violations
+from tests.browser.conftest import CHROMIUM, LAUNCH_ARGS
+from tests.support import login
+
+from bovenwater.accounts.models import Membership, Organisation
+from bovenwater.accounts.roles import Role
+from bovenwater.kompas.assessment import yardstick
+from bovenwater.kompas.models import ActionItem, Note, SelfAssessment, Share
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def tab(chromium: Any) -> Iterator[Any]:
+    context = chromium.new_context(locale="nl-NL", accept_downloads=True)
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    yield tab
+    context.close()
+
+
+def _enter(tab: Any, base: str, membership: Membership) -> None:
+    """Give the browser the session of a verified (password + TOTP) login."""
+    client = login(Client(), membership)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    tab.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": base}])
+
+
+def _pdf_text(path: str) -> str:
+    return " ".join(p.extract_text() for p in PdfReader(io.BytesIO(Path(path).read_bytes())).pages)
+
+
+@pytest.fixture
+def officer(
+    live_database: None,
+    make_organisation: Callable[..., Organisation],
+    make_member: Callable[..., Membership],
+) -> Membership:
+    organisation = make_organisation(name="Gemeente Proefstad")
+    return make_member(role=Role.POLICY_OFFICER, organisation=organisation)
+
+
+def test_read_a_chapter_search_and_make_and_find_a_note(
+    live_server: Any, officer: Membership, tab: Any
+) -> None:
+    base = live_server.url
+    _enter(tab, base, officer)
+    tab.goto(f"{base}/kompas/")
+    tab.get_by_role("link", name="De bedenktijd en de B8-regeling").click()
+    assert tab.get_by_role("heading", level=1).inner_text() == "De bedenktijd en de B8-regeling"
+    assert "bedenktijd" in tab.get_by_test_id("chapter-summary").inner_text()
+    assert tab.get_by_test_id("sources").locator("li").count() == 4
+    assert axe_violations(tab) == []
+
+    tab.get_by_label("Bij welk onderdeel?").select_option(label="Drie situaties")
+    tab.get_by_label("Uw notitie").fill("Dublin: dertig dagen, navragen bij IND")
+    tab.get_by_role("button", name="Notitie opslaan").click()
+    assert "Uw notitie is opgeslagen." in tab.get_by_role("status").first.inner_text()
+    assert Note.objects.get().target == "bedenktijd-b8#drie-situaties"
+
+    tab.get_by_role("link", name="Mijn notities").first.click()
+    table = tab.get_by_test_id("notes-table")
+    assert "Dublin: dertig dagen, navragen bij IND" in table.inner_text()
+    assert "De bedenktijd en de B8-regeling — Drie situaties" in table.inner_text()
+
+    tab.get_by_label("Zoek in het handboek").fill("Bibob")
+    tab.get_by_role("button", name="Zoeken").click()
+    results = tab.get_by_test_id("search-results")
+    results.get_by_role("link").first.click()
+    assert tab.get_by_role("heading", level=1).inner_text() == "De bestuurlijke aanpak"
+
+
+def test_download_a_chapter_pdf_and_a_card_pdf(
+    live_server: Any, officer: Membership, tab: Any
+) -> None:
+    base = live_server.url
+    _enter(tab, base, officer)
+    tab.goto(f"{base}/kompas/hoofdstuk/zorg-en-opvang/")
+    with tab.expect_download() as chapter_download:
+        tab.get_by_test_id("chapter-pdf").click()
+    text = _pdf_text(chapter_download.value.path())
+    assert "Zorg en opvang" in text
+    assert "De rol van de zorgcoördinator" in text
+
+    tab.goto(f"{base}/kompas/kaarten/")
+    tab.get_by_role("link", name="Signalen voor het werkveld Onderwijs").click()
+    with tab.expect_download() as card_download:
+        tab.get_by_test_id("card-pdf").click()
+    card_text = _pdf_text(card_download.value.path())
+    assert "Signalen voor het werkveld Onderwijs" in card_text
+
+
+def test_complete_a_scenario_and_see_the_feedback(
+    live_server: Any, officer: Membership, tab: Any
+) -> None:
+    base = live_server.url
+    _enter(tab, base, officer)
+    tab.goto(f"{base}/kompas/casus/caravan-op-de-boerderij/")
+    assert axe_violations(tab) == []
+    tab.get_by_label("De werkgever bewaart zijn paspoort.").check()
+    tab.get_by_label("Zijn loon gaat naar een schuld voor reis en woning.").check()
+    tab.get_by_label("Hij spreekt gebrekkig Engels.").check()
+    tab.get_by_label(
+        "Het signaal vastleggen en dezelfde dag bespreken met de aandachtsfunctionaris, "
+        "die met Arbeidsinspectie en zorgcoördinator de vervolgstap bepaalt."
+    ).check()
+    tab.get_by_role("button", name="Antwoorden controleren").click()
+    feedback = tab.get_by_test_id("feedback")
+    assert "Uw score: 3 van 5 punten" in feedback.inner_text()
+    assert "Klopt. Wonen op het bedrijfsterrein" in feedback.inner_text()
+    assert "Op zichzelf geen signaal" not in feedback.inner_text()
+    assert "Dat is op zichzelf geen signaal." in feedback.inner_text()
+    assert axe_violations(tab) == []
+
+
+def test_share_a_card_and_it_arrives_for_the_colleague(
+    live_server: Any,
+    officer: Membership,
+    make_member: Callable[..., Membership],
+    tab: Any,
+    chromium: Any,
+) -> None:
+    base = live_server.url
+    colleague = make_member(role=Role.SIGNALLER, organisation=officer.organisation)
+    colleague.user.first_name, colleague.user.last_name = "Karin", "Collegiaal"
+    colleague.user.save()
+    _enter(tab, base, officer)
+    tab.goto(f"{base}/kompas/kaarten/vorm-labour/")
+    tab.get_by_label("Collega", exact=True).select_option(label="Karin Collegiaal")
+    tab.get_by_label("Bericht").fill("Voor de controle van volgende week")
+    tab.get_by_role("button", name="Delen", exact=True).click()
+    assert "Gedeeld met Karin Collegiaal." in tab.get_by_role("status").first.inner_text()
+    assert Share.objects.get().recipient == colleague.user
+
+    context = chromium.new_context(locale="nl-NL")
+    other = context.new_page()
+    _enter(other, base, colleague)
+    other.goto(f"{base}/kompas/")
+    assert "1 nieuw" in other.get_by_test_id("shared-link").inner_text()
+    other.get_by_test_id("shared-link").click()
+    table = other.get_by_test_id("shared-table")
+    assert "Voor de controle van volgende week" in table.inner_text()
+    table.get_by_role("button").first.click()
+    assert other.url.endswith("/kompas/kaarten/vorm-labour/")
+    assert "nieuw" not in other.get_by_test_id("shared-link").inner_text()
+    context.close()
+
+
+def test_fill_the_self_assessment_and_add_an_action_item(
+    live_server: Any, officer: Membership, tab: Any
+) -> None:
+    base = live_server.url
+    _enter(tab, base, officer)
+    tab.goto(f"{base}/kompas/zelfevaluatie/")
+    assert axe_violations(tab) == []
+    for statement in yardstick().statements:
+        answer = "Deels" if statement.code.startswith("opvang") else "Ja"
+        tab.locator(f'fieldset[data-code="{statement.code}"]').get_by_label(
+            answer, exact=True
+        ).check()
+    tab.get_by_role("button", name="Zelfevaluatie opslaan").click()
+    assert SelfAssessment.objects.get().answers["opvang-b1"] == 1
+    scores = tab.get_by_test_id("scores-table").inner_text()
+    assert "Opvang van en hulpverlening aan slachtoffers/daders\t50%\t50%" in scores
+    tab.get_by_label("Actie", exact=True).fill("Afspraken opvang buiten kantoortijden")
+    tab.get_by_label("Eigenaar").fill("Beleidsmedewerker zorg")
+    tab.get_by_label("Deadline").fill("2027-03-31")
+    tab.get_by_label("Bij welk tekort?").select_option("opvang-b1")
+    tab.get_by_role("button", name="Actiepunt toevoegen").click()
+    actions = tab.get_by_test_id("actions-table").inner_text()
+    assert "Afspraken opvang buiten kantoortijden" in actions
+    assert ActionItem.objects.get().statement_code == "opvang-b1"
+    assert axe_violations(tab) == []
