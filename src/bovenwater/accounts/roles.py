@@ -55,6 +55,16 @@ class Permission(models.TextChoices):
     VIEW_MONITOR = "view_monitor", _("Monitor aard en omvang inzien")
     IMPORT_REGISTRATIONS = "import_registrations", _("Registraties importeren")
     EXCHANGE_HTCDS = "exchange_htcds", _("HTCDS-gegevens importeren en exporteren")
+    # cases
+    VIEW_CASES = "view_cases", _("Casussen inzien")
+    MANAGE_CASES = "manage_cases", _("Casussen behandelen (zorgcoördinatie)")
+    VIEW_VICTIM_DETAILS = "view_victim_details", _("Persoonsgegevens van slachtoffers inzien")
+    EMERGENCY_ACCESS = "emergency_access", _("Noodtoegang tot een casus (break-the-glass)")
+    VIEW_CAPACITY = "view_capacity", _("Opvangcapaciteit inzien")
+    PLACE_COSM = "place_cosm", _("Plaatsen in COSM (landelijke registratie)")
+    MANAGE_MEETINGS = "manage_meetings", _("Casusoverleggen organiseren")
+    VIEW_MEASURES = "view_measures", _("Bestuurlijke maatregelen inzien")
+    MANAGE_MEASURES = "manage_measures", _("Bestuurlijke maatregelen vastleggen")
     SUBMIT_SIGNAL = "submit_signal", _("Signaal melden")
     VIEW_SIGNALS = "view_signals", _("Ontvangen signalen inzien")
     TRIAGE_SIGNALS = "triage_signals", _("Signalen beoordelen en doorzetten")
@@ -70,6 +80,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_SIGNALS,
             Permission.TRIAGE_SIGNALS,
             Permission.OPEN_CASE_FROM_SIGNAL,
+            Permission.VIEW_CASES,
+            Permission.VIEW_CAPACITY,
+            Permission.VIEW_MEASURES,
+            Permission.MANAGE_MEASURES,
         }
     ),
     Role.CARE_COORDINATOR: frozenset(
@@ -79,13 +93,36 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_SIGNALS,
             Permission.TRIAGE_SIGNALS,
             Permission.OPEN_CASE_FROM_SIGNAL,
+            Permission.VIEW_CASES,
+            Permission.MANAGE_CASES,
+            Permission.VIEW_VICTIM_DETAILS,
+            Permission.EMERGENCY_ACCESS,
+            Permission.VIEW_CAPACITY,
+            Permission.PLACE_COSM,
+            Permission.MANAGE_MEETINGS,
         }
     ),
     Role.CHAIN_DIRECTOR: frozenset(
-        {Permission.VIEW_MEMBERS, Permission.SUBMIT_SIGNAL, Permission.VIEW_SIGNALS}
+        {
+            Permission.VIEW_MEMBERS,
+            Permission.SUBMIT_SIGNAL,
+            Permission.VIEW_SIGNALS,
+            Permission.VIEW_CASES,
+            Permission.VIEW_CAPACITY,
+            Permission.MANAGE_MEETINGS,
+            Permission.VIEW_MEASURES,
+        }
     ),
     Role.INVESTIGATOR: frozenset(
-        {Permission.SUBMIT_SIGNAL, Permission.VIEW_SIGNALS, Permission.TRIAGE_SIGNALS}
+        {
+            Permission.SUBMIT_SIGNAL,
+            Permission.VIEW_SIGNALS,
+            Permission.TRIAGE_SIGNALS,
+            Permission.VIEW_CASES,
+            Permission.VIEW_VICTIM_DETAILS,
+            Permission.VIEW_MEASURES,
+            Permission.MANAGE_MEASURES,
+        }
     ),
     Role.ANALYST: frozenset({Permission.SUBMIT_SIGNAL}),
     Role.POLICY_OFFICER: frozenset({Permission.SUBMIT_SIGNAL}),

@@ -22,6 +22,8 @@ class Purpose(models.TextChoices):
     INVESTIGATION = "investigation", _("Opsporing en toezicht")
     REGISTRATION = "registration", _("Landelijke registratie slachtoffers")
     KOMPAS = "kompas", _("Kennis, training en zelfevaluatie (Kompas)")
+    EMERGENCY_ACCESS = "emergency_access", _("Noodtoegang tot een casus (break-the-glass)")
+    ADMINISTRATIVE_APPROACH = "administrative_approach", _("Bestuurlijke aanpak mensenhandel")
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,12 @@ LEGAL_BASES: dict[Purpose, LegalBasis] = {
     ),
     Purpose.KOMPAS: LegalBasis(
         "avg-6-1-e", "AVG art. 6 lid 1 sub e (publieke taak: deskundigheid en beleid)"
+    ),
+    Purpose.EMERGENCY_ACCESS: LegalBasis(
+        "avg-6-1-d+9-2-c", "AVG art. 6 lid 1 sub d en art. 9 lid 2 sub c (vitaal belang)"
+    ),
+    Purpose.ADMINISTRATIVE_APPROACH: LegalBasis(
+        "bibob+gemw-174a", "Wet Bibob; Gemeentewet art. 174a; AVG art. 6 lid 1 sub e"
     ),
 }
 

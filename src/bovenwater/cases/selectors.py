@@ -1,0 +1,579 @@
+"""Access-checked reads of cases: need-to-know, one condition per line.
+
+A case is visible to
+
+- members of its owning organisation whose role may view cases (all parts);
+- members of an organisation with an *accepted* referral whose consent still stands
+  (or that rests on a recorded legal basis), limited to the parts agreed in it;
+- a user who broke the glass with a written reason (all parts, for a limited time,
+  flagged to the privacy officer).
+
+Anything else answers 404 (``Http404``), and the refusal is logged. Every read of
+personal data writes the processing log.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from bovenwater.accounts.actor import Actor
+from bovenwater.accounts.roles import OrganisationKind, Permission
+from bovenwater.audit.models import Action
+from bovenwater.audit.purposes import Purpose
+from bovenwater.audit.services import log_processing
+from bovenwater.cases.models import (
+    AdministrativeMeasure,
+    Case,
+    CaseEvent,
+    CaseMeeting,
+    Consent,
+    EmergencyAccess,
+    Placement,
+    PlacementRequest,
+    PlacementRequestStatus,
+    Referral,
+    ReferralStatus,
+    SharedPart,
+    Shelter,
+    ShelterCapacity,
+    Task,
+    VictimProfile,
+)
+from bovenwater.cases.workflow import OPEN_STATES
+
+ALL_PARTS: frozenset[str] = frozenset(SharedPart.values)
+MEASURE_ORGANISATION_KINDS = frozenset(
+    {OrganisationKind.MUNICIPALITY, OrganisationKind.POLICE, OrganisationKind.OTHER}
+)
+
+
+@dataclass(frozen=True)
+class CaseAccess:
+    """What the actor may see and do with one case, and why."""
+
+    case: Case
+    via: str  # "owner", "referral" or "emergency"
+    parts: frozenset[str]
+    can_manage: bool
+    can_see_victim: bool
+
+    def shows(self, part: str) -> bool:
+        return part in self.parts
+
+
+def data_subject(case: Case) -> str:
+    return f"case:{case.number}"
+
+
+def _active_referrals_to(actor: Actor) -> QuerySet[Referral]:
+    """Accepted referrals to the actor's organisation whose consent or basis stands."""
+    return Referral.objects.filter(
+        to_organisation_id=actor.organisation_id,
+        status=ReferralStatus.ACCEPTED,
+    ).filter(Q(consent__isnull=True, legal_basis__gt="") | Q(consent__withdrawn_at__isnull=True))
+
+
+def _active_emergency(actor: Actor) -> QuerySet[EmergencyAccess]:
+    return EmergencyAccess.objects.filter(
+        user_id=actor.user.pk,
+        organisation_id=actor.organisation_id,
+        expires_at__gt=timezone.now(),
+    )
+
+
+def is_national_registrar(actor: Actor) -> bool:
+    return actor.has(Permission.PLACE_COSM) and (
+        actor.organisation.kind == OrganisationKind.NATIONAL_REGISTRAR
+    )
+
+
+def _log_refusal(actor: Actor, case_id: object, purpose: Purpose) -> None:
+    log_processing(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="cases.case",
+        object_id=case_id,
+        purpose=purpose,
+        details={"refused": "out_of_scope"},
+    )
+
+
+def case_access(*, actor: Actor, case: Case) -> CaseAccess | None:
+    """The actor's access to a case, without logging; ``None`` when there is none."""
+    if not actor.has(Permission.VIEW_CASES):
+        return None
+    see_victim = actor.has(Permission.VIEW_VICTIM_DETAILS)
+    if case.owner_id == actor.organisation_id:
+        return CaseAccess(
+            case=case,
+            via="owner",
+            parts=ALL_PARTS,
+            can_manage=actor.has(Permission.MANAGE_CASES),
+            can_see_victim=see_victim,
+        )
+    if _active_emergency(actor).filter(case_id=case.pk).exists():
+        return CaseAccess(
+            case=case,
+            via="emergency",
+            parts=ALL_PARTS,
+            can_manage=False,
+            can_see_victim=see_victim,
+        )
+    parts: set[str] = set()
+    for shared in (
+        _active_referrals_to(actor).filter(case_id=case.pk).values_list("shared_parts", flat=True)
+    ):
+        parts.update(shared)
+    if not parts:
+        return None
+    parts.add(SharedPart.SUMMARY)
+    return CaseAccess(
+        case=case,
+        via="referral",
+        parts=frozenset(parts),
+        can_manage=False,
+        can_see_victim=see_victim and SharedPart.VICTIM in parts,
+    )
+
+
+def case_get_for_actor(
+    *, actor: Actor, case_id: int, purpose: Purpose = Purpose.CARE_COORDINATION
+) -> CaseAccess:
+    """One case the actor may see, or ``Http404`` (logged). The read is logged."""
+    case = (
+        Case.objects.select_related("owner", "coordinator", "crime_municipality")
+        .filter(pk=case_id)
+        .first()
+    )
+    access = case_access(actor=actor, case=case) if case is not None else None
+    if access is None:
+        _log_refusal(actor, case_id, purpose)
+        raise Http404
+    log_processing(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="cases.case",
+        object_id=access.case.pk,
+        data_subject=data_subject(access.case),
+        purpose=Purpose.EMERGENCY_ACCESS if access.via == "emergency" else purpose,
+        details={"via": access.via, "parts": sorted(access.parts)},
+    )
+    return access
+
+
+def case_get_managed(*, actor: Actor, case_id: int) -> Case:
+    """A case the actor's organisation owns and the actor may work on, else ``Http404``."""
+    access = case_get_for_actor(actor=actor, case_id=case_id)
+    if not access.can_manage:
+        raise PermissionDenied
+    return access.case
+
+
+def victim_for_access(*, actor: Actor, access: CaseAccess) -> VictimProfile | None:
+    """Personal details of the victim, only with need-to-know; the read is logged."""
+    if not access.can_see_victim:
+        return None
+    victim = VictimProfile.objects.select_related("nationality").filter(case=access.case).first()
+    if victim is not None:
+        log_processing(
+            actor=actor,
+            action=Action.VIEW,
+            object_type="cases.victimprofile",
+            object_id=victim.pk,
+            data_subject=data_subject(access.case),
+            purpose=Purpose.EMERGENCY_ACCESS
+            if access.via == "emergency"
+            else Purpose.CARE_COORDINATION,
+        )
+    return victim
+
+
+def cases_visible_to(actor: Actor) -> QuerySet[Case]:
+    """Cases the actor's organisation owns or received by an active referral (no log)."""
+    if not actor.has(Permission.VIEW_CASES):
+        return Case.objects.none()
+    shared = _active_referrals_to(actor).filter(case_id=OuterRef("pk"))
+    emergency = _active_emergency(actor).filter(case_id=OuterRef("pk"))
+    return Case.objects.filter(
+        Q(owner_id=actor.organisation_id) | Q(Exists(shared)) | Q(Exists(emergency))
+    )
+
+
+@dataclass(frozen=True)
+class CaseListFilter:
+    state: str = ""
+    mine: bool = False
+    open_only: bool = True
+
+
+def case_list_for_actor(
+    *, actor: Actor, filters: CaseListFilter, purpose: Purpose = Purpose.CARE_COORDINATION
+) -> QuerySet[Case]:
+    """The coordinator's list: pseudonymous numbers, states and deadlines (logged)."""
+    if not actor.has(Permission.VIEW_CASES):
+        raise PermissionDenied
+    cases = cases_visible_to(actor).select_related("owner", "coordinator")
+    if filters.state:
+        cases = cases.filter(state=filters.state)
+    elif filters.open_only:
+        cases = cases.filter(state__in=OPEN_STATES)
+    if filters.mine:
+        cases = cases.filter(coordinator_id=actor.user.pk)
+    log_processing(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="cases.case",
+        object_id=f"list:organisation:{actor.organisation_id}",
+        purpose=purpose,
+        details={"list": "cases", "state": filters.state, "mine": filters.mine},
+    )
+    return cases.order_by("reflection_deadline", "-opened_at", "-pk")
+
+
+@dataclass(frozen=True)
+class Deadline:
+    case: Case
+    kind: str
+    label: str
+    due_on: datetime.date
+    overdue: bool
+    due_soon: bool
+
+
+def deadlines_for_actor(*, actor: Actor, today: datetime.date | None = None) -> list[Deadline]:
+    """B8 reflection deadlines and open tasks of the actor's own cases, earliest first."""
+    from django.utils.translation import gettext as _
+
+    if not actor.has(Permission.MANAGE_CASES):
+        return []
+    today = today or timezone.localdate()
+    soon = today + datetime.timedelta(days=14)
+    owned = Case.objects.filter(owner_id=actor.organisation_id, state__in=OPEN_STATES)
+    out: list[Deadline] = []
+    for case in owned.filter(reflection_deadline__isnull=False).order_by("reflection_deadline")[
+        :200
+    ]:
+        assert case.reflection_deadline is not None
+        out.append(
+            Deadline(
+                case=case,
+                kind="b8",
+                label=_("Einde bedenktijd (B8)"),
+                due_on=case.reflection_deadline,
+                overdue=case.reflection_deadline <= today,
+                due_soon=case.reflection_deadline <= soon,
+            )
+        )
+    for task in (
+        Task.objects.select_related("case")
+        .filter(case__in=owned, done_at__isnull=True)
+        .order_by("deadline")[:200]
+    ):
+        out.append(
+            Deadline(
+                case=task.case,
+                kind="task",
+                label=task.title,
+                due_on=task.deadline,
+                overdue=task.deadline <= today,
+                due_soon=task.deadline <= soon,
+            )
+        )
+    out.sort(key=lambda d: (d.due_on, d.case.number))
+    if out:
+        log_processing(
+            actor=actor,
+            action=Action.VIEW,
+            object_type="cases.case",
+            object_id=f"deadlines:organisation:{actor.organisation_id}",
+            purpose=Purpose.CARE_COORDINATION,
+            details={"list": "deadlines", "count": len(out)},
+        )
+    return out
+
+
+def timeline_for_access(*, access: CaseAccess) -> QuerySet[CaseEvent]:
+    if not access.shows(SharedPart.TIMELINE):
+        return CaseEvent.objects.none()
+    return CaseEvent.objects.filter(case=access.case).select_related(
+        "actor_user", "actor_organisation"
+    )
+
+
+def consents_for_access(*, access: CaseAccess) -> QuerySet[Consent]:
+    if access.via == "referral":
+        return Consent.objects.none()
+    return Consent.objects.filter(case=access.case).select_related("recipient")
+
+
+def referrals_for_access(*, actor: Actor, access: CaseAccess) -> QuerySet[Referral]:
+    referrals = Referral.objects.filter(case=access.case).select_related(
+        "to_organisation", "from_organisation", "consent"
+    )
+    if access.via == "referral":
+        referrals = referrals.filter(to_organisation_id=actor.organisation_id)
+    return referrals
+
+
+def placements_for_access(*, access: CaseAccess) -> QuerySet[Placement]:
+    if not access.shows(SharedPart.PLACEMENTS):
+        return Placement.objects.none()
+    return Placement.objects.filter(case=access.case).select_related("shelter")
+
+
+def placement_requests_for_access(*, access: CaseAccess) -> QuerySet[PlacementRequest]:
+    if not access.shows(SharedPart.PLACEMENTS):
+        return PlacementRequest.objects.none()
+    return PlacementRequest.objects.filter(case=access.case).select_related("region")
+
+
+def tasks_for_access(*, access: CaseAccess) -> QuerySet[Task]:
+    if access.via == "referral":
+        return Task.objects.none()
+    return Task.objects.filter(case=access.case).select_related("assignee")
+
+
+def incoming_referrals_for_actor(*, actor: Actor) -> QuerySet[Referral]:
+    """Referrals sent to the actor's organisation that wait for an answer (no personal data)."""
+    if not actor.has(Permission.VIEW_CASES):
+        return Referral.objects.none()
+    return Referral.objects.filter(
+        to_organisation_id=actor.organisation_id, status=ReferralStatus.REQUESTED
+    ).select_related("case", "from_organisation")
+
+
+def referral_get_for_actor(*, actor: Actor, referral_id: int) -> Referral:
+    """A referral the actor's organisation sent or received, else ``Http404`` (logged)."""
+    referral = (
+        Referral.objects.select_related("case", "to_organisation", "from_organisation", "consent")
+        .filter(pk=referral_id)
+        .first()
+    )
+    if (
+        referral is None
+        or not actor.has(Permission.VIEW_CASES)
+        or actor.organisation_id not in (referral.to_organisation_id, referral.case.owner_id)
+    ):
+        log_processing(
+            actor=actor,
+            action=Action.VIEW,
+            object_type="cases.referral",
+            object_id=referral_id,
+            purpose=Purpose.CARE_COORDINATION,
+            details={"refused": "out_of_scope"},
+        )
+        raise Http404
+    log_processing(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="cases.referral",
+        object_id=referral.pk,
+        data_subject=data_subject(referral.case),
+        purpose=Purpose.CARE_COORDINATION,
+    )
+    return referral
+
+
+def referrals_list_for_actor(*, actor: Actor) -> QuerySet[Referral]:
+    if not actor.has(Permission.VIEW_CASES):
+        raise PermissionDenied
+    return (
+        Referral.objects.filter(
+            Q(to_organisation_id=actor.organisation_id) | Q(case__owner_id=actor.organisation_id)
+        )
+        .select_related("case", "to_organisation", "from_organisation")
+        .order_by("-requested_at", "-pk")
+    )
+
+
+def placement_get_for_actor(*, actor: Actor, placement_id: int) -> Placement:
+    placement = Placement.objects.select_related("case", "shelter").filter(pk=placement_id).first()
+    access = case_access(actor=actor, case=placement.case) if placement is not None else None
+    if placement is None or access is None or not access.shows(SharedPart.PLACEMENTS):
+        log_processing(
+            actor=actor,
+            action=Action.VIEW,
+            object_type="cases.placement",
+            object_id=placement_id,
+            purpose=Purpose.CARE_COORDINATION,
+            details={"refused": "out_of_scope"},
+        )
+        raise Http404
+    log_processing(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="cases.placement",
+        object_id=placement.pk,
+        data_subject=data_subject(placement.case),
+        purpose=Purpose.CARE_COORDINATION,
+    )
+    return placement
+
+
+def placements_list_for_actor(*, actor: Actor) -> QuerySet[Placement]:
+    if not actor.has(Permission.VIEW_CASES):
+        raise PermissionDenied
+    owned_or_shelter = Q(case__owner_id=actor.organisation_id) | Q(
+        shelter__organisation_id=actor.organisation_id
+    )
+    return (
+        Placement.objects.filter(owned_or_shelter)
+        .select_related("case", "shelter")
+        .order_by("-started_on", "-pk")
+    )
+
+
+# Shelter capacity (no personal data: counts and pseudonymous case numbers only).
+
+
+@dataclass(frozen=True)
+class CapacityRow:
+    shelter: Shelter
+    category: str
+    category_label: str
+    places: int
+    occupied: int
+
+    @property
+    def available(self) -> int:
+        return max(self.places - self.occupied, 0)
+
+
+def capacity_board(*, actor: Actor, region_id: int | None) -> list[CapacityRow]:
+    if not actor.has(Permission.VIEW_CAPACITY):
+        raise PermissionDenied
+    capacities = ShelterCapacity.objects.select_related("shelter", "shelter__region")
+    if region_id is not None:
+        capacities = capacities.filter(shelter__region_id=region_id)
+    occupied = {
+        (row["shelter_id"], row["category"]): row["n"]
+        for row in Placement.objects.filter(departed_on__isnull=True)
+        .values("shelter_id", "category")
+        .annotate(n=Count("pk"))
+    }
+    from bovenwater.cases.models import ShelterCategory
+
+    labels = dict(ShelterCategory.choices)
+    return [
+        CapacityRow(
+            shelter=c.shelter,
+            category=c.category,
+            category_label=str(labels[c.category]),
+            places=c.places,
+            occupied=occupied.get((c.shelter_id, c.category), 0),
+        )
+        for c in capacities.order_by("shelter__region__name", "shelter__name", "category")
+    ]
+
+
+def waiting_list(*, actor: Actor, region_id: int | None) -> QuerySet[PlacementRequest]:
+    """Waiting placement requests: the region's, or (registrar) all COSM requests."""
+    if not actor.has(Permission.VIEW_CAPACITY):
+        raise PermissionDenied
+    waiting = PlacementRequest.objects.filter(status=PlacementRequestStatus.WAITING).select_related(
+        "case", "region", "requesting_organisation"
+    )
+    if region_id is not None:
+        waiting = waiting.filter(region_id=region_id)
+    return waiting.order_by("requested_at", "pk")
+
+
+def placement_request_get_for_actor(*, actor: Actor, request_id: int) -> PlacementRequest:
+    """A waiting request the actor may act on: its owner's coordinator, or the registrar."""
+    request = (
+        PlacementRequest.objects.select_related("case", "region").filter(pk=request_id).first()
+    )
+    allowed = request is not None and (
+        (request.case.owner_id == actor.organisation_id and actor.has(Permission.MANAGE_CASES))
+        or is_national_registrar(actor)
+    )
+    if request is None or not allowed:
+        raise Http404
+    return request
+
+
+# Case meetings and administrative measures.
+
+
+def meetings_for_actor(*, actor: Actor) -> QuerySet[CaseMeeting]:
+    if not actor.has(Permission.VIEW_CASES):
+        raise PermissionDenied
+    return (
+        CaseMeeting.objects.filter(
+            Q(organiser_id=actor.organisation_id) | Q(attendees=actor.organisation_id)
+        )
+        .distinct()
+        .select_related("region", "organiser")
+    )
+
+
+def meeting_get_for_actor(*, actor: Actor, meeting_id: int) -> CaseMeeting:
+    meeting = meetings_for_actor(actor=actor).filter(pk=meeting_id).first()
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def meeting_cases_visible(*, actor: Actor, meeting: CaseMeeting) -> QuerySet[Case]:
+    """Agenda cases of a meeting the actor may see; the others stay hidden."""
+    return cases_visible_to(actor).filter(meetings=meeting)
+
+
+def measures_for_actor(*, actor: Actor) -> QuerySet[AdministrativeMeasure]:
+    """Measures in the actor's region, for municipalities, police and the RIEC only."""
+    if not actor.has(Permission.VIEW_MEASURES):
+        raise PermissionDenied
+    if actor.organisation.kind not in MEASURE_ORGANISATION_KINDS:
+        return AdministrativeMeasure.objects.none()
+    return AdministrativeMeasure.objects.filter(
+        region_id=actor.organisation.municipality.police_unit_id
+    ).select_related("owner", "case")
+
+
+def measure_get_for_actor(*, actor: Actor, measure_id: int) -> AdministrativeMeasure:
+    measure = measures_for_actor(actor=actor).filter(pk=measure_id).first()
+    if measure is None:
+        log_processing(
+            actor=actor,
+            action=Action.VIEW,
+            object_type="cases.administrativemeasure",
+            object_id=measure_id,
+            purpose=Purpose.ADMINISTRATIVE_APPROACH,
+            details={"refused": "out_of_scope"},
+        )
+        raise Http404
+    log_processing(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="cases.administrativemeasure",
+        object_id=measure.pk,
+        purpose=Purpose.ADMINISTRATIVE_APPROACH,
+    )
+    return measure
+
+
+def emergency_accesses_for_privacy_officer(*, actor: Actor) -> QuerySet[EmergencyAccess]:
+    """Break-the-glass accesses by the officer's organisation or into its cases (logged)."""
+    if not actor.has(Permission.VIEW_PROCESSING_LOG):
+        raise PermissionDenied
+    log_processing(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="cases.emergencyaccess",
+        object_id=f"organisation:{actor.organisation_id}",
+        purpose=Purpose.PRIVACY_SUPERVISION,
+        details={"list": "emergency_access"},
+    )
+    return (
+        EmergencyAccess.objects.filter(
+            Q(organisation_id=actor.organisation_id) | Q(case__owner_id=actor.organisation_id)
+        )
+        .select_related("case", "user", "organisation")
+        .order_by("-created_at", "-pk")
+    )
