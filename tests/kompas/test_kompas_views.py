@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.utils.html import escape
 from pypdf import PdfReader
+from tests.support import login
 
 from bovenwater.accounts.models import Membership, Organisation
 from bovenwater.accounts.roles import Role
@@ -217,3 +218,30 @@ def test_no_user_of_organisation_a_reaches_b_by_url(
     assert Note.objects.filter(pk=note.pk).exists()
     assert ActionItem.objects.get(pk=action.pk).status == "open"
     assert Share.objects.get(pk=share.pk).read_at is None
+
+
+def test_numbers_chapter_shows_live_monitor_counts_to_monitor_users_only(
+    make_member: Callable[..., Membership], login_as: Callable[[Membership], Client]
+) -> None:
+    from bovenwater.monitor.models import ALL, CountRow
+
+    for year, count, suppressed in ((2024, 123, False), (2025, 4, True)):
+        CountRow.objects.create(
+            stat="total",
+            year=year,
+            police_unit=ALL,
+            form=ALL,
+            value=ALL,
+            count=count,
+            suppressed=suppressed,
+        )
+    policy = login_as(make_member(role=Role.POLICY_OFFICER))
+    page = policy.get("/kompas/hoofdstuk/aard-en-omvang/").content.decode()
+    assert 'data-testid="live-figures"' in page
+    assert "<td>123</td>" in page
+    assert "<td>4</td>" not in page  # suppressed small number stays hidden
+    other = Client()
+    signaller = login(other, make_member(role=Role.SIGNALLER))
+    page = signaller.get("/kompas/hoofdstuk/aard-en-omvang/").content.decode()
+    assert 'data-testid="live-figures"' not in page
+    assert "<td>958</td>" in page  # the published figures are always there

@@ -37,6 +37,8 @@ from bovenwater.kompas.pdf import pdf_response
 from bovenwater.reference.models import Municipality
 
 PURPOSE = Purpose.KOMPAS
+# The chapter on numbers shows the monitor's live counts to those who may see the monitor.
+LIVE_FIGURES_CHAPTER = "aard-en-omvang"
 
 
 def _base(actor: Actor) -> dict[str, Any]:
@@ -147,6 +149,11 @@ def chapter_view(request: HttpRequest, slug: str) -> HttpResponse:
     sections = [(s, notes_by_anchor.get(s.anchor, [])) for s in chapter.sections]
     ordered = content.chapters()
     index = ordered.index(chapter)
+    live = None
+    if slug == LIVE_FIGURES_CHAPTER and actor.has(Permission.VIEW_MONITOR):
+        from bovenwater.monitor.selectors import monitor_trend
+
+        live = monitor_trend(actor=actor) or None
     return render(
         request,
         "kompas/chapter.html",
@@ -159,6 +166,7 @@ def chapter_view(request: HttpRequest, slug: str) -> HttpResponse:
             "completed": slug in selectors.completed_modules_of_actor(actor=actor),
             "previous": ordered[index - 1] if index > 0 else None,
             "next": ordered[index + 1] if index + 1 < len(ordered) else None,
+            "live": live,
         },
     )
 
