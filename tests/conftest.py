@@ -58,8 +58,11 @@ def live_database(transactional_db: None) -> Iterator[None]:
     from django.db import connection
 
     from bovenwater.audit.guards import install_guards, remove_guards
+    from bovenwater.intake.defaults import ensure_default_rules
+    from bovenwater.intake.models import RoutingRule
 
     load_reference_data()
+    ensure_default_rules(RoutingRule)  # data migrations are emptied by the flush too
     install_guards(connection)
     yield
     remove_guards(connection)

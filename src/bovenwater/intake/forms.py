@@ -97,7 +97,10 @@ class PublicReportForm(forms.Form):
         error_messages={"invalid": _("Vul een geldig e-mailadres in.")},
     )
     website = forms.CharField(
-        label=_("Laat dit veld leeg"), required=False, max_length=200
+        label=_("Laat dit veld leeg"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )  # honeypot
     form_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
@@ -135,7 +138,12 @@ class PublicAdditionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": _("Schrijf wat u wilt toevoegen.")},
     )
-    website = forms.CharField(label=_("Laat dit veld leeg"), required=False, max_length=200)
+    website = forms.CharField(
+        label=_("Laat dit veld leeg"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
 
 
 class MultipleFileInput(forms.ClearableFileInput):
