@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "bovenwater.cases",
     "bovenwater.registry",
     "bovenwater.monitor",
+    "bovenwater.estimation",
     "bovenwater.kompas",
     "bovenwater.api",
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("casussen/", include("bovenwater.cases.urls")),
     path("registratie/", include("bovenwater.registry.urls")),
     path("monitor/", include("bovenwater.monitor.urls")),
+    path("schatting/", include("bovenwater.estimation.urls")),
     path("kompas/", include("bovenwater.kompas.urls")),
     path("api/v1/", include("bovenwater.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -29,5 +29,6 @@ urlpatterns = [
     path("", include("bovenwater.cases.api_urls")),
     path("", include("bovenwater.registry.api_urls")),
     path("", include("bovenwater.monitor.api_urls")),
+    path("", include("bovenwater.estimation.api_urls")),
     path("", include("bovenwater.kompas.api_urls")),
 ]
