@@ -82,6 +82,14 @@ def test_chapter_and_card_download_as_pdf_with_their_text(
     assert response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
     assert "De bedenktijd en de B8-regeling" in text
+    reader = PdfReader(io.BytesIO(response.content))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "nl"  # tagged, language set: PDF/UA
+    assert "/StructTreeRoot" in root
+    assert reader.metadata is not None
+    assert reader.metadata.title == "De bedenktijd en de B8-regeling · Bovenwater"
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
     assert "Bronnen" in text
     card = pdf_text(client.get("/kompas/kaarten/vorm-labour/pdf/").content)
     assert "Signalen: " in card
@@ -245,3 +253,19 @@ def test_numbers_chapter_shows_live_monitor_counts_to_monitor_users_only(
     page = signaller.get("/kompas/hoofdstuk/aard-en-omvang/").content.decode()
     assert 'data-testid="live-figures"' not in page
     assert "<td>958</td>" in page  # the published figures are always there
+
+
+def test_english_interface_notes_that_the_handbook_is_dutch(
+    member: Membership, login_as: Callable[[Membership], Client]
+) -> None:
+    client = login_as(member)
+    dutch = client.get("/kompas/hoofdstuk/zorg-en-opvang/").content.decode()
+    assert "Het handboek is in het Nederlands geschreven." not in dutch
+    client.cookies["django_language"] = "en"
+    english = client.get("/kompas/hoofdstuk/zorg-en-opvang/").content.decode()
+    assert '<html lang="en"' in english
+    assert '<article class="bw-chapter" lang="nl">' in english
+    assert (
+        "The handbook is written in Dutch." in english
+        or "Het handboek is in het Nederlands geschreven." in english
+    )

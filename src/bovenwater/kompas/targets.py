@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from bovenwater.kompas import cards, content, training
 from bovenwater.kompas.models import TargetKind
@@ -36,7 +37,8 @@ def resolve(kind: str, key: str) -> Target | None:
             unit = PoliceUnit.objects.filter(code=key.removeprefix(cards.CHAIN_PREFIX)).first()
             if unit is None:
                 return None
-            return Target(kind, key, f"Ketenpartners {unit.name}", reverse("kompas:social_map"))
+            title = _("Ketenpartners in de regio %(unit)s") % {"unit": unit.name}
+            return Target(kind, key, title, reverse("kompas:social_map"))
         card = cards.signal_card(key)
         if card is None:
             return None
