@@ -241,3 +241,22 @@ def test_opening_a_case_from_a_signal(
     case = Case.objects.get(number=updated.case_reference)
     assert case.owner == region["care"]
     assert case.origin_signal_reference == signal.reference
+
+
+def test_an_administrator_edits_routing_rules_in_the_admin(
+    client: object, region: dict[str, Organisation], make_member: object, login_as: object
+) -> None:
+    from django.contrib.auth.models import Permission as ModelPermission
+    from django.test import Client
+
+    assert isinstance(client, Client)
+    membership = make_member(role=Role.ADMINISTRATOR, organisation=region["municipality"])  # type: ignore[operator]
+    user = membership.user
+    user.is_staff = True
+    user.save()
+    user.user_permissions.add(*ModelPermission.objects.filter(codename__endswith="routingrule"))
+    login_as(membership)  # type: ignore[operator]
+    rule = RoutingRule.objects.get(target=RoutingRule.Target.YOUTH_CARE)
+    page = client.get(f"/beheer/intake/routingrule/{rule.pk}/change/")
+    assert page.status_code == 200
+    assert "Jeugdzorg / Veilig Thuis bij een minderjarige" in page.content.decode()
