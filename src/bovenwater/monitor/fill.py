@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from bovenwater.monitor.counts import Facts, Key, contributions
@@ -105,18 +105,19 @@ def facts_after(last_id: int, batch: int = BATCH) -> Iterator[tuple[Facts, datet
         last_id = ids[-1]
 
 
-def _key(row: CountRow) -> Key:
-    return (row.stat, row.year, row.police_unit, row.form, row.value)
-
-
 def _add(counter: Counter[Key]) -> int:
     years = {key[1] for key in counter}
-    existing = {_key(row): row for row in CountRow.objects.filter(year__in=years)}
-    changed: list[CountRow] = []
+    existing = {
+        (r[1], r[2], r[3], r[4], r[5]): r[0]
+        for r in CountRow.objects.filter(year__in=years).values_list(
+            "pk", "stat", "year", "police_unit", "form", "value"
+        )
+    }
+    increments: list[tuple[int, int]] = []
     new: list[CountRow] = []
     for key, amount in counter.items():
-        row = existing.get(key)
-        if row is None:
+        pk = existing.get(key)
+        if pk is None:
             stat, year, unit, form, value = key
             new.append(
                 CountRow(
@@ -124,21 +125,35 @@ def _add(counter: Counter[Key]) -> int:
                 )
             )
         else:
-            row.count += amount
-            changed.append(row)
-    CountRow.objects.bulk_update(changed, ["count"], batch_size=2000)
+            increments.append((amount, pk))
+    if increments:
+        table = connection.ops.quote_name(CountRow._meta.db_table)
+        column = connection.ops.quote_name("count")
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET {column} = {column} + %s WHERE id = %s",  # noqa: S608
+                increments,
+            )
     CountRow.objects.bulk_create(new, batch_size=2000)
-    return len(changed) + len(new)
+    return len(increments) + len(new)
 
 
 def resuppress(years: Iterable[int], limit: int) -> None:
     for year in sorted(set(years)):
-        rows = list(CountRow.objects.filter(year=year))
-        hidden = suppressed_cells({_key(row): row.count for row in rows}, limit)
-        flip = [row for row in rows if row.suppressed != (_key(row) in hidden)]
-        for row in flip:
-            row.suppressed = not row.suppressed
-        CountRow.objects.bulk_update(flip, ["suppressed"], batch_size=2000)
+        rows = list(
+            CountRow.objects.filter(year=year).values_list(
+                "pk", "stat", "year", "police_unit", "form", "value", "count", "suppressed"
+            )
+        )
+        hidden = suppressed_cells({(r[1], r[2], r[3], r[4], r[5]): r[6] for r in rows}, limit)
+        flips: dict[bool, list[int]] = {True: [], False: []}
+        for r in rows:
+            should = (r[1], r[2], r[3], r[4], r[5]) in hidden
+            if r[7] != should:
+                flips[should].append(r[0])
+        for value, ids in flips.items():
+            for start in range(0, len(ids), 500):
+                CountRow.objects.filter(pk__in=ids[start : start + 500]).update(suppressed=value)
 
 
 @transaction.atomic

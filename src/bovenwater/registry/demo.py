@@ -1,0 +1,288 @@
+"""Demo registrations 2015-2025, modelled on the published national figures.
+
+Yearly totals, and shares by form, melder, minors and nationality follow the figures
+of the Nationaal Rapporteur and CoMensha (``../shared/domain/facts.md`` §2.2), with
+plausible values where nothing was published (2022, 2024, 2025). Every one of the 342
+municipalities appears as plaats delict. About one registration in twenty is a person
+already registered by another kind of melder, so the lists overlap as a hidden-number
+estimate needs. Everything is fictitious; a fixed seed makes it reproducible.
+Idempotent: a second run finds the demo registrations and only refills the counts.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, TypeVar
+
+from django.db import transaction
+
+from bovenwater.reference.models import (
+    ExploitationForm,
+    Municipality,
+    Nationality,
+    PoliceUnit,
+    Sector,
+    TraffickingMethod,
+)
+from bovenwater.registry.models import (
+    MINOR_AGE,
+    B8Status,
+    Gender,
+    MelderType,
+    Person,
+    Registration,
+    SexExploitationType,
+    Source,
+)
+from bovenwater.registry.pseudonym import Identity, pseudonym_for
+
+if TYPE_CHECKING:
+    from bovenwater.core.demo import SeedReport
+
+T = TypeVar("T")
+
+# year: (total, share sexual, share police, share minors); facts.md §2.2
+YEARS: dict[int, tuple[int, float, float, float]] = {
+    2015: (1150, 0.60, 0.50, 0.25),
+    2016: (952, 0.58, 0.49, 0.24),
+    2017: (958, 0.58, 0.45, 0.20),
+    2018: (668, 0.69, 0.79, 0.09),
+    2019: (1334, 0.64, 0.71, 0.08),
+    2020: (984, 0.41, 0.55, 0.07),
+    2021: (791, 0.60, 0.45, 0.07),
+    2022: (830, 0.55, 0.40, 0.06),
+    2023: (868, 0.52, 0.35, 0.06),
+    2024: (1060, 0.50, 0.31, 0.06),
+    2025: (1000, 0.50, 0.31, 0.06),
+}
+# Other melders share what the police do not report (2024 mix: ZC 301, FairWork 257, NLA 71, KMar 67).
+OTHER_MELDERS: dict[str, float] = {
+    MelderType.CARE_COORDINATION: 0.40,
+    MelderType.NGO: 0.30,
+    MelderType.LABOUR_INSPECTORATE: 0.10,
+    MelderType.KMAR: 0.09,
+    MelderType.SHELTER: 0.06,
+    MelderType.OTHER: 0.05,
+}
+NATIONALITIES: dict[str, float] = {
+    "NL": 0.30, "NG": 0.10, "PL": 0.07, "RO": 0.07, "BG": 0.05, "HU": 0.04, "UG": 0.03,
+    "VN": 0.03, "UA": 0.03, "GM": 0.02, "CN": 0.02, "BR": 0.02, "CO": 0.02, "MA": 0.02,
+    "ER": 0.02, "TH": 0.01, "IN": 0.01, "SY": 0.01, "DO": 0.01, "VE": 0.01, "": 0.04,
+}  # fmt: skip
+UNITS: dict[str, float] = {
+    "PE-AMSTERDAM": 0.14, "PE-ROTTERDAM": 0.14, "PE-DEN-HAAG": 0.12, "PE-MIDDEN-NEDERLAND": 0.10,
+    "PE-OOST-NEDERLAND": 0.16, "PE-NOORD-NEDERLAND": 0.08, "PE-NOORD-HOLLAND": 0.08,
+    "PE-OOST-BRABANT": 0.07, "PE-ZEELAND-WEST-BRABANT": 0.06, "PE-LIMBURG": 0.05,
+}  # fmt: skip
+BIG_CITIES = {"GM0363": 12, "GM0599": 10, "GM0518": 8, "GM0344": 6, "GM0772": 4, "GM0014": 3}
+METHODS: dict[str, dict[str, float]] = {
+    "SEXUAL": {
+        "REC-LOVERBOY": 0.30, "REC-SOCIAL-NETWORKS": 0.20, "REC-ADVERT": 0.10,
+        "REC-FRIENDS": 0.10, "CTL-PSYCHOLOGICAL-ABUSE": 0.40, "CTL-TAKES-EARNINGS": 0.40,
+        "CTL-PHYSICAL-THREATS": 0.20, "CTL-SEXUAL-ABUSE": 0.15, "CTL-SUBSTANCES": 0.10,
+    },
+    "LABOUR": {
+        "REC-BUSINESS": 0.40, "REC-ADVERT": 0.20, "REC-FAMILY": 0.05, "CTL-DEBT-BONDAGE": 0.40,
+        "CTL-WITHHOLDS-DOCUMENTS": 0.30, "CTL-EXCESSIVE-HOURS": 0.40, "CTL-TAKES-EARNINGS": 0.25,
+        "CTL-THREATS-LAW-ENFORCEMENT": 0.15,
+    },
+    "CRIMINAL": {
+        "REC-FRIENDS": 0.30, "REC-SOCIAL-NETWORKS": 0.20, "CTL-DEBT-BONDAGE": 0.30,
+        "CTL-PHYSICAL-THREATS": 0.40, "CTL-SUBSTANCES": 0.20, "CTL-THREATENS-FAMILY": 0.15,
+    },
+}  # fmt: skip
+SEX_TYPES: dict[str, float] = {
+    SexExploitationType.HOME_HOTEL: 0.45,
+    SexExploitationType.ESCORT: 0.30,
+    SexExploitationType.ONLINE: 0.10,
+    SexExploitationType.WINDOW: 0.07,
+    SexExploitationType.CLUB: 0.05,
+    SexExploitationType.OTHER: 0.03,
+}
+OVERLAP = 0.05
+
+
+def _pick(rng: random.Random, weights: dict[str, float]) -> str:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def _sample(rng: random.Random, items: Sequence[T], weights: Sequence[float]) -> T:
+    return rng.choices(items, weights=weights)[0]
+
+
+def _forms(rng: random.Random, sexual_share: float) -> list[str]:
+    roll = rng.random()
+    if roll < 0.05:
+        return []
+    if roll < 0.05 + sexual_share:
+        return ["SEXUAL", "LABOUR"] if rng.random() < 0.04 else ["SEXUAL"]
+    rest = rng.random()
+    if rest < 0.60:
+        return ["LABOUR"]
+    if rest < 0.92:
+        return ["CRIMINAL"]
+    return ["OTHER"]
+
+
+@transaction.atomic
+def seed(report: SeedReport) -> None:
+    from bovenwater.monitor.fill import fill_counts
+
+    if not Registration.objects.filter(source=Source.DEMO).exists():
+        report.extra["registry_registrations"] = _create()
+    result = fill_counts()
+    report.extra["monitor_registrations_counted"] = result.registrations_added
+
+
+def _create(scale: float = 1.0) -> int:
+    rng = random.Random(2026)
+    units = {u.code: u for u in PoliceUnit.objects.all()}
+    municipalities = list(Municipality.objects.current().select_related("police_unit"))
+    by_unit: dict[str, list[Municipality]] = {}
+    for m in municipalities:
+        by_unit.setdefault(m.police_unit.code, []).append(m)
+    weight = {m.code: 1 + BIG_CITIES.get(m.code, 0) for m in municipalities}
+    forms = {f.code: f for f in ExploitationForm.objects.all()}
+    methods = {m.code: m for m in TraffickingMethod.objects.all()}
+    nationalities = {n.code: n for n in Nationality.objects.all()}
+    sectors = list(Sector.objects.exclude(code="SEX-INDUSTRY"))
+    people: list[tuple[str, str]] = []  # (pseudonym, melder) for overlaps
+    pending: list[tuple[Registration, list[str], list[str], list[Municipality]]] = []
+    persons: dict[str, Person] = {p.pseudonym: p for p in Person.objects.all()}
+    number = 0
+    for year, (total, sexual_share, police_share, minor_share) in YEARS.items():
+        for _ in range(round(total * scale)):
+            number += 1
+            if people and rng.random() < OVERLAP:
+                pseudonym, seen_melder = people[
+                    rng.randrange(max(0, len(people) - 1500), len(people))
+                ]
+                melder = _pick(rng, {k: v for k, v in OTHER_MELDERS.items() if k != seen_melder})
+            else:
+                pseudonym = pseudonym_for(
+                    Identity(f"Demo{number}", "Voorbeeldpersoon", date(1990, 1, 1), "")
+                )
+                melder = (
+                    MelderType.POLICE if rng.random() < police_share else _pick(rng, OTHER_MELDERS)
+                )
+            people.append((pseudonym, melder))
+            unit = _pick(rng, UNITS)
+            nationality = _pick(rng, NATIONALITIES)
+            if year == 2019 and rng.random() < 0.3:
+                nationality = "NG"
+            minor = rng.random() < minor_share
+            if minor and nationality not in ("NL", ""):
+                nationality = "NL" if rng.random() < 0.6 else nationality
+            age = rng.randint(12, 17) if minor else min(18 + int(rng.expovariate(1 / 9)), 70)
+            start_age = age - rng.randint(0, 2)
+            start_age = max(10, start_age) if minor else max(MINOR_AGE, start_age)
+            form_codes = _forms(rng, sexual_share)
+            local = by_unit[unit]
+            places: list[Municipality] = []
+            if rng.random() > 0.08:
+                pool = local if rng.random() < 0.8 else municipalities
+                places.append(_sample(rng, pool, [weight[m.code] for m in pool]))
+                if rng.random() < 0.1:
+                    places.append(rng.choice(municipalities))
+            method_codes: list[str] = []
+            if rng.random() > 0.15:
+                for form in form_codes:
+                    for code, p in METHODS.get(form, {}).items():
+                        share = p * (1.6 if code == "REC-LOVERBOY" and minor else 1)
+                        if rng.random() < share and code not in method_codes:
+                            method_codes.append(code)
+            gender = _sample(
+                rng,
+                [Gender.FEMALE, Gender.MALE, Gender.OTHER, Gender.UNKNOWN],
+                [
+                    0.9 if "SEXUAL" in form_codes else 0.35,
+                    0.6 if "SEXUAL" not in form_codes else 0.08,
+                    0.01,
+                    0.01,
+                ],
+            )
+            person = persons.get(pseudonym)
+            if person is None:
+                person = persons[pseudonym] = Person(pseudonym=pseudonym)
+            day = date(year, 1, 1) + timedelta(days=rng.randrange(365))
+            if day > date.today():
+                day = date.today() - timedelta(days=rng.randrange(30))
+            registration = Registration(
+                person=person,
+                registration_date=day,
+                reporting_organisation_name="",
+                melder_type=melder,
+                reporting_police_unit=units[unit],
+                sector=rng.choice(sectors) if "LABOUR" in form_codes else None,
+                sex_exploitation_type=_pick(rng, SEX_TYPES) if "SEXUAL" in form_codes else "",
+                gender=gender,
+                age_at_registration=age,
+                age_at_exploitation_start=start_age,
+                is_minor=start_age < MINOR_AGE,
+                nationality=nationalities.get(nationality),
+                is_dutch=None if not nationality else nationality == "NL",
+                b8_status=B8Status.NOT_APPLICABLE
+                if nationality in ("NL", "")
+                else _sample(
+                    rng,
+                    [
+                        B8Status.OFFERED,
+                        B8Status.REFLECTION,
+                        B8Status.RESIDENCE_PERMIT,
+                        B8Status.REFUSED,
+                    ],
+                    [0.3, 0.3, 0.25, 0.15],
+                ),
+                source=Source.DEMO,
+            )
+            pending.append((registration, form_codes, method_codes, places))
+    # Every municipality is a plaats delict at least once: add the missing ones as a
+    # further place to a registration reported in their police unit.
+    used = {m.pk for _r, _f, _m, places in pending for m in places}
+    for municipality in municipalities:
+        if municipality.pk not in used:
+            unit_code = municipality.police_unit.code
+            candidates = [p for p in pending if p[0].reporting_police_unit == units[unit_code]]
+            rng.choice(candidates or pending)[3].append(municipality)
+    Person.objects.bulk_create([p for p in persons.values() if p.pk is None], batch_size=2000)
+    for registration, *_rest in pending:
+        registration.person_id = registration.person.pk
+    Registration.objects.bulk_create([r for r, *_rest in pending], batch_size=2000)
+    if any(r.pk is None for r, *_rest in pending):  # backends without RETURNING ids
+        ids = list(
+            Registration.objects.filter(source=Source.DEMO)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        for (registration, *_rest), pk in zip(pending, ids, strict=True):
+            registration.pk = pk
+    form_links = Registration.forms.through
+    method_links = Registration.methods.through
+    place_links = Registration.crime_municipalities.through
+    form_links.objects.bulk_create(
+        [
+            form_links(registration_id=r.pk, exploitationform_id=forms[c].pk)
+            for r, fs, _m, _p in pending
+            for c in fs
+        ],
+        batch_size=5000,
+    )
+    method_links.objects.bulk_create(
+        [
+            method_links(registration_id=r.pk, traffickingmethod_id=methods[c].pk)
+            for r, _f, ms, _p in pending
+            for c in ms
+        ],
+        batch_size=5000,
+    )
+    place_links.objects.bulk_create(
+        [
+            place_links(registration_id=r.pk, municipality_id=m.pk)
+            for r, _f, _m, ps in pending
+            for m in {p.pk: p for p in ps}.values()
+        ],
+        batch_size=5000,
+    )
+    return len(pending)
