@@ -209,6 +209,25 @@ def seed_demo() -> SeedReport:
                 user=director, organisation=organisations[OrganisationKind.OTHER], role=Role.ANALYST
             )
             report.memberships_created += 1
+    _grant_routing_admin()
     for step in DEMO_STEPS:
         importlib.import_module(step).seed(report)
     return report
+
+
+def _grant_routing_admin() -> None:
+    """Demo administrators may edit the routing rules in the admin (/beheer/)."""
+    from django.contrib.auth.models import Permission as ModelPermission
+
+    permissions = list(
+        ModelPermission.objects.filter(
+            content_type__app_label="intake", codename__endswith="routingrule"
+        )
+    )
+    for user in User.objects.filter(
+        memberships__role=Role.ADMINISTRATOR, username__startswith="demo."
+    ).distinct():
+        if not user.is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+        user.user_permissions.add(*permissions)
