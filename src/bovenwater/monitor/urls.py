@@ -11,4 +11,10 @@ urlpatterns: list[URLPattern] = [
     path("csv/trend.csv", views.trend_csv_view, name="trend_csv"),
     path("csv/<slug:stat>.csv", views.table_csv_view, name="table_csv"),
     path("kaart/gemeenten.topojson", views.geo_view, name="geo"),
+    path("open-data/", views.open_data_view, name="open_data"),
+    path(
+        "open-data/<int:release_id>/<slug:stat>.csv",
+        views.open_data_csv_view,
+        name="open_data_csv",
+    ),
 ]

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from bovenwater.accounts.actor import Actor
-from bovenwater.accounts.middleware import request_actor
+from bovenwater.accounts.middleware import public_view, request_actor
 from bovenwater.monitor import charts
 from bovenwater.monitor.counts import STATS_BY_NAME
-from bovenwater.monitor.models import ALL
+from bovenwater.monitor.models import ALL, OpenDataRelease
+from bovenwater.monitor.opendata import RELEASE_STATS, latest_release, release_csv, stat_title
 from bovenwater.monitor.selectors import (
     Cell,
     Table,
@@ -229,3 +230,27 @@ def geo_view(request: HttpRequest) -> FileResponse:
 
 def cell_dict(cell: Cell) -> dict[str, Any]:
     return {"value": cell.value, "label": cell.label, "count": cell.count, "display": cell.display}
+
+
+@public_view
+@require_GET
+def open_data_view(request: HttpRequest) -> HttpResponse:
+    """The latest open-data release, for everyone (no login)."""
+    release = latest_release()
+    tables = []
+    if release is not None:
+        for stat in RELEASE_STATS:
+            rows = release.tables.get(stat, [])
+            tables.append({"stat": stat, "title": stat_title(stat), "rows": rows})
+    return render(request, "monitor/open_data.html", {"release": release, "tables": tables})
+
+
+@public_view
+@require_GET
+def open_data_csv_view(request: HttpRequest, release_id: int, stat: str) -> HttpResponse:
+    release = OpenDataRelease.objects.filter(pk=release_id).first()
+    if release is None or stat not in RELEASE_STATS:
+        raise Http404
+    response = HttpResponse(release_csv(release, stat), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="open-data-{release.pk}-{stat}.csv"'
+    return response
