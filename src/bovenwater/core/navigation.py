@@ -25,6 +25,12 @@ class NavItem:
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("core:home", _("Overzicht")),
     NavItem("intake:list", _("Signalen"), Permission.SUBMIT_SIGNAL),
+    NavItem("cases:list", _("Casussen"), Permission.VIEW_CASES),
+    NavItem("cases:referrals", _("Verwijzingen"), Permission.VIEW_CASES),
+    NavItem("cases:capacity", _("Opvangcapaciteit"), Permission.VIEW_CAPACITY),
+    NavItem("cases:meetings", _("Casusoverleg"), Permission.MANAGE_MEETINGS),
+    NavItem("cases:measures", _("Bestuurlijke maatregelen"), Permission.VIEW_MEASURES),
+    NavItem("cases:emergency_log", _("Noodtoegang"), Permission.VIEW_PROCESSING_LOG),
     NavItem("reference:indicators", _("Signalenlijsten")),
     NavItem("reference:municipalities", _("Gemeenten en regio's")),
     NavItem("kompas:home", _("Kompas")),
