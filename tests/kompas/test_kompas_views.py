@@ -269,3 +269,36 @@ def test_english_interface_notes_that_the_handbook_is_dutch(
         "The handbook is written in Dutch." in english
         or "Het handboek is in het Nederlands geschreven." in english
     )
+
+
+def test_shared_card_opens_without_the_senders_notes(
+    make_member: Callable[..., Membership],
+    make_organisation: Callable[..., Organisation],
+) -> None:
+    organisation = make_organisation(name="Gemeente Deelstad")
+    sender = make_member(role=Role.POLICY_OFFICER, organisation=organisation)
+    recipient = make_member(role=Role.SIGNALLER, organisation=organisation)
+    sender_client = login(Client(), sender)
+    sender_client.post(
+        "/kompas/kaarten/werkveld-zorg/",
+        {"action": "note", "note-target": "werkveld-zorg", "note-body": "PRIVE-NOTITIE"},
+    )
+    response = sender_client.post(
+        "/kompas/kaarten/werkveld-zorg/",
+        {
+            "action": "share",
+            "share-target": "werkveld-zorg",
+            "share-recipient": recipient.pk,
+            "share-message": "Kijk even",
+        },
+    )
+    assert response.status_code == 302
+    share = Share.objects.get()
+    recipient_client = login(Client(), recipient)
+    listing = recipient_client.get("/kompas/gedeeld/").content.decode()
+    assert "Kijk even" in listing and "PRIVE-NOTITIE" not in listing
+    opened = recipient_client.post(f"/kompas/gedeeld/{share.pk}/open/")
+    assert opened["Location"] == "/kompas/kaarten/werkveld-zorg/"
+    card = recipient_client.get(opened["Location"]).content.decode()
+    assert "PRIVE-NOTITIE" not in card
+    assert "PRIVE-NOTITIE" in sender_client.get("/kompas/kaarten/werkveld-zorg/").content.decode()
