@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import calendar
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +34,7 @@ from bovenwater.cases.models import (
     CooperationDecision,
     EmergencyAccess,
     EventKind,
+    IdempotencyRecord,
     MeasureKind,
     MeasureStatus,
     MeetingDecision,
@@ -959,3 +960,44 @@ def measure_set_status(
         details={"status": status},
     )
     return locked
+
+
+# Idempotent API creates.
+
+
+def idempotent_create(
+    *, actor: Actor, key: str, scope: str, create: Callable[[], models.Model]
+) -> tuple[int, bool]:
+    """Run ``create`` once per (key, user, organisation, scope); return (object id, created).
+
+    A retried call with the same ``Idempotency-Key`` gets the first object back and
+    nothing is written twice, also when two retries race.
+    """
+    key = key.strip()[:200]
+    if not key:
+        return create().pk, True
+    with transaction.atomic():
+        existing = IdempotencyRecord.objects.filter(
+            key=key, user=actor.user, organisation_id=actor.organisation_id, scope=scope
+        ).first()
+        if existing is not None:
+            return existing.object_id, False
+        obj = create()
+        try:
+            with transaction.atomic():
+                IdempotencyRecord.objects.create(
+                    key=key,
+                    user=actor.user,
+                    organisation_id=actor.organisation_id,
+                    scope=scope,
+                    object_id=obj.pk,
+                )
+        except IntegrityError:
+            winner = IdempotencyRecord.objects.filter(
+                key=key, user=actor.user, organisation_id=actor.organisation_id, scope=scope
+            ).first()
+            if winner is None:
+                raise
+            transaction.set_rollback(True)
+            return winner.object_id, False
+        return obj.pk, True
