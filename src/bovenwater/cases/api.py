@@ -75,7 +75,7 @@ def _validation(error: ValidationError) -> exceptions.ValidationError:
 # Serializers.
 
 
-class VictimSerializer(serializers.Serializer[Any]):
+class CaseVictimSerializer(serializers.Serializer[Any]):
     estimated_age = serializers.IntegerField(
         min_value=0, max_value=120, required=False, allow_null=True, default=None
     )
@@ -95,7 +95,7 @@ class VictimSerializer(serializers.Serializer[Any]):
 
 
 class CaseCreateSerializer(serializers.Serializer[Any]):
-    victim = VictimSerializer()
+    victim = CaseVictimSerializer()
     forms = serializers.SlugRelatedField(
         slug_field="code",
         queryset=ExploitationForm.objects.all(),
@@ -191,7 +191,7 @@ def _case_detail(actor: Actor, access: selectors.CaseAccess) -> dict[str, Any]:
     }
 
 
-class TransitionSerializer(serializers.Serializer[Any]):
+class CaseTransitionSerializer(serializers.Serializer[Any]):
     to_state = serializers.ChoiceField(choices=CaseState.choices)
     reason = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
 
@@ -238,7 +238,7 @@ class ReferralCreateSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
 
 
-class RespondSerializer(serializers.Serializer[Any]):
+class ReferralRespondSerializer(serializers.Serializer[Any]):
     accept = serializers.BooleanField()
     reason = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
 
@@ -283,7 +283,7 @@ class PlacementCreateSerializer(serializers.Serializer[Any]):
     started_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class DepartSerializer(serializers.Serializer[Any]):
+class PlacementDepartSerializer(serializers.Serializer[Any]):
     departed_on = serializers.DateField()
     reason = serializers.CharField(max_length=300)
 
@@ -367,13 +367,13 @@ class CaseDetailView(APIView):
 class CaseTransitionView(APIView):
     """Move a case to another state; 409 with the reason when the table forbids it."""
 
-    @extend_schema(request=TransitionSerializer, responses=CaseDetailSerializer)
+    @extend_schema(request=CaseTransitionSerializer, responses=CaseDetailSerializer)
     def post(self, request: Request, case_id: int) -> Response:
         actor = _actor(request)
         access = selectors.case_get_for_actor(actor=actor, case_id=case_id)
         if access.via != "owner":
             raise Http404
-        data = TransitionSerializer(data=request.data)
+        data = CaseTransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             services.case_transition(
@@ -453,13 +453,13 @@ class ReferralDetailView(APIView):
 class ReferralRespondView(APIView):
     """The receiving organisation accepts or declines (a reason is required to decline)."""
 
-    @extend_schema(request=RespondSerializer, responses=ReferralSerializer)
+    @extend_schema(request=ReferralRespondSerializer, responses=ReferralSerializer)
     def post(self, request: Request, referral_id: int) -> Response:
         actor = _actor(request)
         referral = selectors.referral_get_for_actor(actor=actor, referral_id=referral_id)
         if referral.to_organisation_id != actor.organisation_id:
             raise Http404
-        data = RespondSerializer(data=request.data)
+        data = ReferralRespondSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             referral = services.referral_respond(
@@ -584,12 +584,12 @@ class PlacementDetailView(APIView):
 class PlacementDepartView(APIView):
     """Record the departure from a shelter (the placement's end)."""
 
-    @extend_schema(request=DepartSerializer, responses=PlacementSerializer)
+    @extend_schema(request=PlacementDepartSerializer, responses=PlacementSerializer)
     def post(self, request: Request, placement_id: int) -> Response:
         actor = _actor(request)
         placement = selectors.placement_get_for_actor(actor=actor, placement_id=placement_id)
         _managed_case(actor, placement.case_id)
-        data = DepartSerializer(data=request.data)
+        data = PlacementDepartSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             placement = services.placement_depart(
