@@ -184,10 +184,7 @@ class SignalListView(generics.ListCreateAPIView[Signal]):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().list(request, *args, **kwargs)
         references = [row["reference"] for row in response.data["results"]]
-        selectors.signals_shown(
-            actor=request_actor(request),
-            signals=list(Signal.objects.filter(reference__in=references)),
-        )
+        selectors.signals_shown(actor=request_actor(request), references=references)
         return response
 
     @extend_schema(

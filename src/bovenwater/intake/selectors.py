@@ -57,16 +57,17 @@ def signals_for_actor(
 
 
 def signals_shown(
-    *, actor: Actor, signals: list[Signal], purpose: Purpose = Purpose.SIGNAL_HANDLING
+    *, actor: Actor, references: list[str], purpose: Purpose = Purpose.SIGNAL_HANDLING
 ) -> None:
-    if signals:
+    """Log that a list of signals was shown (one entry, the references in the details)."""
+    if references:
         log_processing(
             actor=actor,
             action=Action.VIEW,
             object_type="intake.signal",
             object_id="list",
             purpose=purpose,
-            details={"references": [signal.reference for signal in signals]},
+            details={"references": references},
         )
 
 

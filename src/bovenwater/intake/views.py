@@ -96,7 +96,7 @@ def signal_list_view(request: HttpRequest) -> HttpResponse:
         reported_by_me=not actor.has(Permission.VIEW_SIGNALS) or request.GET.get("mijn") == "1",
     )
     signals = list(selectors.signals_for_actor(actor=actor, filters=filters)[:200])
-    selectors.signals_shown(actor=actor, signals=signals)
+    selectors.signals_shown(actor=actor, references=[signal.reference for signal in signals])
     context = {
         "signals": signals,
         "filters": filters,
