@@ -126,7 +126,9 @@ SURNAMES = (
 DEMO_STEPS: tuple[str, ...] = (
     "bovenwater.kompas.demo",
     "bovenwater.intake.demo",
+    "bovenwater.cases.demo",
     "bovenwater.registry.demo",
+    "bovenwater.estimation.demo",
 )
 
 
