@@ -128,7 +128,6 @@ DEMO_STEPS: tuple[str, ...] = (
     "bovenwater.intake.demo",
     "bovenwater.cases.demo",
     "bovenwater.registry.demo",
-    "bovenwater.estimation.demo",
 )
 
 
