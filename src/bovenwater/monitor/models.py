@@ -63,7 +63,7 @@ class OpenDataRelease(models.Model):
 
     created_at = models.DateTimeField(_("gepubliceerd op"), auto_now_add=True)
     k = models.PositiveSmallIntegerField(_("k (minimale celgrootte)"))
-    method = models.CharField(_("methode"), max_length=200)
+    method = models.TextField(_("methode"))
     registrations_counted = models.PositiveBigIntegerField(_("verwerkte registraties"))
     tables = models.JSONField(_("tabellen"), default=dict)
 
