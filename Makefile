@@ -24,7 +24,8 @@ RUN_ENV := DEBUG=false DEMO_MODE=true \
 TEST_ENV := DEBUG=false DEMO_MODE=false SECRET_KEY=test-only-not-a-secret \
 	ALLOWED_HOSTS=testserver,localhost,127.0.0.1 \
 	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/$(VAR)/test.sqlite3} \
-	SECURE_COOKIES=false SECURE_SSL_REDIRECT=false PSEUDONYM_KEY=test-only-pseudonym-key
+	SECURE_COOKIES=false SECURE_SSL_REDIRECT=false PSEUDONYM_KEY=test-only-pseudonym-key \
+	TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend
 
 .PHONY: help install assets messages translations migrate refdata demo run test check lint format typecheck pytest envdoc openapi lock clean
 
@@ -72,6 +73,9 @@ demo: refdata
 
 run: demo
 	@echo "Bovenwater demo: http://127.0.0.1:$(PORT)/"
+	@# background tasks (hidden-number estimates): a database queue worker beside the web server
+	$(RUN_ENV) $(PY) -m bovenwater.cli manage db_worker --interval 1 --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker' EXIT INT TERM; \
 	$(RUN_ENV) $(BIN)/gunicorn bovenwater.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - --log-level warning
 
 lint: install

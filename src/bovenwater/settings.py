@@ -110,6 +110,8 @@ INSTALLED_APPS = [
     "axes",
     "rest_framework",
     "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
     "bovenwater.core",
     "bovenwater.reference",
     "bovenwater.accounts",
@@ -122,6 +124,20 @@ INSTALLED_APPS = [
     "bovenwater.kompas",
     "bovenwater.api",
 ]
+
+# --- Background tasks ---------------------------------------------------------------
+# django-tasks (the backport of Django 6's tasks framework); the embedded default keeps
+# the queue in the database and `manage.py db_worker` runs it (`make run` starts one).
+TASKS = {
+    "default": {
+        "BACKEND": env(
+            "TASKS_BACKEND",
+            default="django_tasks_db.DatabaseBackend",
+            help="Task backend: django_tasks_db.DatabaseBackend (queue in the database, run by `manage.py db_worker`) or django_tasks.backends.immediate.ImmediateBackend (runs at once, for tests).",
+            group="Core",
+        )
+    }
+}
 
 MIDDLEWARE = [
     "bovenwater.core.middleware.TraceContextMiddleware",

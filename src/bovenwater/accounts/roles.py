@@ -69,6 +69,9 @@ class Permission(models.TextChoices):
     VIEW_SIGNALS = "view_signals", _("Ontvangen signalen inzien")
     TRIAGE_SIGNALS = "triage_signals", _("Signalen beoordelen en doorzetten")
     OPEN_CASE_FROM_SIGNAL = "open_case_from_signal", _("Casus openen vanuit een signaal")
+    # estimation (hidden number)
+    RUN_ESTIMATES = "run_estimates", _("Schatting verborgen aantal uitvoeren")
+    VIEW_ESTIMATES = "view_estimates", _("Schatting verborgen aantal inzien")
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -154,6 +157,16 @@ for _role, _granted in (
         Role.CHAIN_DIRECTOR,
         {Permission.MANAGE_SELF_ASSESSMENT, Permission.VIEW_REGION_ASSESSMENTS},
     ),
+):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _granted
+
+
+# estimation: analysts run hidden-number estimates; policy officers and chain directors
+# read the results.
+for _role, _granted in (
+    (Role.ANALYST, {Permission.RUN_ESTIMATES, Permission.VIEW_ESTIMATES}),
+    (Role.POLICY_OFFICER, {Permission.VIEW_ESTIMATES}),
+    (Role.CHAIN_DIRECTOR, {Permission.VIEW_ESTIMATES}),
 ):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _granted
 

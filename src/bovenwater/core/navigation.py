@@ -37,6 +37,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("kompas:assessment", _("Zelfevaluatie"), Permission.MANAGE_SELF_ASSESSMENT),
     NavItem("kompas:region", _("Zelfevaluaties regio"), Permission.VIEW_REGION_ASSESSMENTS),
     NavItem("monitor:dashboard", _("Monitor"), Permission.VIEW_MONITOR),
+    NavItem("estimation:index", _("Verborgen aantal"), Permission.VIEW_ESTIMATES),
     NavItem("registry:import", _("Registraties importeren"), Permission.IMPORT_REGISTRATIONS),
     NavItem("accounts:members", _("Leden"), Permission.VIEW_MEMBERS),
     NavItem("audit:log", _("Verwerkingslogboek"), Permission.VIEW_PROCESSING_LOG),
