@@ -274,3 +274,13 @@ class CaseFilterForm(forms.Form):
         required=False,
     )
     mine = forms.BooleanField(label=_("Alleen mijn casussen"), required=False)
+
+
+class RegisterForm(forms.Form):
+    basis = forms.ChoiceField(
+        label=_("Grondslag"),
+        choices=[
+            ("consent", _("Met toestemming van betrokkene")),
+            ("obligation", _("Meldplicht (politie, KMar, Arbeidsinspectie)")),
+        ],
+    )

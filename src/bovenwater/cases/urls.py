@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:case_id>/verwijzing/", views.referral_create, name="referral_create"),
     path("<int:case_id>/plaatsing/", views.placement_request_create, name="placement_request"),
     path("<int:case_id>/taak/", views.task_create, name="task_create"),
+    path("<int:case_id>/registratie/", views.case_register, name="register"),
     path(
         "toestemming/<int:consent_id>/intrekken/", views.consent_withdraw, name="consent_withdraw"
     ),

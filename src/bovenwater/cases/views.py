@@ -152,6 +152,11 @@ def _detail_context(
             depart_form=case_forms.DepartForm(),
         )
     context["transition_error"] = forms.get("transition_error", "")
+    obliged = actor.organisation.kind in services.OBLIGED_KINDS
+    if access.can_manage or obliged:
+        context["register_form"] = case_forms.RegisterForm(
+            initial={"basis": "obligation" if obliged else "consent"}
+        )
     return context
 
 
@@ -374,6 +379,28 @@ def placement_depart(request: HttpRequest, placement_id: int) -> HttpResponse:
     else:
         messages.error(request, _("Vul de datum en de reden van vertrek in."))
     return redirect("cases:detail", case_id=placement.case_id)
+
+
+@require_POST
+def case_register(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Hand the case over to the national registration (consent or obligation)."""
+    actor = request_actor(request)
+    access = selectors.case_get_for_actor(actor=actor, case_id=case_id)
+    form = case_forms.RegisterForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_register(actor=actor, case=access.case, basis=form.cleaned_data["basis"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        except PermissionDenied:
+            messages.error(
+                request, _("U mag deze casus niet aanmelden bij de landelijke registratie.")
+            )
+        else:
+            messages.success(request, _("De casus is aangemeld bij de landelijke registratie."))
+    else:
+        messages.error(request, _("Kies een grondslag voor de registratie."))
+    return redirect("cases:detail", case_id=case_id)
 
 
 # Referrals.
