@@ -20,16 +20,15 @@ one-permutation MinHash, ``datasketch`` (pure Python/NumPy, if installed) and
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import time
-
-import numpy as np
 
 from bovenwater.webscan.cluster import adjusted_rand_index, cluster
 from bovenwater.webscan.generate import generate
 from bovenwater.webscan.model import Ad
 from bovenwater.webscan.pipeline import (
-    analyse_many,
+    analyse_and_sketch,
     apply_price_rule,
     entities_of,
     regional_medians,
@@ -82,6 +81,7 @@ def main() -> None:
     parser.add_argument("--compare-libraries", action="store_true")
     args = parser.parse_args()
     print(f"python {platform.python_version()}, {platform.machine()}, n={args.n:,}")
+    print(f"load average at the start: {os.getloadavg()}")
 
     started = time.perf_counter()
     records = list(generate(args.n, seed=args.seed))
@@ -92,20 +92,14 @@ def main() -> None:
         return
 
     started = time.perf_counter()
-    analyses = analyse_many(ads, workers=args.workers)
-    analyse_s = time.perf_counter() - started
-    started = time.perf_counter()
-    signatures = np.concatenate(
-        [
-            sketch_batch([a.token_hashes for a in analyses[i : i + 20000]])
-            for i in range(0, len(analyses), 20000)
-        ]
-    )
-    sketch_s = time.perf_counter() - started
-    end_to_end = analyse_s + sketch_s
+    cpu_started = time.process_time()
+    analyses, signatures = analyse_and_sketch(ads, workers=args.workers)
+    end_to_end = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
     print(
-        f"analyse ({args.workers} worker(s)): {analyse_s:.1f} s; sketch: {sketch_s:.1f} s; "
+        f"analyse + sketch ({args.workers} worker(s)): {end_to_end:.1f} s wall, "
         f"end to end {len(ads) / end_to_end:,.0f} ads/s"
+        + (f" (parent CPU {cpu / len(ads) * 1e6:.0f} us/ad)" if args.workers <= 1 else "")
     )
 
     started = time.perf_counter()
@@ -126,6 +120,7 @@ def main() -> None:
         f"ARI {ari:.3f}"
     )
     print(f"total analyse + sketch + cluster: {end_to_end + cluster_s:.1f} s")
+    print(f"load average at the end: {os.getloadavg()}")
 
 
 if __name__ == "__main__":

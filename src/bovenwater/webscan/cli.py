@@ -137,8 +137,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="also write one line per network (features, template)",
     )  # fmt: skip
     cluster.add_argument("--workers", type=_positive_int, default=1, help="worker processes")
+    # the defaults are cluster.DEFAULT_THRESHOLD / DEFAULT_MAX_ENTITY_DF (not imported
+    # here: that module loads SciPy, which every other command would pay for)
     cluster.add_argument(
-        "--threshold", type=_share, default=0.5, help="text similarity threshold (Jaccard)"
+        "--threshold", type=_share, default=0.6, help="text similarity threshold (Jaccard)"
     )
     cluster.add_argument(
         "--max-entity-df", type=_positive_int, default=500,

@@ -22,6 +22,12 @@ from scipy.sparse.csgraph import connected_components
 
 from bovenwater.webscan.sketch import Signatures, lsh_pairs
 
+# Verified MinHash agreement needed for a text link. 0.6 rather than 0.5: at 100k
+# generated ads, 0.5 also linked independent ads that share a few stock sentences
+# (bench/README.md, "Webscan", has the measurements).
+DEFAULT_THRESHOLD = 0.6
+DEFAULT_MAX_ENTITY_DF = 500
+
 
 @dataclass(slots=True)
 class ClusterResult:
@@ -59,8 +65,8 @@ def entity_pairs(
 def cluster(
     signatures: Signatures,
     entities: Sequence[Iterable[str]],
-    threshold: float = 0.5,
-    max_entity_df: int = 500,
+    threshold: float = DEFAULT_THRESHOLD,
+    max_entity_df: int = DEFAULT_MAX_ENTITY_DF,
 ) -> ClusterResult:
     n = signatures.shape[0]
     text = lsh_pairs(signatures, threshold)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from bovenwater.webscan.municipalities import AMBIGUOUS, Municipality, fold_name, lookup
 from bovenwater.webscan.phones import PhoneHit, extract_phones
-from bovenwater.webscan.tokens import split_tokens
+from bovenwater.webscan.tokens import positions, split_tokens, token_info
 
 # --- e-mail, URLs, handles -------------------------------------------------------------
 
@@ -32,9 +32,13 @@ _HANDLE_PLATFORMS = {
     "twitter": "twitter", "tiktok": "tiktok", "signal": "signal", "wickr": "wickr",
 }  # fmt: skip
 HANDLE_RE = re.compile(
-    r"\b(" + "|".join(sorted(_HANDLE_PLATFORMS, key=len, reverse=True)) + r")(?:\s*[:=>\-]\s*|\s+)"
-    r"@?([a-z][a-z0-9_.]{2,29})"
+    r"\b(" + "|".join(sorted(_HANDLE_PLATFORMS, key=len, reverse=True)) + r")(\s*[:=>\-]\s*|\s+)"
+    r"(@?)([a-z][a-z0-9_.]{2,29})"
 )
+# After a bare space ("telegram maar ...") only a word that looks like a handle counts:
+# a plain word there is far more often the next word of the sentence, and one false
+# handle shared by many ads glues unrelated networks together.
+_HANDLE_LIKE = re.compile(r"[0-9_.]")
 LINK_HANDLE_RE = re.compile(
     r"\b(t\.me|instagram\.com|snapchat\.com/add|onlyfans\.com|tiktok\.com/@|twitter\.com|x\.com)"
     r"/@?([a-z0-9_.]{3,30})"
@@ -132,6 +136,7 @@ class Extraction:
         return min(hourly) if hourly else None
 
 
+_ANY_DIGIT_RE = re.compile(r"\d")
 _AT_TOKENS = frozenset({"at", "apenstaartje"})
 _DOT_TOKENS = frozenset({"dot", "punt", "com", "nl", "net", "org", "eu", "be", "de", "ru", "ro"})
 
@@ -165,9 +170,11 @@ def _extract_contacts(base: str, token_set: set[str], result: Extraction) -> Non
     if "/" in base:
         for site, handle in LINK_HANDLE_RE.findall(base):
             handles[f"{_URL_PLATFORMS[site]}:{handle.rstrip('.')}"] = None
-    for platform, handle in (
+    for platform, separator, at, handle in (
         HANDLE_RE.findall(base) if not _HANDLE_KEYS.isdisjoint(token_set) else []
     ):
+        if not at and separator.isspace() and _HANDLE_LIKE.search(handle) is None:
+            continue
         if handle not in _HANDLE_STOP and not handle.isdigit():
             handles[f"{_HANDLE_PLATFORMS[platform]}:{handle.rstrip('.')}"] = None
     if "@" in base:
@@ -179,9 +186,11 @@ def _extract_contacts(base: str, token_set: set[str], result: Extraction) -> Non
     result.handles.extend(handles)
 
 
-def _age(tokens: list[str]) -> int | None:
+def _age(tokens: list[str], token_set: set[str] | None = None) -> int | None:
     n = len(tokens)
     for i, token in enumerate(tokens):
+        if not token[:1].isdigit():
+            continue
         value: int | None = None
         if token.isdigit() and len(token) == 2:
             after = tokens[i + 1] if i + 1 < n else ""
@@ -204,9 +213,8 @@ def _age(tokens: list[str]) -> int | None:
 def _prices(tokens: list[str]) -> list[Price]:
     prices: list[Price] = []
     n = len(tokens)
-    for i, token in enumerate(tokens):
-        if token not in _EURO:
-            continue
+    for i in positions(tokens, _EURO):
+        token = tokens[i]
         amount_index = None
         order = (i + 1, i - 1) if token == _EURO_SIGN else (i - 1, i + 1)
         for k in order:
@@ -233,13 +241,15 @@ def _prices(tokens: list[str]) -> list[Price]:
     return prices
 
 
-def _cities(tokens: list[str]) -> list[str]:
+def _cities(tokens: list[str], token_set: set[str] | None = None) -> list[str]:
     index = _city_token_index()
+    present = (token_set if token_set is not None else set(tokens)) & _CITY_FIRST_WORDS
+    if not present:
+        return []
     codes: list[str] = []
-    for i, token in enumerate(tokens):
-        candidates = index.get(token)
-        if candidates is None:
-            continue
+    for i in positions(tokens, present):
+        token = tokens[i]
+        candidates = index[token]
         for name_tokens, municipality in candidates:
             k = len(name_tokens)
             if tuple(tokens[i : i + k]) != name_tokens:
@@ -257,6 +267,7 @@ def _cities(tokens: list[str]) -> list[str]:
 
 
 _CITY_INDEX: dict[str, list[tuple[tuple[str, ...], Municipality]]] = {}
+_CITY_FIRST_WORDS: set[str] = set()
 
 
 def _city_token_index() -> dict[str, list[tuple[tuple[str, ...], Municipality]]]:
@@ -269,6 +280,7 @@ def _city_token_index() -> dict[str, list[tuple[tuple[str, ...], Municipality]]]
                 _CITY_INDEX.setdefault(name_tokens[0], []).append((name_tokens, municipality))
         for entries in _CITY_INDEX.values():
             entries.sort(key=lambda entry: -len(entry[0]))
+        _CITY_FIRST_WORDS.update(_CITY_INDEX)
     return _CITY_INDEX
 
 
@@ -284,21 +296,32 @@ def _languages(tokens: list[str]) -> list[str]:
     return languages
 
 
-def extract(text: str, base: str, tokens: list[str], city: str | None = None) -> Extraction:
+def extract(
+    text: str,
+    base: str,
+    tokens: list[str],
+    city: str | None = None,
+    spelled: bool | None = None,
+) -> Extraction:
     """Extract contact details and facts.
 
     ``base`` is the base view of ``text`` (:func:`tokens.base_view`) and ``tokens`` its
     tokens (:func:`tokens.split_tokens`); ``city`` is the ad's own city field, if any.
+    ``spelled`` says whether a token spells digits (a number word or a letter/digit mix
+    such as "six78"); computed here when not given.
     """
     result = Extraction(tokens=tokens)
-    spelled = any(t in _SPELLED_TRIGGERS for t in tokens) or any(
-        not t.isdigit() and not t.isalpha() and any(c.isdigit() for c in t) for t in tokens
-    )
-    result.phones = extract_phones(base, word_digits=spelled)
     token_set = set(tokens)
+    # Cheap pre-filters first: the slower search for spelled-out digits only runs when
+    # a number word or a token mixing letters and digits ("six78", "o6") is present.
+    if spelled is None:
+        spelled = any(token_info(t).spells for t in token_set)
+    has_digit = _ANY_DIGIT_RE.search(base) is not None
+    if has_digit or spelled:
+        result.phones = extract_phones(base, word_digits=spelled)
     _extract_contacts(base, token_set, result)
-    if any(t.isdigit() or t[:1].isdigit() for t in tokens):
-        result.age = _age(tokens)
+    if has_digit:
+        result.age = _age(tokens, token_set)
         if result.age is None and "(" in text:
             for match in _AGE_PAREN_RE.finditer(text):
                 if 12 <= int(match.group(1)) <= 75:
@@ -308,7 +331,7 @@ def extract(text: str, base: str, tokens: list[str], city: str | None = None) ->
         result.prices = _prices(tokens)
     if not LANGUAGE_KEYWORDS.isdisjoint(token_set):
         result.languages = _languages(tokens)
-    result.cities_mentioned = _cities(tokens)
+    result.cities_mentioned = _cities(tokens, token_set)
     if city:
         result.municipality = lookup(city)
     if result.municipality is None and result.cities_mentioned:
@@ -317,11 +340,3 @@ def extract(text: str, base: str, tokens: list[str], city: str | None = None) ->
         result.municipality = by_code()[result.cities_mentioned[0]]
     result.names = _names(text)
     return result
-
-
-# Number words that make spelled-out phone numbers worth the slower search; "een",
-# "o" and "l" are too common on their own.
-_SPELLED_TRIGGERS = frozenset(
-    {"nul", "zero", "twee", "two", "drie", "three", "vier", "four", "vijf", "five",
-     "zes", "six", "zeven", "seven", "acht", "eight", "negen", "nine"}
-)  # fmt: skip

@@ -195,12 +195,25 @@ def _display_city(name: str) -> str:
     return name.split(" (")[0].split(",")[0]
 
 
-def _phone(rng: random.Random, foreign_share: float = 0.0) -> str:
-    if rng.random() < foreign_share:
-        prefix = rng.choice(FOREIGN_PREFIXES)
-        digits = "".join(str(rng.randint(0, 9)) for _ in range(7))
-        return f"{prefix}{digits[0]} {digits[1:4]} {digits[4:]}"
-    return "06" + str(rng.randint(1, 5)) + "".join(str(rng.randint(0, 9)) for _ in range(7))
+def _phone(rng: random.Random, foreign_share: float = 0.0, used: set[str] | None = None) -> str:
+    """A random mobile number; with ``used``, one not drawn before in this corpus.
+
+    Without the check a million ads draw thousands of accidental duplicates, which
+    would link unrelated ads through a "shared" phone that no one shares.
+    """
+    while True:
+        if rng.random() < foreign_share:
+            prefix = rng.choice(FOREIGN_PREFIXES)
+            digits = "".join(str(rng.randint(0, 9)) for _ in range(7))
+            number = f"{prefix}{digits[0]} {digits[1:4]} {digits[4:]}"
+        else:
+            number = (
+                "06" + str(rng.randint(1, 5)) + "".join(str(rng.randint(0, 9)) for _ in range(7))
+            )
+        if used is None or number not in used:
+            if used is not None:
+                used.add(number)
+            return number
 
 
 def format_phone(number: str, style: str, rng: random.Random) -> str:
@@ -237,7 +250,12 @@ OBFUSCATIONS = ("plain", "plain", "spaced", "words_nl", "words_en", "mixed", "le
 
 
 def _make_network(
-    rng: random.Random, index: int, size: int, cities: list[str], start: datetime
+    rng: random.Random,
+    index: int,
+    size: int,
+    cities: list[str],
+    start: datetime,
+    used: set[str] | None = None,
 ) -> _Network:
     lang = "nl" if rng.random() < 0.55 else "en"
     bank = NET_NL if lang == "nl" else NET_EN
@@ -264,7 +282,7 @@ def _make_network(
         sentences=sentences,
         title=rng.choice(titles),
         names=rng.sample(NAMES, n_names),
-        phones=[_phone(rng, 0.3) for _ in range(n_phones)],
+        phones=[_phone(rng, 0.3, used) for _ in range(n_phones)],
         obfuscation=rng.choice(OBFUSCATIONS),
         route=route,
         price=rng.choice((50, 60, 70, 80, 90)),
@@ -301,7 +319,7 @@ def _network_ad(rng: random.Random, net: _Network, k: int) -> tuple[str, str, st
 
 
 def _independent_ad(
-    rng: random.Random, cities: list[str], start: datetime
+    rng: random.Random, cities: list[str], start: datetime, used: set[str] | None = None
 ) -> tuple[str, str, str, str]:
     lang = "nl" if rng.random() < 0.55 else "en"
     bank = IND_NL if lang == "nl" else IND_EN
@@ -312,7 +330,7 @@ def _independent_ad(
         "name": rng.choice(NAMES),
         "age": str(rng.randint(21, 49)),
         "city": _display_city(city),
-        "phone": format_phone(_phone(rng, 0.05), "plain", rng),
+        "phone": format_phone(_phone(rng, 0.05, used), "plain", rng),
         "hour": str(hour),
         "half": str(hour // 2 + 20),
         "open": opening,
@@ -346,13 +364,14 @@ def generate(n: int, seed: int = 0, network_share: float = 0.35) -> Iterator[dic
     target = int(n * network_share)
     plan: list[tuple[int, int]] = []  # (network index or -1, copy number)
     networks: list[_Network] = []
+    used: set[str] = set()  # phone numbers drawn so far: no accidental sharing
     planted = 0
     while planted < target:
         size = min(target - planted, max(2, min(80, int(rng.paretovariate(1.2) * 3))))
         if size < 2:
             break
         net = _make_network(
-            rng, len(networks) + 1, size, cities, start + timedelta(days=rng.uniform(0, 80))
+            rng, len(networks) + 1, size, cities, start + timedelta(days=rng.uniform(0, 80)), used
         )
         networks.append(net)
         plan.extend((len(networks) - 1, k) for k in range(size))
@@ -365,7 +384,7 @@ def generate(n: int, seed: int = 0, network_share: float = 0.35) -> Iterator[dic
             net = networks[net_index]
             title, body, city, posted = _network_ad(rng, net, k)
         else:
-            title, body, city, posted = _independent_ad(rng, cities, start)
+            title, body, city, posted = _independent_ad(rng, cities, start, used)
         ad_id = f"ad-{number:0{width}d}"
         record: dict[str, Any] = {
             "id": ad_id,

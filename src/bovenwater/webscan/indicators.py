@@ -17,9 +17,11 @@ of 18/19.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bovenwater.webscan.extract import Extraction
+from bovenwater.webscan.tokens import positions
 
 RULESET_VERSION = "2025.1"
 
@@ -436,12 +438,14 @@ class Hit:
     kind: str = "phrase"  # "phrase", "age", "phone", "email", "price", "language"
 
 
-def match_phrases(folded: list[str]) -> list[Hit]:
+def match_phrases(folded: Sequence[str]) -> list[Hit]:
     """Phrase rules over folded tokens; at most one hit per rule and phrase."""
+    present = FIRST_WORDS.intersection(folded)
+    if not present:
+        return []
     hits: list[Hit] = []
     seen: set[tuple[str, tuple[str, ...]]] = set()
-    len(folded)
-    for i in [i for i, token in enumerate(folded) if token in FIRST_WORDS]:
+    for i in positions(folded, present):
         for code, words in PHRASE_INDEX[folded[i]]:
             k = len(words)
             if k > 1 and tuple(folded[i : i + k]) != words:

@@ -1,4 +1,3 @@
-
 """Text normalisation that keeps the way back to the original text.
 
 Three views are derived from an advertisement's original text:
@@ -85,9 +84,6 @@ def fold_leet(base: str) -> str:
     return _LEET_CANDIDATE.sub(_leet_replace, base)
 
 
-_ASCII_SPACE_TABLE = str.maketrans({"\t": " ", "\n": " ", "\r": " ", "\f": " ", "\v": " "})
-
-
 @dataclass(slots=True)
 class NormalisedText:
     original: str
@@ -139,14 +135,19 @@ def _fold_match(match: re.Match[str]) -> str:
     return _fold_char(match.group(0))
 
 
+_SPACE_BYTES = bytes(0x20 if chr(b) in "\t\n\r\f\v" else b for b in range(256))
+
+
 def fold_base(nfkc: str) -> str:
     """Lower-case and fold homoglyphs, accents and white space; keeps the length."""
     if nfkc.isascii():
-        return nfkc.lower().translate(_ASCII_SPACE_TABLE)
+        return nfkc.lower().encode("ascii").translate(_SPACE_BYTES).decode("ascii")
     low = nfkc.lower()
     if len(low) != len(nfkc):
         return "".join([_fold_char(ch) for ch in nfkc])
-    return _NON_ASCII.sub(_fold_match, low).translate(_ASCII_SPACE_TABLE)
+    # bytes.translate: str.translate with a dict is a slow per-character path
+    folded = _NON_ASCII.sub(_fold_match, low)
+    return folded.encode("utf-8").translate(_SPACE_BYTES).decode("utf-8")
 
 
 _INVISIBLE_RE = re.compile("[" + "".join(sorted(INVISIBLE)) + "]")

@@ -1,4 +1,3 @@
-
 """Phone numbers, including obfuscated ones, normalised to E.164.
 
 Advertisers hide numbers from keyword filters: ``0 6 - 1 2 3 4 5 6 7 8``,
@@ -193,6 +192,13 @@ def extract_phones(base: str, word_digits: bool = True) -> list[PhoneHit]:
     seen: set[str] = set()
     for match in regex.finditer(base):
         text = match.group(0)
+        if not word_digits:
+            single = _single_number(text)
+            if single is not None:  # the common case: the run is exactly one number
+                if single[0] not in seen:
+                    seen.add(single[0])
+                    hits.append(PhoneHit(single[0], match.start(), match.end(), single[1]))
+                continue
         units, digits, starts = _units(text, unit_re) if word_digits else _digit_units(text)
         found = _segment(digits, text.startswith("+"), starts)
         pieces = [(match.start(), text, units, found)]
@@ -219,6 +225,43 @@ def extract_phones(base: str, word_digits: bool = True) -> list[PhoneHit]:
                     PhoneHit(e164, start, offset + used[-1][2], _is_obfuscated(piece, used))
                 )
     return hits
+
+
+_NON_DIGIT_BYTES = bytes(b for b in range(256) if not 0x30 <= b <= 0x39)
+_GAP_RE = re.compile(r"\D+")
+
+
+def _single_number(text: str) -> tuple[str, bool] | None:
+    """``(E.164, obfuscated)`` when a plain-digit run is exactly one valid number.
+
+    The fast path of :func:`extract_phones`: the same answer as segmenting the run
+    unit by unit (a test compares both), without building per-digit units. ``None``
+    sends the run to the general path (several numbers, stop-list, non-ASCII digits).
+    """
+    if not text.isascii():
+        return None
+    digits = text.encode("ascii").translate(None, _NON_DIGIT_BYTES).decode("ascii")
+    n = len(digits)
+    hit: tuple[str, int] | None = None
+    if text[0] == "+":
+        if digits.startswith("310"):
+            number = nl_national_to_e164(digits[2:12])
+            hit = (number, 12) if number is not None else None
+        if hit is None:
+            hit = _international(digits, 0, 0)
+    elif digits.startswith("00"):
+        hit = _international(digits, 0, 2)
+    elif digits.startswith("316") and n >= 11:
+        number = nl_national_to_e164("0" + digits[2:11])
+        hit = (number, 11) if number is not None else None
+    elif digits[0] == "0" and n >= 10:
+        number = nl_national_to_e164(digits[:10])
+        hit = (number, 10) if number is not None else None
+    if hit is None or hit[1] != n:
+        return None
+    gaps = _GAP_RE.findall(text, text.index(digits[0]))
+    obfuscated = len(gaps) >= 6 or not _STANDARD_SEPARATORS.issuperset("".join(gaps))
+    return hit[0], obfuscated
 
 
 def _is_obfuscated(text: str, used: list[tuple[str, int, int]]) -> bool:

@@ -8,6 +8,7 @@ networks, per-network features and templates, and returns records ready to write
 
 from __future__ import annotations
 
+import gc
 import itertools
 import os
 import statistics
@@ -19,8 +20,14 @@ from typing import Any
 
 import numpy as np
 
-from bovenwater.webscan.cluster import ClusterResult, cluster, parse_time
-from bovenwater.webscan.extract import extract
+from bovenwater.webscan.cluster import (
+    DEFAULT_MAX_ENTITY_DF,
+    DEFAULT_THRESHOLD,
+    ClusterResult,
+    cluster,
+    parse_time,
+)
+from bovenwater.webscan.extract import Extraction, extract
 from bovenwater.webscan.indicators import (
     RULES_BY_CODE,
     RULESET_VERSION,
@@ -34,9 +41,9 @@ from bovenwater.webscan.indicators import (
 from bovenwater.webscan.model import Ad, Analysis
 from bovenwater.webscan.municipalities import by_code
 from bovenwater.webscan.normalise import normalise
-from bovenwater.webscan.sketch import NUMBER_HASH_PLACEHOLDER, sketch_batch
+from bovenwater.webscan.sketch import Signatures, sketch_batch
 from bovenwater.webscan.templates import build_template
-from bovenwater.webscan.tokens import base_view, split_tokens, token_info
+from bovenwater.webscan.tokens import TOKEN_CACHE, token_info, tokenise
 
 NATIONAL_MEDIAN_FALLBACK = 150.0  # euro per hour, used when a region has too few prices
 MIN_PRICES_PER_REGION = 20
@@ -68,16 +75,20 @@ NETWORK_WEIGHTS = {code: rule[2] for code, rule in NETWORK_RULES.items()}
 
 def analyse(ad: Ad) -> Analysis:
     text = ad.text
-    tokens = split_tokens(text)
-    infos = [token_info(t) for t in tokens]
-    folded = [info.folded for info in infos]
-    extraction = extract(text, base_view(text), tokens, ad.city)
-    hits = merge_hits([*derived_hits(extraction), *match_phrases(folded)])
-    hashes = [
-        NUMBER_HASH_PLACEHOLDER if (t[:1].isdigit() or info.digits is not None) else info.hash
-        for t, info in zip(tokens, infos, strict=True)
-    ]
-    return Analysis(ad, extraction, hits, hashes)
+    base, tokens = tokenise(text)
+    cache_get = TOKEN_CACHE.get
+    infos = [cache_get(t) or token_info(t) for t in tokens]
+    if not infos:
+        extraction = extract(text, base, tokens, ad.city, spelled=False)
+        return Analysis(ad, extraction, derived_hits(extraction), [])
+    # transpose in C: one tuple per field instead of one Python loop per field
+    folded, _, _, sketch, spells = zip(*infos, strict=True)
+    extraction = extract(text, base, tokens, ad.city, spelled=any(spells))
+    hits = derived_hits(extraction)
+    phrase_hits = match_phrases(folded)
+    if phrase_hits:
+        hits = merge_hits([*hits, *phrase_hits])
+    return Analysis(ad, extraction, hits, list(sketch))
 
 
 def _analyse_chunk(ads: list[Ad]) -> list[Analysis]:
@@ -96,6 +107,60 @@ def analyse_many(ads: Sequence[Ad], workers: int = 1, chunk: int = 2000) -> list
         for part in pool.map(_analyse_chunk, chunks):
             results.extend(part)
     return results
+
+
+SKETCH_CHUNK = 5000
+
+
+def _sketch_chunk(ads: Sequence[Ad]) -> tuple[list[Analysis], Signatures]:
+    # Analysis creates no reference cycles; the cyclic garbage collector would only
+    # rescan the growing heap of results again and again (about 15% of the time).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        analyses = [analyse(ad) for ad in ads]
+    finally:
+        if enabled:
+            gc.enable()
+    return analyses, sketch_batch([a.token_hashes for a in analyses])
+
+
+def _sketch_chunk_remote(ads: list[Ad]) -> tuple[list[tuple[Extraction, list[Hit]]], Signatures]:
+    """Worker side: only what the parent lacks goes back (not the ads, tokens, hashes)."""
+    analyses, signatures = _sketch_chunk(ads)
+    for analysis in analyses:
+        analysis.extraction.tokens = []
+    return [(a.extraction, a.hits) for a in analyses], signatures
+
+
+def analyse_and_sketch(
+    ads: Sequence[Ad], workers: int = 1, chunk: int = SKETCH_CHUNK
+) -> tuple[list[Analysis], Signatures]:
+    """Analyse every ad and MinHash-sketch it, in chunks, optionally in worker processes.
+
+    The result does not depend on ``workers`` or ``chunk`` (every ad is analysed and
+    sketched on its own). With workers the analyses come back without their tokens
+    and token hashes: the signatures already hold what clustering needs.
+    """
+    chunks = [ads[i : i + chunk] for i in range(0, len(ads), chunk)]
+    analyses: list[Analysis] = []
+    parts: list[Signatures] = [sketch_batch([])]
+    if workers <= 1 or len(chunks) < 2:
+        for part in chunks:
+            done, signatures = _sketch_chunk(part)
+            analyses.extend(done)
+            parts.append(signatures)
+        return analyses, np.concatenate(parts)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for part, (results, signatures) in zip(
+            chunks, pool.map(_sketch_chunk_remote, [list(c) for c in chunks]), strict=True
+        ):
+            analyses.extend(
+                Analysis(ad, extraction, hits)
+                for ad, (extraction, hits) in zip(part, results, strict=True)
+            )
+            parts.append(signatures)
+    return analyses, np.concatenate(parts)
 
 
 def regional_medians(analyses: Iterable[Analysis]) -> dict[str, float]:
@@ -226,19 +291,13 @@ class ScanResult:
 def scan(
     ads: Sequence[Ad],
     workers: int = 1,
-    threshold: float = 0.5,
+    threshold: float = DEFAULT_THRESHOLD,
     templates: bool = True,
-    max_entity_df: int = 500,
+    max_entity_df: int = DEFAULT_MAX_ENTITY_DF,
 ) -> ScanResult:
-    analyses = analyse_many(ads, workers=workers)
+    analyses, signatures = analyse_and_sketch(ads, workers=workers)
     medians = regional_medians(analyses)
     apply_price_rule(analyses, medians)
-    signatures = np.concatenate(
-        [
-            sketch_batch([a.token_hashes for a in analyses[i : i + 20000]])
-            for i in range(0, max(len(analyses), 1), 20000)
-        ]
-    )
     result = cluster(signatures, [entities_of(a) for a in analyses], threshold, max_entity_df)
     groups: dict[int, list[int]] = defaultdict(list)
     for index, label in enumerate(result.labels.tolist()):

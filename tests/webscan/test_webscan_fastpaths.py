@@ -1,0 +1,125 @@
+"""The engine's fast paths give the same answers as the general code they shortcut."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from bovenwater.webscan.extract import extract
+from bovenwater.webscan.generate import _phone, generate
+from bovenwater.webscan.model import Ad
+from bovenwater.webscan.phones import (
+    _digit_units,
+    _is_obfuscated,
+    _segment,
+    _single_number,
+    extract_phones,
+)
+from bovenwater.webscan.pipeline import analyse, analyse_and_sketch
+from bovenwater.webscan.sketch import sketch_batch
+from bovenwater.webscan.tokens import base_view, positions, split_tokens, tokenise
+
+TEXTS = [
+    "Hoi! Ik ben Anna (21), bel 06-12345678 of +31 6 1234 5678.",
+    "Сеху девушка s3xy h0t 🍒🌹 €80 per uur, ｏ６-１２３４５６７８",
+    "me\u200bisje Oekraïense, snap: anna_x — “quotes” and ’apostrophes’\tTab\nNew line",
+    "06-1two3 45 six78 call now 24/7!!! 1012 AB 10:00-22:00",
+    "",
+    "   ",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_tokenise_equals_base_view_and_split_tokens(text: str) -> None:
+    assert tokenise(text) == (base_view(text), split_tokens(text))
+
+
+def _general(text: str) -> tuple[str, bool] | None:
+    units, digits, starts = _digit_units(text)
+    found = _segment(digits, text.startswith("+"), starts)
+    if len(found) == 1 and found[0][1] == 0 and found[0][2] == len(digits):
+        return found[0][0], _is_obfuscated(text, units)
+    return None
+
+
+def test_single_number_fast_path_matches_segmentation() -> None:
+    rng = random.Random(3)
+    separators = ["", " ", "-", ".", "/", "*", "_", " - ", "  "]
+    runs = [
+        "06-12345678", "0612345678", "+31 6 1234 5678", "+31 (0)6 12345678", "0031612345678",
+        "06*12*34*56*78", "0 6 1 2 3 4 5 6 7 8", "+40 721 234 567", "0612345678 0687654321",
+        "100 200 300 400", "0201234567", "+48 512 345 678",
+    ]  # fmt: skip
+    for _ in range(300):
+        digits = "06" + "".join(str(rng.randint(0, 9)) for _ in range(8))
+        cut = sorted(rng.sample(range(1, 10), rng.randint(0, 5)))
+        pieces = [digits[a:b] for a, b in zip([0, *cut], [*cut, 10], strict=True)]
+        runs.append(rng.choice(separators).join(pieces))
+    for run in runs:
+        assert _single_number(run) == _general(run), run
+
+
+def test_phones_fast_path_in_context() -> None:
+    hits = extract_phones(base_view("Bel 06-12345678 of 06 1234 5678, nu!"), word_digits=False)
+    assert [(h.e164, h.start, h.end, h.obfuscated) for h in hits] == [
+        ("+31612345678", 4, 15, False)
+    ]
+
+
+def test_positions() -> None:
+    items = ["a", "b", "a", "c", "b", "a"]
+    assert positions(items, {"a"}) == [0, 2, 5]
+    assert positions(items, {"a", "c"}) == [0, 2, 3, 5]
+    assert positions(items, {"a", "b", "c"}) == [0, 1, 2, 3, 4, 5]
+    assert positions(items, {"x"}) == []
+
+
+def test_spelled_hint_does_not_change_extraction() -> None:
+    text = "Bel nul zes een twee drie vier vijf zes zeven acht"
+    base, tokens = tokenise(text)
+    assert [p.e164 for p in extract(text, base, tokens).phones] == ["+31612345678"]
+    assert [p.e164 for p in extract(text, base, tokens, spelled=True).phones] == ["+31612345678"]
+
+
+def test_bare_word_after_platform_is_not_a_handle() -> None:
+    def handles(text: str) -> list[str]:
+        base, tokens = tokenise(text)
+        return extract(text, base, tokens).handles
+
+    # "telegram Maar ..." is the next sentence, not a handle (it glued networks together)
+    assert handles("App 0612345678, alleen via telegram Maar 60 euro per uur!") == []
+    assert handles("snap anna_x of telegram lisa") == ["snapchat:anna_x"]
+    assert handles("insta: annabel") == ["instagram:annabel"]
+    assert handles("telegram @lisa") == ["telegram:lisa"]
+
+
+def test_analyse_and_sketch_is_independent_of_workers_and_chunks() -> None:
+    records = list(generate(900, seed=5))
+    ads = [Ad(r["id"], r["title"], r["body"], r["city"], r["posted_at"]) for r in records]
+    single, signatures = analyse_and_sketch(ads, workers=1, chunk=1000)
+    chunked, chunk_signatures = analyse_and_sketch(ads, workers=1, chunk=250)
+    parallel, parallel_signatures = analyse_and_sketch(ads, workers=2, chunk=300)
+    assert signatures.shape == (900, 64)
+    assert np.array_equal(signatures, chunk_signatures)
+    assert np.array_equal(signatures, parallel_signatures)
+    assert np.array_equal(signatures, sketch_batch([analyse(ad).token_hashes for ad in ads]))
+    for a, b, c in zip(single, chunked, parallel, strict=True):
+        assert a.ad is b.ad is c.ad
+        assert a.hits == b.hits == c.hits
+        assert [p.e164 for p in a.extraction.phones] == [p.e164 for p in c.extraction.phones]
+        assert a.extraction.municipality == c.extraction.municipality
+        assert a.extraction.age == c.extraction.age
+
+
+def test_generator_never_reuses_a_phone_by_accident() -> None:
+    first = _phone(random.Random(1))
+    used = {first}
+    again = _phone(random.Random(1), used=used)  # the same draw is refused
+    assert again != first
+    assert used == {first, again}
+    records = [r for r in generate(2000, seed=8) if "network_id" not in r]
+    phones = [p.e164 for r in records for p in extract_phones(base_view(r["body"]), False)]
+    assert len(phones) >= 0.99 * len(records)  # a few generated foreign numbers are invalid
+    assert len(set(phones)) == len(phones)
