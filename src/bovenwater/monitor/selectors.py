@@ -9,9 +9,11 @@ what pages, API answers and CSV exports show.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from bovenwater.accounts.actor import Actor
@@ -61,7 +63,12 @@ def require_monitor(actor: Actor) -> None:
 
 
 def value_labels(stat: str) -> dict[str, str]:
-    """Human-readable names of the values of one statistic."""
+    """Human-readable names of the values of one statistic (cached per language)."""
+    return dict(_value_labels(stat, translation.get_language() or ""))
+
+
+@lru_cache(maxsize=64)
+def _value_labels(stat: str, language: str) -> dict[str, str]:
     labels: dict[str, str] = {UNKNOWN: _("Onbekend"), "": _("Totaal")}
     if stat == "form":
         labels.update({f.code: f.name for f in ExploitationForm.objects.all()})
@@ -112,24 +119,48 @@ def _stat(name: str) -> CountStat:
     return stat
 
 
-def table_read(*, stat: str, year: int, police_unit: str = ALL, form: str = ALL) -> Table:
-    """One breakdown for one filtered view, from the count tables (no access check)."""
-    declared = _stat(stat)
+def tables_read(
+    *, stats: list[str], year: int, police_unit: str = ALL, form: str = ALL
+) -> dict[str, Table]:
+    """Several breakdowns of one filtered view, in one query (no access check)."""
+    declared = {name: _stat(name) for name in stats}
     rows = CountRow.objects.filter(
-        year=year, police_unit=police_unit, form=form, stat__in=[TOTAL, stat]
+        year=year, police_unit=police_unit, form=form, stat__in=[TOTAL, *stats]
     ).values_list("stat", "value", "count", "suppressed")
-    labels = value_labels(stat)
-    total = _cell("", labels[""], 0, False)
-    cells: list[Cell] = []
+    labels = {name: value_labels(name) for name in stats}
+    total_label = str(_("Totaal"))
+    total = _cell("", total_label, 0, False)
+    cells: dict[str, list[Cell]] = {name: [] for name in stats}
     for row_stat, value, count, suppressed in rows:
         if row_stat == TOTAL:
-            total = _cell("", labels[""], count, suppressed)
-        if row_stat == stat and stat != TOTAL:
-            cells.append(_cell(value, labels.get(value, value), count, suppressed))
-    cells.sort(key=lambda c: (c.count is None, -(c.count or 0), c.label))
-    return Table(
-        stat=declared, year=year, police_unit=police_unit, form=form, total=total, cells=cells
-    )
+            total = _cell("", total_label, count, suppressed)
+        if row_stat in cells and row_stat != TOTAL:
+            names = labels[row_stat]
+            cells[row_stat].append(_cell(value, names.get(value, value), count, suppressed))
+    tables = {}
+    for name in stats:
+        ordered = sorted(cells[name], key=lambda c: (c.count is None, -(c.count or 0), c.label))
+        tables[name] = Table(
+            stat=declared[name],
+            year=year,
+            police_unit=police_unit,
+            form=form,
+            total=total,
+            cells=ordered,
+        )
+    return tables
+
+
+def table_read(*, stat: str, year: int, police_unit: str = ALL, form: str = ALL) -> Table:
+    """One breakdown for one filtered view, from the count tables (no access check)."""
+    return tables_read(stats=[stat], year=year, police_unit=police_unit, form=form)[stat]
+
+
+def monitor_tables(
+    *, actor: Actor, stats: list[str], year: int, police_unit: str = ALL, form: str = ALL
+) -> dict[str, Table]:
+    require_monitor(actor)
+    return tables_read(stats=stats, year=year, police_unit=police_unit, form=form)
 
 
 def monitor_table(

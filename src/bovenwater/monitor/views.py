@@ -25,6 +25,7 @@ from bovenwater.monitor.selectors import (
     Table,
     fill_state,
     monitor_table,
+    monitor_tables,
     monitor_trend,
     monitor_years,
     require_monitor,
@@ -111,9 +112,16 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         return render(request, "monitor/dashboard.html", context)
     trend = monitor_trend(actor=actor, police_unit=filters.police_unit, form=filters.form)
     current = next(p for p in trend if p.year == filters.year)
+    tables = monitor_tables(
+        actor=actor,
+        stats=[stat for stat, _limit in SECTIONS] + ["municipality"],
+        year=filters.year,
+        police_unit=filters.police_unit,
+        form=filters.form,
+    )
     sections = []
     for stat, limit in SECTIONS:
-        table = _table(actor, stat, filters)
+        table = tables[stat]
         title = str(STATS_BY_NAME[stat].label)
         sections.append(
             Section(
@@ -126,7 +134,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
                 drill={"police_unit": "eenheid", "form": "vorm"}.get(stat, ""),
             )
         )
-    places = _table(actor, "municipality", filters)
+    places = tables["municipality"]
     municipalities = list(Municipality.objects.current().values_list("code", "name"))
     map_spec = charts.municipality_map(
         {c.value: c for c in places.cells},
