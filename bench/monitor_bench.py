@@ -184,6 +184,9 @@ def main() -> int:
     parser.add_argument(
         "--views-only", action="store_true", help="Keep the data; time the views only."
     )
+    parser.add_argument(
+        "--reuse", action="store_true", help="Keep the registrations; time the fills and views."
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         print("Set DATABASE_URL to a PostgreSQL database.", file=sys.stderr)
@@ -207,21 +210,29 @@ def main() -> int:
     if not args.views_only:
         call_command("migrate", "--noinput", verbosity=0)
         call_command("load_reference_data", verbosity=0)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "TRUNCATE monitor_countrow, monitor_fillstate, monitor_opendatarelease, "
-                "registry_registration_forms, registry_registration_methods, "
-                "registry_registration_crime_municipalities, registry_registration, registry_person"
-            )
         ref = reference()
         rng = random.Random(1)
         persons: list[int] = []
-        rows = timed(
-            f"generate {args.registrations:,} registrations",
-            lambda: generate(1, args.registrations, rng, ref, persons),
-        )
-        timed("COPY into PostgreSQL", lambda: copy_rows(rows))
-        rows.clear()
+        if args.reuse:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT max(id) FROM registry_registration")
+                args.registrations = cursor.fetchone()[0]
+                cursor.execute("SELECT id FROM registry_person")
+                persons = [row[0] for row in cursor.fetchall()]
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "TRUNCATE monitor_countrow, monitor_fillstate, monitor_opendatarelease, "
+                    "registry_registration_forms, registry_registration_methods, "
+                    "registry_registration_crime_municipalities, registry_registration, "
+                    "registry_person"
+                )
+            rows = timed(
+                f"generate {args.registrations:,} registrations",
+                lambda: generate(1, args.registrations, rng, ref, persons),
+            )
+            timed("COPY into PostgreSQL", lambda: copy_rows(rows))
+            rows.clear()
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         full = timed("fill_counts(full=True)", lambda: fill_counts(full=True))

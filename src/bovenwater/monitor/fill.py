@@ -114,27 +114,31 @@ def _add(counter: Counter[Key]) -> int:
         )
     }
     increments: list[tuple[int, int]] = []
-    new: list[CountRow] = []
+    new: list[tuple[str, int, str, str, str, int, bool]] = []
     for key, amount in counter.items():
         pk = existing.get(key)
         if pk is None:
-            stat, year, unit, form, value = key
-            new.append(
-                CountRow(
-                    stat=stat, year=year, police_unit=unit, form=form, value=value, count=amount
-                )
-            )
+            new.append((*key, amount, False))
         else:
             increments.append((amount, pk))
-    if increments:
-        table = connection.ops.quote_name(CountRow._meta.db_table)
-        column = connection.ops.quote_name("count")
-        with connection.cursor() as cursor:
+    quote = connection.ops.quote_name
+    table = quote(CountRow._meta.db_table)
+    column = quote("count")
+    with connection.cursor() as cursor:
+        if increments:
             cursor.executemany(
                 f"UPDATE {table} SET {column} = {column} + %s WHERE id = %s",  # noqa: S608
                 increments,
             )
-    CountRow.objects.bulk_create(new, batch_size=2000)
+        if new:
+            names = ", ".join(
+                quote(n)
+                for n in ("stat", "year", "police_unit", "form", "value", "count", "suppressed")
+            )
+            cursor.executemany(
+                f"INSERT INTO {table} ({names}) VALUES (%s, %s, %s, %s, %s, %s, %s)",  # noqa: S608
+                new,
+            )
     return len(increments) + len(new)
 
 

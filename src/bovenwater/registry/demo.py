@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, TypeVar
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from bovenwater.reference.models import (
     ExploitationForm,
@@ -102,6 +102,7 @@ SEX_TYPES: dict[str, float] = {
     SexExploitationType.OTHER: 0.03,
 }
 OVERLAP = 0.05
+THROUGH = {"forms": "forms", "methods": "methods", "places": "crime_municipalities"}
 
 
 def _pick(rng: random.Random, weights: dict[str, float]) -> str:
@@ -262,31 +263,22 @@ def _create(scale: float = 1.0) -> int:
         )
         for (registration, *_rest), pk in zip(pending, ids, strict=True):
             registration.pk = pk
-    form_links = Registration.forms.through
-    method_links = Registration.methods.through
-    place_links = Registration.crime_municipalities.through
-    form_links.objects.bulk_create(
-        [
-            form_links(registration_id=r.pk, exploitationform_id=forms[c].pk)
-            for r, fs, _m, _p in pending
-            for c in fs
-        ],
-        batch_size=5000,
-    )
-    method_links.objects.bulk_create(
-        [
-            method_links(registration_id=r.pk, traffickingmethod_id=methods[c].pk)
-            for r, _f, ms, _p in pending
-            for c in ms
-        ],
-        batch_size=5000,
-    )
-    place_links.objects.bulk_create(
-        [
-            place_links(registration_id=r.pk, municipality_id=m.pk)
-            for r, _f, _m, ps in pending
-            for m in {p.pk: p for p in ps}.values()
-        ],
-        batch_size=5000,
-    )
+    links: dict[str, list[tuple[int, int]]] = {"forms": [], "methods": [], "places": []}
+    for registration, form_codes, method_codes, places in pending:
+        links["forms"] += [(registration.pk, forms[c].pk) for c in form_codes]
+        links["methods"] += [(registration.pk, methods[c].pk) for c in method_codes]
+        links["places"] += [(registration.pk, pk) for pk in {p.pk for p in places}]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for name, field in (
+            ("forms", "exploitationform_id"),
+            ("methods", "traffickingmethod_id"),
+            ("places", "municipality_id"),
+        ):
+            through = getattr(Registration, THROUGH[name]).through
+            table = quote(through._meta.db_table)
+            cursor.executemany(
+                f"INSERT INTO {table} (registration_id, {quote(field)}) VALUES (%s, %s)",  # noqa: S608
+                links[name],
+            )
     return len(pending)
