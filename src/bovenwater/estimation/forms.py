@@ -39,7 +39,7 @@ class RunForm(forms.Form):
         initial=0.02,
         min_value=0.0001,
         max_value=0.5,
-        widget=forms.NumberInput(attrs={**TEXT, "step": "any", "inputmode": "decimal"}),
+        widget=forms.TextInput(attrs={**TEXT, "inputmode": "decimal"}),
         error_messages={
             "required": _("Vul een p-drempel in."),
             "invalid": _("Vul een getal in, bijvoorbeeld 0,02."),
