@@ -5,6 +5,10 @@ an id above ``FillState.last_registration_id`` and moves that mark. After each f
 recomputes the suppression flags of the years it touched (all years when the
 threshold changed). ``fill_counts(full=True)`` rebuilds everything.
 
+The mark is an id, so a registration whose transaction commits only after a fill has
+moved past its id (possible with concurrent writers on PostgreSQL) is not counted by
+later incremental fills; schedule ``--full`` regularly (e.g. nightly) to repair that.
+
 Use it as a background task (``fill_counts()`` is safe to call any time: it locks its
 fill state) or from the command line: ``manage.py fill_monitor_counts [--full]``.
 """
