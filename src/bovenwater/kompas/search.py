@@ -49,27 +49,30 @@ def index_ensure() -> bool:
         return False
     HandbookToken.objects.all().delete()
     HandbookSection.objects.all().delete()
-    position = 0
-    token_rows: list[HandbookToken] = []
+    rows: list[HandbookSection] = []
     for chapter in content.chapters():
         entries = [("", chapter.title, chapter.summary)] + [
             (s.anchor, s.title, s.text) for s in chapter.sections
         ]
         for anchor, heading, body in entries:
-            position += 1
-            section = HandbookSection.objects.create(
-                chapter_slug=chapter.slug,
-                chapter_title=chapter.title,
-                anchor=anchor,
-                heading=heading,
-                body=body,
-                position=position,
-            )
-            heading_tokens = set(tokens(heading))
-            for token in sorted(heading_tokens | set(tokens(body))):
-                token_rows.append(
-                    HandbookToken(section=section, token=token, in_heading=token in heading_tokens)
+            rows.append(
+                HandbookSection(
+                    chapter_slug=chapter.slug,
+                    chapter_title=chapter.title,
+                    anchor=anchor,
+                    heading=heading,
+                    body=body,
+                    position=len(rows) + 1,
                 )
+            )
+    HandbookSection.objects.bulk_create(rows)
+    token_rows: list[HandbookToken] = []
+    for section in HandbookSection.objects.order_by("position"):
+        heading_tokens = set(tokens(section.heading))
+        for token in sorted(heading_tokens | set(tokens(section.body))):
+            token_rows.append(
+                HandbookToken(section=section, token=token, in_heading=token in heading_tokens)
+            )
     HandbookToken.objects.bulk_create(token_rows, batch_size=500)
     HandbookIndexState.objects.update_or_create(pk=1, defaults={"version": version})
     return True
