@@ -44,8 +44,10 @@ def tokens(text: str) -> list[str]:
 def index_ensure() -> bool:
     """Rebuild the index when the content changed; True when it was rebuilt."""
     version = content.content_version()
-    state = HandbookIndexState.objects.select_for_update().filter(pk=1).first()
-    if state is not None and state.version == version:
+    # The row exists before it is locked, so concurrent first searches rebuild only once.
+    HandbookIndexState.objects.get_or_create(pk=1, defaults={"version": ""})
+    state = HandbookIndexState.objects.select_for_update().get(pk=1)
+    if state.version == version:
         return False
     HandbookToken.objects.all().delete()
     HandbookSection.objects.all().delete()
@@ -74,7 +76,8 @@ def index_ensure() -> bool:
                 HandbookToken(section=section, token=token, in_heading=token in heading_tokens)
             )
     HandbookToken.objects.bulk_create(token_rows, batch_size=500)
-    HandbookIndexState.objects.update_or_create(pk=1, defaults={"version": version})
+    state.version = version
+    state.save(update_fields=["version", "built_at"])
     return True
 
 
