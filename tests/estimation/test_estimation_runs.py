@@ -308,3 +308,29 @@ def test_progress_fragment_polls_while_running(
     assert 'hx-trigger="every 2s"' in html
     assert 'value="40"' in html
     assert "HX-Refresh" not in fragment
+
+
+def test_nothing_in_scope_gives_a_dutch_error_and_no_run(
+    make_member: Callable[..., Membership],
+    make_organisation: Callable[..., Organisation],
+    client: Client,
+    registry: Callable[..., None],
+) -> None:
+    registry()  # registrations without a reporting organisation: outside a police scope
+    member = make_member(
+        role=Role.ANALYST, organisation=make_organisation(kind=OrganisationKind.POLICE)
+    )
+    login(client, member)
+    response = client.post(
+        "/schatting/starten/",
+        {
+            "method": "stepwise",
+            "max_order": "2",
+            "p_threshold": "0,02",
+            "ci": "profile",
+            "bootstrap": "0",
+        },
+    )
+    assert response.status_code == 400
+    assert "Er zijn geen registraties binnen uw bereik" in response.content.decode()
+    assert EstimateRun.objects.count() == 0

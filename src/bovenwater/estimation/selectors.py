@@ -73,6 +73,6 @@ def run_get(*, actor: Actor, pk: int) -> EstimateRun:
 
 def latest_result(actor: Actor) -> EstimateRun | None:
     """The newest finished run the actor may see, preferring the actor's own scope."""
-    runs = runs_for(actor).filter(status=Status.DONE)
+    runs = runs_for(actor).filter(status=Status.DONE).exclude(result__years={})
     own = runs.filter(organisation_id=actor.organisation_id).first()
     return own or runs.filter(national=True).first()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import secrets
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.roles import Permission
@@ -45,6 +46,11 @@ def run_request(
     if ci is None:
         ci = CIMethod.BCA if bootstrap > 0 else CIMethod.PROFILE
     tables = overlap_tables_for(actor=actor, purpose=PURPOSE, form=form)
+    if not tables:
+        raise ValidationError(
+            _("Er zijn geen registraties binnen uw bereik om een schatting op te baseren."),
+            code="no_registrations",
+        )
     run = EstimateRun.objects.create(
         organisation=actor.organisation,
         requested_by=actor.user,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -106,16 +106,20 @@ def start_view(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "estimation/index.html", _index_context(request, form), status=400)
     data = form.cleaned_data
-    run = run_request(
-        actor=actor,
-        method=data["method"],
-        max_order=data["max_order"],
-        p_threshold=data["p_threshold"],
-        bootstrap=data["bootstrap"],
-        seed=data["seed"],
-        ci=data["ci"],
-        form=data["form"] or "",
-    )
+    try:
+        run = run_request(
+            actor=actor,
+            method=data["method"],
+            max_order=data["max_order"],
+            p_threshold=data["p_threshold"],
+            bootstrap=data["bootstrap"],
+            seed=data["seed"],
+            ci=data["ci"],
+            form=data["form"] or "",
+        )
+    except ValidationError as exc:
+        form.add_error("form", exc)
+        return render(request, "estimation/index.html", _index_context(request, form), status=400)
     return redirect("estimation:run", pk=run.pk)
 
 
