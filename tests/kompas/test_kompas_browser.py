@@ -195,3 +195,31 @@ def test_fill_the_self_assessment_and_add_an_action_item(
     assert "Afspraken opvang buiten kantoortijden" in actions
     assert ActionItem.objects.get().statement_code == "opvang-b1"
     assert axe_violations(tab) == []
+
+
+def test_the_other_kompas_pages_are_axe_clean(
+    live_server: Any,
+    officer: Membership,
+    make_member: Callable[..., Membership],
+    tab: Any,
+) -> None:
+    base = live_server.url
+    _enter(tab, base, officer)
+    pages = (
+        "/kompas/",
+        "/kompas/zoeken/?q=zorgcoördinator",
+        "/kompas/kaarten/",
+        "/kompas/kaarten/vorm-sexual/",
+        "/kompas/sociale-kaart/",
+        "/kompas/training/",
+        "/kompas/notities/",
+        "/kompas/gedeeld/",
+    )
+    for path in pages:
+        tab.goto(base + path)
+        assert (path, axe_violations(tab)) == (path, [])
+    director = make_member(role=Role.CHAIN_DIRECTOR, organisation=officer.organisation)
+    _enter(tab, base, director)
+    tab.goto(base + "/kompas/zelfevaluatie/regio/")
+    assert tab.get_by_role("heading", level=1).inner_text().startswith("Zelfevaluaties in de regio")
+    assert axe_violations(tab) == []
