@@ -302,3 +302,52 @@ def test_shared_card_opens_without_the_senders_notes(
     card = recipient_client.get(opened["Location"]).content.decode()
     assert "PRIVE-NOTITIE" not in card
     assert "PRIVE-NOTITIE" in sender_client.get("/kompas/kaarten/werkveld-zorg/").content.decode()
+
+
+def test_chain_partner_card_pdf_lists_the_regions_organisations(
+    make_member: Callable[..., Membership],
+    make_organisation: Callable[..., Organisation],
+    login_as: Callable[[Membership], Client],
+) -> None:
+    from bovenwater.accounts.roles import OrganisationKind
+
+    home = make_organisation(name="Gemeente Kaartstad", municipality_code="GM0363")
+    make_organisation(
+        name="Zorgcoördinatie Amstelregio",
+        kind=OrganisationKind.CARE_COORDINATION,
+        municipality_code="GM0362",
+    )
+    make_organisation(
+        name="Opvang Elders", kind=OrganisationKind.SHELTER, municipality_code="GM0599"
+    )
+    client = login_as(make_member(organisation=home))
+    page = client.get("/kompas/sociale-kaart/").content.decode()
+    assert "Zorgcoördinatie Amstelregio" in page and "Opvang Elders" not in page
+    assert "<svg" in page and "<title>Amstelveen</title>" in page
+    text = pdf_text(client.get("/kompas/sociale-kaart/pdf/").content)
+    assert "Ketenpartners in de regio Amsterdam" in text
+    assert "Zorgcoördinatie Amstelregio" in text
+    assert "Opvang Elders" not in text
+
+
+def test_self_assessment_errors_next_to_the_field_and_history_over_time(
+    member: Membership, login_as: Callable[[Membership], Client]
+) -> None:
+    from bovenwater.kompas.assessment import yardstick
+
+    client = login_as(member)
+    answers = {s.code: "1" for s in yardstick().statements}
+    del answers["samenwerking-b2"]
+    page = client.post("/kompas/zelfevaluatie/", {"action": "assess", **answers}).content.decode()
+    assert page.count("Kies nee, deels of ja.") == 1
+    # the answers given are kept
+    assert 'name="beleid-b1" value="1" id="id_beleid-b1_1" required checked' in page
+    assert SelfAssessment.objects.count() == 0
+    answers["samenwerking-b2"] = "1"
+    client.post("/kompas/zelfevaluatie/", {"action": "assess", **answers})
+    answers = dict.fromkeys(answers, "2")
+    client.post("/kompas/zelfevaluatie/", {"action": "assess", **answers})
+    assert SelfAssessment.objects.count() == 2
+    page = client.get("/kompas/zelfevaluatie/").content.decode()
+    assert 'data-testid="history-table"' in page
+    assert "<td>50% / 50%</td>" in page and "<td>100% / 100%</td>" in page
