@@ -351,3 +351,17 @@ def test_self_assessment_errors_next_to_the_field_and_history_over_time(
     page = client.get("/kompas/zelfevaluatie/").content.decode()
     assert 'data-testid="history-table"' in page
     assert "<td>50% / 50%</td>" in page and "<td>100% / 100%</td>" in page
+
+
+def test_training_walks_the_handbook_in_order(
+    member: Membership, login_as: Callable[[Membership], Client]
+) -> None:
+    client = login_as(member)
+    chapters = content.chapters()
+    page = client.get("/kompas/training/").content.decode()
+    assert f'href="/kompas/hoofdstuk/{chapters[0].slug}/" data-testid="next-module"' in page
+    response = client.post(f"/kompas/hoofdstuk/{chapters[0].slug}/", {"action": "complete"})
+    assert response["Location"] == f"/kompas/hoofdstuk/{chapters[1].slug}/"
+    page = client.get("/kompas/training/").content.decode()
+    assert f'href="/kompas/hoofdstuk/{chapters[1].slug}/" data-testid="next-module"' in page
+    assert "Voortgang: 1 van 12 modules en 0 van 8 casussen." in page

@@ -134,7 +134,10 @@ def chapter_view(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and request.POST.get("action") == "complete":
         services.module_complete(actor=actor, chapter_slug=slug)
         messages.success(request, _("Module afgerond."))
-        return redirect("kompas:chapter", slug=slug)
+        following = _next_module(actor)
+        if following is None:
+            return redirect("kompas:training")
+        return redirect("kompas:chapter", slug=following.slug)
     note_form, share_form, done = _note_and_share(request, actor, TargetKind.SECTION, choices)
     if done is not None:
         return done
@@ -169,6 +172,12 @@ def chapter_view(request: HttpRequest, slug: str) -> HttpResponse:
             "live": live,
         },
     )
+
+
+def _next_module(actor: Actor) -> content.Chapter | None:
+    """The first chapter, in handbook order, that the actor has not completed."""
+    done = selectors.completed_modules_of_actor(actor=actor)
+    return next((c for c in content.chapters() if c.slug not in done), None)
 
 
 def chapter_pdf_view(request: HttpRequest, slug: str) -> HttpResponse:
@@ -305,6 +314,7 @@ def _progress(actor: Actor) -> dict[str, Any]:
         "modules_done": sum(1 for c in chapters if c.slug in done),
         "scenarios_done": sum(1 for s in scenarios if s.slug in attempts),
         "complete": complete,
+        "next_module": _next_module(actor),
         "points": points,
         "max_points": maximum,
     }
