@@ -13,8 +13,9 @@ import itertools
 import os
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,7 +44,7 @@ from bovenwater.webscan.municipalities import by_code
 from bovenwater.webscan.normalise import normalise
 from bovenwater.webscan.sketch import Signatures, sketch_batch
 from bovenwater.webscan.templates import build_template
-from bovenwater.webscan.tokens import TOKEN_CACHE, token_info, tokenise
+from bovenwater.webscan.tokens import TOKEN_CACHE, tokenise
 
 NATIONAL_MEDIAN_FALLBACK = 150.0  # euro per hour, used when a region has too few prices
 MIN_PRICES_PER_REGION = 20
@@ -76,8 +77,7 @@ NETWORK_WEIGHTS = {code: rule[2] for code, rule in NETWORK_RULES.items()}
 def analyse(ad: Ad) -> Analysis:
     text = ad.text
     base, tokens = tokenise(text)
-    cache_get = TOKEN_CACHE.get
-    infos = [cache_get(t) or token_info(t) for t in tokens]
+    infos = list(map(TOKEN_CACHE.__getitem__, tokens))  # C-level loop; computes misses
     if not infos:
         extraction = extract(text, base, tokens, ad.city, spelled=False)
         return Analysis(ad, extraction, derived_hits(extraction), [])
@@ -113,21 +113,31 @@ SKETCH_CHUNK = 5000
 
 
 def _sketch_chunk(ads: Sequence[Ad]) -> tuple[list[Analysis], Signatures]:
-    # Analysis creates no reference cycles; the cyclic garbage collector would only
-    # rescan the growing heap of results again and again (about 15% of the time).
+    analyses = [analyse(ad) for ad in ads]
+    return analyses, sketch_batch([a.token_hashes for a in analyses])
+
+
+def _sketch_chunk_quiet(ads: Sequence[Ad]) -> tuple[list[Analysis], Signatures]:
+    with _no_cyclic_gc():
+        return _sketch_chunk(ads)
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Analysis creates no reference cycles; the cyclic garbage collector would only
+    rescan the growing heap of results again and again (10-15% of the time)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
-        analyses = [analyse(ad) for ad in ads]
+        yield
     finally:
         if enabled:
             gc.enable()
-    return analyses, sketch_batch([a.token_hashes for a in analyses])
 
 
 def _sketch_chunk_remote(ads: list[Ad]) -> tuple[list[tuple[Extraction, list[Hit]]], Signatures]:
     """Worker side: only what the parent lacks goes back (not the ads, tokens, hashes)."""
-    analyses, signatures = _sketch_chunk(ads)
+    analyses, signatures = _sketch_chunk_quiet(ads)
     for analysis in analyses:
         analysis.extraction.tokens = []
     return [(a.extraction, a.hits) for a in analyses], signatures
@@ -146,12 +156,13 @@ def analyse_and_sketch(
     analyses: list[Analysis] = []
     parts: list[Signatures] = [sketch_batch([])]
     if workers <= 1 or len(chunks) < 2:
-        for part in chunks:
-            done, signatures = _sketch_chunk(part)
-            analyses.extend(done)
-            parts.append(signatures)
+        with _no_cyclic_gc():
+            for part in chunks:
+                done, signatures = _sketch_chunk(part)
+                analyses.extend(done)
+                parts.append(signatures)
         return analyses, np.concatenate(parts)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers) as pool, _no_cyclic_gc():
         for part, (results, signatures) in zip(
             chunks, pool.map(_sketch_chunk_remote, [list(c) for c in chunks]), strict=True
         ):

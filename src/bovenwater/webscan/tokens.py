@@ -51,8 +51,6 @@ class TokenInfo(NamedTuple):
     spells: bool  # a number word or a letter/digit mix: worth the spelled-phone search
 
 
-_CACHE: dict[str, TokenInfo] = {}
-TOKEN_CACHE = _CACHE  # read-only use: ``TOKEN_CACHE.get(t) or token_info(t)``
 _CACHE_LIMIT = 400_000
 
 
@@ -76,14 +74,27 @@ def _compute(token: str) -> TokenInfo:
     return TokenInfo(folded, hashed, digits, NUMBER_HASH_PLACEHOLDER if numeric else hashed, spells)
 
 
-def token_info(token: str) -> TokenInfo:
-    info = _CACHE.get(token)
-    if info is None:
-        if len(_CACHE) >= _CACHE_LIMIT:
-            _CACHE.clear()
+class _TokenCache(dict[str, TokenInfo]):
+    """Token -> :class:`TokenInfo`; a miss computes and stores the value.
+
+    ``list(map(TOKEN_CACHE.__getitem__, tokens))`` then looks up a whole advertisement
+    in a C-level loop. The values depend only on the token, so clearing the cache when
+    it is full changes no result.
+    """
+
+    def __missing__(self, token: str) -> TokenInfo:
+        if len(self) >= _CACHE_LIMIT:
+            self.clear()
         info = _compute(token)
-        _CACHE[token] = info
-    return info
+        self[token] = info
+        return info
+
+
+TOKEN_CACHE = _TokenCache()
+
+
+def token_info(token: str) -> TokenInfo:
+    return TOKEN_CACHE[token]
 
 
 @lru_cache(maxsize=8192)
