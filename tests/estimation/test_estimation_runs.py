@@ -96,9 +96,14 @@ def test_run_request_is_logged(registry: Callable[..., None], analyst: Membershi
 
 
 def test_task_goes_through_the_database_queue(
-    registry: Callable[..., None], analyst: Membership, settings: Any
+    registry: Callable[..., None], analyst: Membership, settings: Any, monkeypatch: Any
 ) -> None:
     registry()
+    # the worker closes "obsolete" connections, and inside the test's transaction
+    # PostgreSQL's connection looks obsolete (autocommit off): keep it open
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     run = run_request(actor=actor_of(analyst), method="stepwise", seed=3)
     run.refresh_from_db()
