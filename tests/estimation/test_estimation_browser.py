@@ -75,3 +75,21 @@ def test_analyst_starts_an_estimate_and_sees_it_with_its_interval(
     assert page.get_by_test_id("estimate-table").is_visible()
     assert page.get_by_test_id("overlap-table").is_visible()
     assert axe_violations(page) == []
+
+    # a run in progress: the page polls every 2 s and shows the result when it is done
+    pending = EstimateRun.objects.create(
+        organisation=registrar, national=True, inputs=run.inputs, method=run.method,
+        max_order=run.max_order, p_threshold=run.p_threshold, bootstrap=run.bootstrap,
+        seed=run.seed, ci_method=run.ci_method, engine_version=run.engine_version,
+        status=Status.RUNNING, progress=50,
+    )  # fmt: skip
+    page.goto(f"{live_server.url}/schatting/{pending.pk}/")
+    assert page.get_by_test_id("progress").get_by_role("status").inner_text() == (
+        "Status: Bezig (50%)"
+    )
+    assert axe_violations(page) == []
+    EstimateRun.objects.filter(pk=pending.pk).update(
+        status=Status.DONE, progress=100, result=run.result
+    )
+    page.get_by_test_id("summary-2023").wait_for()
+    assert page.get_by_test_id("summary-2023").inner_text() == summary
