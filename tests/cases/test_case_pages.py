@@ -168,19 +168,68 @@ def test_coordinator_flow_through_pages(
     assert case.state == CaseState.CLOSED
 
 
-@pytest.mark.parametrize("role", list(Role))
-def test_every_role_of_another_organisation_gets_404(
-    role: Role,
-    client: Client,
-    make_member: Callable[..., Membership],
-    login_as: Callable[[Membership], Client],
-) -> None:
-    owner = factories.organisation(name="Organisatie B zorg")
+@pytest.fixture
+def organisation_b() -> dict[str, Any]:
+    """Organisation B's case with every kind of object around it, marked with secrets."""
+    from bovenwater.cases import services
+
+    owner = factories.organisation(name="Organisatie B zorg", municipality_code="GM0599")
     b_actor = factories.actor(Role.CARE_COORDINATOR, owner)
     case = factories.open_case(b_actor, last_name="Geheimsma-B")
-    login_as(make_member(role=role))
-    before = CaseEvent.objects.count()
-    for url in (
+    partner = factories.organisation(OrganisationKind.POLICE, "GM0599")
+    consent = services.consent_record(
+        actor=b_actor,
+        case=case,
+        subject_matter="Geheim-B toestemming",
+        recipient=partner,
+        purpose="Aangifte",
+        given_on=timezone.localdate(),
+        given_by="Betrokkene",
+    )
+    referral = services.referral_send(
+        actor=b_actor,
+        case=case,
+        to_organisation=partner,
+        kind="police_report",
+        shared_parts=["summary", "victim"],
+        consent=consent,
+    )
+    task = services.task_create(
+        actor=b_actor, case=case, title="Geheim-B taak", deadline=timezone.localdate()
+    )
+    municipality = Municipality.objects.get(code="GM0599")
+    shelter = Shelter.objects.create(
+        name="Opvang B",
+        organisation=factories.organisation(OrganisationKind.SHELTER, "GM0599"),
+        region_id=municipality.police_unit_id,
+        municipality=municipality,
+    )
+    ShelterCapacity.objects.create(shelter=shelter, category="women", places=2)
+    first = services.placement_request_create(
+        actor=b_actor, case=case, category="women", region=municipality.police_unit
+    )
+    placement = services.placement_create(actor=b_actor, request=first, shelter=shelter)
+    other_case = factories.open_case(b_actor, last_name="Geheimsma-B2")
+    waiting = services.placement_request_create(
+        actor=b_actor, case=other_case, category="women", region=municipality.police_unit
+    )
+    meeting = services.meeting_create(
+        actor=b_actor,
+        title="Geheim-B overleg",
+        held_on=timezone.localdate(),
+        attendees=[partner],
+        agenda=[case],
+    )
+    measure = services.measure_create(
+        actor=factories.actor(
+            Role.CONTACT_OFFICER, factories.organisation(OrganisationKind.MUNICIPALITY, "GM0599")
+        ),
+        kind="closure",
+        target="Geheim-B pand",
+        legal_ground="Gemeentewet art. 174a",
+        started_on=timezone.localdate(),
+    )
+    urls = [
         f"/casussen/{case.pk}/",
         f"/casussen/{case.pk}/status/",
         f"/casussen/{case.pk}/notitie/",
@@ -189,16 +238,65 @@ def test_every_role_of_another_organisation_gets_404(
         f"/casussen/{case.pk}/plaatsing/",
         f"/casussen/{case.pk}/taak/",
         f"/casussen/{case.pk}/b8/",
-    ):
-        for response in (
-            client.get(url),
-            client.post(url, {"to_state": "intake", "text": "x", "reason": "x"}),
-        ):
+        f"/casussen/{case.pk}/registratie/",
+        f"/casussen/toestemming/{consent.pk}/intrekken/",
+        f"/casussen/taken/{task.pk}/afgerond/",
+        f"/casussen/plaatsingen/{placement.pk}/vertrek/",
+        f"/casussen/verwijzingen/{referral.pk}/",
+        f"/casussen/verwijzingen/{referral.pk}/intrekken/",
+        f"/casussen/opvang/verzoek/{waiting.pk}/plaatsen/",
+        f"/casussen/overleg/{meeting.pk}/",
+        f"/casussen/maatregelen/{measure.pk}/",
+    ]
+    return {
+        "case": case,
+        "urls": urls,
+        "markers": (b"Geheimsma-B", b"Geheim-B", case.number.encode()),
+        "state": lambda: (
+            Case.objects.get(pk=case.pk).state,
+            Referral.objects.get(pk=referral.pk).status,
+            Consent.objects.get(pk=consent.pk).withdrawn_at,
+            Placement.objects.get(pk=placement.pk).departed_on,
+            Placement.objects.count(),
+            CaseEvent.objects.count(),
+        ),
+    }
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_every_role_of_another_organisation_gets_404(
+    role: Role,
+    client: Client,
+    organisation_b: dict[str, Any],
+    make_member: Callable[..., Membership],
+    login_as: Callable[[Membership], Client],
+) -> None:
+    login_as(make_member(role=role))
+    before = organisation_b["state"]()
+    post = {
+        "to_state": "intake",
+        "text": "x",
+        "reason": "x",
+        "decision": "accept",
+        "basis": "obligation",
+        "status": "withdrawn",
+        "departed_on": timezone.localdate().isoformat(),
+    }
+    for url in organisation_b["urls"]:
+        for response in (client.get(url), client.post(url, post)):
             assert response.status_code in (403, 404, 405), (url, response.status_code)
-            assert b"Geheimsma-B" not in response.content
-            assert case.number.encode() not in response.content
-    for url in ("/casussen/", "/casussen/verwijzingen/", "/casussen/opvang/"):
-        response: Any = client.get(url)
-        assert response.status_code in (200, 403)
-        assert case.number.encode() not in response.content
-    assert CaseEvent.objects.count() == before
+            for marker in organisation_b["markers"]:
+                assert marker not in response.content, (url, marker)
+    for url in (
+        "/casussen/",
+        "/casussen/verwijzingen/",
+        "/casussen/opvang/?regio=alle",
+        "/casussen/overleg/",
+        "/casussen/maatregelen/",
+        "/casussen/noodtoegang/overzicht/",
+    ):
+        response = client.get(url)
+        assert response.status_code in (200, 403), (url, response.status_code)
+        for marker in organisation_b["markers"]:
+            assert marker not in response.content, (url, marker)
+    assert organisation_b["state"]() == before
