@@ -71,7 +71,8 @@ class ProcessingLogEntry(models.Model):
             "Verwijzing naar de persoon om wie het gaat (pseudoniem of intern nummer), nooit een naam."
         ),
     )
-    purpose = models.CharField(_("doel"), max_length=40, choices=Purpose.choices)
+    # No ``choices``: apps add purposes in audit/purposes.py without a migration each time.
+    purpose = models.CharField(_("doel"), max_length=40)
     legal_basis = models.CharField(_("grondslag"), max_length=200)
     trace_id = models.CharField(_("trace-id"), max_length=32, blank=True, db_index=True)
     span_id = models.CharField(_("span-id"), max_length=16, blank=True)
@@ -96,6 +97,12 @@ class ProcessingLogEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("The processing log is append-only.")
+
+    def get_purpose_display(self) -> str:
+        try:
+            return str(Purpose(self.purpose).label)
+        except ValueError:
+            return self.purpose
 
     def content(self) -> dict[str, Any]:
         """The hashed content: every field except the hashes themselves."""

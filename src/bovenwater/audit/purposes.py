@@ -24,6 +24,7 @@ class Purpose(models.TextChoices):
     KOMPAS = "kompas", _("Kennis, training en zelfevaluatie (Kompas)")
     EMERGENCY_ACCESS = "emergency_access", _("Noodtoegang tot een casus (break-the-glass)")
     ADMINISTRATIVE_APPROACH = "administrative_approach", _("Bestuurlijke aanpak mensenhandel")
+    ESTIMATION = "estimation", _("Schatting van het verborgen aantal slachtoffers (statistiek)")
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,9 @@ LEGAL_BASES: dict[Purpose, LegalBasis] = {
     ),
     Purpose.ADMINISTRATIVE_APPROACH: LegalBasis(
         "bibob+gemw-174a", "Wet Bibob; Gemeentewet art. 174a; AVG art. 6 lid 1 sub e"
+    ),
+    Purpose.ESTIMATION: LegalBasis(
+        "avg-89+6-1-e", "AVG art. 89 (statistische doeleinden) en art. 6 lid 1 sub e"
     ),
 }
 

@@ -211,6 +211,7 @@ def seed_demo() -> SeedReport:
                 user=director, organisation=organisations[OrganisationKind.OTHER], role=Role.ANALYST
             )
             report.memberships_created += 1
+    _analysts_at_the_registrar(report)
     _grant_routing_admin()
     for step in DEMO_STEPS:
         importlib.import_module(step).seed(report)
@@ -233,3 +234,19 @@ def _grant_routing_admin() -> None:
             user.is_staff = True
             user.save(update_fields=["is_staff"])
         user.user_permissions.add(*permissions)
+
+
+def _analysts_at_the_registrar(report: SeedReport) -> None:
+    """Demo analysts also work for CoMensha's regional contact: the national registration."""
+    for region in REGIONS:
+        analyst = User.objects.filter(username=demo_username(region, Role.ANALYST)).first()
+        registrar = Organisation.objects.filter(
+            kind=OrganisationKind.NATIONAL_REGISTRAR, municipality__code=region.municipality_code
+        ).first()
+        if analyst is None or registrar is None:
+            continue
+        if not Membership.objects.filter(
+            user=analyst, organisation=registrar, role=Role.ANALYST
+        ).exists():
+            services.membership_add(user=analyst, organisation=registrar, role=Role.ANALYST)
+            report.memberships_created += 1
