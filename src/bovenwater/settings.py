@@ -351,6 +351,14 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set, so the schema has no generated enum names.
+    "ENUM_NAME_OVERRIDES": {
+        "SignalStateEnum": "bovenwater.intake.models.SignalState",
+        "SignalKindEnum": "bovenwater.intake.models.SignalKind",
+        "CaseStateEnum": "bovenwater.cases.models.CaseState",
+        "ReferralKindEnum": "bovenwater.cases.models.ReferralKind",
+        "EstimateStatusEnum": "bovenwater.estimation.models.Status",
+    },
 }
 
 # --- Processing log and privacy -----------------------------------------------------
