@@ -300,3 +300,34 @@ def test_every_role_of_another_organisation_gets_404(
         for marker in organisation_b["markers"]:
             assert marker not in response.content, (url, marker)
     assert organisation_b["state"]() == before
+
+
+def test_break_the_glass_page_needs_a_reason_and_opens_the_case(
+    client: Client,
+    coordinator: Membership,
+    make_organisation: Callable[..., Organisation],
+    make_member: Callable[..., Membership],
+    login_as: Callable[[Membership], Client],
+) -> None:
+    owner = factories.organisation(name="Eigenaar noodtoegang")
+    case = factories.open_case(factories.actor(Role.CARE_COORDINATOR, owner))
+    login_as(coordinator)
+    assert client.get(f"/casussen/{case.pk}/").status_code == 404
+    assert (
+        "Noodtoegang tot een casus van een andere organisatie"
+        in client.get("/casussen/").content.decode()
+    )
+    response = client.post("/casussen/noodtoegang/", {"number": case.number, "reason": "kort"})
+    assert response.status_code == 400
+    assert "minstens tien tekens" in response.content.decode()
+    assert f'value="{case.number}"' in response.content.decode()
+    response = client.post(
+        "/casussen/noodtoegang/",
+        {"number": case.number, "reason": "Acuut gevaar, eigenaar niet bereikbaar"},
+    )
+    assert response.status_code == 302
+    assert "Noodtoegang" in client.get(f"/casussen/{case.pk}/").content.decode()
+    officer = make_member(role=Role.PRIVACY_OFFICER, organisation=owner)
+    login_as(officer)
+    log = client.get("/casussen/noodtoegang/overzicht/").content.decode()
+    assert "Acuut gevaar, eigenaar niet bereikbaar" in log and case.number in log

@@ -62,6 +62,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "deadlines": selectors.deadlines_for_actor(actor=actor),
         "incoming": selectors.incoming_referrals_for_actor(actor=actor)[:50],
         "can_open": actor.has(Permission.MANAGE_CASES),
+        "can_break_glass": actor.has(Permission.EMERGENCY_ACCESS),
     }
     return render(request, "cases/case_list.html", context)
 
