@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.browser.axe import axe_violations
-from tests.browser.conftest import browser, page  # noqa: F401 (fixtures)
 from tests.support import TEST_PASSWORD, token_for
 
 from bovenwater.accounts.models import Membership, Organisation
@@ -22,7 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_analyst_starts_an_estimate_and_sees_it_with_its_interval(
     live_server: Any,
     live_database: None,
-    page: Any,  # noqa: F811
+    page: Any,
     make_member: Callable[..., Membership],
     make_organisation: Callable[..., Organisation],
     registry: Callable[..., None],

@@ -13,7 +13,6 @@ from django.conf import settings
 from django.test import Client
 from pypdf import PdfReader
 from tests.browser.axe import axe_violations
-from tests.browser.conftest import CHROMIUM, LAUNCH_ARGS
 from tests.support import login
 
 from bovenwater.accounts.models import Membership, Organisation
@@ -24,19 +23,9 @@ from bovenwater.kompas.models import ActionItem, Note, SelfAssessment, Share
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield launched
-        launched.close()
-
-
 @pytest.fixture
-def tab(chromium: Any) -> Iterator[Any]:
-    context = chromium.new_context(locale="nl-NL", accept_downloads=True)
+def tab(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="nl-NL", accept_downloads=True)
     tab = context.new_page()
     tab.set_default_timeout(15_000)
     yield tab
@@ -142,7 +131,7 @@ def test_share_a_card_and_it_arrives_for_the_colleague(
     officer: Membership,
     make_member: Callable[..., Membership],
     tab: Any,
-    chromium: Any,
+    browser: Any,
 ) -> None:
     base = live_server.url
     colleague = make_member(role=Role.SIGNALLER, organisation=officer.organisation)
@@ -156,7 +145,7 @@ def test_share_a_card_and_it_arrives_for_the_colleague(
     assert "Gedeeld met Karin Collegiaal." in tab.get_by_role("status").first.inner_text()
     assert Share.objects.get().recipient == colleague.user
 
-    context = chromium.new_context(locale="nl-NL")
+    context = browser.new_context(locale="nl-NL")
     other = context.new_page()
     _enter(other, base, colleague)
     other.goto(f"{base}/kompas/")

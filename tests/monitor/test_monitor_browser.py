@@ -10,7 +10,6 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from tests.browser.axe import axe_violations
-from tests.browser.conftest import browser, page  # noqa: F401  (fixtures)
 from tests.monitor.registry_factory import Spec, create
 from tests.support import login
 
@@ -79,7 +78,7 @@ def sign_in(tab: Any, base: str, membership: Membership) -> None:
 def test_analyst_filters_sees_map_and_chart_with_table_and_downloads_csv(
     live_server: Any,
     monitor_data: None,
-    page: Any,  # noqa: F811
+    page: Any,
     make_member: Callable[..., Membership],
     make_organisation: Callable[..., Any],
 ) -> None:
@@ -119,7 +118,7 @@ def test_analyst_filters_sees_map_and_chart_with_table_and_downloads_csv(
 def test_policy_officer_sees_the_monitor_but_not_the_import(
     live_server: Any,
     monitor_data: None,
-    page: Any,  # noqa: F811
+    page: Any,
     make_member: Callable[..., Membership],
 ) -> None:
     sign_in(page, live_server.url, make_member(role=Role.POLICY_OFFICER))
@@ -135,7 +134,7 @@ def test_policy_officer_sees_the_monitor_but_not_the_import(
 def test_public_open_data_page_is_accessible_without_login(
     live_server: Any,
     monitor_data: None,
-    page: Any,  # noqa: F811
+    page: Any,
 ) -> None:
     page.goto(f"{live_server.url}/monitor/open-data/")
     assert page.get_by_test_id("release-facts").is_visible()
