@@ -186,7 +186,7 @@ def _extract_contacts(base: str, token_set: set[str], result: Extraction) -> Non
     result.handles.extend(handles)
 
 
-def _age(tokens: list[str], token_set: set[str] | None = None) -> int | None:
+def _age(tokens: list[str]) -> int | None:
     n = len(tokens)
     for i, token in enumerate(tokens):
         if not token[:1].isdigit():
@@ -210,10 +210,10 @@ def _age(tokens: list[str], token_set: set[str] | None = None) -> int | None:
     return None
 
 
-def _prices(tokens: list[str]) -> list[Price]:
+def _prices(tokens: list[str], token_set: set[str] | None = None) -> list[Price]:
     prices: list[Price] = []
     n = len(tokens)
-    for i in positions(tokens, _EURO):
+    for i in positions(tokens, _EURO & (token_set if token_set is not None else set(tokens))):
         token = tokens[i]
         amount_index = None
         order = (i + 1, i - 1) if token == _EURO_SIGN else (i - 1, i + 1)
@@ -229,11 +229,11 @@ def _prices(tokens: list[str]) -> list[Price]:
         lo, hi = max(0, min(i, amount_index) - 4), min(n, max(i, amount_index) + 4)
         window = tokens[lo:hi]
         unit = "unknown"
-        if any(t in _NIGHT for t in window):
+        if not _NIGHT.isdisjoint(window):
             unit = "night"
-        elif any(t in _HALF for t in window) or ("30" in window and "min" in window):
+        elif not _HALF.isdisjoint(window) or ("30" in window and "min" in window):
             unit = "half_hour"
-        elif any(t in _HOUR for t in window):
+        elif not _HOUR.isdisjoint(window):
             unit = "hour"
         elif "15" in window and "min" in window:
             unit = "night"  # a quarter: not comparable, kept out of the hourly median
@@ -321,14 +321,14 @@ def extract(
         result.phones = extract_phones(base, word_digits=spelled)
     _extract_contacts(base, token_set, result)
     if has_digit:
-        result.age = _age(tokens, token_set)
+        result.age = _age(tokens)
         if result.age is None and "(" in text:
             for match in _AGE_PAREN_RE.finditer(text):
                 if 12 <= int(match.group(1)) <= 75:
                     result.age = int(match.group(1))
                     break
     if not _EURO.isdisjoint(token_set):
-        result.prices = _prices(tokens)
+        result.prices = _prices(tokens, token_set)
     if not LANGUAGE_KEYWORDS.isdisjoint(token_set):
         result.languages = _languages(tokens)
     result.cities_mentioned = _cities(tokens, token_set)
