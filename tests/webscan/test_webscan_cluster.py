@@ -56,7 +56,7 @@ def test_clustering_recovers_planted_networks() -> None:
     predicted = [c or f"alone-{r['id']}" for c, r in zip(result.cluster_of, records, strict=True)]
     ari = adjusted_rand_index(truth, predicted)
     print(f"ARI on 4000 generated ads: {ari:.3f}")
-    assert ari >= 0.8
+    assert ari >= 0.95  # 1.000 measured (seed 11)
     independents = [
         c for c, r in zip(result.cluster_of, records, strict=True) if "network_id" not in r
     ]
