@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -124,3 +125,31 @@ def test_second_fill_without_new_registrations_changes_nothing() -> None:
     assert table_counts() == before
     assert before[("total", 2024, "*", "*", "")] == 1
     assert before[("form", 2024, "PE-AMSTERDAM", "SEXUAL", "SEXUAL")] == 1
+
+
+def test_a_registration_queues_the_fill_on_commit(
+    django_capture_on_commit_callbacks: Any, make_member: Any
+) -> None:
+    from datetime import date
+
+    from bovenwater.accounts.actor import Actor
+    from bovenwater.accounts.roles import Role
+    from bovenwater.registry.models import Source
+    from bovenwater.registry.services import RegistrationInput, registration_create
+
+    member = make_member(role=Role.INVESTIGATOR)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        registration_create(
+            actor=Actor(user=member.user, membership=member),
+            data=RegistrationInput(
+                registration_date=date(2024, 5, 1),
+                last_name="Voorbeeld",
+                date_of_birth=date(2001, 2, 3),
+                melder_type="politie",
+            ),
+            source=Source.CASES,
+        )
+    assert len(callbacks) == 1
+    # The test settings run tasks at once (ImmediateBackend).
+    assert CountRow.objects.get(stat="total", year=2024, police_unit="*", form="*").count == 1
+    assert FillState.objects.get().registrations_counted == 1
