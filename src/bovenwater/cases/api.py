@@ -25,7 +25,6 @@ from bovenwater.cases import selectors, services
 from bovenwater.cases.models import (
     Case,
     CaseState,
-    Consent,
     Gender,
     Placement,
     PlacementRequest,
@@ -413,7 +412,7 @@ class ReferralListView(generics.ListAPIView[Referral]):
         case = _managed_case(actor, values["case_id"])
         consent = None
         if values["consent_id"] is not None:
-            consent = Consent.objects.filter(pk=values["consent_id"], case=case).first()
+            consent = selectors.consent_of_case(case=case, consent_id=values["consent_id"])
             if consent is None:
                 raise exceptions.ValidationError({"consent_id": "Onbekende toestemming."})
 
@@ -566,7 +565,7 @@ class PlacementListView(generics.ListAPIView[Placement]):
             raise Conflict(" ".join(error.messages)) from error
         except PermissionDenied as error:
             raise exceptions.PermissionDenied(str(error)) from error
-        placement = Placement.objects.select_related("case", "shelter").get(pk=placement_id)
+        placement = selectors.placement_created_by_actor(placement_id=placement_id)
         return Response(
             PlacementSerializer(placement).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,

@@ -589,3 +589,40 @@ def emergency_accesses_for_privacy_officer(*, actor: Actor) -> QuerySet[Emergenc
         .select_related("case", "user", "organisation")
         .order_by("-created_at", "-pk")
     )
+
+
+# Lookups used by views and the API after (or as part of) an access check. They keep
+# model queries out of the entry modules (tests/test_architecture.py checks that).
+
+
+def case_by_number(number: str) -> Case | None:
+    """The case with this number, for break-the-glass and linking; callers check access."""
+    return Case.objects.select_related("owner").filter(number=number.strip()).first()
+
+
+def case_access_by_number(*, actor: Actor, number: str) -> CaseAccess | None:
+    """Access to the case with this number, or None when it is unknown or out of scope."""
+    case = case_by_number(number)
+    return case_access(actor=actor, case=case) if case is not None else None
+
+
+def consent_of_case(*, case: Case, consent_id: int) -> Consent | None:
+    """A consent of a case the caller already holds (managed) access to."""
+    return (
+        Consent.objects.select_related("case", "recipient").filter(pk=consent_id, case=case).first()
+    )
+
+
+def active_consents_of_case(*, case: Case) -> QuerySet[Consent]:
+    """Consents not withdrawn, of a case the caller already manages."""
+    return Consent.objects.filter(case=case, withdrawn_at__isnull=True).select_related("recipient")
+
+
+def consent_case_id(consent_id: int) -> int | None:
+    """The case a consent belongs to (an id only; the caller then checks access to it)."""
+    return Consent.objects.filter(pk=consent_id).values_list("case_id", flat=True).first()
+
+
+def placement_created_by_actor(*, placement_id: int) -> Placement:
+    """A placement the actor's request has just created (see services.idempotent_create)."""
+    return Placement.objects.select_related("case", "shelter").get(pk=placement_id)

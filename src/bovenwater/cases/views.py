@@ -19,7 +19,7 @@ from bovenwater.accounts.models import Organisation
 from bovenwater.accounts.roles import Permission
 from bovenwater.cases import forms as case_forms
 from bovenwater.cases import selectors, services
-from bovenwater.cases.models import Case, CaseState, Consent, Shelter, Task
+from bovenwater.cases.models import Case, CaseState, Shelter, Task
 from bovenwater.cases.types import VictimDetails
 from bovenwater.cases.workflow import TransitionNotAllowed, allowed_next_states
 from bovenwater.reference.models import PoliceUnit
@@ -276,10 +276,12 @@ def consent_create(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 def consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
     actor = request_actor(request)
-    consent = Consent.objects.select_related("case", "recipient").filter(pk=consent_id).first()
+    case_id = selectors.consent_case_id(consent_id)
+    if case_id is None:
+        raise Http404
+    consent = selectors.consent_of_case(case=_managed(actor, case_id), consent_id=consent_id)
     if consent is None:
         raise Http404
-    _managed(actor, consent.case_id)
     try:
         services.consent_withdraw(actor=actor, consent=consent)
     except ValidationError as error:
@@ -296,9 +298,7 @@ def consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
 def referral_create(request: HttpRequest, case_id: int) -> HttpResponse:
     actor = request_actor(request)
     case = _managed(actor, case_id)
-    consents = Consent.objects.filter(case=case, withdrawn_at__isnull=True).select_related(
-        "recipient"
-    )
+    consents = selectors.active_consents_of_case(case=case)
     form = case_forms.ReferralForm(request.POST, consents=consents)
     if form.is_valid():
         data = form.cleaned_data
@@ -565,7 +565,7 @@ def emergency_access(request: HttpRequest) -> HttpResponse:
     _require(actor, Permission.EMERGENCY_ACCESS)
     form = case_forms.EmergencyAccessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        case = Case.objects.filter(number=form.cleaned_data["number"].strip()).first()
+        case = selectors.case_by_number(form.cleaned_data["number"])
         if case is None:
             form.add_error("number", _("Er is geen casus met dit nummer."))
         else:
@@ -695,8 +695,7 @@ def measure_list(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             case = None
             if data["case_number"]:
-                found = Case.objects.filter(number=data["case_number"].strip()).first()
-                access = selectors.case_access(actor=actor, case=found) if found else None
+                access = selectors.case_access_by_number(actor=actor, number=data["case_number"])
                 if access is None:
                     form.add_error("case_number", _("Deze casus is niet gevonden."))
                 else:
