@@ -162,9 +162,19 @@ def analyse_and_sketch(
                 analyses.extend(done)
                 parts.append(signatures)
         return analyses, np.concatenate(parts)
+    # The parent analyses the first chunk itself before the pool starts: useful work, and
+    # the caches it fills (tokens, places, phone metadata) are inherited by forked workers.
+    with _no_cyclic_gc():
+        first, signatures = _sketch_chunk(chunks[0])
+    for analysis in first:
+        analysis.extraction.tokens = []
+        analysis.token_hashes = []
+    analyses.extend(first)
+    parts.append(signatures)
+    rest = chunks[1:]
     with ProcessPoolExecutor(max_workers=workers) as pool, _no_cyclic_gc():
         for part, (results, signatures) in zip(
-            chunks, pool.map(_sketch_chunk_remote, [list(c) for c in chunks]), strict=True
+            rest, pool.map(_sketch_chunk_remote, [list(c) for c in rest]), strict=True
         ):
             analyses.extend(
                 Analysis(ad, extraction, hits)
