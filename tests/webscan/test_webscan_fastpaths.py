@@ -123,3 +123,17 @@ def test_generator_never_reuses_a_phone_by_accident() -> None:
     phones = [p.e164 for r in records for p in extract_phones(base_view(r["body"]), False)]
     assert len(phones) >= 0.99 * len(records)  # a few generated foreign numbers are invalid
     assert len(set(phones)) == len(phones)
+
+
+def test_cli_defaults_follow_the_clustering_defaults() -> None:
+    import argparse
+
+    from bovenwater.webscan.cli import register
+    from bovenwater.webscan.cluster import DEFAULT_MAX_ENTITY_DF, DEFAULT_THRESHOLD
+
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers())
+    args = parser.parse_args(["webscan", "cluster", "in.jsonl", "--out", "out.jsonl"])
+    assert DEFAULT_THRESHOLD == 0.6
+    assert args.threshold == DEFAULT_THRESHOLD
+    assert args.max_entity_df == DEFAULT_MAX_ENTITY_DF
