@@ -11,6 +11,7 @@ Idempotent: a second run finds the demo registrations and only refills the count
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Sequence
 from datetime import date, timedelta
@@ -101,7 +102,10 @@ SEX_TYPES: dict[str, float] = {
     SexExploitationType.CLUB: 0.05,
     SexExploitationType.OTHER: 0.03,
 }
-OVERLAP = 0.05
+# The share of the hidden population the lists reach together: about 1 in 5 victims is
+# registered, as the 2017 study found. Persons are drawn until the year's published
+# total of registrations is reached.
+LIST_REACH = 0.21
 THROUGH = {"forms": "forms", "methods": "methods", "places": "crime_municipalities"}
 
 
@@ -153,26 +157,29 @@ def _create(scale: float = 1.0) -> int:
     methods = {m.code: m for m in TraffickingMethod.objects.all()}
     nationalities = {n.code: n for n in Nationality.objects.all()}
     sectors = list(Sector.objects.exclude(code="SEX-INDUSTRY"))
-    people: list[tuple[str, str]] = []  # (pseudonym, melder) for overlaps
     pending: list[tuple[Registration, list[str], list[str], list[Municipality]]] = []
     persons: dict[str, Person] = {p.pseudonym: p for p in Person.objects.all()}
-    number = 0
     for year, (total, sexual_share, police_share, minor_share) in YEARS.items():
-        for _ in range(round(total * scale)):
-            number += 1
-            if people and rng.random() < OVERLAP:
-                pseudonym, seen_melder = people[
-                    rng.randrange(max(0, len(people) - 1500), len(people))
-                ]
-                melder = _pick(rng, {k: v for k, v in OTHER_MELDERS.items() if k != seen_melder})
-            else:
-                pseudonym = pseudonym_for(
-                    Identity(f"Demo{number}", "Voorbeeldpersoon", date(1990, 1, 1), "")
-                )
-                melder = (
-                    MelderType.POLICE if rng.random() < police_share else _pick(rng, OTHER_MELDERS)
-                )
-            people.append((pseudonym, melder))
+        # Each person of the hidden population is on each melder's list independently
+        # (the assumption of the simplest capture-recapture model), so the lists overlap
+        # the way a hidden-number estimate needs.
+        probabilities = {MelderType.POLICE: police_share * LIST_REACH} | {
+            melder: (1 - police_share) * LIST_REACH * share
+            for melder, share in OTHER_MELDERS.items()
+        }
+        target = round(total * scale)
+        registered = 0
+        for index in itertools.count():
+            if registered >= target:
+                break
+            melders = [melder for melder, p in probabilities.items() if rng.random() < p]
+            if not melders:
+                continue
+            melders = melders[: target - registered]  # the published total, exactly
+            registered += len(melders)
+            pseudonym = pseudonym_for(
+                Identity(f"Demo{year}x{index}", "Voorbeeldpersoon", date(1990, 1, 1), "")
+            )
             unit = _pick(rng, UNITS)
             nationality = _pick(rng, NATIONALITIES)
             if year == 2019 and rng.random() < 0.3:
@@ -211,38 +218,39 @@ def _create(scale: float = 1.0) -> int:
             person = persons.get(pseudonym)
             if person is None:
                 person = persons[pseudonym] = Person(pseudonym=pseudonym)
-            day = date(year, 1, 1) + timedelta(days=rng.randrange(365))
-            if day > date.today():
-                day = date.today() - timedelta(days=rng.randrange(30))
-            registration = Registration(
-                person=person,
-                registration_date=day,
-                reporting_organisation_name="",
-                melder_type=melder,
-                reporting_police_unit=units[unit],
-                sector=rng.choice(sectors) if "LABOUR" in form_codes else None,
-                sex_exploitation_type=_pick(rng, SEX_TYPES) if "SEXUAL" in form_codes else "",
-                gender=gender,
-                age_at_registration=age,
-                age_at_exploitation_start=start_age,
-                is_minor=start_age < MINOR_AGE,
-                nationality=nationalities.get(nationality),
-                is_dutch=None if not nationality else nationality == "NL",
-                b8_status=B8Status.NOT_APPLICABLE
-                if nationality in ("NL", "")
-                else _sample(
-                    rng,
-                    [
-                        B8Status.OFFERED,
-                        B8Status.REFLECTION,
-                        B8Status.RESIDENCE_PERMIT,
-                        B8Status.REFUSED,
-                    ],
-                    [0.3, 0.3, 0.25, 0.15],
-                ),
-                source=Source.DEMO,
-            )
-            pending.append((registration, form_codes, method_codes, places))
+            for melder in melders:
+                day = date(year, 1, 1) + timedelta(days=rng.randrange(365))
+                if day > date.today():
+                    day = date.today() - timedelta(days=rng.randrange(30))
+                registration = Registration(
+                    person=person,
+                    registration_date=day,
+                    reporting_organisation_name="",
+                    melder_type=melder,
+                    reporting_police_unit=units[unit],
+                    sector=rng.choice(sectors) if "LABOUR" in form_codes else None,
+                    sex_exploitation_type=_pick(rng, SEX_TYPES) if "SEXUAL" in form_codes else "",
+                    gender=gender,
+                    age_at_registration=age,
+                    age_at_exploitation_start=start_age,
+                    is_minor=start_age < MINOR_AGE,
+                    nationality=nationalities.get(nationality),
+                    is_dutch=None if not nationality else nationality == "NL",
+                    b8_status=B8Status.NOT_APPLICABLE
+                    if nationality in ("NL", "")
+                    else _sample(
+                        rng,
+                        [
+                            B8Status.OFFERED,
+                            B8Status.REFLECTION,
+                            B8Status.RESIDENCE_PERMIT,
+                            B8Status.REFUSED,
+                        ],
+                        [0.3, 0.3, 0.25, 0.15],
+                    ),
+                    source=Source.DEMO,
+                )
+                pending.append((registration, form_codes, method_codes, places))
     # Every municipality is a plaats delict at least once: add the missing ones as a
     # further place to a registration reported in their police unit.
     used = {m.pk for _r, _f, _m, places in pending for m in places}
