@@ -360,6 +360,21 @@ def incoming_referrals_for_actor(*, actor: Actor) -> QuerySet[Referral]:
     ).select_related("case", "from_organisation")
 
 
+def _log_object_read(
+    *, actor: Actor, object_type: str, object_id: object, case: Case | None
+) -> None:
+    """Log a read of a case-related object; without a case the read was refused (out of scope)."""
+    log_processing(
+        actor=actor,
+        action=Action.VIEW,
+        object_type=object_type,
+        object_id=object_id,
+        data_subject=data_subject(case) if case is not None else "",
+        purpose=Purpose.CARE_COORDINATION,
+        details={} if case is not None else {"refused": "out_of_scope"},
+    )
+
+
 def referral_get_for_actor(*, actor: Actor, referral_id: int) -> Referral:
     """A referral the actor's organisation sent or received, else ``Http404`` (logged)."""
     referral = (
@@ -372,22 +387,12 @@ def referral_get_for_actor(*, actor: Actor, referral_id: int) -> Referral:
         or not actor.has(Permission.VIEW_CASES)
         or actor.organisation_id not in (referral.to_organisation_id, referral.case.owner_id)
     ):
-        log_processing(
-            actor=actor,
-            action=Action.VIEW,
-            object_type="cases.referral",
-            object_id=referral_id,
-            purpose=Purpose.CARE_COORDINATION,
-            details={"refused": "out_of_scope"},
+        _log_object_read(
+            actor=actor, object_type="cases.referral", object_id=referral_id, case=None
         )
         raise Http404
-    log_processing(
-        actor=actor,
-        action=Action.VIEW,
-        object_type="cases.referral",
-        object_id=referral.pk,
-        data_subject=data_subject(referral.case),
-        purpose=Purpose.CARE_COORDINATION,
+    _log_object_read(
+        actor=actor, object_type="cases.referral", object_id=referral.pk, case=referral.case
     )
     return referral
 
@@ -408,22 +413,12 @@ def placement_get_for_actor(*, actor: Actor, placement_id: int) -> Placement:
     placement = Placement.objects.select_related("case", "shelter").filter(pk=placement_id).first()
     access = case_access(actor=actor, case=placement.case) if placement is not None else None
     if placement is None or access is None or not access.shows(SharedPart.PLACEMENTS):
-        log_processing(
-            actor=actor,
-            action=Action.VIEW,
-            object_type="cases.placement",
-            object_id=placement_id,
-            purpose=Purpose.CARE_COORDINATION,
-            details={"refused": "out_of_scope"},
+        _log_object_read(
+            actor=actor, object_type="cases.placement", object_id=placement_id, case=None
         )
         raise Http404
-    log_processing(
-        actor=actor,
-        action=Action.VIEW,
-        object_type="cases.placement",
-        object_id=placement.pk,
-        data_subject=data_subject(placement.case),
-        purpose=Purpose.CARE_COORDINATION,
+    _log_object_read(
+        actor=actor, object_type="cases.placement", object_id=placement.pk, case=placement.case
     )
     return placement
 
