@@ -39,6 +39,7 @@ ENV = {
     "SECURE_HSTS_SECONDS": "0",
     "PSEUDONYM_KEY": "bench",
     "PUBLIC_REPORT_RATE_LIMIT": "100000000",
+    "PUBLIC_REPORT_API_RATE": "100000000/second",
     "LOG_LEVEL": "WARNING",
 }
 PY = str(ROOT / ".venv" / "bin" / "python")

@@ -342,6 +342,14 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "bovenwater.api.problems.problem_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_RATES": {
+        "public_report": env(
+            "PUBLIC_REPORT_API_RATE",
+            default="20/hour",
+            help="Anonymous API reports and additions accepted per network address, e.g. 20/hour.",
+            group="Privacy",
+        )
+    },
     "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {

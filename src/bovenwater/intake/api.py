@@ -35,7 +35,9 @@ class Conflict(exceptions.APIException):
 
 
 class PublicReportThrottle(AnonRateThrottle):
-    rate = "20/hour"
+    """Per-address limit of the public endpoints (DRF keeps the count in the cache)."""
+
+    scope = "public_report"
 
 
 class PublicReportSerializer(serializers.Serializer[Any]):
