@@ -11,6 +11,7 @@ def render() -> str:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bovenwater.settings")
     importlib.import_module("bovenwater.settings")
     from bovenwater.envconf import REGISTRY
+    from bovenwater.settings import PROJECT_DIR
 
     lines = [
         "# Configuration",
@@ -23,7 +24,9 @@ def render() -> str:
     ]
     groups: dict[str, list[str]] = {}
     for setting in REGISTRY.values():
-        default = f"`{setting.default}`" if setting.default else "(empty)"
+        # Paths under the checkout are shown relative to it, so the file is the same everywhere.
+        shown = setting.default.replace(str(PROJECT_DIR), "<project>")
+        default = f"`{shown}`" if shown else "(empty)"
         row = f"| `{setting.name}` | {setting.kind} | {default} | {setting.help} |"
         groups.setdefault(setting.group, []).append(row)
     for group, rows in groups.items():
