@@ -42,24 +42,33 @@ def _subject(user: User) -> str:
 # -- notes -----------------------------------------------------------------------------
 
 
-@transaction.atomic
-def note_create(*, actor: Actor, kind: str, target: str, body: str) -> Note:
+def _clean_note_body(body: str) -> str:
     body = body.strip()
     if not body:
         raise ValidationError({"body": _("Schrijf een notitie.")})
     if len(body) > MAX_NOTE:
         raise ValidationError({"body": _("Een notitie is hoogstens 5000 tekens.")})
-    if targets.resolve(kind, target) is None:
-        raise ValidationError(_("Dit onderdeel bestaat niet."))
-    note = Note.objects.create(owner=actor.user, kind=kind, target=target, body=body)
+    return body
+
+
+def _log_note(*, actor: Actor, action: Action, note_id: int) -> None:
     log_processing(
         actor=actor,
-        action=Action.CREATE,
+        action=action,
         object_type="kompas.note",
-        object_id=note.pk,
+        object_id=note_id,
         data_subject=_subject(actor.user),
         purpose=Purpose.KOMPAS,
     )
+
+
+@transaction.atomic
+def note_create(*, actor: Actor, kind: str, target: str, body: str) -> Note:
+    body = _clean_note_body(body)
+    if targets.resolve(kind, target) is None:
+        raise ValidationError(_("Dit onderdeel bestaat niet."))
+    note = Note.objects.create(owner=actor.user, kind=kind, target=target, body=body)
+    _log_note(actor=actor, action=Action.CREATE, note_id=note.pk)
     return note
 
 
@@ -67,21 +76,9 @@ def note_create(*, actor: Actor, kind: str, target: str, body: str) -> Note:
 def note_update(*, actor: Actor, note: Note, body: str) -> Note:
     if note.owner_id != actor.user.pk:
         raise PermissionDenied
-    body = body.strip()
-    if not body:
-        raise ValidationError({"body": _("Schrijf een notitie.")})
-    if len(body) > MAX_NOTE:
-        raise ValidationError({"body": _("Een notitie is hoogstens 5000 tekens.")})
-    note.body = body
+    note.body = _clean_note_body(body)
     note.save(update_fields=["body", "updated_at"])
-    log_processing(
-        actor=actor,
-        action=Action.UPDATE,
-        object_type="kompas.note",
-        object_id=note.pk,
-        data_subject=_subject(actor.user),
-        purpose=Purpose.KOMPAS,
-    )
+    _log_note(actor=actor, action=Action.UPDATE, note_id=note.pk)
     return note
 
 
@@ -91,14 +88,7 @@ def note_delete(*, actor: Actor, note: Note) -> None:
         raise PermissionDenied
     note_id = note.pk
     note.delete()
-    log_processing(
-        actor=actor,
-        action=Action.DELETE,
-        object_type="kompas.note",
-        object_id=note_id,
-        data_subject=_subject(actor.user),
-        purpose=Purpose.KOMPAS,
-    )
+    _log_note(actor=actor, action=Action.DELETE, note_id=note_id)
 
 
 # -- sharing ---------------------------------------------------------------------------
