@@ -382,6 +382,26 @@ SMALL_NUMBER_THRESHOLD = env(
     help="Monitor figures below this number are shown as '<N' (with secondary suppression); also the k of the open-data release.",
     group="Privacy",
 )
+OPEN_DATA_PRIVACY = env(
+    "OPEN_DATA_PRIVACY",
+    default="k_anonymity",
+    help="Method of the open-data release: k_anonymity (exact counts, small cells suppressed) or differential_privacy (OpenDP noise, then small cells suppressed).",
+    group="Privacy",
+)
+if OPEN_DATA_PRIVACY not in ("k_anonymity", "differential_privacy"):
+    raise ImproperlyConfigured("OPEN_DATA_PRIVACY must be k_anonymity or differential_privacy.")
+_open_data_epsilon = env(
+    "OPEN_DATA_EPSILON",
+    default="1.0",
+    help="Privacy budget (total epsilon, a decimal number above 0) of one differentially private open-data release, split equally over its tables.",
+    group="Privacy",
+)
+try:
+    OPEN_DATA_EPSILON = float(_open_data_epsilon)
+except ValueError:
+    raise ImproperlyConfigured("OPEN_DATA_EPSILON must be a number.") from None
+if not 0 < OPEN_DATA_EPSILON < float("inf"):
+    raise ImproperlyConfigured("OPEN_DATA_EPSILON must be a positive number.")
 
 # --- Logging --------------------------------------------------------------------------
 LOGGING = {

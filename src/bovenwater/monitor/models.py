@@ -59,11 +59,23 @@ class FillState(models.Model):
 
 
 class OpenDataRelease(models.Model):
-    """A published open-data release: k-anonymous aggregate tables as CSV."""
+    """A published open-data release: k-anonymous (optionally noisy) aggregate tables."""
+
+    class Privacy(models.TextChoices):
+        K_ANONYMITY = "k_anonymity", _("k-anonimiteit")
+        DIFFERENTIAL_PRIVACY = "differential_privacy", _("differentiële privacy")
 
     created_at = models.DateTimeField(_("gepubliceerd op"), auto_now_add=True)
     k = models.PositiveSmallIntegerField(_("k (minimale celgrootte)"))
     method = models.TextField(_("methode"))
+    privacy = models.CharField(
+        _("privacymethode"), max_length=30, choices=Privacy.choices, default=Privacy.K_ANONYMITY
+    )
+    epsilon = models.FloatField(_("epsilon (privacybudget)"), null=True, blank=True)
+    delta = models.FloatField(_("delta"), null=True, blank=True)
+    library = models.CharField(_("bibliotheek"), max_length=40, blank=True)
+    # Per table: cells per year, sensitivity, noise scale, epsilon, 95 % margin.
+    accounting = models.JSONField(_("privacyverantwoording"), default=dict, blank=True)
     registrations_counted = models.PositiveBigIntegerField(_("verwerkte registraties"))
     tables = models.JSONField(_("tabellen"), default=dict)
 
@@ -73,4 +85,6 @@ class OpenDataRelease(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
+        if self.privacy == self.Privacy.DIFFERENTIAL_PRIVACY:
+            return f"{self.created_at:%Y-%m-%d} k={self.k} epsilon={self.epsilon}"
         return f"{self.created_at:%Y-%m-%d} k={self.k}"

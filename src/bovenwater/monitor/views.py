@@ -247,10 +247,17 @@ def open_data_view(request: HttpRequest) -> HttpResponse:
     release = latest_release()
     tables = []
     if release is not None:
+        accounting = release.accounting.get("tables", {})
         for stat in RELEASE_STATS:
             rows = release.tables.get(stat, [])
-            tables.append({"stat": stat, "title": stat_title(stat), "rows": rows})
-    return render(request, "monitor/open_data.html", {"release": release, "tables": tables})
+            margin = accounting.get(stat, {}).get("margin_95")
+            tables.append({"stat": stat, "title": stat_title(stat), "rows": rows, "margin": margin})
+    budget = release.accounting.get("budget") if release is not None else None
+    return render(
+        request,
+        "monitor/open_data.html",
+        {"release": release, "tables": tables, "budget": budget},
+    )
 
 
 @public_view
