@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "bovenwater.monitor",
     "bovenwater.estimation",
     "bovenwater.kompas",
+    "bovenwater.screening",
     "bovenwater.api",
 ]
 
@@ -332,6 +333,12 @@ PUBLIC_REPORT_RATE_LIMIT = env(
 )
 
 # --- API ----------------------------------------------------------------------------
+WEBSCAN_RETENTION_DAYS = env(
+    "WEBSCAN_RETENTION_DAYS",
+    default=30,
+    help="Default retention of raw webscan advertisement texts, in days (per source adjustable; promoted networks are kept).",
+    group="Privacy",
+)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "bovenwater.api.authentication.SystemTokenAuthentication",

@@ -72,6 +72,9 @@ class Permission(models.TextChoices):
     # estimation (hidden number)
     RUN_ESTIMATES = "run_estimates", _("Schatting verborgen aantal uitvoeren")
     VIEW_ESTIMATES = "view_estimates", _("Schatting verborgen aantal inzien")
+    # webscan (screening online advertisements)
+    MANAGE_WEBSCAN_SOURCES = "manage_webscan_sources", _("Webscanbronnen beheren")
+    REVIEW_WEBSCAN = "review_webscan", _("Webscan uitvoeren en netwerken beoordelen")
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -167,6 +170,17 @@ for _role, _granted in (
     (Role.ANALYST, {Permission.RUN_ESTIMATES, Permission.VIEW_ESTIMATES}),
     (Role.POLICY_OFFICER, {Permission.VIEW_ESTIMATES}),
     (Role.CHAIN_DIRECTOR, {Permission.VIEW_ESTIMATES}),
+):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _granted
+
+
+# webscan: the administrator records sources (purpose, legal basis, authoriser; the
+# service also limits this to organisation kinds with a screening task); analysts and
+# investigators run scans and review networks of their own organisation.
+for _role, _granted in (
+    (Role.ADMINISTRATOR, {Permission.MANAGE_WEBSCAN_SOURCES}),
+    (Role.ANALYST, {Permission.REVIEW_WEBSCAN}),
+    (Role.INVESTIGATOR, {Permission.REVIEW_WEBSCAN}),
 ):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _granted
 

@@ -25,6 +25,7 @@ class Purpose(models.TextChoices):
     EMERGENCY_ACCESS = "emergency_access", _("Noodtoegang tot een casus (break-the-glass)")
     ADMINISTRATIVE_APPROACH = "administrative_approach", _("Bestuurlijke aanpak mensenhandel")
     ESTIMATION = "estimation", _("Schatting van het verborgen aantal slachtoffers (statistiek)")
+    WEBSCAN_REVIEW = "webscan_review", _("Screening van online advertenties op mensenhandel")
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,11 @@ LEGAL_BASES: dict[Purpose, LegalBasis] = {
     ),
     Purpose.ESTIMATION: LegalBasis(
         "avg-89+6-1-e", "AVG art. 89 (statistische doeleinden) en art. 6 lid 1 sub e"
+    ),
+    Purpose.WEBSCAN_REVIEW: LegalBasis(
+        "wpg-3+avg-6-1-e",
+        "Wet politiegegevens art. 3 / AVG art. 6 lid 1 sub e; per bron vastgelegde grondslag "
+        "en opdrachtgever",
     ),
 }
 

@@ -38,6 +38,8 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("kompas:region", _("Zelfevaluaties regio"), Permission.VIEW_REGION_ASSESSMENTS),
     NavItem("monitor:dashboard", _("Monitor"), Permission.VIEW_MONITOR),
     NavItem("estimation:index", _("Verborgen aantal"), Permission.VIEW_ESTIMATES),
+    NavItem("webscan:queue", _("Webscan"), Permission.REVIEW_WEBSCAN),
+    NavItem("webscan:sources", _("Webscanbronnen"), Permission.MANAGE_WEBSCAN_SOURCES),
     NavItem("registry:import", _("Registraties importeren"), Permission.IMPORT_REGISTRATIONS),
     NavItem("accounts:members", _("Leden"), Permission.VIEW_MEMBERS),
     NavItem("audit:log", _("Verwerkingslogboek"), Permission.VIEW_PROCESSING_LOG),
