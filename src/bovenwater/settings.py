@@ -144,7 +144,7 @@ MIDDLEWARE = [
     "bovenwater.core.middleware.TraceContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "bovenwater.accounts.middleware.IdleTimeoutSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -202,7 +202,9 @@ SESSION_IDLE_TIMEOUT = env(
     group="Accounts and security",
 )
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
-SESSION_SAVE_EVERY_REQUEST = True  # the cookie age restarts on activity: an idle timeout
+# The session's expiry restarts on activity (an idle timeout); IdleTimeoutSessionMiddleware
+# refreshes it at most once a minute instead of writing the session on every request.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -2,13 +2,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.support import TEST_PASSWORD, token_for
 
+from bovenwater.accounts.middleware import IDLE_REFRESH_KEY, SESSION_KEY
 from bovenwater.accounts.models import Membership
 from bovenwater.accounts.roles import Role
 from bovenwater.audit.models import Action, ProcessingLogEntry
@@ -133,8 +137,86 @@ def test_session_times_out_when_idle(
     membership = make_member()
     login_as(membership)
     client.get(reverse("core:home"))
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    # Activity refreshes the expiry (throttled, see the tests below), not every save.
+    assert "bovenwater.accounts.middleware.IdleTimeoutSessionMiddleware" in settings.MIDDLEWARE
     assert client.session.get_expiry_age() == settings.SESSION_IDLE_TIMEOUT == 900
+    # A session idle for longer than the timeout is gone: back to the login page.
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    response = client.get(reverse("cases:list"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def _expiry(client: Client) -> datetime:
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def _set_session(client: Client, *, refreshed_ago: int, expires_in: int) -> datetime:
+    """Pretend the expiry was last refreshed ``refreshed_ago`` seconds ago."""
+    session = client.session
+    session[IDLE_REFRESH_KEY] = int(time.time()) - refreshed_ago
+    session.save()
+    expire = timezone.now() + timedelta(seconds=expires_in)
+    Session.objects.filter(session_key=session.session_key).update(expire_date=expire)
+    return Session.objects.get(session_key=session.session_key).expire_date
+
+
+def test_idle_timeout_is_refreshed_at_most_once_a_minute(
+    client: Client, make_member: Callable[..., Membership], login_as: Callable[[Membership], Client]
+) -> None:
+    from django.conf import settings
+
+    login_as(make_member())
+    # Refreshed 10 s ago: requests within the minute do not write the session.
+    expire = _set_session(client, refreshed_ago=10, expires_in=890)
+    for _ in range(3):
+        response = client.get(reverse("core:home"))
+        assert response.status_code == 200
+        assert settings.SESSION_COOKIE_NAME not in response.cookies
+    assert _expiry(client) == expire
+    # Refreshed 61 s ago: the next request pushes the expiry to a full timeout from now.
+    _set_session(client, refreshed_ago=61, expires_in=839)
+    before = timezone.now()
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 200
+    refreshed = _expiry(client)
+    assert before + timedelta(seconds=900) <= refreshed <= timezone.now() + timedelta(seconds=900)
+    assert 0 <= int(time.time()) - client.session[IDLE_REFRESH_KEY] <= 1
+    # ... and the following request within the minute leaves it alone again.
+    client.get(reverse("core:home"))
+    assert _expiry(client) == refreshed
+
+
+def test_a_changed_session_is_saved_at_once(
+    client: Client,
+    make_member: Callable[..., Membership],
+    make_organisation: Callable[..., object],
+    login_as: Callable[[Membership], Client],
+) -> None:
+    """The throttle only skips saves of an unchanged session (here: switching organisation)."""
+    from bovenwater.accounts import services
+
+    first = make_member(role=Role.CONTACT_OFFICER)
+    second = services.membership_add(
+        user=first.user,
+        organisation=make_organisation(name="Tweede organisatie"),  # type: ignore[arg-type]
+        role=Role.ANALYST,
+    )
+    login_as(first)
+    _set_session(client, refreshed_ago=5, expires_in=100)
+    response = client.post(reverse("accounts:switch"), {"membership": second.pk})
+    assert response.status_code == 302
+    assert client.session[SESSION_KEY] == second.pk
+    assert _expiry(client) > timezone.now() + timedelta(seconds=850)
+
+
+def test_anonymous_requests_get_no_session(client: Client) -> None:
+    response = client.get(reverse("core:health"))
+    assert response.status_code == 200
+    assert "sessionid" not in response.cookies
+    assert Session.objects.count() == 0
 
 
 def test_acting_organisation_can_be_switched_only_to_own_memberships(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -15,6 +17,9 @@ from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Membership
 
 SESSION_KEY = "bovenwater_acting_membership"
+# When the session's expiry was last pushed forward (Unix seconds), and how often at most.
+IDLE_REFRESH_KEY = "bovenwater_idle_refreshed_at"
+IDLE_REFRESH_INTERVAL = 60
 PUBLIC_PREFIXES = ("/static/", "/api/", "/i18n/")
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -83,3 +88,30 @@ class ActorMiddleware:
             # Verified but without an active membership: nothing to act as.
             return redirect(reverse("accounts:no_membership"))
         return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.get_full_path()}")
+
+
+class IdleTimeoutSessionMiddleware(SessionMiddleware):
+    """Django's session middleware with a throttled idle-timeout refresh.
+
+    A session expires ``SESSION_COOKIE_AGE`` (= ``SESSION_IDLE_TIMEOUT``) seconds after
+    it was last saved. Saving it on every request (``SESSION_SAVE_EVERY_REQUEST``) keeps
+    that an exact idle timeout but writes the session row on every page view. Here an
+    unchanged session is saved at most once per ``IDLE_REFRESH_INTERVAL`` seconds, so
+    a user is logged out between ``SESSION_IDLE_TIMEOUT - IDLE_REFRESH_INTERVAL`` and
+    ``SESSION_IDLE_TIMEOUT`` seconds after their last request: never later than the
+    configured timeout, at most a minute earlier.
+    """
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if session is not None and (session.session_key is not None or session.modified):
+            accessed = session.accessed
+            refreshed = session.get(IDLE_REFRESH_KEY)
+            now = int(time.time())
+            stale = (
+                not isinstance(refreshed, int) or not 0 <= now - refreshed < IDLE_REFRESH_INTERVAL
+            )
+            if (session.modified or stale) and not session.is_empty():
+                session[IDLE_REFRESH_KEY] = now  # marks it modified: saved below
+            session.accessed = accessed
+        return super().process_response(request, response)

@@ -18,6 +18,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -202,8 +203,9 @@ def cases_visible_to(actor: Actor) -> QuerySet[Case]:
     """
     if not actor.has(Permission.VIEW_CASES):
         return Case.objects.none()
-    shared = set(_active_referrals_to(actor).values_list("case_id", flat=True))
-    shared.update(_active_emergency(actor).values_list("case_id", flat=True))
+    referred = _active_referrals_to(actor).order_by().values_list("case_id", flat=True)
+    emergency = _active_emergency(actor).order_by().values_list("case_id", flat=True)
+    shared = set(referred.union(emergency))  # one query for both
     visible = Q(owner_id=actor.organisation_id)
     if shared:
         visible |= Q(pk__in=sorted(shared))
@@ -217,28 +219,44 @@ class CaseListFilter:
     open_only: bool = True
 
 
-def case_list_for_actor(
-    *, actor: Actor, filters: CaseListFilter, purpose: Purpose = Purpose.CARE_COORDINATION
-) -> QuerySet[Case]:
-    """The coordinator's list: pseudonymous numbers, states and deadlines (logged)."""
-    if not actor.has(Permission.VIEW_CASES):
-        raise PermissionDenied
-    cases = cases_visible_to(actor).select_related("owner", "coordinator")
+def _case_list_query(actor: Actor, filters: CaseListFilter) -> QuerySet[Case]:
+    cases = cases_visible_to(actor)
     if filters.state:
         cases = cases.filter(state=filters.state)
     elif filters.open_only:
         cases = cases.filter(state__in=OPEN_STATES)
     if filters.mine:
         cases = cases.filter(coordinator_id=actor.user.pk)
+    return cases.order_by(F("reflection_deadline").asc(nulls_last=True), "-opened_at", "-pk")
+
+
+def _log_case_list(
+    actor: Actor, filters: CaseListFilter, purpose: Purpose, **extra: object
+) -> None:
+    """A list read is logged as its query (who, which organisation, which filter).
+
+    The list shows pseudonymous case numbers, states and deadlines only; opening a
+    case is logged per data subject by ``case_get_for_actor``.
+    """
     log_processing(
         actor=actor,
         action=Action.VIEW,
         object_type="cases.case",
         object_id=f"list:organisation:{actor.organisation_id}",
         purpose=purpose,
-        details={"list": "cases", "state": filters.state, "mine": filters.mine},
+        details={"list": "cases", "state": filters.state, "mine": filters.mine, **extra},
     )
-    return cases.order_by(F("reflection_deadline").asc(nulls_last=True), "-opened_at", "-pk")
+
+
+def case_list_for_actor(
+    *, actor: Actor, filters: CaseListFilter, purpose: Purpose = Purpose.CARE_COORDINATION
+) -> QuerySet[Case]:
+    """The coordinator's list: pseudonymous numbers, states and deadlines (logged)."""
+    if not actor.has(Permission.VIEW_CASES):
+        raise PermissionDenied
+    cases = _case_list_query(actor, filters).select_related("owner", "coordinator")
+    _log_case_list(actor, filters, purpose)
+    return cases
 
 
 @dataclass(frozen=True)
@@ -254,11 +272,7 @@ class Deadline:
 DEADLINES_SHOWN = 25
 
 
-def deadlines_for_actor(
-    *, actor: Actor, today: datetime.date | None = None, limit: int = DEADLINES_SHOWN
-) -> list[Deadline]:
-    """The first ``limit`` B8 reflection deadlines and open tasks of the actor's own
-    cases, earliest (so overdue) first."""
+def _deadlines(actor: Actor, today: datetime.date | None, limit: int) -> list[Deadline]:
     from django.utils.translation import gettext as _
 
     if not actor.has(Permission.MANAGE_CASES):
@@ -267,15 +281,18 @@ def deadlines_for_actor(
     soon = today + datetime.timedelta(days=14)
     owned = Case.objects.filter(owner_id=actor.organisation_id, state__in=OPEN_STATES)
     out: list[Deadline] = []
-    for case in owned.filter(reflection_deadline__isnull=False).order_by(
-        "reflection_deadline", "pk"
-    )[:limit]:
+    b8_label = _("Einde bedenktijd (B8)")
+    for case in (
+        owned.filter(reflection_deadline__isnull=False)
+        .only("pk", "number", "reflection_deadline")
+        .order_by("reflection_deadline", "pk")[:limit]
+    ):
         assert case.reflection_deadline is not None
         out.append(
             Deadline(
                 case=case,
                 kind="b8",
-                label=_("Einde bedenktijd (B8)"),
+                label=b8_label,
                 due_on=case.reflection_deadline,
                 overdue=case.reflection_deadline <= today,
                 due_soon=case.reflection_deadline <= soon,
@@ -283,6 +300,7 @@ def deadlines_for_actor(
         )
     for task in (
         Task.objects.select_related("case")
+        .only("title", "deadline", "case", "case__number")
         .filter(case__in=owned, done_at__isnull=True)
         .order_by("deadline", "pk")[:limit]
     ):
@@ -297,7 +315,15 @@ def deadlines_for_actor(
             )
         )
     out.sort(key=lambda d: (d.due_on, d.case.number))
-    out = out[:limit]
+    return out[:limit]
+
+
+def deadlines_for_actor(
+    *, actor: Actor, today: datetime.date | None = None, limit: int = DEADLINES_SHOWN
+) -> list[Deadline]:
+    """The first ``limit`` B8 reflection deadlines and open tasks of the actor's own
+    cases, earliest (so overdue) first."""
+    out = _deadlines(actor, today, limit)
     if out:
         log_processing(
             actor=actor,
@@ -308,6 +334,73 @@ def deadlines_for_actor(
             details={"list": "deadlines", "count": len(out)},
         )
     return out
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One line of the case list: the columns it shows, nothing more."""
+
+    pk: int
+    number: str
+    state: str
+    owner_name: str
+    coordinator_first_name: str | None
+    coordinator_last_name: str | None
+    coordinator_username: str | None
+    reflection_deadline: datetime.date | None
+    opened_at: datetime.datetime
+
+
+CASE_ROW_FIELDS = tuple(
+    {
+        "pk": "pk",
+        "number": "number",
+        "state": "state",
+        "owner_name": "owner__name",
+        "coordinator_first_name": "coordinator__first_name",
+        "coordinator_last_name": "coordinator__last_name",
+        "coordinator_username": "coordinator__username",
+        "reflection_deadline": "reflection_deadline",
+        "opened_at": "opened_at",
+    }.values()
+)
+CASES_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class CaseDashboard:
+    page: Page[Case]  # page number and counts; its rows are ``rows``
+    rows: list[CaseRow]
+    deadlines: list[Deadline]
+    incoming: list[Referral]
+
+
+def case_dashboard_for_actor(
+    *,
+    actor: Actor,
+    filters: CaseListFilter,
+    page_number: str | int | None = None,
+    today: datetime.date | None = None,
+    purpose: Purpose = Purpose.CARE_COORDINATION,
+) -> CaseDashboard:
+    """The coordinator's dashboard: one page of the case list, the first deadlines of
+    the organisation's own cases and the referrals waiting for an answer.
+
+    One processing-log entry for the page view: the list query (organisation,
+    filters, page number) and how many deadlines were shown. Only the columns the
+    list shows are read.
+    """
+    if not actor.has(Permission.VIEW_CASES):
+        raise PermissionDenied
+    # Counted without the joins; only the page's rows read the joined columns.
+    page = Paginator(_case_list_query(actor, filters), CASES_PER_PAGE).get_page(page_number)
+    sliced = page.object_list
+    assert isinstance(sliced, QuerySet)
+    rows = [CaseRow(*row) for row in sliced.values_list(*CASE_ROW_FIELDS)]
+    deadlines = _deadlines(actor, today, DEADLINES_SHOWN)
+    incoming = list(incoming_referrals_for_actor(actor=actor)[:50])
+    _log_case_list(actor, filters, purpose, page=page.number, deadlines=len(deadlines))
+    return CaseDashboard(page=page, rows=rows, deadlines=deadlines, incoming=incoming)
 
 
 def timeline_for_access(*, access: CaseAccess) -> QuerySet[CaseEvent]:

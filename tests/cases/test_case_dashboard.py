@@ -1,0 +1,141 @@
+"""The coordinator's dashboard (/casussen/): what it shows, and one log entry per view."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from tests.cases import factories
+
+from bovenwater.accounts.actor import Actor
+from bovenwater.accounts.models import Membership
+from bovenwater.accounts.roles import Role
+from bovenwater.audit.models import ProcessingLogEntry
+from bovenwater.cases import selectors, services
+from bovenwater.cases.models import CaseState
+
+pytestmark = pytest.mark.django_db
+
+
+def _new_entries(since: int) -> list[ProcessingLogEntry]:
+    return list(ProcessingLogEntry.objects.filter(pk__gt=since).order_by("pk"))
+
+
+def _last_id() -> int:
+    return ProcessingLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def test_dashboard_shows_the_list_and_deadlines_and_logs_one_entry(
+    client: Client, login_as: Callable[[Membership], Client]
+) -> None:
+    org = factories.organisation(name="Zorgcoördinatie Dashboard")
+    membership = factories.member(Role.CARE_COORDINATOR, org, can_login=True)
+    coordinator = Actor(user=membership.user, membership=membership)
+    in_reflection = factories.open_case(coordinator)
+    with_task = factories.open_case(coordinator)
+    stranger = factories.open_case(factories.actor(Role.CARE_COORDINATOR, factories.organisation()))
+    for state in (CaseState.INTAKE, CaseState.REFLECTION):
+        services.case_transition(actor=coordinator, case=in_reflection, to_state=state)
+    today = timezone.localdate()
+    services.case_b8_update(
+        actor=coordinator,
+        case=in_reflection,
+        dublin_claimant=True,
+        reflection_started_on=today - datetime.timedelta(days=31),
+        cooperation_decision="pending",
+        permit_status="none",
+    )
+    services.task_create(
+        actor=coordinator,
+        case=with_task,
+        title="Huisvesting regelen",
+        deadline=today + datetime.timedelta(days=3),
+    )
+    login_as(membership)
+    since = _last_id()
+
+    response = client.get("/casussen/")
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert stranger.number not in body
+    overdue = today - datetime.timedelta(days=1)
+    assert (
+        f'<td><a class="utrecht-link" href="/casussen/{in_reflection.pk}/">{in_reflection.number}</a></td>\n'
+        "    <td>Einde bedenktijd (B8)</td>\n"
+        '    <td><span class="bw-overdue" data-testid="deadline-overdue">'
+        f"Verlopen of vandaag: {overdue:%d-%m-%Y}</span></td>"
+    ) in body
+    assert (
+        "<td>Huisvesting regelen</td>\n"
+        f"    <td><strong>Binnenkort: {today + datetime.timedelta(days=3):%d-%m-%Y}</strong></td>"
+    ) in body
+    opened = timezone.localtime(with_task.opened_at)
+    assert (
+        f'<td><a class="utrecht-link" href="/casussen/{with_task.pk}/">{with_task.number}</a></td>\n'
+        "    <td>Aangemeld</td>\n"
+        f"    <td>{org.name}</td>\n"
+        "    <td>Case Tester</td>\n"
+        "    <td>—</td>\n"
+        f"    <td>{opened:%d-%m-%Y}</td>"
+    ) in body
+    assert f"<td>{overdue:%d-%m-%Y}</td>" in body  # the reflection deadline column
+    assert "2 casussen" in body
+
+    entries = _new_entries(since)
+    assert len(entries) == 1
+    entry = entries[0]
+    assert entry.object_type == "cases.case"
+    assert entry.object_id == f"list:organisation:{org.pk}"
+    assert entry.actor_user_id == membership.user_id
+    assert entry.details == {"list": "cases", "state": "", "mine": False, "page": 1, "deadlines": 2}
+
+
+def test_dashboard_logs_the_filter_and_page(
+    client: Client, login_as: Callable[[Membership], Client]
+) -> None:
+    org = factories.organisation()
+    membership = factories.member(Role.CARE_COORDINATOR, org, can_login=True)
+    factories.open_case(Actor(user=membership.user, membership=membership))
+    login_as(membership)
+    since = _last_id()
+
+    response = client.get("/casussen/", {"state": "intake", "mine": "on", "pagina": "7"})
+
+    assert response.status_code == 200
+    assert "Geen casussen gevonden." in response.content.decode()
+    [entry] = _new_entries(since)
+    assert entry.details == {
+        "list": "cases",
+        "state": "intake",
+        "mine": True,
+        "page": 1,
+        "deadlines": 0,
+    }
+
+
+def test_dashboard_selector_returns_the_shown_columns() -> None:
+    org = factories.organisation()
+    coordinator = factories.actor(Role.CARE_COORDINATOR, org)
+    cases = [factories.open_case(coordinator) for _ in range(3)]
+    dashboard = selectors.case_dashboard_for_actor(
+        actor=coordinator, filters=selectors.CaseListFilter()
+    )
+    assert [row.number for row in dashboard.rows] == [
+        case.number for case in sorted(cases, key=lambda c: (c.opened_at, c.pk), reverse=True)
+    ]
+    assert {row.owner_name for row in dashboard.rows} == {org.name}
+    assert dashboard.deadlines == [] and dashboard.incoming == []
+
+
+def test_dashboard_needs_view_cases() -> None:
+    from django.core.exceptions import PermissionDenied
+
+    actor = factories.actor(Role.ANALYST, factories.organisation())
+    since = _last_id()
+    with pytest.raises(PermissionDenied):
+        selectors.case_dashboard_for_actor(actor=actor, filters=selectors.CaseListFilter())
+    assert _new_entries(since) == []
