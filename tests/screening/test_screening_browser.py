@@ -1,0 +1,70 @@
+"""Browser test: an analyst reviews a network and promotes it to a signal; axe-core is clean."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from tests.browser.axe import axe_violations
+from tests.screening.webscan_support import World
+from tests.support import TEST_PASSWORD, token_for
+
+from bovenwater.accounts.models import Membership, Organisation
+from bovenwater.intake.models import Signal
+from bovenwater.screening.models import Network, NetworkState
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_analyst_reviews_a_network_and_promotes_it_to_a_signal(
+    live_server: Any,
+    live_database: None,
+    page: Any,
+    make_member: Callable[..., Membership],
+    make_organisation: Callable[..., Organisation],
+    small_corpus: list[str],
+) -> None:
+    world = World(make_organisation, make_member, "Politie browsertest")
+    world.scan(small_corpus)
+    top = Network.objects.order_by("-risk", "-ad_count", "pk").first()
+    assert top is not None
+    analyst = world.analyst
+    page.goto(f"{live_server.url}/account/inloggen/")
+    page.get_by_label("Gebruikersnaam").fill(analyst.user.username)
+    page.get_by_label("Wachtwoord").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Volgende stap").click()
+    page.wait_for_url("**/inloggen/code/")
+    device = TOTPDevice.objects.get(user=analyst.user)
+    page.get_by_label("Code uit uw authenticator-app").fill(token_for(device))
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+    nav = page.get_by_role("navigation", name="Hoofdnavigatie")
+    nav.get_by_role("link", name="Webscan", exact=True).click()
+    page.wait_for_url(f"{live_server.url}/webscan/")
+    queue = page.get_by_test_id("queue")
+    first_link = queue.get_by_role("link").first
+    assert first_link.inner_text() == top.cluster_id
+    assert axe_violations(page) == []
+
+    first_link.click()
+    page.wait_for_url(f"{live_server.url}/webscan/netwerken/{top.pk}/")
+    assert page.get_by_test_id("template").locator("mark").count() >= 1
+    indicators = page.get_by_test_id("indicators")
+    assert indicators.locator("tbody tr").count() == len(top.indicators) + len(top.ad_indicators)
+    assert axe_violations(page) == []
+
+    page.get_by_label("Signaal maken").check()
+    page.get_by_role("button", name="Besluit vastleggen").click()
+    page.wait_for_url(f"{live_server.url}/webscan/netwerken/{top.pk}/")
+    signal = Signal.objects.get()
+    link = page.get_by_test_id("signal-link")
+    assert link.inner_text() == signal.reference
+    assert page.get_by_test_id("network-state").inner_text() == "Signaal gemaakt"
+    top.refresh_from_db()
+    assert top.state == NetworkState.PROMOTED and top.signal == signal
+    assert axe_violations(page) == []
+    link.click()
+    page.wait_for_url(f"{live_server.url}/signalen/{signal.reference}/")
