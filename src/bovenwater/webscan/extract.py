@@ -9,6 +9,7 @@ substring test shows the text can contain what they look for.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from bovenwater.webscan.municipalities import AMBIGUOUS, Municipality, fold_name, lookup
@@ -186,9 +187,29 @@ def _extract_contacts(base: str, token_set: set[str], result: Extraction) -> Non
     result.handles.extend(handles)
 
 
-def _age(tokens: list[str]) -> int | None:
+# Every token that can state an age in ASCII text: two digits, or two digits with a unit
+# ("19jaar"). Only these positions are visited when the text is ASCII.
+_AGE_TOKENS = frozenset(
+    [f"{n:02d}" for n in range(100)]
+    + [f"{n:02d}{unit}" for n in range(100) for unit in ("jaar", "jr", "j", "yo", "yrs", "y")]
+)
+
+
+def _age(
+    tokens: list[str], token_set: set[str] | None = None, ascii_only: bool = False
+) -> int | None:
+    """The first stated age (12-75). ``ascii_only`` (with ``token_set``) says the text is
+    ASCII, so only the candidate tokens in :data:`_AGE_TOKENS` need a visit."""
     n = len(tokens)
-    for i, token in enumerate(tokens):
+    if ascii_only and token_set is not None:
+        present = token_set & _AGE_TOKENS
+        if not present:
+            return None
+        indices: Iterable[int] = positions(tokens, present)
+    else:
+        indices = range(n)
+    for i in indices:
+        token = tokens[i]
         if not token[:1].isdigit():
             continue
         value: int | None = None
@@ -242,32 +263,38 @@ def _prices(tokens: list[str], token_set: set[str] | None = None) -> list[Price]
 
 
 def _cities(tokens: list[str], token_set: set[str] | None = None) -> list[str]:
-    index = _city_token_index()
+    _city_token_index()
     present = (token_set if token_set is not None else set(tokens)) & _CITY_FIRST_WORDS
     if not present:
         return []
     codes: list[str] = []
+    n = len(tokens)
     for i in positions(tokens, present):
         token = tokens[i]
-        candidates = index[token]
-        for name_tokens, municipality in candidates:
-            k = len(name_tokens)
-            if tuple(tokens[i : i + k]) != name_tokens:
+        # names of two or more words are found through their first two words; frequent
+        # first words ("de", "den", "het") then cost one dictionary miss
+        candidates = _CITY_PAIRS.get((token, tokens[i + 1])) if i + 1 < n else None
+        single = _CITY_SINGLE.get(token)
+        for name_tokens, municipality in candidates or ():  # noqa: B007 (used after the loop)
+            if tuple(tokens[i : i + len(name_tokens)]) == name_tokens:
+                break
+        else:
+            if single is None:
                 continue
-            if (
-                k == 1
-                and token in AMBIGUOUS
-                and (i == 0 or tokens[i - 1] not in _PLACE_PREPOSITIONS)
-            ):
+            name_tokens, municipality = single
+            if token in AMBIGUOUS and (i == 0 or tokens[i - 1] not in _PLACE_PREPOSITIONS):
                 continue
-            if municipality.code not in codes:
-                codes.append(municipality.code)
-            break
+        if municipality.code not in codes:
+            codes.append(municipality.code)
     return codes
 
 
 _CITY_INDEX: dict[str, list[tuple[tuple[str, ...], Municipality]]] = {}
 _CITY_FIRST_WORDS: set[str] = set()
+# (first word, second word) -> names of two or more words, longest first; word -> the
+# one-word name (the last candidate of the old per-first-word list)
+_CITY_PAIRS: dict[tuple[str, str], list[tuple[tuple[str, ...], Municipality]]] = {}
+_CITY_SINGLE: dict[str, tuple[tuple[str, ...], Municipality]] = {}
 
 
 def _city_token_index() -> dict[str, list[tuple[tuple[str, ...], Municipality]]]:
@@ -278,8 +305,13 @@ def _city_token_index() -> dict[str, list[tuple[tuple[str, ...], Municipality]]]
             name_tokens = tuple(split_tokens(fold_name(key)))
             if name_tokens:
                 _CITY_INDEX.setdefault(name_tokens[0], []).append((name_tokens, municipality))
-        for entries in _CITY_INDEX.values():
+        for first, entries in _CITY_INDEX.items():
             entries.sort(key=lambda entry: -len(entry[0]))
+            for entry in entries:
+                if len(entry[0]) >= 2:
+                    _CITY_PAIRS.setdefault((first, entry[0][1]), []).append(entry)
+                else:
+                    _CITY_SINGLE.setdefault(first, entry)
         _CITY_FIRST_WORDS.update(_CITY_INDEX)
     return _CITY_INDEX
 
@@ -321,7 +353,7 @@ def extract(
         result.phones = extract_phones(base, word_digits=spelled)
     _extract_contacts(base, token_set, result)
     if has_digit:
-        result.age = _age(tokens)
+        result.age = _age(tokens, token_set, base.isascii())
         if result.age is None and "(" in text:
             for match in _AGE_PAREN_RE.finditer(text):
                 if 12 <= int(match.group(1)) <= 75:

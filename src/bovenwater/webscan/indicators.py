@@ -438,6 +438,31 @@ class Hit:
     kind: str = "phrase"  # "phrase", "age", "phone", "email", "price", "language"
 
 
+# One prepared entry per phrase: (words, key, shared Hit, negation blocks it). Phrases of
+# two or more words are indexed by their first two words, so a frequent first word
+# ("in", "alleen", "no") costs one dictionary miss; the one-word phrase comes last, as in
+# the longest-first order of PHRASE_INDEX. ``Hit`` is frozen, so one instance is shared.
+_PhraseEntry = tuple[tuple[str, ...], tuple[str, tuple[str, ...]], Hit, bool]
+
+
+def _prepared() -> tuple[dict[tuple[str, str], list[_PhraseEntry]], dict[str, _PhraseEntry]]:
+    pairs: dict[tuple[str, str], list[_PhraseEntry]] = {}
+    singles: dict[str, _PhraseEntry] = {}
+    for first, entries in PHRASE_INDEX.items():
+        for code, words in entries:
+            rule = RULES_BY_CODE[code]
+            blocked = rule.negatable and words[0] not in NEGATIONS
+            entry = (words, (code, words), Hit(code, words), blocked)
+            if len(words) >= 2:
+                pairs.setdefault((first, words[1]), []).append(entry)
+            else:
+                singles.setdefault(first, entry)
+    return pairs, singles
+
+
+_PHRASE_PAIRS, _PHRASE_SINGLES = _prepared()
+
+
 def match_phrases(folded: Sequence[str]) -> list[Hit]:
     """Phrase rules over folded tokens; at most one hit per rule and phrase."""
     present = FIRST_WORDS.intersection(folded)
@@ -445,20 +470,26 @@ def match_phrases(folded: Sequence[str]) -> list[Hit]:
         return []
     hits: list[Hit] = []
     seen: set[tuple[str, tuple[str, ...]]] = set()
+    n = len(folded)
     for i in positions(folded, present):
-        for code, words in PHRASE_INDEX[folded[i]]:
-            k = len(words)
-            if k > 1 and tuple(folded[i : i + k]) != words:
-                continue
-            if (code, words) in seen:
+        token = folded[i]
+        entry: _PhraseEntry | None = None
+        for candidate in _PHRASE_PAIRS.get((token, folded[i + 1]), ()) if i + 1 < n else ():
+            words = candidate[0]
+            if tuple(folded[i : i + len(words)]) == words:
+                entry = candidate
                 break
-            rule = RULES_BY_CODE[code]
-            negated = i > 0 and folded[i - 1] in NEGATIONS
-            if rule.negatable and words[0] not in NEGATIONS and negated:
-                break
-            seen.add((code, words))
-            hits.append(Hit(code, words))
-            break
+        else:
+            entry = _PHRASE_SINGLES.get(token)
+        if entry is None:
+            continue
+        words, key, hit, blocked = entry
+        if key in seen:
+            continue
+        if blocked and i > 0 and folded[i - 1] in NEGATIONS:
+            continue
+        seen.add(key)
+        hits.append(hit)
     return hits
 
 

@@ -10,6 +10,8 @@ per-ad cost is a few NumPy operations, not a Python loop over permutations.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import numpy.typing as npt
 
@@ -39,9 +41,9 @@ def sketch_batch(token_hashes: list[list[int]]) -> Signatures:
     the all-``EMPTY`` signature, which :func:`lsh_pairs` skips.
     """
     n = len(token_hashes)
-    lengths = np.fromiter((len(h) for h in token_hashes), dtype=np.int64, count=n)
+    lengths = np.fromiter(map(len, token_hashes), dtype=np.int64, count=n)
     total = int(lengths.sum())
-    flat = np.fromiter((h for hashes in token_hashes for h in hashes), np.uint64, count=total)
+    flat = np.fromiter(itertools.chain.from_iterable(token_hashes), np.uint64, count=total)
     return sketch_arrays(flat, lengths)
 
 
