@@ -29,6 +29,10 @@ SENSITIVE_MODELS = (
     "Note",
     "Membership",
     "User",
+    # webscan (screening): advertisement texts, contact details and names
+    "Ad",
+    "Network",
+    "Decision",
 )
 ENTRY_MODULES = ("views.py", "api.py")
 # Login and session handling necessarily looks up the user and their memberships.
