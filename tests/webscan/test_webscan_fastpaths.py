@@ -19,7 +19,13 @@ from bovenwater.webscan.phones import (
 )
 from bovenwater.webscan.pipeline import analyse, analyse_and_sketch
 from bovenwater.webscan.sketch import sketch_batch
-from bovenwater.webscan.tokens import base_view, positions, split_tokens, tokenise
+from bovenwater.webscan.tokens import (
+    _simple_characters,
+    base_view,
+    positions,
+    split_tokens,
+    tokenise,
+)
 
 TEXTS = [
     "Hoi! Ik ben Anna (21), bel 06-12345678 of +31 6 1234 5678.",
@@ -34,6 +40,17 @@ TEXTS = [
 @pytest.mark.parametrize("text", TEXTS)
 def test_tokenise_equals_base_view_and_split_tokens(text: str) -> None:
     assert tokenise(text) == (base_view(text), split_tokens(text))
+
+
+def test_tokenise_shortcut_for_euro_and_emoji_equals_general_path() -> None:
+    rng = random.Random(4)
+    simple = _simple_characters()
+    assert "€" in simple and "🌹" in simple and "🍒" in simple
+    assert "é" not in simple and "\u200b" not in simple and "\ufe0f" not in simple
+    pool = [*"abcXYZ 019\t\n.,!?@$-_/()'", *rng.sample(simple, 80), "€", "🌹", "🍭"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(1, 40)))
+        assert tokenise(text) == (base_view(text), split_tokens(text)), text
 
 
 def _general(text: str) -> tuple[str, bool] | None:

@@ -151,6 +151,10 @@ def _international(digits: str, i: int, offset: int) -> tuple[str, int] | None:
 
 
 FAST_RUN_RE = re.compile(r"[+\d](?:[ \-./()_*~|,\\–—]{0,4}\d){7,24}")
+# The same runs in ASCII text, about a third faster: ASCII digits and separators only,
+# and the separators are taken possessively (they never match a digit, so giving some
+# back can never help; the matches are identical).
+_FAST_RUN_ASCII_RE = re.compile(r"[+0-9](?:[ \-./()_*~|,\\]{0,4}+[0-9]){7,24}")
 _DIGIT_RE = re.compile(r"\d")
 
 
@@ -187,10 +191,11 @@ def extract_phones(base: str, word_digits: bool = True) -> list[PhoneHit]:
     taken as it is; otherwise the stop-list is applied around the run first.
     """
     regex = RUN_RE if word_digits else FAST_RUN_RE
+    scan = regex if word_digits or not base.isascii() else _FAST_RUN_ASCII_RE
     unit_re = UNIT_RE if word_digits else _DIGIT_RE
     hits: list[PhoneHit] = []
     seen: set[str] = set()
-    for match in regex.finditer(base):
+    for match in scan.finditer(base):
         text = match.group(0)
         if not word_digits:
             single = _single_number(text)

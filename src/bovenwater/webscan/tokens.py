@@ -146,12 +146,64 @@ def _punct_to_space(text: str) -> str:
     return text.encode("utf-8").translate(_PUNCT_BYTES).decode("utf-8")
 
 
+def _simple_characters() -> str:
+    """Non-ASCII characters that every view keeps as they are: the euro sign and the
+    emoji that NFKC, lower-casing and folding leave unchanged. A text whose non-ASCII
+    characters are all simple (most advertisements with emoji) needs no Unicode work."""
+    candidates = ["€"] + [
+        chr(c)
+        for low, high in ((0x1F000, 0x1FAFF), (0x2600, 0x27BF), (0x2B00, 0x2BFF), (0x2300, 0x23FF))
+        for c in range(low, high + 1)
+    ]
+    simple = [
+        ch
+        for ch in candidates
+        if unicodedata.normalize("NFKC", ch) == ch
+        and not unicodedata.decomposition(ch)
+        and unicodedata.combining(ch) == 0
+        and ch not in INVISIBLE
+        and not ch.isspace()
+        and ch.lower() == ch
+        and _fold_char.__wrapped__(ch) == ch
+        and (ch == "€" or EMOJI_RE.fullmatch(ch) is not None)  # _fold_for_tokens: " ch "
+    ]
+    return "".join(simple)
+
+
+def _character_class(chars: str) -> str:
+    """``chars`` as a regular-expression class body of code-point ranges."""
+    points = sorted(ord(ch) for ch in chars)
+    ranges: list[tuple[int, int]] = []
+    for point in points:
+        if ranges and ranges[-1][1] == point - 1:
+            ranges[-1] = (ranges[-1][0], point)
+        else:
+            ranges.append((point, point))
+    return "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in ranges
+    )
+
+
+_SIMPLE_CLASS = _character_class(_simple_characters())
+_NOT_SIMPLE_RE = re.compile(rf"[^\x00-\x7f{_SIMPLE_CLASS}]")
+_SIMPLE_RE = re.compile(rf"[{_SIMPLE_CLASS}]")
+_SPACE_BYTES = bytes(0x20 if chr(b) in "\t\n\r\f\v" else b for b in range(256))
+
+
 def tokenise(text: str) -> tuple[str, list[str]]:
     """``(base_view(text), split_tokens(text))`` in one pass (the engine's hot path).
 
     The tokens are cut from the base view (already NFKC, lower-cased and folded), so
-    the Unicode work is done once per advertisement.
+    the Unicode work is done once per advertisement. Text whose only non-ASCII
+    characters are the euro sign and plain emoji takes a shortcut: lower-case, fold
+    white space, put spaces around those characters (a test compares it with the
+    general path).
     """
+    if not text.isascii() and _NOT_SIMPLE_RE.search(text) is None:
+        base = text.lower().encode("utf-8").translate(_SPACE_BYTES).decode("utf-8")
+        spaced = _SIMPLE_RE.sub(r" \g<0> ", base)
+        return base, spaced.encode("utf-8").translate(_PUNCT_BYTES).decode("utf-8").split()
     base = base_view(text)
     if base.isascii():
         return base, base.encode("ascii").translate(_PUNCT_BYTES).decode("ascii").split()
