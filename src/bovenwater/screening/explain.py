@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from django.utils.html import escape, format_html, format_html_join
@@ -31,6 +32,7 @@ class RuleText:
     evidence: str
 
 
+@cache
 def _catalogue() -> dict[str, dict[str, Any]]:
     return {rule["code"]: rule for rule in rule_catalogue()}
 

@@ -9,6 +9,8 @@ Images are never stored.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -59,9 +61,10 @@ class Source(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def is_authorised_on(self, day: object = None) -> bool:
+    def is_authorised_on(self, day: date | None = None) -> bool:
+        """Active, and the authorisation has not expired on ``day`` (default: today)."""
         today = day or timezone.localdate()
-        return self.is_active and (self.valid_until is None or self.valid_until >= today)  # type: ignore[operator]
+        return self.is_active and (self.valid_until is None or self.valid_until >= today)
 
 
 class RunStatus(models.TextChoices):
