@@ -150,11 +150,19 @@ def test_scan_stores_networks_with_template_features_and_evidence(
         assert text[item["start"] : item["end"]] == item["text"]
 
 
-def test_scan_of_an_expired_or_inactive_source_is_refused(world: World) -> None:
-    expired = world.source(valid_until=timezone.localdate() - timedelta(days=1))
-    with pytest.raises(ValidationError):
-        services.run_request(actor=actor_of(world.analyst), source=expired, upload=upload(["{}"]))
+def test_scan_of_an_expired_future_or_inactive_source_is_refused(world: World) -> None:
+    today = timezone.localdate()
+    expired = world.source(valid_until=today - timedelta(days=1))
+    future = world.source(authorised_on=today + timedelta(days=1))
+    inactive = world.source()
+    services.source_set_active(actor=actor_of(world.admin), source=inactive, active=False)
+    for source in (expired, future, inactive):
+        with pytest.raises(ValidationError):
+            services.run_request(
+                actor=actor_of(world.analyst), source=source, upload=upload(["{}"])
+            )
     assert ScanRun.objects.count() == 0
+    assert world.source().is_authorised_on(today)
 
 
 def test_scan_of_another_organisations_source_is_refused(world: World, other_world: World) -> None:

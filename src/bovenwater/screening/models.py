@@ -62,9 +62,11 @@ class Source(models.Model):
         return self.name
 
     def is_authorised_on(self, day: date | None = None) -> bool:
-        """Active, and the authorisation has not expired on ``day`` (default: today)."""
+        """Active, and authorised on ``day`` (default: today): started and not expired."""
         today = day or timezone.localdate()
-        return self.is_active and (self.valid_until is None or self.valid_until >= today)
+        if not self.is_active or self.authorised_on > today:
+            return False
+        return self.valid_until is None or self.valid_until >= today
 
 
 class RunStatus(models.TextChoices):

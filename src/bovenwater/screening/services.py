@@ -191,6 +191,7 @@ def run_request(
     """Store a new scan run (and its uploaded file, outside the web root) and queue it."""
     if not actor.has(Permission.REVIEW_WEBSCAN):
         raise PermissionDenied
+    source = Source.objects.select_for_update().get(pk=source.pk)  # the current state
     if source.organisation_id != actor.organisation_id:
         raise PermissionDenied
     if not source.is_authorised_on(timezone.localdate()):
