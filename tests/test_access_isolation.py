@@ -22,7 +22,7 @@ from bovenwater.accounts.models import Membership, Organisation
 from bovenwater.accounts.roles import Role
 from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
-from bovenwater.audit.services import log_processing
+from bovenwater.audit.services import chain_pending, log_processing
 from bovenwater.core.tracing import TraceContext, reset_current, set_current
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +87,9 @@ def organisation_b(
         )
     finally:
         reset_current(token)
+    chain_pending()  # seal it, so its hash is a marker too
+    entry.refresh_from_db()
+    assert entry.entry_hash is not None
     return {
         "organisation": organisation,
         "markers": (*MARKERS, entry.entry_hash),

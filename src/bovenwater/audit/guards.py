@@ -1,8 +1,11 @@
 """Database triggers that make the processing log append-only, per database vendor.
 
-Installed by migration ``audit.0002``. Every client of the database, not only the
-ORM, is refused UPDATE, DELETE (and on PostgreSQL TRUNCATE) on the log table. A
-database owner can remove them; the hash chain then still reveals any change.
+Installed by migration ``audit.0002`` and replaced by ``audit.0004``. Every client of
+the database, not only the ORM, is refused DELETE (and on PostgreSQL TRUNCATE) on the
+log table, and every UPDATE except the one-time seal by ``chain_pending``: a row without
+a chain position may get ``seq``, ``prev_hash`` and ``entry_hash`` once, with all its
+other columns unchanged. A database owner can remove the triggers; the hash chain then
+still reveals any change to a sealed row.
 """
 
 from __future__ import annotations
@@ -14,6 +17,12 @@ TABLE = "audit_processinglogentry"
 _POSTGRES_INSTALL = f"""
 CREATE OR REPLACE FUNCTION bovenwater_processing_log_append_only() RETURNS trigger AS $$
 BEGIN
+    IF TG_OP = 'UPDATE' AND OLD.seq IS NULL AND OLD.entry_hash IS NULL
+        AND NEW.seq IS NOT NULL AND NEW.entry_hash IS NOT NULL
+        AND (to_jsonb(OLD) - 'seq' - 'prev_hash' - 'entry_hash')
+            = (to_jsonb(NEW) - 'seq' - 'prev_hash' - 'entry_hash') THEN
+        RETURN NEW;  -- the one-time seal of a new entry
+    END IF;
     RAISE EXCEPTION 'The processing log is append-only (% refused)', TG_OP;
 END;
 $$ LANGUAGE plpgsql;
@@ -32,10 +41,37 @@ DROP TRIGGER IF EXISTS processing_log_no_update ON {TABLE};
 DROP TRIGGER IF EXISTS processing_log_no_delete ON {TABLE};
 DROP TRIGGER IF EXISTS processing_log_no_truncate ON {TABLE};
 """
+# Columns an entry's seal must leave unchanged (every column but the three chain columns).
+CONTENT_COLUMNS = (
+    "id",
+    "occurred_at",
+    "actor_user_id",
+    "actor_username",
+    "organisation_id",
+    "organisation_name",
+    "role",
+    "action",
+    "object_type",
+    "object_id",
+    "data_subject",
+    "purpose",
+    "legal_basis",
+    "trace_id",
+    "span_id",
+    "details",
+)
+_SQLITE_SEAL = " AND ".join(
+    [
+        "OLD.seq IS NULL AND OLD.entry_hash IS NULL",
+        "NEW.seq IS NOT NULL AND NEW.entry_hash IS NOT NULL",
+        *(f"NEW.{column} IS OLD.{column}" for column in CONTENT_COLUMNS),
+    ]
+)
 _SQLITE_INSTALL = [
     "DROP TRIGGER IF EXISTS processing_log_no_update",
     "DROP TRIGGER IF EXISTS processing_log_no_delete",
     f"CREATE TRIGGER processing_log_no_update BEFORE UPDATE ON {TABLE} "
+    f"WHEN NOT ({_SQLITE_SEAL}) "
     "BEGIN SELECT RAISE(ABORT, 'The processing log is append-only'); END",
     f"CREATE TRIGGER processing_log_no_delete BEFORE DELETE ON {TABLE} "
     "BEGIN SELECT RAISE(ABORT, 'The processing log is append-only'); END",

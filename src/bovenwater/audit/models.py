@@ -4,11 +4,15 @@ Modelled on the Logius standard "Logboek Dataverwerkingen": each entry records w
 (actor and acting organisation) did what (action) to which object, about which person,
 when, for which purpose and on which legal basis, with the W3C trace id of the request.
 
-Entries are written only by ``audit.services.log_processing``. They are never updated
-or deleted: the queryset and model refuse it, the admin is read-only, and database
-triggers (see migration 0002) reject UPDATE and DELETE. Each entry stores the SHA-256
-hash of its content together with the previous entry's hash, so changing or removing
-a row is found by ``manage.py verify_processing_log``.
+Entries are written only by ``audit.services.log_processing``, which inserts them
+without taking any lock. ``audit.services.chain_pending`` (a background task, and on
+demand before verification and export) then seals them in order under the lock on
+``ProcessingLogHead``: it gives each new entry the next chain position (``seq``), the
+previous entry's hash and the SHA-256 hash of its own content with that previous hash.
+Entries are otherwise never updated or deleted: the queryset and model refuse it, the
+admin is read-only, and database triggers (see ``audit.guards``) reject DELETE and every
+UPDATE except that one-time seal of an unsealed row with its content unchanged. Changing
+or removing a sealed row is found by ``manage.py verify_processing_log``.
 """
 
 from __future__ import annotations
@@ -77,8 +81,10 @@ class ProcessingLogEntry(models.Model):
     trace_id = models.CharField(_("trace-id"), max_length=32, blank=True, db_index=True)
     span_id = models.CharField(_("span-id"), max_length=16, blank=True)
     details = models.JSONField(_("toelichting"), default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    entry_hash = models.CharField(max_length=64, unique=True)
+    # The hash chain, filled once by ``chain_pending``; empty while the entry waits.
+    seq = models.BigIntegerField(_("plaats in de keten"), null=True, blank=True, unique=True)
+    prev_hash = models.CharField(max_length=64, blank=True, default="")
+    entry_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     objects = ProcessingLogQuerySet.as_manager()
 
@@ -133,7 +139,8 @@ class ProcessingLogEntry(models.Model):
 
 
 class ProcessingLogHead(models.Model):
-    """Single row: the chain's last entry. Locked while appending, so the chain stays linear."""
+    """Single row: the chain's last sealed entry (its id and hash; ``entry_count`` is its
+    ``seq``). Locked while sealing, so the chain stays linear."""
 
     last_entry_id = models.BigIntegerField(null=True)
     last_hash = models.CharField(max_length=64, default=GENESIS_HASH)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from bovenwater.accounts.middleware import request_actor
 from bovenwater.audit.forms import LogFilterForm
 from bovenwater.audit.selectors import LogFilter, processing_log_for_actor, processing_log_viewed
+from bovenwater.audit.services import chain_pending
 
 CSV_COLUMNS = (
     "id",
@@ -69,7 +70,9 @@ def log_export_view(request: HttpRequest) -> HttpResponse:
             request, "audit/log.html", {"form": form, "page": None, "query": ""}, status=400
         )
     filters = _filters(form) if request.GET else LogFilter()
-    entries = list(processing_log_for_actor(actor=actor, filters=filters)[:100_000])
+    selected = processing_log_for_actor(actor=actor, filters=filters)  # checks permission
+    chain_pending()  # an export carries the hash of every entry in it
+    entries = list(selected[:100_000])
     processing_log_viewed(actor=actor, filters=filters, exported=len(entries))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
