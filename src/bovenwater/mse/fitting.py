@@ -75,6 +75,7 @@ _NEWTON_TOL = 1e-8
 _MAX_ITER = 100
 _ETA_MAX = 700.0
 _TRACE = False
+_CHORD_STEPS = 3
 
 
 @dataclass(frozen=True, eq=False)
@@ -396,6 +397,13 @@ def _initial_beta(
     return beta
 
 
+def initial_coefficients(
+    design: Design, y: FloatArray, active: BoolArray, weight: FloatArray
+) -> FloatArray:
+    """One weighted least-squares step from ``mu = y + 0.5`` (the cold start)."""
+    return _initial_beta(design, y, active, weight, None)
+
+
 def _newton_direction(
     design: Design,
     y: FloatArray,
@@ -479,40 +487,79 @@ def _xlogx(values: FloatArray) -> FloatArray:
     return out
 
 
-def _stage0_prune(
-    design: Design,
-    y: FloatArray,
-    columns: BoolArray,
-    active: BoolArray,
-    weight: FloatArray,
-    groups: IntArray,
-    n_groups: int,
-    status: IntArray,
-    stage0: tuple[FloatArray, FloatArray],
-) -> IntArray:
-    """Prune rows with the stage-0 bounds; returns the surviving row indices.
+@dataclass(eq=False)
+class SharedStarts:
+    """Starting points shared by many (table, model) rows, one per *key*.
 
-    Per group the rows with the smallest upper bound are checked first until an
-    estimable one gives a finite threshold; rows whose lower bound exceeds it go.
+    A key is a model with one extended-MLE reduction (active columns and cell
+    weights). Every row with that key starts Newton's method from the same
+    coefficients ``beta`` (the model's fit to a reference table, restricted to the
+    active columns), so it has the same fitted values ``mu`` there and hence the
+    same Hessian ``H = X' diag(mu) X`` whatever its counts: ``H`` is inverted once
+    per key. The first Newton step of every row then follows by matrix products,
+    and later *chord* steps ``H^-1 X'(y - mu)`` with the same ``H`` tighten the
+    likelihood bounds without a linear solve per row. Keys whose design is rank
+    deficient on their cells (not identifiable) have ``identifiable`` False.
     """
-    lo, hi = stage0
-    alive = np.ones(y.shape[0], dtype=np.bool_)
-    while True:
-        threshold = np.full(n_groups, np.inf)
-        ok = alive & (status == STATUS_OK)
-        np.minimum.at(threshold, groups[ok], hi[ok])
-        cand = np.flatnonzero(
-            alive & (status == -1) & np.isinf(threshold[groups]) & np.isfinite(hi)
+
+    active: BoolArray
+    weight: FloatArray
+    beta: FloatArray
+    eta: FloatArray
+    mu: FloatArray
+    inverse: FloatArray
+    identifiable: BoolArray
+
+    @classmethod
+    def build(
+        cls, design: Design, start: FloatArray, active: BoolArray, weight: FloatArray
+    ) -> SharedStarts:
+        """Keys from their start coefficients, active columns and cell weights."""
+        beta = np.where(active, start, 0.0)
+        eta = np.minimum(beta @ design.matrix.T, _ETA_MAX)
+        mu = np.exp(eta) * weight
+        identifiable = _full_rank(weight @ design.outer, active)
+        hess = _masked_hessian(mu @ design.outer, active)
+        hess[~identifiable] = np.eye(design.n_columns)
+        inverse = np.asarray(np.linalg.inv(hess), dtype=np.float64)
+        return cls(
+            active=active,
+            weight=weight,
+            beta=beta,
+            eta=eta,
+            mu=mu,
+            inverse=inverse,
+            identifiable=identifiable,
         )
-        if cand.size == 0:
-            break
-        order = cand[np.lexsort((hi[cand], groups[cand]))]
-        first = order[np.r_[True, groups[order][1:] != groups[order][:-1]]]
-        status[first] = check_rows(design, y[first], columns[first], active[first], weight[first])
-        alive[first] = status[first] == STATUS_OK
-    margin = 1e-9 * np.maximum(np.abs(threshold), 1.0)
-    alive &= lo <= (threshold + margin)[groups]
-    return np.flatnonzero(alive)
+
+    def direction(
+        self, design: Design, y: FloatArray, eta: FloatArray, keys: IntArray
+    ) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """Fitted values, step ``G g`` and a dual point with the row's margins.
+
+        ``G`` is the key's inverse Hessian and ``g`` the gradient. The point
+        ``m = mu + mu_key X G g`` has exactly the margins ``X'y`` (``X' mu_key X G``
+        is the identity on the active columns): at the start, where ``mu = mu_key``,
+        it is the Newton dual point ``mu (1 + X delta)``.
+        """
+        x = design.matrix
+        mu = np.exp(eta) * self.weight[keys]
+        grad = ((y - mu) @ x) * self.active[keys]
+        delta: FloatArray = np.matmul(self.inverse[keys], grad[:, :, None])[:, :, 0]
+        m = mu + self.mu[keys] * (delta @ x.T)
+        return mu, delta, m
+
+
+def _threshold_candidates(
+    hi: FloatArray, threshold: FloatArray, groups: IntArray, unknown: BoolArray
+) -> IntArray:
+    """Per group, the unchecked row with the smallest ``hi`` below the threshold."""
+    cand = np.flatnonzero(unknown & (hi < threshold[groups]))
+    if cand.size == 0:
+        return cand
+    order = cand[np.lexsort((hi[cand], groups[cand]))]
+    first: IntArray = order[np.r_[True, groups[order][1:] != groups[order][:-1]]]
+    return first
 
 
 def best_per_group(
@@ -523,7 +570,8 @@ def best_per_group(
     groups: IntArray,
     n_groups: int,
     start: FloatArray | None = None,
-    stage0: tuple[FloatArray, FloatArray] | None = None,
+    shared: SharedStarts | None = None,
+    keys: IntArray | None = None,
 ) -> tuple[IntArray, FloatArray]:
     """For each group of rows, the row minimising ``-2 log L + penalty`` (exactly).
 
@@ -532,48 +580,76 @@ def best_per_group(
     dropped as soon as it provably cannot win its group: ``log L(beta)`` at the
     current iterate is a lower bound on the maximum, and by convex duality
     ``sum m log m - m`` is an upper bound for any non-negative ``m`` with the
-    model's margins; ``m = mu (1 + X delta)`` (the linearised Newton update) has
-    them. The existence check runs lazily, only for rows that can still win.
-    ``stage0`` optionally gives cheap bounds ``(lo, hi)`` on the criterion of each
-    row (``-inf``/``inf`` when unknown), used to prune before any Newton iteration.
+    model's margins; ``m = mu + D X H^-1 X'(y - mu)`` has them for the Hessian
+    ``H = X' D X`` behind a step (``m = mu (1 + X delta)`` for a Newton step). The
+    existence check runs lazily, only for rows that can still win.
+    ``shared`` with the key of every row (``keys``) replaces ``start``: rows start
+    from their key's coefficients, the first step and ``_CHORD_STEPS`` chord steps
+    use the key's Hessian (see :class:`SharedStarts`), and the existence check runs
+    during those steps only for rows that would lower a group's threshold.
     Returns the winning row per group (-1 when none is estimable) and the
     coefficients of all rows (meaningful for the winners).
     """
     x = design.matrix
     n_rows = y.shape[0]
-    active, weight = reduce_batch(design, y, columns)
     status = np.full(n_rows, -1, dtype=np.int64)
     best_value = np.full(n_groups, np.inf)
     best_row = np.full(n_groups, -1, dtype=np.int64)
-    live = np.arange(n_rows)
-    if stage0 is not None:
-        live = _stage0_prune(design, y, columns, active, weight, groups, n_groups, status, stage0)
     beta = np.zeros((n_rows, design.n_columns))
     eta = np.zeros(y.shape)
     ll = np.zeros(n_rows)
-    beta[live] = _initial_beta(
-        design, y[live], active[live], weight[live], None if start is None else start[live]
-    )
-    eta[live] = np.minimum(beta[live] @ x.T, _ETA_MAX)
+    if shared is not None and keys is not None:
+        active = shared.active[keys]
+        weight = shared.weight[keys]
+        odd = np.flatnonzero(~shared.identifiable[keys])
+        if odd.size:
+            status[odd] = check_rows(design, y[odd], columns[odd], active[odd], weight[odd])
+            if np.any(status[odd] == STATUS_OK):  # pragma: no cover - rank tolerance edge
+                return best_per_group(design, y, columns, penalty, groups, n_groups, start)
+        live = np.flatnonzero(shared.identifiable[keys])
+        beta[live] = shared.beta[keys[live]]
+        eta[live] = shared.eta[keys[live]]
+        chord_steps = _CHORD_STEPS
+    else:
+        shared = None
+        active, weight = reduce_batch(design, y, columns)
+        live = np.arange(n_rows)
+        beta[live] = _initial_beta(
+            design, y[live], active[live], weight[live], None if start is None else start[live]
+        )
+        eta[live] = np.minimum(beta[live] @ x.T, _ETA_MAX)
+        chord_steps = 0
     ll[live] = _loglik_kernel(y[live], eta[live], weight[live])
-    pairs = np.zeros((n_rows, design.n_columns**2), dtype=np.bool_)
-    pairs[live] = _pair_mask(active[live])
-    for _ in range(_MAX_ITER):
+    upper = np.full(n_rows, np.inf)
+    for iteration in range(_MAX_ITER + chord_steps):
         if live.size == 0:
             break
         g = groups[live]
-        mu, delta = _newton_direction(
-            design, y[live], eta[live], weight[live], active[live], pairs[live]
-        )
+        lazy = shared is not None and keys is not None and iteration <= chord_steps
         with np.errstate(over="ignore", invalid="ignore"):
-            m = mu * (1.0 + delta @ x.T)
+            if lazy:
+                assert shared is not None
+                assert keys is not None
+                mu, delta, m = shared.direction(design, y[live], eta[live], keys[live])
+            else:
+                mu, delta = _newton_direction(
+                    design, y[live], eta[live], weight[live], active[live]
+                )
+                m = mu * (1.0 + delta @ x.T)
             feasible = np.all((m >= 0) | (weight[live] == 0), axis=1)
             upper_ll = np.sum(weight[live] * (_xlogx(m) - m), axis=1)
+        # Any earlier dual point of the row is still a valid bound.
         upper_ll = np.where(feasible & np.isfinite(upper_ll), upper_ll, np.inf)
+        upper_ll = np.minimum(upper_ll, upper[live])
+        upper[live] = upper_ll
         upper_ll = np.maximum(upper_ll, ll[live])
         hi = -2.0 * ll[live] + penalty[live]
         lo = -2.0 * upper_ll + penalty[live]
+        # Only the first shared step is an exact Newton step; chord steps never
+        # count as converged.
         done = np.max(np.abs(delta), axis=1) < _NEWTON_TOL
+        if lazy and iteration > 0:
+            done[:] = False
         keep = np.ones(live.size, dtype=np.bool_)
         while True:
             threshold = best_value.copy()
@@ -581,7 +657,12 @@ def best_per_group(
             np.minimum.at(threshold, g[ok_rows], hi[ok_rows])
             margin = 1e-9 * np.maximum(np.abs(threshold[g]), 1.0)
             alive = keep & (lo <= threshold[g] + margin)
-            need = np.flatnonzero(alive & (status[live] == -1))
+            unknown = alive & (status[live] == -1)
+            if lazy:
+                need = _threshold_candidates(hi, threshold, g, unknown & np.isfinite(hi))
+                need = np.union1d(need, np.flatnonzero(unknown & done))
+            else:
+                need = np.flatnonzero(unknown)
             if need.size == 0:
                 break
             rows = live[need]
@@ -604,6 +685,16 @@ def best_per_group(
         ll[rows] = new_ll
         live = rows
     # Rows still live after the iteration limit did not converge: ignored.
+    winners = best_row[best_row >= 0]
+    if winners.size:
+        # One more Newton step: the winners' estimates are then accurate far
+        # beyond the convergence tolerance, whatever path led to them.
+        _, delta = _newton_direction(
+            design, y[winners], eta[winners], weight[winners], active[winners]
+        )
+        beta[winners], _, _, _ = _take_step(
+            design, y[winners], weight[winners], beta[winners], delta, ll[winners]
+        )
     return best_row, beta
 
 

@@ -38,11 +38,13 @@ from bovenwater.mse.fitting import (
     FloatArray,
     IntArray,
     ModelFit,
+    SharedStarts,
     batch_to_fits,
     best_per_group,
     check_batch,
     fit_batch,
     get_design,
+    initial_coefficients,
 )
 from bovenwater.mse.models import Model, check_max_order, enumerate_models, popcount
 from bovenwater.mse.table import CaptureTable
@@ -153,84 +155,13 @@ def _fits_for_rows(
 
 
 @dataclass(eq=False)
-class _ReferenceFits:
-    """Fits of every model to the original table, for closed-form first Newton steps.
-
-    At the original MLE ``beta0`` of a model the Hessian does not depend on the
-    counts, so for a replicate ``y*`` with the same zero-margin reduction the
-    first Newton step is ``H0^-1 X'(y* - y)`` and its effect on the linear
-    predictor is ``P (y* - y)`` with ``P = X H0^-1 X' W``, precomputed per model.
-    That gives, for all (replicate, model) pairs by matrix products, the lower
-    bound ``log L(beta0)`` and the duality upper bound used for pruning.
-    """
-
-    y: FloatArray
-    ok: BoolArray
-    active: BoolArray
-    weight: FloatArray
-    eta: FloatArray
-    mu: FloatArray
-    proj: FloatArray
-    matrix: FloatArray
-    columns: BoolArray
-
-    @classmethod
-    def build(cls, design: Design, y: FloatArray, batch: BatchFit) -> _ReferenceFits:
-        n_models = batch.status.shape[0]
-        n = design.n_cells
-        ok = batch.status == STATUS_OK
-        proj = np.zeros((n_models, n, n))
-        x = design.matrix
-        for m in np.flatnonzero(ok):
-            cols = np.flatnonzero(batch.active[m])
-            xa = x[:, cols]
-            w = batch.cell_weight[m]
-            hess = xa.T @ (batch.fitted[m][:, None] * xa)
-            proj[m] = xa @ np.linalg.solve(hess, xa.T * w[None, :])
-        eta = np.where(ok[:, None], np.nan_to_num(batch.beta) @ x.T, 0.0) * batch.cell_weight
-        mu = np.where(ok[:, None], np.nan_to_num(batch.fitted), 0.0)
-        return cls(
-            y=np.asarray(y, dtype=np.float64),
-            ok=ok,
-            active=batch.active.copy(),
-            weight=batch.cell_weight.copy(),
-            eta=eta,
-            mu=mu,
-            proj=proj,
-            matrix=design.matrix,
-            columns=batch.columns.copy(),
-        )
-
-    def bounds(self, ys: FloatArray, penalty: FloatArray) -> tuple[FloatArray, FloatArray]:
-        """Stage-0 ``(lo, hi)`` criterion bounds, flattened replicate-major."""
-        r = ys.shape[0]
-        n_models, n = self.eta.shape
-        diff = ys - self.y[None, :]
-        lin = (self.proj.reshape(n_models * n, n) @ diff.T).T.reshape(r, n_models, n)
-        kernel = ys @ self.eta.T - self.mu.sum(axis=1)[None, :]
-        with np.errstate(over="ignore", invalid="ignore"):
-            m = self.mu[None, :, :] * (1.0 + lin)
-            feasible = np.all((m >= 0) | (self.weight[None, :, :] == 0), axis=2)
-            safe = np.where(m > 0, m, 1.0)
-            upper = np.sum(self.weight[None] * (np.where(m > 0, m * np.log(safe), 0.0) - m), axis=2)
-        upper = np.where(feasible & np.isfinite(upper), np.maximum(upper, kernel), np.inf)
-        # Rows whose zero-margin reduction differs from the reference: no bound.
-        margins_zero = (ys @ self.matrix) <= 0
-        empty_new = margins_zero[:, None, :] & self.columns[None, :, :]
-        empty_ref = self.columns & ~self.active
-        same = np.all(empty_new == empty_ref[None, :, :], axis=2)
-        valid = same & self.ok[None, :]
-        hi = np.where(valid, -2.0 * kernel + penalty, np.inf)
-        lo = np.where(valid, -2.0 * upper + penalty, -np.inf)
-        return lo.ravel(), hi.ravel()
-
-
-@dataclass(eq=False)
 class ExhaustiveSearch:
     """Batched exhaustive search for many count vectors over one model set.
 
-    Keeps the column masks and the coefficients of the fits to the original table
-    as warm starts, so a bootstrap replicate needs only a few Newton steps per model.
+    Keeps the column masks and, as starting points, the coefficients of the fits to
+    the original table, so a bootstrap replicate needs only a few Newton steps per
+    model, most of them without a linear solve per (replicate, model) pair (see
+    :class:`~bovenwater.mse.fitting.SharedStarts`).
     """
 
     design: Design
@@ -238,7 +169,6 @@ class ExhaustiveSearch:
     columns: BoolArray
     criterion: str
     start: FloatArray | None = None
-    reference: _ReferenceFits | None = None
 
     @classmethod
     def create(
@@ -252,9 +182,51 @@ class ExhaustiveSearch:
         if reference is not None:
             y = np.broadcast_to(reference, (len(models), design.n_cells))
             batch = fit_batch(design, y, columns)
-            search.start = np.where(batch.status[:, None] == STATUS_OK, batch.beta, np.nan)
-            search.reference = _ReferenceFits.build(design, reference, batch)
+            start = np.where(batch.status[:, None] == STATUS_OK, batch.beta, np.nan)
+            failed = np.flatnonzero(batch.status != STATUS_OK)
+            if failed.size:
+                # No MLE on the original table: start from one weighted least-squares
+                # step on it instead (any finite start keeps the search exact).
+                start[failed] = initial_coefficients(
+                    design, y[failed], batch.active[failed], batch.cell_weight[failed]
+                )
+            search.start = np.nan_to_num(start, nan=0.0, posinf=0.0, neginf=0.0)
         return search
+
+    def _shared(self, ys: FloatArray) -> tuple[SharedStarts, IntArray]:
+        """Shared starts for all (row of ``ys``, model) pairs and the key of each pair.
+
+        The extended-MLE reduction of a pair depends only on the model and on which
+        margins of the row are zero, so the keys come from the distinct zero-margin
+        patterns of ``ys``.
+        """
+        assert self.start is not None
+        design = self.design
+        n_models = len(self.models)
+        zero = (ys @ design.matrix) <= 0
+        patterns, pattern_of_row = np.unique(zero, axis=0, return_inverse=True)
+        empty = self.columns[None, :, :] & patterns[:, None, :]
+        active = (self.columns[None, :, :] & ~empty).reshape(-1, design.n_columns)
+        removed = (empty.reshape(-1, design.n_columns).astype(np.float64) @ design.matrix.T) > 0
+        model_ids = np.tile(np.arange(n_models, dtype=np.int64), patterns.shape[0])
+        raw = np.concatenate(
+            [
+                model_ids[:, None].view(np.uint8),
+                np.packbits(active, axis=1),
+                np.packbits(removed, axis=1),
+            ],
+            axis=1,
+        )
+        packed = np.ascontiguousarray(raw).view(np.dtype((np.void, raw.shape[1])))[:, 0]
+        _, first, key_of = np.unique(packed, return_index=True, return_inverse=True)
+        shared = SharedStarts.build(
+            design,
+            self.start[model_ids[first]],
+            active[first],
+            (~removed[first]).astype(np.float64),
+        )
+        keys = key_of.ravel().reshape(patterns.shape[0], n_models)[pattern_of_row.ravel()]
+        return shared, keys
 
     def run(self, ys: FloatArray) -> tuple[FloatArray, IntArray]:
         """Best total and model index per row of ``ys`` (NaN / -1 when none fits).
@@ -267,12 +239,12 @@ class ExhaustiveSearch:
         totals = np.full(ys.shape[0], np.nan)
         chosen = np.full(ys.shape[0], -1, dtype=np.int64)
         n_params = self.columns.sum(axis=1).astype(np.float64)
+        shared, keys = (None, None) if self.start is None else self._shared(ys)
         for lo in range(0, ys.shape[0], per_chunk):
             block = ys[lo : lo + per_chunk]
             r = block.shape[0]
             y = np.repeat(block, n_models, axis=0)
             columns = np.tile(self.columns, (r, 1))
-            start = None if self.start is None else np.tile(self.start, (r, 1))
             observed = block.sum(axis=1)
             if self.criterion == "bic":
                 scale = np.log(np.maximum(observed, 1.0))
@@ -280,11 +252,15 @@ class ExhaustiveSearch:
                 scale = np.full(r, 2.0)
             penalty = (scale[:, None] * n_params[None, :]).ravel()
             groups = np.repeat(np.arange(r), n_models)
-            stage0 = None
-            if self.reference is not None:
-                stage0 = self.reference.bounds(block, penalty.reshape(r, n_models))
             best_row, beta = best_per_group(
-                self.design, y, columns, penalty, groups, r, start=start, stage0=stage0
+                self.design,
+                y,
+                columns,
+                penalty,
+                groups,
+                r,
+                shared=shared,
+                keys=None if keys is None else keys[lo : lo + r].ravel(),
             )
             found = best_row >= 0
             safe = np.where(found, best_row, 0)
