@@ -154,3 +154,15 @@ def test_cli_defaults_follow_the_clustering_defaults() -> None:
     assert DEFAULT_THRESHOLD == 0.6
     assert args.threshold == DEFAULT_THRESHOLD
     assert args.max_entity_df == DEFAULT_MAX_ENTITY_DF
+
+
+def test_signature_of_an_ad_does_not_depend_on_its_batch() -> None:
+    rng = random.Random(9)
+    hashes = [
+        [rng.getrandbits(32) for _ in range(rng.choice([0, 1, 2, 2, 3, 5, 40]))] for _ in range(300)
+    ]
+    batch = sketch_batch(hashes)
+    alone = np.concatenate([sketch_batch([h]) for h in hashes])
+    assert np.array_equal(batch, alone)
+    reordered = sketch_batch(hashes[::-1])[::-1]
+    assert np.array_equal(batch, reordered)

@@ -112,6 +112,7 @@ def analyse_many(ads: Sequence[Ad], workers: int = 1, chunk: int = 2000) -> list
 
 
 SKETCH_CHUNK = 5000
+WARM_UP = 1000  # ads the parent analyses before it starts worker processes
 
 
 def _sketch_chunk(ads: Sequence[Ad]) -> tuple[list[Analysis], Signatures]:
@@ -241,16 +242,20 @@ def analyse_and_sketch(
                 analyses.extend(done)
                 parts.append(signatures)
         return analyses, np.concatenate(parts)
-    # The parent analyses the first chunk itself before the pool starts: useful work, and
-    # the caches it fills (tokens, places, phone metadata) are inherited by forked workers.
-    start, end = bounds[0]
+    # The parent analyses a first, small part itself before the pool starts: the caches it
+    # fills (tokens, places, phone metadata) are inherited by the forked workers, and the
+    # other core idles only briefly. The rest goes out in ranges small enough that the
+    # workers finish close together.
+    warm = min(chunk, WARM_UP)
     with _no_cyclic_gc():
-        first, signatures = _sketch_chunk(ads[start:end])
+        first, signatures = _sketch_chunk(ads[:warm])
     for analysis in first:
         analysis.extraction.tokens = []
         analysis.token_hashes = []
     analyses.extend(first)
     parts.append(signatures)
+    step = max(1, min(chunk, -(-(len(ads) - warm) // (workers * 8))))
+    ranges = [(i, min(i + step, len(ads))) for i in range(warm, len(ads), step)]
     hits = _Interned(Hit)
     prices = _Interned(Price)
     with (
@@ -263,7 +268,7 @@ def analyse_and_sketch(
         _no_cyclic_gc(),
     ):
         for (start, end), (packed, signatures) in zip(
-            bounds[1:], pool.map(_sketch_range, bounds[1:]), strict=True
+            ranges, pool.map(_sketch_range, ranges), strict=True
         ):
             analyses.extend(
                 _unpack(ad, item, hits, prices)

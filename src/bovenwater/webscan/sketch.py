@@ -56,9 +56,15 @@ def sketch_arrays(flat: npt.NDArray[np.uint64], lengths: npt.NDArray[np.int64]) 
     ends = np.cumsum(lengths)
     starts = ends - lengths
     with np.errstate(over="ignore"):
-        t1 = np.concatenate([flat[1:], np.zeros(1, np.uint64)])
-        t2 = np.concatenate([flat[2:], np.zeros(2, np.uint64)])
+        t1 = np.zeros_like(flat)  # the next token (0 past the end; a batch of one token
+        t1[:-1] = flat[1:]  # made the old concatenation one element too long)
+        t2 = np.zeros_like(flat)
+        t2[:-2] = flat[2:]
         shingles = (flat * _P1) ^ (t1 * _P2) ^ (t2 + (t2 << np.uint64(17)))
+        # an ad of two tokens has one shingle of its two tokens only; without this its
+        # "third" token was the next ad's first, so the signature depended on the batch
+        pairs = starts[lengths == 2]
+        shingles[pairs] = (flat[pairs] * _P1) ^ (flat[pairs + 1] * _P2)
         position = np.arange(flat.size, dtype=np.int64) - np.repeat(starts, lengths)
         remaining = np.repeat(lengths, lengths) - position
         short = np.repeat(lengths < SHINGLE, lengths)
