@@ -16,4 +16,4 @@ from __future__ import annotations
 
 __all__ = ["ENGINE_VERSION"]
 
-ENGINE_VERSION = "1.0"
+ENGINE_VERSION = "1.1"  # 1.1: a two-token ad's signature no longer depends on its batch
