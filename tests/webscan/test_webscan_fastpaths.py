@@ -17,7 +17,7 @@ from bovenwater.webscan.phones import (
     _single_number,
     extract_phones,
 )
-from bovenwater.webscan.pipeline import analyse, analyse_and_sketch
+from bovenwater.webscan.pipeline import analyse, analyse_and_sketch, analyse_batch
 from bovenwater.webscan.sketch import sketch_batch
 from bovenwater.webscan.tokens import (
     _simple_characters,
@@ -166,3 +166,15 @@ def test_signature_of_an_ad_does_not_depend_on_its_batch() -> None:
     assert np.array_equal(batch, alone)
     reordered = sketch_batch(hashes[::-1])[::-1]
     assert np.array_equal(batch, reordered)
+
+
+def test_batch_analysis_equals_per_ad_analysis() -> None:
+    records = list(generate(600, seed=11))
+    ads = [Ad(r["id"], r["title"], r["body"], r["city"], r["posted_at"]) for r in records]
+    ads += [Ad(f"t{i}", "", text, "Utrecht" if i % 2 else None) for i, text in enumerate(TEXTS)]
+    ads += [Ad("phones", "Bel", "nul zes een twee drie vier vijf zes zeven acht (19)")]
+    batch = analyse_batch(ads)
+    single = [analyse(ad) for ad in ads]
+    assert batch == single
+    assert sum(1 for a in single if a.extraction.phones) > 500
+    assert sum(1 for a in single if a.hits) > 200

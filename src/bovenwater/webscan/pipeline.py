@@ -29,7 +29,7 @@ from bovenwater.webscan.cluster import (
     cluster,
     parse_time,
 )
-from bovenwater.webscan.extract import Extraction, Price, extract
+from bovenwater.webscan.extract import Extraction, Price, extract, extract_many
 from bovenwater.webscan.indicators import (
     RULES_BY_CODE,
     RULESET_VERSION,
@@ -93,6 +93,42 @@ def analyse(ad: Ad) -> Analysis:
     return Analysis(ad, extraction, hits, list(sketch))
 
 
+def analyse_batch(ads: Sequence[Ad]) -> list[Analysis]:
+    """``[analyse(ad) for ad in ads]``, one step at a time over the whole batch.
+
+    Same result (a test compares them); faster because each step's code and data stay
+    in the CPU caches while it runs over many ads (see :func:`extract.extract_many`).
+    """
+    texts = [ad.text for ad in ads]
+    tokenised = list(map(tokenise, texts))
+    lookup = TOKEN_CACHE.__getitem__
+    # per ad: (folded, hash, digits, sketch, spells) columns, transposed in C; None when
+    # the ad has no tokens
+    columns = [
+        tuple(zip(*map(lookup, tokens), strict=True)) if tokens else None for _, tokens in tokenised
+    ]
+    extractions = extract_many(
+        texts,
+        [base for base, _ in tokenised],
+        [tokens for _, tokens in tokenised],
+        [ad.city for ad in ads],
+        [any(c[4]) if c is not None else False for c in columns],
+    )
+    derived = list(map(derived_hits, extractions))
+    phrases = [match_phrases(c[0]) if c is not None else [] for c in columns]
+    return [
+        Analysis(
+            ad,
+            extraction,
+            merge_hits([*hits, *phrase_hits]) if phrase_hits else hits,
+            list(c[3]) if c is not None else [],
+        )
+        for ad, extraction, hits, phrase_hits, c in zip(
+            ads, extractions, derived, phrases, columns, strict=True
+        )
+    ]
+
+
 def _analyse_chunk(ads: list[Ad]) -> list[Analysis]:
     results = [analyse(ad) for ad in ads]
     for result in results:  # tokens are not needed after analysis; less to pickle
@@ -116,7 +152,7 @@ WARM_UP = 1000  # ads the parent analyses before it starts worker processes
 
 
 def _sketch_chunk(ads: Sequence[Ad]) -> tuple[list[Analysis], Signatures]:
-    analyses = [analyse(ad) for ad in ads]
+    analyses = analyse_batch(ads)
     return analyses, sketch_batch([a.token_hashes for a in analyses])
 
 
