@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.stats import poisson
+from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from bovenwater.mse.errors import MSEInputError, NotEstimableError
 from bovenwater.mse.fitting import (
@@ -232,8 +233,14 @@ class ExhaustiveSearch:
         """Best total and model index per row of ``ys`` (NaN / -1 when none fits).
 
         Exact: uses :func:`best_per_group`, which prunes models only when a bound
-        proves they cannot win.
+        proves they cannot win. BLAS runs single-threaded here: the matrices have a
+        few dozen columns, so a second thread only adds synchronisation, and on a
+        shared machine it doubles the CPU time for nothing.
         """
+        with threadpool_limits(limits=1, user_api="blas"):
+            return self._run(ys)
+
+    def _run(self, ys: FloatArray) -> tuple[FloatArray, IntArray]:
         n_models = len(self.models)
         per_chunk = max(1, _CHUNK_ROWS // n_models)
         totals = np.full(ys.shape[0], np.nan)
