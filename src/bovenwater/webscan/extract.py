@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from bovenwater.webscan.municipalities import AMBIGUOUS, Municipality, fold_name, lookup
 from bovenwater.webscan.phones import PhoneHit, extract_phones
-from bovenwater.webscan.tokens import positions, split_tokens, token_info
+from bovenwater.webscan.tokens import _NOT_SIMPLE_RE, positions, split_tokens, token_info
 
 # --- e-mail, URLs, handles -------------------------------------------------------------
 
@@ -196,7 +196,8 @@ _AGE_TOKENS = frozenset(
 
 
 def _age(tokens: list[str], ascii_only: bool = False) -> int | None:
-    """The first stated age (12-75). ``ascii_only`` says the tokens are ASCII, so only the
+    """The first stated age (12-75). ``ascii_only`` says no token starts with a non-ASCII
+    digit, so only the
     candidate tokens in :data:`_AGE_TOKENS` need a visit (one set look-up per token
     instead of the checks below)."""
     n = len(tokens)
@@ -325,7 +326,10 @@ def _languages(tokens: list[str]) -> list[str]:
 
 
 def _stated_age(text: str, base: str, tokens: list[str]) -> int | None:
-    age = _age(tokens, ascii_only=base.isascii())
+    # tokens can only start with a non-ASCII digit when ``base`` has non-ASCII characters
+    # other than the euro sign and plain emoji (none of which is a digit)
+    ascii_digits = base.isascii() or _NOT_SIMPLE_RE.search(base) is None
+    age = _age(tokens, ascii_only=ascii_digits)
     if age is None and "(" in text:
         for match in _AGE_PAREN_RE.finditer(text):
             if 12 <= int(match.group(1)) <= 75:

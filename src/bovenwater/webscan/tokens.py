@@ -163,6 +163,7 @@ def _simple_characters() -> str:
         and unicodedata.combining(ch) == 0
         and ch not in INVISIBLE
         and not ch.isspace()
+        and not ch.isdigit()
         and ch.lower() == ch
         and _fold_char.__wrapped__(ch) == ch
         and (ch == "€" or EMOJI_RE.fullmatch(ch) is not None)  # _fold_for_tokens: " ch "
