@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from bovenwater.mse import CaptureTable, SelectionSpec, bootstrap_population
+from bovenwater.mse import selection as selection_module
 from bovenwater.mse.fitting import STATUS_OK, fit_batch
 from bovenwater.mse.intervals import jackknife_tables
 from bovenwater.mse.selection import ExhaustiveSearch, criterion_values
@@ -101,9 +102,10 @@ def test_shared_dual_points_have_the_margins_of_the_counts() -> None:
     table = _table("Western")
     ys = _replicates(table, "bic", 2, 2, 5)
     search = ExhaustiveSearch.create(table.k, 2, "bic", reference=table.counts.astype(np.float64))
-    shared, keys = search._shared(ys)
+    patterns, pattern_of_row = search._patterns(ys)
+    shared, keys = search._shared(patterns)
     n_models = len(search.models)
-    rows = keys.ravel()
+    rows = keys[pattern_of_row].ravel()
     y = np.repeat(ys, n_models, axis=0)
     ok = shared.identifiable[rows]
     x = search.design.matrix
@@ -133,3 +135,18 @@ def test_bic_bootstrap_is_reproducible_and_keeps_the_seed_behaviour() -> None:
     search = ExhaustiveSearch.create(5, 2, "bic", reference=table.counts.astype(np.float64))
     totals, _ = search.run(ys.astype(np.float64))
     assert np.array_equal(totals, first.all_replicates)
+
+
+def test_a_small_memory_budget_splits_the_patterns_without_changing_results(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    table = _table("Western")
+    ys = _replicates(table, "bic", 2, 9, 24)
+    search = ExhaustiveSearch.create(5, 2, "bic", reference=table.counts.astype(np.float64))
+    patterns, _ = search._patterns(ys)
+    assert patterns.shape[0] > 3
+    totals, chosen = search.run(ys)
+    monkeypatch.setattr(selection_module, "_SHARED_BUDGET", 1)
+    split_totals, split_chosen = search.run(ys)
+    assert np.array_equal(split_chosen, chosen)
+    assert np.allclose(split_totals, totals, rtol=1e-12, atol=0.0, equal_nan=True)

@@ -53,6 +53,7 @@ from bovenwater.mse.table import CaptureTable
 METHODS = ("bic", "aic", "stepwise", "fixed")
 DEFAULT_P_THRESHOLD = 0.02
 _CHUNK_ROWS = 32_768
+_SHARED_BUDGET = 1 << 24
 
 
 @dataclass(frozen=True)
@@ -194,18 +195,22 @@ class ExhaustiveSearch:
             search.start = np.nan_to_num(start, nan=0.0, posinf=0.0, neginf=0.0)
         return search
 
-    def _shared(self, ys: FloatArray) -> tuple[SharedStarts, IntArray]:
-        """Shared starts for all (row of ``ys``, model) pairs and the key of each pair.
+    def _patterns(self, ys: FloatArray) -> tuple[BoolArray, IntArray]:
+        """The distinct zero-margin patterns of ``ys`` and the pattern of each row."""
+        zero = (ys @ self.design.matrix) <= 0
+        patterns, pattern_of_row = np.unique(zero, axis=0, return_inverse=True)
+        return patterns, pattern_of_row.ravel().astype(np.int64)
 
-        The extended-MLE reduction of a pair depends only on the model and on which
-        margins of the row are zero, so the keys come from the distinct zero-margin
-        patterns of ``ys``.
+    def _shared(self, patterns: BoolArray) -> tuple[SharedStarts, IntArray]:
+        """Shared starts for every (zero-margin pattern, model) pair and their keys.
+
+        The extended-MLE reduction of a (table, model) pair depends only on the
+        model and on which margins of the table are zero, so a key is a model with
+        one such reduction. Returns the keys as a ``(patterns, models)`` array.
         """
         assert self.start is not None
         design = self.design
         n_models = len(self.models)
-        zero = (ys @ design.matrix) <= 0
-        patterns, pattern_of_row = np.unique(zero, axis=0, return_inverse=True)
         empty = self.columns[None, :, :] & patterns[:, None, :]
         active = (self.columns[None, :, :] & ~empty).reshape(-1, design.n_columns)
         removed = (empty.reshape(-1, design.n_columns).astype(np.float64) @ design.matrix.T) > 0
@@ -226,8 +231,7 @@ class ExhaustiveSearch:
             active[first],
             (~removed[first]).astype(np.float64),
         )
-        keys = key_of.ravel().reshape(patterns.shape[0], n_models)[pattern_of_row.ravel()]
-        return shared, keys
+        return shared, key_of.ravel().reshape(patterns.shape[0], n_models)
 
     def run(self, ys: FloatArray) -> tuple[FloatArray, IntArray]:
         """Best total and model index per row of ``ys`` (NaN / -1 when none fits).
@@ -241,14 +245,40 @@ class ExhaustiveSearch:
             return self._run(ys)
 
     def _run(self, ys: FloatArray) -> tuple[FloatArray, IntArray]:
-        n_models = len(self.models)
-        per_chunk = max(1, _CHUNK_ROWS // n_models)
         totals = np.full(ys.shape[0], np.nan)
         chosen = np.full(ys.shape[0], -1, dtype=np.int64)
+        if self.start is None:
+            self._run_rows(ys, np.arange(ys.shape[0]), None, None, totals, chosen)
+            return totals, chosen
+        patterns, pattern_of_row = self._patterns(ys)
+        # Shared starts for a bounded number of (pattern, model) pairs at a time,
+        # which bounds the memory of the inverted Hessians.
+        p = self.design.n_columns
+        per_group = max(1, _SHARED_BUDGET // (len(self.models) * p * p))
+        for first in range(0, patterns.shape[0], per_group):
+            shared, keys = self._shared(patterns[first : first + per_group])
+            in_group = (pattern_of_row >= first) & (pattern_of_row < first + per_group)
+            rows = np.flatnonzero(in_group)
+            row_keys = keys[pattern_of_row[rows] - first]
+            self._run_rows(ys, rows, shared, row_keys, totals, chosen)
+        return totals, chosen
+
+    def _run_rows(
+        self,
+        ys: FloatArray,
+        rows: IntArray,
+        shared: SharedStarts | None,
+        keys: IntArray | None,
+        totals: FloatArray,
+        chosen: IntArray,
+    ) -> None:
+        """Search ``ys[rows]`` in chunks; ``keys`` gives each row's key per model."""
+        n_models = len(self.models)
+        per_chunk = max(1, _CHUNK_ROWS // n_models)
         n_params = self.columns.sum(axis=1).astype(np.float64)
-        shared, keys = (None, None) if self.start is None else self._shared(ys)
-        for lo in range(0, ys.shape[0], per_chunk):
-            block = ys[lo : lo + per_chunk]
+        for lo in range(0, rows.size, per_chunk):
+            index = rows[lo : lo + per_chunk]
+            block = ys[index]
             r = block.shape[0]
             y = np.repeat(block, n_models, axis=0)
             columns = np.tile(self.columns, (r, 1))
@@ -272,9 +302,8 @@ class ExhaustiveSearch:
             found = best_row >= 0
             safe = np.where(found, best_row, 0)
             tot = observed + np.exp(beta[safe, 0])
-            totals[lo : lo + r] = np.where(found, tot, np.nan)
-            chosen[lo : lo + r] = np.where(found, safe - np.arange(r) * n_models, -1)
-        return totals, chosen
+            totals[index] = np.where(found, tot, np.nan)
+            chosen[index] = np.where(found, safe - np.arange(r) * n_models, -1)
 
 
 # -------------------------------------------------------------------------- stepwise
