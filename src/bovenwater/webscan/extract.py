@@ -255,8 +255,14 @@ def _prices(tokens: list[str], token_set: set[str] | None = None) -> list[Price]
             unit = "hour"
         elif "15" in window and "min" in window:
             unit = "night"  # a quarter: not comparable, kept out of the hourly median
-        prices.append(Price(amount, unit))
+        price = _PRICES.get((amount, unit))
+        if price is None:  # Price is frozen: one shared instance per amount and unit
+            price = _PRICES[amount, unit] = Price(amount, unit)
+        prices.append(price)
     return prices
+
+
+_PRICES: dict[tuple[float, str], Price] = {}  # at most 4,991 amounts x 4 units
 
 
 def _cities(tokens: list[str], token_set: set[str] | None = None) -> list[str]:

@@ -461,6 +461,7 @@ def _prepared() -> tuple[dict[tuple[str, str], list[_PhraseEntry]], dict[str, _P
 
 
 _PHRASE_PAIRS, _PHRASE_SINGLES = _prepared()
+_PAIR_FIRST = frozenset(first for first, _ in _PHRASE_PAIRS)
 
 
 def match_phrases(folded: Sequence[str]) -> list[Hit]:
@@ -474,7 +475,12 @@ def match_phrases(folded: Sequence[str]) -> list[Hit]:
     for i in positions(folded, present):
         token = folded[i]
         entry: _PhraseEntry | None = None
-        for candidate in _PHRASE_PAIRS.get((token, folded[i + 1]), ()) if i + 1 < n else ():
+        pairs = (
+            _PHRASE_PAIRS.get((token, folded[i + 1]))
+            if token in _PAIR_FIRST and i + 1 < n
+            else None
+        )
+        for candidate in pairs or ():
             words = candidate[0]
             if tuple(folded[i : i + len(words)]) == words:
                 entry = candidate
