@@ -50,6 +50,8 @@ _URL_PLATFORMS = {
     "onlyfans.com": "onlyfans", "tiktok.com/@": "tiktok", "twitter.com": "twitter",
     "x.com": "twitter",
 }  # fmt: skip
+# every link handle has "me" ("t.me/...") or "com" ("instagram.com/...") as a token
+_LINK_TOKENS = frozenset({"me", "com"})
 _HANDLE_STOP = frozenset({"me", "mij", "via", "only", "alleen", "voor", "for", "and", "en", "or"})
 
 # --- languages --------------------------------------------------------------------------
@@ -168,7 +170,7 @@ def _extract_contacts(base: str, token_set: set[str], result: Extraction) -> Non
     if "http" in base or "www." in base:
         result.urls.extend(u.rstrip(".,;:!?") for u in URL_RE.findall(base))
     handles: dict[str, None] = {}
-    if "/" in base:
+    if "/" in base and not _LINK_TOKENS.isdisjoint(token_set):
         for site, handle in LINK_HANDLE_RE.findall(base):
             handles[f"{_URL_PLATFORMS[site]}:{handle.rstrip('.')}"] = None
     for platform, separator, at, handle in (
