@@ -20,6 +20,8 @@ from bovenwater.webscan.phones import (
 from bovenwater.webscan.pipeline import analyse, analyse_and_sketch, analyse_batch
 from bovenwater.webscan.sketch import sketch_batch
 from bovenwater.webscan.tokens import (
+    _compute,
+    _compute_general,
     _simple_characters,
     base_view,
     positions,
@@ -178,3 +180,11 @@ def test_batch_analysis_equals_per_ad_analysis() -> None:
     assert batch == single
     assert sum(1 for a in single if a.extraction.phones) > 500
     assert sum(1 for a in single if a.hits) > 200
+
+
+def test_token_info_shortcut_for_plain_numbers() -> None:
+    rng = random.Random(12)
+    tokens = ["0", "06", "2024", "0612345678", *(str(rng.randrange(10**12)) for _ in range(300))]
+    for token in tokens:
+        assert _compute(token) == _compute_general(token)
+    assert _compute("six78") == _compute_general("six78")

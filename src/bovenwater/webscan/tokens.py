@@ -55,6 +55,19 @@ _CACHE_LIMIT = 400_000
 
 
 def _compute(token: str) -> TokenInfo:
+    if token.isdigit() and token.isascii():
+        # plain numbers are most of the cache misses (phone groups, prices); for them
+        # the general path below gives exactly this (a test compares them)
+        return TokenInfo(
+            token, zlib.crc32(token.encode("ascii")), token, NUMBER_HASH_PLACEHOLDER, False
+        )
+    return _compute_general(token)
+
+
+_DIGIT_UNIT_RE = re.compile(r"\d|" + "|".join(WORD_DIGITS))
+
+
+def _compute_general(token: str) -> TokenInfo:
     folded = token if token.isalpha() else fold_leet(token)
     digits: str | None = None
     if token in WORD_DIGITS:
@@ -63,8 +76,7 @@ def _compute(token: str) -> TokenInfo:
         not token.isalpha() and any(ch.isdigit() for ch in token) and _MIXED_DIGITS.fullmatch(token)
     ):
         digits = "".join(
-            m if m.isdigit() else WORD_DIGITS[m]
-            for m in re.findall(r"\d|" + "|".join(WORD_DIGITS), token)
+            m if m.isdigit() else WORD_DIGITS[m] for m in _DIGIT_UNIT_RE.findall(token)
         )
     hashed = zlib.crc32(folded.encode("utf-8"))
     numeric = token[:1].isdigit() or digits is not None
