@@ -52,7 +52,7 @@ from bovenwater.mse.table import CaptureTable
 
 METHODS = ("bic", "aic", "stepwise", "fixed")
 DEFAULT_P_THRESHOLD = 0.02
-_CHUNK_ROWS = 32_768
+_CHUNK_ROWS = 8_192
 _SHARED_BUDGET = 1 << 24
 
 
