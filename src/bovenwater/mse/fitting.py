@@ -27,6 +27,9 @@ Many models (and bootstrap tables) are fitted at once: every model is a column m
 on the design of all terms up to the highest order, and Newton's method runs
 vectorised over the whole batch. The Hessians ``X' diag(mu) X`` of all models come
 from one matrix product with the pre-computed cell-wise outer products of ``X``.
+When the same models are re-selected on many tables (bootstrap), rows that share a
+start and a zero-margin reduction also share the Hessian there, which is inverted
+once (:class:`SharedStarts`); see :func:`best_per_group` for the exact pruning.
 """
 
 from __future__ import annotations
