@@ -279,39 +279,61 @@ def analyse_and_sketch(
                 parts.append(signatures)
         return analyses, np.concatenate(parts)
     # The parent analyses a first, small part itself before the pool starts: the caches it
-    # fills (tokens, places, phone metadata) are inherited by the forked workers, and the
-    # other core idles only briefly. The rest goes out in ranges small enough that the
-    # workers finish close together.
+    # fills (tokens, places, phone metadata) are inherited by the forked workers.
     warm = min(chunk, WARM_UP)
     with _no_cyclic_gc():
         first, signatures = _sketch_chunk(ads[:warm])
-    for analysis in first:
-        analysis.extraction.tokens = []
-        analysis.token_hashes = []
+    _strip(first)
     analyses.extend(first)
     parts.append(signatures)
+    # The parent is one of the ``workers``: ``workers - 1`` processes take ranges from the
+    # front, the parent takes them from the back (cancelling the futures not yet started)
+    # until they meet. What the parent analyses needs no transfer at all.
     step = max(1, min(chunk, -(-(len(ads) - warm) // (workers * 8))))
     ranges = [(i, min(i + step, len(ads))) for i in range(warm, len(ads), step)]
+    done: list[tuple[list[Analysis], Signatures] | None] = [None] * len(ranges)
     hits = _Interned(Hit)
     prices = _Interned(Price)
     with (
         ProcessPoolExecutor(
-            max_workers=workers,
+            max_workers=workers - 1,
             mp_context=_fork_context(),
             initializer=_init_worker,
             initargs=(ads,),
         ) as pool,
         _no_cyclic_gc(),
     ):
-        for (start, end), (packed, signatures) in zip(
-            ranges, pool.map(_sketch_range, ranges), strict=True
-        ):
-            analyses.extend(
-                _unpack(ad, item, hits, prices)
-                for ad, item in zip(ads[start:end], packed, strict=True)
+        futures = [pool.submit(_sketch_range, bounds) for bounds in ranges]
+        last = len(ranges) - 1
+        while last >= 0 and futures[last].cancel():
+            start, end = ranges[last]
+            local, signatures = _sketch_chunk(ads[start:end])
+            _strip(local)
+            done[last] = (local, signatures)
+            last -= 1
+        for index in range(last + 1):
+            start, end = ranges[index]
+            packed, signatures = futures[index].result()
+            done[index] = (
+                [
+                    _unpack(ad, item, hits, prices)
+                    for ad, item in zip(ads[start:end], packed, strict=True)
+                ],
+                signatures,
             )
-            parts.append(signatures)
+    for part in done:
+        if part is None:  # pragma: no cover - every range is done above
+            raise RuntimeError("a range of ads was not analysed")
+        analyses.extend(part[0])
+        parts.append(part[1])
     return analyses, np.concatenate(parts)
+
+
+def _strip(analyses: list[Analysis]) -> None:
+    """What workers send back lacks the tokens and token hashes; so do the parent's own."""
+    for analysis in analyses:
+        analysis.extraction.tokens = []
+        analysis.token_hashes = []
 
 
 def regional_medians(analyses: Iterable[Analysis]) -> dict[str, float]:
