@@ -291,7 +291,7 @@ def analyse_and_sketch(
     # until they meet. What the parent analyses needs no transfer at all.
     step = max(1, min(chunk, -(-(len(ads) - warm) // (workers * 8))))
     ranges = [(i, min(i + step, len(ads))) for i in range(warm, len(ads), step)]
-    done: list[tuple[list[Analysis], Signatures] | None] = [None] * len(ranges)
+    by_range: list[tuple[list[Analysis], Signatures] | None] = [None] * len(ranges)
     hits = _Interned(Hit)
     prices = _Interned(Price)
     with (
@@ -309,19 +309,19 @@ def analyse_and_sketch(
             start, end = ranges[last]
             local, signatures = _sketch_chunk(ads[start:end])
             _strip(local)
-            done[last] = (local, signatures)
+            by_range[last] = (local, signatures)
             last -= 1
         for index in range(last + 1):
             start, end = ranges[index]
             packed, signatures = futures[index].result()
-            done[index] = (
+            by_range[index] = (
                 [
                     _unpack(ad, item, hits, prices)
                     for ad, item in zip(ads[start:end], packed, strict=True)
                 ],
                 signatures,
             )
-    for part in done:
+    for part in by_range:
         if part is None:  # pragma: no cover - every range is done above
             raise RuntimeError("a range of ads was not analysed")
         analyses.extend(part[0])
