@@ -1,29 +1,57 @@
-"""Load benchmark for the care coordinator's case list (/casussen/), against PostgreSQL.
+"""Load benchmark for the care coordinator's case list (/casussen/) and the anonymous
+intake POST, against PostgreSQL.
 
 Usage (needs a PostgreSQL server and Debian's `wrk`):
 
-    DATABASE_URL=postgres://bovenwater@127.0.0.1:55451/bench_cases \
-        .venv/bin/python bench/cases_bench.py --cases 100000 --connections 50 200
+    DATABASE_URL=postgres://bovenwater:bovenwater@127.0.0.1:55433/bench_cases2 \
+        .venv/bin/python bench/cases_bench.py --cases 100000 --signals 300000 \
+        --connections 50 200 --think-ms 3500
 
 Steps: migrate, load reference data, create the demo organisations and accounts (the
 other demo steps are skipped), bulk-insert N cases with victim rows spread over the
-four demo care coordinations (rows only, not via services: this measures the page, not
-the seeding), log the Amsterdam care coordinator in (a verified session: password and
-TOTP), start gunicorn (2 workers per core), then run `wrk` per concurrency level
-against:
+four demo care coordinations and M signals (rows only, not via services: this measures
+the pages, not the seeding), log the Amsterdam care coordinator in (a verified session:
+password and TOTP), start gunicorn (2 workers per core) and one `db_worker` (it runs
+the processing-log chaining task, as in production), then run `wrk` per concurrency
+level against:
 
+* GET /gezondheid/   a bare Django view on the same stack, the reference, with a
+                     verified session (as the case list) and without one (as intake)
 * GET /casussen/     the coordinator's dashboard and case list (first page of 50, the
-                     deadlines, the incoming referrals; two processing-log entries
-                     per request), each connection with its own verified session
-* GET /gezondheid/   a bare Django view on the same stack, the reference
+                     deadlines, the incoming referrals; one processing-log entry per
+                     request), each connection with its own verified session
+* POST /api/v1/public-reports/  the anonymous intake (throttling raised for the run)
 
-and print p50/p95 latency and requests/s as a Markdown table for bench/README.md.
+in two load models:
+
+* closed loop, no think time: each of N connections sends its next request as soon as
+  the previous answer arrives; this measures saturation (maximum throughput and the
+  queueing it causes), not what N people do;
+* N users with think time: each user waits a random think time, then opens a
+  connection, sends one request, reads the whole answer and closes, and so on; the think
+  time is exponentially distributed with mean ``--think-ms`` (also before the first
+  request, so users do not start in step). Independent users with exponential think
+  times send a Poisson-like stream of requests, burstier than a fixed or uniform think
+  time, so it does not flatter the latencies. A latency here is from opening the
+  connection to the last byte of the answer. This model is driven by a small asyncio
+  client in this script, not by wrk: wrk opens its connection before the think time,
+  and a gunicorn sync worker that accepted it would wait idle for the request (in
+  production a buffering proxy in front prevents that), which measures the load tool
+  and not the application.
+
+It prints p50/p95 latency, requests/s and non-2xx answers as a Markdown table for
+bench/README.md, the load average before and after each row, and at the end the
+processing-log chain state (`verify_processing_log`).
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import http.client
+import math
 import os
+import random
 import re
 import subprocess
 import sys
@@ -42,11 +70,13 @@ ENV = {
     "SECURE_SSL_REDIRECT": "false",
     "SECURE_HSTS_SECONDS": "0",
     "PSEUDONYM_KEY": "bench",
+    "PUBLIC_REPORT_RATE_LIMIT": "100000000",
+    "PUBLIC_REPORT_API_RATE": "100000000/second",
     "LOG_LEVEL": "WARNING",
 }
 PY = str(ROOT / ".venv" / "bin" / "python")
-LATENCY = re.compile(r"^P(50|95) (\d+)$", re.M)
-LUA = """
+LATENCY = re.compile(r"^P(50|95|99) (\d+)$", re.M)
+LUA_SESSIONS = """
 local sessions = {%s}
 local n = 0
 request = function()
@@ -54,9 +84,17 @@ request = function()
   wrk.headers["Cookie"] = "sessionid=" .. sessions[(n %% #sessions) + 1]
   return wrk.format(nil)
 end
+"""
+LUA_POST = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"description": "Benchmark: mannen slapen in een loods.", "municipality": "GM0599"}'
+"""
+LUA_DONE = """
 done = function(summary, latency, requests)
-  io.write(string.format("P50 %%d\\nP95 %%d\\nERR %%d\\n", latency:percentile(50),
-    latency:percentile(95), summary.errors.status))
+  io.write(string.format("P50 %d\\nP95 %d\\nP99 %d\\nERR %d\\nN %d\\n",
+    latency:percentile(50), latency:percentile(95), latency:percentile(99),
+    summary.errors.status, summary.requests))
 end
 """
 
@@ -121,7 +159,7 @@ def manage(*args: str) -> str:
     return result.stdout
 
 
-def wrk(url: str, connections: int, seconds: int, script: str) -> tuple[float, float, float, int]:
+def wrk(url: str, connections: int, seconds: int, script: str) -> Result:
     threads = str(min(connections, 2))
     args = [
         "wrk",
@@ -138,16 +176,122 @@ def wrk(url: str, connections: int, seconds: int, script: str) -> tuple[float, f
     values = {percentile: int(micros) / 1000 for percentile, micros in LATENCY.findall(out)}
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     errors = int(re.search(r"^ERR (\d+)$", out, re.M).group(1))  # type: ignore[union-attr]
-    return values.get("50", float("nan")), values.get("95", float("nan")), rps, errors
+    count = int(re.search(r"^N (\d+)$", out, re.M).group(1))  # type: ignore[union-attr]
+    nan = float("nan")
+    return values.get("50", nan), values.get("95", nan), values.get("99", nan), rps, count, errors
+
+
+def preflight(port: int, session: str) -> None:
+    """The case list must answer 200 with the bench session and intake 201, or the rows
+    would time redirects and refusals."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    connection.request("GET", "/casussen/", headers={"Cookie": f"sessionid={session}"})
+    response = connection.getresponse()
+    response.read()
+    status = response.status
+    if status != 200:
+        sys.exit(f"GET /casussen/ answered {status}, not 200")
+    connection.request(
+        "POST",
+        "/api/v1/public-reports/",
+        body=b'{"description": "Benchmark preflight.", "municipality": "GM0599"}',
+        headers={"Content-Type": "application/json"},
+    )
+    status = connection.getresponse().status
+    if status != 201:
+        sys.exit(f"POST /api/v1/public-reports/ answered {status}, not 201")
+    connection.close()
+
+
+Result = tuple[float, float, float, float, int, int]  # p50, p95, p99 ms, req/s, n, non-2xx
+POST_BODY = '{"description": "Benchmark: mannen slapen in een loods.", "municipality": "GM0599"}'
+
+
+def percentile(ordered: list[float], p: float) -> float:
+    if not ordered:
+        return float("nan")
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]  # nearest rank
+
+
+async def think_time_users(
+    port: int,
+    path: str,
+    body: str,
+    sessions: list[str],
+    users: int,
+    mean_think: float,
+    seconds: float,
+) -> Result:
+    """``users`` users, each: think (exponential, mean ``mean_think`` s), open a
+    connection, send one request, read the answer to the end, close. Latency is from
+    opening the connection to the last byte. Only requests that start within
+    ``seconds`` are counted; the run waits for their answers."""
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    end = start + seconds
+    latencies: list[float] = []
+    errors = 0
+
+    async def user(number: int) -> None:
+        nonlocal errors
+        rng = random.Random(number)
+        cookie = f"Cookie: sessionid={sessions[number % len(sessions)]}\r\n" if sessions else ""
+        method = "POST" if body else "GET"
+        payload = body.encode()
+        head = (
+            f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{cookie}"
+            + (
+                f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n"
+                if body
+                else ""
+            )
+            + "Connection: close\r\n\r\n"
+        ).encode()
+        while True:
+            think = rng.expovariate(1 / mean_think)
+            if loop.time() + think >= end:
+                return
+            await asyncio.sleep(think)
+            began = loop.time()
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write(head + payload)
+            await writer.drain()
+            answer = await reader.read()  # to EOF: the server closes
+            latencies.append((loop.time() - began) * 1000)
+            writer.close()
+            status = int(answer.split(b" ", 2)[1]) if answer.startswith(b"HTTP/") else 0
+            if not 200 <= status < 300:
+                errors += 1
+
+    await asyncio.gather(*(user(number) for number in range(users)))
+    ordered = sorted(latencies)
+    return (
+        percentile(ordered, 50),
+        percentile(ordered, 95),
+        percentile(ordered, 99),
+        len(ordered) / seconds,
+        len(ordered),
+        errors,
+    )
+
+
+def write_script(*parts: str) -> str:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write("\n".join(parts))
+    return handle.name
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--signals", type=int, default=300_000)
     parser.add_argument("--connections", type=int, nargs="+", default=[50, 200])
-    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--seconds", type=int, default=20, help="per closed-loop row")
+    parser.add_argument("--think-ms", type=int, default=3500, help="mean think time; 0: skip")
+    parser.add_argument("--think-seconds", type=int, default=40, help="per think-time row")
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
+    parser.add_argument("--models", nargs="+", default=["closed", "think"])
     args = parser.parse_args()
     if "postgres" not in ENV.get("DATABASE_URL", ""):
         sys.exit("Set DATABASE_URL to a PostgreSQL database.")
@@ -155,6 +299,12 @@ def main() -> int:
     manage("collectstatic", "--noinput", "-v0")
     manage("load_reference_data", "-v0")
     print(manage("shell", "-c", SEED.format(count=args.cases)).strip())
+    if args.signals:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from intake_bench import seed_signals
+
+        seed_signals(args.signals)
+    print(manage("verify_processing_log").strip())  # seals what the seeding logged
     # One session per connection, as with real users: a single shared session row
     # would serialise every request on the session save.
     sessions = re.findall(
@@ -172,35 +322,89 @@ def main() -> int:
         cwd=ROOT,
         env=ENV,
     )
+    worker = subprocess.Popen(
+        [PY, "manage.py", "db_worker", "--interval", "1", "--no-startup-delay"],
+        cwd=ROOT,
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+    )
     time.sleep(8)
-    for path in ("/gezondheid/", "/casussen/"):  # warm every worker up
-        subprocess.run(
-            ["wrk", "-t1", "-c4", "-d3s", f"http://127.0.0.1:{args.port}{path}"],
-            capture_output=True,
-            check=False,
-        )
     try:
-        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
-            handle.write(LUA % ", ".join(f'"{key}"' for key in sessions))
+        preflight(args.port, sessions[0])
+        session_lua = LUA_SESSIONS % ", ".join(f'"{key}"' for key in sessions)
+        for path in ("/gezondheid/", "/casussen/"):  # warm every worker up
+            subprocess.run(
+                [
+                    "wrk",
+                    "-t1",
+                    "-c8",
+                    "-d5s",
+                    "-s",
+                    write_script(session_lua, LUA_DONE),
+                    f"http://127.0.0.1:{args.port}{path}",
+                ],
+                capture_output=True,
+                check=False,
+            )
+        requests = (
+            ("bare Django view GET /gezondheid/ (verified session)", "/gezondheid/", True, ""),
+            ("coordinator's case list GET /casussen/", "/casussen/", True, ""),
+            ("bare Django view GET /gezondheid/ (no session)", "/gezondheid/", False, ""),
+            (
+                "anonymous intake POST /api/v1/public-reports/",
+                "/api/v1/public-reports/",
+                False,
+                POST_BODY,
+            ),
+        )
+        server = f"{args.workers} gunicorn sync workers"
         rows = []
-        for connections in args.connections:
-            for label, path in (
-                ("bare Django view GET /gezondheid/", "/gezondheid/"),
-                ("coordinator's case list GET /casussen/", "/casussen/"),
-            ):
-                p50, p95, rps, errors = wrk(
-                    f"http://127.0.0.1:{args.port}{path}", connections, args.seconds, handle.name
-                )
-                rows.append(
-                    f"| {label} | {connections} | {p50:.1f} | {p95:.1f} | {rps:.0f} | {errors} |"
-                )
+
+        def row(model: str, label: str, users: int, result: Result, before: float) -> None:
+            p50, p95, p99, rps, count, errors = result
+            rows.append(
+                f"| {model} ({server}) | {label} | {users} | {p50:.1f} | {p95:.1f} | {p99:.1f} "
+                f"| {rps:.0f} | {count} | {errors} | {before:.1f} / {os.getloadavg()[0]:.1f} |"
+            )
+            print(rows[-1], flush=True)
+
+        if "closed" in args.models:
+            for users in args.connections:
+                for label, path, with_session, body in requests:
+                    script = write_script(
+                        session_lua if with_session else "", LUA_POST if body else "", LUA_DONE
+                    )
+                    before = os.getloadavg()[0]
+                    result = wrk(f"http://127.0.0.1:{args.port}{path}", users, args.seconds, script)
+                    row("closed loop, no think time", label, users, result, before)
+        if "think" in args.models and args.think_ms:
+            model = f"users, think time exp. mean {args.think_ms / 1000:g} s"
+            for users in args.connections:
+                for label, path, with_session, body in requests:
+                    before = os.getloadavg()[0]
+                    result = asyncio.run(
+                        think_time_users(
+                            args.port,
+                            path,
+                            body,
+                            sessions if with_session else [],
+                            users,
+                            args.think_ms / 1000,
+                            args.think_seconds,
+                        )
+                    )
+                    row(model, label, users, result, before)
         print(
-            "| request | concurrent | p50 ms | p95 ms | req/s | non-2xx |\n|---|---|---|---|---|---|"
+            "| load model | request | users | p50 ms | p95 ms | p99 ms | req/s | requests "
+            "| non-2xx | load avg before / after |\n|---|---|---|---|---|---|---|---|---|---|"
         )
         print("\n".join(rows))
     finally:
         server.terminate()
+        worker.terminate()
         server.wait()
+        worker.wait()
+    print(manage("verify_processing_log", "--no-chain").strip())
     return 0
 
 
