@@ -13,9 +13,11 @@ from bovenwater.webscan.model import Ad
 from bovenwater.webscan.phones import (
     _digit_units,
     _is_obfuscated,
+    _parse_international,
     _segment,
     _single_number,
     extract_phones,
+    nl_national_to_e164,
 )
 from bovenwater.webscan.pipeline import analyse, analyse_and_sketch, analyse_batch
 from bovenwater.webscan.sketch import sketch_batch
@@ -76,8 +78,20 @@ def test_single_number_fast_path_matches_segmentation() -> None:
         cut = sorted(rng.sample(range(1, 10), rng.randint(0, 5)))
         pieces = [digits[a:b] for a, b in zip([0, *cut], [*cut, 10], strict=True)]
         runs.append(rng.choice(separators).join(pieces))
+    for _ in range(300):
+        national = str(rng.randint(1, 9)) + "".join(str(rng.randint(0, 9)) for _ in range(8))
+        runs.append(f"+31 {national[0]} {national[1:5]} {national[5:]}")
+        runs.append(f"+31{national}")
     for run in runs:
         assert _single_number(run) == _general(run), run
+
+
+def test_dutch_international_form_agrees_with_phonenumbers() -> None:
+    rng = random.Random(13)
+    for _ in range(500):
+        national = str(rng.randint(1, 9)) + "".join(str(rng.randint(0, 9)) for _ in range(8))
+        expected = _parse_international.__wrapped__("+31" + national)
+        assert nl_national_to_e164("0" + national) == expected, national
 
 
 def test_phones_fast_path_in_context() -> None:

@@ -252,6 +252,14 @@ def _single_number(text: str) -> tuple[str, bool] | None:
         if digits.startswith("310"):
             number = nl_national_to_e164(digits[2:12])
             hit = (number, 12) if number is not None else None
+        elif n == 11 and digits.startswith("31"):
+            # +31 6 1234 5678: the whole run is one number exactly when this Dutch number
+            # is valid (the answer of phonenumbers for "+31" + 9 digits; a test checks),
+            # so the Dutch prefix cache decides without a full parse
+            number = nl_national_to_e164("0" + digits[2:])
+            if number is None:
+                return None
+            hit = (number, 11)
         if hit is None:
             hit = _international(digits, 0, 0)
     elif digits.startswith("00"):
