@@ -89,12 +89,12 @@ def _densify(signatures: Signatures) -> None:
         return
     sub = signatures[rows]
     doubled = np.concatenate([sub, sub], axis=1)
-    columns = np.arange(2 * NUM_PERM)
-    index = np.where(doubled != EMPTY, columns, 4 * NUM_PERM)
+    columns = np.arange(2 * NUM_PERM, dtype=np.int16)  # small integers: less to move
+    index = np.where(doubled != EMPTY, columns, np.int16(4 * NUM_PERM))
     # next non-empty column at or after each position: reverse running minimum
     nxt = np.minimum.accumulate(index[:, ::-1], axis=1)[:, ::-1][:, :NUM_PERM]
     distance = (nxt - columns[:NUM_PERM]).astype(np.uint32)
-    borrowed = np.take_along_axis(doubled, nxt, axis=1)
+    borrowed = np.take_along_axis(doubled, nxt.astype(np.intp), axis=1)
     sub[:] = np.where(sub != EMPTY, sub, borrowed + (distance << np.uint32(_VALUE_BITS)))
     signatures[rows] = sub
 
