@@ -464,15 +464,21 @@ _PHRASE_PAIRS, _PHRASE_SINGLES = _prepared()
 _PAIR_FIRST = frozenset(first for first, _ in _PHRASE_PAIRS)
 
 
-def match_phrases(folded: Sequence[str]) -> list[Hit]:
-    """Phrase rules over folded tokens; at most one hit per rule and phrase."""
-    present = FIRST_WORDS.intersection(folded)
-    if not present:
+def match_phrases(folded: Sequence[str], where: Sequence[int] | None = None) -> list[Hit]:
+    """Phrase rules over folded tokens; at most one hit per rule and phrase.
+
+    ``where``, when given, lists the positions of the tokens in :data:`FIRST_WORDS`
+    (the batch analysis has them from its per-token cache).
+    """
+    if where is None:
+        present = FIRST_WORDS.intersection(folded)
+        where = positions(folded, present) if present else []
+    if not where:
         return []
     hits: list[Hit] = []
     seen: set[tuple[str, tuple[str, ...]]] = set()
     n = len(folded)
-    for i in positions(folded, present):
+    for i in where:
         token = folded[i]
         entry: _PhraseEntry | None = None
         pairs = (

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import compress
 from typing import Any
 
 import numpy as np
@@ -31,6 +32,7 @@ from bovenwater.webscan.cluster import (
 )
 from bovenwater.webscan.extract import Extraction, Price, extract, extract_many
 from bovenwater.webscan.indicators import (
+    FIRST_WORDS,
     RULES_BY_CODE,
     RULESET_VERSION,
     Hit,
@@ -93,6 +95,26 @@ def analyse(ad: Ad) -> Analysis:
     return Analysis(ad, extraction, hits, list(sketch))
 
 
+class _ColumnCache(dict[str, tuple[str, int, bool, bool]]):
+    """Token -> ``(folded, sketch hash, spells, starts a phrase rule)``: what the batch
+    analysis needs per token, so an ad's look-ups transpose into four columns (not the
+    five of :class:`tokens.TokenInfo`) and phrase positions come from
+    ``itertools.compress`` in C. Values depend only on the token, so clearing the cache
+    when it is full changes no result."""
+
+    def __missing__(self, token: str) -> tuple[str, int, bool, bool]:
+        if len(self) >= _COLUMN_CACHE_LIMIT:
+            self.clear()
+        info = TOKEN_CACHE[token]
+        value = (info.folded, info.sketch, info.spells, info.folded in FIRST_WORDS)
+        self[token] = value
+        return value
+
+
+_COLUMN_CACHE_LIMIT = 400_000
+_COLUMNS = _ColumnCache()
+
+
 def analyse_batch(ads: Sequence[Ad]) -> list[Analysis]:
     """``[analyse(ad) for ad in ads]``, one step at a time over the whole batch.
 
@@ -101,8 +123,8 @@ def analyse_batch(ads: Sequence[Ad]) -> list[Analysis]:
     """
     texts = [ad.text for ad in ads]
     tokenised = list(map(tokenise, texts))
-    lookup = TOKEN_CACHE.__getitem__
-    # per ad: (folded, hash, digits, sketch, spells) columns, transposed in C; None when
+    lookup = _COLUMNS.__getitem__
+    # per ad: (folded, sketch, spells, first word) columns, transposed in C; None when
     # the ad has no tokens
     columns = [
         tuple(zip(*map(lookup, tokens), strict=True)) if tokens else None for _, tokens in tokenised
@@ -112,16 +134,19 @@ def analyse_batch(ads: Sequence[Ad]) -> list[Analysis]:
         [base for base, _ in tokenised],
         [tokens for _, tokens in tokenised],
         [ad.city for ad in ads],
-        [any(c[4]) if c is not None else False for c in columns],
+        [any(c[2]) if c is not None else False for c in columns],
     )
     derived = list(map(derived_hits, extractions))
-    phrases = [match_phrases(c[0]) if c is not None else [] for c in columns]
+    phrases = [
+        match_phrases(c[0], list(compress(range(len(c[3])), c[3]))) if c is not None else []
+        for c in columns
+    ]
     return [
         Analysis(
             ad,
             extraction,
             merge_hits([*hits, *phrase_hits]) if phrase_hits else hits,
-            list(c[3]) if c is not None else [],
+            list(c[1]) if c is not None else [],
         )
         for ad, extraction, hits, phrase_hits, c in zip(
             ads, extractions, derived, phrases, columns, strict=True

@@ -105,22 +105,6 @@ class _TokenCache(dict[str, TokenInfo]):
 TOKEN_CACHE = _TokenCache()
 
 
-class _HotCache(dict[str, tuple[str, int, bool]]):
-    """Token -> ``(folded, sketch, spells)``: the three fields the per-ad analysis needs,
-    so transposing an ad's look-ups builds three columns instead of five."""
-
-    def __missing__(self, token: str) -> tuple[str, int, bool]:
-        if len(self) >= _CACHE_LIMIT:
-            self.clear()
-        info = TOKEN_CACHE[token]
-        value = (info.folded, info.sketch, info.spells)
-        self[token] = value
-        return value
-
-
-HOT_CACHE = _HotCache()
-
-
 def token_info(token: str) -> TokenInfo:
     return TOKEN_CACHE[token]
 
