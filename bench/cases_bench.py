@@ -357,13 +357,13 @@ def main() -> int:
                 POST_BODY,
             ),
         )
-        server = f"{args.workers} gunicorn sync workers"
+        server_label = f"{args.workers} gunicorn sync workers"
         rows = []
 
         def row(model: str, label: str, users: int, result: Result, before: float) -> None:
             p50, p95, p99, rps, count, errors = result
             rows.append(
-                f"| {model} ({server}) | {label} | {users} | {p50:.1f} | {p95:.1f} | {p99:.1f} "
+                f"| {model} ({server_label}) | {label} | {users} | {p50:.1f} | {p95:.1f} | {p99:.1f} "
                 f"| {rps:.0f} | {count} | {errors} | {before:.1f} / {os.getloadavg()[0]:.1f} |"
             )
             print(rows[-1], flush=True)
