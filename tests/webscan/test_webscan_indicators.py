@@ -85,3 +85,27 @@ def test_risk_is_noisy_or_and_explained_with_spans() -> None:
         source = ad.title if item["field"] == "title" else ad.body
         assert source[item["start"] : item["end"]] == item["text"]
     assert risk_score([]) == 0.0
+
+
+def test_risk_score_is_the_same_in_every_process() -> None:
+    # the noisy-OR multiplies floats; in set order the last digit depended on the hash seed
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "from bovenwater.webscan.indicators import risk_score; "
+        "print(risk_score(['AGE_LOW', 'YOUTH', 'NATIONALITY', 'AVAILABILITY_24_7', "
+        "'LANGUAGE_ABILITY']))"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in range(6)
+    }
+    assert outputs == {"0.6558"}

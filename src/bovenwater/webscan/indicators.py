@@ -535,7 +535,7 @@ def price_hit(hourly: float | None, median: float | None, factor: float = 0.75) 
 def risk_score(codes: list[str] | set[str], extra_weights: dict[str, float] | None = None) -> float:
     """Noisy-OR of the weights of the rules that fired (each code counted once)."""
     keep = 1.0
-    for code in set(codes):
+    for code in sorted(set(codes)):  # fixed order: the same float result in every run
         rule = RULES_BY_CODE.get(code)
         weight = rule.weight if rule is not None else (extra_weights or {}).get(code, 0.0)
         keep *= 1.0 - weight
