@@ -50,8 +50,21 @@ def test_every_rule_is_documented_and_tested() -> None:
         assert rule.label_nl
         assert rule.label_en
         assert rule.evidence
+        assert rule.evidence_nl
+        assert rule.evidence_nl != rule.evidence
         assert 0 <= rule.weight <= 1
     assert "NOT predictive" in RULES_BY_CODE["MOVEMENT"].evidence
+    assert "NIET voorspellend" in RULES_BY_CODE["MOVEMENT"].evidence_nl
+
+
+def test_the_catalogue_explains_every_rule_in_both_languages() -> None:
+    from bovenwater.webscan.pipeline import NETWORK_RULES, rule_catalogue
+
+    catalogue = rule_catalogue()
+    assert {rule["code"] for rule in catalogue} == set(RULES_BY_CODE) | set(NETWORK_RULES)
+    for rule in catalogue:
+        assert rule["evidence"] and rule["evidence_nl"]
+        assert rule["evidence"] != rule["evidence_nl"]
 
 
 def test_leetspeak_and_homoglyphs_still_fire() -> None:

@@ -48,7 +48,7 @@ def rule_text(code: str) -> RuleText:
         rule["label_nl"],
         rule["label_en"],
         float(rule["weight"]),
-        rule["evidence"],
+        rule["evidence"] if english else rule.get("evidence_nl") or rule["evidence"],
     )
 
 

@@ -1,8 +1,8 @@
 """Versioned, explainable indicator rule set for online advertisements.
 
-Every rule has a code, a Dutch and an English label, a weight and an evidence note
-that says where the cue comes from and how strong it is. Phrase rules match token
-sequences of the leetspeak-folded text (Dutch and English phrases); derived rules use
+Every rule has a code, a Dutch and an English label, a weight and an evidence note (in
+English and in Dutch) that says where the cue comes from and how strong it is. Phrase
+rules match token sequences of the leetspeak-folded text (Dutch and English phrases); derived rules use
 extracted facts (stated age, obscured contact details, hourly price against the
 regional median). The risk score is a noisy-OR of the weights of the rules that
 fired: ``1 - prod(1 - w)``. Weights are expert-set starting values, not learned; an
@@ -32,10 +32,11 @@ class Rule:
     label_nl: str
     label_en: str
     weight: float
-    evidence: str
+    evidence: str  # English
     phrases_nl: tuple[str, ...] = ()
     phrases_en: tuple[str, ...] = ()
     negatable: bool = True
+    evidence_nl: str = ""  # the same note in Dutch
 
 
 RULES: tuple[Rule, ...] = (
@@ -78,6 +79,11 @@ RULES: tuple[Rule, ...] = (
             "virgin",
             "new girl",
         ),
+        evidence_nl=(
+            "Een lage leeftijd is een gepubliceerd selectiecriterium van de politie "
+            "(Oost-Nederland); woorden die jeugd of nieuwheid benadrukken ('jong', 'net 18', "
+            "'schoolmeisje') wijzen op mogelijk minderjarige slachtoffers."
+        ),
     ),
     Rule(
         "AGE_LOW",
@@ -86,6 +92,10 @@ RULES: tuple[Rule, ...] = (
         0.25,
         "WATCH NL uses a stated age of 18/19 (with photo analysis) to find possible minors. "
         "Derived from the extracted age.",
+        evidence_nl=(
+            "WATCH NL gebruikt een opgegeven leeftijd van 18 of 19 (met beeldanalyse) om "
+            "mogelijke minderjarigen te vinden. Afgeleid van de gevonden leeftijd."
+        ),
     ),
     Rule(
         "AGE_MINOR",
@@ -93,6 +103,10 @@ RULES: tuple[Rule, ...] = (
         "Stated age under 18",
         0.9,
         "A stated age under 18 in a sex advertisement is a direct sign of a minor.",
+        evidence_nl=(
+            "Een opgegeven leeftijd onder 18 in een seksadvertentie is een direct signaal van"
+            " een minderjarige."
+        ),
     ),
     Rule(
         "THIRD_PERSON",
@@ -135,6 +149,11 @@ RULES: tuple[Rule, ...] = (
             "book her",
             "she will",
         ),
+        evidence_nl=(
+            "Advertenties die over de sekswerker gaan ('zij is', 'onze meiden') wijzen erop "
+            "dat een derde de advertentie plaatst; een bekende indicator in de literatuur "
+            "over mensenhandeladvertenties."
+        ),
     ),
     Rule(
         "AVAILABILITY_24_7",
@@ -167,6 +186,10 @@ RULES: tuple[Rule, ...] = (
             "non stop",
             "nonstop",
             "all night",
+        ),
+        evidence_nl=(
+            "Politie Oost-Brabant en de politiecampagne van 2023 noemen beschikbaarheid op "
+            "elk uur; zelfstandige sekswerkers noemen meestal werktijden."
         ),
     ),
     Rule(
@@ -202,6 +225,10 @@ RULES: tuple[Rule, ...] = (
             "no taboos",
             "everything is possible",
             "all included",
+        ),
+        evidence_nl=(
+            "Politie 2023: 'in voor alle vormen van seks' en zonder condoom; Oost-Nederland: "
+            "extreme handelingen. Wie zelf over het werk beslist, biedt zelden alles aan."
         ),
     ),
     Rule(
@@ -252,6 +279,10 @@ RULES: tuple[Rule, ...] = (
             "albanian",
         ),
         negatable=False,
+        evidence_nl=(
+            "Oost-Nederland selecteert op Oost-Europese afkomst. Zwak op zichzelf en een "
+            "risico op etnisch profileren: laag gewicht, nooit doorslaggevend."
+        ),
     ),
     Rule(
         "INCALL_ONLY",
@@ -277,6 +308,10 @@ RULES: tuple[Rule, ...] = (
             "only at my place",
             "cannot go out",
             "no hotel visits",
+        ),
+        evidence_nl=(
+            "Alleen ontvangen op één adres kan wijzen op beperkte bewegingsvrijheid "
+            "(B9-indicator 2a), maar komt ook veel voor bij zelfstandigen: laag gewicht."
         ),
     ),
     Rule(
@@ -306,6 +341,12 @@ RULES: tuple[Rule, ...] = (
             "just arrived",
             "visiting",
             "on tour",
+        ),
+        evidence_nl=(
+            "Gepubliceerd signaal voor het rouleren van slachtoffers, maar evaluaties vonden "
+            "taal over reizen en touren op zichzelf NIET voorspellend (zelfstandigen touren "
+            "ook). Alleen ter uitleg, gewicht bijna nul; stad-hoppen wordt op netwerkniveau "
+            "gemeten."
         ),
     ),
     Rule(
@@ -338,6 +379,11 @@ RULES: tuple[Rule, ...] = (
             "only spanish",
             "google translate",
         ),
+        evidence_nl=(
+            "Slachtoffers uit het buitenland spreken vaak geen Nederlands of Engels; "
+            "advertenties met 'geen Engels', alleen een vreemde taal, of alleen zulke talen "
+            "in de lijst."
+        ),
     ),
     Rule(
         "OBSCURED_CONTACT",
@@ -349,6 +395,11 @@ RULES: tuple[Rule, ...] = (
         "crawlers. Derived from extraction plus phrases.",
         ("alleen via telegram", "alleen telegram", "alleen via snap", "alleen via signal"),
         ("telegram only", "only telegram", "only via telegram", "snap only", "signal only"),
+        evidence_nl=(
+            "Nummers in woorden, letters of vreemde scheidingstekens, e-mail met (at)/(dot), "
+            "of contact alleen via onnaspeurbare apps: ontwijken van platformfilters en "
+            "politiecrawlers. Afgeleid van de extractie plus zinnen."
+        ),
     ),
     Rule(
         "EMOJI_CODES",
@@ -360,6 +411,10 @@ RULES: tuple[Rule, ...] = (
         ("🌹", "🍒", "🍭", "🧸", "🎒", "🍬", "👧", "🆕", "🐣", "🐥", "🍼"),
         (),
         negatable=False,
+        evidence_nl=(
+            "Emoji als code in seksadvertenties: rozen voor geld, "
+            "kers/lolly/teddybeer/schooltas voor jeugd, symbolen voor 'nieuw' en 'vers'."
+        ),
     ),
     Rule(
         "PRICE_BELOW_MEDIAN",
@@ -369,6 +424,11 @@ RULES: tuple[Rule, ...] = (
         "An hourly price far below the regional median (default: below 75%) suggests the "
         "worker does not set her own price. Derived; the median comes from the scanned "
         "corpus per safety region, with a national fallback.",
+        evidence_nl=(
+            "Een uurprijs ver onder de regionale mediaan (standaard: onder 75%) wijst erop "
+            "dat de sekswerker de prijs niet zelf bepaalt. Afgeleid; de mediaan komt uit het "
+            "gescande corpus per veiligheidsregio, met een landelijke terugval."
+        ),
     ),
     Rule(
         "COARSE_LANGUAGE",
@@ -402,6 +462,7 @@ RULES: tuple[Rule, ...] = (
             "hardcore",
             "cum",
         ),
+        evidence_nl="Oost-Nederland selecteert op grof taalgebruik; zwak op zichzelf.",
     ),
 )
 

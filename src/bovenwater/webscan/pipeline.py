@@ -54,12 +54,14 @@ NATIONAL_MEDIAN_FALLBACK = 150.0  # euro per hour, used when a region has too fe
 MIN_PRICES_PER_REGION = 20
 
 # Network-level indicators (explained like the ad rules; weights for the noisy-OR).
-NETWORK_RULES: dict[str, tuple[str, str, float, str]] = {
+# Each value: Dutch label, English label, weight, evidence note in English and in Dutch.
+NETWORK_RULES: dict[str, tuple[str, str, float, str, str]] = {
     "NET_MULTI_NAME": (
         "Meerdere namen bij één nummer",
         "Several names on one contact",
         0.25,
         "One phone or handle advertising several different women suggests a third party.",
+        "Eén telefoonnummer of account dat verschillende vrouwen aanbiedt, wijst op een derde.",
     ),
     "NET_CITY_HOPPING": (
         "Stedenhoppen",
@@ -67,12 +69,15 @@ NETWORK_RULES: dict[str, tuple[str, str, float, str]] = {
         0.2,
         "Ads of one network moving through three or more municipalities within 30 days "
         "(rotation of victims over cities).",
+        "Advertenties van één netwerk die binnen 30 dagen door drie of meer gemeenten gaan "
+        "(rouleren van slachtoffers over steden).",
     ),
     "NET_MANY_PHONES": (
         "Wisselende nummers",
         "Rotating phone numbers",
         0.15,
         "Three or more numbers used by one near-identical text.",
+        "Drie of meer nummers bij één vrijwel gelijke tekst.",
     ),
 }
 NETWORK_WEIGHTS = {code: rule[2] for code, rule in NETWORK_RULES.items()}
@@ -608,12 +613,19 @@ def network_record(network: Network) -> dict[str, Any]:
 def rule_catalogue() -> list[dict[str, Any]]:
     rules = [
         {"code": r.code, "label_nl": r.label_nl, "label_en": r.label_en, "weight": r.weight,
-         "evidence": r.evidence}
+         "evidence": r.evidence, "evidence_nl": r.evidence_nl}
         for r in RULES_BY_CODE.values()
     ]  # fmt: skip
     rules.extend(
-        {"code": code, "label_nl": nl, "label_en": en, "weight": w, "evidence": note}
-        for code, (nl, en, w, note) in NETWORK_RULES.items()
+        {
+            "code": code,
+            "label_nl": nl,
+            "label_en": en,
+            "weight": w,
+            "evidence": note,
+            "evidence_nl": note_nl,
+        }
+        for code, (nl, en, w, note, note_nl) in NETWORK_RULES.items()
     )
     return rules
 
