@@ -91,6 +91,9 @@ def test_processing_log_api_is_scoped_and_logged(
     data = client.get(reverse("api:processing-log")).json()
     organisations = {row["organisation_name"] for row in data["results"]}
     assert outsider.organisation.name not in organisations
+    # Sealed before the answer: every entry carries its chain hash.
+    assert data["results"]
+    assert all(len(row["entry_hash"]) == 64 for row in data["results"])
     assert ProcessingLogEntry.objects.filter(
         action=Action.VIEW, object_type="audit.processinglogentry", actor_user_id=officer.user_id
     ).exists()

@@ -21,6 +21,7 @@ from bovenwater.api.serializers import (
 )
 from bovenwater.audit.models import ProcessingLogEntry
 from bovenwater.audit.selectors import LogFilter, processing_log_for_actor, processing_log_viewed
+from bovenwater.audit.services import chain_pending
 from bovenwater.reference.models import ExploitationForm, Indicator, Municipality
 
 
@@ -85,4 +86,5 @@ class ProcessingLogListView(generics.ListAPIView[ProcessingLogEntry]):
         )
         entries = processing_log_for_actor(actor=actor, filters=filters)
         processing_log_viewed(actor=actor, filters=filters)
+        chain_pending()  # the answer carries the chain hash of every entry, this read's too
         return entries
