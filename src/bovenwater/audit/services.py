@@ -80,7 +80,7 @@ def log_processing(
         details=details or {},
     )
     entry.save(force_insert=True)
-    transaction.on_commit(_queue_chaining)
+    transaction.on_commit(_queue_chaining, robust=True)  # a failed enqueue: a later run seals it
     return entry
 
 
