@@ -54,6 +54,9 @@ def test_analyst_reviews_a_network_and_promotes_it_to_a_signal(
     assert page.get_by_test_id("template").locator("mark").count() >= 1
     indicators = page.get_by_test_id("indicators")
     assert indicators.locator("tbody tr").count() == len(top.indicators) + len(top.ad_indicators)
+    city_map = page.locator("[data-testid=city-map][data-rendered=true]")
+    city_map.wait_for()
+    assert city_map.locator("path").count() > 300  # every municipality is drawn
     assert axe_violations(page) == []
 
     page.get_by_label("Signaal maken").check()

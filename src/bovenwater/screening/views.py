@@ -8,11 +8,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from bovenwater.accounts.middleware import request_actor
 from bovenwater.accounts.roles import Permission
 from bovenwater.screening import selectors, services
+from bovenwater.screening.charts import network_map_spec
 from bovenwater.screening.explain import (
     evidence_examples,
     highlighted_body,
@@ -194,7 +196,6 @@ def _city_rows(ads: list[Ad]) -> list[dict[str, Any]]:
     for ad in ads:
         if ad.municipality_code and ad.posted_at is not None:
             first.setdefault(ad.municipality_code, ad.posted_at)
-    most = max(counts.values()) if counts else 1
     return [
         {
             "code": code,
@@ -202,7 +203,6 @@ def _city_rows(ads: list[Ad]) -> list[dict[str, Any]]:
             "region": names[code].region_name if code in names else "",
             "count": count,
             "first": first.get(code),
-            "width": max(2, round(300 * count / most)),
         }
         for code, count in counts.most_common()
     ]
@@ -229,7 +229,7 @@ def _network_context(request: HttpRequest, pk: int, form: DecisionForm | None) -
         "more_ads": max(0, len(ads) - SHOWN_ADS),
         "timeline": _timeline(ads),
         "cities": cities,
-        "chart_height": 24 * len(cities) + 8,
+        "map_spec": network_map_spec(cities, reverse("monitor:geo")) if cities else None,
         "decisions": selectors.network_decisions(actor=actor, network=network),
         "form": (form or DecisionForm(initial={"kind": decisions[0]})) if decisions else None,
         "choices": decisions,
