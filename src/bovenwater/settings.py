@@ -333,14 +333,14 @@ PUBLIC_REPORT_RATE_LIMIT = env(
     help="Anonymous reports accepted per hour from one network address (counted in memory only, never stored).",
     group="Privacy",
 )
-
-# --- API ----------------------------------------------------------------------------
 WEBSCAN_RETENTION_DAYS = env(
     "WEBSCAN_RETENTION_DAYS",
     default=30,
     help="Default retention of raw webscan advertisement texts, in days (per source adjustable; promoted networks are kept).",
     group="Privacy",
 )
+
+# --- API ----------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "bovenwater.api.authentication.SystemTokenAuthentication",
