@@ -44,19 +44,35 @@ def request_actor(request: HttpRequest) -> Actor:
     return actor
 
 
-def acting_membership(request: HttpRequest) -> Membership | None:
+def active_memberships(request: HttpRequest) -> list[Membership]:
+    """The logged-in user's active memberships of active organisations, in the
+    switcher's order (organisation name, role); read once per request.
+
+    ``ActorMiddleware`` keeps the list on the request (for that user only), so the
+    page shell's organisation switcher does not query it again. It is not cached across
+    requests: a deactivated membership or organisation stops working at once.
+    """
     user = request.user
     if not user.is_authenticated:
-        return None
-    memberships = Membership.objects.select_related(
-        "organisation", "organisation__municipality", "user"
-    ).filter(user=user, is_active=True, organisation__is_active=True)
+        return []
+    cached: tuple[int, list[Membership]] | None = getattr(request, "_memberships_of", None)
+    if cached is not None and cached[0] == user.pk:  # not after a login as someone else
+        return cached[1]
+    return list(
+        Membership.objects.select_related("organisation", "organisation__municipality", "user")
+        .filter(user=user, is_active=True, organisation__is_active=True)
+        .order_by("organisation__name", "role")
+    )
+
+
+def acting_membership(request: HttpRequest) -> Membership | None:
+    memberships = active_memberships(request)
     chosen = request.session.get(SESSION_KEY)
     if chosen is not None:
-        membership = memberships.filter(pk=chosen).first()
-        if membership is not None:
-            return membership
-    return memberships.order_by("organisation__name", "role").first()
+        for membership in memberships:
+            if membership.pk == chosen:
+                return membership
+    return memberships[0] if memberships else None
 
 
 class ActorMiddleware:
@@ -65,7 +81,10 @@ class ActorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.actor = None  # type: ignore[attr-defined]
+        request._memberships_of = None  # type: ignore[attr-defined]
         if user_is_verified(request):
+            memberships = active_memberships(request)
+            request._memberships_of = (request.user.pk, memberships)  # type: ignore[attr-defined]
             membership = acting_membership(request)
             if membership is not None:
                 request.actor = Actor(user=membership.user, membership=membership)  # type: ignore[attr-defined]

@@ -6,8 +6,19 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
+from bovenwater.accounts.actor import Actor
+from bovenwater.accounts.models import Membership
 from bovenwater.accounts.selectors import memberships_of_actor_user
 from bovenwater.core.navigation import navigation_for
+
+
+def _switcher_memberships(request: HttpRequest, actor: Actor) -> list[Membership]:
+    """The actor's memberships; ``ActorMiddleware`` already read them (same filter and
+    order) when it chose the acting one in this request."""
+    cached: tuple[int, list[Membership]] | None = getattr(request, "_memberships_of", None)
+    if cached is not None and cached[0] == actor.user.pk:
+        return cached[1]
+    return list(memberships_of_actor_user(actor=actor))
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
@@ -22,7 +33,5 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "demo_mode": settings.DEMO_MODE,
         "actor": actor,
         "nav_items": items,
-        "actor_memberships": list(memberships_of_actor_user(actor=actor))
-        if actor is not None
-        else [],
+        "actor_memberships": _switcher_memberships(request, actor) if actor is not None else [],
     }
