@@ -39,3 +39,41 @@ def test_the_network_map_colours_only_the_municipalities_in_the_ads() -> None:
     ]
     assert spec["data"]["url"] == "/monitor/kaart/gemeenten.topojson"
     assert spec["encoding"]["color"]["scale"]["domain"][0] == "niet genoemd"
+
+
+def test_malformed_line_reasons_are_shown_in_the_interface_language() -> None:
+    from bovenwater.screening.explain import ingest_reason
+
+    with translation.override("nl"):
+        assert ingest_reason("missing field(s): title, body") == (
+            "ontbrekend(e) veld(en): title, body"
+        )
+        assert ingest_reason("invalid JSON (Expecting value, column 1)") == (
+            "ongeldige JSON (Expecting value, column 1)"
+        )
+        assert ingest_reason("field 'body' is longer than 20000 characters") == (
+            "het veld 'body' is langer dan 20000 tekens"
+        )
+        assert ingest_reason("something new") == "something new"
+    with translation.override("en"):
+        assert ingest_reason("duplicate id 'a1'") == "duplicate id 'a1'"
+
+
+def test_every_engine_reason_has_a_dutch_text(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from bovenwater.screening.explain import ingest_reason
+    from bovenwater.webscan.ingest import read_jsonl
+
+    path = Path(str(tmp_path)) / "bad.jsonl"
+    path.write_bytes(
+        b'[1]\n{"id": "a"}\n{"id": true, "title": "t", "body": "b"}\n'
+        b'{"id": " ", "title": "t", "body": "b"}\n{"id": "b", "title": 1, "body": "b"}\n'
+        b'{not json\n\xff\xfe\n{"id": "c", "title": "t", "body": "b"}\n'
+        b'{"id": "c", "title": "t", "body": "b"}\n'
+    )
+    reasons = [item.reason for item in read_jsonl(path) if hasattr(item, "reason")]
+    assert len(reasons) == 8
+    with translation.override("nl"):
+        for reason in reasons:
+            assert ingest_reason(reason) != reason, reason

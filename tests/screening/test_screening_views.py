@@ -110,7 +110,7 @@ def test_analyst_uploads_a_file_and_sees_the_rejected_lines(
     assert response["Location"] == f"/webscan/scans/{run.pk}/"
     page = client.get(f"/webscan/scans/{run.pk}/").content.decode()
     assert 'data-testid="lines-rejected">1<' in page
-    assert "invalid JSON" in page
+    assert "ongeldige JSON" in page
     progress = client.get(f"/webscan/scans/{run.pk}/voortgang/")
     assert progress["HX-Refresh"] == "true"
 

@@ -7,7 +7,8 @@ segment of the source text and wrapping only the indicator spans in ``<mark>``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from bovenwater.webscan.pipeline import rule_catalogue
 
@@ -184,3 +186,59 @@ def signal_description(network: Network, ads: Sequence[Ad]) -> str:
         if len(urls) > 50:
             lines.append(f"- ... en {len(urls) - 50} meer")
     return "\n".join(lines)
+
+
+# The engine reports malformed input lines in English (its CLI speaks English); the
+# review pages say the same in the interface language. Unknown reasons pass unchanged.
+_INGEST_REASONS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (
+        re.compile(r"expected a JSON object, got (\w+)"),
+        lambda m: _("geen JSON-object maar %(kind)s") % {"kind": m[1]},
+    ),
+    (
+        re.compile(r"missing field\(s\): (.+)"),
+        lambda m: _("ontbrekend(e) veld(en): %(fields)s") % {"fields": m[1]},
+    ),
+    (
+        re.compile(r"field 'id' must be a string or an integer"),
+        lambda m: _("het veld 'id' moet tekst of een geheel getal zijn"),
+    ),
+    (re.compile(r"field 'id' is empty"), lambda m: _("het veld 'id' is leeg")),
+    (
+        re.compile(r"field '(\w+)' must be a string"),
+        lambda m: _("het veld '%(field)s' moet tekst zijn") % {"field": m[1]},
+    ),
+    (
+        re.compile(r"field '(\w+)' is longer than (\d+) characters"),
+        lambda m: _("het veld '%(field)s' is langer dan %(n)s tekens") % {"field": m[1], "n": m[2]},
+    ),
+    (
+        re.compile(r"not valid UTF-8 \((.*)\)"),
+        lambda m: _("geen geldige UTF-8 (%(detail)s)") % {"detail": m[1]},
+    ),
+    (
+        re.compile(r"invalid JSON \((.*)\)"),
+        lambda m: _("ongeldige JSON (%(detail)s)") % {"detail": m[1]},
+    ),
+    (
+        re.compile(r"duplicate id (.+)"),
+        lambda m: _("dubbele id %(id)s") % {"id": m[1]},
+    ),
+    (
+        re.compile(r"header lacks column\(s\): (.+)"),
+        lambda m: _("de kopregel mist kolom(men): %(columns)s") % {"columns": m[1]},
+    ),
+    (
+        re.compile(r"more fields than the header"),
+        lambda m: _("meer velden dan de kopregel"),
+    ),
+)
+
+
+def ingest_reason(reason: str) -> str:
+    """The engine's reason for refusing an input line, in the interface language."""
+    for pattern, text in _INGEST_REASONS:
+        match = pattern.fullmatch(reason)
+        if match:
+            return text(match)
+    return reason

@@ -20,6 +20,7 @@ from bovenwater.screening.explain import (
     highlighted_body,
     highlighted_title,
     indicator_rows,
+    ingest_reason,
     rule_text,
     template_markup,
 )
@@ -159,7 +160,11 @@ def scan_start_view(request: HttpRequest, pk: int) -> HttpResponse:
 def run_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
     run = selectors.run_get(actor=actor, pk=pk)
-    context: dict[str, Any] = {"run": run, "errors": run.report.get("errors", [])}
+    errors = [
+        {**error, "reason": ingest_reason(str(error.get("reason", "")))}
+        for error in run.report.get("errors", [])
+    ]
+    context: dict[str, Any] = {"run": run, "errors": errors}
     if actor.has(Permission.REVIEW_WEBSCAN) and not run.is_active:
         context["networks"] = selectors.run_networks(actor=actor, run=run)
         context["independents"] = selectors.run_unclustered_ads(actor=actor, run=run)
