@@ -59,22 +59,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-ENV = {
-    **os.environ,
-    "DEBUG": "false",
-    "DEMO_MODE": "true",
-    "SECRET_KEY": "bench-only-secret-key-0123456789-0123456789-0123456789",
-    "ALLOWED_HOSTS": "127.0.0.1,localhost",
-    "SECURE_COOKIES": "false",
-    "SECURE_SSL_REDIRECT": "false",
-    "SECURE_HSTS_SECONDS": "0",
-    "PSEUDONYM_KEY": "bench",
-    "PUBLIC_REPORT_RATE_LIMIT": "100000000",
-    "PUBLIC_REPORT_API_RATE": "100000000/second",
-    "LOG_LEVEL": "WARNING",
-}
-PY = str(ROOT / ".venv" / "bin" / "python")
+from server_env import ENV, PY, ROOT
+
 LATENCY = re.compile(r"^P(50|95|99) (\d+)$", re.M)
 LUA_SESSIONS = """
 local sessions = {%s}

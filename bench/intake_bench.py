@@ -25,24 +25,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-ENV = {
-    **os.environ,
-    "DEBUG": "false",
-    "DEMO_MODE": "true",
-    "SECRET_KEY": "bench-only-secret-key-0123456789-0123456789-0123456789",
-    "ALLOWED_HOSTS": "127.0.0.1,localhost",
-    "SECURE_COOKIES": "false",
-    "SECURE_SSL_REDIRECT": "false",
-    "SECURE_HSTS_SECONDS": "0",
-    "PSEUDONYM_KEY": "bench",
-    "PUBLIC_REPORT_RATE_LIMIT": "100000000",
-    "PUBLIC_REPORT_API_RATE": "100000000/second",
-    "LOG_LEVEL": "WARNING",
-}
-PY = str(ROOT / ".venv" / "bin" / "python")
+from server_env import ENV, PY, ROOT
+
 LUA_DONE = """
 done = function(summary, latency, requests)
   io.write(string.format("P50 %d\\nP95 %d\\n", latency:percentile(50), latency:percentile(95)))
