@@ -118,3 +118,9 @@ lock: install
 
 clean:
 	rm -rf $(VENV) frontend/node_modules src/bovenwater/static/vendor staticfiles $(VAR) $(MO)
+
+# Optional: the webscan engine's hot modules compiled with mypyc (needs a C compiler and
+# the dev dependencies); pure Python stays the default and the fallback (docs/webscan.md).
+.PHONY: webscan-native
+webscan-native: install
+	$(PY) -m bovenwater.webscan.build_native
