@@ -179,6 +179,7 @@ def analyse_many(ads: Sequence[Ad], workers: int = 1, chunk: int = 2000) -> list
 
 SKETCH_CHUNK = 5000
 WARM_UP = 1000  # ads the parent analyses before it starts worker processes
+RANGE = 2000  # ads per range with workers: small ranges let all processes finish together
 
 
 def _sketch_chunk(ads: Sequence[Ad]) -> tuple[list[Analysis], Signatures]:
@@ -319,11 +320,23 @@ def analyse_and_sketch(
     # The parent is one of the ``workers``: ``workers - 1`` processes take ranges from the
     # front, the parent takes them from the back (cancelling the futures not yet started)
     # until they meet. What the parent analyses needs no transfer at all.
-    step = max(1, min(chunk, -(-(len(ads) - warm) // (workers * 8))))
+    step = max(1, min(chunk, RANGE, -(-(len(ads) - warm) // (workers * 8))))
     ranges = [(i, min(i + step, len(ads))) for i in range(warm, len(ads), step)]
     by_range: list[tuple[list[Analysis], Signatures] | None] = [None] * len(ranges)
     hits = _Interned(Hit)
     prices = _Interned(Price)
+
+    def receive(index: int) -> None:
+        start, end = ranges[index]
+        packed, signatures = futures[index].result()
+        by_range[index] = (
+            [
+                _unpack(ad, item, hits, prices)
+                for ad, item in zip(ads[start:end], packed, strict=True)
+            ],
+            signatures,
+        )
+
     with (
         ProcessPoolExecutor(
             max_workers=workers - 1,
@@ -334,23 +347,23 @@ def analyse_and_sketch(
         _no_cyclic_gc(),
     ):
         futures = [pool.submit(_sketch_range, bounds) for bounds in ranges]
+        received = 0  # the workers' ranges before this one are unpacked
         last = len(ranges) - 1
-        while last >= 0 and futures[last].cancel():
+        while last >= received:
+            # unpack what the workers finished meanwhile, so no unpacking is left for
+            # the end, when the workers would wait idle for the parent
+            while received <= last and futures[received].done():
+                receive(received)
+                received += 1
+            if received > last or not futures[last].cancel():
+                break
             start, end = ranges[last]
             local, signatures = _sketch_chunk(ads[start:end])
             _strip(local)
             by_range[last] = (local, signatures)
             last -= 1
-        for index in range(last + 1):
-            start, end = ranges[index]
-            packed, signatures = futures[index].result()
-            by_range[index] = (
-                [
-                    _unpack(ad, item, hits, prices)
-                    for ad, item in zip(ads[start:end], packed, strict=True)
-                ],
-                signatures,
-            )
+        for index in range(received, last + 1):
+            receive(index)
     for part in by_range:
         if part is None:  # pragma: no cover - every range is done above
             raise RuntimeError("a range of ads was not analysed")
