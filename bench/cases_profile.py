@@ -8,7 +8,9 @@ Usage (on a database seeded by ``bench/cases_bench.py``):
 Logs the Amsterdam demo care coordinator in with a verified session (password + TOTP),
 warms up, then requests ``--path`` ``--repeat`` times with Django's test client and
 prints the Python CPU time per request (``time.process_time``: this process only, so
-the database server's own work is not in it), the wall time, the number of SQL queries
+the database server's own work is not in it), the mean CPU time of the PostgreSQL
+server process serving the connection (read from /proc, so the server must run on
+this machine), the wall time, the number of SQL queries
 and processing-log entries per request, and with ``--profile`` the top of a cProfile.
 CPU time hardly depends on what else runs on the machine; wall time does.
 """
@@ -23,6 +25,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -39,6 +42,18 @@ for key, value in {
     "LOG_LEVEL": "WARNING",
 }.items():
     os.environ.setdefault(key, value)
+
+
+def _backend_ticks(connection: Any) -> int:
+    """CPU clock ticks (user + system) used so far by this connection's server process.
+
+    Only meaningful when the database server runs on this machine (read from /proc).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
 
 
 def main() -> int:
@@ -78,6 +93,7 @@ def main() -> int:
     logged = ProcessingLogEntry.objects.count() - before
     cpu: list[float] = []
     wall: list[float] = []
+    db_ticks_before = _backend_ticks(connection)
     profiler = cProfile.Profile() if args.profile else None
     for _ in range(args.repeat):
         c0, w0 = time.process_time(), time.perf_counter()
@@ -90,8 +106,11 @@ def main() -> int:
         wall.append((time.perf_counter() - w0) * 1000)
         assert response.status_code == 200
     load = os.getloadavg()[0]
+    db_ticks = _backend_ticks(connection) - db_ticks_before
+    db_cpu = db_ticks * 1000 / os.sysconf("SC_CLK_TCK") / args.repeat
     print(
         f"{args.path}: CPU median {statistics.median(cpu):.1f} ms, "
+        f"database server CPU mean {db_cpu:.1f} ms, "
         f"wall median {statistics.median(wall):.1f} ms (min {min(wall):.1f}), "
         f"{len(captured)} SQL queries, {logged} log entries per request, "
         f"{len(response.content)} bytes, load {load:.2f}"

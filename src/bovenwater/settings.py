@@ -93,9 +93,20 @@ DATABASES = {
         ),
     )
 }
+_prepared_statements = env(
+    "DATABASE_PREPARED_STATEMENTS",
+    default=True,
+    help="PostgreSQL: bind query parameters on the server, so psycopg prepares a "
+    "statement after five runs on a connection and PostgreSQL skips parsing and "
+    "planning it again. Switch off behind a pooler in transaction mode "
+    "(PgBouncer without prepared-statement support).",
+    group="Core",
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+elif _prepared_statements:
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [

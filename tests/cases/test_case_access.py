@@ -289,7 +289,7 @@ def test_entering_reflection_starts_the_period_and_deadline_shows(world) -> None
         permit_status="applied",
     )
     deadlines = selectors.deadlines_for_actor(actor=coordinator, today=today)
-    assert [(d.case.pk, d.kind, d.overdue) for d in deadlines] == [(world["case"].pk, "b8", True)]
+    assert [(d.case_pk, d.kind, d.overdue) for d in deadlines] == [(world["case"].pk, "b8", True)]
     assert deadlines[0].due_on == today - datetime.timedelta(days=1)
 
 

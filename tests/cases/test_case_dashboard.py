@@ -139,3 +139,67 @@ def test_dashboard_needs_view_cases() -> None:
     with pytest.raises(PermissionDenied):
         selectors.case_dashboard_for_actor(actor=actor, filters=selectors.CaseListFilter())
     assert _new_entries(since) == []
+
+
+def test_dashboard_lists_referrals_waiting_for_an_answer(
+    client: Client, login_as: Callable[[Membership], Client]
+) -> None:
+    from bovenwater.accounts.roles import OrganisationKind
+    from bovenwater.cases.models import SharedPart
+
+    care = factories.organisation(name="Zorgcoördinatie Verwijzer")
+    police = factories.organisation(kind=OrganisationKind.POLICE, name="Politie Ontvanger")
+    coordinator = factories.actor(Role.CARE_COORDINATOR, care)
+    officer = factories.member(Role.INVESTIGATOR, police, can_login=True)
+    case = factories.open_case(coordinator)
+    consent = services.consent_record(
+        actor=coordinator,
+        case=case,
+        subject_matter="Verklaring",
+        recipient=police,
+        purpose="Aangifte",
+        given_on=timezone.localdate(),
+        given_by="Betrokkene zelf",
+    )
+    referral = services.referral_send(
+        actor=coordinator,
+        case=case,
+        to_organisation=police,
+        kind="police_report",
+        shared_parts=[SharedPart.SUMMARY],
+        consent=consent,
+    )
+    login_as(officer)
+
+    body = client.get("/casussen/").content.decode()
+
+    assert (
+        f'<a class="utrecht-link" href="/casussen/verwijzingen/{referral.pk}/">'
+        f"{case.number} — Politie (aangifte)</a> "
+        '<span class="bw-muted">van Zorgcoördinatie Verwijzer</span>'
+    ) in body
+    assert "0 casussen" in body  # not accepted yet: the case itself is not shared
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_filter_keeps_the_input_and_shows_errors(
+    client: Client, login_as: Callable[[Membership], Client], language: str
+) -> None:
+    membership = factories.member(Role.CARE_COORDINATOR, factories.organisation(), can_login=True)
+    login_as(membership)
+    client.cookies["django_language"] = language
+
+    for _ in range(2):  # the second answer comes from the rendered-fields cache
+        body = client.get("/casussen/", {"state": "care", "mine": "on"}).content.decode()
+        assert '<option value="care" selected>' in body
+        assert 'name="mine" id="id_mine" checked' in body
+        assert ("Alleen mijn casussen" if language == "nl" else "Only my cases") in body
+
+    plain = client.get("/casussen/").content.decode()
+    assert '<option value="" selected>' in plain
+    assert "checked" not in plain
+
+    wrong = client.get("/casussen/", {"state": "<b>geen</b>"}).content.decode()
+    assert "bw-field--invalid" in wrong
+    assert ("Selecteer een geldige keuze" if language == "nl" else "Select a valid choice") in wrong
+    assert "&lt;b&gt;geen&lt;/b&gt;" in wrong and "<b>geen</b>" not in wrong

@@ -169,6 +169,34 @@ class Case(models.Model):
         return self.number
 
 
+class CaseCount(models.Model):
+    """How many cases an organisation owns per state: the count table behind the case
+    list's totals and page numbers (no personal data).
+
+    The case services keep it in the same transaction as the change they make (a case
+    opened, a transition), so it is never behind the cases. ``manage.py
+    rebuild_case_counts`` recomputes it from the cases after a bulk load, and with
+    ``--check`` reports any difference.
+    """
+
+    owner = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=20, choices=CaseState.choices)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("aantal casussen")
+        verbose_name_plural = _("aantallen casussen")
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "state"], name="case_count_owner_state"),
+            models.CheckConstraint(
+                condition=models.Q(count__gte=0), name="case_count_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} {self.state}: {self.count}"
+
+
 class VictimProfile(models.Model):
     """Personal details of the (possible) victim, readable only with need-to-know."""
 

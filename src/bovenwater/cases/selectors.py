@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -31,6 +31,7 @@ from bovenwater.audit.services import log_processing
 from bovenwater.cases.models import (
     AdministrativeMeasure,
     Case,
+    CaseCount,
     CaseEvent,
     CaseMeeting,
     Consent,
@@ -39,6 +40,7 @@ from bovenwater.cases.models import (
     PlacementRequest,
     PlacementRequestStatus,
     Referral,
+    ReferralKind,
     ReferralStatus,
     SharedPart,
     Shelter,
@@ -195,6 +197,21 @@ def victim_for_access(*, actor: Actor, access: CaseAccess) -> VictimProfile | No
     return victim
 
 
+def _shared_case_ids(actor: Actor) -> list[int]:
+    """Cases shared with the actor's organisation by an active referral, or opened by
+    the actor through break-the-glass (one query for both; few, and indexed)."""
+    referred = _active_referrals_to(actor).order_by().values_list("case_id", flat=True)
+    emergency = _active_emergency(actor).order_by().values_list("case_id", flat=True)
+    return sorted(set(referred.union(emergency)))
+
+
+def _visible(actor: Actor, shared: list[int]) -> QuerySet[Case]:
+    visible = Q(owner_id=actor.organisation_id)
+    if shared:
+        visible |= Q(pk__in=shared)
+    return Case.objects.filter(visible)
+
+
 def cases_visible_to(actor: Actor) -> QuerySet[Case]:
     """Cases the actor's organisation owns or received by an active referral (no log).
 
@@ -203,13 +220,7 @@ def cases_visible_to(actor: Actor) -> QuerySet[Case]:
     """
     if not actor.has(Permission.VIEW_CASES):
         return Case.objects.none()
-    referred = _active_referrals_to(actor).order_by().values_list("case_id", flat=True)
-    emergency = _active_emergency(actor).order_by().values_list("case_id", flat=True)
-    shared = set(referred.union(emergency))  # one query for both
-    visible = Q(owner_id=actor.organisation_id)
-    if shared:
-        visible |= Q(pk__in=sorted(shared))
-    return Case.objects.filter(visible)
+    return _visible(actor, _shared_case_ids(actor))
 
 
 @dataclass(frozen=True)
@@ -218,16 +229,48 @@ class CaseListFilter:
     mine: bool = False
     open_only: bool = True
 
+    def states(self) -> list[str] | None:
+        """The states the list shows; ``None``: every state."""
+        if self.state:
+            return [self.state]
+        return sorted(OPEN_STATES) if self.open_only else None
 
-def _case_list_query(actor: Actor, filters: CaseListFilter) -> QuerySet[Case]:
-    cases = cases_visible_to(actor)
-    if filters.state:
-        cases = cases.filter(state=filters.state)
-    elif filters.open_only:
-        cases = cases.filter(state__in=OPEN_STATES)
+
+def _filtered(cases: QuerySet[Case], actor: Actor, filters: CaseListFilter) -> QuerySet[Case]:
+    states = filters.states()
+    if states is not None:
+        cases = cases.filter(state__in=states)
     if filters.mine:
         cases = cases.filter(coordinator_id=actor.user.pk)
+    return cases
+
+
+def _ordered(cases: QuerySet[Case]) -> QuerySet[Case]:
     return cases.order_by(F("reflection_deadline").asc(nulls_last=True), "-opened_at", "-pk")
+
+
+def _case_list_query(actor: Actor, filters: CaseListFilter) -> QuerySet[Case]:
+    return _ordered(_filtered(cases_visible_to(actor), actor, filters))
+
+
+def _case_list_count(actor: Actor, filters: CaseListFilter, shared: list[int]) -> int:
+    """How many cases the list holds: the organisation's own from the count table
+    (``CaseCount``, kept by the services), plus the shared ones counted directly.
+
+    "Only mine" counts the coordinator's cases directly (an index lookup on the
+    coordinator); the count table is per organisation and state.
+    """
+    if filters.mine:
+        return _filtered(_visible(actor, shared), actor, filters).count()
+    counts = CaseCount.objects.filter(owner_id=actor.organisation_id)
+    states = filters.states()
+    if states is not None:
+        counts = counts.filter(state__in=states)
+    owned = counts.aggregate(total=Sum("count"))["total"] or 0
+    if not shared:
+        return int(owned)
+    others = Case.objects.filter(pk__in=shared).exclude(owner_id=actor.organisation_id)
+    return int(owned) + _filtered(others, actor, filters).count()
 
 
 def _log_case_list(
@@ -261,7 +304,8 @@ def case_list_for_actor(
 
 @dataclass(frozen=True)
 class Deadline:
-    case: Case
+    case_pk: int
+    case_number: str
     kind: str
     label: str
     due_on: datetime.date
@@ -279,43 +323,46 @@ def _deadlines(actor: Actor, today: datetime.date | None, limit: int) -> list[De
         return []
     today = today or timezone.localdate()
     soon = today + datetime.timedelta(days=14)
-    owned = Case.objects.filter(owner_id=actor.organisation_id, state__in=OPEN_STATES)
-    out: list[Deadline] = []
+    open_states = sorted(OPEN_STATES)
     b8_label = _("Einde bedenktijd (B8)")
-    for case in (
-        owned.filter(reflection_deadline__isnull=False)
-        .only("pk", "number", "reflection_deadline")
-        .order_by("reflection_deadline", "pk")[:limit]
-    ):
-        assert case.reflection_deadline is not None
-        out.append(
-            Deadline(
-                case=case,
-                kind="b8",
-                label=b8_label,
-                due_on=case.reflection_deadline,
-                overdue=case.reflection_deadline <= today,
-                due_soon=case.reflection_deadline <= soon,
-            )
+    # Plain tuples, not model instances: the list shows a number, a label and a date.
+    b8 = (
+        Case.objects.filter(
+            owner_id=actor.organisation_id,
+            state__in=open_states,
+            reflection_deadline__isnull=False,
         )
-    for task in (
-        Task.objects.select_related("case")
-        .only("title", "deadline", "case", "case__number")
-        .filter(case__in=owned, done_at__isnull=True)
-        .order_by("deadline", "pk")[:limit]
-    ):
-        out.append(
-            Deadline(
-                case=task.case,
-                kind="task",
-                label=task.title,
-                due_on=task.deadline,
-                overdue=task.deadline <= today,
-                due_soon=task.deadline <= soon,
-            )
+        .order_by("reflection_deadline", "pk")
+        .values_list("pk", "number", "reflection_deadline")[:limit]
+    )
+    tasks = (
+        Task.objects.filter(
+            case__owner_id=actor.organisation_id,
+            case__state__in=open_states,
+            done_at__isnull=True,
         )
-    out.sort(key=lambda d: (d.due_on, d.case.number))
-    return out[:limit]
+        .order_by("deadline", "pk")
+        .values_list("case_id", "case__number", "deadline", "title")[:limit]
+    )
+    found: list[tuple[str, int, str, datetime.date, str]] = [
+        ("b8", pk, number, due_on, b8_label)
+        for pk, number, due_on in b8
+        if due_on is not None  # always: filtered above
+    ]
+    found += [("task", pk, number, due_on, title) for pk, number, due_on, title in tasks]
+    found.sort(key=lambda item: (item[3], item[2]))
+    return [
+        Deadline(
+            case_pk=pk,
+            case_number=number,
+            kind=kind,
+            label=label,
+            due_on=due_on,
+            overdue=due_on <= today,
+            due_soon=due_on <= soon,
+        )
+        for kind, pk, number, due_on, label in found[:limit]
+    ]
 
 
 def deadlines_for_actor(
@@ -367,12 +414,34 @@ CASE_ROW_FIELDS = tuple(
 CASES_PER_PAGE = 50
 
 
+class _CountedPaginator(Paginator[Case]):
+    """A paginator told its total instead of counting the query."""
+
+    def __init__(self, object_list: QuerySet[Case], per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @property
+    def count(self) -> int:
+        return self._known_count
+
+
+@dataclass(frozen=True)
+class IncomingReferral:
+    """A referral waiting for the organisation's answer, as the dashboard lists it."""
+
+    pk: int
+    case_number: str
+    kind_label: str
+    from_name: str
+
+
 @dataclass(frozen=True)
 class CaseDashboard:
     page: Page[Case]  # page number and counts; its rows are ``rows``
     rows: list[CaseRow]
     deadlines: list[Deadline]
-    incoming: list[Referral]
+    incoming: list[IncomingReferral]
 
 
 def case_dashboard_for_actor(
@@ -392,13 +461,25 @@ def case_dashboard_for_actor(
     """
     if not actor.has(Permission.VIEW_CASES):
         raise PermissionDenied
-    # Counted without the joins; only the page's rows read the joined columns.
-    page = Paginator(_case_list_query(actor, filters), CASES_PER_PAGE).get_page(page_number)
+    shared = _shared_case_ids(actor)
+    cases = _ordered(_filtered(_visible(actor, shared), actor, filters))
+    paginator = _CountedPaginator(
+        cases, CASES_PER_PAGE, count=_case_list_count(actor, filters, shared)
+    )
+    page = paginator.get_page(page_number)
     sliced = page.object_list
     assert isinstance(sliced, QuerySet)
     rows = [CaseRow(*row) for row in sliced.values_list(*CASE_ROW_FIELDS)]
     deadlines = _deadlines(actor, today, DEADLINES_SHOWN)
-    incoming = list(incoming_referrals_for_actor(actor=actor)[:50])
+    kinds = dict(ReferralKind.choices)
+    incoming = [
+        IncomingReferral(
+            pk=pk, case_number=number, kind_label=str(kinds.get(kind, kind)), from_name=name
+        )
+        for pk, number, kind, name in incoming_referrals_for_actor(actor=actor).values_list(
+            "pk", "case__number", "kind", "from_organisation__name"
+        )[:50]
+    ]
     _log_case_list(actor, filters, purpose, page=page.number, deadlines=len(deadlines))
     return CaseDashboard(page=page, rows=rows, deadlines=deadlines, incoming=incoming)
 

@@ -27,6 +27,7 @@ from bovenwater.audit.services import log_processing
 from bovenwater.cases.models import (
     AdministrativeMeasure,
     Case,
+    CaseCount,
     CaseEvent,
     CaseMeeting,
     CaseNumberCounter,
@@ -140,6 +141,51 @@ def _next_case_number(year: int) -> str:
     return f"C-{year}-{counter.last_number:05d}"
 
 
+def _count_case(*, owner_id: int, state: str, delta: int) -> None:
+    """Keep the count table in step with a case entering (+1) or leaving (-1) a state.
+
+    Runs inside the caller's transaction; the row is created on first use (a concurrent
+    first use is caught by the unique constraint and retried as an update).
+    """
+    counts = CaseCount.objects.filter(owner_id=owner_id, state=state)
+    if counts.update(count=F("count") + delta):
+        return
+    CaseCount.objects.get_or_create(owner_id=owner_id, state=state)
+    counts.update(count=F("count") + delta)
+
+
+def case_counts_rebuild(*, check_only: bool = False) -> dict[tuple[int, str], int]:
+    """Recompute the count table from the cases (after a bulk load, or to repair it).
+
+    Returns the counts that differed before the rebuild, as ``{(owner id, state):
+    stored - actual}``; empty when the table was right. With ``check_only`` nothing
+    is written.
+    """
+    with transaction.atomic():
+        # Lock the table: a case service running meanwhile would otherwise update a
+        # row between the recount and the rewrite.
+        list(CaseCount.objects.select_for_update().values_list("pk"))
+        actual = {
+            (row["owner_id"], row["state"]): row["n"]
+            for row in Case.objects.order_by()
+            .values("owner_id", "state")
+            .annotate(n=models.Count("pk"))
+        }
+        stored = {(c.owner_id, c.state): c.count for c in CaseCount.objects.all()}
+        drift = {
+            key: stored.get(key, 0) - actual.get(key, 0)
+            for key in stored.keys() | actual.keys()
+            if stored.get(key, 0) != actual.get(key, 0)
+        }
+        if drift and not check_only:
+            CaseCount.objects.all().delete()
+            CaseCount.objects.bulk_create(
+                CaseCount(owner_id=owner_id, state=state, count=n)
+                for (owner_id, state), n in sorted(actual.items())
+            )
+    return drift
+
+
 def _managed_case_for_update(
     *, actor: Actor, case: Case, permission: Permission = Permission.MANAGE_CASES
 ) -> Case:
@@ -190,6 +236,7 @@ def case_open(
         origin_signal_reference=origin_signal_reference,
         b8_applicable=victim.nationality is not None and victim.nationality.code != "NL",
     )
+    _count_case(owner_id=owner.pk, state=case.state, delta=1)
     if forms:
         case.forms.set(forms)
     VictimProfile.objects.create(
@@ -243,6 +290,8 @@ def case_transition(*, actor: Actor, case: Case, to_state: str, reason: str = ""
         )
         update_fields += ["b8_applicable", "reflection_started_on", "reflection_deadline"]
     locked.save(update_fields=update_fields)
+    _count_case(owner_id=locked.owner_id, state=from_state, delta=-1)
+    _count_case(owner_id=locked.owner_id, state=to_state, delta=1)
     _event(
         actor=actor,
         case=locked,
