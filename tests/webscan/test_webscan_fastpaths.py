@@ -202,3 +202,17 @@ def test_token_info_shortcut_for_plain_numbers() -> None:
     for token in tokens:
         assert _compute(token) == _compute_general(token)
     assert _compute("six78") == _compute_general("six78")
+
+
+def test_column_cache_shortcut_for_plain_numbers() -> None:
+    from bovenwater.webscan.indicators import FIRST_WORDS
+    from bovenwater.webscan.pipeline import _ColumnCache
+
+    rng = random.Random(13)
+    numbers = [t for t in FIRST_WORDS if t.isdigit()]
+    tokens = ["0", "06", "2024", *numbers, *(str(rng.randrange(10**12)) for _ in range(300))]
+    tokens += ["six78", "s3xy", "jong", "٣٤"]  # the general path (non-ASCII digits too)
+    cache = _ColumnCache()
+    for token in tokens:
+        info = _compute_general(token)
+        assert cache[token] == (info.folded, info.sketch, info.spells, info.folded in FIRST_WORDS)

@@ -18,7 +18,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import compress
 from typing import Any
 
 import numpy as np
@@ -46,7 +45,7 @@ from bovenwater.webscan.model import Ad, Analysis
 from bovenwater.webscan.municipalities import by_code
 from bovenwater.webscan.normalise import normalise
 from bovenwater.webscan.phones import PhoneHit
-from bovenwater.webscan.sketch import Signatures, sketch_batch
+from bovenwater.webscan.sketch import NUMBER_HASH_PLACEHOLDER, Signatures, sketch_batch
 from bovenwater.webscan.templates import build_template
 from bovenwater.webscan.tokens import TOKEN_CACHE, tokenise
 
@@ -102,22 +101,48 @@ def analyse(ad: Ad) -> Analysis:
 
 class _ColumnCache(dict[str, tuple[str, int, bool, bool]]):
     """Token -> ``(folded, sketch hash, spells, starts a phrase rule)``: what the batch
-    analysis needs per token, so an ad's look-ups transpose into four columns (not the
-    five of :class:`tokens.TokenInfo`) and phrase positions come from
-    ``itertools.compress`` in C. Values depend only on the token, so clearing the cache
-    when it is full changes no result."""
+    analysis needs per token (:func:`_columns`). Values depend only on the token, so
+    clearing the cache when it is full changes no result."""
 
     def __missing__(self, token: str) -> tuple[str, int, bool, bool]:
         if len(self) >= _COLUMN_CACHE_LIMIT:
             self.clear()
-        info = TOKEN_CACHE[token]
-        value = (info.folded, info.sketch, info.spells, info.folded in FIRST_WORDS)
+        if token.isdigit() and token.isascii():
+            # most misses are plain numbers (phones, prices); what TOKEN_CACHE would
+            # give for them (tokens._compute), without filling that cache as well
+            value = (token, NUMBER_HASH_PLACEHOLDER, False, token in FIRST_WORDS)
+        else:
+            info = TOKEN_CACHE[token]
+            value = (info.folded, info.sketch, info.spells, info.folded in FIRST_WORDS)
         self[token] = value
         return value
 
 
 _COLUMN_CACHE_LIMIT = 400_000
 _COLUMNS = _ColumnCache()
+
+
+_Columns = tuple[list[str], list[int], bool, list[int]]
+
+
+def _columns(tokens: list[str]) -> _Columns:
+    """An ad's ``(folded tokens, sketch hashes, spells digits, phrase-rule positions)``
+    from the column cache, in one loop (faster than transposing the cached tuples with
+    ``zip(*...)``, which builds an iterator per token)."""
+    cache = _COLUMNS
+    folded: list[str] = []
+    hashes: list[int] = []
+    where: list[int] = []
+    spelled = False
+    for position, token in enumerate(tokens):
+        value = cache[token]
+        folded.append(value[0])
+        hashes.append(value[1])
+        if value[2]:
+            spelled = True
+        if value[3]:
+            where.append(position)
+    return folded, hashes, spelled, where
 
 
 def analyse_batch(ads: Sequence[Ad]) -> list[Analysis]:
@@ -128,30 +153,23 @@ def analyse_batch(ads: Sequence[Ad]) -> list[Analysis]:
     """
     texts = [ad.text for ad in ads]
     tokenised = list(map(tokenise, texts))
-    lookup = _COLUMNS.__getitem__
-    # per ad: (folded, sketch, spells, first word) columns, transposed in C; None when
-    # the ad has no tokens
-    columns = [
-        tuple(zip(*map(lookup, tokens), strict=True)) if tokens else None for _, tokens in tokenised
-    ]
+    tokens = [ad_tokens for _, ad_tokens in tokenised]
+    columns = list(map(_columns, tokens))
     extractions = extract_many(
         texts,
         [base for base, _ in tokenised],
-        [tokens for _, tokens in tokenised],
+        tokens,
         [ad.city for ad in ads],
-        [any(c[2]) if c is not None else False for c in columns],
+        [c[2] for c in columns],
     )
     derived = list(map(derived_hits, extractions))
-    phrases = [
-        match_phrases(c[0], list(compress(range(len(c[3])), c[3]))) if c is not None else []
-        for c in columns
-    ]
+    phrases = [match_phrases(c[0], c[3]) if c[3] else [] for c in columns]
     return [
         Analysis(
             ad,
             extraction,
             merge_hits([*hits, *phrase_hits]) if phrase_hits else hits,
-            list(c[1]) if c is not None else [],
+            c[1],
         )
         for ad, extraction, hits, phrase_hits, c in zip(
             ads, extractions, derived, phrases, columns, strict=True
