@@ -270,6 +270,50 @@ def write_script(*parts: str) -> str:
     return handle.name
 
 
+def _process_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_split(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the gunicorn server (master and workers, per process)
+    and the PostgreSQL processes on this machine (per process), and by the whole
+    machine under ``"all"`` (from /proc; the load tool and anything else running make up
+    the difference). Compare two readings with ``cpu_used``."""
+    out = {"server": _process_seconds(server_pid)}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        if parent == server_pid:
+            out[f"server:{entry.name}"] = _process_seconds(int(entry.name))
+        elif name.startswith("postgres"):
+            out[f"database:{entry.name}"] = _process_seconds(int(entry.name))
+    busy = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    idle = int(busy[3]) + int(busy[4])
+    out["all"] = (sum(int(v) for v in busy[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+    return out
+
+
+def cpu_used(start: dict[str, float], end: dict[str, float]) -> dict[str, float]:
+    """Per group, the CPU used between two ``cpu_split`` readings by the processes alive
+    at the end (a process that exited in between is not counted)."""
+    used = {"server": 0.0, "database": 0.0, "all": end["all"] - start["all"]}
+    for key, seconds in end.items():
+        group = key.split(":", 1)[0]
+        if group != "all":
+            used[group] += seconds - start.get(key, 0.0)
+    return used
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=100_000)
@@ -281,6 +325,12 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
     parser.add_argument("--models", nargs="+", default=["closed", "think"])
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        default=[],
+        help="run only the requests whose label contains one of these words, e.g. 'case list'",
+    )
     args = parser.parse_args()
     if "postgres" not in ENV.get("DATABASE_URL", ""):
         sys.exit("Set DATABASE_URL to a PostgreSQL database.")
@@ -346,14 +396,23 @@ def main() -> int:
                 POST_BODY,
             ),
         )
+        if args.only:
+            requests = tuple(r for r in requests if any(word in r[0] for word in args.only))
         server_label = f"{args.workers} gunicorn sync workers"
         rows = []
 
+        cpu_start: dict[str, float] = {}
+
         def row(model: str, label: str, users: int, result: Result, before: float) -> None:
             p50, p95, p99, rps, count, errors = result
+            used = cpu_used(cpu_start, cpu_split(server.pid))
+            per_request = " / ".join(
+                f"{used[k] * 1000 / max(count, 1):.1f}" for k in ("server", "database", "all")
+            )
             rows.append(
                 f"| {model} ({server_label}) | {label} | {users} | {p50:.1f} | {p95:.1f} | {p99:.1f} "
-                f"| {rps:.0f} | {count} | {errors} | {before:.1f} / {os.getloadavg()[0]:.1f} |"
+                f"| {rps:.0f} | {count} | {errors} | {per_request} "
+                f"| {before:.1f} / {os.getloadavg()[0]:.1f} |"
             )
             print(rows[-1], flush=True)
 
@@ -364,6 +423,8 @@ def main() -> int:
                         session_lua if with_session else "", LUA_POST if body else "", LUA_DONE
                     )
                     before = os.getloadavg()[0]
+                    cpu_start.clear()
+                    cpu_start.update(cpu_split(server.pid))
                     result = wrk(f"http://127.0.0.1:{args.port}{path}", users, args.seconds, script)
                     row("closed loop, no think time", label, users, result, before)
         if "think" in args.models and args.think_ms:
@@ -371,6 +432,8 @@ def main() -> int:
             for users in args.connections:
                 for label, path, with_session, body in requests:
                     before = os.getloadavg()[0]
+                    cpu_start.clear()
+                    cpu_start.update(cpu_split(server.pid))
                     result = asyncio.run(
                         think_time_users(
                             args.port,
@@ -385,7 +448,8 @@ def main() -> int:
                     row(model, label, users, result, before)
         print(
             "| load model | request | users | p50 ms | p95 ms | p99 ms | req/s | requests "
-            "| non-2xx | load avg before / after |\n|---|---|---|---|---|---|---|---|---|---|"
+            "| non-2xx | CPU ms per request: server / database / whole machine "
+            "| load avg before / after |\n|---|---|---|---|---|---|---|---|---|---|---|"
         )
         print("\n".join(rows))
     finally:
