@@ -216,3 +216,34 @@ def test_column_cache_shortcut_for_plain_numbers() -> None:
     for token in tokens:
         info = _compute_general(token)
         assert cache[token] == (info.folded, info.sketch, info.spells, info.folded in FIRST_WORDS)
+
+
+def test_worker_ranges_cover_every_ad_once() -> None:
+    from itertools import pairwise
+
+    from bovenwater.webscan.pipeline import MIDDLE_RANGE, RANGE, _ranges
+
+    assert _ranges(0, 0, 2, 5000) == []
+    for start, end, chunk in ((250, 100_000, 5000), (0, 7, 300), (1000, 9431, 300), (5, 6, 5000)):
+        ranges = _ranges(start, end, 2, chunk)
+        assert ranges[0][0] == start
+        assert ranges[-1][1] == end
+        assert all(a[1] == b[0] and a[0] < a[1] for a, b in pairwise(ranges))
+    sizes = [b - a for a, b in _ranges(250, 100_000, 2, 5000)]
+    assert sizes[0] == RANGE
+    assert sizes[len(sizes) // 2] == MIDDLE_RANGE  # small where the processes meet
+
+
+def test_analysis_leaves_the_garbage_collector_as_it_found_it() -> None:
+    import gc
+
+    ads = [Ad(f"g{i}", "", f"Bel 06-1234567{i % 10} nu") for i in range(20)]
+    assert gc.isenabled()
+    analyse_and_sketch(ads)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        analyse_and_sketch(ads)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
