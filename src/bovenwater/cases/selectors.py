@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
@@ -49,6 +50,7 @@ from bovenwater.cases.models import (
     VictimProfile,
 )
 from bovenwater.cases.workflow import OPEN_STATES
+from bovenwater.core.compiled import CompiledQuery, Param
 
 ALL_PARTS: frozenset[str] = frozenset(SharedPart.values)
 MEASURE_ORGANISATION_KINDS = frozenset(
@@ -74,20 +76,33 @@ def data_subject(case: Case) -> str:
     return f"case:{case.number}"
 
 
+def _referrals_in_force_to(organisation_id: int) -> QuerySet[Referral]:
+    """Accepted referrals to an organisation whose consent stands, or that rest on a
+    recorded legal basis."""
+    return Referral.objects.filter(
+        to_organisation_id=organisation_id,
+        status=ReferralStatus.ACCEPTED,
+    ).filter(
+        Q(consent__isnull=True, legal_basis__gt="")
+        | Q(consent__isnull=False, consent__withdrawn_at__isnull=True)
+    )
+
+
 def _active_referrals_to(actor: Actor) -> QuerySet[Referral]:
     """Accepted referrals to the actor's organisation whose consent or basis stands."""
-    return Referral.objects.filter(
-        to_organisation_id=actor.organisation_id,
-        status=ReferralStatus.ACCEPTED,
-    ).filter(Q(consent__isnull=True, legal_basis__gt="") | Q(consent__withdrawn_at__isnull=True))
+    return _referrals_in_force_to(actor.organisation_id)
+
+
+def _emergencies(
+    user_id: int, organisation_id: int, now: datetime.datetime
+) -> QuerySet[EmergencyAccess]:
+    return EmergencyAccess.objects.filter(
+        user_id=user_id, organisation_id=organisation_id, expires_at__gt=now
+    )
 
 
 def _active_emergency(actor: Actor) -> QuerySet[EmergencyAccess]:
-    return EmergencyAccess.objects.filter(
-        user_id=actor.user.pk,
-        organisation_id=actor.organisation_id,
-        expires_at__gt=timezone.now(),
-    )
+    return _emergencies(actor.user.pk, actor.organisation_id, timezone.now())
 
 
 def is_national_registrar(actor: Actor) -> bool:
@@ -197,12 +212,25 @@ def victim_for_access(*, actor: Actor, access: CaseAccess) -> VictimProfile | No
     return victim
 
 
+_SHARED_CASE_IDS = CompiledQuery(
+    "cases.shared_case_ids",
+    lambda organisation, user, now: (
+        _referrals_in_force_to(organisation)
+        .order_by()
+        .values_list("case_id", flat=True)
+        .union(_emergencies(user, organisation, now).order_by().values_list("case_id", flat=True))
+    ),
+    {"organisation": int, "user": int, "now": datetime.datetime},
+)
+
+
 def _shared_case_ids(actor: Actor) -> list[int]:
     """Cases shared with the actor's organisation by an active referral, or opened by
     the actor through break-the-glass (one query for both; few, and indexed)."""
-    referred = _active_referrals_to(actor).order_by().values_list("case_id", flat=True)
-    emergency = _active_emergency(actor).order_by().values_list("case_id", flat=True)
-    return sorted(set(referred.union(emergency)))
+    rows = _SHARED_CASE_IDS.rows(
+        organisation=actor.organisation_id, user=actor.user.pk, now=timezone.now()
+    )
+    return sorted({case_id for (case_id,) in rows})
 
 
 def _visible(actor: Actor, shared: list[int]) -> QuerySet[Case]:
@@ -253,6 +281,68 @@ def _case_list_query(actor: Actor, filters: CaseListFilter) -> QuerySet[Case]:
     return _ordered(_filtered(cases_visible_to(actor), actor, filters))
 
 
+def _own_cases(
+    organisation: int, *, state: str | None, open_only: bool, coordinator: int | None
+) -> QuerySet[Case]:
+    """The organisation's own cases under a list filter (the shape of ``_filtered``)."""
+    cases = Case.objects.filter(owner_id=organisation)
+    if state is not None:
+        cases = cases.filter(state=state)
+    elif open_only:
+        cases = cases.filter(state__in=sorted(OPEN_STATES))
+    if coordinator is not None:
+        cases = cases.filter(coordinator_id=coordinator)
+    return cases
+
+
+_LIST_QUERIES: dict[tuple[str, bool, bool, bool], CompiledQuery] = {}
+
+
+def _list_query(
+    kind: str, actor: Actor, filters: CaseListFilter
+) -> tuple[CompiledQuery, dict[str, Param]]:
+    """The compiled query of one kind ("count", "rows") for the filter's shape, and its
+    parameters. Shapes: a single state or not, open only or not, only mine or not."""
+    one_state, mine = bool(filters.state), filters.mine
+    key = (kind, one_state, filters.open_only, mine)
+    query = _LIST_QUERIES.get(key)
+    if query is None:
+        params: dict[str, type] = {"organisation": int}
+        if one_state:
+            params["state"] = str
+        if mine:
+            params["coordinator"] = int
+        open_only = filters.open_only
+
+        def build(
+            organisation: int, state: str | None = None, coordinator: int | None = None
+        ) -> QuerySet[Any, Any]:
+            if kind == "count" and not mine:
+                counts = CaseCount.objects.filter(owner_id=organisation)
+                if state is not None:
+                    counts = counts.filter(state=state)
+                elif open_only:
+                    counts = counts.filter(state__in=sorted(OPEN_STATES))
+                # Grouped by the one owner: a single row, or none without cases.
+                return counts.values("owner").annotate(n=Sum("count")).values_list("n")
+            cases = _own_cases(
+                organisation, state=state, open_only=open_only, coordinator=coordinator
+            )
+            if kind == "count":
+                return cases.values("owner").annotate(n=Count("pk")).values_list("n")
+            return _ordered(cases).values_list(*CASE_ROW_FIELDS)[:CASES_PER_PAGE]
+
+        query = _LIST_QUERIES[key] = CompiledQuery(
+            f"cases.list.{'.'.join(map(str, key))}", build, params
+        )
+    values: dict[str, Param] = {"organisation": actor.organisation_id}
+    if one_state:
+        values["state"] = filters.state
+    if mine:
+        values["coordinator"] = actor.user.pk
+    return query, values
+
+
 def _case_list_count(actor: Actor, filters: CaseListFilter, shared: list[int]) -> int:
     """How many cases the list holds: the organisation's own from the count table
     (``CaseCount``, kept by the services), plus the shared ones counted directly.
@@ -260,17 +350,12 @@ def _case_list_count(actor: Actor, filters: CaseListFilter, shared: list[int]) -
     "Only mine" counts the coordinator's cases directly (an index lookup on the
     coordinator); the count table is per organisation and state.
     """
-    if filters.mine:
-        return _filtered(_visible(actor, shared), actor, filters).count()
-    counts = CaseCount.objects.filter(owner_id=actor.organisation_id)
-    states = filters.states()
-    if states is not None:
-        counts = counts.filter(state__in=states)
-    owned = counts.aggregate(total=Sum("count"))["total"] or 0
+    query, values = _list_query("count", actor, filters)
+    owned = sum(int(n or 0) for (n,) in query.rows(**values))
     if not shared:
-        return int(owned)
+        return owned
     others = Case.objects.filter(pk__in=shared).exclude(owner_id=actor.organisation_id)
-    return int(owned) + _filtered(others, actor, filters).count()
+    return owned + _filtered(others, actor, filters).count()
 
 
 def _log_case_list(
@@ -316,6 +401,39 @@ class Deadline:
 DEADLINES_SHOWN = 25
 
 
+_DEADLINE_QUERIES: dict[tuple[str, int], CompiledQuery] = {}
+
+
+def _deadline_query(kind: str, limit: int) -> CompiledQuery:
+    """The first ``limit`` B8 reflection deadlines, or open tasks, of an organisation's
+    open cases, as plain tuples (case id, number, date[, title])."""
+    query = _DEADLINE_QUERIES.get((kind, limit))
+    if query is not None:
+        return query
+
+    def build(organisation: int) -> QuerySet[Any, Any]:
+        open_states = sorted(OPEN_STATES)
+        if kind == "b8":
+            return (
+                Case.objects.filter(
+                    owner_id=organisation, state__in=open_states, reflection_deadline__isnull=False
+                )
+                .order_by("reflection_deadline", "pk")
+                .values_list("pk", "number", "reflection_deadline")[:limit]
+            )
+        return (
+            Task.objects.filter(
+                case__owner_id=organisation, case__state__in=open_states, done_at__isnull=True
+            )
+            .order_by("deadline", "pk")
+            .values_list("case_id", "case__number", "deadline", "title")[:limit]
+        )
+
+    query = CompiledQuery(f"cases.deadlines.{kind}.{limit}", build, {"organisation": int})
+    _DEADLINE_QUERIES[(kind, limit)] = query
+    return query
+
+
 def _deadlines(actor: Actor, today: datetime.date | None, limit: int) -> list[Deadline]:
     from django.utils.translation import gettext as _
 
@@ -323,27 +441,9 @@ def _deadlines(actor: Actor, today: datetime.date | None, limit: int) -> list[De
         return []
     today = today or timezone.localdate()
     soon = today + datetime.timedelta(days=14)
-    open_states = sorted(OPEN_STATES)
     b8_label = _("Einde bedenktijd (B8)")
-    # Plain tuples, not model instances: the list shows a number, a label and a date.
-    b8 = (
-        Case.objects.filter(
-            owner_id=actor.organisation_id,
-            state__in=open_states,
-            reflection_deadline__isnull=False,
-        )
-        .order_by("reflection_deadline", "pk")
-        .values_list("pk", "number", "reflection_deadline")[:limit]
-    )
-    tasks = (
-        Task.objects.filter(
-            case__owner_id=actor.organisation_id,
-            case__state__in=open_states,
-            done_at__isnull=True,
-        )
-        .order_by("deadline", "pk")
-        .values_list("case_id", "case__number", "deadline", "title")[:limit]
-    )
+    b8 = _deadline_query("b8", limit).rows(organisation=actor.organisation_id)
+    tasks = _deadline_query("task", limit).rows(organisation=actor.organisation_id)
     found: list[tuple[str, int, str, datetime.date, str]] = [
         ("b8", pk, number, due_on, b8_label)
         for pk, number, due_on in b8
@@ -426,6 +526,15 @@ class _CountedPaginator(Paginator[Case]):
         return self._known_count
 
 
+_INCOMING = CompiledQuery(
+    "cases.incoming_referrals",
+    lambda organisation: _waiting_referrals_to(organisation).values_list(
+        "pk", "case__number", "kind", "from_organisation__name"
+    )[:50],
+    {"organisation": int},
+)
+
+
 @dataclass(frozen=True)
 class IncomingReferral:
     """A referral waiting for the organisation's answer, as the dashboard lists it."""
@@ -467,18 +576,20 @@ def case_dashboard_for_actor(
         cases, CASES_PER_PAGE, count=_case_list_count(actor, filters, shared)
     )
     page = paginator.get_page(page_number)
-    sliced = page.object_list
-    assert isinstance(sliced, QuerySet)
-    rows = [CaseRow(*row) for row in sliced.values_list(*CASE_ROW_FIELDS)]
+    if page.number == 1 and not shared:  # the usual view: compiled once
+        query, values = _list_query("rows", actor, filters)
+        rows = [CaseRow(*row) for row in query.rows(**values)]
+    else:
+        sliced = page.object_list
+        assert isinstance(sliced, QuerySet)
+        rows = [CaseRow(*row) for row in sliced.values_list(*CASE_ROW_FIELDS)]
     deadlines = _deadlines(actor, today, DEADLINES_SHOWN)
     kinds = dict(ReferralKind.choices)
     incoming = [
         IncomingReferral(
             pk=pk, case_number=number, kind_label=str(kinds.get(kind, kind)), from_name=name
         )
-        for pk, number, kind, name in incoming_referrals_for_actor(actor=actor).values_list(
-            "pk", "case__number", "kind", "from_organisation__name"
-        )[:50]
+        for pk, number, kind, name in _INCOMING.rows(organisation=actor.organisation_id)
     ]
     _log_case_list(actor, filters, purpose, page=page.number, deadlines=len(deadlines))
     return CaseDashboard(page=page, rows=rows, deadlines=deadlines, incoming=incoming)
@@ -525,13 +636,17 @@ def tasks_for_access(*, access: CaseAccess) -> QuerySet[Task]:
     return Task.objects.filter(case=access.case).select_related("assignee")
 
 
+def _waiting_referrals_to(organisation_id: int) -> QuerySet[Referral]:
+    return Referral.objects.filter(
+        to_organisation_id=organisation_id, status=ReferralStatus.REQUESTED
+    ).order_by("-requested_at", "-pk")
+
+
 def incoming_referrals_for_actor(*, actor: Actor) -> QuerySet[Referral]:
     """Referrals sent to the actor's organisation that wait for an answer (no personal data)."""
     if not actor.has(Permission.VIEW_CASES):
         return Referral.objects.none()
-    return Referral.objects.filter(
-        to_organisation_id=actor.organisation_id, status=ReferralStatus.REQUESTED
-    ).select_related("case", "from_organisation")
+    return _waiting_referrals_to(actor.organisation_id).select_related("case", "from_organisation")
 
 
 def _log_object_read(
