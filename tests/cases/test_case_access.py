@@ -21,6 +21,7 @@ from bovenwater.cases.models import (
     EmergencyAccess,
     Placement,
     PlacementRequestStatus,
+    Referral,
     ReferralStatus,
     SharedPart,
     Shelter,
@@ -441,3 +442,24 @@ def test_measures_visible_to_municipality_and_police_of_the_region(world) -> Non
     services.measure_set_status(actor=officer, measure=measure, status="active", ended_on=None)
     measure.refresh_from_db()
     assert measure.status == "active"
+
+
+def test_an_accepted_referral_without_consent_or_basis_gives_no_access(world) -> None:  # type: ignore[no-untyped-def]
+    # The services never create one; a row written behind them must not open the case.
+    Referral.objects.create(
+        case=world["case"],
+        from_organisation=world["owner"],
+        to_organisation=world["police"],
+        kind="police_report",
+        shared_parts=[SharedPart.SUMMARY, SharedPart.VICTIM],
+        status=ReferralStatus.ACCEPTED,
+        requested_by=world["coordinator"].user,
+    )
+    investigator = world["investigator"]
+    with pytest.raises(Http404):
+        selectors.case_get_for_actor(actor=investigator, case_id=world["case"].pk)
+    dashboard = selectors.case_dashboard_for_actor(
+        actor=investigator, filters=selectors.CaseListFilter()
+    )
+    assert dashboard.rows == [] and dashboard.page.paginator.count == 0
+    assert not selectors.cases_visible_to(investigator).exists()
