@@ -247,3 +247,21 @@ def test_analysis_leaves_the_garbage_collector_as_it_found_it() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_ascii_phone_scan_on_text_with_only_euro_signs_and_emoji() -> None:
+    from bovenwater.webscan.extract import _plain
+
+    texts = [
+        f"{r['title']} {r['body']} 🍒 € 06-{n:08d} 🌹+31 6 {n:08d}"
+        for n, r in enumerate(generate(300, seed=14))
+    ]
+    texts += ["Bel 0️⃣6️⃣ 1234 5678 💋", "06\u20131234\u20135678 ☎", "٠٦١٢٣٤٥٦٧٨ 🍒"]
+    checked = 0
+    for text in texts:
+        base = base_view(text)
+        if not _plain(base):  # non-ASCII digits or dashes: the general scan only
+            continue
+        checked += 1
+        assert extract_phones(base, False, plain=True) == extract_phones(base, False, plain=False)
+    assert checked >= 300

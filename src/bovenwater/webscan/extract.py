@@ -333,10 +333,15 @@ def _languages(tokens: list[str]) -> list[str]:
     return languages
 
 
-def _stated_age(text: str, base: str, tokens: list[str]) -> int | None:
-    # tokens can only start with a non-ASCII digit when ``base`` has non-ASCII characters
-    # other than the euro sign and plain emoji (none of which is a digit)
-    ascii_digits = base.isascii() or _NOT_SIMPLE_RE.search(base) is None
+def _plain(base: str) -> bool:
+    """No non-ASCII characters other than the euro sign and plain emoji (none of which
+    is a digit or a dash)."""
+    return base.isascii() or _NOT_SIMPLE_RE.search(base) is None
+
+
+def _stated_age(text: str, base: str, tokens: list[str], plain: bool | None = None) -> int | None:
+    # tokens can only start with a non-ASCII digit when ``base`` is not plain
+    ascii_digits = _plain(base) if plain is None else plain
     age = _age(tokens, ascii_only=ascii_digits)
     if age is None and "(" in text:
         for match in _AGE_PAREN_RE.finditer(text):
@@ -406,16 +411,22 @@ def extract_many(
     results = [Extraction(tokens=t) for t in tokens]
     sets = list(map(set, tokens))
     digits = [_ANY_DIGIT_RE.search(base) is not None for base in bases]
-    for result, base, has_digit, words in zip(results, bases, digits, spelled, strict=True):
+    # one test per ad with digits, shared by the phone scan and the age step
+    plain = [
+        _plain(base) if d or w else True for base, d, w in zip(bases, digits, spelled, strict=True)
+    ]
+    for result, base, has_digit, words, is_plain in zip(
+        results, bases, digits, spelled, plain, strict=True
+    ):
         if has_digit or words:
-            result.phones = extract_phones(base, word_digits=words)
+            result.phones = extract_phones(base, word_digits=words, plain=is_plain)
     for result, base, token_set in zip(results, bases, sets, strict=True):
         _extract_contacts(base, token_set, result)
-    for result, text, base, toks, has_digit in zip(
-        results, texts, bases, tokens, digits, strict=True
+    for result, text, base, toks, has_digit, is_plain in zip(
+        results, texts, bases, tokens, digits, plain, strict=True
     ):
         if has_digit:
-            result.age = _stated_age(text, base, toks)
+            result.age = _stated_age(text, base, toks, is_plain)
     for result, toks, token_set in zip(results, tokens, sets, strict=True):
         if not _EURO.isdisjoint(token_set):
             result.prices = _prices(toks, token_set)

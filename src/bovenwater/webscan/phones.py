@@ -183,15 +183,22 @@ def _digit_units(text: str) -> tuple[list[tuple[str, int, int]], str, set[int]]:
     return units, "".join(u for u, _, _ in units), starts
 
 
-def extract_phones(base: str, word_digits: bool = True) -> list[PhoneHit]:
+def extract_phones(
+    base: str, word_digits: bool = True, plain: bool | None = None
+) -> list[PhoneHit]:
     """All phone numbers in ``base`` (positions are positions in ``base``).
 
     ``word_digits=False`` skips numbers spelled with words (a fast path for texts
     whose tokens show no spelled digits). A run that is exactly one valid number is
     taken as it is; otherwise the stop-list is applied around the run first.
+    ``plain`` says that ``base`` has no non-ASCII characters other than the euro sign
+    and plain emoji (so no non-ASCII digits or dashes), which allows the ASCII scan;
+    ``None``: only when ``base`` is ASCII.
     """
     regex = RUN_RE if word_digits else FAST_RUN_RE
-    scan = regex if word_digits or not base.isascii() else _FAST_RUN_ASCII_RE
+    if plain is None:
+        plain = base.isascii()
+    scan = regex if word_digits or not plain else _FAST_RUN_ASCII_RE
     unit_re = UNIT_RE if word_digits else _DIGIT_RE
     hits: list[PhoneHit] = []
     seen: set[str] = set()
