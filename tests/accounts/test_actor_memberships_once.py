@@ -73,3 +73,43 @@ def test_deactivated_acting_membership_falls_back_on_the_next_request(
     page = client.get(reverse("core:home")).content.decode()
     assert 'class="bw-acting__org">' + first.organisation.name + "<" in page
     assert "Aaa eerste" not in page
+
+
+def test_memberships_are_built_as_select_related_would(
+    make_member: Callable[..., Membership],
+    make_organisation: Callable[..., Organisation],
+) -> None:
+    from django.test import RequestFactory
+
+    from bovenwater.accounts.middleware import active_memberships
+
+    first, second = _two_memberships(make_member, make_organisation)
+    closed = services.membership_add(
+        user=first.user, organisation=make_organisation(name="Aaa gesloten"), role=Role.ANALYST
+    )
+    Organisation.objects.filter(pk=closed.organisation_id).update(is_active=False)
+    request = RequestFactory().get("/")
+    request.user = first.user
+
+    built = active_memberships(request)
+
+    expected = list(
+        Membership.objects.select_related("organisation", "organisation__municipality", "user")
+        .filter(user=first.user, is_active=True, organisation__is_active=True)
+        .order_by("organisation__name", "role")
+    )
+    assert [m.pk for m in built] == [second.pk, first.pk]
+    with CaptureQueriesContext(connection) as queries:
+        for mine, theirs in zip(built, expected, strict=True):
+            for a, b in (
+                (mine, theirs),
+                (mine.user, theirs.user),
+                (mine.organisation, theirs.organisation),
+                (mine.organisation.municipality, theirs.organisation.municipality),
+            ):
+                assert type(a) is type(b)
+                assert {f.attname: getattr(a, f.attname) for f in a._meta.concrete_fields} == {
+                    f.attname: getattr(b, f.attname) for f in b._meta.concrete_fields
+                }
+                assert a._state.adding is False and a._state.db == "default"
+    assert len(queries) == 0  # everything was read in the one query

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -9,12 +10,16 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.exceptions import PermissionDenied
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from bovenwater.accounts.actor import Actor
-from bovenwater.accounts.models import Membership
+from bovenwater.accounts.models import Membership, Organisation, User
+from bovenwater.core.compiled import CompiledQuery
+from bovenwater.reference.models import Municipality
 
 SESSION_KEY = "bovenwater_acting_membership"
 # When the session's expiry was last pushed forward (Unix seconds), and how often at most.
@@ -58,11 +63,63 @@ def active_memberships(request: HttpRequest) -> list[Membership]:
     cached: tuple[int, list[Membership]] | None = getattr(request, "_memberships_of", None)
     if cached is not None and cached[0] == user.pk:  # not after a login as someone else
         return cached[1]
-    return list(
-        Membership.objects.select_related("organisation", "organisation__municipality", "user")
-        .filter(user=user, is_active=True, organisation__is_active=True)
-        .order_by("organisation__name", "role")
+    return [_membership_from_row(row) for row in _ACTIVE_MEMBERSHIPS.rows(user=user.pk)]
+
+
+def _related_models() -> tuple[tuple[str, type[Model]], ...]:
+    """The rows of a membership read with it: (lookup path, model), membership first."""
+    return (
+        ("", Membership),
+        ("user__", User),
+        ("organisation__", Organisation),
+        ("organisation__municipality__", Municipality),
     )
+
+
+@functools.cache
+def _field_names() -> tuple[tuple[str, ...], ...]:
+    return tuple(
+        tuple(field.attname for field in model._meta.concrete_fields)
+        for _, model in _related_models()
+    )
+
+
+def _active_memberships_query(user: int) -> QuerySet[Any, Any]:
+    paths = [
+        prefix + name
+        for (prefix, _), names in zip(_related_models(), _field_names(), strict=True)
+        for name in names
+    ]
+    return (
+        Membership.objects.filter(user_id=user, is_active=True, organisation__is_active=True)
+        .order_by("organisation__name", "role")
+        .values_list(*paths)
+    )
+
+
+# Read on every request: compiled to SQL once (see ``core.compiled``).
+_ACTIVE_MEMBERSHIPS = CompiledQuery(
+    "accounts.active_memberships", _active_memberships_query, {"user": int}
+)
+
+
+def _membership_from_row(row: tuple[Any, ...]) -> Membership:
+    """A membership with its user, organisation and the organisation's municipality,
+    as ``select_related`` would build them."""
+    membership_names, user_names, organisation_names, municipality_names = _field_names()
+    user_at = len(membership_names)
+    organisation_at = user_at + len(user_names)
+    municipality_at = organisation_at + len(organisation_names)
+    membership = Membership.from_db(DEFAULT_DB_ALIAS, membership_names, row[:user_at])
+    membership.user = User.from_db(DEFAULT_DB_ALIAS, user_names, row[user_at:organisation_at])
+    organisation = Organisation.from_db(
+        DEFAULT_DB_ALIAS, organisation_names, row[organisation_at:municipality_at]
+    )
+    organisation.municipality = Municipality.from_db(
+        DEFAULT_DB_ALIAS, municipality_names, row[municipality_at:]
+    )
+    membership.organisation = organisation
+    return membership
 
 
 def acting_membership(request: HttpRequest) -> Membership | None:
