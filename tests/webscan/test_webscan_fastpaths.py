@@ -205,17 +205,20 @@ def test_token_info_shortcut_for_plain_numbers() -> None:
 
 
 def test_column_cache_shortcut_for_plain_numbers() -> None:
+    from bovenwater.webscan.extract import token_roles
     from bovenwater.webscan.indicators import FIRST_WORDS
     from bovenwater.webscan.pipeline import _ColumnCache
 
     rng = random.Random(13)
     numbers = [t for t in FIRST_WORDS if t.isdigit()]
     tokens = ["0", "06", "2024", *numbers, *(str(rng.randrange(10**12)) for _ in range(300))]
-    tokens += ["six78", "s3xy", "jong", "٣٤"]  # the general path (non-ASCII digits too)
+    tokens += ["six78", "s3xy", "jong", "٣٤", "euro", "amsterdam", "den", "snap", "spreek"]
     cache = _ColumnCache()
     for token in tokens:
         info = _compute_general(token)
-        assert cache[token] == (info.folded, info.sketch, info.spells, info.folded in FIRST_WORDS)
+        general = (info.folded, info.sketch, info.spells, info.folded in FIRST_WORDS)
+        assert cache[token] == (*general, token_roles(token))
+    assert [cache[t][4] > 0 for t in ("euro", "amsterdam", "den", "snap", "spreek")] == [True] * 5
 
 
 def test_worker_ranges_cover_every_ad_once() -> None:

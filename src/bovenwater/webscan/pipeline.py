@@ -29,7 +29,16 @@ from bovenwater.webscan.cluster import (
     cluster,
     parse_time,
 )
-from bovenwater.webscan.extract import Extraction, Price, extract, extract_many
+from bovenwater.webscan.extract import (
+    ROLE_CITY,
+    ROLE_EURO,
+    AdRoles,
+    Extraction,
+    Price,
+    extract,
+    extract_many,
+    token_roles,
+)
 from bovenwater.webscan.indicators import (
     FIRST_WORDS,
     RULES_BY_CODE,
@@ -99,21 +108,28 @@ def analyse(ad: Ad) -> Analysis:
     return Analysis(ad, extraction, hits, list(sketch))
 
 
-class _ColumnCache(dict[str, tuple[str, int, bool, bool]]):
-    """Token -> ``(folded, sketch hash, spells, starts a phrase rule)``: what the batch
-    analysis needs per token (:func:`_columns`). Values depend only on the token, so
-    clearing the cache when it is full changes no result."""
+class _ColumnCache(dict[str, tuple[str, int, bool, bool, int]]):
+    """Token -> ``(folded, sketch hash, spells, starts a phrase rule, roles)``: what the
+    batch analysis needs per token (:func:`_columns`; roles: :func:`extract.token_roles`).
+    Values depend only on the token, so clearing the cache when it is full changes no
+    result."""
 
-    def __missing__(self, token: str) -> tuple[str, int, bool, bool]:
+    def __missing__(self, token: str) -> tuple[str, int, bool, bool, int]:
         if len(self) >= _COLUMN_CACHE_LIMIT:
             self.clear()
         if token.isdigit() and token.isascii():
             # most misses are plain numbers (phones, prices); what TOKEN_CACHE would
             # give for them (tokens._compute), without filling that cache as well
-            value = (token, NUMBER_HASH_PLACEHOLDER, False, token in FIRST_WORDS)
+            value = (token, NUMBER_HASH_PLACEHOLDER, False, token in FIRST_WORDS, 0)
         else:
             info = TOKEN_CACHE[token]
-            value = (info.folded, info.sketch, info.spells, info.folded in FIRST_WORDS)
+            value = (
+                info.folded,
+                info.sketch,
+                info.spells,
+                info.folded in FIRST_WORDS,
+                token_roles(token),
+            )
         self[token] = value
         return value
 
@@ -122,18 +138,22 @@ _COLUMN_CACHE_LIMIT = 400_000
 _COLUMNS = _ColumnCache()
 
 
-_Columns = tuple[list[str], list[int], bool, list[int]]
+# (folded tokens, sketch hashes, spells digits, phrase-rule positions, extraction roles)
+_Columns = tuple[list[str], list[int], bool, list[int], AdRoles]
 
 
 def _columns(tokens: list[str]) -> _Columns:
-    """An ad's ``(folded tokens, sketch hashes, spells digits, phrase-rule positions)``
-    from the column cache, in one loop (faster than transposing the cached tuples with
-    ``zip(*...)``, which builds an iterator per token)."""
+    """An ad's columns from the column cache, in one loop (faster than transposing the
+    cached tuples with ``zip(*...)``, which builds an iterator per token; and no token
+    set is needed for the extraction's pre-filters)."""
     cache = _COLUMNS
     folded: list[str] = []
     hashes: list[int] = []
     where: list[int] = []
+    euro_at: list[int] = []
+    cities_at: list[int] = []
     spelled = False
+    roles = 0
     for position, token in enumerate(tokens):
         value = cache[token]
         folded.append(value[0])
@@ -142,7 +162,14 @@ def _columns(tokens: list[str]) -> _Columns:
             spelled = True
         if value[3]:
             where.append(position)
-    return folded, hashes, spelled, where
+        role = value[4]
+        if role:
+            roles |= role
+            if role & ROLE_EURO:
+                euro_at.append(position)
+            if role & ROLE_CITY:
+                cities_at.append(position)
+    return folded, hashes, spelled, where, (roles, euro_at, cities_at)
 
 
 def analyse_batch(ads: Sequence[Ad]) -> list[Analysis]:
@@ -161,6 +188,7 @@ def analyse_batch(ads: Sequence[Ad]) -> list[Analysis]:
         tokens,
         [ad.city for ad in ads],
         [c[2] for c in columns],
+        [c[4] for c in columns],
     )
     derived = list(map(derived_hits, extractions))
     phrases = [match_phrases(c[0], c[3]) if c[3] else [] for c in columns]
