@@ -2,6 +2,7 @@
 
 Usage (from the repository root)::
 
+    PYTHONPATH=src .venv/bin/python bench/webscan_bench.py --n 100000 --workers 2
     PYTHONPATH=src .venv/bin/python bench/webscan_bench.py --n 100000 --workers 1
     PYTHONPATH=src .venv/bin/python bench/webscan_bench.py --n 1000000 --workers 1
     PYTHONPATH=src .venv/bin/python bench/webscan_bench.py --n 20000 --compare-libraries
@@ -17,6 +18,10 @@ Stages timed separately:
 ``--compare-libraries`` sketches the same token sets with this engine's NumPy
 one-permutation MinHash, ``datasketch`` (pure Python/NumPy, if installed) and
 ``rensa`` (Rust, if installed); neither is a project dependency.
+
+The engine runs as pure Python unless ``make webscan-native`` has compiled its hot
+modules (``python -m bovenwater.webscan.build_native --remove`` goes back); the first
+line of the output says which one ran.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import platform
 import resource
 import time
 
+from bovenwater.webscan import NATIVE
 from bovenwater.webscan.cluster import adjusted_rand_index, cluster
 from bovenwater.webscan.generate import generate
 from bovenwater.webscan.model import Ad
@@ -94,7 +100,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--compare-libraries", action="store_true")
     args = parser.parse_args()
-    print(f"python {platform.python_version()}, {platform.machine()}, n={args.n:,}")
+    engine = "compiled modules (make webscan-native)" if NATIVE else "pure Python"
+    print(f"python {platform.python_version()}, {platform.machine()}, n={args.n:,}; {engine}")
     print(f"load average at the start: {os.getloadavg()}")
 
     started = time.perf_counter()
