@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.db.models import Count, Q
 
-from bovenwater.cases import demo
+from bovenwater.cases import demo, services
 from bovenwater.cases.models import (
     Case,
     CaseEvent,
@@ -31,6 +31,7 @@ def test_demo_cases_are_consistent_and_idempotent(monkeypatch: pytest.MonkeyPatc
     assert report.extra["cases.cases"] == 4 * 24
     assert report.extra["cases.accounts"] == 8  # shelter worker and registrar per region
     assert Case.objects.count() == 4 * 24
+    assert services.case_counts_rebuild(check_only=True) == {}  # the count table agrees
     for owner_id in Case.objects.values_list("owner_id", flat=True).distinct():
         states = set(Case.objects.filter(owner_id=owner_id).values_list("state", flat=True))
         assert states == set(CaseState), owner_id
