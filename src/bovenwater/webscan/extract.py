@@ -195,14 +195,19 @@ _AGE_TOKENS = frozenset(
 )
 
 
-def _age(tokens: list[str], ascii_only: bool = False) -> int | None:
+def _age(tokens: list[str], ascii_only: bool = False, where: list[int] | None = None) -> int | None:
     """The first stated age (12-75). ``ascii_only`` says no token starts with a non-ASCII
     digit, so only the
     candidate tokens in :data:`_AGE_TOKENS` need a visit (one set look-up per token
     instead of the checks below)."""
     n = len(tokens)
     if ascii_only:
-        indices: Iterable[int] = [i for i, token in enumerate(tokens) if token in _AGE_TOKENS]
+        # ``where``: those positions, when the caller has them (the batch analysis)
+        indices: Iterable[int] = (
+            [i for i, token in enumerate(tokens) if token in _AGE_TOKENS]
+            if where is None
+            else where
+        )
     else:
         indices = range(n)
     for i in indices:
@@ -338,10 +343,17 @@ def _plain(base: str) -> bool:
     return base.isascii() or _NOT_SIMPLE_RE.search(base) is None
 
 
-def _stated_age(text: str, base: str, tokens: list[str], plain: bool | None = None) -> int | None:
-    # tokens can only start with a non-ASCII digit when ``base`` is not plain
+def _stated_age(
+    text: str,
+    base: str,
+    tokens: list[str],
+    plain: bool | None = None,
+    where: list[int] | None = None,
+) -> int | None:
+    # tokens can only start with a non-ASCII digit when ``base`` is not plain; ``where``:
+    # the positions of the age candidates (:data:`_AGE_TOKENS`), when known
     ascii_digits = _plain(base) if plain is None else plain
-    age = _age(tokens, ascii_only=ascii_digits)
+    age = _age(tokens, ascii_only=ascii_digits, where=where)
     if age is None and "(" in text:
         for match in _AGE_PAREN_RE.finditer(text):
             if 12 <= int(match.group(1)) <= 75:
@@ -367,9 +379,11 @@ ROLE_DOT = 8
 ROLE_LINK = 16  # "me" / "com": look for link handles
 ROLE_HANDLE = 32  # a platform name: look for handles
 ROLE_CITY = 64  # the first word of a municipality's name
+ROLE_AGE = 128  # two digits, alone or with a unit ("19", "19jr"): can state an age
 
-# (roles of all tokens, positions of the euro tokens, positions of the city first words)
-AdRoles = tuple[int, list[int], list[int]]
+# (roles of all tokens, positions of the euro tokens, of the city first words and of
+# the age candidates)
+AdRoles = tuple[int, list[int], list[int], list[int]]
 
 
 def token_roles(token: str) -> int:
@@ -382,6 +396,7 @@ def token_roles(token: str) -> int:
         | (ROLE_LINK if token in _LINK_TOKENS else 0)
         | (ROLE_HANDLE if token in _HANDLE_KEYS else 0)
         | (ROLE_CITY if token in _CITY_FIRST_WORDS else 0)
+        | (ROLE_AGE if token in _AGE_TOKENS else 0)
     )
 
 
@@ -393,7 +408,8 @@ def ad_roles(tokens: list[str], token_set: set[str] | None = None) -> AdRoles:
         roles |= token_roles(token)
     euro_at = positions(tokens, _EURO & distinct) if roles & ROLE_EURO else []
     cities_at = positions(tokens, _CITY_FIRST_WORDS & distinct) if roles & ROLE_CITY else []
-    return roles, euro_at, cities_at
+    ages_at = positions(tokens, _AGE_TOKENS & distinct) if roles & ROLE_AGE else []
+    return roles, euro_at, cities_at, ages_at
 
 
 def extract(
@@ -416,13 +432,13 @@ def extract(
     # a number word or a token mixing letters and digits ("six78", "o6") is present.
     if spelled is None:
         spelled = any(token_info(t).spells for t in token_set)
-    roles, euro_at, cities_at = ad_roles(tokens, token_set)
+    roles, euro_at, cities_at, ages_at = ad_roles(tokens, token_set)
     has_digit = _ANY_DIGIT_RE.search(base) is not None
     if has_digit or spelled:
         result.phones = extract_phones(base, word_digits=spelled)
     _extract_contacts(base, roles, result)
     if has_digit:
-        result.age = _stated_age(text, base, tokens)
+        result.age = _stated_age(text, base, tokens, where=ages_at)
     if roles & ROLE_EURO:
         result.prices = _prices(tokens, euro_at)
     if roles & ROLE_LANGUAGE:
@@ -463,11 +479,11 @@ def extract_many(
             result.phones = extract_phones(base, word_digits=words, plain=is_plain)
     for result, base, ad in zip(results, bases, roles, strict=True):
         _extract_contacts(base, ad[0], result)
-    for result, text, base, toks, has_digit, is_plain in zip(
-        results, texts, bases, tokens, digits, plain, strict=True
+    for result, text, base, toks, has_digit, is_plain, ad in zip(
+        results, texts, bases, tokens, digits, plain, roles, strict=True
     ):
         if has_digit:
-            result.age = _stated_age(text, base, toks, is_plain)
+            result.age = _stated_age(text, base, toks, is_plain, ad[3])
     for result, toks, ad in zip(results, tokens, roles, strict=True):
         if ad[0] & ROLE_EURO:
             result.prices = _prices(toks, ad[1])

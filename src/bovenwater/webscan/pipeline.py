@@ -30,6 +30,7 @@ from bovenwater.webscan.cluster import (
     parse_time,
 )
 from bovenwater.webscan.extract import (
+    ROLE_AGE,
     ROLE_CITY,
     ROLE_EURO,
     AdRoles,
@@ -120,7 +121,13 @@ class _ColumnCache(dict[str, tuple[str, int, bool, bool, int]]):
         if token.isdigit() and token.isascii():
             # most misses are plain numbers (phones, prices); what TOKEN_CACHE would
             # give for them (tokens._compute), without filling that cache as well
-            value = (token, NUMBER_HASH_PLACEHOLDER, False, token in FIRST_WORDS, 0)
+            value = (
+                token,
+                NUMBER_HASH_PLACEHOLDER,
+                False,
+                token in FIRST_WORDS,
+                token_roles(token),
+            )
         else:
             info = TOKEN_CACHE[token]
             value = (
@@ -152,6 +159,7 @@ def _columns(tokens: list[str]) -> _Columns:
     where: list[int] = []
     euro_at: list[int] = []
     cities_at: list[int] = []
+    ages_at: list[int] = []
     spelled = False
     roles = 0
     for position, token in enumerate(tokens):
@@ -169,7 +177,9 @@ def _columns(tokens: list[str]) -> _Columns:
                 euro_at.append(position)
             if role & ROLE_CITY:
                 cities_at.append(position)
-    return folded, hashes, spelled, where, (roles, euro_at, cities_at)
+            if role & ROLE_AGE:
+                ages_at.append(position)
+    return folded, hashes, spelled, where, (roles, euro_at, cities_at, ages_at)
 
 
 def analyse_batch(ads: Sequence[Ad]) -> list[Analysis]:
