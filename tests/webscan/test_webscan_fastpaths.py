@@ -240,16 +240,28 @@ def test_worker_ranges_cover_every_ad_once() -> None:
 def test_analysis_leaves_the_garbage_collector_as_it_found_it() -> None:
     import gc
 
+    from bovenwater.webscan.pipeline import _no_cyclic_gc
+
     ads = [Ad(f"g{i}", "", f"Bel 06-1234567{i % 10} nu") for i in range(20)]
     assert gc.isenabled()
+    frozen = gc.get_freeze_count()
     analyse_and_sketch(ads)
     assert gc.isenabled()
+    assert gc.get_freeze_count() == frozen  # a small batch freezes nothing
     gc.disable()
     try:
         analyse_and_sketch(ads)
         assert not gc.isenabled()
     finally:
         gc.enable()
+    try:
+        with _no_cyclic_gc(freeze=True):  # what a batch of FREEZE_FROM ads or more does
+            kept = [[i] for i in range(100)]
+            assert not gc.isenabled()
+        assert gc.isenabled()
+        assert gc.get_freeze_count() >= frozen + len(kept)
+    finally:
+        gc.unfreeze()
 
 
 def test_ascii_phone_scan_on_text_with_only_euro_signs_and_emoji() -> None:

@@ -249,17 +249,21 @@ def _sketch_chunk_quiet(ads: Sequence[Ad]) -> tuple[list[Analysis], Signatures]:
         return _sketch_chunk(ads)
 
 
+FREEZE_FROM = 10_000  # ads: from this batch size on, the analysed objects are frozen
+
+
 @contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
+def _no_cyclic_gc(freeze: bool = False) -> Iterator[None]:
     """Analysis creates no reference cycles; the cyclic garbage collector would only
     rescan the growing heap of results again and again (10-15% of the time).
 
-    On the way out the objects made meanwhile are frozen (``gc.freeze``) before the
-    collector is switched back on. Otherwise its first collection walks every one of
-    them (about 0.35 s per 100,000 analysed ads) and later full collections do so
-    again. Frozen objects are still freed by reference counting as usual; they are
-    only left out of the search for reference cycles, which the engine does not
-    create. A long-running caller can ``gc.unfreeze()`` to have them searched once more.
+    With ``freeze`` (large batches, :data:`FREEZE_FROM`), the objects alive on the way
+    out are frozen (``gc.freeze``) before the collector is switched back on. Otherwise
+    its first collection walks every object the analysis made (about 0.35 s per
+    100,000 ads) and later full collections do so again. Frozen objects are still
+    freed by reference counting as usual; they are only left out of the search for
+    reference cycles, which the engine does not create (a long-running caller can
+    ``gc.unfreeze()`` to have them searched again).
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -267,7 +271,8 @@ def _no_cyclic_gc() -> Iterator[None]:
         yield
     finally:
         if enabled:
-            gc.freeze()
+            if freeze:
+                gc.freeze()
             gc.enable()
 
 
@@ -372,8 +377,9 @@ def analyse_and_sketch(
     bounds = [(i, min(i + chunk, len(ads))) for i in range(0, len(ads), chunk)]
     analyses: list[Analysis] = []
     parts: list[Signatures] = [sketch_batch([])]
+    freeze = len(ads) >= FREEZE_FROM
     if workers <= 1 or len(bounds) < 2:
-        with _no_cyclic_gc():
+        with _no_cyclic_gc(freeze):
             for start, end in bounds:
                 done, signatures = _sketch_chunk(ads[start:end])
                 analyses.extend(done)
@@ -413,7 +419,7 @@ def analyse_and_sketch(
             initializer=_init_worker,
             initargs=(ads,),
         ) as pool,
-        _no_cyclic_gc(),
+        _no_cyclic_gc(freeze),
     ):
         futures = [pool.submit(_sketch_range, bounds) for bounds in ranges]
         received = 0  # the workers' ranges before this one are unpacked
