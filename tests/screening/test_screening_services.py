@@ -343,3 +343,25 @@ def test_retention_command_reports_counts(world: World, small_corpus: list[str])
     out = StringIO()
     call_command("apply_webscan_retention", stdout=out)
     assert out.getvalue().strip() == "webscan retention: 0 ads deleted, 0 networks pruned"
+
+
+def test_a_large_scan_leaves_no_objects_frozen_in_the_worker(
+    world: World, small_corpus: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from bovenwater.webscan import pipeline
+
+    monkeypatch.setattr(pipeline, "FREEZE_FROM", 1)  # every scan counts as large here
+    frozen: list[int] = []
+    real_freeze = gc.freeze
+
+    def spy_freeze() -> None:
+        real_freeze()
+        frozen.append(gc.get_freeze_count())
+
+    monkeypatch.setattr(gc, "freeze", spy_freeze)
+    run = world.scan(small_corpus)
+    assert run.status == RunStatus.DONE
+    assert frozen and frozen[0] > 0  # the engine froze its objects during the scan
+    assert gc.get_freeze_count() == 0  # and the service gave them back to the collector

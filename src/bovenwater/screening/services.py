@@ -8,6 +8,7 @@ same transaction. Images are never stored.
 
 from __future__ import annotations
 
+import gc
 import secrets
 from collections import Counter
 from collections.abc import Callable
@@ -311,7 +312,13 @@ def execute_run(run_id: int, fetch: FETCH | None = None) -> ScanRun:
         ScanRun.objects.filter(pk=run.pk).update(
             progress=30, ads_read=len(ads), lines_rejected=len(errors)
         )
-        result = scan(ads, workers=1)
+        try:
+            result = scan(ads, workers=1)
+        finally:
+            # A large scan freezes its objects for the cyclic collector (see
+            # ``webscan.pipeline._no_cyclic_gc``); this worker process lives on, so give
+            # them back to it rather than keep them out of its search for good.
+            gc.unfreeze()
         ScanRun.objects.filter(pk=run.pk).update(progress=70)
         report["price_medians"] = {k: round(v, 2) for k, v in result.medians.items()}
         _store(run, result)
