@@ -117,7 +117,8 @@ lock: install
 	$(BIN)/uv pip compile --quiet pyproject.toml --extra dev -o requirements/dev.txt
 
 clean:
-	rm -rf $(VENV) frontend/node_modules src/bovenwater/static/vendor staticfiles $(VAR) $(MO)
+	rm -rf $(VENV) frontend/node_modules src/bovenwater/static/vendor staticfiles $(VAR) $(MO) \
+		src/bovenwater/webscan/native
 
 # Optional: the webscan engine's hot modules compiled with mypyc (needs a C compiler and
 # the dev dependencies); pure Python stays the default and the fallback (docs/webscan.md).
