@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Model, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -53,6 +53,7 @@ from bovenwater.cases.workflow import OPEN_STATES
 from bovenwater.core.compiled import CompiledQuery, Param
 
 ALL_PARTS: frozenset[str] = frozenset(SharedPart.values)
+_M = TypeVar("_M", bound=Model)
 MEASURE_ORGANISATION_KINDS = frozenset(
     {OrganisationKind.MUNICIPALITY, OrganisationKind.POLICE, OrganisationKind.OTHER}
 )
@@ -257,20 +258,28 @@ class CaseListFilter:
     mine: bool = False
     open_only: bool = True
 
-    def states(self) -> list[str] | None:
-        """The states the list shows; ``None``: every state."""
-        if self.state:
-            return [self.state]
-        return sorted(OPEN_STATES) if self.open_only else None
+
+def _in_states(rows: QuerySet[_M], state: str | None, open_only: bool) -> QuerySet[_M]:
+    """Cases (or case counts) in the list's states: one state, the open ones, or all."""
+    if state is not None:
+        return rows.filter(state=state)
+    return rows.filter(state__in=sorted(OPEN_STATES)) if open_only else rows
+
+
+def _narrowed(
+    cases: QuerySet[Case], *, state: str | None, open_only: bool, coordinator: int | None
+) -> QuerySet[Case]:
+    cases = _in_states(cases, state, open_only)
+    return cases if coordinator is None else cases.filter(coordinator_id=coordinator)
 
 
 def _filtered(cases: QuerySet[Case], actor: Actor, filters: CaseListFilter) -> QuerySet[Case]:
-    states = filters.states()
-    if states is not None:
-        cases = cases.filter(state__in=states)
-    if filters.mine:
-        cases = cases.filter(coordinator_id=actor.user.pk)
-    return cases
+    return _narrowed(
+        cases,
+        state=filters.state or None,
+        open_only=filters.open_only,
+        coordinator=actor.user.pk if filters.mine else None,
+    )
 
 
 def _ordered(cases: QuerySet[Case]) -> QuerySet[Case]:
@@ -279,20 +288,6 @@ def _ordered(cases: QuerySet[Case]) -> QuerySet[Case]:
 
 def _case_list_query(actor: Actor, filters: CaseListFilter) -> QuerySet[Case]:
     return _ordered(_filtered(cases_visible_to(actor), actor, filters))
-
-
-def _own_cases(
-    organisation: int, *, state: str | None, open_only: bool, coordinator: int | None
-) -> QuerySet[Case]:
-    """The organisation's own cases under a list filter (the shape of ``_filtered``)."""
-    cases = Case.objects.filter(owner_id=organisation)
-    if state is not None:
-        cases = cases.filter(state=state)
-    elif open_only:
-        cases = cases.filter(state__in=sorted(OPEN_STATES))
-    if coordinator is not None:
-        cases = cases.filter(coordinator_id=coordinator)
-    return cases
 
 
 _LIST_QUERIES: dict[tuple[str, bool, bool, bool], CompiledQuery] = {}
@@ -318,15 +313,16 @@ def _list_query(
             organisation: int, state: str | None = None, coordinator: int | None = None
         ) -> QuerySet[Any, Any]:
             if kind == "count" and not mine:
-                counts = CaseCount.objects.filter(owner_id=organisation)
-                if state is not None:
-                    counts = counts.filter(state=state)
-                elif open_only:
-                    counts = counts.filter(state__in=sorted(OPEN_STATES))
+                counts = _in_states(
+                    CaseCount.objects.filter(owner_id=organisation), state, open_only
+                )
                 # Grouped by the one owner: a single row, or none without cases.
                 return counts.values("owner").annotate(n=Sum("count")).values_list("n")
-            cases = _own_cases(
-                organisation, state=state, open_only=open_only, coordinator=coordinator
+            cases = _narrowed(
+                Case.objects.filter(owner_id=organisation),
+                state=state,
+                open_only=open_only,
+                coordinator=coordinator,
             )
             if kind == "count":
                 return cases.values("owner").annotate(n=Count("pk")).values_list("n")
