@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import itertools
 
+from django.utils import timezone
+
 from bovenwater.accounts import services as account_services
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Membership, Organisation
 from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.cases import services
-from bovenwater.cases.models import Case
+from bovenwater.cases.models import Case, Referral, SharedPart
 from bovenwater.cases.types import VictimDetails
 from bovenwater.reference.models import Municipality, Nationality
 
@@ -69,4 +71,25 @@ def open_case(
         crime_municipality=Municipality.objects.get(code="GM0363"),
         origin_signal_reference="S-2026-00001",
         reason="Uit triage",
+    )
+
+
+def refer_with_consent(by: Actor, case: Case, to: Organisation) -> Referral:
+    """A police-report referral of ``case`` to ``to``, with the victim's consent recorded."""
+    consent = services.consent_record(
+        actor=by,
+        case=case,
+        subject_matter="Verklaring",
+        recipient=to,
+        purpose="Aangifte",
+        given_on=timezone.localdate(),
+        given_by="Betrokkene zelf",
+    )
+    return services.referral_send(
+        actor=by,
+        case=case,
+        to_organisation=to,
+        kind="police_report",
+        shared_parts=[SharedPart.SUMMARY],
+        consent=consent,
     )

@@ -3,17 +3,15 @@ equal to counting the cases for every filter, and rebuilt by a command."""
 
 from __future__ import annotations
 
-import datetime
 import io
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
 from tests.cases import factories
 
 from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.cases import selectors, services
-from bovenwater.cases.models import Case, CaseCount, CaseState, SharedPart
+from bovenwater.cases.models import Case, CaseCount, CaseState
 
 pytestmark = pytest.mark.django_db
 
@@ -97,23 +95,7 @@ def test_the_list_total_equals_counting_the_visible_cases(
         actor=colleague, case=theirs[0], to_state=CaseState.DROPPED_OUT, reason="Vertrokken"
     )
     # A case shared with the police by an accepted referral counts for the police too.
-    consent = services.consent_record(
-        actor=coordinator,
-        case=mine[1],
-        subject_matter="Gegevens voor aangifte",
-        recipient=police,
-        purpose="Aangifte opnemen",
-        given_on=timezone.localdate() - datetime.timedelta(days=1),
-        given_by="Slachtoffer",
-    )
-    referral = services.referral_send(
-        actor=coordinator,
-        case=mine[1],
-        to_organisation=police,
-        kind="police_report",
-        shared_parts=[SharedPart.SUMMARY],
-        consent=consent,
-    )
+    referral = factories.refer_with_consent(coordinator, mine[1], police)
     services.referral_respond(actor=officer, referral=referral, accept=True)
 
     for actor in (coordinator, colleague, officer):

@@ -145,30 +145,13 @@ def test_dashboard_lists_referrals_waiting_for_an_answer(
     client: Client, login_as: Callable[[Membership], Client]
 ) -> None:
     from bovenwater.accounts.roles import OrganisationKind
-    from bovenwater.cases.models import SharedPart
 
     care = factories.organisation(name="Zorgcoördinatie Verwijzer")
     police = factories.organisation(kind=OrganisationKind.POLICE, name="Politie Ontvanger")
     coordinator = factories.actor(Role.CARE_COORDINATOR, care)
     officer = factories.member(Role.INVESTIGATOR, police, can_login=True)
     case = factories.open_case(coordinator)
-    consent = services.consent_record(
-        actor=coordinator,
-        case=case,
-        subject_matter="Verklaring",
-        recipient=police,
-        purpose="Aangifte",
-        given_on=timezone.localdate(),
-        given_by="Betrokkene zelf",
-    )
-    referral = services.referral_send(
-        actor=coordinator,
-        case=case,
-        to_organisation=police,
-        kind="police_report",
-        shared_parts=[SharedPart.SUMMARY],
-        consent=consent,
-    )
+    referral = factories.refer_with_consent(coordinator, case, police)
     login_as(officer)
 
     body = client.get("/casussen/").content.decode()
