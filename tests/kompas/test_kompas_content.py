@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bovenwater.kompas import assessment, cards, content, training
+from bovenwater.kompas import assessment, cards, content
 from bovenwater.reference.models import Indicator
 
 GOOD = """---
@@ -78,29 +78,6 @@ def test_tables_get_column_headers_with_scope() -> None:
     html = "".join(s.html for s in figures.sections)
     assert '<th scope="col">Jaar</th>' in html
     assert "<td>958</td>" in html
-
-
-def test_eight_scenarios_cover_the_forms_and_refer_to_chapters() -> None:
-    scenarios = training.scenarios()
-    assert len(scenarios) >= 8
-    themes = " ".join(s.theme for s in scenarios).lower()
-    for word in ("seksuele", "arbeid", "criminele", "minderjarige", "gemeentelijke"):
-        assert word in themes
-    for scenario in scenarios:
-        assert content.chapter(scenario.chapter) is not None
-        assert {q.kind for q in scenario.questions} == {"choice", "signals"}
-        assert all(o.feedback for q in scenario.questions for o in q.options)
-
-
-def test_scoring_counts_each_signal_judged_right() -> None:
-    scenario = training.scenario("caravan-op-de-boerderij")
-    assert scenario is not None
-    perfect = {q.key: [o.key for o in q.options if o.correct] for q in scenario.questions}
-    assert training.score(scenario, perfect).points == scenario.max_points == 5
-    # one signal missed, one non-signal chosen, wrong choice: 4 - 2 = 2 of 4, 0 of 1
-    wrong = {"q1": ["o1", "o2", "o4"], "q2": ["o1"]}
-    result = training.score(scenario, wrong)
-    assert [q.points for q in result.questions] == [2, 0]
 
 
 def test_yardstick_has_five_themes_two_plateaus_and_three_criteria() -> None:

@@ -55,7 +55,12 @@ from bovenwater.core.compiled import CompiledQuery, Param
 ALL_PARTS: frozenset[str] = frozenset(SharedPart.values)
 _M = TypeVar("_M", bound=Model)
 MEASURE_ORGANISATION_KINDS = frozenset(
-    {OrganisationKind.MUNICIPALITY, OrganisationKind.POLICE, OrganisationKind.OTHER}
+    {
+        OrganisationKind.MUNICIPALITY,
+        OrganisationKind.POLICE,
+        OrganisationKind.RIEC,
+        OrganisationKind.OTHER,
+    }
 )
 
 

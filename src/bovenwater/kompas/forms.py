@@ -31,6 +31,7 @@ class NoteForm(forms.Form):
         widget=forms.Textarea(attrs=TEXTAREA),
         error_messages={"required": _("Schrijf een notitie.")},
     )
+    paragraph = forms.CharField(required=False, max_length=16, widget=forms.HiddenInput())
 
     def __init__(self, *args: Any, targets: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

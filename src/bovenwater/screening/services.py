@@ -58,7 +58,8 @@ SCREENING_KINDS = frozenset(
         OrganisationKind.KMAR,
         OrganisationKind.LABOUR_INSPECTORATE,
         OrganisationKind.MUNICIPALITY,
-        OrganisationKind.OTHER,  # RIEC
+        OrganisationKind.RIEC,
+        OrganisationKind.OTHER,
     }
 )
 UPLOAD_SUFFIXES = (".jsonl", ".json", ".ndjson", ".csv")
