@@ -100,7 +100,7 @@ test: check pytest
 # from locale/en/pending/*.json; fails while Dutch texts lack English.
 translations: install
 	cd src/bovenwater && $(TEST_ENV) ../../$(PY) -m django makemessages -l en --no-location --settings bovenwater.settings \
-		--ignore "mse/*" --ignore "webscan/*" --ignore "static/*"
+		--ignore "mse/*" --ignore "adscan/*" --ignore "static/*"
 	$(PY) -m bovenwater.i18n_merge
 	$(PY) -m bovenwater.i18n_compile
 
@@ -117,10 +117,10 @@ lock: install
 
 clean:
 	rm -rf $(VENV) frontend/node_modules src/bovenwater/static/vendor staticfiles $(VAR) $(MO) \
-		src/bovenwater/webscan/native
+		src/bovenwater/adscan/native
 
 # Optional: the webscan engine's hot modules compiled with mypyc (needs a C compiler and
 # the dev dependencies); pure Python stays the default and the fallback (docs/webscan.md).
 .PHONY: webscan-native
 webscan-native: install
-	$(PY) -m bovenwater.webscan.build_native
+	$(PY) -m bovenwater.adscan.build_native

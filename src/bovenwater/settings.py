@@ -150,7 +150,7 @@ INSTALLED_APPS = [
     "bovenwater.monitor",
     "bovenwater.estimation",
     "bovenwater.kompas",
-    "bovenwater.screening",
+    "bovenwater.webscan",
     "bovenwater.api",
 ]
 
