@@ -4,7 +4,7 @@ Subcommands live next to the code they drive. Each module listed in
 ``SUBCOMMAND_MODULES`` exposes ``register(subparsers)``, which adds one subparser
 whose ``handler`` default is called with the parsed arguments and returns the exit
 code. Pure engines (``mse``, ``webscan``) never import Django, so their commands stay
-fast; ``bovenwater manage ...`` hands over to Django's management commands.
+fast (``linkage`` is the :mod:`bovenwater.pprl` engine); ``bovenwater manage ...`` hands over to Django's management commands.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from collections.abc import Sequence
 SUBCOMMAND_MODULES: tuple[str, ...] = (
     "bovenwater.mse.cli",
     "bovenwater.webscan.cli",
+    "bovenwater.pprl.cli",
 )
 
 
