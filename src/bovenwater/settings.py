@@ -360,7 +360,7 @@ REST_FRAMEWORK = {
         "bovenwater.api.authentication.SystemTokenAuthentication",
         "bovenwater.api.authentication.VerifiedSessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["bovenwater.api.permissions.HasActor"],
+    "DEFAULT_PERMISSION_CLASSES": ["bovenwater.lib.drf.HasActor"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "bovenwater.api.problems.problem_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",

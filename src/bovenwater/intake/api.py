@@ -15,9 +15,9 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from bovenwater.accounts.roles import Permission
-from bovenwater.api.permissions import request_actor
 from bovenwater.intake import selectors, services
 from bovenwater.intake.models import Signal, SignalState, Urgency
+from bovenwater.lib.drf import request_actor
 from bovenwater.reference.models import ExploitationForm, Indicator, Municipality
 
 IDEMPOTENCY = OpenApiParameter(
