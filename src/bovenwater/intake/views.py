@@ -24,8 +24,8 @@ from bovenwater.intake.forms import (
     VictimForm,
 )
 from bovenwater.intake.models import Signal, SignalPerson, SignalState, Urgency
-from bovenwater.intake.ratelimit import allow
 from bovenwater.intake.workflow import allowed_next
+from bovenwater.lib.ratelimit import allow
 from bovenwater.reference.models import ExploitationForm, Indicator
 
 OTHER_PREFIXES = ("other1", "other2")
