@@ -23,7 +23,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from bovenwater.core import csvsafe
+from bovenwater.lib import csvsafe
 from bovenwater.pprl.encode import (
     EncodedFile,
     Encoder,
