@@ -14,12 +14,13 @@ urlpatterns = [
     path("monitor/", include("bovenwater.monitor.urls")),
     path("schatting/", include("bovenwater.estimation.urls")),
     path("kompas/", include("bovenwater.kompas.urls")),
-    path("webscan/", include("bovenwater.screening.urls")),
+    path("webscan/", include("bovenwater.webscan.urls")),
     path("api/v1/", include("bovenwater.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
 ]
 
+handler400 = "bovenwater.core.views.error_400"
 handler403 = "bovenwater.core.views.error_403"
 handler404 = "bovenwater.core.views.error_404"
 handler500 = "bovenwater.core.views.error_500"

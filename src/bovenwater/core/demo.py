@@ -128,8 +128,9 @@ DEMO_STEPS: tuple[str, ...] = (
     "bovenwater.intake.demo",
     "bovenwater.cases.demo",
     "bovenwater.registry.demo",
+    "bovenwater.monitor.demo",
     "bovenwater.estimation.demo",
-    "bovenwater.screening.demo",
+    "bovenwater.webscan.demo",
 )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from bovenwater.accounts.middleware import request_actor
 from bovenwater.audit.models import Action
 from bovenwater.audit.services import log_processing
+from bovenwater.core import csvsafe
 from bovenwater.kompas import selectors, services
 from bovenwater.kompas import targets as target_lookup
 from bovenwater.kompas.forms import NoteEditForm
@@ -48,7 +48,7 @@ def notes_export_view(request: HttpRequest) -> HttpResponse:
     )
     if fmt == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = csvsafe.writer(buffer)
         writer.writerow([_("Onderdeel"), _("Soort"), _("Gewijzigd op"), _("Notitie")])
         for note, target in notes:
             writer.writerow(
