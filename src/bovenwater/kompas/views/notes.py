@@ -16,11 +16,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from bovenwater.accounts.middleware import request_actor
 from bovenwater.audit.models import Action
 from bovenwater.audit.services import log_processing
-from bovenwater.core import csvsafe
 from bovenwater.kompas import selectors, services
 from bovenwater.kompas import targets as target_lookup
 from bovenwater.kompas.forms import NoteEditForm
 from bovenwater.kompas.views.common import PURPOSE, apply_errors, base
+from bovenwater.lib import csvsafe
 
 
 def _labelled(items: list[Any]) -> list[tuple[Any, target_lookup.Target | None]]:
