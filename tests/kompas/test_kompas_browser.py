@@ -181,6 +181,32 @@ def test_follow_a_learning_path_to_a_verified_certificate(
     assert axe_violations(tab) == []
 
 
+def test_find_a_shelter_for_a_minor_in_twente_on_the_sociale_kaart(
+    live_server: Any, officer: Membership, tab: Any
+) -> None:
+    from bovenwater.kompas import demo
+
+    demo._seed_social_map()
+    base = live_server.url
+    _enter(tab, base, officer)
+    tab.goto(f"{base}/kompas/")
+    tab.get_by_role("link", name="Sociale kaart").click()
+    tab.get_by_label("Wat zoekt u?").fill("Ik zoek opvang voor een minderjarige in Twente")
+    tab.get_by_test_id("need-form").get_by_role("button", name="Zoeken").click()
+    understood = tab.get_by_test_id("need-understood").inner_text()
+    assert "opvang" in understood and "minderjarigen" in understood and "Twente" in understood
+    here = tab.get_by_test_id("help-here")
+    assert here.get_by_test_id("help-entry").count() == 1
+    assert "Jeugdopvang De Linde Twente" in here.inner_text()
+    assert "053 - 700 12 34" in here.get_by_test_id("help-phone").inner_text()
+    assert "dag en nacht" in here.get_by_test_id("help-hours").inner_text()
+    assert tab.locator("svg title", has_text="Enschede").count() == 1
+    assert axe_violations(tab) == []
+    here.get_by_role("link", name="Jeugdopvang De Linde Twente").click()
+    assert "Zo verwijst u door" in tab.get_by_test_id("help-detail").inner_text()
+    assert axe_violations(tab) == []
+
+
 def test_share_a_card_and_it_arrives_for_the_colleague(
     live_server: Any,
     officer: Membership,
@@ -257,6 +283,7 @@ def test_the_other_kompas_pages_are_axe_clean(
         "/kompas/sociale-kaart/",
         "/kompas/training/",
         "/kompas/training/team/",
+        "/kompas/training/wijkteam/",
         "/kompas/notities/",
         "/kompas/gedeeld/",
     )
@@ -268,3 +295,8 @@ def test_the_other_kompas_pages_are_axe_clean(
     tab.goto(base + "/kompas/zelfevaluatie/regio/")
     assert tab.get_by_role("heading", level=1).inner_text().startswith("Zelfevaluaties in de regio")
     assert axe_violations(tab) == []
+    beheerder = make_member(role=Role.ADMINISTRATOR, organisation=officer.organisation)
+    _enter(tab, base, beheerder)
+    for path in ("/kompas/sociale-kaart/nieuw/", "/kompas/sociale-kaart/import/"):
+        tab.goto(base + path)
+        assert (path, axe_violations(tab)) == (path, [])

@@ -13,7 +13,13 @@ from bovenwater.accounts.models import Membership
 from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.core.demo import REGIONS, SeedReport, demo_username
 from bovenwater.kompas import assessment, learning, services, training, training_services
-from bovenwater.kompas.models import ActionItem, QuizAttempt, ScenarioAttempt, SelfAssessment
+from bovenwater.kompas.models import (
+    ActionItem,
+    HelpEntry,
+    QuizAttempt,
+    ScenarioAttempt,
+    SelfAssessment,
+)
 
 # Answers per demo region: (statement code prefix or code -> answer); everything else "ja".
 PARTIAL: dict[str, dict[str, int]] = {
@@ -43,6 +49,46 @@ def _actor(username: str) -> Actor | None:
         .first()
     )
     return Actor(user=membership.user, membership=membership) if membership else None
+
+
+def _seed_social_map() -> int:
+    """Fictional sociale-kaart entries for the four demo regions and three national
+    numbers; written once (an existing name in the region is left alone)."""
+    import yaml
+
+    from bovenwater.kompas.content import CONTENT_DIR
+    from bovenwater.kompas.socialmap_services import clean_entry
+    from bovenwater.reference.models import PoliceUnit
+
+    data = yaml.safe_load((CONTENT_DIR / "socialmap_demo.yaml").read_text(encoding="utf-8"))
+    created = 0
+    for raw in data["entries"]:
+        unit = None
+        if raw["regio"] != "landelijk":
+            unit = PoliceUnit.objects.current().get(name=raw["regio"])
+        if HelpEntry.objects.filter(police_unit=unit, name=raw["naam"]).exists():
+            continue
+        row = {k: "" if v is None else str(v) for k, v in raw.items()}
+        if unit is None:
+            HelpEntry.objects.create(
+                police_unit=None,
+                name=row["naam"],
+                category=row["soort"],
+                services=row["diensten"],
+                target_groups=[g for g in row.get("doelgroepen", "").split(";") if g],
+                languages=row["talen"],
+                phone=row["telefoon"],
+                website=row.get("website", ""),
+                opening_hours=row["openingstijden"],
+                always_open=row.get("dag_en_nacht") == "ja",
+                referral=row["doorverwijzen"],
+                fictional=row.get("fictief") == "ja",
+            )
+        else:
+            clean = clean_entry(row, unit)
+            HelpEntry.objects.create(**clean, fictional=row.get("fictief") == "ja")
+        created += 1
+    return created
 
 
 def seed(report: SeedReport) -> None:
@@ -96,6 +142,7 @@ def seed(report: SeedReport) -> None:
             )
             training_services.scenario_finish(actor=learner, run=training.replay(first, good))
             progress += 1
+    report.extra["kompas_help_entries"] = _seed_social_map()
     report.extra["kompas_assessments"] = assessments
     report.extra["kompas_actions"] = actions
     report.extra["kompas_training_steps"] = progress

@@ -26,6 +26,7 @@ from bovenwater.kompas.models import (
     ActionItem,
     AssessmentConsent,
     Certificate,
+    HelpEntry,
     Note,
     QuizAttempt,
     QuizKind,
@@ -284,6 +285,17 @@ def certificate_verify(*, code: str, purpose: Purpose) -> Certificate | None:
 
 
 # -- sociale kaart -------------------------------------------------------------------------
+# Entries are public contact details of organisations, not personal data.
+
+
+def help_entries() -> list[HelpEntry]:
+    return list(
+        HelpEntry.objects.select_related("police_unit", "municipality").order_by("name", "pk")
+    )
+
+
+def help_entry(pk: int) -> HelpEntry | None:
+    return HelpEntry.objects.select_related("police_unit", "municipality").filter(pk=pk).first()
 
 
 def region_organisations(*, actor: Actor) -> list[Organisation]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from bovenwater.kompas.views import assessment, cards, handbook, notes, training
+from bovenwater.kompas.views import assessment, cards, handbook, notes, socialmap, training
 
 app_name = "kompas"
 
@@ -14,8 +14,16 @@ urlpatterns: list[URLPattern] = [
     path("kaarten/", cards.cards_view, name="cards"),
     path("kaarten/<slug:key>/", cards.card_view, name="card"),
     path("kaarten/<slug:key>/pdf/", cards.card_pdf_view, name="card_pdf"),
-    path("sociale-kaart/", cards.social_map_view, name="social_map"),
-    path("sociale-kaart/pdf/", cards.social_map_pdf_view, name="social_map_pdf"),
+    path("sociale-kaart/", socialmap.social_map_view, name="social_map"),
+    path("sociale-kaart/pdf/", socialmap.social_map_pdf_view, name="social_map_pdf"),
+    path("sociale-kaart/nieuw/", socialmap.help_entry_edit_view, name="help_entry_new"),
+    path("sociale-kaart/import/", socialmap.help_import_view, name="help_import"),
+    path("sociale-kaart/<int:pk>/", socialmap.help_entry_view, name="help_entry"),
+    path(
+        "sociale-kaart/<int:pk>/bewerken/",
+        socialmap.help_entry_edit_view,
+        name="help_entry_edit",
+    ),
     path("training/", training.training_view, name="training"),
     path("training/team/", training.team_view, name="team"),
     path("training/team/<str:code>/intrekken/", training.revoke_view, name="revoke"),
