@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from bovenwater.audit.services import chain_pending
+from bovenwater.audit.jobs import chain_pending
 from bovenwater.audit.verify import verify_chain
 
 
