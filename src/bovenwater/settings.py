@@ -167,6 +167,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bovenwater.accounts.middleware.ActorMiddleware",
+    "bovenwater.audit.middleware.RefusalLogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
