@@ -102,9 +102,23 @@ _prepared_statements = env(
     "(PgBouncer without prepared-statement support).",
     group="Core",
 )
+_sqlite_busy_timeout = env(
+    "SQLITE_BUSY_TIMEOUT",
+    default=30,
+    help="SQLite: seconds a write waits for the write lock before it gives up.",
+    group="Core",
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database under concurrent use (two web workers and two task workers):
+    # WAL lets readers go on while one connection writes; a write transaction takes the
+    # write lock when it begins (IMMEDIATE), so it waits in the busy timeout instead of
+    # failing with "database is locked" when a read inside it turns into a write.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=_sqlite_busy_timeout,
+        transaction_mode="IMMEDIATE",
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
 elif _prepared_statements:
     # Django turns psycopg's prepared statements off unless a threshold is given.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -150,7 +164,11 @@ TASKS = {
             default="django_tasks_db.DatabaseBackend",
             help="Task backend: django_tasks_db.DatabaseBackend (queue in the database, run by `manage.py db_worker`) or django_tasks.backends.immediate.ImmediateBackend (runs at once, for tests).",
             group="Core",
-        )
+        ),
+        # default: long work (estimates, scans, count tables); audit: sealing the
+        # processing log; notifications: mail. `make run` runs the short queues in a
+        # worker of their own, so a long estimate never holds them up.
+        "QUEUES": ["default", "audit", "notifications"],
     }
 }
 
