@@ -116,6 +116,15 @@ NO_PERSONAL_DATA = (
     "api/v1/reference/",
     "api/v1/monitor/",
     "api/v1/me/",
+    "api/v1/organisations/",  # the directory of organisations
+    "api/v1/estimates/",  # estimates are aggregate statistics
+    "schatting/",
+    "signalen/nieuw/",  # empty forms
+    "casussen/nieuw/$",  # "$": this page only
+    "casussen/noodtoegang/$",
+    "registratie/import/",
+    "registratie/htcds/",
+    "webscan/bronnen/",  # the configured websites, their purpose and legal basis
 )
 
 
@@ -133,9 +142,13 @@ def _log_gap(response: Any, url: str, method: str) -> str | None:
             return f"{method} {url} answered {status} without a refusal entry"
     elif status == 200 and method == "GET":
         path = url.lstrip("/")
-        if path and not path.startswith(NO_PERSONAL_DATA):  # "" is home: counts only
-            if not any(e.action in ("view", "export") for e in _request_entries(response)):
-                return f"GET {url} read without a view entry"
+        exempt = any(
+            path == entry[:-1] if entry.endswith("$") else path.startswith(entry)
+            for entry in NO_PERSONAL_DATA
+        )
+        personal = path and not exempt  # "" is home: counts only
+        if personal and not any(e.action in ("view", "export") for e in _request_entries(response)):
+            return f"GET {url} read without a view entry"
     return None
 
 

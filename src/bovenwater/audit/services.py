@@ -97,6 +97,35 @@ def log_processing(
     return entry
 
 
+def log_refusal(
+    *,
+    actor: Actor,
+    object_type: str,
+    object_id: object,
+    purpose: Purpose,
+    owner_organisation_id: int | None = None,
+    action: Action = Action.VIEW,
+    reason: str = "out_of_scope",
+) -> ProcessingLogEntry:
+    """Log a refused attempt on an object (or a list the actor may not read).
+
+    The entry looks the same to the actor's side whether the object exists or not: only
+    the requested type and id and the reason, no data subject. When the object exists
+    and belongs to another organisation, pass its ``owner_organisation_id``: that
+    organisation's privacy officer then sees the attempt; the actor's side never sees
+    which organisation that is.
+    """
+    return log_processing(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        purpose=purpose,
+        details={"refused": reason},
+        owner_organisation_id=owner_organisation_id,
+    )
+
+
 def refuse(
     *,
     actor: Actor,
@@ -107,24 +136,31 @@ def refuse(
     action: Action = Action.VIEW,
     reason: str = "out_of_scope",
 ) -> Http404:
-    """Log a refused attempt on an object and return the ``Http404`` to raise.
-
-    The entry looks the same to the actor's side whether the object exists or not: only
-    the requested type and id and the reason, no data subject. When the object exists
-    and belongs to another organisation, pass its ``owner_organisation_id``: that
-    organisation's privacy officer then sees the attempt; the actor's side never sees
-    which organisation that is. Usage: ``raise refuse(actor=..., ...)``.
-    """
-    log_processing(
+    """``log_refusal`` and return the ``Http404`` to raise: ``raise refuse(actor=..., ...)``."""
+    log_refusal(
         actor=actor,
-        action=action,
         object_type=object_type,
         object_id=object_id,
         purpose=purpose,
-        details={"refused": reason},
         owner_organisation_id=owner_organisation_id,
+        action=action,
+        reason=reason,
     )
     return Http404()
+
+
+def log_list_read(
+    *, actor: Actor, object_type: str, purpose: Purpose, details: dict[str, Any] | None = None
+) -> ProcessingLogEntry:
+    """Log that the actor opened a list of personal data of its organisation's scope."""
+    return log_processing(
+        actor=actor,
+        action=Action.VIEW,
+        object_type=object_type,
+        object_id=f"list:organisation:{actor.organisation_id}",
+        purpose=purpose,
+        details=details,
+    )
 
 
 def _queue_chaining() -> None:

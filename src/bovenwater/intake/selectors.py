@@ -58,16 +58,16 @@ def signals_for_actor(
 def signals_shown(
     *, actor: Actor, references: list[str], purpose: Purpose = Purpose.SIGNAL_HANDLING
 ) -> None:
-    """Log that a list of signals was shown (one entry, the references in the details)."""
-    if references:
-        log_processing(
-            actor=actor,
-            action=Action.VIEW,
-            object_type="intake.signal",
-            object_id="list",
-            purpose=purpose,
-            details={"references": references},
-        )
+    """Log that a list of signals was shown (one entry, the references in the details;
+    an empty list too, so the privacy officer sees who looked)."""
+    log_processing(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="intake.signal",
+        object_id="list",
+        purpose=purpose,
+        details={"references": references},
+    )
 
 
 def overdue_count_for_actor(*, actor: Actor) -> int:
