@@ -63,6 +63,7 @@ $(VAR)/secret_key:
 
 migrate: install assets messages $(VAR)/secret_key
 	$(RUN_ENV) $(PY) -m bovenwater.cli manage migrate --noinput
+	$(RUN_ENV) $(PY) -m bovenwater.cli manage createcachetable
 	$(RUN_ENV) $(PY) -m bovenwater.cli manage collectstatic --noinput --verbosity 0
 
 refdata: migrate

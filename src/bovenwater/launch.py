@@ -55,15 +55,14 @@ def children(*, port: int, web_workers: int, interval: float) -> list[Child]:
             "web",
             [
                 gunicorn,
+                # access log without client address or user agent (gunicorn_conf.py)
+                "-c",
+                "python:bovenwater.gunicorn_conf",
                 "bovenwater.wsgi",
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--workers",
                 str(web_workers),
-                "--access-logfile",
-                "-",
-                "--log-level",
-                "warning",
             ],
             restart=False,
         ),
