@@ -63,6 +63,7 @@ $(VAR)/secret_key:
 
 migrate: install assets messages $(VAR)/secret_key
 	$(RUN_ENV) $(PY) -m bovenwater.cli manage migrate --noinput
+	$(RUN_ENV) $(PY) -m bovenwater.cli manage createcachetable
 	$(RUN_ENV) $(PY) -m bovenwater.cli manage collectstatic --noinput --verbosity 0
 
 refdata: migrate
@@ -73,10 +74,9 @@ demo: refdata
 
 run: demo
 	@echo "Bovenwater demo: http://127.0.0.1:$(PORT)/"
-	@# background tasks (hidden-number estimates): a database queue worker beside the web server
-	$(RUN_ENV) $(PY) -m bovenwater.cli manage db_worker --interval 1 --no-startup-delay & worker=$$!; \
-	trap 'kill $$worker' EXIT INT TERM; \
-	$(RUN_ENV) $(BIN)/gunicorn bovenwater.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - --log-level warning
+	@# one ASGI process (uvicorn: HTTP and WebSocket) and two task workers (long tasks; log sealing and mail),
+	@# started and stopped together by one launcher (src/bovenwater/launch.py)
+	$(RUN_ENV) $(PY) -m bovenwater.launch --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .
@@ -101,7 +101,7 @@ test: check pytest
 # from locale/en/pending/*.json; fails while Dutch texts lack English.
 translations: install
 	cd src/bovenwater && $(TEST_ENV) ../../$(PY) -m django makemessages -l en --no-location --settings bovenwater.settings \
-		--ignore "mse/*" --ignore "webscan/*" --ignore "static/*"
+		--ignore "mse/*" --ignore "adscan/*" --ignore "static/*"
 	$(PY) -m bovenwater.i18n_merge
 	$(PY) -m bovenwater.i18n_compile
 
@@ -118,10 +118,10 @@ lock: install
 
 clean:
 	rm -rf $(VENV) frontend/node_modules src/bovenwater/static/vendor staticfiles $(VAR) $(MO) \
-		src/bovenwater/webscan/native
+		src/bovenwater/adscan/native
 
 # Optional: the webscan engine's hot modules compiled with mypyc (needs a C compiler and
 # the dev dependencies); pure Python stays the default and the fallback (docs/webscan.md).
 .PHONY: webscan-native
 webscan-native: install
-	$(PY) -m bovenwater.webscan.build_native
+	$(PY) -m bovenwater.adscan.build_native

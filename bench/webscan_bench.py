@@ -20,7 +20,7 @@ one-permutation MinHash, ``datasketch`` (pure Python/NumPy, if installed) and
 ``rensa`` (Rust, if installed); neither is a project dependency.
 
 The engine runs as pure Python unless ``make webscan-native`` has compiled its hot
-modules (``python -m bovenwater.webscan.build_native --remove`` goes back); the first
+modules (``python -m bovenwater.adscan.build_native --remove`` goes back); the first
 line of the output says which one ran.
 """
 
@@ -32,21 +32,21 @@ import platform
 import resource
 import time
 
-from bovenwater.webscan import NATIVE
-from bovenwater.webscan.cluster import adjusted_rand_index, cluster
-from bovenwater.webscan.generate import generate
-from bovenwater.webscan.model import Ad
-from bovenwater.webscan.pipeline import (
+from bovenwater.adscan import NATIVE
+from bovenwater.adscan.cluster import adjusted_rand_index, cluster
+from bovenwater.adscan.generate import generate
+from bovenwater.adscan.model import Ad
+from bovenwater.adscan.pipeline import (
     analyse_and_sketch,
     apply_price_rule,
     entities_of,
     regional_medians,
 )
-from bovenwater.webscan.sketch import sketch_batch
+from bovenwater.adscan.sketch import sketch_batch
 
 
 def _compare(ads: list[Ad]) -> None:
-    from bovenwater.webscan.tokens import split_tokens, token_info
+    from bovenwater.adscan.tokens import split_tokens, token_info
 
     shingle_sets = []
     hashes = []

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 SUBCOMMAND_MODULES: tuple[str, ...] = (
     "bovenwater.mse.cli",
-    "bovenwater.webscan.cli",
+    "bovenwater.adscan.cli",
 )
 
 

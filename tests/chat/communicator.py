@@ -14,6 +14,6 @@ if "channels.testing" not in sys.modules:
     package.__path__ = [str(Path(channels.__file__).parent / "testing")]
     sys.modules["channels.testing"] = package
 
-from channels.testing.websocket import WebsocketCommunicator  # noqa: E402
+from channels.testing.websocket import WebsocketCommunicator
 
 __all__ = ["WebsocketCommunicator"]

@@ -15,9 +15,9 @@ from tests.chat.conftest import actor_of
 
 from bovenwater.accounts.middleware import SESSION_KEY
 from bovenwater.asgi import application
+from bovenwater.audit.models import ProcessingLogEntry
 from bovenwater.chat import services
 from bovenwater.chat.models import ChatMessage, Conversation, Helper, Sender
-from bovenwater.audit.models import ProcessingLogEntry
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("live_database")]
 

@@ -1,4 +1,4 @@
-"""Mask contact details in a transcript with the ad-screening engine's extractors.
+"""Mask contact details in a transcript with the ad-screening engine's extractors (bovenwater.adscan).
 
 Phone numbers (including obfuscated ones such as "nul zes een twee ..."), e-mail
 addresses (also "naam (at) domein (punt) nl"), links and social-media handles are
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from bovenwater.webscan.extract import (
+from bovenwater.adscan.extract import (
     AT_HANDLE_RE,
     EMAIL_RE,
     HANDLE_RE,
@@ -20,8 +20,8 @@ from bovenwater.webscan.extract import (
     OBFUSCATED_EMAIL_RE,
     URL_RE,
 )
-from bovenwater.webscan.phones import extract_phones
-from bovenwater.webscan.tokens import base_view
+from bovenwater.adscan.phones import extract_phones
+from bovenwater.adscan.tokens import base_view
 
 PLACEHOLDER = "[afgeschermd]"
 

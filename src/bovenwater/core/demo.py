@@ -129,7 +129,7 @@ DEMO_STEPS: tuple[str, ...] = (
     "bovenwater.cases.demo",
     "bovenwater.registry.demo",
     "bovenwater.estimation.demo",
-    "bovenwater.screening.demo",
+    "bovenwater.webscan.demo",
 )
 
 

@@ -1,0 +1,116 @@
+"""Reading advertisements from JSONL and CSV files.
+
+A malformed line never stops a run: it is reported as an :class:`IngestError` with
+its line number and reason, and reading goes on with the next line.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bovenwater.adscan.model import Ad
+
+REQUIRED = ("id", "title", "body")
+OPTIONAL = ("city", "posted_at", "url")
+MAX_TEXT = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class IngestError:
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}"
+
+
+def ad_from_mapping(data: Any) -> Ad | str:
+    """An :class:`Ad` from a decoded record, or the reason it is not one."""
+    if not isinstance(data, dict):
+        return f"expected a JSON object, got {type(data).__name__}"
+    missing = [key for key in REQUIRED if key not in data or data[key] is None]
+    if missing:
+        return "missing field(s): " + ", ".join(missing)
+    ad_id = data["id"]
+    if isinstance(ad_id, bool) or not isinstance(ad_id, str | int):
+        return "field 'id' must be a string or an integer"
+    ad_id = str(ad_id).strip()
+    if not ad_id:
+        return "field 'id' is empty"
+    for key in ("title", "body"):
+        if not isinstance(data[key], str):
+            return f"field '{key}' must be a string"
+        if len(data[key]) > MAX_TEXT:
+            return f"field '{key}' is longer than {MAX_TEXT} characters"
+    optional: dict[str, str | None] = {}
+    for key in OPTIONAL:
+        value = data.get(key)
+        if value is not None and not isinstance(value, str):
+            return f"field '{key}' must be a string"
+        optional[key] = value or None
+    return Ad(
+        ad_id, data["title"], data["body"], optional["city"], optional["posted_at"], optional["url"]
+    )
+
+
+def read_jsonl(path: Path) -> Iterator[Ad | IngestError]:
+    """Ads and errors from a JSONL file, in file order (blank lines are skipped)."""
+    seen: set[str] = set()
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield IngestError(number, f"not valid UTF-8 ({exc.reason} at byte {exc.start})")
+                continue
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield IngestError(number, f"invalid JSON ({exc.msg}, column {exc.colno})")
+                continue
+            result = ad_from_mapping(data)
+            if isinstance(result, str):
+                yield IngestError(number, result)
+            elif result.id in seen:
+                yield IngestError(number, f"duplicate id {result.id!r}")
+            else:
+                seen.add(result.id)
+                yield result
+
+
+def read_csv(path: Path) -> Iterator[Ad | IngestError]:
+    """Ads and errors from a CSV file with a header row (line numbers count the header)."""
+    seen: set[str] = set()
+    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header = reader.fieldnames or []
+        absent = [key for key in REQUIRED if key not in header]
+        if absent:
+            yield IngestError(1, "header lacks column(s): " + ", ".join(absent))
+            return
+        for row in reader:
+            number = reader.line_num
+            if None in row:
+                yield IngestError(number, "more fields than the header")
+                continue
+            result = ad_from_mapping({k: v for k, v in row.items() if v is not None})
+            if isinstance(result, str):
+                yield IngestError(number, result)
+            elif result.id in seen:
+                yield IngestError(number, f"duplicate id {result.id!r}")
+            else:
+                seen.add(result.id)
+                yield result
+
+
+def read_ads(path: Path) -> Iterator[Ad | IngestError]:
+    if path.suffix.lower() == ".csv":
+        return read_csv(path)
+    return read_jsonl(path)

@@ -1,0 +1,178 @@
+"""Access-checked reads of webscan data: own organisation only, every read logged.
+
+Sources, runs, networks and ads belong to one organisation; anything outside the
+actor's organisation answers 404 (no existence leak). Networks and ads hold personal
+data (texts, phone numbers, names): every page that shows them writes a VIEW entry
+to the processing log with the purpose ``WEBSCAN_REVIEW``.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from bovenwater.accounts.actor import Actor
+from bovenwater.accounts.roles import Permission
+from bovenwater.audit.models import Action
+from bovenwater.audit.purposes import Purpose
+from bovenwater.audit.services import log_processing
+from bovenwater.webscan.models import Ad, Decision, Network, NetworkState, ScanRun, Source
+
+PURPOSE = Purpose.WEBSCAN_REVIEW
+QUEUE_STATES = (NetworkState.NEW, NetworkState.WATCH)
+
+
+def may_use_webscan(actor: Actor) -> bool:
+    return actor.has(Permission.REVIEW_WEBSCAN) or actor.has(Permission.MANAGE_WEBSCAN_SOURCES)
+
+
+def _require(actor: Actor, *permissions: Permission) -> None:
+    if not any(actor.has(p) for p in permissions):
+        raise PermissionDenied
+
+
+def sources_for(actor: Actor) -> QuerySet[Source]:
+    _require(actor, Permission.REVIEW_WEBSCAN, Permission.MANAGE_WEBSCAN_SOURCES)
+    return Source.objects.filter(organisation_id=actor.organisation_id)
+
+
+def source_get(*, actor: Actor, pk: int) -> Source:
+    source = sources_for(actor).filter(pk=pk).first()
+    if source is None:
+        raise Http404
+    return source
+
+
+def runs_for(actor: Actor) -> QuerySet[ScanRun]:
+    _require(actor, Permission.REVIEW_WEBSCAN, Permission.MANAGE_WEBSCAN_SOURCES)
+    return ScanRun.objects.filter(organisation_id=actor.organisation_id).select_related(
+        "source", "requested_by"
+    )
+
+
+def run_get(*, actor: Actor, pk: int) -> ScanRun:
+    run = runs_for(actor).filter(pk=pk).first()
+    if run is None:
+        raise Http404
+    return run
+
+
+def _networks(actor: Actor) -> QuerySet[Network]:
+    _require(actor, Permission.REVIEW_WEBSCAN)
+    return Network.objects.filter(organisation_id=actor.organisation_id).select_related(
+        "run", "run__source", "signal"
+    )
+
+
+def review_queue(*, actor: Actor, purpose: Purpose = PURPOSE, state: str = "") -> list[Network]:
+    """Networks of the actor's organisation by risk (open ones unless ``state`` says)."""
+    networks = _networks(actor)
+    if state in NetworkState.values:
+        networks = networks.filter(state=state)
+    else:
+        networks = networks.filter(state__in=QUEUE_STATES)
+    shown = list(networks.order_by("-risk", "-ad_count", "pk")[:200])
+    log_processing(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="webscan.network",
+        object_id="queue",
+        purpose=purpose,
+        details={"networks": [n.pk for n in shown], "state": state or "open"},
+    )
+    return shown
+
+
+def run_networks(*, actor: Actor, run: ScanRun, purpose: Purpose = PURPOSE) -> list[Network]:
+    """The networks one run found, by risk (every state)."""
+    if run.organisation_id != actor.organisation_id:
+        raise Http404
+    shown = list(_networks(actor).filter(run=run).order_by("-risk", "-ad_count", "pk"))
+    log_processing(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="webscan.network",
+        object_id=f"run:{run.pk}",
+        purpose=purpose,
+        details={"networks": [n.pk for n in shown]},
+    )
+    return shown
+
+
+def network_get(*, actor: Actor, pk: int, purpose: Purpose = PURPOSE) -> Network:
+    network = _networks(actor).filter(pk=pk).first()
+    if network is None:
+        raise Http404
+    log_processing(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="webscan.network",
+        object_id=network.pk,
+        data_subject=f"webscan-network:{network.pk}",
+        purpose=purpose,
+        details={"cluster_id": network.cluster_id, "ads": network.ad_count},
+    )
+    return network
+
+
+def network_ads(*, actor: Actor, network: Network, purpose: Purpose = PURPOSE) -> list[Ad]:
+    """The ads of a network the actor already opened (logged as one read of the texts)."""
+    if network.organisation_id != actor.organisation_id:
+        raise Http404
+    _require(actor, Permission.REVIEW_WEBSCAN)
+    ads = list(Ad.objects.filter(network=network).order_by("posted_at", "pk"))
+    log_processing(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="webscan.ad",
+        object_id=f"network:{network.pk}",
+        data_subject=f"webscan-network:{network.pk}",
+        purpose=purpose,
+        details={"ads": [ad.pk for ad in ads]},
+    )
+    return ads
+
+
+def ad_get(*, actor: Actor, pk: int, purpose: Purpose = PURPOSE) -> Ad:
+    _require(actor, Permission.REVIEW_WEBSCAN)
+    ad = (
+        Ad.objects.filter(pk=pk, run__organisation_id=actor.organisation_id)
+        .select_related("run", "network")
+        .first()
+    )
+    if ad is None:
+        raise Http404
+    log_processing(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="webscan.ad",
+        object_id=ad.pk,
+        data_subject=f"webscan-network:{ad.network_id}" if ad.network_id else "",
+        purpose=purpose,
+        details={"external_id": ad.external_id, "run": ad.run_id},
+    )
+    return ad
+
+
+def network_decisions(*, actor: Actor, network: Network) -> list[Decision]:
+    if network.organisation_id != actor.organisation_id:
+        raise Http404
+    return list(network.decisions.select_related("actor").order_by("created_at", "pk"))
+
+
+def run_unclustered_ads(*, actor: Actor, run: ScanRun, purpose: Purpose = PURPOSE) -> list[Ad]:
+    """The highest-risk ads of a run that belong to no network (the independents)."""
+    _require(actor, Permission.REVIEW_WEBSCAN)
+    if run.organisation_id != actor.organisation_id:
+        raise Http404
+    ads = list(Ad.objects.filter(run=run, network__isnull=True).order_by("-risk", "pk")[:20])
+    log_processing(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="webscan.ad",
+        object_id=f"run:{run.pk}",
+        purpose=purpose,
+        details={"ads": [ad.pk for ad in ads]},
+    )
+    return ads
