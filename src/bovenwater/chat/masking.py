@@ -1,4 +1,5 @@
-"""Mask contact details in a transcript with the ad-screening engine's extractors (bovenwater.adscan).
+"""Mask contact details in a transcript with the ad-screening engine's extractors
+(``bovenwater.adscan``).
 
 Phone numbers (including obfuscated ones such as "nul zes een twee ..."), e-mail
 addresses (also "naam (at) domein (punt) nl"), links and social-media handles are
