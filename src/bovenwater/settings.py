@@ -263,7 +263,7 @@ AXES_COOLOFF_TIME = (
 # stored: no access-attempt tables, no address in axes' log lines).
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
-AXES_CLIENT_IP_CALLABLE = "bovenwater.core.clientaddress.axes_client_address"
+AXES_CLIENT_IP_CALLABLE = "bovenwater.lib.clientaddress.axes_client_address"
 AXES_LOCKOUT_CALLABLE = "bovenwater.accounts.views.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -428,7 +428,7 @@ REST_FRAMEWORK = {
         "bovenwater.api.authentication.SystemTokenAuthentication",
         "bovenwater.api.authentication.VerifiedSessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["bovenwater.api.permissions.HasActor"],
+    "DEFAULT_PERMISSION_CLASSES": ["bovenwater.lib.drf.HasActor"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "bovenwater.api.problems.problem_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",

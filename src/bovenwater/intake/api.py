@@ -14,10 +14,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bovenwater.accounts.roles import Permission
-from bovenwater.api.permissions import request_actor
-from bovenwater.core.ratelimit import AddressRateThrottle
 from bovenwater.intake import selectors, services
 from bovenwater.intake.models import Signal, SignalState, Urgency
+from bovenwater.lib.drf import request_actor
+from bovenwater.lib.ratelimit import AddressRateThrottle
 from bovenwater.reference.models import ExploitationForm, Indicator, Municipality
 
 IDEMPOTENCY = OpenApiParameter(
@@ -35,7 +35,7 @@ class Conflict(exceptions.APIException):
 
 
 class PublicReportThrottle(AddressRateThrottle):
-    """Per-address limit of the public endpoints, shared by all processes (core.ratelimit)."""
+    """Per-address limit of the public endpoints, shared by all processes (lib.ratelimit)."""
 
     scope = "public_report"
 

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from bovenwater.accounts.middleware import public_view, request_actor
 from bovenwater.accounts.roles import Permission
-from bovenwater.core.ratelimit import allow
 from bovenwater.intake import selectors, services
 from bovenwater.intake.forms import (
     OtherPersonForm,
@@ -26,6 +25,7 @@ from bovenwater.intake.forms import (
 )
 from bovenwater.intake.models import Signal, SignalPerson, SignalState, Urgency
 from bovenwater.intake.workflow import allowed_next
+from bovenwater.lib.ratelimit import allow
 from bovenwater.reference.models import ExploitationForm, Indicator
 
 OTHER_PREFIXES = ("other1", "other2")
