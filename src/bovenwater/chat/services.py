@@ -53,8 +53,7 @@ from bovenwater.chat.models import (
     Topic,
     Transfer,
 )
-from bovenwater.intake.models import Urgency
-from bovenwater.intake.services import PersonInput, SignalInput, signal_submit
+from bovenwater.intake.services import PersonInput, SignalInput, SignalUrgency, signal_submit
 from bovenwater.reference.models import ExploitationForm, Municipality
 
 MAX_BODY = 2000
@@ -796,7 +795,7 @@ def _signal_for(handoff: Handoff, *, acute: bool) -> str:
             ),
             place_description=_("Via de anonieme chat (%(reference)s)")
             % {"reference": conversation.reference},
-            urgency=Urgency.ACUTE if acute else Urgency.HIGH,
+            urgency=SignalUrgency.ACUTE if acute else SignalUrgency.HIGH,
         ),
         idempotency_key=f"chat-handoff-{handoff.pk}",
     )
