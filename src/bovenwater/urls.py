@@ -21,6 +21,7 @@ urlpatterns = [
     path("beheer/", admin.site.urls),
 ]
 
+handler400 = "bovenwater.core.views.error_400"
 handler403 = "bovenwater.core.views.error_403"
 handler404 = "bovenwater.core.views.error_404"
 handler500 = "bovenwater.core.views.error_500"

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.permissions import AllowAny
@@ -40,6 +41,9 @@ class PublicReportThrottle(AddressRateThrottle):
     scope = "public_report"
 
 
+MAX_SIGNS = 100
+
+
 class PublicReportSerializer(serializers.Serializer[Any]):
     description = serializers.CharField(max_length=5000)
     municipality = serializers.SlugRelatedField(
@@ -51,8 +55,26 @@ class PublicReportSerializer(serializers.Serializer[Any]):
     persons_description = serializers.CharField(max_length=3000, required=False, default="")
     involves_minor = serializers.BooleanField(required=False, default=False)
     signs = serializers.ListField(
-        child=serializers.CharField(max_length=40), required=False, default=list
+        child=serializers.CharField(max_length=40),
+        required=False,
+        default=list,
+        max_length=MAX_SIGNS,
+        help_text="Codes of the citizen questions answered with yes (the indicators that have one).",
     )
+
+    def validate_signs(self, value: list[str]) -> list[str]:
+        known = set(
+            Indicator.objects.current()
+            .exclude(citizen_question_nl="")
+            .filter(code__in=value)
+            .values_list("code", flat=True)
+        )
+        unknown = sorted(set(value) - known)
+        if unknown:
+            raise serializers.ValidationError(
+                _("Onbekende vraag: %(codes)s.") % {"codes": ", ".join(unknown[:5])}
+            )
+        return list(dict.fromkeys(value))
 
 
 class PublicAdditionSerializer(serializers.Serializer[Any]):
