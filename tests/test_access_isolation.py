@@ -23,7 +23,7 @@ from bovenwater.accounts.roles import Role
 from bovenwater.audit.models import Action, ProcessingLogEntry
 from bovenwater.audit.purposes import Purpose
 from bovenwater.audit.services import chain_pending, log_processing
-from bovenwater.core.tracing import TraceContext, reset_current, set_current
+from bovenwater.lib.tracing import TraceContext, reset_current, set_current
 
 pytestmark = pytest.mark.django_db
 

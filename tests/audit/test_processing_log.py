@@ -26,7 +26,7 @@ from bovenwater.audit.models import (
 from bovenwater.audit.purposes import Purpose
 from bovenwater.audit.services import chain_pending, log_processing
 from bovenwater.audit.verify import VerifyResult, verify_chain
-from bovenwater.core.tracing import new_span, reset_current, set_current
+from bovenwater.lib.tracing import new_span, reset_current, set_current
 
 pytestmark = pytest.mark.django_db
 TABLE = ProcessingLogEntry._meta.db_table

@@ -14,17 +14,19 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.http import Http404
 from django.utils import timezone
 
-from bovenwater.accounts.actor import Actor
-from bovenwater.accounts.models import Organisation, User
 from bovenwater.audit.models import Action, ProcessingLogEntry, ProcessingLogHead
 from bovenwater.audit.purposes import Purpose, legal_basis_for
-from bovenwater.core.tracing import current_trace
+from bovenwater.lib.tracing import current_trace
+
+if TYPE_CHECKING:  # audit sits beside accounts and needs its types only
+    from bovenwater.accounts.actor import Actor
+    from bovenwater.accounts.models import Organisation, User
 
 CHAIN_BATCH = 5000
 # On SQLite a sealing transaction holds the one write lock of the whole database, so it

@@ -9,7 +9,7 @@ from bovenwater.accounts.middleware import request_actor
 from bovenwater.audit.forms import LogFilterForm
 from bovenwater.audit.selectors import LogFilter, processing_log_for_actor, processing_log_viewed
 from bovenwater.audit.services import chain_pending
-from bovenwater.core import csvsafe
+from bovenwater.lib import csvsafe
 
 CSV_COLUMNS = (
     "id",

@@ -128,6 +128,7 @@ DEMO_STEPS: tuple[str, ...] = (
     "bovenwater.intake.demo",
     "bovenwater.cases.demo",
     "bovenwater.registry.demo",
+    "bovenwater.monitor.demo",
     "bovenwater.estimation.demo",
     "bovenwater.webscan.demo",
 )

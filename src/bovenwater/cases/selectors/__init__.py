@@ -17,6 +17,7 @@ from bovenwater.cases.selectors.access import (
     is_national_registrar,
 )
 from bovenwater.cases.selectors.case import (
+    case_get_by_number_for_actor,
     case_get_for_actor,
     case_get_managed,
     emergency_accesses_for_privacy_officer,
@@ -89,6 +90,7 @@ __all__ = [
     "case_access_by_number",
     "case_by_number",
     "case_dashboard_for_actor",
+    "case_get_by_number_for_actor",
     "case_get_for_actor",
     "case_get_managed",
     "case_list_for_actor",

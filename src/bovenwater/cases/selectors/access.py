@@ -32,7 +32,7 @@ from bovenwater.cases.models import (
     ReferralStatus,
     SharedPart,
 )
-from bovenwater.core.compiled import CompiledQuery
+from bovenwater.lib.compiled import CompiledQuery
 
 ALL_PARTS: frozenset[str] = frozenset(SharedPart.values)
 

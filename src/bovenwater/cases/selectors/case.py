@@ -48,6 +48,20 @@ def case_get_for_actor(
     return access
 
 
+def case_get_by_number_for_actor(
+    *, actor: Actor, number: str, purpose: Purpose = Purpose.CARE_COORDINATION
+) -> CaseAccess:
+    """The case with this number if the actor may see it, else ``Http404``.
+
+    An unknown number is not logged (there is no case); a case out of scope is logged as
+    a refusal, and a visible one as a read, by ``case_get_for_actor``.
+    """
+    case_id = Case.objects.filter(number=number.strip()).values_list("pk", flat=True).first()
+    if case_id is None:
+        raise Http404
+    return case_get_for_actor(actor=actor, case_id=case_id, purpose=purpose)
+
+
 def case_get_managed(*, actor: Actor, case_id: int) -> Case:
     """A case the actor's organisation owns and the actor may work on, else ``Http404``."""
     access = case_get_for_actor(actor=actor, case_id=case_id)
