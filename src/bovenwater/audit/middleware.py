@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from bovenwater.audit.models import Action, ProcessingLogEntry
 from bovenwater.audit.purposes import Purpose
 from bovenwater.audit.services import log_processing
-from bovenwater.core.tracing import current_trace
+from bovenwater.lib.tracing import current_trace
 
 REFUSALS = {403: "forbidden", 404: "not_found"}
 
