@@ -187,6 +187,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bovenwater.accounts.middleware.ActorMiddleware",
+    "bovenwater.audit.middleware.RefusalLogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -404,6 +405,37 @@ PRIVATE_MEDIA_ROOT = Path(
     )
 )
 
+PROCESSING_LOG_ANCHOR_DIR = Path(
+    env(
+        "PROCESSING_LOG_ANCHOR_DIR",
+        default=str(PROJECT_DIR / "var" / "anchors"),
+        help=(
+            "Directory of the processing log's anchor file (anchors.jsonl): signed records "
+            "of the hash chain's head, outside the database. Put it on storage the database "
+            "owner cannot write (another host, a write-once mount) and back it up apart."
+        ),
+        group="Processing log",
+    )
+)
+PROCESSING_LOG_ANCHOR_KEY = env(
+    "PROCESSING_LOG_ANCHOR_KEY",
+    default="",
+    help=(
+        "Ed25519 private key that signs the anchors: 32 bytes in base64. Empty: derived "
+        "from SECRET_KEY. Give the public key (manage anchor_processing_log --public-key) "
+        "to whoever checks the anchors."
+    ),
+    group="Processing log",
+)
+PROCESSING_LOG_TSA_URL = env(
+    "PROCESSING_LOG_TSA_URL",
+    default="",
+    help=(
+        "URL of an RFC 3161 time-stamping authority. When set, every anchor also carries "
+        "the authority's time-stamp token over the head hash. Empty: no time-stamp."
+    ),
+    group="Processing log",
+)
 ATTACHMENT_MAX_MB = env(
     "ATTACHMENT_MAX_MB",
     default=10,
