@@ -27,8 +27,23 @@ from bovenwater.adscan.tokens import base_view
 PLACEHOLDER = "[afgeschermd]"
 
 
+def _phone_spans(base: str) -> list[tuple[int, int]]:
+    """Every phone number's span; the engine reports a number once, so the found spans
+    are blanked and the search repeated until nothing new turns up."""
+    spans: list[tuple[int, int]] = []
+    text = base
+    for _round in range(20):
+        hits = extract_phones(text, word_digits=True)
+        if not hits:
+            break
+        for hit in hits:
+            spans.append((hit.start, hit.end))
+            text = text[: hit.start] + " " * (hit.end - hit.start) + text[hit.end :]
+    return spans
+
+
 def _spans(base: str) -> list[tuple[int, int]]:
-    spans = [(hit.start, hit.end) for hit in extract_phones(base, word_digits=True)]
+    spans = _phone_spans(base)
     for pattern in (EMAIL_RE, OBFUSCATED_EMAIL_RE, URL_RE, LINK_HANDLE_RE, AT_HANDLE_RE):
         spans.extend(match.span() for match in pattern.finditer(base))
     spans.extend(match.span(4) for match in HANDLE_RE.finditer(base))
