@@ -15,6 +15,7 @@ urlpatterns = [
     path("schatting/", include("bovenwater.estimation.urls")),
     path("kompas/", include("bovenwater.kompas.urls")),
     path("webscan/", include("bovenwater.webscan.urls")),
+    path("chat/", include("bovenwater.chat.urls")),
     path("api/v1/", include("bovenwater.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),

@@ -196,7 +196,8 @@ def test_new_entries_are_pending_until_sealed_and_then_verified(
     out = io.StringIO()
     call_command("verify_processing_log", "--no-chain", stdout=out)
     assert out.getvalue().strip() == (
-        f"Processing log intact: {base} records verified (0 newly sealed; 3 not sealed yet)."
+        f"Processing log intact: {base} records verified "
+        "(0 newly sealed; 3 not sealed yet; no anchors yet)."
     )
     assert chain_pending() == 3
     assert chain_pending() == 0
@@ -207,7 +208,7 @@ def test_new_entries_are_pending_until_sealed_and_then_verified(
     out = io.StringIO()
     call_command("verify_processing_log", stdout=out)
     assert out.getvalue().strip() == (
-        f"Processing log intact: {base + 5} records verified (2 newly sealed)."
+        f"Processing log intact: {base + 5} records verified (2 newly sealed; no anchors yet)."
     )
     sealed = list(ProcessingLogEntry.objects.order_by("seq"))
     assert [entry.seq for entry in sealed] == list(range(1, base + 6))

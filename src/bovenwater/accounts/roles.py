@@ -80,6 +80,8 @@ class Permission(models.TextChoices):
     # webscan (screening online advertisements)
     MANAGE_WEBSCAN_SOURCES = "manage_webscan_sources", _("Webscanbronnen beheren")
     REVIEW_WEBSCAN = "review_webscan", _("Webscan uitvoeren en netwerken beoordelen")
+    # chat
+    CHAT_HELP = "chat_help", _("Chatten met jongeren (chathulp)")
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -137,7 +139,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.ANALYST: frozenset({Permission.SUBMIT_SIGNAL}),
     Role.POLICY_OFFICER: frozenset({Permission.SUBMIT_SIGNAL}),
-    Role.CHAT_HELPER: frozenset({Permission.SUBMIT_SIGNAL}),
+    Role.CHAT_HELPER: frozenset({Permission.SUBMIT_SIGNAL, Permission.CHAT_HELP}),
     Role.PRIVACY_OFFICER: frozenset({Permission.VIEW_PROCESSING_LOG, Permission.VIEW_MEMBERS}),
     Role.ADMINISTRATOR: frozenset({Permission.MANAGE_ORGANISATION, Permission.VIEW_MEMBERS}),
     # Nationwide configuration is not an organisation's business: routing rules send

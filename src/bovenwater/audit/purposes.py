@@ -27,6 +27,7 @@ class Purpose(models.TextChoices):
     ADMINISTRATIVE_APPROACH = "administrative_approach", _("Bestuurlijke aanpak mensenhandel")
     ESTIMATION = "estimation", _("Schatting van het verborgen aantal slachtoffers (statistiek)")
     WEBSCAN_REVIEW = "webscan_review", _("Screening van online advertenties op mensenhandel")
+    CHAT_HELP = "chat_help", _("Anonieme chathulp aan jongeren")
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,11 @@ LEGAL_BASES: dict[Purpose, LegalBasis] = {
         "wpg-3+avg-6-1-e",
         "Wet politiegegevens art. 3 / AVG art. 6 lid 1 sub e; per bron vastgelegde grondslag "
         "en opdrachtgever",
+    ),
+    Purpose.CHAT_HELP: LegalBasis(
+        "avg-6-1-e+jeugdwet",
+        "AVG art. 6 lid 1 sub e; Jeugdwet art. 2.6 (hulp en advies); warme overdracht alleen "
+        "met toestemming (art. 6 lid 1 sub a), behalve bij acuut gevaar (art. 6 lid 1 sub d)",
     ),
 }
 

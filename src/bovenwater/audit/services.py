@@ -17,6 +17,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
+from django.http import Http404
 from django.utils import timezone
 
 from bovenwater.audit.models import Action, ProcessingLogEntry, ProcessingLogHead
@@ -55,12 +56,16 @@ def log_processing(
     details: dict[str, Any] | None = None,
     user: User | None = None,
     organisation: Organisation | None = None,
+    owner_organisation_id: int | None = None,
 ) -> ProcessingLogEntry:
     """Add one entry to the processing log, in the caller's transaction.
 
     ``actor`` is the acting user in an organisation. ``user``/``organisation`` cover
     the moments without an actor yet (a login, a system job). ``details`` must not
-    contain personal data beyond references. The entry is sealed into the hash chain
+    contain personal data beyond references. ``owner_organisation_id`` names the
+    organisation whose data it is when that is not the acting one (a read through a
+    share, a refused attempt): its privacy officer then sees the entry too. The entry
+    is sealed into the hash chain
     after its transaction commits (``chain_pending``); until then its ``seq``,
     ``prev_hash`` and ``entry_hash`` are empty.
     """
@@ -73,6 +78,11 @@ def log_processing(
         actor_username=user.get_username() if user is not None else "",
         organisation_id=organisation.pk if organisation is not None else None,
         organisation_name=organisation.name if organisation is not None else "",
+        owner_organisation_id=(
+            owner_organisation_id
+            if owner_organisation_id != (organisation.pk if organisation is not None else None)
+            else None
+        ),
         role=actor.membership.role if actor is not None else "",
         action=action,
         object_type=object_type,
@@ -87,6 +97,72 @@ def log_processing(
     entry.save(force_insert=True)
     transaction.on_commit(_queue_chaining, robust=True)  # a failed enqueue: a later run seals it
     return entry
+
+
+def log_refusal(
+    *,
+    actor: Actor,
+    object_type: str,
+    object_id: object,
+    purpose: Purpose,
+    owner_organisation_id: int | None = None,
+    action: Action = Action.VIEW,
+    reason: str = "out_of_scope",
+) -> ProcessingLogEntry:
+    """Log a refused attempt on an object (or a list the actor may not read).
+
+    The entry looks the same to the actor's side whether the object exists or not: only
+    the requested type and id and the reason, no data subject. When the object exists
+    and belongs to another organisation, pass its ``owner_organisation_id``: that
+    organisation's privacy officer then sees the attempt; the actor's side never sees
+    which organisation that is.
+    """
+    return log_processing(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        purpose=purpose,
+        details={"refused": reason},
+        owner_organisation_id=owner_organisation_id,
+    )
+
+
+def refuse(
+    *,
+    actor: Actor,
+    object_type: str,
+    object_id: object,
+    purpose: Purpose,
+    owner_organisation_id: int | None = None,
+    action: Action = Action.VIEW,
+    reason: str = "out_of_scope",
+) -> Http404:
+    """``log_refusal`` and return the ``Http404`` to raise: ``raise refuse(actor=..., ...)``."""
+    log_refusal(
+        actor=actor,
+        object_type=object_type,
+        object_id=object_id,
+        purpose=purpose,
+        owner_organisation_id=owner_organisation_id,
+        action=action,
+        reason=reason,
+    )
+    return Http404()
+
+
+def log_list_read(
+    *, actor: Actor, object_type: str, purpose: Purpose, details: dict[str, Any] | None = None
+) -> ProcessingLogEntry:
+    """Log that the actor opened a list of personal data of its organisation's scope."""
+    return log_processing(
+        actor=actor,
+        action=Action.VIEW,
+        object_type=object_type,
+        object_id=f"list:organisation:{actor.organisation_id}",
+        purpose=purpose,
+        details=details,
+    )
 
 
 def _queue_chaining() -> None:

@@ -41,6 +41,7 @@ def _filters(form: LogFilterForm) -> LogFilter:
         action=data.get("action") or "",
         date_from=data.get("date_from"),
         date_to=data.get("date_to"),
+        refused=bool(data.get("refused")),
     )
 
 
