@@ -20,9 +20,10 @@ from bovenwater.accounts import services
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Membership, Organisation
 from bovenwater.accounts.roles import Role
+from bovenwater.audit.jobs import chain_pending
 from bovenwater.audit.models import Action, ProcessingLogEntry
 from bovenwater.audit.purposes import Purpose
-from bovenwater.audit.services import chain_pending, log_processing
+from bovenwater.audit.services import log_processing
 from bovenwater.lib.tracing import TraceContext, reset_current, set_current
 
 pytestmark = pytest.mark.django_db

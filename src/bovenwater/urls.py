@@ -26,7 +26,7 @@ handler403 = "bovenwater.core.views.error_403"
 handler404 = "bovenwater.core.views.error_404"
 handler500 = "bovenwater.core.views.error_500"
 
-admin.site.site_header = "Bovenwater beheer"
+admin.site.site_header = "Bovenwater platformbeheer"
 admin.site.site_title = "Bovenwater"
 if settings.DEMO_MODE:
-    admin.site.site_header = "Bovenwater beheer — DEMO"
+    admin.site.site_header = "Bovenwater platformbeheer — DEMO"

@@ -18,8 +18,8 @@ from tests.audit.test_processing_log import TABLE, _drop_guards, _entries
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Membership
 from bovenwater.audit.anchor import anchor_now, anchor_path, read_anchors, timestamp_request
+from bovenwater.audit.jobs import chain_pending
 from bovenwater.audit.models import ProcessingLogEntry, ProcessingLogHead
-from bovenwater.audit.services import chain_pending
 from bovenwater.audit.verify import verify_chain
 
 pytestmark = pytest.mark.django_db

@@ -16,6 +16,7 @@ from django.urls import reverse
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Membership
 from bovenwater.accounts.roles import Role
+from bovenwater.audit.jobs import chain_pending
 from bovenwater.audit.models import (
     GENESIS_HASH,
     Action,
@@ -24,7 +25,7 @@ from bovenwater.audit.models import (
     ProcessingLogHead,
 )
 from bovenwater.audit.purposes import Purpose
-from bovenwater.audit.services import chain_pending, log_processing
+from bovenwater.audit.services import log_processing
 from bovenwater.audit.verify import VerifyResult, verify_chain
 from bovenwater.lib.tracing import new_span, reset_current, set_current
 

@@ -31,8 +31,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 from django.conf import settings
 
+from bovenwater.audit.jobs import chain_pending
 from bovenwater.audit.models import ProcessingLogEntry, ProcessingLogHead
-from bovenwater.audit.services import chain_pending
 
 ANCHOR_FILE = "anchors.jsonl"
 SHA256_OID = bytes.fromhex("0609608648016503040201")  # DER of 2.16.840.1.101.3.4.2.1

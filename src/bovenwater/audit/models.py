@@ -5,7 +5,7 @@ Modelled on the Logius standard "Logboek Dataverwerkingen": each entry records w
 when, for which purpose and on which legal basis, with the W3C trace id of the request.
 
 Entries are written only by ``audit.services.log_processing``, which inserts them
-without taking any lock. ``audit.services.chain_pending`` (a background task, and on
+without taking any lock. ``audit.jobs.chain_pending`` (a background task, and on
 demand before verification and export) then seals them in order under the lock on
 ``ProcessingLogHead``: it gives each new entry the next chain position (``seq``), the
 previous entry's hash and the SHA-256 hash of its own content with that previous hash.

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from bovenwater.audit.anchor import check_anchors
-from bovenwater.audit.services import chain_pending
+from bovenwater.audit.jobs import chain_pending
 from bovenwater.audit.verify import verify_chain
 
 
