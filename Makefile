@@ -74,7 +74,7 @@ demo: refdata
 
 run: demo
 	@echo "Bovenwater demo: http://127.0.0.1:$(PORT)/"
-	@# gunicorn (two workers) and two task workers (long tasks; log sealing and mail),
+	@# one ASGI process (uvicorn: HTTP and WebSocket) and two task workers (long tasks; log sealing and mail),
 	@# started and stopped together by one launcher (src/bovenwater/launch.py)
 	$(RUN_ENV) $(PY) -m bovenwater.launch --port $(PORT)
 

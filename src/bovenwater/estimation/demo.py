@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 
 from bovenwater.accounts.models import Organisation
 from bovenwater.accounts.roles import OrganisationKind
+from bovenwater.estimation.jobs import execute_run
 from bovenwater.estimation.models import CIMethod, EstimateRun, Method
 from bovenwater.estimation.overlap import overlap_tables
-from bovenwater.estimation.services import execute_run
 from bovenwater.mse import ENGINE_VERSION
 from bovenwater.registry.selectors import overlap_rows
 

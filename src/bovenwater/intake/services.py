@@ -64,6 +64,10 @@ FORWARD_KINDS = frozenset(
 )
 
 
+# Public name for other apps (intake.models is private to intake): the urgency of a signal.
+SignalUrgency = Urgency
+
+
 class TransitionError(Exception):
     """A triage step that the workflow does not allow; the message says why (Dutch)."""
 

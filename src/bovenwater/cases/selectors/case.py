@@ -33,7 +33,7 @@ def case_get_for_actor(
     )
     access = case_access(actor=actor, case=case) if case is not None else None
     if access is None:
-        log_refusal(actor, case_id, purpose)
+        log_refusal(actor, case_id, purpose, case.owner_id if case is not None else None)
         raise Http404
     log_processing(
         actor=actor,
@@ -43,6 +43,7 @@ def case_get_for_actor(
         data_subject=data_subject(access.case),
         purpose=Purpose.EMERGENCY_ACCESS if access.via == "emergency" else purpose,
         details={"via": access.via, "parts": sorted(access.parts)},
+        owner_organisation_id=access.case.owner_id,
     )
     return access
 
@@ -84,6 +85,7 @@ def victim_for_access(*, actor: Actor, access: CaseAccess) -> VictimProfile | No
             purpose=Purpose.EMERGENCY_ACCESS
             if access.via == "emergency"
             else Purpose.CARE_COORDINATION,
+            owner_organisation_id=access.case.owner_id,
         )
     return victim
 
@@ -121,3 +123,8 @@ def emergency_accesses_for_privacy_officer(*, actor: Actor) -> QuerySet[Emergenc
         .select_related("case", "user", "organisation")
         .order_by("-created_at", "-pk")
     )
+
+
+def task_by_id(task_id: int) -> Task | None:
+    """A task with its case, for the task views; callers then check access to the case."""
+    return Task.objects.select_related("case").filter(pk=task_id).first()

@@ -23,7 +23,7 @@ def drop_trigram_index(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_riec_organisation_kind'),
+        ('accounts', '0003_riec_organisation_kind'),
         ('kompas', '0001_initial'),
         ('reference', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

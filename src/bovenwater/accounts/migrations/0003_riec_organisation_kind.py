@@ -15,7 +15,7 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0001_initial")]
+    dependencies = [("accounts", "0002_platform_administrator_role")]
 
     operations = [
         migrations.AlterField(
