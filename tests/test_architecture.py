@@ -240,7 +240,6 @@ LONG_ELSEWHERE = frozenset(
         "cases/models.py",
         "chat/services.py",
         "chat/views.py",
-        "kompas/views.py",
         "pprl/names_data.py",
         "reference/loader.py",
         "settings.py",

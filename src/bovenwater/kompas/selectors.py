@@ -276,7 +276,7 @@ def certificate_get_for_manager(*, actor: Actor, code: str, purpose: Purpose) ->
     if not actor.has(Permission.VIEW_TRAINING_PROGRESS):
         raise PermissionDenied
     certificate = Certificate.objects.filter(
-        code=code, user__memberships__organisation_id=actor.organisation_id
+        code=code, organisation_id=actor.organisation_id
     ).first()
     if certificate is None:
         raise refuse(

@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bovenwater.accounts.actor import Actor
-from bovenwater.accounts.models import Membership
 from bovenwater.accounts.roles import Permission
 from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
@@ -142,12 +141,11 @@ def certificate_issue(*, actor: Actor, item: learning.Path) -> Certificate:
 
 @transaction.atomic
 def certificate_revoke(*, actor: Actor, certificate: Certificate) -> Certificate:
-    """A manager of the holder's organisation revokes a certificate (e.g. issued in error)."""
+    """A manager of the organisation the certificate was earned in revokes it (for example
+    when it was issued in error)."""
     if not actor.has(Permission.VIEW_TRAINING_PROGRESS):
         raise PermissionDenied
-    if not Membership.objects.filter(
-        user_id=certificate.user_id, organisation_id=actor.organisation_id
-    ).exists():
+    if certificate.organisation_id != actor.organisation_id:
         raise PermissionDenied
     if certificate.revoked_at is None:
         certificate.revoked_at = timezone.now()
