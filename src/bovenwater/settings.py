@@ -141,6 +141,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "bovenwater.core",
+    "bovenwater.lib",
     "bovenwater.reference",
     "bovenwater.accounts",
     "bovenwater.audit",

@@ -20,7 +20,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,7 +34,6 @@ from bovenwater.audit.services import log_processing
 from bovenwater.intake import routing
 from bovenwater.intake.deadlines import due_date
 from bovenwater.intake.models import (
-    IdempotencyRecord,
     PublicAddition,
     PublicReportDetails,
     Signal,
@@ -48,6 +47,7 @@ from bovenwater.intake.models import (
     Urgency,
 )
 from bovenwater.intake.workflow import REASON_REQUIRED, allowed_next
+from bovenwater.lib import idempotency
 from bovenwater.reference.models import (
     ExploitationForm,
     Indicator,
@@ -149,30 +149,22 @@ def new_receipt_code() -> str:
 
 
 def _existing(scope: str, key: str, user_id: int) -> Signal | None:
-    if not key:
+    """The signal made earlier under this key (``lib.idempotency``), if it still exists."""
+    signal_id = idempotency.existing(scope=f"intake.{scope}", key=key, user_id=user_id)
+    if signal_id is None:
         return None
-    record = (
-        IdempotencyRecord.objects.select_related("signal")
-        .filter(scope=scope, key=key, user_id=user_id)
-        .first()
-    )
-    return record.signal if record is not None else None
+    signal = Signal.objects.filter(pk=signal_id).first()
+    if signal is None:  # removed since: the key is free again
+        idempotency.forget(scope=f"intake.{scope}", key=key, user_id=user_id)
+    return signal
 
 
 def _remember(scope: str, key: str, user_id: int, signal: Signal) -> Signal:
     """Record the key; when a concurrent request won the race, return its signal instead."""
-    if not key:
-        return signal
-    try:
-        with transaction.atomic():
-            IdempotencyRecord.objects.create(scope=scope, key=key, user_id=user_id, signal=signal)
-    except IntegrityError:
-        existing = _existing(scope, key, user_id)
-        if existing is not None:
-            transaction.set_rollback(True)
-            return existing
-        raise
-    return signal
+    winner = idempotency.remember(
+        scope=f"intake.{scope}", key=key, user_id=user_id, object_id=signal.pk
+    )
+    return signal if winner == signal.pk else Signal.objects.get(pk=winner)
 
 
 def _new_signal(**fields: object) -> Signal:
