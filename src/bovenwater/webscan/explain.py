@@ -17,6 +17,7 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from bovenwater.adscan.pipeline import rule_catalogue
 
@@ -52,6 +53,28 @@ def rule_text(code: str) -> RuleText:
         float(rule["weight"]),
         rule["evidence"] if english else rule.get("evidence_nl") or rule["evidence"],
     )
+
+
+# The engine's names for what varies in a template slot, as a reader says them.
+SLOT_KINDS = {
+    "text": gettext_lazy("tekst"),
+    "phone": gettext_lazy("telefoonnummer"),
+    "city": gettext_lazy("plaats"),
+    "number": gettext_lazy("getal"),
+    "name": gettext_lazy("naam"),
+}
+
+
+def slot_kind(kind: object) -> str:
+    return str(SLOT_KINDS.get(str(kind), SLOT_KINDS["text"]))
+
+
+def slot_rows(template: dict[str, Any]) -> list[dict[str, Any]]:
+    """The template's variable places with the kind in words (for the slots table)."""
+    return [
+        {"index": slot.get("index"), "kind": slot_kind(slot.get("kind")), "examples": slot.get("examples", [])}
+        for slot in template.get("slots", [])
+    ]
 
 
 def _join(parts: Sequence[SafeString], separator: str) -> SafeString:
@@ -105,9 +128,9 @@ def template_markup(template: dict[str, Any]) -> SafeString:
             examples = ", ".join(str(e) for e in slot.get("examples", [])[:3])
             parts.append(
                 format_html(
-                    '<mark class="bw-slot" title="{}">[{}{}]</mark>',
+                    '<mark class="bw-slot" title="{}">[{} {}]</mark>',
                     examples,
-                    str(segment.get("kind", "text")).upper(),
+                    slot_kind(segment.get("kind", "text")),
                     segment.get("index", ""),
                 )
             )

@@ -23,6 +23,7 @@ from bovenwater.webscan.explain import (
     indicator_rows,
     ingest_reason,
     rule_text,
+    slot_rows,
     template_markup,
 )
 from bovenwater.webscan.forms import DecisionForm, ScanForm, SourceForm
@@ -224,7 +225,7 @@ def _network_context(request: HttpRequest, pk: int, form: DecisionForm | None) -
         "network": network,
         "features": network.features,
         "template": template_markup(network.template) if network.template else "",
-        "slots": network.template.get("slots", []) if network.template else [],
+        "slots": slot_rows(network.template) if network.template else [],
         "indicators": indicator_rows(network),
         "examples": evidence_examples(ads),
         "ads": [
