@@ -63,6 +63,7 @@ $(VAR)/secret_key:
 
 migrate: install assets messages $(VAR)/secret_key
 	$(RUN_ENV) $(PY) -m bovenwater.cli manage migrate --noinput
+	$(RUN_ENV) $(PY) -m bovenwater.cli manage createcachetable
 	$(RUN_ENV) $(PY) -m bovenwater.cli manage collectstatic --noinput --verbosity 0
 
 refdata: migrate
@@ -73,10 +74,9 @@ demo: refdata
 
 run: demo
 	@echo "Bovenwater demo: http://127.0.0.1:$(PORT)/"
-	@# background tasks (hidden-number estimates): a database queue worker beside the web server
-	$(RUN_ENV) $(PY) -m bovenwater.cli manage db_worker --interval 1 --no-startup-delay & worker=$$!; \
-	trap 'kill $$worker' EXIT INT TERM; \
-	$(RUN_ENV) $(BIN)/gunicorn bovenwater.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - --log-level warning
+	@# gunicorn (two workers) and two task workers (long tasks; log sealing and mail),
+	@# started and stopped together by one launcher (src/bovenwater/launch.py)
+	$(RUN_ENV) $(PY) -m bovenwater.launch --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .

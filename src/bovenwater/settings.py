@@ -102,9 +102,23 @@ _prepared_statements = env(
     "(PgBouncer without prepared-statement support).",
     group="Core",
 )
+_sqlite_busy_timeout = env(
+    "SQLITE_BUSY_TIMEOUT",
+    default=30,
+    help="SQLite: seconds a write waits for the write lock before it gives up.",
+    group="Core",
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database under concurrent use (two web workers and two task workers):
+    # WAL lets readers go on while one connection writes; a write transaction takes the
+    # write lock when it begins (IMMEDIATE), so it waits in the busy timeout instead of
+    # failing with "database is locked" when a read inside it turns into a write.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=_sqlite_busy_timeout,
+        transaction_mode="IMMEDIATE",
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
 elif _prepared_statements:
     # Django turns psycopg's prepared statements off unless a threshold is given.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -150,7 +164,11 @@ TASKS = {
             default="django_tasks_db.DatabaseBackend",
             help="Task backend: django_tasks_db.DatabaseBackend (queue in the database, run by `manage.py db_worker`) or django_tasks.backends.immediate.ImmediateBackend (runs at once, for tests).",
             group="Core",
-        )
+        ),
+        # default: long work (estimates, scans, count tables); audit: sealing the
+        # processing log; notifications: mail. `make run` runs the short queues in a
+        # worker of their own, so a long estimate never holds them up.
+        "QUEUES": ["default", "audit", "notifications"],
     }
 }
 
@@ -237,10 +255,25 @@ AXES_COOLOFF_TIME = (
     )
     / 60
 )
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# One account from one address is locked after AXES_FAILURE_LIMIT failures; colleagues
+# behind the same address (an office behind one NAT) are not. An address as a whole is
+# stopped only at the much higher LOGIN_ADDRESS_FAILURE_LIMIT (bovenwater.accounts.lockout).
+# Counters live in the shared cache under a keyed hash of the address (no address is
+# stored: no access-attempt tables, no address in axes' log lines).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_CLIENT_IP_CALLABLE = "bovenwater.core.clientaddress.axes_client_address"
 AXES_LOCKOUT_CALLABLE = "bovenwater.accounts.views.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+LOGIN_ADDRESS_FAILURE_LIMIT = env(
+    "LOGIN_ADDRESS_FAILURE_LIMIT",
+    default=100,
+    help="Failed login attempts from one network address (all accounts together) before that address is stopped for AXES_COOLOFF_MINUTES; one account is locked much earlier, per address, after AXES_FAILURE_LIMIT.",
+    group="Accounts and security",
+)
 OTP_TOTP_ISSUER = env(
     "OTP_TOTP_ISSUER",
     default="Bovenwater",
@@ -294,9 +327,43 @@ SECURE_PROXY_SSL_HEADER = (
     )
     else None
 )
+TRUSTED_PROXIES = env(
+    "TRUSTED_PROXIES",
+    default=[],
+    help="Addresses or networks (e.g. 10.0.0.5,10.1.0.0/16) of the reverse proxies in front of Bovenwater. Only a request that arrives from one of them has its X-Forwarded-For believed, and only the part those proxies wrote; the client address found is used by every rate limit (never stored). Empty: X-Forwarded-For is ignored.",
+    group="Accounts and security",
+)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# --- Shared cache ------------------------------------------------------------------------
+# Rate limits and the login lockout count in this cache, so every process (gunicorn
+# workers, several servers) shares one counter and a restart does not reset it.
+REDIS_URL = env(
+    "REDIS_URL",
+    default="",
+    help="Redis for the shared cache (rate limits, login lockout), e.g. redis://127.0.0.1:6379/0. Empty: a table in the database (created by `manage.py createcachetable`, which `make migrate` runs).",
+    group="Core",
+)
+CACHES: dict[str, dict[str, object]] = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env(
+            "CACHE_KEY_PREFIX",
+            default="bovenwater",
+            help="Prefix of every key in the shared cache (lets several instances share one Redis).",
+            group="Core",
+        ),
+    }
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "bovenwater_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+}
 
 # --- Internationalisation ---------------------------------------------------------
 LANGUAGE_CODE = "nl"
@@ -344,7 +411,7 @@ ATTACHMENT_MAX_MB = env(
 PUBLIC_REPORT_RATE_LIMIT = env(
     "PUBLIC_REPORT_RATE_LIMIT",
     default=5,
-    help="Anonymous reports accepted per hour from one network address (counted in memory only, never stored).",
+    help="Anonymous reports accepted per hour from one network address (counted in the shared cache under a keyed hash; the address is never stored).",
     group="Privacy",
 )
 WEBSCAN_RETENTION_DAYS = env(

@@ -115,6 +115,8 @@ class _PageText(HTMLParser):
         lang = values.get("lang", "")
         if (lang and not lang.startswith(self.language)) or values.get("translate") == "no":
             data = True
+        elif values.get("translate") == "yes" or lang.startswith(self.language):
+            data = False  # interface text again inside a data region (a role's label)
         if tag == "a" and values.get("href"):
             self.links.append(values["href"])
         if not skipped:

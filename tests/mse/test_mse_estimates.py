@@ -212,13 +212,18 @@ def test_aic_ranking_and_stepwise_on_uk(uk5: CaptureTable) -> None:
     aic = select_exhaustive(uk5, "aic", max_order=2, top=3)
     assert len(aic.ranking) == 3
     assert aic.ranking[0].aic <= aic.ranking[1].aic <= aic.ranking[2].aic
+    # SparseMSE's two-tailed stepwise (see test_mse_stepwise.py for the reference).
     step = select_stepwise(uk5)
-    assert step.best.terms == ["LA:NG", "LA:PFNCA", "NG:PFNCA", "PFNCA:GO"]
-    assert [s.term for s in step.steps] == ["LA:NG", "LA:PFNCA", "NG:PFNCA", "PFNCA:GO"]
+    added = ["LA:NG", "NG:GP", "PFNCA:GP", "LA:PFNCA", "GO:GP", "NG:GO"]
+    assert [s.term for s in step.steps] == added
     assert all(s.p_value < 0.02 for s in step.steps)
     # The stepwise model is one of the exhaustive candidates, with the same estimate.
     same = fit_model(uk5, step.best.model)
     assert same.total == pytest.approx(step.best.total, rel=1e-10)
+    # The one-sided variant adds only pairs that overlap more than expected.
+    upper = select_stepwise(uk5, tails="upper")
+    assert [s.term for s in upper.steps] == ["LA:NG", "LA:PFNCA", "NG:PFNCA", "PFNCA:GO"]
+    assert all(s.observed > s.expected for s in upper.steps)
 
 
 def test_order_three_search_includes_three_way_terms() -> None:

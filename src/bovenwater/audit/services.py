@@ -26,6 +26,9 @@ from bovenwater.audit.purposes import Purpose, legal_basis_for
 from bovenwater.core.tracing import current_trace
 
 CHAIN_BATCH = 5000
+# On SQLite a sealing transaction holds the one write lock of the whole database, so it
+# seals fewer entries at a time and lets the web workers' writes in between.
+SQLITE_CHAIN_BATCH = 200
 # Queue the background chaining at most this often per process (seconds).
 CHAIN_QUEUE_INTERVAL = 1.0
 _last_queued = 0.0
@@ -119,8 +122,9 @@ def chain_pending(*, limit: int | None = None) -> int:
     sealed by a later run.
     """
     sealed = 0
+    size = SQLITE_CHAIN_BATCH if connection.vendor == "sqlite" else CHAIN_BATCH
     while limit is None or sealed < limit:
-        batch = CHAIN_BATCH if limit is None else min(CHAIN_BATCH, limit - sealed)
+        batch = size if limit is None else min(size, limit - sealed)
         done = _chain_batch(batch)
         sealed += done
         if done < batch:

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import csv
-
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -19,7 +17,7 @@ from bovenwater.audit.selectors import (
     processing_log_viewed,
 )
 from bovenwater.audit.services import chain_pending
-from bovenwater.core import formatting
+from bovenwater.core import csvsafe, formatting
 
 # Readable columns first (names and labels in the interface language), then the stored
 # references they were made from, so that a row can still be traced to its entry.
@@ -127,7 +125,7 @@ def log_export_view(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="verwerkingslogboek-{stamp}.csv"'
-    writer = csv.writer(response)
+    writer = csvsafe.writer(response)
     writer.writerow([str(column) for column in CSV_COLUMNS])
     for start in range(0, len(entries), 1000):
         for row in describe(entries[start : start + 1000]):

@@ -33,6 +33,7 @@ class Status(models.TextChoices):
     RUNNING = "running", _("Bezig")
     DONE = "done", _("Klaar")
     FAILED = "failed", _("Mislukt")
+    ABANDONED = "abandoned", _("Afgebroken")
 
 
 class EstimateRun(models.Model):
@@ -84,6 +85,10 @@ class EstimateRun(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (Status.QUEUED, Status.RUNNING)
+
+    @property
+    def can_retry(self) -> bool:
+        return self.status in (Status.FAILED, Status.ABANDONED)
 
     def settings_dict(self) -> dict[str, Any]:
         return {

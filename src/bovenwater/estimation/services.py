@@ -128,3 +128,43 @@ def execute_run(run_id: int) -> EstimateRun:
         )
     run.refresh_from_db()
     return run
+
+
+def run_mark_abandoned(*, run_id: int) -> bool:
+    """The worker running ``run_id`` died (``core.worker.sweep_abandoned``): the run ends
+    as *abandoned*, so its page explains that and offers a retry. System work, no actor."""
+    return bool(
+        EstimateRun.objects.filter(pk=run_id, status__in=(Status.QUEUED, Status.RUNNING)).update(
+            status=Status.ABANDONED, finished_at=timezone.now()
+        )
+    )
+
+
+@transaction.atomic
+def run_retry(*, actor: Actor, run: EstimateRun) -> EstimateRun:
+    """Queue a failed or abandoned run again, with its stored inputs and settings."""
+    if not actor.has(Permission.RUN_ESTIMATES) or run.organisation_id != actor.organisation.pk:
+        raise PermissionDenied
+    changed = EstimateRun.objects.filter(
+        pk=run.pk, status__in=(Status.FAILED, Status.ABANDONED)
+    ).update(
+        status=Status.QUEUED, progress=0, error="", result={}, started_at=None, finished_at=None
+    )
+    if not changed:
+        raise ValidationError(
+            _("Deze schatting loopt al of is klaar; opnieuw starten is niet nodig."),
+            code="not_retryable",
+        )
+    log_processing(
+        actor=actor,
+        action=Action.UPDATE,
+        object_type="estimation.estimaterun",
+        object_id=run.pk,
+        purpose=PURPOSE,
+        details={"retry": True},
+    )
+    from bovenwater.estimation.tasks import run_estimate
+
+    run_estimate.enqueue(run.pk)
+    run.refresh_from_db()
+    return run

@@ -11,4 +11,5 @@ urlpatterns: list[URLPattern] = [
     path("starten/", views.start_view, name="start"),
     path("<int:pk>/", views.run_view, name="run"),
     path("<int:pk>/voortgang/", views.progress_view, name="progress"),
+    path("<int:pk>/opnieuw/", views.retry_view, name="retry"),
 ]

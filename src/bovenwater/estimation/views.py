@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from bovenwater.accounts.middleware import request_actor
@@ -16,7 +18,7 @@ from bovenwater.estimation.forms import RunForm
 from bovenwater.estimation.models import EstimateRun
 from bovenwater.estimation.overlap import OverlapTable
 from bovenwater.estimation.selectors import latest_result, run_get, runs_for
-from bovenwater.estimation.services import run_request
+from bovenwater.estimation.services import run_request, run_retry
 from bovenwater.estimation.suppression import suppressed_cells
 from bovenwater.reference.models import ExploitationForm
 
@@ -131,6 +133,8 @@ def run_view(request: HttpRequest, pk: int) -> HttpResponse:
         "run": run,
         "rows": year_rows(run),
         "form_name": _form_name(run.form),
+        "perms_run_estimates": actor.has(Permission.RUN_ESTIMATES)
+        and run.organisation_id == actor.organisation.pk,
         **overlap_context(run, request.GET.get("jaar")),
     }
     return render(request, "estimation/run.html", context)
@@ -145,3 +149,17 @@ def progress_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not run.is_active:
         response["HX-Refresh"] = "true"
     return response
+
+
+@require_POST
+def retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start a failed or abandoned run again with the same inputs and settings."""
+    actor = request_actor(request)
+    run = run_get(actor=actor, pk=pk)
+    try:
+        run_retry(actor=actor, run=run)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("De schatting staat opnieuw in de wachtrij."))
+    return redirect("estimation:run", pk=run.pk)

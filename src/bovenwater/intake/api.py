@@ -11,11 +11,11 @@ from rest_framework import exceptions, generics, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from bovenwater.accounts.roles import Permission
 from bovenwater.api.permissions import request_actor
+from bovenwater.core.ratelimit import AddressRateThrottle
 from bovenwater.intake import selectors, services
 from bovenwater.intake.models import Signal, SignalState, Urgency
 from bovenwater.reference.models import ExploitationForm, Indicator, Municipality
@@ -34,8 +34,8 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
-class PublicReportThrottle(AnonRateThrottle):
-    """Per-address limit of the public endpoints (DRF keeps the count in the cache)."""
+class PublicReportThrottle(AddressRateThrottle):
+    """Per-address limit of the public endpoints, shared by all processes (core.ratelimit)."""
 
     scope = "public_report"
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from bovenwater.accounts.middleware import public_view, request_actor
 from bovenwater.accounts.roles import Permission
+from bovenwater.core.ratelimit import allow
 from bovenwater.intake import selectors, services
 from bovenwater.intake.forms import (
     OtherPersonForm,
@@ -24,7 +25,6 @@ from bovenwater.intake.forms import (
     VictimForm,
 )
 from bovenwater.intake.models import Signal, SignalPerson, SignalState, Urgency
-from bovenwater.intake.ratelimit import allow
 from bovenwater.intake.workflow import allowed_next
 from bovenwater.reference.models import ExploitationForm, Indicator
 

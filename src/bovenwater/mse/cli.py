@@ -20,7 +20,13 @@ from bovenwater.mse.estimate import DEFAULT_BOOTSTRAP, ENGINE_VERSION, Estimate,
 from bovenwater.mse.fitting import ModelFit
 from bovenwater.mse.intervals import BOOTSTRAP_KINDS, CI_METHODS
 from bovenwater.mse.models import parse_model
-from bovenwater.mse.selection import DEFAULT_P_THRESHOLD, METHODS, select_exhaustive
+from bovenwater.mse.selection import (
+    DEFAULT_P_THRESHOLD,
+    DEFAULT_STEPWISE_TAILS,
+    METHODS,
+    STEPWISE_TAILS,
+    select_exhaustive,
+)
 from bovenwater.mse.table import CaptureTable
 
 EXIT_INPUT = 2
@@ -54,6 +60,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         type=float,
         default=DEFAULT_P_THRESHOLD,
         help=f"stepwise p-value threshold (default {DEFAULT_P_THRESHOLD})",
+    )
+    est.add_argument(
+        "--stepwise-tails",
+        choices=STEPWISE_TAILS,
+        default=DEFAULT_STEPWISE_TAILS,
+        help="stepwise test: both = min(P(X<=n), P(X>=n)) as SparseMSE (default), "
+        "upper = P(X>=n) only",
     )
     est.add_argument("--model", help='interaction terms for --method fixed, e.g. "A:B,A:C"')
     est.add_argument(
@@ -138,6 +151,7 @@ def _handle_estimate(args: argparse.Namespace) -> int:
             reselect=not args.no_reselect,
             bootstrap_kind=args.bootstrap_kind,
             top=max(args.top, 1),
+            tails=args.stepwise_tails,
         )
     except MSEError as exc:
         return _fail(str(exc))
@@ -170,7 +184,8 @@ def print_report(result: Estimate, source: str, top: int, out: TextIO) -> None:
             f"order {result.max_order} ({sel.excluded} not estimable)"
         )
     elif result.method == "stepwise":
-        how = f"stepwise forward selection, p-value threshold {result.p_threshold}"
+        tails = "two-tailed" if sel.tails == "both" else "upper tail"
+        how = f"stepwise forward selection ({tails}), p-value threshold {result.p_threshold}"
     else:
         how = "fixed model"
     out.write(f"Method: {how}\n")

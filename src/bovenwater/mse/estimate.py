@@ -18,10 +18,15 @@ from bovenwater.mse.intervals import (
     profile_interval,
 )
 from bovenwater.mse.models import Model
-from bovenwater.mse.selection import DEFAULT_P_THRESHOLD, Selection, SelectionSpec
+from bovenwater.mse.selection import (
+    DEFAULT_P_THRESHOLD,
+    DEFAULT_STEPWISE_TAILS,
+    Selection,
+    SelectionSpec,
+)
 from bovenwater.mse.table import CaptureTable
 
-ENGINE_VERSION = "1.0.0"
+ENGINE_VERSION = "1.1.0"
 DEFAULT_BOOTSTRAP = 1000
 SPARSE_LIST = 10
 WIDE_RATIO = 2.0
@@ -83,6 +88,7 @@ class Estimate:
             "method": self.method,
             "max_order": self.max_order,
             "p_threshold": self.p_threshold,
+            "stepwise_tails": self.selection.tails,
             "seed": self.seed,
             "warnings": list(self.warnings),
             "fit": self.fit.to_dict(),
@@ -150,11 +156,13 @@ def estimate(
     reselect: bool = True,
     bootstrap_kind: str = "parametric",
     top: int | None = 50,
+    tails: str = DEFAULT_STEPWISE_TAILS,
 ) -> Estimate:
     """Estimate the population size N of ``table``.
 
     ``method``: ``"bic"``/``"aic"`` (exhaustive search up to ``max_order``),
-    ``"stepwise"`` (forward selection, ``p_threshold``) or ``"fixed"`` (``model``).
+    ``"stepwise"`` (forward selection, ``p_threshold``; ``tails="both"`` is SparseMSE's
+    two-tailed test, ``"upper"`` the one-sided variant) or ``"fixed"`` (``model``).
     ``ci``: ``"profile"`` (default without bootstrap), ``"percentile"`` or ``"bca"``
     (default with ``bootstrap > 0``; a bootstrap interval without ``bootstrap`` uses
     1,000 replicates). The profile interval of a selected model is conditional on
@@ -178,7 +186,9 @@ def estimate(
         ci = "bca" if bootstrap > 0 else "profile"
     if ci in ("percentile", "bca") and bootstrap == 0:
         bootstrap = DEFAULT_BOOTSTRAP
-    spec = SelectionSpec(method=method, max_order=max_order, p_threshold=p_threshold, model=model)
+    spec = SelectionSpec(
+        method=method, max_order=max_order, p_threshold=p_threshold, model=model, tails=tails
+    )
     selection = spec.select(table, top=top)
     fit = selection.best
     warnings = data_warnings(table) + model_warnings(fit, selection)

@@ -6,13 +6,26 @@ Three ways to choose the log-linear model:
   order, ranked by AIC or BIC (BIC with ``n`` = number of observed individuals), as in
   Silverman, Chan & Vincent (2024, Statistics and Computing 34:44). Models whose
   (extended) MLE does not exist or is not identifiable are excluded.
-* **Stepwise forward selection** (Chan, Silverman & Vincent 2021, JASA §3.3): start
-  from the main-effects model; for every interaction that may be added, the number
-  ``T`` of individuals on all of its lists is, under the current model, Poisson with
-  mean ``m`` = the sum of the fitted values of those cells. Its one-sided p-value
-  ``P(Poisson(m) >= T)`` measures the evidence for a positive dependence. The term
-  with the smallest p-value among those whose extended MLE exists is added while
-  that p-value is below the threshold (default 0.02).
+* **Stepwise forward selection** (Chan, Silverman & Vincent 2021, JASA §3.3), by
+  default exactly as SparseMSE 2.0.1's ``stepwisefit`` (the authors' reference
+  implementation): start from the main-effects model; for every interaction that may
+  be added, the number ``n*`` of individuals on all of its lists is, under the current
+  model, Poisson with mean ``m*`` = the sum of the fitted values of those cells. The
+  candidate's p-value is ``min(P(X <= n*), P(X >= n*))`` for ``X ~ Poisson(m*)``
+  (``tails="both"``): a pair that overlaps much *less* than expected is evidence of a
+  (negative) dependence too, and a pair with no overlap at all is a candidate (its
+  parameter is then ``-inf``, extended MLE). A candidate counts only when the model
+  with it has an existing and identifiable (extended) MLE (SparseMSE's
+  ``checkident``). The candidate with the smallest p-value is added while that
+  p-value is below the threshold (default 0.02); equal p-values go to the candidate
+  listed first, pairs in the order ``A:B, A:C, ..., B:C, ...``. As in SparseMSE, a
+  threshold of 0 gives the main-effects model and a threshold of 1 the model with
+  every pair when that model is estimable. ``tails="upper"`` uses only the upper
+  tail ``P(X >= n*)`` (positive dependence only, the reading of the paper's text and
+  of Bovenwater before 1.1.0); it can only add pairs that overlap more than
+  expected. With ``max_order`` above 2 (an extension; SparseMSE has pairs only) a
+  term of order ``r`` becomes a candidate once all its sub-terms of order ``r - 1``
+  are in the model, after all pairs in the order of the design.
 * A **fixed** model given by the user.
 
 Every routine has a batched form working on many count vectors at once (bootstrap
@@ -27,8 +40,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.stats import poisson
-from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from bovenwater.mse.errors import MSEInputError, NotEstimableError
 from bovenwater.mse.fitting import (
@@ -48,10 +59,13 @@ from bovenwater.mse.fitting import (
     initial_coefficients,
 )
 from bovenwater.mse.models import Model, check_max_order, enumerate_models, popcount
+from bovenwater.mse.numerics import poisson_tails_array
 from bovenwater.mse.table import CaptureTable
 
 METHODS = ("bic", "aic", "stepwise", "fixed")
 DEFAULT_P_THRESHOLD = 0.02
+STEPWISE_TAILS = ("both", "upper")
+DEFAULT_STEPWISE_TAILS = "both"
 _CHUNK_ROWS = 8_192
 _SHARED_BUDGET = 1 << 24
 
@@ -84,6 +98,7 @@ class Selection:
     n_models: int
     steps: list[StepRecord] = field(default_factory=list)
     p_threshold: float | None = None
+    tails: str | None = None
 
     def top(self, count: int) -> list[ModelFit]:
         return self.ranking[:count]
@@ -241,6 +256,8 @@ class ExhaustiveSearch:
         few dozen columns, so a second thread only adds synchronisation, and on a
         shared machine it doubles the CPU time for nothing.
         """
+        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+
         with threadpool_limits(limits=1, user_api="blas"):
             return self._run(ys)
 
@@ -337,40 +354,70 @@ def _candidate_columns(design: Design, current: BoolArray) -> BoolArray:
     return cand
 
 
+def stepwise_p_values(observed: FloatArray, expected: FloatArray, tails: str) -> FloatArray:
+    """Poisson p-values of the stepwise test for observed margins ``n*``, means ``m*``.
+
+    ``tails="both"``: ``min(P(X <= n*), P(X >= n*))``, SparseMSE's statistic (each
+    tail one-sided, the smaller taken, not doubled). ``tails="upper"``:
+    ``P(X >= n*)``. ``X ~ Poisson(m*)``; a mean of 0 is the distribution at 0.
+    """
+    lower, upper = poisson_tails_array(observed, expected)
+    if tails == "upper":
+        return upper
+    both: FloatArray = np.minimum(lower, upper)
+    return both
+
+
+def check_tails(tails: str) -> None:
+    if tails not in STEPWISE_TAILS:
+        raise MSEInputError(f"unknown stepwise test {tails!r} (use {' or '.join(STEPWISE_TAILS)})")
+
+
 def stepwise_batch(
-    design: Design, ys: FloatArray, p_threshold: float
+    design: Design, ys: FloatArray, p_threshold: float, tails: str = DEFAULT_STEPWISE_TAILS
 ) -> tuple[BatchFit, BoolArray, list[list[StepRecord]]]:
     """Forward stepwise selection for every row of ``ys`` at once.
 
     Returns the final batch fit, the final column masks and, per row, the steps
-    (term names use ``A``, ``B``, ... placeholders replaced by the caller).
+    (term names use ``A``, ``B``, ... placeholders replaced by the caller). The rule
+    is SparseMSE's ``stepwisefit`` (see the module docstring).
     """
+    check_tails(tails)
     n_rows = ys.shape[0]
     x = design.matrix
     current = np.zeros((n_rows, design.n_columns), dtype=np.bool_)
     current[:, : design.k + 1] = True
-    batch = fit_batch(design, ys, current)
     steps: list[list[StepRecord]] = [[] for _ in range(n_rows)]
-    live = np.flatnonzero(batch.status == STATUS_OK)
+    pending = np.ones(n_rows, dtype=np.bool_)
+    if p_threshold >= 1.0:
+        # SparseMSE: with threshold 1 the model with every term, when it is estimable.
+        full = np.ones((n_rows, design.n_columns), dtype=np.bool_)
+        status, _, _ = check_batch(design, ys, full)
+        done = status == STATUS_OK
+        current[done] = True
+        pending = ~done
+    batch = fit_batch(design, ys, current)
+    live = np.flatnonzero((batch.status == STATUS_OK) & pending)
     observed_margins = ys @ x
     while live.size:
         cand = _candidate_columns(design, current[live])
         expected = batch.fitted[live] @ x
         observed = observed_margins[live]
-        with np.errstate(invalid="ignore"):
-            pvals = np.where(
-                cand & (observed > 0), poisson.sf(observed - 1.0, np.maximum(expected, 0.0)), np.inf
-            )
-        pvals = np.where(cand, pvals, np.inf)
+        pvals = np.full(cand.shape, np.inf)
+        pvals[cand] = stepwise_p_values(observed[cand], expected[cand], tails)
         pvals = np.where(pvals < p_threshold, pvals, np.inf)
         rows_idx, cols_idx = np.nonzero(np.isfinite(pvals))
         if rows_idx.size == 0:
             break
+        # Existence check only where it can matter: a candidate at or above the
+        # threshold is never added (SparseMSE sets a failing candidate's p to 1).
         trial = current[live][rows_idx].copy()
         trial[np.arange(rows_idx.size), cols_idx] = True
         status, _, _ = check_batch(design, ys[live][rows_idx], trial)
         failed = status != STATUS_OK
         pvals[rows_idx[failed], cols_idx[failed]] = np.inf
+        # argmin takes the first of equal p-values: the lowest column, which for
+        # pairs is SparseMSE's order A:B, A:C, ..., B:C, ...
         pick = np.argmin(pvals, axis=1)
         best_p = pvals[np.arange(live.size), pick]
         advance = np.isfinite(best_p)
@@ -419,15 +466,19 @@ def _model_from_columns(design: Design, row: BoolArray) -> Model:
 
 
 def select_stepwise(
-    table: CaptureTable, p_threshold: float = DEFAULT_P_THRESHOLD, max_order: int = 2
+    table: CaptureTable,
+    p_threshold: float = DEFAULT_P_THRESHOLD,
+    max_order: int = 2,
+    tails: str = DEFAULT_STEPWISE_TAILS,
 ) -> Selection:
-    """Stepwise forward selection (Chan, Silverman & Vincent 2021)."""
+    """Stepwise forward selection (Chan, Silverman & Vincent 2021; SparseMSE's rule)."""
     if not 0.0 <= p_threshold <= 1.0:
         raise MSEInputError(f"the p-value threshold must be between 0 and 1, got {p_threshold}")
+    check_tails(tails)
     check_max_order(table.k, max_order)
     design = get_design(table.k, max_order)
     ys = table.counts.astype(np.float64)[None, :]
-    batch, current, steps = stepwise_batch(design, ys, p_threshold)
+    batch, current, steps = stepwise_batch(design, ys, p_threshold, tails)
     model = _model_from_columns(design, current[0])
     fit = batch_to_fits(batch, [model], table.lists)[0]
     if not fit.ok:
@@ -452,6 +503,7 @@ def select_stepwise(
         n_models=1,
         steps=records,
         p_threshold=p_threshold,
+        tails=tails,
     )
 
 
@@ -482,8 +534,10 @@ class SelectionSpec:
     max_order: int = 2
     p_threshold: float = DEFAULT_P_THRESHOLD
     model: Model | None = None
+    tails: str = DEFAULT_STEPWISE_TAILS
 
     def __post_init__(self) -> None:
+        check_tails(self.tails)
         if self.method not in METHODS:
             raise MSEInputError(f"unknown method {self.method!r} (use {', '.join(METHODS)})")
         if self.method == "fixed" and self.model is None:
@@ -493,7 +547,7 @@ class SelectionSpec:
         if self.method in ("aic", "bic"):
             return select_exhaustive(table, self.method, self.max_order, top=top)
         if self.method == "stepwise":
-            return select_stepwise(table, self.p_threshold, self.max_order)
+            return select_stepwise(table, self.p_threshold, self.max_order, self.tails)
         assert self.model is not None
         return select_fixed(table, self.model)
 
@@ -532,7 +586,9 @@ class BatchEstimator:
         if self.mode == "stepwise":
             out = np.empty(ys.shape[0])
             for lo in range(0, ys.shape[0], 2048):
-                batch, _, _ = stepwise_batch(self.design, ys[lo : lo + 2048], self.spec.p_threshold)
+                batch, _, _ = stepwise_batch(
+                    self.design, ys[lo : lo + 2048], self.spec.p_threshold, self.spec.tails
+                )
                 out[lo : lo + 2048] = batch.total
             return out
         n = ys.shape[0]

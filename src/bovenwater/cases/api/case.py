@@ -1,0 +1,241 @@
+"""API of cases: list, open, detail and transition."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, generics, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from bovenwater.accounts.actor import Actor
+from bovenwater.accounts.roles import Permission
+from bovenwater.cases import selectors, services
+from bovenwater.cases.api.common import (
+    IDEMPOTENCY,
+    Conflict,
+    api_actor,
+    api_validation_error,
+    idempotency_key,
+)
+from bovenwater.cases.models import (
+    Case,
+    CaseState,
+    Gender,
+    SharedPart,
+)
+from bovenwater.cases.types import VictimDetails
+from bovenwater.cases.workflow import TransitionNotAllowed
+from bovenwater.reference.models import ExploitationForm, Municipality, Nationality
+
+
+class CaseVictimSerializer(serializers.Serializer[Any]):
+    estimated_age = serializers.IntegerField(
+        min_value=0, max_value=120, required=False, allow_null=True, default=None
+    )
+    date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
+    is_minor = serializers.BooleanField(required=False, default=False)
+    gender = serializers.ChoiceField(choices=Gender.choices, required=False, default="unknown")
+    nationality = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Nationality.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+    )
+    language = serializers.CharField(max_length=60, required=False, default="", allow_blank=True)
+    first_name = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
+    last_name = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
+
+
+class CaseCreateSerializer(serializers.Serializer[Any]):
+    victim = CaseVictimSerializer()
+    forms = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=ExploitationForm.objects.all(),
+        many=True,
+        required=False,
+        default=list,
+    )
+    crime_municipality = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Municipality.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+    )
+    origin_signal_reference = serializers.CharField(
+        max_length=40, required=False, default="", allow_blank=True
+    )
+    reason = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
+
+
+class CaseListSerializer(serializers.ModelSerializer[Case]):
+    owner = serializers.CharField(source="owner.name")
+    state_label = serializers.CharField(source="get_state_display")
+
+    class Meta:
+        model = Case
+        fields = (
+            "id",
+            "number",
+            "state",
+            "state_label",
+            "owner",
+            "opened_at",
+            "closed_at",
+            "reflection_deadline",
+        )
+
+
+class CaseDetailSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    state = serializers.CharField()
+    trafficking_status = serializers.CharField()
+    owner = serializers.CharField()
+    access = serializers.CharField(help_text="owner, referral or emergency")
+    parts = serializers.ListField(child=serializers.CharField())
+    forms = serializers.ListField(child=serializers.CharField())
+    crime_municipality = serializers.CharField(allow_null=True)
+    opened_at = serializers.DateTimeField()
+    closed_at = serializers.DateTimeField(allow_null=True)
+    b8 = serializers.DictField(allow_null=True)
+    victim = serializers.DictField(allow_null=True)
+
+
+def _case_detail(actor: Actor, access: selectors.CaseAccess) -> dict[str, Any]:
+    case = access.case
+    victim = selectors.victim_for_access(actor=actor, access=access)
+    b8 = None
+    if access.shows(SharedPart.B8):
+        b8 = {
+            "applicable": case.b8_applicable,
+            "dublin_claimant": case.dublin_claimant,
+            "reflection_started_on": case.reflection_started_on,
+            "reflection_deadline": case.reflection_deadline,
+            "cooperation_decision": case.cooperation_decision,
+            "permit_status": case.permit_status,
+        }
+    return {
+        "id": case.pk,
+        "number": case.number,
+        "state": case.state,
+        "trafficking_status": case.trafficking_status,
+        "owner": case.owner.name,
+        "access": access.via,
+        "parts": sorted(access.parts),
+        "forms": [f.code for f in case.forms.all()],
+        "crime_municipality": case.crime_municipality.code if case.crime_municipality else None,
+        "opened_at": case.opened_at,
+        "closed_at": case.closed_at,
+        "b8": b8,
+        "victim": None
+        if victim is None
+        else {
+            "estimated_age": victim.estimated_age,
+            "date_of_birth": victim.date_of_birth,
+            "is_minor": victim.is_minor,
+            "gender": victim.gender,
+            "nationality": victim.nationality.code if victim.nationality else None,
+            "language": victim.language,
+            "first_name": victim.first_name,
+            "last_name": victim.last_name,
+        },
+    }
+
+
+class CaseTransitionSerializer(serializers.Serializer[Any]):
+    to_state = serializers.ChoiceField(choices=CaseState.choices)
+    reason = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
+
+
+class CaseListView(generics.ListAPIView[Case]):
+    """Cases the caller's organisation owns or received by an accepted referral."""
+
+    serializer_class = CaseListSerializer
+
+    def get_queryset(self) -> QuerySet[Case]:
+        actor = api_actor(self.request)
+        state = str(self.request.query_params.get("state", ""))
+        try:
+            return selectors.case_list_for_actor(
+                actor=actor,
+                filters=selectors.CaseListFilter(state=state, open_only=False),
+            )
+        except PermissionDenied:
+            return Case.objects.none()
+
+    @extend_schema(
+        request=CaseCreateSerializer,
+        responses={201: CaseDetailSerializer, 200: CaseDetailSerializer},
+        parameters=[IDEMPOTENCY],
+    )
+    def post(self, request: Request) -> Response:
+        actor = api_actor(request)
+        if not actor.has(Permission.MANAGE_CASES):
+            raise exceptions.PermissionDenied
+        data = CaseCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+
+        def create() -> Case:
+            return services.case_open(
+                actor=actor,
+                owner=actor.organisation,
+                coordinator=actor.user if actor.role == "care_coordinator" else None,
+                victim=VictimDetails(**values["victim"]),
+                forms=values["forms"],
+                crime_municipality=values["crime_municipality"],
+                origin_signal_reference=values["origin_signal_reference"],
+                reason=values["reason"],
+            )
+
+        try:
+            case_id, created = services.idempotent_create(
+                actor=actor, key=idempotency_key(request), scope="case", create=create
+            )
+        except ValidationError as error:
+            raise api_validation_error(error) from error
+        access = selectors.case_get_for_actor(actor=actor, case_id=case_id)
+        return Response(
+            _case_detail(actor, access),
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class CaseDetailView(APIView):
+    @extend_schema(responses=CaseDetailSerializer)
+    def get(self, request: Request, case_id: int) -> Response:
+        actor = api_actor(request)
+        access = selectors.case_get_for_actor(actor=actor, case_id=case_id)
+        return Response(_case_detail(actor, access))
+
+
+class CaseTransitionView(APIView):
+    """Move a case to another state; 409 with the reason when the table forbids it."""
+
+    @extend_schema(request=CaseTransitionSerializer, responses=CaseDetailSerializer)
+    def post(self, request: Request, case_id: int) -> Response:
+        actor = api_actor(request)
+        access = selectors.case_get_for_actor(actor=actor, case_id=case_id)
+        if access.via != "owner":
+            raise Http404
+        data = CaseTransitionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            services.case_transition(
+                actor=actor,
+                case=access.case,
+                to_state=data.validated_data["to_state"],
+                reason=data.validated_data["reason"],
+            )
+        except TransitionNotAllowed as error:
+            raise Conflict(error.message) from error
+        access = selectors.case_get_for_actor(actor=actor, case_id=case_id)
+        return Response(_case_detail(actor, access))

@@ -1,0 +1,59 @@
+"""What the case API views share: the actor, service errors as API errors, the Idempotency-Key header."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import exceptions, status
+from rest_framework.request import Request
+
+from bovenwater.accounts.actor import Actor
+from bovenwater.api.permissions import request_actor
+from bovenwater.cases import selectors
+from bovenwater.cases.models import (
+    Case,
+)
+
+IDEMPOTENCY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="Repeat a create with the same key and get the first result back; "
+    "nothing is created twice.",
+)
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+def api_actor(request: Request) -> Actor:
+    actor: Actor | None = request_actor(request)
+    if actor is None:
+        raise exceptions.NotAuthenticated
+    return actor
+
+
+def api_validation_error(error: ValidationError) -> exceptions.ValidationError:
+    if hasattr(error, "error_dict"):
+        return exceptions.ValidationError(
+            {
+                field: [str(m) for e in errors for m in e.messages]
+                for field, errors in error.error_dict.items()
+            }
+        )
+    return exceptions.ValidationError({"non_field_errors": error.messages})
+
+
+def managed_case(actor: Actor, case_id: int) -> Case:
+    access = selectors.case_get_for_actor(actor=actor, case_id=case_id)
+    if not access.can_manage:
+        raise Http404
+    return access.case
+
+
+def idempotency_key(request: Request) -> str:
+    return str(request.headers.get("Idempotency-Key", ""))

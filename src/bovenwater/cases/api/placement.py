@@ -1,0 +1,206 @@
+"""API of placement requests and placements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, generics, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from bovenwater.accounts.roles import Permission
+from bovenwater.cases import selectors, services
+from bovenwater.cases.api.common import (
+    IDEMPOTENCY,
+    Conflict,
+    api_actor,
+    api_validation_error,
+    idempotency_key,
+    managed_case,
+)
+from bovenwater.cases.models import (
+    Placement,
+    PlacementRequest,
+    Shelter,
+    ShelterCategory,
+)
+from bovenwater.reference.models import PoliceUnit
+
+
+class PlacementRequestSerializer(serializers.ModelSerializer[PlacementRequest]):
+    case = serializers.CharField(source="case.number")
+    region = serializers.CharField(source="region.code")
+
+    class Meta:
+        model = PlacementRequest
+        fields = ("id", "case", "case_id", "category", "region", "status", "requested_at")
+
+
+class PlacementRequestCreateSerializer(serializers.Serializer[Any]):
+    case_id = serializers.IntegerField()
+    category = serializers.ChoiceField(choices=ShelterCategory.choices)
+    region = serializers.SlugRelatedField(slug_field="code", queryset=PoliceUnit.objects.all())
+    note = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
+
+
+class PlacementSerializer(serializers.ModelSerializer[Placement]):
+    case = serializers.CharField(source="case.number")
+    shelter = serializers.CharField(source="shelter.name")
+
+    class Meta:
+        model = Placement
+        fields = (
+            "id",
+            "case",
+            "case_id",
+            "shelter",
+            "category",
+            "started_on",
+            "departed_on",
+            "departure_reason",
+        )
+
+
+class PlacementCreateSerializer(serializers.Serializer[Any]):
+    request_id = serializers.IntegerField()
+    shelter = serializers.PrimaryKeyRelatedField(queryset=Shelter.objects.all())
+    started_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class PlacementDepartSerializer(serializers.Serializer[Any]):
+    departed_on = serializers.DateField()
+    reason = serializers.CharField(max_length=300)
+
+
+class PlacementRequestListView(generics.ListAPIView[PlacementRequest]):
+    """Placement requests of the caller's own cases."""
+
+    serializer_class = PlacementRequestSerializer
+
+    def get_queryset(self) -> QuerySet[PlacementRequest]:
+        actor = api_actor(self.request)
+        if not actor.has(Permission.VIEW_CASES):
+            return PlacementRequest.objects.none()
+        return (
+            PlacementRequest.objects.filter(case__owner_id=actor.organisation_id)
+            .select_related("case", "region")
+            .order_by("-requested_at", "-pk")
+        )
+
+    @extend_schema(
+        request=PlacementRequestCreateSerializer,
+        responses={201: PlacementRequestSerializer, 200: PlacementRequestSerializer},
+        parameters=[IDEMPOTENCY],
+    )
+    def post(self, request: Request) -> Response:
+        actor = api_actor(request)
+        data = PlacementRequestCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        case = managed_case(actor, values["case_id"])
+
+        def create() -> PlacementRequest:
+            return services.placement_request_create(
+                actor=actor,
+                case=case,
+                category=values["category"],
+                region=values["region"],
+                note=values["note"],
+            )
+
+        try:
+            request_id, created = services.idempotent_create(
+                actor=actor, key=idempotency_key(request), scope="placement_request", create=create
+            )
+        except ValidationError as error:
+            raise api_validation_error(error) from error
+        placement_request = PlacementRequest.objects.select_related("case", "region").get(
+            pk=request_id
+        )
+        return Response(
+            PlacementRequestSerializer(placement_request).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class PlacementListView(generics.ListAPIView[Placement]):
+    """Placements of the caller's own cases, or in the caller's own shelters."""
+
+    serializer_class = PlacementSerializer
+
+    def get_queryset(self) -> QuerySet[Placement]:
+        actor = api_actor(self.request)
+        try:
+            return selectors.placements_list_for_actor(actor=actor)
+        except PermissionDenied:
+            return Placement.objects.none()
+
+    @extend_schema(
+        request=PlacementCreateSerializer,
+        responses={201: PlacementSerializer, 200: PlacementSerializer},
+        parameters=[IDEMPOTENCY],
+    )
+    def post(self, request: Request) -> Response:
+        actor = api_actor(request)
+        data = PlacementCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        placement_request = selectors.placement_request_get_for_actor(
+            actor=actor, request_id=values["request_id"]
+        )
+
+        def create() -> Placement:
+            return services.placement_create(
+                actor=actor,
+                request=placement_request,
+                shelter=values["shelter"],
+                started_on=values["started_on"],
+            )
+
+        try:
+            placement_id, created = services.idempotent_create(
+                actor=actor, key=idempotency_key(request), scope="placement", create=create
+            )
+        except ValidationError as error:
+            raise Conflict(" ".join(error.messages)) from error
+        except PermissionDenied as error:
+            raise exceptions.PermissionDenied(str(error)) from error
+        placement = selectors.placement_created_by_actor(placement_id=placement_id)
+        return Response(
+            PlacementSerializer(placement).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class PlacementDetailView(APIView):
+    @extend_schema(responses=PlacementSerializer)
+    def get(self, request: Request, placement_id: int) -> Response:
+        actor = api_actor(request)
+        placement = selectors.placement_get_for_actor(actor=actor, placement_id=placement_id)
+        return Response(PlacementSerializer(placement).data)
+
+
+class PlacementDepartView(APIView):
+    """Record the departure from a shelter (the placement's end)."""
+
+    @extend_schema(request=PlacementDepartSerializer, responses=PlacementSerializer)
+    def post(self, request: Request, placement_id: int) -> Response:
+        actor = api_actor(request)
+        placement = selectors.placement_get_for_actor(actor=actor, placement_id=placement_id)
+        managed_case(actor, placement.case_id)
+        data = PlacementDepartSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            placement = services.placement_depart(
+                actor=actor,
+                placement=placement,
+                departed_on=data.validated_data["departed_on"],
+                reason=data.validated_data["reason"],
+            )
+        except ValidationError as error:
+            raise Conflict(" ".join(error.messages)) from error
+        return Response(PlacementSerializer(placement).data)

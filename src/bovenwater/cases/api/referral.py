@@ -1,0 +1,162 @@
+"""API of referrals: list, send, detail and respond."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, generics, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from bovenwater.accounts.models import Organisation
+from bovenwater.cases import selectors, services
+from bovenwater.cases.api.common import (
+    IDEMPOTENCY,
+    Conflict,
+    api_actor,
+    api_validation_error,
+    idempotency_key,
+    managed_case,
+)
+from bovenwater.cases.models import (
+    Referral,
+    ReferralKind,
+    SharedPart,
+)
+
+
+class ReferralSerializer(serializers.ModelSerializer[Referral]):
+    case = serializers.CharField(source="case.number")
+    case_id = serializers.IntegerField()
+    from_organisation = serializers.CharField(source="from_organisation.name")
+    to_organisation = serializers.CharField(source="to_organisation.name")
+    consent_withdrawn = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Referral
+        fields = (
+            "id",
+            "case",
+            "case_id",
+            "kind",
+            "from_organisation",
+            "to_organisation",
+            "status",
+            "shared_parts",
+            "legal_basis",
+            "consent_withdrawn",
+            "requested_at",
+            "responded_at",
+        )
+
+    def get_consent_withdrawn(self, obj: Referral) -> bool | None:
+        return None if obj.consent is None else obj.consent.withdrawn_at is not None
+
+
+class ReferralCreateSerializer(serializers.Serializer[Any]):
+    case_id = serializers.IntegerField()
+    to_organisation = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.filter(is_active=True)
+    )
+    kind = serializers.ChoiceField(choices=ReferralKind.choices)
+    shared_parts = serializers.ListField(child=serializers.ChoiceField(choices=SharedPart.choices))
+    consent_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    legal_basis = serializers.CharField(
+        max_length=300, required=False, default="", allow_blank=True
+    )
+    note = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
+
+
+class ReferralRespondSerializer(serializers.Serializer[Any]):
+    accept = serializers.BooleanField()
+    reason = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
+
+
+class ReferralListView(generics.ListAPIView[Referral]):
+    """Referrals the caller's organisation sent or received."""
+
+    serializer_class = ReferralSerializer
+
+    def get_queryset(self) -> QuerySet[Referral]:
+        actor = api_actor(self.request)
+        try:
+            return selectors.referrals_list_for_actor(actor=actor).select_related("consent")
+        except PermissionDenied:
+            return Referral.objects.none()
+
+    @extend_schema(
+        request=ReferralCreateSerializer,
+        responses={201: ReferralSerializer, 200: ReferralSerializer},
+        parameters=[IDEMPOTENCY],
+    )
+    def post(self, request: Request) -> Response:
+        actor = api_actor(request)
+        data = ReferralCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        case = managed_case(actor, values["case_id"])
+        consent = None
+        if values["consent_id"] is not None:
+            consent = selectors.consent_of_case(case=case, consent_id=values["consent_id"])
+            if consent is None:
+                raise exceptions.ValidationError({"consent_id": "Onbekende toestemming."})
+
+        def create() -> Referral:
+            return services.referral_send(
+                actor=actor,
+                case=case,
+                to_organisation=values["to_organisation"],
+                kind=values["kind"],
+                shared_parts=values["shared_parts"],
+                consent=consent,
+                legal_basis=values["legal_basis"],
+                note=values["note"],
+            )
+
+        try:
+            referral_id, created = services.idempotent_create(
+                actor=actor, key=idempotency_key(request), scope="referral", create=create
+            )
+        except ValidationError as error:
+            raise api_validation_error(error) from error
+        referral = selectors.referral_get_for_actor(actor=actor, referral_id=referral_id)
+        return Response(
+            ReferralSerializer(referral).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class ReferralDetailView(APIView):
+    @extend_schema(responses=ReferralSerializer)
+    def get(self, request: Request, referral_id: int) -> Response:
+        actor = api_actor(request)
+        referral = selectors.referral_get_for_actor(actor=actor, referral_id=referral_id)
+        return Response(ReferralSerializer(referral).data)
+
+
+class ReferralRespondView(APIView):
+    """The receiving organisation accepts or declines (a reason is required to decline)."""
+
+    @extend_schema(request=ReferralRespondSerializer, responses=ReferralSerializer)
+    def post(self, request: Request, referral_id: int) -> Response:
+        actor = api_actor(request)
+        referral = selectors.referral_get_for_actor(actor=actor, referral_id=referral_id)
+        if referral.to_organisation_id != actor.organisation_id:
+            raise Http404
+        data = ReferralRespondSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            referral = services.referral_respond(
+                actor=actor,
+                referral=referral,
+                accept=data.validated_data["accept"],
+                reason=data.validated_data["reason"],
+            )
+        except ValidationError as error:
+            raise Conflict(" ".join(error.messages)) from error
+        return Response(ReferralSerializer(referral).data)

@@ -1,0 +1,146 @@
+"""What every case service shares: the row lock, the count table and the record of a change."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
+
+from bovenwater.accounts.actor import Actor
+from bovenwater.accounts.roles import Permission
+from bovenwater.audit.models import Action
+from bovenwater.audit.purposes import Purpose
+from bovenwater.audit.services import log_processing
+from bovenwater.cases.models import (
+    Case,
+    CaseCount,
+    CaseEvent,
+    EventKind,
+    IdempotencyRecord,
+)
+from bovenwater.cases.selectors import (
+    data_subject,
+)
+
+
+def timeline_event(
+    *,
+    actor: Actor | None,
+    case: Case,
+    kind: EventKind,
+    text: str = "",
+    from_state: str = "",
+    to_state: str = "",
+) -> CaseEvent:
+    """One line on the case's timeline (without a processing-log row: see ``record``)."""
+    return CaseEvent.objects.create(
+        case=case,
+        kind=kind,
+        text=text,
+        from_state=from_state,
+        to_state=to_state,
+        actor_user=actor.user if actor is not None else None,
+        actor_organisation=actor.organisation if actor is not None else None,
+    )
+
+
+def record(
+    *,
+    actor: Actor,
+    case: Case,
+    action: Action,
+    event: EventKind | None = None,
+    text: str = "",
+    from_state: str = "",
+    to_state: str = "",
+    object_type: str = "cases.case",
+    object_id: object = None,
+    purpose: Purpose = Purpose.CARE_COORDINATION,
+    details: dict[str, object] | Callable[[CaseEvent | None], dict[str, object]] | None = None,
+) -> CaseEvent | None:
+    """Record one change of a case, in the caller's transaction: the timeline event
+    (when ``event`` is given) and the processing-log row, with the case as data subject.
+
+    ``details`` may be computed from the new event (a note logs the event's id).
+    """
+    written = (
+        timeline_event(
+            actor=actor, case=case, kind=event, text=text, from_state=from_state, to_state=to_state
+        )
+        if event is not None
+        else None
+    )
+    log_processing(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=case.pk if object_id is None else object_id,
+        data_subject=data_subject(case),
+        purpose=purpose,
+        details=details(written) if callable(details) else details,
+    )
+    return written
+
+
+def count_case(*, owner_id: int, state: str, delta: int) -> None:
+    """Keep the count table in step with a case entering (+1) or leaving (-1) a state.
+
+    Runs inside the caller's transaction; the row is created on first use (a concurrent
+    first use is caught by the unique constraint and retried as an update).
+    """
+    counts = CaseCount.objects.filter(owner_id=owner_id, state=state)
+    if counts.update(count=F("count") + delta):
+        return
+    CaseCount.objects.get_or_create(owner_id=owner_id, state=state)
+    counts.update(count=F("count") + delta)
+
+
+def managed_case_for_update(
+    *, actor: Actor, case: Case, permission: Permission = Permission.MANAGE_CASES
+) -> Case:
+    """Lock the case row; only the owner's case workers may change it (else 404)."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.owner_id != actor.organisation_id or not actor.has(permission):
+        from django.http import Http404
+
+        raise Http404
+    return locked
+
+
+def idempotent_create(
+    *, actor: Actor, key: str, scope: str, create: Callable[[], models.Model]
+) -> tuple[int, bool]:
+    """Run ``create`` once per (key, user, organisation, scope); return (object id, created).
+
+    A retried call with the same ``Idempotency-Key`` gets the first object back and
+    nothing is written twice, also when two retries race.
+    """
+    key = key.strip()[:200]
+    if not key:
+        return create().pk, True
+    with transaction.atomic():
+        existing = IdempotencyRecord.objects.filter(
+            key=key, user=actor.user, organisation_id=actor.organisation_id, scope=scope
+        ).first()
+        if existing is not None:
+            return existing.object_id, False
+        obj = create()
+        try:
+            with transaction.atomic():
+                IdempotencyRecord.objects.create(
+                    key=key,
+                    user=actor.user,
+                    organisation_id=actor.organisation_id,
+                    scope=scope,
+                    object_id=obj.pk,
+                )
+        except IntegrityError:
+            winner = IdempotencyRecord.objects.filter(
+                key=key, user=actor.user, organisation_id=actor.organisation_id, scope=scope
+            ).first()
+            if winner is None:
+                raise
+            transaction.set_rollback(True)
+            return winner.object_id, False
+        return obj.pk, True
