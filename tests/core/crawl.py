@@ -47,14 +47,65 @@ ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?\b")
 
 # Words of the interface that betray an untranslated text.
 ENGLISH_ON_DUTCH = frozenset(
-    "the and with from your this that which should please none true false yes "
-    "save submit search delete cancel back next previous case cases scenario scenarios "
-    "name add".split()
+    [
+        "the",
+        "and",
+        "with",
+        "from",
+        "your",
+        "this",
+        "that",
+        "which",
+        "should",
+        "please",
+        "none",
+        "true",
+        "false",
+        "yes",
+        "save",
+        "submit",
+        "search",
+        "delete",
+        "cancel",
+        "back",
+        "next",
+        "previous",
+        "case",
+        "cases",
+        "scenario",
+        "scenarios",
+        "name",
+        "add",
+    ]
 )
 DUTCH_ON_ENGLISH = frozenset(
-    "opslaan zoeken annuleren versturen bewaren uitloggen inloggen filteren wissel "
-    "casussen signalen verwijzingen toestemming geen niet wordt alleen bijvoorbeeld "
-    "terug volgende vorige bekijken wijzigen toevoegen verwijderen".split()
+    [
+        "opslaan",
+        "zoeken",
+        "annuleren",
+        "versturen",
+        "bewaren",
+        "uitloggen",
+        "inloggen",
+        "filteren",
+        "wissel",
+        "casussen",
+        "signalen",
+        "verwijzingen",
+        "toestemming",
+        "geen",
+        "niet",
+        "wordt",
+        "alleen",
+        "bijvoorbeeld",
+        "terug",
+        "volgende",
+        "vorige",
+        "bekijken",
+        "wijzigen",
+        "toevoegen",
+        "verwijderen",
+    ]
 )
 WORD = re.compile(r"[A-Za-zÀ-ÿ]+")
 
@@ -165,11 +216,17 @@ def text_defects(interface: str, data: str, language: str, url: str = "") -> lis
         ("code (app.model)", APP_LABEL),
         ("ISO date", ISO_DATE),
     ):
-        defects.extend(Defect(url, kind, _context(everything, m)) for m in pattern.finditer(everything))
+        defects.extend(
+            Defect(url, kind, _context(everything, m)) for m in pattern.finditer(everything)
+        )
     stop = ENGLISH_ON_DUTCH if language == "nl" else DUTCH_ON_ENGLISH
     for match in WORD.finditer(interface):
         if match.group().lower() in stop:
-            defects.append(Defect(url, f"word of the other language ({match.group()})", _context(interface, match)))
+            defects.append(
+                Defect(
+                    url, f"word of the other language ({match.group()})", _context(interface, match)
+                )
+            )
     for pattern in NUMBER_EN_ON_NL if language == "nl" else NUMBER_NL_ON_EN:
         defects.extend(
             Defect(url, "number in the other language's format", _context(interface, m))

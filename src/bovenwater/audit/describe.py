@@ -39,7 +39,10 @@ def object_type_name(label: str) -> str:
 
 def object_type_choices(labels: Iterable[str]) -> list[tuple[str, str]]:
     """(label, name) pairs for a filter, sorted by the name a reader sees."""
-    return sorted(((label, object_type_name(label)) for label in set(labels) if label), key=lambda c: c[1].lower())
+    return sorted(
+        ((label, object_type_name(label)) for label in set(labels) if label),
+        key=lambda c: c[1].lower(),
+    )
 
 
 def role_label(slug: str) -> str:
@@ -63,7 +66,9 @@ class _Names:
             return value or "—"
         kind, pk = match.group(1), int(match.group(2))
         if kind == "organisation":
-            return _("organisatie %(name)s") % {"name": self.organisations.get(pk, _("(verwijderd)"))}
+            return _("organisatie %(name)s") % {
+                "name": self.organisations.get(pk, _("(verwijderd)"))
+            }
         return _("persoon %(name)s") % {"name": self.users.get(pk, _("(verwijderd)"))}
 
 
@@ -76,7 +81,9 @@ def _names(entries: list[ProcessingLogEntry]) -> _Names:
             match = REFERENCE.match(value or "")
             if match is None:
                 continue
-            (organisation_ids if match.group(1) == "organisation" else user_ids).add(int(match.group(2)))
+            (organisation_ids if match.group(1) == "organisation" else user_ids).add(
+                int(match.group(2))
+            )
     user_model = get_user_model()
     users: dict[int, str] = {}
     by_username: dict[str, str] = {}
@@ -87,7 +94,9 @@ def _names(entries: list[ProcessingLogEntry]) -> _Names:
         users[user.pk] = name
         by_username[user.get_username()] = name
     organisation = apps.get_model("accounts", "Organisation")
-    organisations = dict(organisation.objects.filter(pk__in=organisation_ids).values_list("pk", "name"))
+    organisations = dict(
+        organisation.objects.filter(pk__in=organisation_ids).values_list("pk", "name")
+    )
     return _Names(users, by_username, organisations)
 
 
@@ -107,7 +116,9 @@ def describe(entries: Iterable[ProcessingLogEntry]) -> list[EntryRow]:
     names = _names(listed)
     rows = []
     for entry in listed:
-        person = names.users_by_username.get(entry.actor_username, entry.actor_username) or _("systeem")
+        person = names.users_by_username.get(entry.actor_username, entry.actor_username) or _(
+            "systeem"
+        )
         rows.append(
             EntryRow(
                 entry=entry,
@@ -131,5 +142,7 @@ def member_choices(organisation_id: int) -> list[tuple[str, str]]:
     )
     seen: dict[str, str] = {}
     for row in rows:
-        seen.setdefault(row.user.get_username(), row.user.get_full_name() or row.user.get_username())
+        seen.setdefault(
+            row.user.get_username(), row.user.get_full_name() or row.user.get_username()
+        )
     return list(seen.items())

@@ -15,9 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from bovenwater.adscan.pipeline import rule_catalogue
 
@@ -72,7 +71,11 @@ def slot_kind(kind: object) -> str:
 def slot_rows(template: dict[str, Any]) -> list[dict[str, Any]]:
     """The template's variable places with the kind in words (for the slots table)."""
     return [
-        {"index": slot.get("index"), "kind": slot_kind(slot.get("kind")), "examples": slot.get("examples", [])}
+        {
+            "index": slot.get("index"),
+            "kind": slot_kind(slot.get("kind")),
+            "examples": slot.get("examples", []),
+        }
         for slot in template.get("slots", [])
     ]
 
