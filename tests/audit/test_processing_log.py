@@ -357,5 +357,8 @@ def test_the_log_shows_names_and_labels_not_ids_or_codes(
     for code in ("cases.case", "care_coordinator", f"organisation:{officer.organisation_id}"):
         assert code not in table
     # The filters offer people and kinds of records by name.
-    assert f'<option value="{colleague.user.username}">{colleague.user.get_full_name()}</option>' in body
+    assert (
+        f'<option value="{colleague.user.username}">{colleague.user.get_full_name()}</option>'
+        in body
+    )
     assert '<option value="cases.case">casus</option>' in body

@@ -272,17 +272,24 @@ def _shape(path: str, query: str) -> str:
 
 
 def crawl(
-    client: Client, language: str, start: str = "/", limit: int = 90, per_kind: int = 2
+    client: Client,
+    language: str,
+    start: str = "/",
+    limit: int = 90,
+    per_kind: int = 2,
+    kinds: dict[str, int] | None = None,
 ) -> CrawlResult:
     """Follow the links a user can click from ``start``, breadth first, GET only.
 
     At most ``per_kind`` pages of one kind (``/casussen/12/`` and ``/casussen/13/`` are
-    one kind) and ``limit`` pages in all, so every kind of page is reached.
+    one kind) and ``limit`` pages in all, so every kind of page is reached. Pass the same
+    ``kinds`` to crawls of several users to visit a kind only ``per_kind`` times in all
+    (the start page is always visited).
     """
     result = CrawlResult()
     queue: deque[str] = deque([start])
     seen: set[str] = {start}
-    kinds: dict[str, int] = {}
+    kinds = {} if kinds is None else kinds
     while queue and len(result.pages) < limit:
         url = queue.popleft()
         response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)

@@ -67,12 +67,13 @@ def test_every_demo_role_meets_plain_language(language: str, settings: Any) -> N
     assert memberships.count() >= 10
     problems: list[str] = []
     visited = 0
+    kinds: dict[str, int] = {}  # every kind of page twice in all, by whichever role reaches it
     for membership in memberships:
         client = Client()
         client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
         login(client, membership)
-        result = crawl(client, language)
+        result = crawl(client, language, kinds=kinds)
         visited += len(result.pages)
         problems.extend(f"{membership.user.username} {defect}" for defect in result.defects)
-    assert visited > 100
+    assert visited > 60
     assert problems == [], f"{len(problems)} defects:\n" + "\n".join(sorted(set(problems)))

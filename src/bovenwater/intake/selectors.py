@@ -20,7 +20,7 @@ from bovenwater.accounts.roles import Permission
 from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
 from bovenwater.audit.services import log_processing
-from bovenwater.intake.models import Signal, SignalAttachment, SignalState
+from bovenwater.intake.models import Signal, SignalAttachment, SignalRecipient, SignalState
 from bovenwater.intake.workflow import OPEN_STATES
 
 
@@ -35,9 +35,14 @@ def _base() -> QuerySet[Signal]:
     return Signal.objects.select_related("crime_municipality", "reporting_organisation", "sector")
 
 
+# The inbox's status filter: "open" (the default: what still needs work) or "alle".
+OPEN = "open"
+ALL = "alle"
+
+
 @dataclass(frozen=True)
 class SignalFilter:
-    state: str = ""
+    state: str = OPEN
     overdue_only: bool = False
     reported_by_me: bool = False
 
@@ -49,7 +54,9 @@ def signals_for_actor(
     signals = _base().filter(_scope(actor)).distinct()
     if filters.reported_by_me:
         signals = signals.filter(reporter=actor.user)
-    if filters.state in SignalState.values:
+    if filters.state == OPEN:
+        signals = signals.filter(state__in=OPEN_STATES)
+    elif filters.state in SignalState.values:
         signals = signals.filter(state=filters.state)
     if filters.overdue_only:
         signals = signals.filter(state__in=OPEN_STATES, due_date__lt=timezone.localdate())
@@ -132,4 +139,24 @@ def may_triage(*, actor: Actor, signal: Signal) -> bool:
     return (
         actor.has(Permission.TRIAGE_SIGNALS)
         and signal.recipients.filter(organisation_id=actor.organisation_id).exists()
+    )
+
+
+def recipient_names(*, actor: Actor, reference: str) -> list[str]:
+    """Who received a signal the actor's organisation reported or received (lead first)."""
+    signal = (
+        _base()
+        .filter(reference=reference)
+        .filter(
+            Q(reporting_organisation_id=actor.organisation_id)
+            | Q(recipients__organisation_id=actor.organisation_id)
+        )
+        .first()
+    )
+    if signal is None:
+        return []
+    return list(
+        SignalRecipient.objects.filter(signal=signal)
+        .order_by("-is_lead", "organisation__name")
+        .values_list("organisation__name", flat=True)
     )
