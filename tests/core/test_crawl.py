@@ -1,20 +1,9 @@
-"""Every demo role, following the navigation in Dutch and in English, meets no codes,
-no ISO dates, no words of the other language and no foreign number formats."""
+"""The first-contact checker finds each kind of defect it is meant to find, and only those."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from django.conf import settings as django_settings
-from django.test import Client
-from tests.core.crawl import crawl, page_defects
-from tests.support import login
-
-from bovenwater.accounts.models import Membership
-from bovenwater.core.demo import seed_demo
-
-REGION = "amsterdam"
+from tests.core.crawl import page_defects
 
 
 @pytest.mark.parametrize(
@@ -54,26 +43,3 @@ def test_the_checker_finds_a_planted_defect(html: str, language: str, kind: str)
 def test_the_checker_accepts_clean_pages(html: str, language: str) -> None:
     defects, _links = page_defects(f"<html><body>{html}</body></html>", language)
     assert defects == []
-
-
-@pytest.mark.parametrize("language", ["nl", "en"])
-@pytest.mark.django_db
-def test_every_demo_role_meets_plain_language(language: str, settings: Any) -> None:
-    settings.DEMO_MODE = True
-    seed_demo()
-    memberships = Membership.objects.filter(
-        user__username__startswith="demo.", user__username__endswith=f".{REGION}"
-    ).select_related("user", "organisation")
-    assert memberships.count() >= 10
-    problems: list[str] = []
-    visited = 0
-    kinds: dict[str, int] = {}  # every kind of page twice in all, by whichever role reaches it
-    for membership in memberships:
-        client = Client()
-        client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
-        login(client, membership)
-        result = crawl(client, language, kinds=kinds)
-        visited += len(result.pages)
-        problems.extend(f"{membership.user.username} {defect}" for defect in result.defects)
-    assert visited > 60
-    assert problems == [], f"{len(problems)} defects:\n" + "\n".join(sorted(set(problems)))
