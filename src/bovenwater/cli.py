@@ -5,7 +5,7 @@ exposes ``register(subparsers)``, which adds one subparser whose ``handler`` def
 is called with the parsed arguments and returns the exit code. Only the module of
 the subcommand on the command line is imported (``bovenwater --help`` imports none,
 ``bovenwater webscan ...`` never loads the MSE engine's NumPy/SciPy code), so every
-command starts fast. Pure engines (``mse``, ``adscan``) never import Django;
+command starts fast. Pure engines (``mse``, ``adscan``, ``pprl``) never import Django;
 ``bovenwater manage ...`` hands over to Django's management commands.
 """
 
@@ -26,6 +26,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "webscan": (
         "bovenwater.adscan.cli",
         "screen online advertisements: generate a test corpus, cluster ads into networks",
+    ),
+    "linkage": (
+        "bovenwater.pprl.cli",
+        "privacy-preserving record linkage: encode lists, match them, count overlaps",
     ),
 }
 SUBCOMMAND_MODULES: tuple[str, ...] = tuple(module for module, _ in SUBCOMMANDS.values())

@@ -16,8 +16,8 @@ from bovenwater.audit.selectors import (
     processing_log_for_actor,
     processing_log_viewed,
 )
-from bovenwater.audit.services import chain_pending
-from bovenwater.core import csvsafe, formatting
+from bovenwater.audit.jobs import chain_pending
+from bovenwater.lib import csvsafe, formatting
 
 # Readable columns first (names and labels in the interface language), then the stored
 # references they were made from, so that a row can still be traced to its entry.
@@ -90,6 +90,7 @@ def _filters(form: LogFilterForm) -> LogFilter:
         action=data.get("action") or "",
         date_from=data.get("date_from"),
         date_to=data.get("date_to"),
+        refused=bool(data.get("refused")),
     )
 
 

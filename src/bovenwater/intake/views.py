@@ -14,7 +14,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from bovenwater.accounts.middleware import public_view, request_actor
 from bovenwater.accounts.roles import Permission
-from bovenwater.core.ratelimit import allow
 from bovenwater.intake import selectors, services
 from bovenwater.intake.forms import (
     OtherPersonForm,
@@ -26,12 +25,15 @@ from bovenwater.intake.forms import (
 )
 from bovenwater.intake.models import Signal, SignalPerson, SignalState, Urgency
 from bovenwater.intake.workflow import allowed_next
+from bovenwater.lib.formlimits import keeps_oversized_input
+from bovenwater.lib.ratelimit import allow
 from bovenwater.reference.models import ExploitationForm, Indicator
 
 OTHER_PREFIXES = ("other1", "other2")
 
 
 @public_view
+@keeps_oversized_input
 @require_http_methods(["GET", "POST"])
 def public_report_view(request: HttpRequest) -> HttpResponse:
     form = PublicReportForm(request.POST or None, initial={"form_token": secrets.token_urlsafe(24)})
@@ -65,6 +67,7 @@ def public_report_view(request: HttpRequest) -> HttpResponse:
 
 
 @public_view
+@keeps_oversized_input
 @require_http_methods(["GET", "POST"])
 def public_addition_view(request: HttpRequest) -> HttpResponse:
     form = PublicAdditionForm(request.POST or None)

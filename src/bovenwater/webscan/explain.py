@@ -19,7 +19,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from bovenwater.adscan.pipeline import rule_catalogue
-from bovenwater.core import formatting
+from bovenwater.lib import formatting
 
 if TYPE_CHECKING:
     from bovenwater.webscan.models import Ad, Network

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django import template
 
-from bovenwater.core import formatting
+from bovenwater.lib import formatting
 
 register = template.Library()
 
