@@ -10,13 +10,13 @@ from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.middleware import request_actor
 from bovenwater.audit.describe import EntryRow, describe, member_choices, object_type_choices
 from bovenwater.audit.forms import LogFilterForm
+from bovenwater.audit.jobs import chain_pending
 from bovenwater.audit.selectors import (
     LogFilter,
     object_types_in_log,
     processing_log_for_actor,
     processing_log_viewed,
 )
-from bovenwater.audit.jobs import chain_pending
 from bovenwater.lib import csvsafe, formatting
 
 # Readable columns first (names and labels in the interface language), then the stored

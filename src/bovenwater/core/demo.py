@@ -273,14 +273,19 @@ def _privacy_officers_everywhere(report: SeedReport) -> None:
         officer = User.objects.filter(username=demo_username(region, Role.PRIVACY_OFFICER)).first()
         if officer is None:
             continue
-        for kind, pattern in ORGANISATION_NAMES.items():
+        for pattern in ORGANISATION_NAMES.values():
             name = pattern.format(city=region.city, unit=region.police_unit, area=region.area)
             organisation = Organisation.objects.filter(name=name).first()
-            if organisation is None or Membership.objects.filter(
-                user=officer, organisation=organisation, role=Role.PRIVACY_OFFICER
-            ).exists():
+            if (
+                organisation is None
+                or Membership.objects.filter(
+                    user=officer, organisation=organisation, role=Role.PRIVACY_OFFICER
+                ).exists()
+            ):
                 continue
-            services.membership_add(user=officer, organisation=organisation, role=Role.PRIVACY_OFFICER)
+            services.membership_add(
+                user=officer, organisation=organisation, role=Role.PRIVACY_OFFICER
+            )
             report.memberships_created += 1
 
 

@@ -6,8 +6,8 @@ import secrets
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import ngettext
@@ -51,7 +51,9 @@ def _browse_filter(request: HttpRequest, years: list[int]) -> RegistrationFilter
         year=int(raw_year) if raw_year.isdigit() and int(raw_year) in years else None,
         police_unit=request.GET.get("eenheid", "").strip()[:20],
         form=request.GET.get("vorm", "").strip()[:40],
-        minor=request.GET.get("minderjarig", "") if request.GET.get("minderjarig") in ("ja", "nee") else "",
+        minor=request.GET.get("minderjarig", "")
+        if request.GET.get("minderjarig") in ("ja", "nee")
+        else "",
         search=request.GET.get("zoek", "").strip()[:64],
     )
 

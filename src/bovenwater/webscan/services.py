@@ -277,8 +277,7 @@ def _promote(actor: Actor, network: Network) -> Any:
 
     One shared signal rather than one per region: the network is one phenomenon, the
     regions see the same evidence and each other as recipients (docs/webscan.md)."""
-    from bovenwater.intake.models import Urgency
-    from bovenwater.intake.services import SignalInput, signal_submit
+    from bovenwater.intake.services import SignalInput, SignalUrgency, signal_submit
     from bovenwater.reference.models import ExploitationForm, Municipality
 
     codes = _network_municipality_codes(network)
@@ -299,7 +298,7 @@ def _promote(actor: Actor, network: Network) -> Any:
         also_municipalities=places[1:],
         copy_to=[actor.organisation],
         involves_minor=minor,
-        urgency=Urgency.HIGH if minor else Urgency.NORMAL,
+        urgency=SignalUrgency.HIGH if minor else SignalUrgency.NORMAL,
         forms=forms,
         place_description=_("Online advertenties (webscan), %(n)s advertenties")
         % {"n": formatting.number_in("nl", network.ad_count)},
