@@ -129,6 +129,10 @@ NO_PERSONAL_DATA = (
     "registratie/import/",
     "registratie/htcds/",
     "webscan/bronnen/",  # the configured websites, their purpose and legal basis
+    "chat/$",  # the anonymous chat pages of a young person: their own session only
+    "chat/weg/$",
+    "chat/ophalen/$",
+    "chat/api/controle/$",
 )
 
 

@@ -22,7 +22,7 @@ from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.roles import Permission
 from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
-from bovenwater.audit.services import log_processing
+from bovenwater.audit.services import log_list_read, log_processing, log_refusal
 from bovenwater.chat import hours, keys
 from bovenwater.chat.models import (
     CannedResponse,
@@ -362,9 +362,17 @@ def board(actor: Actor) -> dict[str, Any]:
 
 
 def handoffs_for_professional(actor: Actor) -> list[Handoff]:
-    """Agreed hand-offs to the actor's organisation whose chat is still going."""
+    """Agreed hand-offs to the actor's organisation whose chat is still going (logged)."""
     if not actor.has(Permission.VIEW_SIGNALS):
+        log_refusal(
+            actor=actor,
+            object_type="chat.handoff",
+            object_id="list",
+            purpose=Purpose.SIGNAL_HANDLING,
+            reason="forbidden",
+        )
         return []
+    log_list_read(actor=actor, object_type="chat.handoff", purpose=Purpose.SIGNAL_HANDLING)
     return list(
         Handoff.objects.select_related("conversation")
         .filter(

@@ -131,6 +131,7 @@ DEMO_STEPS: tuple[str, ...] = (
     "bovenwater.monitor.demo",
     "bovenwater.estimation.demo",
     "bovenwater.webscan.demo",
+    "bovenwater.chat.demo",
 )
 
 

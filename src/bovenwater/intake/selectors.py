@@ -19,7 +19,16 @@ from bovenwater.accounts.roles import Permission
 from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
 from bovenwater.audit.services import log_processing, refuse
-from bovenwater.intake.models import Signal, SignalAttachment, SignalRecipient, SignalState
+from bovenwater.intake.models import (
+    PublicAddition,
+    Signal,
+    SignalAttachment,
+    SignalEvent,
+    SignalIndicator,
+    SignalPerson,
+    SignalRecipient,
+    SignalState,
+)
 from bovenwater.intake.workflow import OPEN_STATES
 
 
@@ -145,6 +154,39 @@ def may_triage(*, actor: Actor, signal: Signal) -> bool:
         actor.has(Permission.TRIAGE_SIGNALS)
         and signal.recipients.filter(organisation_id=actor.organisation_id).exists()
     )
+
+
+@dataclass(frozen=True)
+class SignalParts:
+    """The parts of a signal its page shows, read after ``signal_get_for_actor`` (logged)."""
+
+    victims: list[SignalPerson]
+    others: list[SignalPerson]
+    indicators: QuerySet[SignalIndicator]
+    recipients: QuerySet[SignalRecipient]
+    events: QuerySet[SignalEvent]
+    additions: QuerySet[PublicAddition]
+    attachments: QuerySet[SignalAttachment]
+
+
+def signal_parts(*, signal: Signal) -> SignalParts:
+    """The persons, indicators, recipients, timeline, additions and attachments of a
+    signal the caller already holds through ``signal_get_for_actor``."""
+    persons = list(signal.persons.all())
+    return SignalParts(
+        victims=[p for p in persons if p.role == SignalPerson.Role.VICTIM],
+        others=[p for p in persons if p.role == SignalPerson.Role.SUSPECT],
+        indicators=signal.indicators.select_related("indicator"),
+        recipients=signal.recipients.select_related("organisation"),
+        events=signal.events.select_related("actor", "organisation"),
+        additions=signal.additions.all(),
+        attachments=signal.attachments.all(),
+    )
+
+
+def signal_recipient_names(*, signal: Signal) -> list[str]:
+    """Names of the organisations a signal the caller holds was sent to."""
+    return [r.organisation.name for r in signal.recipients.select_related("organisation")]
 
 
 def recipient_names(*, actor: Actor, reference: str) -> list[str]:

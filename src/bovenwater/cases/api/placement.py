@@ -26,7 +26,6 @@ from bovenwater.cases.api.common import (
 from bovenwater.cases.models import (
     Placement,
     PlacementRequest,
-    Shelter,
     ShelterCategory,
 )
 from bovenwater.reference.models import PoliceUnit
@@ -68,7 +67,7 @@ class PlacementSerializer(serializers.ModelSerializer[Placement]):
 
 class PlacementCreateSerializer(serializers.Serializer[Any]):
     request_id = serializers.IntegerField()
-    shelter = serializers.PrimaryKeyRelatedField(queryset=Shelter.objects.all())
+    shelter = serializers.PrimaryKeyRelatedField(queryset=selectors.shelters_all())
     started_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
@@ -123,9 +122,7 @@ class PlacementRequestListView(generics.ListAPIView[PlacementRequest]):
             )
         except ValidationError as error:
             raise api_validation_error(error) from error
-        placement_request = PlacementRequest.objects.select_related("case", "region").get(
-            pk=request_id
-        )
+        placement_request = selectors.placement_request_created_by_actor(request_id=request_id)
         return Response(
             PlacementRequestSerializer(placement_request).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
