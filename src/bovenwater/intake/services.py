@@ -136,6 +136,12 @@ class SignalInput:
     urgency: Urgency = Urgency.NORMAL
     observed_on: date | None = None
     observed_when: str = ""
+    # A signal about several places (a network of advertisements across regions) is
+    # routed for each of them too; ``copy_to`` organisations (the reporter's own team)
+    # receive it beside the routed ones. ``involves_minor`` without a known victim.
+    also_municipalities: Sequence[Municipality] = ()
+    copy_to: Sequence[Organisation] = ()
+    involves_minor: bool = False
 
 
 def _receipt_digest(code: str) -> str:
@@ -174,25 +180,45 @@ def _new_signal(**fields: object) -> Signal:
     return signal
 
 
-def _route(signal: Signal, forms: Sequence[ExploitationForm]) -> None:
-    decisions = routing.route(
-        routing.RoutingInput(
-            kind=SignalKind(signal.kind),
-            municipality=signal.crime_municipality,
-            involves_victim=signal.involves_victim,
-            involves_minor=signal.involves_minor,
-            forms=frozenset(form.code for form in forms),
-        )
-    )
-    for decision in decisions:
+def _route(
+    signal: Signal,
+    forms: Sequence[ExploitationForm],
+    also_municipalities: Sequence[Municipality] = (),
+    copy_to: Sequence[Organisation] = (),
+) -> None:
+    """Recipients by the routing rules for the plaats delict (the lead) and every other
+    place the signal concerns; then the organisations it is copied to. One row per
+    organisation: the first reason found stands."""
+    decisions = []
+    for number, municipality in enumerate([signal.crime_municipality, *also_municipalities]):
+        for decision in routing.route(
+            routing.RoutingInput(
+                kind=SignalKind(signal.kind),
+                municipality=municipality,
+                involves_victim=signal.involves_victim,
+                involves_minor=signal.involves_minor,
+                forms=frozenset(form.code for form in forms),
+            )
+        ):
+            decisions.append(
+                (decision.organisation, decision.rule_name, decision.is_lead and number == 0)
+            )
+    decisions += [(organisation, str(_("kopie voor de melder")), False) for organisation in copy_to]
+    seen: set[int] = set()
+    recipients = []
+    for organisation, rule_name, is_lead in decisions:
+        if organisation.pk in seen:
+            continue
+        seen.add(organisation.pk)
+        recipients.append(organisation)
         SignalRecipient.objects.create(
             signal=signal,
-            organisation=decision.organisation,
+            organisation=organisation,
             reason=SignalRecipient.Reason.ROUTED,
-            rule_name=decision.rule_name,
-            is_lead=decision.is_lead,
+            rule_name=rule_name,
+            is_lead=is_lead,
         )
-    names = ", ".join(d.organisation.name for d in decisions) or _("geen ontvanger gevonden")
+    names = ", ".join(o.name for o in recipients) or _("geen ontvanger gevonden")
     SignalEvent.objects.create(signal=signal, kind=SignalEvent.Kind.ROUTED, note=names)
     if not decisions:
         logger.warning(
@@ -315,7 +341,7 @@ def signal_submit(
     existing = _existing("signal", idempotency_key, actor.user.pk)
     if existing is not None:
         return existing
-    involves_minor = bool(data.victim and data.victim.is_minor)
+    involves_minor = bool(data.victim and data.victim.is_minor) or data.involves_minor
     signal = _new_signal(
         kind=SignalKind.PROFESSIONAL,
         urgency=data.urgency,
@@ -367,7 +393,7 @@ def signal_submit(
         actor=actor.user,
         organisation=actor.organisation,
     )
-    _route(signal, data.forms)
+    _route(signal, data.forms, data.also_municipalities, data.copy_to)
     log_processing(
         actor=actor,
         action=Action.CREATE,
