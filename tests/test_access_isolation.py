@@ -114,6 +114,9 @@ NO_PERSONAL_DATA = (
     "open-data/",
     "melden/",
     "api/v1/schema/",
+    "api/v1/docs/",  # the API's documentation and its committed OpenAPI file
+    "api/v1/openapi.yaml",
+    "favicon.ico",
     "api/v1/reference/",
     "api/v1/monitor/",
     "api/v1/me/",
@@ -126,6 +129,10 @@ NO_PERSONAL_DATA = (
     "registratie/import/",
     "registratie/htcds/",
     "webscan/bronnen/",  # the configured websites, their purpose and legal basis
+    "chat/$",  # the anonymous chat pages of a young person: their own session only
+    "chat/weg/$",
+    "chat/ophalen/$",
+    "chat/api/controle/$",
 )
 
 

@@ -22,7 +22,7 @@ from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.roles import Permission
 from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
-from bovenwater.audit.services import log_processing
+from bovenwater.audit.services import log_list_read, log_processing, log_refusal
 from bovenwater.chat import hours, keys
 from bovenwater.chat.models import (
     CannedResponse,
@@ -122,6 +122,14 @@ def messages_after(conversation_id: int, after: int, limit: int = 500) -> list[d
             conversation_id=conversation_id, seq__gt=after
         ).order_by("seq")[:limit]
     ]
+
+
+def last_seq(conversation_id: int) -> int:
+    """The conversation's highest sequence number (after an access check)."""
+    return int(
+        Conversation.objects.filter(pk=conversation_id).values_list("last_seq", flat=True).first()
+        or 0
+    )
 
 
 def queue_position(conversation: Conversation) -> int:
@@ -362,9 +370,17 @@ def board(actor: Actor) -> dict[str, Any]:
 
 
 def handoffs_for_professional(actor: Actor) -> list[Handoff]:
-    """Agreed hand-offs to the actor's organisation whose chat is still going."""
+    """Agreed hand-offs to the actor's organisation whose chat is still going (logged)."""
     if not actor.has(Permission.VIEW_SIGNALS):
+        log_refusal(
+            actor=actor,
+            object_type="chat.handoff",
+            object_id="list",
+            purpose=Purpose.SIGNAL_HANDLING,
+            reason="forbidden",
+        )
         return []
+    log_list_read(actor=actor, object_type="chat.handoff", purpose=Purpose.SIGNAL_HANDLING)
     return list(
         Handoff.objects.select_related("conversation")
         .filter(
