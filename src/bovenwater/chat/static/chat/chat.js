@@ -345,9 +345,9 @@
   }
 
   window.bovenwaterChat = {
-    exit: function () {
+    exit: function () {  // the quick exit's beacon ends the conversation on the server
       stopped = true;
-      if (socket && socket.readyState === 1) socket.send(JSON.stringify({ type: "exit" }));
+      if (socket) socket.close();
     },
     lastSeq: function () { return lastSeq; }
   };
