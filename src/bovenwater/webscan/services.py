@@ -52,7 +52,8 @@ SCREENING_KINDS = frozenset(
         OrganisationKind.KMAR,
         OrganisationKind.LABOUR_INSPECTORATE,
         OrganisationKind.MUNICIPALITY,
-        OrganisationKind.OTHER,  # RIEC
+        OrganisationKind.RIEC,
+        OrganisationKind.OTHER,
     }
 )
 UPLOAD_SUFFIXES = (".jsonl", ".json", ".ndjson", ".csv")
