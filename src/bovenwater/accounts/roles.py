@@ -66,6 +66,7 @@ class Permission(models.TextChoices):
     # cases
     VIEW_CASES = "view_cases", _("Casussen inzien")
     MANAGE_CASES = "manage_cases", _("Casussen behandelen (zorgcoördinatie)")
+    REOPEN_CASES = "reopen_cases", _("Afgesloten casussen heropenen")
     VIEW_VICTIM_DETAILS = "view_victim_details", _("Persoonsgegevens van slachtoffers inzien")
     EMERGENCY_ACCESS = "emergency_access", _("Noodtoegang tot een casus (break-the-glass)")
     VIEW_CAPACITY = "view_capacity", _("Opvangcapaciteit inzien")
@@ -111,6 +112,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.OPEN_CASE_FROM_SIGNAL,
             Permission.VIEW_CASES,
             Permission.MANAGE_CASES,
+            Permission.REOPEN_CASES,
             Permission.VIEW_VICTIM_DETAILS,
             Permission.EMERGENCY_ACCESS,
             Permission.VIEW_CAPACITY,
@@ -124,6 +126,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.SUBMIT_SIGNAL,
             Permission.VIEW_SIGNALS,
             Permission.VIEW_CASES,
+            Permission.REOPEN_CASES,
             Permission.VIEW_CAPACITY,
             Permission.MANAGE_MEETINGS,
             Permission.VIEW_MEASURES,
