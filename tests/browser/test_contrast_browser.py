@@ -36,7 +36,9 @@ def test_a_half_transparent_layer_is_blended_before_judging(page: Any) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_the_new_signal_button_is_readable_and_the_skip_link_hidden_until_focused(
-    live_server: Any, accounts: None, page: Any  # noqa: F811
+    live_server: Any,
+    accounts: None,  # noqa: F811
+    page: Any,
 ) -> None:
     _log_in(page, live_server.url, "demo.aandachtsfunctionaris.rotterdam")
     page.wait_for_url(f"{live_server.url}/")
