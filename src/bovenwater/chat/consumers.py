@@ -32,6 +32,7 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from bovenwater.accounts.actor import Actor
@@ -114,8 +115,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
                 await self.channel_layer.group_add(group, self.channel_name)
                 self.groups_joined.append(group)
         self.sent = after
-        await self._send_state()
-        await self._catch_up()
+        await self._send_state()  # sends the state, then what was missed after ``after``
 
     @database_sync_to_async
     def _authenticate(self, content: dict[str, Any]) -> tuple[Conversation, str] | None:
@@ -211,9 +211,13 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         except (TypeError, ValueError):
             return
         if self.youth or self.role == ParticipantRole.HELPER:
-            await database_sync_to_async(services.read_mark)(
-                conversation=self.conversation, by_youth=self.youth, seq=seq
-            )
+            try:
+                await database_sync_to_async(services.read_mark)(
+                    conversation=self.conversation, by_youth=self.youth, seq=seq
+                )
+            except DatabaseError:  # read state is a courtesy: a busy database skips it
+                logger.info("chat read state not stored", exc_info=True)
+                return
             await self.channel_layer.group_send(
                 notify.conversation_group(self.conversation.pk),
                 {
