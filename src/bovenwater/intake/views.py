@@ -27,6 +27,7 @@ from bovenwater.intake.models import Signal, SignalState, Urgency
 from bovenwater.intake.workflow import allowed_next
 from bovenwater.lib.formlimits import keeps_oversized_input
 from bovenwater.lib.ratelimit import allow
+from bovenwater.lib.workflow import TransitionNotAllowed
 from bovenwater.reference.models import ExploitationForm, Indicator
 
 OTHER_PREFIXES = ("other1", "other2")
@@ -281,7 +282,7 @@ def signal_triage_view(request: HttpRequest, reference: str) -> HttpResponse:
                 forward_to=data["forward_to"],
                 case_reference=data["case_reference"].strip(),
             )
-    except services.TransitionError as error:
+    except TransitionNotAllowed as error:
         return _render_detail(request, signal, triage, status=409, error=str(error))
     messages.success(request, _("Het besluit is vastgelegd."))
     return redirect("intake:detail", reference=signal.reference)
