@@ -299,10 +299,12 @@ class Bench:
 async def resume_once(bench: Bench, side: Side, index: int, semaphore: asyncio.Semaphore) -> None:
     async with semaphore:
         await bench.connect(side, index)
+        answered = False  # wait for the server's state first: a busy server is slow
         try:
             while True:
-                raw = await asyncio.wait_for(side.ws.recv(), timeout=3)
+                raw = await asyncio.wait_for(side.ws.recv(), timeout=5 if answered else 120)
                 event = json.loads(raw)
+                answered = True
                 if event.get("type") == "msg":
                     seq = event["seq"]
                     side.shown_seqs[seq] = side.shown_seqs.get(seq, 0) + 1
