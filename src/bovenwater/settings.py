@@ -493,6 +493,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "bovenwater.api.schema.document_problem_responses",
+    ],
     # One name per choice set, so the schema has no generated enum names.
     "ENUM_NAME_OVERRIDES": {
         "SignalStateEnum": "bovenwater.intake.models.SignalState",
