@@ -465,6 +465,12 @@ PROCESSING_LOG_ANCHOR_KEY = env(
     ),
     group="Processing log",
 )
+PROCESSING_LOG_ANCHOR_MINUTES = env(
+    "PROCESSING_LOG_ANCHOR_MINUTES",
+    default=60,
+    help="How often the privacy-job scheduler seals and anchors the processing log, in minutes.",
+    group="Processing log",
+)
 PROCESSING_LOG_TSA_URL = env(
     "PROCESSING_LOG_TSA_URL",
     default="",

@@ -8,6 +8,7 @@ from django.utils import timezone
 from bovenwater.accounts.middleware import request_actor
 from bovenwater.audit.forms import LogFilterForm
 from bovenwater.audit.jobs import chain_pending
+from bovenwater.audit.privacy_jobs import job_statuses
 from bovenwater.audit.selectors import LogFilter, processing_log_for_actor, processing_log_viewed
 from bovenwater.lib import csvsafe
 
@@ -57,7 +58,7 @@ def log_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "audit/log.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {"form": form, "page": page, "query": query.urlencode(), "jobs": job_statuses()},
         status=400 if form.errors else 200,
     )
 
