@@ -109,10 +109,7 @@ class SignalSerializer(serializers.ModelSerializer[Signal]):
         )
 
     def get_recipients(self, signal: Signal) -> list[str]:
-        return [
-            recipient.organisation.name
-            for recipient in signal.recipients.select_related("organisation")
-        ]
+        return selectors.signal_recipient_names(signal=signal)
 
 
 class SignalCreateSerializer(serializers.Serializer[Any]):
