@@ -32,6 +32,7 @@ from bovenwater.monitor.selectors import (
     monitor_trend,
     monitor_years,
     require_monitor,
+    value_labels,
 )
 from bovenwater.monitor.suppression import display, threshold
 from bovenwater.reference.models import ExploitationForm, Municipality, PoliceUnit
@@ -264,7 +265,13 @@ def open_data_view(request: HttpRequest) -> HttpResponse:
     if release is not None:
         accounting = release.accounting.get("tables", {})
         for stat in RELEASE_STATS:
-            rows = release.tables.get(stat, [])
+            # The release keeps its Dutch labels; the page names each value in the
+            # interface language (the value codes are the same in every language).
+            labels = value_labels(stat)
+            rows = [
+                [year, value, labels.get(value, label), count, shown]
+                for year, value, label, count, shown in release.tables.get(stat, [])
+            ]
             margin = accounting.get(stat, {}).get("margin_95")
             tables.append({"stat": stat, "title": stat_title(stat), "rows": rows, "margin": margin})
     budget = release.accounting.get("budget") if release is not None else None

@@ -37,7 +37,7 @@ from bovenwater.cases.services.common import (
     record,
 )
 from bovenwater.cases.types import VictimDetails
-from bovenwater.cases.workflow import check_transition
+from bovenwater.cases.workflow import WORKFLOW
 from bovenwater.reference.models import ExploitationForm, Municipality
 
 EMERGENCY_ACCESS_HOURS = 8
@@ -147,10 +147,10 @@ def case_open(
 
 @transaction.atomic
 def case_transition(*, actor: Actor, case: Case, to_state: str, reason: str = "") -> Case:
-    """Move a case to ``to_state`` if the transition table allows it for the actor's role."""
+    """Move a case to ``to_state`` if the transition table allows it for the actor's permissions."""
     # Scope: the owning organisation; which role may take which edge is the table's.
     locked = managed_case_for_update(actor=actor, case=case, permission=Permission.VIEW_CASES)
-    check_transition(state=locked.state, to_state=to_state, role=actor.role, reason=reason)
+    WORKFLOW.check(state=locked.state, to_state=to_state, actor=actor, reason=reason)
     from_state = locked.state
     locked.state = to_state
     update_fields = ["state"]

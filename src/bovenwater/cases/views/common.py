@@ -39,7 +39,7 @@ def detail_context(
     access = selectors.case_get_for_actor(actor=actor, case_id=case_id)
     case = access.case
     consents = selectors.consents_for_access(access=access)
-    next_states = allowed_next_states(case.state, actor.role) if access.via == "owner" else []
+    next_states = allowed_next_states(case.state, actor) if access.via == "owner" else []
     context: dict[str, Any] = {
         "access": access,
         "case": case,
