@@ -37,3 +37,22 @@ def test_a_municipality_is_found_by_part_of_its_name_with_the_keyboard(
     page.keyboard.press("ArrowDown")
     assert select.evaluate("s => s.options[s.selectedIndex].text") == "Rotterdam"
     assert axe_violations(page) == []
+
+
+def test_the_api_documentation_renders_every_operation_from_our_own_files(
+    live_server: Any,
+    page: Any,
+) -> None:
+    outside: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            outside.append(request.url)
+            if not request.url.startswith(live_server.url) and not request.url.startswith("data:")
+            else None
+        ),
+    )
+    page.goto(f"{live_server.url}/api/v1/docs/")
+    page.locator(".opblock").first.wait_for()
+    assert page.locator(".opblock").count() > 10
+    assert outside == []
