@@ -26,6 +26,8 @@ class Purpose(models.TextChoices):
     ADMINISTRATIVE_APPROACH = "administrative_approach", _("Bestuurlijke aanpak mensenhandel")
     ESTIMATION = "estimation", _("Schatting van het verborgen aantal slachtoffers (statistiek)")
     WEBSCAN_REVIEW = "webscan_review", _("Screening van online advertenties op mensenhandel")
+    LINKAGE = "linkage", _("Koppeling van lijsten zonder namen te delen (statistiek, ontdubbeling)")
+    HIT_NO_HIT = "hit_no_hit", _("Hit/no-hit tussen ketenpartners")
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,15 @@ LEGAL_BASES: dict[Purpose, LegalBasis] = {
         "wpg-3+avg-6-1-e",
         "Wet politiegegevens art. 3 / AVG art. 6 lid 1 sub e; per bron vastgelegde grondslag "
         "en opdrachtgever",
+    ),
+    Purpose.LINKAGE: LegalBasis(
+        "avg-89+6-1-e",
+        "AVG art. 89 (statistiek) en art. 6 lid 1 sub e; per koppelproject vastgelegde grondslag",
+    ),
+    Purpose.HIT_NO_HIT: LegalBasis(
+        "avg-6-1-a/d/e+wpg-20",
+        "Per vraag vastgelegd: toestemming, zorgcoördinatie (AVG art. 6 lid 1 sub e), "
+        "opsporing (Wpg art. 16/20) of vitaal belang (AVG art. 6 lid 1 sub d)",
     ),
 }
 

@@ -129,6 +129,7 @@ DEMO_STEPS: tuple[str, ...] = (
     "bovenwater.cases.demo",
     "bovenwater.registry.demo",
     "bovenwater.estimation.demo",
+    "bovenwater.linkage.demo",
     "bovenwater.webscan.demo",
 )
 
