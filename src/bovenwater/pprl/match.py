@@ -1,8 +1,9 @@
 """Matching encoded records of several sources into groups of one person each.
 
 1. **Blocking.** Records are compared only when they share one of eleven keyed
-   blocking keys (surname part with year, or with the day/month pair; first name with
-   year, or with the pair; first name with surname part). A record with one error in
+   blocking keys (surname part with year and month of birth, or with the day/month
+   pair; first name with year and month, or with the pair; first name with surname
+   part). A record with one error in
    any single field still shares several keys with its partner. Blocks larger than
    ``MAX_BLOCK`` are skipped for that key (the other keys still pair their records).
 2. **Comparison.** Per field a similarity from popcounts (``np.bitwise_count`` on
@@ -39,7 +40,9 @@ from bovenwater.pprl.encode import (
     T_BLOCK,
     T_DAY_TENS,
     T_DAY_UNITS,
+    T_FIRST_YEAR,
     T_KIND,
+    T_LAST_YEAR,
     T_SEX,
     T_Y,
     T_YM,
@@ -49,7 +52,7 @@ from bovenwater.pprl.encode import (
 )
 from bovenwater.pprl.errors import PPRLInputError
 
-MAX_BLOCK = 600
+MAX_BLOCK = 300
 CHUNK = 250_000
 THRESHOLD = 12.0  # bits: posterior odds of about 100:1 at the prior of a blocked pair
 DUPLICATE_THRESHOLD = 18.0
@@ -186,7 +189,7 @@ MIN_FREQUENCY = 2e-4
 NAME_PRIOR = 0.005
 SMOOTHING = 100.0
 M_NAMES_EXACT = 0.70
-MIN_NAMES_U = 5e-5
+MIN_NAMES_U = 5e-4
 SKELETON_SHARE = 8.0
 
 M_DATE_EXACT, M_DATE_SWAP, M_DATE_OTHER = 0.95, 0.02, 0.02
@@ -242,8 +245,9 @@ def _name_weight(sim: FloatArray, frequency: FloatArray) -> FloatArray:
     return weight.astype(np.float32)
 
 
-def _frequencies(data: Dataset, column: int, prior: float) -> FloatArray:
-    """Per record: the share of other records (of its birth year) with its token value.
+def _frequencies(data: Dataset, column: int, prior: float, group: int = T_Y) -> FloatArray:
+    """Per record: the share of other records (of its birth year, or year and month, as
+    ``group`` says) with its token value.
 
     The pair itself is left out of the count (two records), and the share is smoothed
     towards ``prior`` so that a rare year or a small list does not make every name look
@@ -251,9 +255,9 @@ def _frequencies(data: Dataset, column: int, prior: float) -> FloatArray:
     """
     values = data.tokens[:, column]
     _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
-    years = data.tokens[:, T_Y]
-    _, year_inverse, year_counts = np.unique(years, return_inverse=True, return_counts=True)
-    totals = year_counts[year_inverse].astype(np.float64)
+    groups = data.tokens[:, group]
+    _, group_inverse, group_counts = np.unique(groups, return_inverse=True, return_counts=True)
+    totals = group_counts[group_inverse].astype(np.float64)
     others = np.maximum(counts[inverse].astype(np.float64) - 2.0, 0.0)
     share = (others + prior * SMOOTHING) / (totals + SMOOTHING)
     share = np.where(values == 0, np.nan, share)
@@ -269,8 +273,9 @@ class _Frequencies:
     @classmethod
     def of(cls, data: Dataset) -> _Frequencies:
         return cls(
-            first=_frequencies(data, T_BLOCK + 9, NAME_PRIOR),  # first given name + year
-            last=_frequencies(data, T_BLOCK + 0, NAME_PRIOR),  # first surname part + year
+            # first given name, and first surname part, among people born in that year
+            first=_frequencies(data, T_FIRST_YEAR, NAME_PRIOR),
+            last=_frequencies(data, T_LAST_YEAR, NAME_PRIOR),
             date=_frequencies(data, T_YMD, 1 / 366),
         )
 
