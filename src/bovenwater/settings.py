@@ -127,7 +127,7 @@ elif _prepared_statements:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "bovenwater.core.adminconfig.PlatformAdminConfig",  # django.contrib.admin, own site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -152,6 +152,7 @@ INSTALLED_APPS = [
     "bovenwater.linkage",
     "bovenwater.kompas",
     "bovenwater.webscan",
+    "bovenwater.chat",
     "bovenwater.api",
 ]
 
@@ -180,12 +181,14 @@ MIDDLEWARE = [
     "bovenwater.accounts.middleware.IdleTimeoutSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "bovenwater.lib.formlimits.OversizedFormMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bovenwater.accounts.middleware.ActorMiddleware",
+    "bovenwater.audit.middleware.RefusalLogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -215,6 +218,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "bovenwater.accounts.backends.PlatformPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -263,7 +267,7 @@ AXES_COOLOFF_TIME = (
 # stored: no access-attempt tables, no address in axes' log lines).
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
-AXES_CLIENT_IP_CALLABLE = "bovenwater.core.clientaddress.axes_client_address"
+AXES_CLIENT_IP_CALLABLE = "bovenwater.lib.clientaddress.axes_client_address"
 AXES_LOCKOUT_CALLABLE = "bovenwater.accounts.views.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -403,6 +407,37 @@ PRIVATE_MEDIA_ROOT = Path(
     )
 )
 
+PROCESSING_LOG_ANCHOR_DIR = Path(
+    env(
+        "PROCESSING_LOG_ANCHOR_DIR",
+        default=str(PROJECT_DIR / "var" / "anchors"),
+        help=(
+            "Directory of the processing log's anchor file (anchors.jsonl): signed records "
+            "of the hash chain's head, outside the database. Put it on storage the database "
+            "owner cannot write (another host, a write-once mount) and back it up apart."
+        ),
+        group="Processing log",
+    )
+)
+PROCESSING_LOG_ANCHOR_KEY = env(
+    "PROCESSING_LOG_ANCHOR_KEY",
+    default="",
+    help=(
+        "Ed25519 private key that signs the anchors: 32 bytes in base64. Empty: derived "
+        "from SECRET_KEY. Give the public key (manage anchor_processing_log --public-key) "
+        "to whoever checks the anchors."
+    ),
+    group="Processing log",
+)
+PROCESSING_LOG_TSA_URL = env(
+    "PROCESSING_LOG_TSA_URL",
+    default="",
+    help=(
+        "URL of an RFC 3161 time-stamping authority. When set, every anchor also carries "
+        "the authority's time-stamp token over the head hash. Empty: no time-stamp."
+    ),
+    group="Processing log",
+)
 ATTACHMENT_MAX_MB = env(
     "ATTACHMENT_MAX_MB",
     default=10,
@@ -428,10 +463,15 @@ REST_FRAMEWORK = {
         "bovenwater.api.authentication.SystemTokenAuthentication",
         "bovenwater.api.authentication.VerifiedSessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["bovenwater.api.permissions.HasActor"],
+    "DEFAULT_PERMISSION_CLASSES": ["bovenwater.lib.drf.HasActor"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "bovenwater.api.problems.problem_exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "bovenwater.api.pagination.BoundedLimitOffsetPagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "bovenwater.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_RATES": {
         "public_report": env(
@@ -493,6 +533,81 @@ except ValueError:
     raise ImproperlyConfigured("OPEN_DATA_EPSILON must be a number.") from None
 if not 0 < OPEN_DATA_EPSILON < float("inf"):
     raise ImproperlyConfigured("OPEN_DATA_EPSILON must be a positive number.")
+
+# --- Chat and real-time delivery ------------------------------------------------------
+# One ASGI application serves HTTP and WebSocket. The embedded default keeps Channels'
+# in-memory channel layer, which only reaches sockets of its own process: exactly one
+# ASGI process. With CHANNEL_LAYER_URL (Redis) any number of processes share the layer.
+CHANNEL_LAYER_URL = env(
+    "CHANNEL_LAYER_URL",
+    default="",
+    help="Redis URL of the channel layer for real-time chat, e.g. redis://redis:6379/1. Empty: Channels' in-memory layer, which allows exactly one ASGI process.",
+    group="Chat",
+)
+CHANNEL_LAYER_PREFIX = env(
+    "CHANNEL_LAYER_PREFIX",
+    default="bovenwater",
+    help="Key prefix of the channel layer in Redis (several installations can share one Redis).",
+    group="Chat",
+)
+_channel_layer_keys = env(
+    "CHANNEL_LAYER_KEYS",
+    default=[],
+    help="Symmetric encryption keys of the Redis channel layer, comma-separated, newest first (rotate by adding a new key in front). Empty: one key derived from SECRET_KEY.",
+    group="Chat",
+)
+WEB_CONCURRENCY = env(
+    "WEB_CONCURRENCY",
+    default=1,
+    help="Number of ASGI worker processes (gunicorn reads it too). More than 1 needs CHANNEL_LAYER_URL: the in-memory channel layer does not reach other processes.",
+    group="Chat",
+)
+if CHANNEL_LAYER_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                "hosts": [CHANNEL_LAYER_URL],
+                "prefix": CHANNEL_LAYER_PREFIX,
+                "symmetric_encryption_keys": _channel_layer_keys or [f"{SECRET_KEY}-channel-layer"],
+                "capacity": 1000,
+                "expiry": 30,
+            },
+        }
+    }
+else:
+    if WEB_CONCURRENCY != 1:
+        raise ImproperlyConfigured(
+            f"Bovenwater refuses to start {WEB_CONCURRENCY} ASGI processes on the in-memory "
+            "channel layer: a chat message posted in one process would never reach a socket "
+            "in another. Set WEB_CONCURRENCY=1, or set CHANNEL_LAYER_URL=redis://… so the "
+            "processes share a Redis channel layer (docs/deployment.md)."
+        )
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+CHAT_RETENTION_DAYS = env(
+    "CHAT_RETENTION_DAYS",
+    default=90,
+    help="Days after the end of a chat after which its transcript is deleted (handed-off chats are kept with the signal they fed).",
+    group="Chat",
+)
+CHAT_PICKUP_RETENTION_DAYS = env(
+    "CHAT_PICKUP_RETENTION_DAYS",
+    default=30,
+    help="Days a message left while the chat was closed (and its answer) stays readable with its pick-up code.",
+    group="Chat",
+)
+CHAT_POW_DIFFICULTY = env(
+    "CHAT_POW_DIFFICULTY",
+    default=16,
+    help="Leading zero bits of the proof-of-work a browser computes before starting a chat (16 takes well under a second).",
+    group="Chat",
+)
+CHAT_START_RATE_LIMIT = env(
+    "CHAT_START_RATE_LIMIT",
+    default=10,
+    help="Chats one network address may start per hour (counted under a daily-rotated keyed hash, never stored).",
+    group="Chat",
+)
 
 # --- Logging --------------------------------------------------------------------------
 LOGGING = {

@@ -19,8 +19,8 @@ from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
 from bovenwater.audit.services import log_processing
-from bovenwater.core.csvsafe import FORMULA_STARTS, safe_cell
 from bovenwater.kompas.models import Note, TargetKind
+from bovenwater.lib.csvsafe import FORMULA_STARTS, safe_cell
 from bovenwater.monitor.fill import fill_counts
 from bovenwater.monitor.opendata import release_create
 from bovenwater.reference.models import PoliceUnit
@@ -62,8 +62,8 @@ def test_numbers_and_ordinary_text_stay_as_they_are() -> None:
 
 
 def test_no_export_writes_csv_without_the_helper() -> None:
-    """Every CSV export goes through core.csvsafe (the reference data generator writes a data file)."""
-    allowed = {"core/csvsafe.py", "reference/generate_nationalities.py"}
+    """Every CSV export goes through lib.csvsafe (the reference data generator writes a data file)."""
+    allowed = {"lib/csvsafe.py", "reference/generate_nationalities.py"}
     offenders = [
         str(path.relative_to(SRC))
         for path in SRC.rglob("*.py")

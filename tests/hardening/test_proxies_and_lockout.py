@@ -12,7 +12,7 @@ from django.urls import reverse
 from tests.support import TEST_PASSWORD
 
 from bovenwater.accounts.models import Membership
-from bovenwater.core.clientaddress import client_address
+from bovenwater.lib.clientaddress import client_address
 from bovenwater.reference.models import Municipality
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ django-axes locks one account from one address (``AXES_LOCKOUT_PARAMETERS``) aft
 stopped here, after ``LOGIN_ADDRESS_FAILURE_LIMIT`` failures over all accounts, for
 ``AXES_COOLOFF_MINUTES``: high enough that the colleagues of one office behind one NAT
 do not lock each other out. The counter sits in the shared cache under a keyed hash of
-the address (``core.clientaddress``).
+the address (``lib.clientaddress``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from bovenwater.core.clientaddress import address_key
+from bovenwater.lib.clientaddress import address_key
 
 
 def _key(request: HttpRequest) -> str:

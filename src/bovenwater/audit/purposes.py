@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 class Purpose(models.TextChoices):
     ACCOUNT_SECURITY = "account_security", _("Toegangsbeveiliging en accountbeheer")
     ORGANISATION_MANAGEMENT = "organisation_management", _("Beheer van organisatie en leden")
+    PLATFORM_CONFIGURATION = "platform_configuration", _("Beheer van de landelijke configuratie")
     PRIVACY_SUPERVISION = "privacy_supervision", _("Toezicht op gegevensverwerking (FG)")
     SIGNAL_HANDLING = "signal_handling", _("Behandelen van signalen mensenhandel")
     CARE_COORDINATION = "care_coordination", _("Zorgcoördinatie voor (mogelijke) slachtoffers")
@@ -26,8 +27,12 @@ class Purpose(models.TextChoices):
     ADMINISTRATIVE_APPROACH = "administrative_approach", _("Bestuurlijke aanpak mensenhandel")
     ESTIMATION = "estimation", _("Schatting van het verborgen aantal slachtoffers (statistiek)")
     WEBSCAN_REVIEW = "webscan_review", _("Screening van online advertenties op mensenhandel")
+<<<<<<< HEAD
     LINKAGE = "linkage", _("Koppeling van lijsten zonder namen te delen (statistiek, ontdubbeling)")
     HIT_NO_HIT = "hit_no_hit", _("Hit/no-hit tussen ketenpartners")
+=======
+    CHAT_HELP = "chat_help", _("Anonieme chathulp aan jongeren")
+>>>>>>> main
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,9 @@ LEGAL_BASES: dict[Purpose, LegalBasis] = {
     ),
     Purpose.ORGANISATION_MANAGEMENT: LegalBasis(
         "avg-6-1-e", "AVG art. 6 lid 1 sub e (publieke taak)"
+    ),
+    Purpose.PLATFORM_CONFIGURATION: LegalBasis(
+        "avg-6-1-e+32", "AVG art. 6 lid 1 sub e en art. 32 (beveiliging van de verwerking)"
     ),
     Purpose.PRIVACY_SUPERVISION: LegalBasis(
         "avg-38-39", "AVG art. 38-39 (taken FG) en art. 5 lid 2 (verantwoording)"
@@ -73,6 +81,7 @@ LEGAL_BASES: dict[Purpose, LegalBasis] = {
         "Wet politiegegevens art. 3 / AVG art. 6 lid 1 sub e; per bron vastgelegde grondslag "
         "en opdrachtgever",
     ),
+<<<<<<< HEAD
     Purpose.LINKAGE: LegalBasis(
         "avg-89+6-1-e",
         "AVG art. 89 (statistiek) en art. 6 lid 1 sub e; per koppelproject vastgelegde grondslag",
@@ -81,6 +90,12 @@ LEGAL_BASES: dict[Purpose, LegalBasis] = {
         "avg-6-1-a/d/e+wpg-20",
         "Per vraag vastgelegd: toestemming, zorgcoördinatie (AVG art. 6 lid 1 sub e), "
         "opsporing (Wpg art. 16/20) of vitaal belang (AVG art. 6 lid 1 sub d)",
+=======
+    Purpose.CHAT_HELP: LegalBasis(
+        "avg-6-1-e+jeugdwet",
+        "AVG art. 6 lid 1 sub e; Jeugdwet art. 2.6 (hulp en advies); warme overdracht alleen "
+        "met toestemming (art. 6 lid 1 sub a), behalve bij acuut gevaar (art. 6 lid 1 sub d)",
+>>>>>>> main
     ),
 }
 

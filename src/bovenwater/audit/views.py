@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from bovenwater.accounts.middleware import request_actor
 from bovenwater.audit.forms import LogFilterForm
+from bovenwater.audit.jobs import chain_pending
 from bovenwater.audit.selectors import LogFilter, processing_log_for_actor, processing_log_viewed
-from bovenwater.audit.services import chain_pending
-from bovenwater.core import csvsafe
+from bovenwater.lib import csvsafe
 
 CSV_COLUMNS = (
     "id",
@@ -41,6 +41,7 @@ def _filters(form: LogFilterForm) -> LogFilter:
         action=data.get("action") or "",
         date_from=data.get("date_from"),
         date_to=data.get("date_to"),
+        refused=bool(data.get("refused")),
     )
 
 

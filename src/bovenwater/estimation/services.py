@@ -15,10 +15,10 @@ from bovenwater.accounts.roles import Permission
 from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
 from bovenwater.audit.services import log_processing
-from bovenwater.estimation.compute import compute_result
 from bovenwater.estimation.models import CIMethod, EstimateRun, Method, Status
 from bovenwater.estimation.overlap import OverlapTable
 from bovenwater.estimation.selectors import is_national, overlap_tables_for
+from bovenwater.estimation.tasks import run_estimate
 from bovenwater.mse import ENGINE_VERSION
 
 PURPOSE = Purpose.REGISTRATION
@@ -78,12 +78,11 @@ def run_request(
     if enqueue:
         # Enqueued in the same transaction: the database queue sees the task only
         # when the run exists (the immediate backend of the tests runs it here).
-        from bovenwater.estimation.tasks import run_estimate
-
         run_estimate.enqueue(run.pk)
     return run
 
 
+<<<<<<< HEAD
 @transaction.atomic
 def run_request_from_overlap(
     *,
@@ -183,6 +182,8 @@ def execute_run(run_id: int) -> EstimateRun:
     return run
 
 
+=======
+>>>>>>> main
 def run_mark_abandoned(*, run_id: int) -> bool:
     """The worker running ``run_id`` died (``core.worker.sweep_abandoned``): the run ends
     as *abandoned*, so its page explains that and offers a retry. System work, no actor."""
@@ -216,8 +217,6 @@ def run_retry(*, actor: Actor, run: EstimateRun) -> EstimateRun:
         purpose=PURPOSE,
         details={"retry": True},
     )
-    from bovenwater.estimation.tasks import run_estimate
-
     run_estimate.enqueue(run.pk)
     run.refresh_from_db()
     return run

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from bovenwater.accounts.middleware import public_view, request_actor
 from bovenwater.accounts.roles import Permission
-from bovenwater.core.ratelimit import allow
 from bovenwater.intake import selectors, services
 from bovenwater.intake.forms import (
     OtherPersonForm,
@@ -24,14 +23,17 @@ from bovenwater.intake.forms import (
     TriageForm,
     VictimForm,
 )
-from bovenwater.intake.models import Signal, SignalPerson, SignalState, Urgency
+from bovenwater.intake.models import Signal, SignalState, Urgency
 from bovenwater.intake.workflow import allowed_next
+from bovenwater.lib.formlimits import keeps_oversized_input
+from bovenwater.lib.ratelimit import allow
 from bovenwater.reference.models import ExploitationForm, Indicator
 
 OTHER_PREFIXES = ("other1", "other2")
 
 
 @public_view
+@keeps_oversized_input
 @require_http_methods(["GET", "POST"])
 def public_report_view(request: HttpRequest) -> HttpResponse:
     form = PublicReportForm(request.POST or None, initial={"form_token": secrets.token_urlsafe(24)})
@@ -65,6 +67,7 @@ def public_report_view(request: HttpRequest) -> HttpResponse:
 
 
 @public_view
+@keeps_oversized_input
 @require_http_methods(["GET", "POST"])
 def public_addition_view(request: HttpRequest) -> HttpResponse:
     form = PublicAdditionForm(request.POST or None)
@@ -230,15 +233,16 @@ def _render_detail(
     request: HttpRequest, signal: Signal, triage: TriageForm, status: int, error: str = ""
 ) -> HttpResponse:
     actor = request_actor(request)
+    parts = selectors.signal_parts(signal=signal)
     context = {
         "signal": signal,
-        "victims": [p for p in signal.persons.all() if p.role == SignalPerson.Role.VICTIM],
-        "others": [p for p in signal.persons.all() if p.role == SignalPerson.Role.SUSPECT],
-        "indicators": signal.indicators.select_related("indicator"),
-        "recipients": signal.recipients.select_related("organisation"),
-        "events": signal.events.select_related("actor", "organisation"),
-        "additions": signal.additions.all(),
-        "attachments": signal.attachments.all(),
+        "victims": parts.victims,
+        "others": parts.others,
+        "indicators": parts.indicators,
+        "recipients": parts.recipients,
+        "events": parts.events,
+        "additions": parts.additions,
+        "attachments": parts.attachments,
         "public": getattr(signal, "public_details", None),
         "triage": triage if selectors.may_triage(actor=actor, signal=signal) else None,
         "triage_error": error,

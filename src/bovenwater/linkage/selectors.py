@@ -37,6 +37,20 @@ def projects_for(actor: Actor) -> QuerySet[LinkageProject]:
     return LinkageProject.objects.filter(visible).distinct().select_related("unit")
 
 
+def project_list(actor: Actor) -> list[LinkageProject]:
+    """The projects the actor's organisation runs or contributes to (a logged read)."""
+    projects = list(projects_for(actor))
+    log_processing(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="linkage.project",
+        object_id="list",
+        purpose=Purpose.LINKAGE,
+        details={"projects": len(projects)},
+    )
+    return projects
+
+
 def project_get(*, actor: Actor, pk: int) -> LinkageProject:
     project = projects_for(actor).filter(pk=pk).first()
     if project is None:
@@ -55,6 +69,13 @@ def run_get(*, actor: Actor, pk: int) -> LinkageRun:
     run = LinkageRun.objects.filter(pk=pk, project__in=projects_for(actor)).first()
     if run is None:
         raise Http404
+    log_processing(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="linkage.run",
+        object_id=run.pk,
+        purpose=Purpose.LINKAGE,
+    )
     return run
 
 

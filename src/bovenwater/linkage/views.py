@@ -68,7 +68,7 @@ def _run_context(run: LinkageRun, labels: dict[str, str], unit: bool) -> dict[st
 @require_GET
 def index_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    projects = list(selectors.projects_for(actor))
+    projects = selectors.project_list(actor)
     context = {
         "projects": projects,
         "can_create": services.is_unit(actor),
@@ -100,7 +100,7 @@ def create_view(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("linkage:project", pk=project.pk)
     context = {
-        "projects": list(selectors.projects_for(actor)),
+        "projects": selectors.project_list(actor),
         "can_create": True,
         "form": form,
         "open_requests": list(selectors.open_requests_for(actor)),

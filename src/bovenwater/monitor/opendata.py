@@ -31,7 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bovenwater.core import csvsafe
+from bovenwater.lib import csvsafe
 from bovenwater.monitor import privacy as dp
 from bovenwater.monitor.counts import STATS_BY_NAME, TOTAL, Key
 from bovenwater.monitor.models import ALL, UNKNOWN, CountRow, OpenDataRelease

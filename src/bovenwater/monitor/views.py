@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.middleware import public_view, request_actor
-from bovenwater.core import csvsafe
+from bovenwater.lib import csvsafe
 from bovenwater.monitor import charts
 from bovenwater.monitor.counts import STATS_BY_NAME
 from bovenwater.monitor.models import ALL, OpenDataRelease

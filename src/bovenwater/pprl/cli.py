@@ -14,7 +14,6 @@ output file.
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 import json
 import os
@@ -24,6 +23,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from bovenwater.lib import csvsafe
 from bovenwater.pprl.encode import (
     EncodedFile,
     Encoder,
@@ -191,7 +191,7 @@ def overlap_csv(result: MatchResult) -> str:
     """The capture-history table: one 0/1 column per source, then ``count``."""
     patterns = result.capture_patterns()
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csvsafe.writer(buffer, lineterminator="\n")  # source names are user input
     writer.writerow([*result.sources, "count"])
     k = len(result.sources)
     for mask in range(1, 2**k):

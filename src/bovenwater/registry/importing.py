@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from bovenwater.accounts.actor import Actor
-from bovenwater.core import csvsafe
+from bovenwater.lib import csvsafe
 from bovenwater.registry.models import Gender, Registration, Source
 from bovenwater.registry.services import (
     ReferenceIndex,

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from bovenwater.accounts.middleware import request_actor
 from bovenwater.accounts.roles import Permission
 from bovenwater.audit.purposes import Purpose
-from bovenwater.core import csvsafe
+from bovenwater.lib import csvsafe
 from bovenwater.registry.forms import ImportForm
 from bovenwater.registry.importing import (
     COLUMNS,

@@ -12,7 +12,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bovenwater.accounts.roles import Permission
+from bovenwater.audit.purposes import Purpose
+from bovenwater.audit.services import log_refusal
 from bovenwater.cases import selectors, services
 from bovenwater.cases.api.common import (
     IDEMPOTENCY,
@@ -25,7 +26,6 @@ from bovenwater.cases.api.common import (
 from bovenwater.cases.models import (
     Placement,
     PlacementRequest,
-    Shelter,
     ShelterCategory,
 )
 from bovenwater.reference.models import PoliceUnit
@@ -67,7 +67,7 @@ class PlacementSerializer(serializers.ModelSerializer[Placement]):
 
 class PlacementCreateSerializer(serializers.Serializer[Any]):
     request_id = serializers.IntegerField()
-    shelter = serializers.PrimaryKeyRelatedField(queryset=Shelter.objects.all())
+    shelter = serializers.PrimaryKeyRelatedField(queryset=selectors.shelters_all())
     started_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
@@ -83,13 +83,17 @@ class PlacementRequestListView(generics.ListAPIView[PlacementRequest]):
 
     def get_queryset(self) -> QuerySet[PlacementRequest]:
         actor = api_actor(self.request)
-        if not actor.has(Permission.VIEW_CASES):
+        try:
+            return selectors.placement_requests_of_own_cases(actor=actor)
+        except PermissionDenied:
+            log_refusal(
+                actor=actor,
+                object_type="cases.placementrequest",
+                object_id="list",
+                purpose=Purpose.CARE_COORDINATION,
+                reason="forbidden",
+            )
             return PlacementRequest.objects.none()
-        return (
-            PlacementRequest.objects.filter(case__owner_id=actor.organisation_id)
-            .select_related("case", "region")
-            .order_by("-requested_at", "-pk")
-        )
 
     @extend_schema(
         request=PlacementRequestCreateSerializer,
@@ -118,9 +122,7 @@ class PlacementRequestListView(generics.ListAPIView[PlacementRequest]):
             )
         except ValidationError as error:
             raise api_validation_error(error) from error
-        placement_request = PlacementRequest.objects.select_related("case", "region").get(
-            pk=request_id
-        )
+        placement_request = selectors.placement_request_created_by_actor(request_id=request_id)
         return Response(
             PlacementRequestSerializer(placement_request).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -137,6 +139,13 @@ class PlacementListView(generics.ListAPIView[Placement]):
         try:
             return selectors.placements_list_for_actor(actor=actor)
         except PermissionDenied:
+            log_refusal(
+                actor=actor,
+                object_type="cases.placement",
+                object_id="list",
+                purpose=Purpose.CARE_COORDINATION,
+                reason="forbidden",
+            )
             return Placement.objects.none()
 
     @extend_schema(

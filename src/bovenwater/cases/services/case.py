@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Organisation, User
-from bovenwater.accounts.roles import Permission
+from bovenwater.accounts.roles import Permission, Role
+from bovenwater.accounts.selectors import works_as
 from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
 from bovenwater.cases.deadlines import reflection_deadline
@@ -102,11 +103,8 @@ def case_open(
     """
     if not (actor.has(Permission.MANAGE_CASES) or actor.has(Permission.OPEN_CASE_FROM_SIGNAL)):
         raise PermissionDenied
-    if (
-        coordinator is not None
-        and not coordinator.memberships.filter(
-            organisation=owner, is_active=True, role="care_coordinator"
-        ).exists()
+    if coordinator is not None and not works_as(
+        user=coordinator, organisation_id=owner.pk, role=Role.CARE_COORDINATOR
     ):
         raise ValidationError(
             {"coordinator": _("De zorgcoördinator moet werken bij de eigenaar van de casus.")}
@@ -193,9 +191,7 @@ def case_transition(*, actor: Actor, case: Case, to_state: str, reason: str = ""
 @transaction.atomic
 def case_assign_coordinator(*, actor: Actor, case: Case, coordinator: User) -> Case:
     locked = managed_case_for_update(actor=actor, case=case)
-    if not coordinator.memberships.filter(
-        organisation_id=locked.owner_id, is_active=True, role="care_coordinator"
-    ).exists():
+    if not works_as(user=coordinator, organisation_id=locked.owner_id, role=Role.CARE_COORDINATOR):
         raise ValidationError(
             {"coordinator": _("De zorgcoördinator moet werken bij de eigenaar van de casus.")}
         )

@@ -1,6 +1,6 @@
 """Rate limits per client address, counted in the shared cache, without storing addresses.
 
-A counter is named by a keyed hash of the client address (``core.clientaddress``, which
+A counter is named by a keyed hash of the client address (``lib.clientaddress``, which
 honours ``TRUSTED_PROXIES``) and of a fixed time window, and lives in the shared cache
 (the database cache table, or Redis with ``REDIS_URL``): every process of every server
 counts on the same number, and a restart does not reset it. The web forms call
@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from rest_framework.throttling import BaseThrottle
 
-from bovenwater.core.clientaddress import address_key
+from bovenwater.lib.clientaddress import address_key
 
 HOUR = 3600
 _PERIODS = {"s": 1, "m": 60, "h": HOUR, "d": 86400}
