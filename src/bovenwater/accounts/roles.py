@@ -80,15 +80,12 @@ class Permission(models.TextChoices):
     # webscan (screening online advertisements)
     MANAGE_WEBSCAN_SOURCES = "manage_webscan_sources", _("Webscanbronnen beheren")
     REVIEW_WEBSCAN = "review_webscan", _("Webscan uitvoeren en netwerken beoordelen")
-<<<<<<< HEAD
+    # chat
+    CHAT_HELP = "chat_help", _("Chatten met jongeren (chathulp)")
     # linkage (privacy-preserving record linkage)
     MANAGE_LINKAGE = "manage_linkage", _("Koppelprojecten beheren (koppeleenheid)")
     CONTRIBUTE_LINKAGE = "contribute_linkage", _("Lijsten aanleveren voor een koppelproject")
     ASK_HIT_NO_HIT = "ask_hit_no_hit", _("Hit/no-hit vragen bij ketenpartners")
-=======
-    # chat
-    CHAT_HELP = "chat_help", _("Chatten met jongeren (chathulp)")
->>>>>>> main
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

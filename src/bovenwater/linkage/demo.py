@@ -283,7 +283,7 @@ def seed(report: SeedReport) -> None:
     run = services.run_request(actor=unit, project=project, enqueue=False)
     run = services.execute_run(run.pk)
     estimate = services.estimate_from_run(actor=unit, run=run)
-    from bovenwater.estimation.services import execute_run as execute_estimate
+    from bovenwater.estimation.jobs import execute_run as execute_estimate
 
     execute_estimate(estimate)
     # hit/no-hit between the police and the care coordination
