@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+import zlib
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -25,8 +26,10 @@ from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Membership, Organisation
 from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.linkage import services
+from bovenwater.linkage.jobs import execute_run as execute_linkage
 from bovenwater.linkage.keys import project_keys
 from bovenwater.linkage.models import LinkageProject, ProjectPurpose
+from bovenwater.linkage.storage import pack
 from bovenwater.pprl.encode import Encoder, Header
 from bovenwater.pprl.people import read_people
 
@@ -264,24 +267,18 @@ def seed(report: SeedReport) -> None:
     keys = project_keys(project.pk)
     encoder = Encoder(keys)
     people = read_people(lists["ind"])
-    blob = io.StringIO()
     header = Header(source="IND", key_fingerprint=keys.fingerprint, records=len(people))
-    import zlib
-
-    from bovenwater.linkage.services import _pack  # the same JSONL the CLI writes
-
-    blob.write(
-        zlib.decompress(_pack(header, [(r, encoder.encode(p)) for r, p in people])).decode("utf-8")
-    )
+    # the same JSONL as `bovenwater linkage encode` writes
+    jsonl = zlib.decompress(pack(header, [(r, encoder.encode(p)) for r, p in people]))
     services.source_upload_encoded(
         actor=unit,
         project=project,
-        data=blob.getvalue().encode("utf-8"),
+        data=jsonl,
         organisation_kind="IND",
         contact_route="IND, unit mensenhandel (demo)",
     )
     run = services.run_request(actor=unit, project=project, enqueue=False)
-    run = services.execute_run(run.pk)
+    run = execute_linkage(run.pk)
     estimate = services.estimate_from_run(actor=unit, run=run)
     from bovenwater.estimation.jobs import execute_run as execute_estimate
 

@@ -9,7 +9,7 @@ hit/no-hit questions asked by, or about lists of, their own organisation.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from bovenwater.accounts.actor import Actor
@@ -22,6 +22,7 @@ from bovenwater.linkage.models import (
     HitQuery,
     LinkageProject,
     LinkageRun,
+    LinkageSource,
     ProjectPurpose,
     ReplyStatus,
 )
@@ -63,6 +64,21 @@ def project_get(*, actor: Actor, pk: int) -> LinkageProject:
         purpose=Purpose.LINKAGE,
     )
     return project
+
+
+def project_sources(project: LinkageProject) -> list[LinkageSource]:
+    """The lists of a project the caller already read with :func:`project_get`."""
+    return list(project.sources.select_related("organisation").defer("encodings"))
+
+
+def project_runs(project: LinkageProject, limit: int = 10) -> list[LinkageRun]:
+    """The newest runs of a project the caller already read with :func:`project_get`."""
+    return list(project.runs.defer("groups")[:limit])
+
+
+def query_answers(query: HitQuery) -> list[HitAnswer]:
+    """The hits of a question the caller already read with :func:`hit_query_get`."""
+    return list(query.answers.all())
 
 
 def run_get(*, actor: Actor, pk: int) -> LinkageRun:
@@ -155,7 +171,7 @@ def hit_log_for_privacy_officer(actor: Actor) -> QuerySet[HitQuery]:
         )
         .distinct()
         .select_related("requester", "requested_by", "project")
-        .prefetch_related("answers")
+        .annotate(hits=Count("answers", distinct=True))
     )
     log_processing(
         actor=actor,

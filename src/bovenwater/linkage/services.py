@@ -8,7 +8,6 @@ while they are encoded; what is stored are encodings, groups and counts.
 from __future__ import annotations
 
 import io
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -38,6 +37,8 @@ from bovenwater.linkage.models import (
     RunStatus,
     SourceKind,
 )
+from bovenwater.linkage.storage import pack, unpack
+from bovenwater.linkage.tasks import run_linkage
 from bovenwater.pprl.encode import (
     EncodedFile,
     Encoder,
@@ -112,28 +113,6 @@ def project_create(
     return project
 
 
-def _pack(header: Header, records: Sequence[tuple[str, bytes]]) -> bytes:
-    import base64
-    import json
-
-    out = io.StringIO()
-    out.write(json.dumps(header.to_json(), separators=(",", ":")) + "\n")
-    for record_id, blob in records:
-        out.write(
-            json.dumps(
-                {"r": record_id, "e": base64.b64encode(blob).decode("ascii")},
-                separators=(",", ":"),
-            )
-            + "\n"
-        )
-    return zlib.compress(out.getvalue().encode("utf-8"), 6)
-
-
-def unpack(source: LinkageSource) -> EncodedFile:
-    text = zlib.decompress(bytes(source.encodings)).decode("utf-8")
-    return read_encodings(io.StringIO(text), source.name)
-
-
 ROW_MESSAGES = {
     "file_empty": gettext_lazy("het bestand is leeg"),
     "missing_column": gettext_lazy("deze verplichte kolom ontbreekt in de kopregel"),
@@ -197,7 +176,7 @@ def _store_source(
         organisation_kind=organisation_kind,
         contact_route=contact_route,
         records=len(records),
-        encodings=_pack(header, records),
+        encodings=pack(header, records),
         uploaded_by=actor.user,
     )
     log_processing(
@@ -361,49 +340,7 @@ def run_request(*, actor: Actor, project: LinkageProject, enqueue: bool = True) 
         details={"project": project.pk, "sources": len(sources)},
     )
     if enqueue:
-        from bovenwater.linkage.tasks import run_linkage
-
         run_linkage.enqueue(run.pk)
-    return run
-
-
-def execute_run(run_id: int) -> LinkageRun:
-    """Link a queued run's lists; a failure is stored on the run, not raised."""
-    run = LinkageRun.objects.select_related("project").get(pk=run_id)
-    if run.status not in (RunStatus.QUEUED, RunStatus.RUNNING):
-        return run
-    LinkageRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, progress=5)
-    try:
-        by_name = {s.name: s for s in run.project.sources.all()}
-        files = [unpack(by_name[name]) for name in run.sources]
-        LinkageRun.objects.filter(pk=run.pk).update(progress=30)
-        result = link(files)
-        groups = [
-            [[result.sources.index(source), record_id] for source, record_id in members]
-            for members in result.groups()
-        ]
-        summary = {
-            "records": result.records,
-            "persons": len(set(result.labels.tolist())),
-            "groups": len(groups),
-            "comparisons": result.comparisons,
-            "within_source_duplicates": result.within_source_duplicates,
-            "patterns": {str(mask): count for mask, count in result.capture_patterns().items()},
-            "seconds": round(result.seconds, 3),
-        }
-    except Exception as exc:  # a failed run is shown on its page, never lost
-        LinkageRun.objects.filter(pk=run.pk).update(
-            status=RunStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
-        )
-    else:
-        LinkageRun.objects.filter(pk=run.pk).update(
-            status=RunStatus.DONE,
-            progress=100,
-            groups=groups,
-            summary=summary,
-            finished_at=timezone.now(),
-        )
-    run.refresh_from_db()
     return run
 
 

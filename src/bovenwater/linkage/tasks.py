@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from bovenwater.linkage.services import execute_run
+from bovenwater.linkage.jobs import execute_run
 
 
 @task()

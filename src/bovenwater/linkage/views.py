@@ -36,7 +36,7 @@ def _kind_label(value: str) -> str:
 
 def _source_labels(project: LinkageProject) -> dict[str, str]:
     labels = {}
-    for source in project.sources.select_related("organisation"):
+    for source in selectors.project_sources(project):
         if source.kind == SourceKind.PLATFORM and source.organisation is not None:
             labels[source.name] = source.organisation.name
         else:
@@ -122,7 +122,7 @@ def _project_context(
         and project.participants.filter(pk=actor.organisation_id).exists()
     )
     labels = _source_labels(project)
-    runs = list(project.runs.all()[:10])
+    runs = selectors.project_runs(project)
     latest = next((r for r in runs if r.status == RunStatus.DONE), None)
     sources = [
         {
@@ -132,7 +132,7 @@ def _project_context(
             "uploaded_at": s.uploaded_at,
             "own": s.organisation_id == actor.organisation_id,
         }
-        for s in project.sources.select_related("organisation")
+        for s in selectors.project_sources(project)
     ]
     context: dict[str, Any] = {
         "project": project,
@@ -360,7 +360,7 @@ def query_view(request: HttpRequest, pk: int) -> HttpResponse:
             "contact": a.contact_route,
             "status": a.get_status_display(),
         }
-        for a in query.answers.all()
+        for a in selectors.query_answers(query)
     ]
     return render(request, "linkage/query.html", {"query": query, "answers": answers})
 
@@ -388,7 +388,7 @@ def privacy_view(request: HttpRequest) -> HttpResponse:
             "by": q.requested_by.get_full_name() if q.requested_by else "",
             "basis": q.get_basis_display(),
             "reference": q.reference if q.requester_id == actor.organisation_id else "",
-            "hits": len(q.answers.all()),
+            "hits": q.hits,  # type: ignore[attr-defined]
             "own": q.requester_id == actor.organisation_id,
         }
         for q in queries
