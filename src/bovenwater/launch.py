@@ -82,7 +82,7 @@ def _web_argv(bindir: Path, *, port: int, web_workers: int) -> list[str]:
             "--log-level",
             "warning",
             "--ws",
-            "websockets",
+            "websockets-sansio",
         ]
     gunicorn = str(bindir / "gunicorn") if (bindir / "gunicorn").exists() else "gunicorn"
     return [

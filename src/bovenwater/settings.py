@@ -141,6 +141,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "bovenwater.core",
+    "bovenwater.lib",
     "bovenwater.reference",
     "bovenwater.accounts",
     "bovenwater.audit",
@@ -202,6 +203,9 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # Numbers and dates in the interface language on every page (``|num``, ``|day``,
+            # ``|moment``): one format, never a locale-less ``{{ count }}``.
+            "builtins": ["bovenwater.core.templatetags.bw_format"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",

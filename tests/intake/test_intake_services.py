@@ -14,7 +14,6 @@ from bovenwater.audit.models import Action, ProcessingLogEntry
 from bovenwater.intake import services
 from bovenwater.intake.deadlines import add_working_days
 from bovenwater.intake.models import (
-    IdempotencyRecord,
     PublicAddition,
     PublicReportDetails,
     RoutingRule,
@@ -24,6 +23,7 @@ from bovenwater.intake.models import (
     SignalRecipient,
     SignalState,
 )
+from bovenwater.lib.models import IdempotencyRecord
 from bovenwater.reference.models import Municipality
 
 pytestmark = pytest.mark.django_db

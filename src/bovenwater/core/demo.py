@@ -216,6 +216,7 @@ def seed_demo() -> SeedReport:
             )
             report.memberships_created += 1
     _analysts_at_the_registrar(report)
+    _privacy_officers_everywhere(report)
     _platform_accounts(report, password_hash)
     for step in DEMO_STEPS:
         importlib.import_module(step).seed(report)
@@ -260,6 +261,33 @@ def _platform_accounts(report: SeedReport, password_hash: str) -> None:
             report.created_usernames.append(username)
         if not Membership.objects.filter(user=user, organisation=organisation, role=role).exists():
             services.membership_add(user=user, organisation=organisation, role=role)
+            report.memberships_created += 1
+
+
+def _privacy_officers_everywhere(report: SeedReport) -> None:
+    """Every demo organisation holds personal data, so each has a privacy officer (FG).
+
+    The region's demo FG serves all organisations of the region (one account, switched
+    with "Werken als"), so that, for example, a break-the-glass access to a case of the
+    care coordination shows up for the FG of the organisation that owns the case.
+    """
+    for region in REGIONS:
+        officer = User.objects.filter(username=demo_username(region, Role.PRIVACY_OFFICER)).first()
+        if officer is None:
+            continue
+        for pattern in ORGANISATION_NAMES.values():
+            name = pattern.format(city=region.city, unit=region.police_unit, area=region.area)
+            organisation = Organisation.objects.filter(name=name).first()
+            if (
+                organisation is None
+                or Membership.objects.filter(
+                    user=officer, organisation=organisation, role=Role.PRIVACY_OFFICER
+                ).exists()
+            ):
+                continue
+            services.membership_add(
+                user=officer, organisation=organisation, role=Role.PRIVACY_OFFICER
+            )
             report.memberships_created += 1
 
 

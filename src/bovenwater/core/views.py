@@ -3,9 +3,10 @@ from __future__ import annotations
 import json
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.exceptions import RequestDataTooBig
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
@@ -20,6 +21,17 @@ def home_view(request: HttpRequest) -> HttpResponse:
 @public_view
 def accessibility_view(request: HttpRequest) -> HttpResponse:
     return render(request, "core/accessibility.html")
+
+
+@public_view
+def favicon_view(request: HttpRequest) -> FileResponse:
+    """Browsers ask for /favicon.ico on their own; the icon lives with the static files."""
+    path = finders.find("bovenwater/favicon.ico")
+    if not isinstance(path, str):
+        raise Http404
+    response = FileResponse(open(path, "rb"), content_type="image/vnd.microsoft.icon")  # noqa: SIM115
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @public_view

@@ -43,9 +43,14 @@ def _base() -> QuerySet[Signal]:
     return Signal.objects.select_related("crime_municipality", "reporting_organisation", "sector")
 
 
+# The inbox's status filter: "open" (the default: what still needs work) or "alle".
+OPEN = "open"
+ALL = "alle"
+
+
 @dataclass(frozen=True)
 class SignalFilter:
-    state: str = ""
+    state: str = OPEN
     overdue_only: bool = False
     reported_by_me: bool = False
 
@@ -57,7 +62,9 @@ def signals_for_actor(
     signals = _base().filter(_scope(actor)).distinct()
     if filters.reported_by_me:
         signals = signals.filter(reporter=actor.user)
-    if filters.state in SignalState.values:
+    if filters.state == OPEN:
+        signals = signals.filter(state__in=OPEN_STATES)
+    elif filters.state in SignalState.values:
         signals = signals.filter(state=filters.state)
     if filters.overdue_only:
         signals = signals.filter(state__in=OPEN_STATES, due_date__lt=timezone.localdate())
@@ -180,3 +187,23 @@ def signal_parts(*, signal: Signal) -> SignalParts:
 def signal_recipient_names(*, signal: Signal) -> list[str]:
     """Names of the organisations a signal the caller holds was sent to."""
     return [r.organisation.name for r in signal.recipients.select_related("organisation")]
+
+
+def recipient_names(*, actor: Actor, reference: str) -> list[str]:
+    """Who received a signal the actor's organisation reported or received (lead first)."""
+    signal = (
+        _base()
+        .filter(reference=reference)
+        .filter(
+            Q(reporting_organisation_id=actor.organisation_id)
+            | Q(recipients__organisation_id=actor.organisation_id)
+        )
+        .first()
+    )
+    if signal is None:
+        return []
+    return list(
+        SignalRecipient.objects.filter(signal=signal)
+        .order_by("-is_lead", "organisation__name")
+        .values_list("organisation__name", flat=True)
+    )

@@ -20,7 +20,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,7 +34,6 @@ from bovenwater.audit.services import log_processing
 from bovenwater.intake import routing
 from bovenwater.intake.deadlines import due_date
 from bovenwater.intake.models import (
-    IdempotencyRecord,
     PublicAddition,
     PublicReportDetails,
     Signal,
@@ -48,6 +47,7 @@ from bovenwater.intake.models import (
     Urgency,
 )
 from bovenwater.intake.workflow import REASON_REQUIRED, allowed_next
+from bovenwater.lib import idempotency
 from bovenwater.reference.models import (
     ExploitationForm,
     Indicator,
@@ -136,6 +136,12 @@ class SignalInput:
     urgency: Urgency = Urgency.NORMAL
     observed_on: date | None = None
     observed_when: str = ""
+    # A signal about several places (a network of advertisements across regions) is
+    # routed for each of them too; ``copy_to`` organisations (the reporter's own team)
+    # receive it beside the routed ones. ``involves_minor`` without a known victim.
+    also_municipalities: Sequence[Municipality] = ()
+    copy_to: Sequence[Organisation] = ()
+    involves_minor: bool = False
 
 
 def _receipt_digest(code: str) -> str:
@@ -149,30 +155,22 @@ def new_receipt_code() -> str:
 
 
 def _existing(scope: str, key: str, user_id: int) -> Signal | None:
-    if not key:
+    """The signal made earlier under this key (``lib.idempotency``), if it still exists."""
+    signal_id = idempotency.existing(scope=f"intake.{scope}", key=key, user_id=user_id)
+    if signal_id is None:
         return None
-    record = (
-        IdempotencyRecord.objects.select_related("signal")
-        .filter(scope=scope, key=key, user_id=user_id)
-        .first()
-    )
-    return record.signal if record is not None else None
+    signal = Signal.objects.filter(pk=signal_id).first()
+    if signal is None:  # removed since: the key is free again
+        idempotency.forget(scope=f"intake.{scope}", key=key, user_id=user_id)
+    return signal
 
 
 def _remember(scope: str, key: str, user_id: int, signal: Signal) -> Signal:
     """Record the key; when a concurrent request won the race, return its signal instead."""
-    if not key:
-        return signal
-    try:
-        with transaction.atomic():
-            IdempotencyRecord.objects.create(scope=scope, key=key, user_id=user_id, signal=signal)
-    except IntegrityError:
-        existing = _existing(scope, key, user_id)
-        if existing is not None:
-            transaction.set_rollback(True)
-            return existing
-        raise
-    return signal
+    winner = idempotency.remember(
+        scope=f"intake.{scope}", key=key, user_id=user_id, object_id=signal.pk
+    )
+    return signal if winner == signal.pk else Signal.objects.get(pk=winner)
 
 
 def _new_signal(**fields: object) -> Signal:
@@ -182,25 +180,45 @@ def _new_signal(**fields: object) -> Signal:
     return signal
 
 
-def _route(signal: Signal, forms: Sequence[ExploitationForm]) -> None:
-    decisions = routing.route(
-        routing.RoutingInput(
-            kind=SignalKind(signal.kind),
-            municipality=signal.crime_municipality,
-            involves_victim=signal.involves_victim,
-            involves_minor=signal.involves_minor,
-            forms=frozenset(form.code for form in forms),
-        )
-    )
-    for decision in decisions:
+def _route(
+    signal: Signal,
+    forms: Sequence[ExploitationForm],
+    also_municipalities: Sequence[Municipality] = (),
+    copy_to: Sequence[Organisation] = (),
+) -> None:
+    """Recipients by the routing rules for the plaats delict (the lead) and every other
+    place the signal concerns; then the organisations it is copied to. One row per
+    organisation: the first reason found stands."""
+    decisions = []
+    for number, municipality in enumerate([signal.crime_municipality, *also_municipalities]):
+        for decision in routing.route(
+            routing.RoutingInput(
+                kind=SignalKind(signal.kind),
+                municipality=municipality,
+                involves_victim=signal.involves_victim,
+                involves_minor=signal.involves_minor,
+                forms=frozenset(form.code for form in forms),
+            )
+        ):
+            decisions.append(
+                (decision.organisation, decision.rule_name, decision.is_lead and number == 0)
+            )
+    decisions += [(organisation, str(_("kopie voor de melder")), False) for organisation in copy_to]
+    seen: set[int] = set()
+    recipients = []
+    for organisation, rule_name, is_lead in decisions:
+        if organisation.pk in seen:
+            continue
+        seen.add(organisation.pk)
+        recipients.append(organisation)
         SignalRecipient.objects.create(
             signal=signal,
-            organisation=decision.organisation,
+            organisation=organisation,
             reason=SignalRecipient.Reason.ROUTED,
-            rule_name=decision.rule_name,
-            is_lead=decision.is_lead,
+            rule_name=rule_name,
+            is_lead=is_lead,
         )
-    names = ", ".join(d.organisation.name for d in decisions) or _("geen ontvanger gevonden")
+    names = ", ".join(o.name for o in recipients) or _("geen ontvanger gevonden")
     SignalEvent.objects.create(signal=signal, kind=SignalEvent.Kind.ROUTED, note=names)
     if not decisions:
         logger.warning(
@@ -323,7 +341,7 @@ def signal_submit(
     existing = _existing("signal", idempotency_key, actor.user.pk)
     if existing is not None:
         return existing
-    involves_minor = bool(data.victim and data.victim.is_minor)
+    involves_minor = bool(data.victim and data.victim.is_minor) or data.involves_minor
     signal = _new_signal(
         kind=SignalKind.PROFESSIONAL,
         urgency=data.urgency,
@@ -375,7 +393,7 @@ def signal_submit(
         actor=actor.user,
         organisation=actor.organisation,
     )
-    _route(signal, data.forms)
+    _route(signal, data.forms, data.also_municipalities, data.copy_to)
     log_processing(
         actor=actor,
         action=Action.CREATE,

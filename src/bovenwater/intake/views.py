@@ -94,7 +94,10 @@ def signal_list_view(request: HttpRequest) -> HttpResponse:
     if not (actor.has(Permission.VIEW_SIGNALS) or actor.has(Permission.SUBMIT_SIGNAL)):
         raise PermissionDenied
     filters = selectors.SignalFilter(
-        state=request.GET.get("status", ""),
+        # The inbox opens on the work still open (overdue first); a reporter sees all theirs.
+        state=request.GET.get(
+            "status", selectors.OPEN if actor.has(Permission.VIEW_SIGNALS) else selectors.ALL
+        ),
         overdue_only=request.GET.get("te_laat") == "1",
         reported_by_me=not actor.has(Permission.VIEW_SIGNALS) or request.GET.get("mijn") == "1",
     )

@@ -20,7 +20,7 @@ from bovenwater.cases.api.common import (
     Conflict,
     api_actor,
     api_validation_error,
-    idempotency_key,
+    create_once,
     managed_case,
 )
 from bovenwater.cases.models import (
@@ -117,8 +117,8 @@ class PlacementRequestListView(generics.ListAPIView[PlacementRequest]):
             )
 
         try:
-            request_id, created = services.idempotent_create(
-                actor=actor, key=idempotency_key(request), scope="placement_request", create=create
+            request_id, created = create_once(
+                request, actor, scope="cases.placement_request", create=create
             )
         except ValidationError as error:
             raise api_validation_error(error) from error
@@ -171,8 +171,8 @@ class PlacementListView(generics.ListAPIView[Placement]):
             )
 
         try:
-            placement_id, created = services.idempotent_create(
-                actor=actor, key=idempotency_key(request), scope="placement", create=create
+            placement_id, created = create_once(
+                request, actor, scope="cases.placement", create=create
             )
         except ValidationError as error:
             raise Conflict(" ".join(error.messages)) from error

@@ -177,13 +177,13 @@ def placement_request_get_for_actor(*, actor: Actor, request_id: int) -> Placeme
 
 
 def placement_created_by_actor(*, placement_id: int) -> Placement:
-    """A placement the actor's request has just created (see services.idempotent_create)."""
+    """A placement the actor's request has just created (see lib.idempotency.once)."""
     return Placement.objects.select_related("case", "shelter").get(pk=placement_id)
 
 
 def placement_request_created_by_actor(*, request_id: int) -> PlacementRequest:
     """A placement request the actor's request has just created (see
-    services.idempotent_create)."""
+    lib.idempotency.once)."""
     return PlacementRequest.objects.select_related("case", "region").get(pk=request_id)
 
 
