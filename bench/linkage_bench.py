@@ -113,6 +113,9 @@ def main() -> None:
     parser.add_argument("--per-source", type=int, default=0)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument(
+        "--reuse-encodings", action="store_true", help="keep existing ENCODED.jsonl files"
+    )
     args = parser.parse_args()
     data: Path = args.data
     load_before = os.getloadavg()[0]
@@ -142,6 +145,8 @@ def main() -> None:
         secret.write_bytes(os.urandom(32).hex().encode())
     encode = {}
     for source in sources:
+        if args.reuse_encodings and (data / f"{source}.jsonl").exists():
+            continue
         wall, rss, _ = run(
             [
                 PYTHON,
