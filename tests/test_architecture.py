@@ -239,7 +239,6 @@ LONG_ELSEWHERE = frozenset(
     {
         "chat/services.py",
         "chat/views.py",
-        "kompas/views.py",
         "pprl/names_data.py",
         "reference/loader.py",
         "settings.py",

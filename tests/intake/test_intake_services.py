@@ -24,6 +24,7 @@ from bovenwater.intake.models import (
     SignalState,
 )
 from bovenwater.lib.models import IdempotencyRecord
+from bovenwater.lib.workflow import TransitionNotAllowed
 from bovenwater.reference.models import Municipality
 
 pytestmark = pytest.mark.django_db
@@ -158,19 +159,19 @@ def test_triage_table_edge_by_edge(
     signal.refresh_from_db()
     actor = actor_for(role, region["municipality"])
     events_before = SignalEvent.objects.filter(signal=signal).count()
-    permission = TRANSITIONS[start].get(target)
+    permissions = TRANSITIONS[start].get(target)
     kwargs: dict[str, object] = {
         "reason": "beoordeeld",
         "forward_to": region["police"],
         "case_reference": "C-2026-00001",
     }
-    if permission is not None and actor.has(permission):
+    if permissions is not None and all(actor.has(p) for p in permissions):
         services.signal_transition(actor=actor, signal=signal, to_state=target, **kwargs)  # type: ignore[arg-type]
         signal.refresh_from_db()
         assert signal.state == target
         assert SignalEvent.objects.filter(signal=signal).count() > events_before
     else:
-        with pytest.raises((services.TransitionError, PermissionDenied)):
+        with pytest.raises((TransitionNotAllowed, PermissionDenied)):
             services.signal_transition(actor=actor, signal=signal, to_state=target, **kwargs)  # type: ignore[arg-type]
         signal.refresh_from_db()
         assert signal.state == start
@@ -196,7 +197,7 @@ def test_closing_without_reason_is_refused_in_dutch(
 ) -> None:
     signal = submit_signal()
     actor = actor_for(Role.CONTACT_OFFICER, region["municipality"])
-    with pytest.raises(services.TransitionError, match="Geef een toelichting"):
+    with pytest.raises(TransitionNotAllowed, match="Geef een toelichting"):
         services.signal_transition(actor=actor, signal=signal, to_state=SignalState.NO_ACTION)
 
 
@@ -260,3 +261,30 @@ def test_an_administrator_edits_routing_rules_in_the_admin(
     page = client.get(f"/beheer/intake/routingrule/{rule.pk}/change/")
     assert page.status_code == 200
     assert "Jeugdzorg / Veilig Thuis bij een minderjarige" in page.content.decode()
+
+
+def test_the_signal_to_case_hand_off_is_one_transaction(
+    region: dict[str, Organisation],
+    submit_signal: Callable[..., Signal],
+    actor_for: Callable[..., Actor],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``signal_open_case`` owns the transaction: when the signal's step fails after the
+    case was opened, no case, no case event and no log entry of it remain."""
+    from bovenwater.cases.models import Case, CaseEvent
+
+    signal = submit_signal()
+    contact = actor_for(Role.CONTACT_OFFICER, region["municipality"])
+    before = (Case.objects.count(), CaseEvent.objects.count(), ProcessingLogEntry.objects.count())
+
+    def fail(**_kwargs: object) -> Signal:
+        assert Case.objects.count() == before[0] + 1  # the case was opened first
+        raise TransitionNotAllowed("step refused")
+
+    monkeypatch.setattr(services, "signal_transition", fail)
+    with pytest.raises(TransitionNotAllowed):
+        services.signal_open_case(actor=contact, signal=signal, reason="intake nodig")
+    after = (Case.objects.count(), CaseEvent.objects.count(), ProcessingLogEntry.objects.count())
+    assert after == before
+    signal.refresh_from_db()
+    assert signal.state == SignalState.NEW and signal.case_reference == ""

@@ -52,7 +52,7 @@ ORGANISATION_NAMES: dict[OrganisationKind, str] = {
     OrganisationKind.NGO: "Stichting Lichtbaken {area}",
     OrganisationKind.IMMIGRATION: "IND — loket {city}",
     OrganisationKind.NATIONAL_RAPPORTEUR: "Nationaal Rapporteur — onderzoeksteam {area}",
-    OrganisationKind.OTHER: "RIEC {unit}",
+    OrganisationKind.RIEC: "RIEC {unit}",
 }
 
 # Which kind of organisation each demo role works in.
@@ -62,7 +62,7 @@ ROLE_HOME: dict[Role, OrganisationKind] = {
     Role.CARE_COORDINATOR: OrganisationKind.CARE_COORDINATION,
     Role.CHAIN_DIRECTOR: OrganisationKind.MUNICIPALITY,
     Role.INVESTIGATOR: OrganisationKind.POLICE,
-    Role.ANALYST: OrganisationKind.OTHER,
+    Role.ANALYST: OrganisationKind.RIEC,
     Role.POLICY_OFFICER: OrganisationKind.MUNICIPALITY,
     Role.CHAT_HELPER: OrganisationKind.NGO,
     Role.PRIVACY_OFFICER: OrganisationKind.MUNICIPALITY,
@@ -209,10 +209,10 @@ def seed_demo() -> SeedReport:
         # A chain director also works as analyst at the RIEC: one person, two organisations.
         director = User.objects.get(username=demo_username(region, Role.CHAIN_DIRECTOR))
         if not Membership.objects.filter(
-            user=director, organisation=organisations[OrganisationKind.OTHER], role=Role.ANALYST
+            user=director, organisation=organisations[OrganisationKind.RIEC], role=Role.ANALYST
         ).exists():
             services.membership_add(
-                user=director, organisation=organisations[OrganisationKind.OTHER], role=Role.ANALYST
+                user=director, organisation=organisations[OrganisationKind.RIEC], role=Role.ANALYST
             )
             report.memberships_created += 1
     _analysts_at_the_registrar(report)

@@ -46,8 +46,9 @@ from bovenwater.intake.models import (
     SignalState,
     Urgency,
 )
-from bovenwater.intake.workflow import REASON_REQUIRED, allowed_next
+from bovenwater.intake.workflow import WORKFLOW, allowed_next
 from bovenwater.lib import idempotency
+from bovenwater.lib.workflow import Refusal, TransitionNotAllowed
 from bovenwater.reference.models import (
     ExploitationForm,
     Indicator,
@@ -66,10 +67,6 @@ FORWARD_KINDS = frozenset(
 
 # Public name for other apps (intake.models is private to intake): the urgency of a signal.
 SignalUrgency = Urgency
-
-
-class TransitionError(Exception):
-    """A triage step that the workflow does not allow; the message says why (Dutch)."""
 
 
 @dataclass(frozen=True)
@@ -425,19 +422,19 @@ def signal_transition(
     """Move a signal through triage under a row lock; refusals write nothing."""
     locked = Signal.objects.select_for_update().get(pk=signal.pk)
     current = SignalState(locked.state)
-    permission = allowed_next(current).get(to_state)
-    if permission is None:
-        raise TransitionError(
-            _("Van “%(from)s” naar “%(to)s” is geen toegestane stap.")
-            % {"from": current.label, "to": to_state.label}
-        )
-    if not actor.has(permission) or not _recipient_of(actor, locked):
+    try:
+        WORKFLOW.check(state=current, to_state=to_state, actor=actor, reason=reason)
+    except TransitionNotAllowed as refusal:
+        if refusal.kind == Refusal.NO_EDGE:
+            raise
+        if refusal.kind == Refusal.FORBIDDEN or not _recipient_of(actor, locked):
+            raise PermissionDenied from None
+        raise
+    if not _recipient_of(actor, locked):
         raise PermissionDenied
-    if to_state in REASON_REQUIRED and not reason.strip():
-        raise TransitionError(_("Geef een toelichting bij deze stap."))
     if to_state == SignalState.FORWARDED:
         if forward_to is None or forward_to.kind not in FORWARD_KINDS:
-            raise TransitionError(
+            raise TransitionNotAllowed(
                 _(
                     "Kies een organisatie van politie, KMar of Arbeidsinspectie om naar door te zetten."
                 )
@@ -456,7 +453,7 @@ def signal_transition(
         )
     if to_state in (SignalState.CASE_OPENED, SignalState.LINKED):
         if not case_reference:
-            raise TransitionError(_("Er is geen casus gekoppeld."))
+            raise TransitionNotAllowed(_("Er is geen casus gekoppeld."))
         locked.case_reference = case_reference
     SignalEvent.objects.create(
         signal=locked,
@@ -486,7 +483,7 @@ def signal_transition(
 
 
 def _case_id_for_actor(actor: Actor, case_number: str) -> int:
-    """The id of a case the actor may see, by its number; TransitionError otherwise."""
+    """The id of a case the actor may see, by its number; TransitionNotAllowed otherwise."""
     from bovenwater.cases import selectors as case_selectors
 
     try:
@@ -494,7 +491,7 @@ def _case_id_for_actor(actor: Actor, case_number: str) -> int:
             actor=actor, number=case_number, purpose=Purpose.SIGNAL_HANDLING
         )
     except Http404:
-        raise TransitionError(
+        raise TransitionNotAllowed(
             _("Casus %(number)s bestaat niet of u hebt er geen toegang toe.")
             % {"number": case_number}
         ) from None
@@ -523,10 +520,10 @@ def signal_open_case(*, actor: Actor, signal: Signal, reason: str = "") -> Signa
     if not actor.has(Permission.OPEN_CASE_FROM_SIGNAL):
         raise PermissionDenied
     if SignalState.CASE_OPENED not in allowed_next(SignalState(signal.state)):
-        raise TransitionError(_("Vanuit deze status kan geen casus worden geopend."))
+        raise TransitionNotAllowed(_("Vanuit deze status kan geen casus worden geopend."))
     owner = routing.organisation_for(OrganisationKind.CARE_COORDINATION, signal.crime_municipality)
     if owner is None:
-        raise TransitionError(
+        raise TransitionNotAllowed(
             _("Er is geen zorgcoördinatie gevonden voor de gemeente van de plaats delict.")
         )
     person = signal.persons.filter(role=SignalPerson.Role.VICTIM).first()

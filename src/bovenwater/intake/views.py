@@ -27,6 +27,7 @@ from bovenwater.intake.models import Signal, SignalState, Urgency
 from bovenwater.intake.workflow import allowed_next
 from bovenwater.lib.formlimits import keeps_oversized_input
 from bovenwater.lib.ratelimit import allow
+from bovenwater.lib.workflow import TransitionNotAllowed
 from bovenwater.reference.models import ExploitationForm, Indicator
 
 OTHER_PREFIXES = ("other1", "other2")
@@ -51,7 +52,9 @@ def public_report_view(request: HttpRequest) -> HttpResponse:
                 observed_on=data["observed_on"],
                 observed_when=data["observed_when"],
                 persons_description=data["persons_description"],
-                answers=dict.fromkeys(data["signs"], "yes") | {"minor": data["minor"]},
+                answers=form.indicator_answers()
+                | {"minor": data["minor"]}
+                | ({"category": data["category"]} if data["category"] else {}),
                 involves_minor=data["minor"] == "yes",
                 contact_opt_in=data["contact_opt_in"],
                 contact_name=data["contact_name"],
@@ -281,7 +284,7 @@ def signal_triage_view(request: HttpRequest, reference: str) -> HttpResponse:
                 forward_to=data["forward_to"],
                 case_reference=data["case_reference"].strip(),
             )
-    except services.TransitionError as error:
+    except TransitionNotAllowed as error:
         return _render_detail(request, signal, triage, status=409, error=str(error))
     messages.success(request, _("Het besluit is vastgelegd."))
     return redirect("intake:detail", reference=signal.reference)

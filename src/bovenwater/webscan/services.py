@@ -30,6 +30,7 @@ from bovenwater.adscan.indicators import RULESET_VERSION
 from bovenwater.audit.models import Action
 from bovenwater.audit.services import log_processing
 from bovenwater.lib import formatting
+from bovenwater.lib.workflow import Refusal, TransitionNotAllowed
 from bovenwater.webscan.explain import signal_description
 from bovenwater.webscan.jobs import PURPOSE, upload_dir
 from bovenwater.webscan.models import (
@@ -37,13 +38,12 @@ from bovenwater.webscan.models import (
     Decision,
     DecisionKind,
     Network,
-    NetworkState,
     ScanRun,
     Source,
     SourceKind,
 )
 from bovenwater.webscan.tasks import run_scan
-from bovenwater.webscan.workflow import TARGET, TRANSITIONS
+from bovenwater.webscan.workflow import TARGET, WORKFLOW
 
 # Organisations with a task that can justify screening advertisements.
 SCREENING_KINDS = frozenset(
@@ -52,7 +52,8 @@ SCREENING_KINDS = frozenset(
         OrganisationKind.KMAR,
         OrganisationKind.LABOUR_INSPECTORATE,
         OrganisationKind.MUNICIPALITY,
-        OrganisationKind.OTHER,  # RIEC
+        OrganisationKind.RIEC,
+        OrganisationKind.OTHER,
     }
 )
 UPLOAD_SUFFIXES = (".jsonl", ".json", ".ndjson", ".csv")
@@ -333,20 +334,21 @@ def network_decide(*, actor: Actor, network: Network, kind: str, reason: str = "
         raise ValidationError(_("Kies een besluit."), code="kind")
     decision_kind = DecisionKind(kind)
     target = TARGET[decision_kind]
-    edges = TRANSITIONS[NetworkState(locked.state)]
-    if target not in edges:
+    try:
+        WORKFLOW.check(state=locked.state, to_state=target, actor=actor, reason=reason)
+    except TransitionNotAllowed as refusal:
+        if refusal.kind == Refusal.FORBIDDEN:
+            raise PermissionDenied from None
+        if refusal.kind == Refusal.REASON_MISSING:
+            raise ValidationError(
+                {"reason": [ValidationError(_("Geef aan waarom u dit netwerk afwijst."))]}
+            ) from None
         raise ValidationError(
             _("Dit besluit kan niet bij een netwerk met status '%(state)s'.")
             % {"state": locked.get_state_display()},
             code="transition",
-        )
-    if not all(actor.has(p) for p in edges[target]):
-        raise PermissionDenied
+        ) from None
     reason = reason.strip()
-    if decision_kind == DecisionKind.DISMISS and not reason:
-        raise ValidationError(
-            {"reason": [ValidationError(_("Geef aan waarom u dit netwerk afwijst."))]}
-        )
     signal_reference = ""
     from_state = locked.state
     if decision_kind == DecisionKind.PROMOTE:

@@ -37,7 +37,7 @@ from bovenwater.cases.services.common import (
     record,
 )
 from bovenwater.cases.types import VictimDetails
-from bovenwater.cases.workflow import check_transition
+from bovenwater.cases.workflow import WORKFLOW
 from bovenwater.reference.models import ExploitationForm, Municipality
 
 EMERGENCY_ACCESS_HOURS = 8
@@ -82,6 +82,12 @@ def case_counts_rebuild(*, check_only: bool = False) -> dict[tuple[int, str], in
                 for (owner_id, state), n in sorted(actual.items())
             )
     return drift
+
+
+def default_coordinator(actor: Actor) -> User | None:
+    """Who coordinates a case the actor opens: the actor when they are a care coordinator
+    (of the owning organisation), else nobody yet."""
+    return actor.user if actor.role == Role.CARE_COORDINATOR else None
 
 
 @transaction.atomic
@@ -147,10 +153,10 @@ def case_open(
 
 @transaction.atomic
 def case_transition(*, actor: Actor, case: Case, to_state: str, reason: str = "") -> Case:
-    """Move a case to ``to_state`` if the transition table allows it for the actor's role."""
+    """Move a case to ``to_state`` if the transition table allows it for the actor's permissions."""
     # Scope: the owning organisation; which role may take which edge is the table's.
     locked = managed_case_for_update(actor=actor, case=case, permission=Permission.VIEW_CASES)
-    check_transition(state=locked.state, to_state=to_state, role=actor.role, reason=reason)
+    WORKFLOW.check(state=locked.state, to_state=to_state, actor=actor, reason=reason)
     from_state = locked.state
     locked.state = to_state
     update_fields = ["state"]
