@@ -25,7 +25,7 @@ class NavItem:
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("core:home", _("Overzicht")),
     NavItem("intake:list", _("Signalen"), Permission.SUBMIT_SIGNAL),
-    NavItem("intake:create", _("Nieuw signaal melden"), Permission.SUBMIT_SIGNAL),
+    NavItem("intake:create", _("Nieuw signaal"), Permission.SUBMIT_SIGNAL),
     NavItem("cases:list", _("Casussen"), Permission.VIEW_CASES),
     NavItem("cases:referrals", _("Verwijzingen"), Permission.VIEW_CASES),
     NavItem("cases:capacity", _("Opvangcapaciteit"), Permission.VIEW_CAPACITY),

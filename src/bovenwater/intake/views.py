@@ -52,7 +52,9 @@ def public_report_view(request: HttpRequest) -> HttpResponse:
                 observed_on=data["observed_on"],
                 observed_when=data["observed_when"],
                 persons_description=data["persons_description"],
-                answers=dict.fromkeys(data["signs"], "yes") | {"minor": data["minor"]},
+                answers=form.indicator_answers()
+                | {"minor": data["minor"]}
+                | ({"category": data["category"]} if data["category"] else {}),
                 involves_minor=data["minor"] == "yes",
                 contact_opt_in=data["contact_opt_in"],
                 contact_name=data["contact_name"],
