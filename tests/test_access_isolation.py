@@ -160,6 +160,31 @@ def _log_gap(response: Any, url: str, method: str) -> str | None:
     return None
 
 
+CHART_PAGES = ("/monitor/", "/webscan/netwerken/")
+STRICT_CSP = (
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "frame-ancestors 'none'",
+)
+
+
+def _security_header_gap(response: Any, url: str) -> str | None:
+    """Finding 11: every HTML page carries a strict CSP, a referrer and a permissions policy."""
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return None
+    policy = response.get("Content-Security-Policy", "")
+    if url.startswith(CHART_PAGES):  # Vega needs eval there (bovenwater.lib.csp), nothing else
+        policy = policy.replace(" 'unsafe-eval'", "")
+    if not all(part in policy for part in STRICT_CSP) or "unsafe-" in policy:
+        return f"{url}: Content-Security-Policy is {policy!r}"
+    if response.get("Referrer-Policy") != "same-origin":
+        return f"{url}: Referrer-Policy is {response.get('Referrer-Policy')!r}"
+    if "camera=()" not in response.get("Permissions-Policy", ""):
+        return f"{url}: Permissions-Policy is {response.get('Permissions-Policy')!r}"
+    return None
+
+
 def _assert_no_marker(response: Any, url: str, role: Role, markers: tuple[str, ...]) -> None:
     body = b"".join(response.streaming_content) if response.streaming else response.content
     text = body.decode("utf-8", errors="replace")
@@ -199,9 +224,9 @@ def test_no_role_of_a_sees_b_by_any_url(
                 ("POST", client.post(url, filters)),
             ):
                 _assert_no_marker(response, url, role, organisation_b["markers"])
-                gap = _log_gap(response, url, method)
-                if gap is not None and gap not in gaps:
-                    gaps.append(gap)
+                for gap in (_log_gap(response, url, method), _security_header_gap(response, url)):
+                    if gap is not None and gap not in gaps:
+                        gaps.append(gap)
                 checked += 1
     assert checked > 20
     assert not gaps, f"{role.value}: " + "\n".join(gaps)
