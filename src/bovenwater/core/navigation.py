@@ -48,6 +48,8 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("chat:console", _("Chat"), Permission.CHAT_HELP),
     NavItem("registry:import", _("Registraties importeren"), Permission.IMPORT_REGISTRATIONS),
     NavItem("accounts:members", _("Leden"), Permission.VIEW_MEMBERS),
+    NavItem("accounts:organisation", _("Organisatie"), Permission.MANAGE_ORGANISATION),
+    NavItem("admin:index", _("Platformbeheer"), Permission.MANAGE_PLATFORM),
     NavItem("audit:log", _("Verwerkingslogboek"), Permission.VIEW_PROCESSING_LOG),
 )
 
