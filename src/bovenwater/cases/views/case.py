@@ -138,7 +138,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
             case = services.case_open(
                 actor=actor,
                 owner=actor.organisation,
-                coordinator=actor.user if actor.role == "care_coordinator" else None,
+                coordinator=services.default_coordinator(actor),
                 victim=VictimDetails(
                     estimated_age=data["estimated_age"],
                     date_of_birth=data["date_of_birth"],
