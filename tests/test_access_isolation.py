@@ -91,13 +91,66 @@ def organisation_b(
     chain_pending()  # seal it, so its hash is a marker too
     entry.refresh_from_db()
     assert entry.entry_hash is not None
+    linkage_ids = _linkage_of_b(organisation, member)
     return {
         "organisation": organisation,
         "markers": (*MARKERS, entry.entry_hash),
         "ids": sorted(
             {organisation.pk, member.pk, member.user_id, officer.pk, officer.user_id, entry.pk}
+            | linkage_ids
         ),
     }
+
+
+def _linkage_of_b(organisation: Organisation, member: Membership) -> set[int]:
+    """B's linkage project, list, run, hit/no-hit question and contact request."""
+    from bovenwater.linkage.models import (
+        HitAnswer,
+        HitQuery,
+        LinkageProject,
+        LinkageRun,
+        LinkageSource,
+    )
+
+    project = LinkageProject.objects.create(
+        unit=organisation,
+        name="Geheimsma koppeling",
+        year=2025,
+        purpose="hit_no_hit",
+        legal_basis="Geheimsma grondslag",
+        key_fingerprint="b5" * 8,
+    )
+    project.participants.add(organisation)
+    source = LinkageSource.objects.create(
+        project=project,
+        name="Geheimsma",
+        kind="external",
+        organisation_kind="Geheimsma",
+        contact_route="Geheimsma route",
+        records=1,
+        encodings=b"",
+    )
+    run = LinkageRun.objects.create(
+        project=project,
+        sources=["Geheimsma", "Geheimsma2"],
+        status="done",
+        groups=[[[0, "Geheimsma-1"], [1, "Geheimsma-2"]]],
+        summary={"records": 2, "persons": 1, "groups": 1, "patterns": {"3": 1}},
+    )
+    query = HitQuery.objects.create(
+        project=project,
+        requester=organisation,
+        requested_by=member.user,
+        basis="consent",
+        reference="Geheimsma-kenmerk",
+    )
+    answer = HitAnswer.objects.create(
+        query=query,
+        responder=organisation,
+        responder_kind="Geheimsma",
+        contact_route="Geheimsma route",
+    )
+    return {project.pk, source.pk, run.pk, query.pk, answer.pk}
 
 
 # Pages that show an acting user no personal data: reference lists, the handbook and
@@ -133,6 +186,7 @@ NO_PERSONAL_DATA = (
     "chat/weg/$",
     "chat/ophalen/$",
     "chat/api/controle/$",
+    "koppeling/vraag/$",  # the empty hit/no-hit form
 )
 
 

@@ -150,6 +150,7 @@ INSTALLED_APPS = [
     "bovenwater.registry",
     "bovenwater.monitor",
     "bovenwater.estimation",
+    "bovenwater.linkage",
     "bovenwater.kompas",
     "bovenwater.webscan",
     "bovenwater.chat",

@@ -10,6 +10,7 @@ violation when it is below WCAG's AA ratio (4.5:1, or 3:1 for large text).
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +70,11 @@ CONTRAST_JS = """
 """
 
 
+@cache
+def _axe_source() -> str:
+    return AXE.read_text(encoding="utf-8") + "\n;undefined"
+
+
 def computed_contrast_failures(page: Any, selectors: list[str]) -> list[dict[str, Any]]:
     """The elements among ``selectors`` whose computed contrast is below AA."""
     rows = page.evaluate(CONTRAST_JS, selectors)
@@ -92,9 +98,9 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     Colour contrast that axe leaves "incomplete" is computed here and counts as a
     violation when it is too low.
     """
-    # Evaluated through the DevTools protocol, not added as an inline <script>: the
-    # strict Content-Security-Policy of every page refuses inline scripts.
-    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
+    # Evaluated through the DevTools protocol rather than added as a <script> element:
+    # the pages' strict Content-Security-Policy (rightly) refuses inline scripts.
+    page.evaluate(_axe_source())
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
     )

@@ -44,6 +44,12 @@ class PublicReportForm(forms.Form):
         label=_("In welke gemeente was dit?"),
         queryset=Municipality.objects.none(),
         empty_label=_("Kies een gemeente"),
+        widget=forms.Select(
+            attrs={
+                "data-picker": _("Zoek een gemeente op naam"),
+                "data-picker-count": _("{n} gemeenten gevonden"),
+            }
+        ),
         error_messages={
             "required": _("Kies de gemeente waar het gebeurde."),
             "invalid_choice": _("Kies een gemeente uit de lijst."),
@@ -226,6 +232,12 @@ class SignalForm(forms.Form):
         label=_("Gemeente plaats delict"),
         queryset=Municipality.objects.none(),
         empty_label=_("Kies een gemeente"),
+        widget=forms.Select(
+            attrs={
+                "data-picker": _("Zoek een gemeente op naam"),
+                "data-picker-count": _("{n} gemeenten gevonden"),
+            }
+        ),
         error_messages={
             "required": _("Kies de gemeente van de plaats delict."),
             "invalid_choice": _("Kies een gemeente uit de lijst."),
