@@ -152,8 +152,13 @@ class Server:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
+        profile = (
+            ["-m", "cProfile", "-o", str(self.root / f"web{self.index}.prof")]
+            if os.environ.get("BENCH_PROFILE")
+            else []
+        )
         self.process = subprocess.Popen(
-            [PY, "-m", "uvicorn", "bovenwater.asgi:application", "--host", "127.0.0.1",
+            [PY, *profile, "-m", "uvicorn", "bovenwater.asgi:application", "--host", "127.0.0.1",
              "--port", str(self.port), "--no-access-log", "--log-level", "warning",
              "--ws", "websockets-sansio", "--backlog", "8192"],
             env=self.env, stdout=(self.root / f"web{self.index}.log").open("ab"),
