@@ -16,6 +16,7 @@ from bovenwater.accounts.roles import Permission
 from bovenwater.cases import forms as case_forms
 from bovenwater.cases import selectors, services
 from bovenwater.cases.models import Case
+from bovenwater.cases.selectors.access import AccessPath
 from bovenwater.cases.workflow import allowed_next_states
 
 
@@ -39,7 +40,7 @@ def detail_context(
     access = selectors.case_get_for_actor(actor=actor, case_id=case_id)
     case = access.case
     consents = selectors.consents_for_access(access=access)
-    next_states = allowed_next_states(case.state, actor) if access.via == "owner" else []
+    next_states = allowed_next_states(case.state, actor) if access.via == AccessPath.OWNER else []
     context: dict[str, Any] = {
         "access": access,
         "case": case,

@@ -9,7 +9,13 @@
       var source = document.getElementById(element.getAttribute("data-vega-spec"));
       if (!source) return;
       var spec = JSON.parse(source.textContent);
-      vegaEmbed(element, spec, { actions: false, renderer: "svg" })
+      // No injected stylesheet: the Content-Security-Policy allows no inline style.
+      vegaEmbed(element, spec, {
+        actions: false,
+        renderer: "svg",
+        defaultStyle: false,
+        tooltip: { disableDefaultStyle: true },
+      })
         .then(function () { element.setAttribute("data-rendered", "true"); })
         .catch(function (error) { element.setAttribute("data-error", String(error)); });
     });
