@@ -164,7 +164,7 @@ class Server:
             env=self.env, stdout=(self.root / f"web{self.index}.log").open("ab"),
             stderr=subprocess.STDOUT,
         )  # fmt: skip
-        for _ in range(600):
+        for _ in range(1800):  # a loaded machine takes its time
             with contextlib.suppress(OSError):
                 urllib.request.urlopen(f"http://127.0.0.1:{self.port}/gezondheid/", timeout=2)
                 return
