@@ -22,6 +22,7 @@ Scores never leave this module: callers get groups.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -57,6 +58,10 @@ PAIR_BUDGET = 2_000_000  # pairs scored at once (memory ~ 300 bytes per pair)
 CHUNK = 250_000
 THRESHOLD = 12.0  # bits: posterior odds of about 100:1 at the prior of a blocked pair
 DUPLICATE_THRESHOLD = 18.0
+# The prior odds that a blocked pair is a match fall as lists grow: every record meets
+# more namesakes. Both thresholds rise by log2 of the comparisons per record above this
+# reference (never fall below it, so a small hit/no-hit question is not more lenient).
+REFERENCE_COMPARISONS_PER_RECORD = 10.0
 
 Int64Array = NDArray[np.int64]
 FloatArray = NDArray[np.float32]
@@ -546,6 +551,12 @@ class MatchResult:
         return patterns
 
 
+def prior_shift(comparisons: int, records: int) -> float:
+    """Bits added to the thresholds for lists where a record meets many candidates."""
+    per_record = comparisons / max(records, 1)
+    return max(0.0, math.log2(max(per_record, 1e-9) / REFERENCE_COMPARISONS_PER_RECORD))
+
+
 def link(
     files: Sequence[EncodedFile],
     *,
@@ -559,6 +570,9 @@ def link(
         data, _Frequencies.of(data), keep_min=min(threshold, duplicate_threshold)
     )
     left, right, scores = scored.left, scored.right, scored.scores
+    shift = prior_shift(scored.comparisons, data.size)
+    threshold += shift
+    duplicate_threshold += shift
     same_source = data.source_of[left] == data.source_of[right]
     groups = _Groups(data)
     duplicates = 0
