@@ -43,8 +43,12 @@ ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 
 
+CPU_SECONDS: dict[str, float] = {}
+
+
 def run(args: list[str]) -> tuple[float, float, str]:
-    """Run a command; return (wall seconds, peak RSS in MiB, stdout)."""
+    """Run a command; return (wall seconds, peak RSS in MiB, stdout). Its CPU time (user +
+    system) is kept in ``CPU_SECONDS`` under the subcommand's name."""
     started = time.perf_counter()
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as proc:
@@ -52,6 +56,7 @@ def run(args: list[str]) -> tuple[float, float, str]:
         out = proc.stdout.read().decode() if proc.stdout else ""
         err = proc.stderr.read().decode() if proc.stderr else ""
     wall = time.perf_counter() - started
+    CPU_SECONDS[" ".join(args[3:5])] = usage.ru_utime + usage.ru_stime
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(args)} failed:\n{err}")
     return wall, usage.ru_maxrss / 1024, out
@@ -179,6 +184,7 @@ def main() -> None:
     )
     report["match"] = {
         "wall_seconds": round(wall, 2),
+        "cpu_seconds": round(CPU_SECONDS.get("linkage match", 0.0), 1),
         "peak_mib": round(rss),
         "summary": json.loads(out),
     }
