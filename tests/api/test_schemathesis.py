@@ -2,8 +2,9 @@
 
 Every operation of ``src/bovenwater/api/openapi.yaml`` gets generated requests, sent
 through the WSGI application on the test database, authenticated with a system
-account's token. A response fails the test when it is a 5xx or has a status code that
-the schema does not document for that operation. The run is bounded: a fixed number of
+account's token. A response fails the test when it is a 5xx, has a status code or a
+content type that the schema does not document for that operation, or accepts a request
+that violates the schema (``negative_data_rejection``). The run is bounded: a fixed number of
 examples per operation (``SCHEMATHESIS_EXAMPLES``, default 15), derandomised, so CI
 takes the same time and finds the same things every run.
 """
@@ -20,7 +21,11 @@ import schemathesis
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import content_type_conformance, status_code_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    status_code_conformance,
+)
 
 from bovenwater.accounts import services
 from bovenwater.accounts.models import Organisation
@@ -55,5 +60,10 @@ def token(db: None, make_organisation: Callable[..., Organisation]) -> str:
 def test_api_answers_only_documented_statuses_and_never_5xx(case: Any, token: str) -> None:
     case.call_and_validate(
         headers={"Authorization": f"Token {token}"},
-        checks=[not_a_server_error, status_code_conformance, content_type_conformance],
+        checks=[
+            not_a_server_error,
+            status_code_conformance,
+            content_type_conformance,
+            negative_data_rejection,
+        ],
     )
