@@ -9,6 +9,7 @@ directory, or a PostgreSQL server of the test's own.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -125,3 +126,90 @@ class Platform:
                 self.process.wait()
         self._log_file.close()
         return self.process.returncode
+
+
+_TEMPLATE: dict[str, Path] = {}
+
+
+def migrated_sqlite(directory: Path) -> str:
+    """A fresh, migrated SQLite file with the reference data in ``directory`` (its URL).
+
+    Migrating takes a while, so the first call of a test run migrates a template that
+    later calls copy.
+    """
+    import shutil
+    import tempfile
+
+    if "path" not in _TEMPLATE:
+        template = Path(tempfile.mkdtemp(prefix="bw-template-")) / "template.sqlite3"
+        env = run_env(f"sqlite:///{template}")
+        manage(env, "migrate", "--noinput")
+        manage(env, "load_reference_data")
+        _TEMPLATE["path"] = template
+    target = directory / "bovenwater.sqlite3"
+    shutil.copyfile(_TEMPLATE["path"], target)
+    return f"sqlite:///{target}"
+
+
+class PrivatePostgres:
+    """A PostgreSQL server of the test's own, on a free port, that the test may restart.
+
+    Never the shared server: its data directory is a temporary directory. As root the
+    server runs as the ``postgres`` user (as in ``.ci/run``).
+    """
+
+    def __init__(self) -> None:
+        import tempfile
+
+        # its own directory under /tmp: pytest's tmp_path is not readable by ``postgres``
+        directory = Path(tempfile.mkdtemp(prefix="bw-pg-"))
+        self.directory = directory
+        bins = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
+        if not bins:
+            raise FileNotFoundError("PostgreSQL server binaries not found")
+        self.bin = bins[-1]
+        self.data = directory / "pgdata"
+        self.port = free_port()
+        self.as_postgres = os.geteuid() == 0
+        if self.as_postgres:
+            shutil_chown(directory)
+        self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8")
+        self.start()
+        self._run(
+            "createdb",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-U",
+            "postgres",
+            "bovenwater",
+        )
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}/bovenwater"
+
+    def _run(self, program: str, *args: str) -> None:
+        argv = [str(self.bin / program), *args]
+        if self.as_postgres:
+            argv = ["runuser", "-u", "postgres", "--", *argv]
+        subprocess.run(argv, check=True, capture_output=True, timeout=120)
+
+    def start(self) -> None:
+        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.data} -c fsync=off"
+        log = str(self.data / "server.log")
+        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-w", "-l", log, "start")
+
+    def stop(self) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def remove(self) -> None:
+        import shutil
+
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self.stop()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def shutil_chown(directory: Path) -> None:
+    import shutil
+
+    shutil.chown(directory, user="postgres", group="postgres")

@@ -172,6 +172,19 @@ TASKS = {
     }
 }
 
+TASK_WORKER_HEARTBEAT = env(
+    "TASK_WORKER_HEARTBEAT",
+    default=5,
+    help="Seconds between the heartbeats of a task worker (manage.py run_worker).",
+    group="Core",
+)
+TASK_WORKER_STALE_AFTER = env(
+    "TASK_WORKER_STALE_AFTER",
+    default=60,
+    help="A running task whose worker sent no heartbeat for this many seconds is ended as abandoned.",
+    group="Core",
+)
+
 MIDDLEWARE = [
     "bovenwater.core.middleware.TraceContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
