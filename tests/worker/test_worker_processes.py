@@ -102,9 +102,22 @@ def test_worker_survives_a_postgresql_restart(tmp_path: Path) -> None:
         server.remove()
 
 
+def query(url: str, sql: str, *params: object) -> Any:
+    """One value read straight from the SQLite file (cheaper than a Django process)."""
+    with sqlite3.connect(url.removeprefix("sqlite:///"), timeout=30) as db:
+        return db.execute(sql, params).fetchone()[0]
+
+
 def test_killed_worker_ends_its_task_abandoned_while_the_log_is_sealed(tmp_path: Path) -> None:
-    env = run_env(migrated_sqlite(tmp_path), TASK_WORKER_HEARTBEAT="1", TASK_WORKER_STALE_AFTER="3")
+    url = migrated_sqlite(tmp_path)
+    env = run_env(url, TASK_WORKER_HEARTBEAT="1", TASK_WORKER_STALE_AFTER="3")
     run_id = django_script(env, SCRIPT, "estimate")
+
+    def run_status() -> str:
+        return str(query(url, "SELECT status FROM estimation_estimaterun WHERE id = ?", run_id))
+
+    def pending() -> int:
+        return int(query(url, "SELECT count(*) FROM audit_processinglogentry WHERE seq IS NULL"))
     platform = Platform(env, tmp_path / "platform.log", "--interval", "0.2")
     try:
         platform.wait_ready()
