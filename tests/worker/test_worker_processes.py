@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -118,6 +119,7 @@ def test_killed_worker_ends_its_task_abandoned_while_the_log_is_sealed(tmp_path:
 
     def pending() -> int:
         return int(query(url, "SELECT count(*) FROM audit_processinglogentry WHERE seq IS NULL"))
+
     platform = Platform(env, tmp_path / "platform.log", "--interval", "0.2")
     try:
         platform.wait_ready()
