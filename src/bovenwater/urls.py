@@ -14,6 +14,7 @@ urlpatterns = [
     path("monitor/", include("bovenwater.monitor.urls")),
     path("schatting/", include("bovenwater.estimation.urls")),
     path("kompas/", include("bovenwater.kompas.urls")),
+    path("meldingen/", include("bovenwater.notifications.urls")),
     path("webscan/", include("bovenwater.webscan.urls")),
     path("api/v1/", include("bovenwater.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

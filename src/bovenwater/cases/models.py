@@ -15,7 +15,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bovenwater.accounts.models import Organisation, User
-from bovenwater.reference.models import ExploitationForm, Municipality, Nationality, PoliceUnit
+from bovenwater.reference.models import (
+    ExploitationForm,
+    Municipality,
+    Nationality,
+    PoliceUnit,
+    Sector,
+)
 
 
 class AppendOnlyError(RuntimeError):
@@ -87,6 +93,23 @@ class PermitStatus(models.TextChoices):
     ENDED = "ended", _("Beëindigd")
 
 
+class CaseUrgency(models.TextChoices):
+    LOW = "low", _("Laag")
+    NORMAL = "normal", _("Normaal")
+    HIGH = "high", _("Hoog")
+    ACUTE = "acute", _("Acuut")
+
+
+class CameIntoView(models.TextChoices):
+    UNKNOWN = "", _("Onbekend")
+    SIGNAL = "signal", _("Via een signaal of melding")
+    POLICE = "police", _("Via politie of KMar (controle of onderzoek)")
+    INSPECTORATE = "inspectorate", _("Via een inspectie")
+    SELF = "self", _("Meldde zichzelf")
+    CARE = "care", _("Via zorg, hulpverlening of opvang")
+    OTHER = "other", _("Anders")
+
+
 class CaseNumberCounter(models.Model):
     """The last case number handed out per year (locked while a number is drawn)."""
 
@@ -154,6 +177,23 @@ class Case(models.Model):
         default=PermitStatus.NONE,
     )
     permit_changed_on = models.DateField(_("vergunningstatus sinds"), null=True, blank=True)
+    sector = models.ForeignKey(
+        Sector,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sector"),
+    )
+    urgency = models.CharField(
+        _("urgentie"), max_length=10, choices=CaseUrgency.choices, default=CaseUrgency.NORMAL
+    )
+    came_into_view = models.CharField(
+        _("hoe in beeld gekomen"), max_length=20, choices=CameIntoView.choices, blank=True
+    )
+    # Raised by every change of the case's data, state or coordinator: a form carries the
+    # version it was loaded with, and the service refuses it when the case moved on.
+    version = models.PositiveIntegerField(_("versie"), default=1)
 
     class Meta:
         verbose_name = _("casus")
@@ -215,9 +255,13 @@ class VictimProfile(models.Model):
         related_name="+",
         verbose_name=_("nationaliteit"),
     )
-    language = models.CharField(_("taal"), max_length=60, blank=True)
+    language = models.CharField(_("talen"), max_length=120, blank=True)
     first_name = models.CharField(_("voornaam"), max_length=100, blank=True)
     last_name = models.CharField(_("achternaam"), max_length=100, blank=True)
+    alias = models.CharField(_("roepnaam of alias"), max_length=100, blank=True)
+    interpreter_needed = models.BooleanField(_("tolk nodig"), default=False)
+    contact_route = models.CharField(_("contactroute"), max_length=300, blank=True)
+    safety_notes = models.TextField(_("veiligheid"), blank=True)
 
     class Meta:
         verbose_name = _("gegevens slachtoffer")
@@ -240,6 +284,8 @@ class EventKind(models.TextChoices):
     MEASURE = "measure", _("Bestuurlijke maatregel")
     REGISTRATION = "registration", _("Landelijke registratie")
     EMERGENCY_ACCESS = "emergency_access", _("Noodtoegang")
+    ASSIGNED = "assigned", _("Zorgcoördinator")
+    CORRECTED = "corrected", _("Gegevens gewijzigd")
 
 
 class CaseEvent(AppendOnlyModel):
@@ -265,6 +311,48 @@ class CaseEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.case_id}:{self.kind}:{self.pk}"
+
+
+class FieldPart(models.TextChoices):
+    CASE = "case", _("Casus")
+    VICTIM = "victim", _("Persoon")
+
+
+class CaseFieldChange(AppendOnlyModel):
+    """One corrected field of a case or its victim: the old and the new value as shown.
+
+    Appended with every edit, never changed. Who may read a row follows the part: victim
+    fields only for those who may see the victim's details (``selectors.field_history``).
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="field_changes")
+    version = models.PositiveIntegerField(_("versie"))
+    part = models.CharField(_("onderdeel"), max_length=10, choices=FieldPart.choices)
+    field = models.CharField(_("veld"), max_length=40)
+    old_value = models.TextField(_("oude waarde"), blank=True)
+    new_value = models.TextField(_("nieuwe waarde"), blank=True)
+    actor_user = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("gewijzigd op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("wijziging")
+        verbose_name_plural = _("wijzigingen")
+        ordering = ["-changed_at", "-pk"]
+        indexes = [models.Index(fields=["case", "version"], name="case_change_version")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.field}:{self.version}"
+
+    @property
+    def label(self) -> str:
+        from bovenwater.cases.fields import field_label
+
+        return field_label(self.part, self.field)
 
 
 class Consent(models.Model):

@@ -24,6 +24,13 @@ from bovenwater.cases.selectors.case import (
     timeline_for_access,
     victim_for_access,
 )
+from bovenwater.cases.selectors.coordination import (
+    RegistrationDone,
+    ended_share_for_actor,
+    field_history_for_access,
+    registration_of,
+    work_queue_for_actor,
+)
 from bovenwater.cases.selectors.dashboard import (
     CASE_ROW_FIELDS,
     CASES_PER_PAGE,
@@ -82,6 +89,7 @@ __all__ = [
     "CaseRow",
     "Deadline",
     "IncomingReferral",
+    "RegistrationDone",
     "active_consents_of_case",
     "capacity_board",
     "case_access",
@@ -98,6 +106,8 @@ __all__ = [
     "data_subject",
     "deadlines_for_actor",
     "emergency_accesses_for_privacy_officer",
+    "ended_share_for_actor",
+    "field_history_for_access",
     "incoming_referrals_for_actor",
     "is_national_registrar",
     "measure_get_for_actor",
@@ -114,8 +124,10 @@ __all__ = [
     "referral_get_for_actor",
     "referrals_for_access",
     "referrals_list_for_actor",
+    "registration_of",
     "tasks_for_access",
     "timeline_for_access",
     "victim_for_access",
     "waiting_list",
+    "work_queue_for_actor",
 ]

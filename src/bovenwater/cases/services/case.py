@@ -26,6 +26,7 @@ from bovenwater.cases.models import (
     CooperationDecision,
     EmergencyAccess,
     EventKind,
+    FieldPart,
     PermitStatus,
     Task,
     VictimProfile,
@@ -144,15 +145,52 @@ def case_open(
         to_state=CaseState.REPORTED,
         details={"owner": owner.pk, "origin_signal": origin_signal_reference},
     )
+    if coordinator is None:  # lands in the owner's work queue: its coordinators hear of it
+        from bovenwater.notifications.models import Event
+        from bovenwater.notifications.services import notify_organisation
+
+        notify_organisation(
+            organisation=owner,
+            permission=Permission.MANAGE_CASES,
+            event=Event.CASE_QUEUED,
+            url_name="cases:detail",
+            url_kwargs={"case_id": case.pk},
+            reference=case.number,
+            exclude=actor.user,
+        )
     return case
 
 
 @transaction.atomic
-def case_transition(*, actor: Actor, case: Case, to_state: str, reason: str = "") -> Case:
-    """Move a case to ``to_state`` if the transition table allows it for the actor's role."""
+def case_transition(
+    *,
+    actor: Actor,
+    case: Case,
+    to_state: str,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """Move a case to ``to_state`` if the transition table allows it for the actor's role.
+
+    With ``expected_version`` (the version the user's page showed) a case that changed
+    meanwhile is refused with ``StaleCase``: the step is never applied to a state its
+    user did not see.
+    """
+    from bovenwater.cases.services.coordination import bump_version, check_version, history_add
+
     # Scope: the owning organisation; which role may take which edge is the table's.
     locked = managed_case_for_update(actor=actor, case=case, permission=Permission.VIEW_CASES)
+    check_version(locked, expected_version, actor=actor)
     check_transition(state=locked.state, to_state=to_state, role=actor.role, reason=reason)
+    bump_version(locked)
+    history_add(
+        actor,
+        locked,
+        FieldPart.CASE,
+        "state",
+        str(CaseState(locked.state).label),
+        str(CaseState(to_state).label),
+    )
     from_state = locked.state
     locked.state = to_state
     update_fields = ["state"]
@@ -184,6 +222,7 @@ def case_transition(*, actor: Actor, case: Case, to_state: str, reason: str = ""
         details={"transition": f"{from_state}->{to_state}"},
     )
     case.state = locked.state
+    case.version = locked.version
     case.closed_at = locked.closed_at
     case.reflection_started_on = locked.reflection_started_on
     case.reflection_deadline = locked.reflection_deadline
