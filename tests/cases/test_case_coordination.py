@@ -116,7 +116,11 @@ def test_assign_needs_a_reason_a_colleague_and_notifies_only_the_assignee(world)
     assert notices.count() == before + 1
     assert notices.get().user == second.user
     assert case.events.filter(kind="assigned", text__contains="Taalkennis Roemeens").exists()
-    entry = ProcessingLogEntry.objects.filter(object_type="cases.case", action="update").order_by("pk").last()
+    entry = (
+        ProcessingLogEntry.objects.filter(object_type="cases.case", action="update")
+        .order_by("pk")
+        .last()
+    )
     assert entry is not None and entry.details["coordinator"] == second.user.pk
 
 
@@ -134,7 +138,9 @@ def test_correction_keeps_the_old_value_and_logs_field_names_only(world) -> None
     row = CaseFieldChange.objects.filter(field="nationality").first()
     assert row is not None
     assert (row.old_value, row.new_value) == ("Roemenië", "Bulgarije")
-    entry = ProcessingLogEntry.objects.filter(object_type="cases.victimprofile").order_by("pk").last()
+    entry = (
+        ProcessingLogEntry.objects.filter(object_type="cases.victimprofile").order_by("pk").last()
+    )
     assert entry is not None and entry.details["fields"] == ["nationality"]
     assert "Bulgarije" not in str(entry.details) and "Ioana" not in str(entry.details)
     # the timeline says what changed, never the value
