@@ -27,7 +27,7 @@ TEST_ENV := DEBUG=false DEMO_MODE=false SECRET_KEY=test-only-not-a-secret \
 	SECURE_COOKIES=false SECURE_SSL_REDIRECT=false PSEUDONYM_KEY=test-only-pseudonym-key \
 	TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend
 
-.PHONY: help install assets messages translations migrate refdata demo run test check lint format typecheck pytest envdoc openapi lock clean
+.PHONY: help install assets messages translations migrate refdata demo run test check lint imports format typecheck pytest envdoc openapi lock clean
 
 help:
 	@echo "make run    - install, build, migrate, load reference + demo data, serve on http://127.0.0.1:$(PORT)"
@@ -63,6 +63,7 @@ $(VAR)/secret_key:
 
 migrate: install assets messages $(VAR)/secret_key
 	$(RUN_ENV) $(PY) -m bovenwater.cli manage migrate --noinput
+	$(RUN_ENV) $(PY) -m bovenwater.cli manage createcachetable
 	$(RUN_ENV) $(PY) -m bovenwater.cli manage collectstatic --noinput --verbosity 0
 
 refdata: migrate
@@ -73,13 +74,17 @@ demo: refdata
 
 run: demo
 	@echo "Bovenwater demo: http://127.0.0.1:$(PORT)/"
-	@# gunicorn (two workers) and two task workers (long tasks; log sealing and mail),
+	@# one ASGI process (uvicorn: HTTP and WebSocket) and two task workers (long tasks; log sealing and mail),
 	@# started and stopped together by one launcher (src/bovenwater/launch.py)
 	$(RUN_ENV) $(PY) -m bovenwater.launch --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# The import contracts of pyproject.toml ([tool.importlinter]; docs/adr/0001-import-contracts.md).
+imports: install
+	$(BIN)/lint-imports --no-cache
 
 format: install
 	$(BIN)/ruff check --fix .
@@ -92,7 +97,7 @@ pytest: install assets messages
 	@mkdir -p $(VAR)
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; rc=0; fi; exit $$rc
 
-check: lint typecheck
+check: lint imports typecheck
 
 test: check pytest
 

@@ -20,10 +20,11 @@ from bovenwater.accounts import services
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Membership, Organisation
 from bovenwater.accounts.roles import Role
-from bovenwater.audit.models import Action
+from bovenwater.audit.jobs import chain_pending
+from bovenwater.audit.models import Action, ProcessingLogEntry
 from bovenwater.audit.purposes import Purpose
-from bovenwater.audit.services import chain_pending, log_processing
-from bovenwater.core.tracing import TraceContext, reset_current, set_current
+from bovenwater.audit.services import log_processing
+from bovenwater.lib.tracing import TraceContext, reset_current, set_current
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +100,63 @@ def organisation_b(
     }
 
 
+# Pages that show an acting user no personal data: reference lists, the handbook and
+# training texts, aggregate statistics, the actor's own account pages and forms. Every
+# other page answered 200 to a GET must have written a VIEW entry in the same request.
+NO_PERSONAL_DATA = (
+    "account/",
+    "toegankelijkheid/",
+    "gezondheid/",
+    "i18n/",
+    "referentie/",
+    "kompas/",
+    "monitor/",
+    "open-data/",
+    "melden/",
+    "api/v1/schema/",
+    "api/v1/reference/",
+    "api/v1/monitor/",
+    "api/v1/me/",
+    "api/v1/organisations/",  # the directory of organisations
+    "api/v1/estimates/",  # estimates are aggregate statistics
+    "schatting/",
+    "signalen/nieuw/",  # empty forms
+    "casussen/nieuw/$",  # "$": this page only
+    "casussen/noodtoegang/$",
+    "registratie/import/",
+    "registratie/htcds/",
+    "webscan/bronnen/",  # the configured websites, their purpose and legal basis
+    "chat/$",  # the anonymous chat pages of a young person: their own session only
+    "chat/weg/$",
+    "chat/ophalen/$",
+    "chat/api/controle/$",
+)
+
+
+def _request_entries(response: Any) -> list[ProcessingLogEntry]:
+    """The processing-log entries written while answering ``response`` (same span)."""
+    _version, trace_id, span_id, _flags = response["traceparent"].split("-")
+    return list(ProcessingLogEntry.objects.filter(trace_id=trace_id, span_id=span_id))
+
+
+def _log_gap(response: Any, url: str, method: str) -> str | None:
+    """Why this response lacks the processing-log entry it needs, or ``None``."""
+    status = response.status_code
+    if status in (403, 404):
+        if not any(entry.refused for entry in _request_entries(response)):
+            return f"{method} {url} answered {status} without a refusal entry"
+    elif status == 200 and method == "GET":
+        path = url.lstrip("/")
+        exempt = any(
+            path == entry[:-1] if entry.endswith("$") else path.startswith(entry)
+            for entry in NO_PERSONAL_DATA
+        )
+        personal = path and not exempt  # "" is home: counts only
+        if personal and not any(e.action in ("view", "export") for e in _request_entries(response)):
+            return f"GET {url} read without a view entry"
+    return None
+
+
 def _assert_no_marker(response: Any, url: str, role: Role, markers: tuple[str, ...]) -> None:
     body = b"".join(response.streaming_content) if response.streaming else response.content
     text = body.decode("utf-8", errors="replace")
@@ -126,19 +184,24 @@ def test_no_role_of_a_sees_b_by_any_url(
         "limit": "1000",
     }
     checked = 0
+    gaps: list[str] = []
     for route in _patterns():
         if route.startswith(SKIP_PREFIXES):
             continue
         for url in _fill(route, ids):
             login_as(member_a)  # some routes (logout) end the session; start each URL logged in
-            for response in (
-                client.get(url),
-                client.get(url, filters),
-                client.post(url, filters),
+            for method, response in (
+                ("GET", client.get(url)),
+                ("GET", client.get(url, filters)),
+                ("POST", client.post(url, filters)),
             ):
                 _assert_no_marker(response, url, role, organisation_b["markers"])
+                gap = _log_gap(response, url, method)
+                if gap is not None and gap not in gaps:
+                    gaps.append(gap)
                 checked += 1
     assert checked > 20
+    assert not gaps, f"{role.value}: " + "\n".join(gaps)
     login_as(member_a)
     for membership_id in ids:
         client.post("/account/organisatie-wisselen/", {"membership": membership_id})

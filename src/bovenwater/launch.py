@@ -2,7 +2,11 @@
 
 One parent process starts every process the platform needs and stops them together:
 
-- ``web``: gunicorn with two workers on 127.0.0.1:PORT;
+- ``web``: the one ASGI application (HTTP and WebSocket) on 127.0.0.1:PORT: one uvicorn
+  process on the embedded default (Channels' in-memory layer reaches only its own
+  process), or gunicorn with N uvicorn workers when ``CHANNEL_LAYER_URL`` names a Redis
+  channel layer (``--web-workers`` / ``WEB_CONCURRENCY``; settings refuse more than one
+  process without it);
 - ``worker``: the background-task worker for the ``default`` queue (estimates, scans,
   the monitor's count tables; long tasks);
 - ``worker-fast``: a second worker for the short queues (``audit``: sealing the
@@ -48,27 +52,50 @@ class Child:
 def children(*, port: int, web_workers: int, interval: float) -> list[Child]:
     python = sys.executable
     bindir = Path(python).parent
-    gunicorn = str(bindir / "gunicorn") if (bindir / "gunicorn").exists() else "gunicorn"
     worker = [python, "-m", "bovenwater.cli", "manage", "run_worker", "--interval", str(interval)]
     return [
         Child(
             "web",
-            [
-                gunicorn,
-                "bovenwater.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(web_workers),
-                "--access-logfile",
-                "-",
-                "--log-level",
-                "warning",
-            ],
+            _web_argv(bindir, port=port, web_workers=web_workers),
             restart=False,
+            extra={"WEB_CONCURRENCY": str(web_workers)},
         ),
         Child("worker", [*worker, "--queue-name", "default"], restart=True),
         Child("worker-fast", [*worker, "--queue-name", "audit,notifications"], restart=True),
+    ]
+
+
+def _web_argv(bindir: Path, *, port: int, web_workers: int) -> list[str]:
+    """uvicorn for one process; gunicorn with uvicorn workers for more. Neither logs
+    client addresses: uvicorn's access log is off, gunicorn's leaves them out."""
+    if web_workers == 1:
+        return [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bovenwater.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+            "--ws",
+            "websockets",
+        ]
+    gunicorn = str(bindir / "gunicorn") if (bindir / "gunicorn").exists() else "gunicorn"
+    return [
+        gunicorn,
+        "-c",
+        "python:bovenwater.gunicorn_conf",
+        "bovenwater.asgi:application",
+        "--worker-class",
+        "uvicorn.workers.UvicornWorker",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(web_workers),
     ]
 
 
@@ -135,7 +162,12 @@ class Launcher:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bovenwater.launch", description=__doc__)
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-    parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument(
+        "--web-workers",
+        type=int,
+        default=int(os.environ.get("WEB_CONCURRENCY", "1")),
+        help="ASGI processes; more than 1 needs CHANNEL_LAYER_URL (Redis)",
+    )
     parser.add_argument("--interval", type=float, default=1.0, help="worker poll interval (s)")
     args = parser.parse_args(argv)
     kids = children(port=args.port, web_workers=args.web_workers, interval=args.interval)

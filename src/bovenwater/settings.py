@@ -127,7 +127,7 @@ elif _prepared_statements:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "bovenwater.core.adminconfig.PlatformAdminConfig",  # django.contrib.admin, own site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -152,6 +152,7 @@ INSTALLED_APPS = [
     "bovenwater.kompas",
     "bovenwater.notifications",
     "bovenwater.webscan",
+    "bovenwater.chat",
     "bovenwater.api",
 ]
 
@@ -193,12 +194,14 @@ MIDDLEWARE = [
     "bovenwater.accounts.middleware.IdleTimeoutSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "bovenwater.lib.formlimits.OversizedFormMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bovenwater.accounts.middleware.ActorMiddleware",
+    "bovenwater.audit.middleware.RefusalLogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -229,6 +232,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "bovenwater.accounts.backends.PlatformPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -270,10 +274,25 @@ AXES_COOLOFF_TIME = (
     )
     / 60
 )
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# One account from one address is locked after AXES_FAILURE_LIMIT failures; colleagues
+# behind the same address (an office behind one NAT) are not. An address as a whole is
+# stopped only at the much higher LOGIN_ADDRESS_FAILURE_LIMIT (bovenwater.accounts.lockout).
+# Counters live in the shared cache under a keyed hash of the address (no address is
+# stored: no access-attempt tables, no address in axes' log lines).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_CLIENT_IP_CALLABLE = "bovenwater.lib.clientaddress.axes_client_address"
 AXES_LOCKOUT_CALLABLE = "bovenwater.accounts.views.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+LOGIN_ADDRESS_FAILURE_LIMIT = env(
+    "LOGIN_ADDRESS_FAILURE_LIMIT",
+    default=100,
+    help="Failed login attempts from one network address (all accounts together) before that address is stopped for AXES_COOLOFF_MINUTES; one account is locked much earlier, per address, after AXES_FAILURE_LIMIT.",
+    group="Accounts and security",
+)
 OTP_TOTP_ISSUER = env(
     "OTP_TOTP_ISSUER",
     default="Bovenwater",
@@ -327,9 +346,43 @@ SECURE_PROXY_SSL_HEADER = (
     )
     else None
 )
+TRUSTED_PROXIES = env(
+    "TRUSTED_PROXIES",
+    default=[],
+    help="Addresses or networks (e.g. 10.0.0.5,10.1.0.0/16) of the reverse proxies in front of Bovenwater. Only a request that arrives from one of them has its X-Forwarded-For believed, and only the part those proxies wrote; the client address found is used by every rate limit (never stored). Empty: X-Forwarded-For is ignored.",
+    group="Accounts and security",
+)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# --- Shared cache ------------------------------------------------------------------------
+# Rate limits and the login lockout count in this cache, so every process (gunicorn
+# workers, several servers) shares one counter and a restart does not reset it.
+REDIS_URL = env(
+    "REDIS_URL",
+    default="",
+    help="Redis for the shared cache (rate limits, login lockout), e.g. redis://127.0.0.1:6379/0. Empty: a table in the database (created by `manage.py createcachetable`, which `make migrate` runs).",
+    group="Core",
+)
+CACHES: dict[str, dict[str, object]] = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env(
+            "CACHE_KEY_PREFIX",
+            default="bovenwater",
+            help="Prefix of every key in the shared cache (lets several instances share one Redis).",
+            group="Core",
+        ),
+    }
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "bovenwater_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+}
 
 # --- Internationalisation ---------------------------------------------------------
 LANGUAGE_CODE = "nl"
@@ -368,6 +421,37 @@ PRIVATE_MEDIA_ROOT = Path(
     )
 )
 
+PROCESSING_LOG_ANCHOR_DIR = Path(
+    env(
+        "PROCESSING_LOG_ANCHOR_DIR",
+        default=str(PROJECT_DIR / "var" / "anchors"),
+        help=(
+            "Directory of the processing log's anchor file (anchors.jsonl): signed records "
+            "of the hash chain's head, outside the database. Put it on storage the database "
+            "owner cannot write (another host, a write-once mount) and back it up apart."
+        ),
+        group="Processing log",
+    )
+)
+PROCESSING_LOG_ANCHOR_KEY = env(
+    "PROCESSING_LOG_ANCHOR_KEY",
+    default="",
+    help=(
+        "Ed25519 private key that signs the anchors: 32 bytes in base64. Empty: derived "
+        "from SECRET_KEY. Give the public key (manage anchor_processing_log --public-key) "
+        "to whoever checks the anchors."
+    ),
+    group="Processing log",
+)
+PROCESSING_LOG_TSA_URL = env(
+    "PROCESSING_LOG_TSA_URL",
+    default="",
+    help=(
+        "URL of an RFC 3161 time-stamping authority. When set, every anchor also carries "
+        "the authority's time-stamp token over the head hash. Empty: no time-stamp."
+    ),
+    group="Processing log",
+)
 ATTACHMENT_MAX_MB = env(
     "ATTACHMENT_MAX_MB",
     default=10,
@@ -377,7 +461,7 @@ ATTACHMENT_MAX_MB = env(
 PUBLIC_REPORT_RATE_LIMIT = env(
     "PUBLIC_REPORT_RATE_LIMIT",
     default=5,
-    help="Anonymous reports accepted per hour from one network address (counted in memory only, never stored).",
+    help="Anonymous reports accepted per hour from one network address (counted in the shared cache under a keyed hash; the address is never stored).",
     group="Privacy",
 )
 WEBSCAN_RETENTION_DAYS = env(
@@ -393,10 +477,15 @@ REST_FRAMEWORK = {
         "bovenwater.api.authentication.SystemTokenAuthentication",
         "bovenwater.api.authentication.VerifiedSessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["bovenwater.api.permissions.HasActor"],
+    "DEFAULT_PERMISSION_CLASSES": ["bovenwater.lib.drf.HasActor"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "bovenwater.api.problems.problem_exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "bovenwater.api.pagination.BoundedLimitOffsetPagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "bovenwater.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_RATES": {
         "public_report": env(
@@ -495,6 +584,81 @@ EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
     else "django.core.mail.backends.filebased.EmailBackend"
+)
+
+# --- Chat and real-time delivery ------------------------------------------------------
+# One ASGI application serves HTTP and WebSocket. The embedded default keeps Channels'
+# in-memory channel layer, which only reaches sockets of its own process: exactly one
+# ASGI process. With CHANNEL_LAYER_URL (Redis) any number of processes share the layer.
+CHANNEL_LAYER_URL = env(
+    "CHANNEL_LAYER_URL",
+    default="",
+    help="Redis URL of the channel layer for real-time chat, e.g. redis://redis:6379/1. Empty: Channels' in-memory layer, which allows exactly one ASGI process.",
+    group="Chat",
+)
+CHANNEL_LAYER_PREFIX = env(
+    "CHANNEL_LAYER_PREFIX",
+    default="bovenwater",
+    help="Key prefix of the channel layer in Redis (several installations can share one Redis).",
+    group="Chat",
+)
+_channel_layer_keys = env(
+    "CHANNEL_LAYER_KEYS",
+    default=[],
+    help="Symmetric encryption keys of the Redis channel layer, comma-separated, newest first (rotate by adding a new key in front). Empty: one key derived from SECRET_KEY.",
+    group="Chat",
+)
+WEB_CONCURRENCY = env(
+    "WEB_CONCURRENCY",
+    default=1,
+    help="Number of ASGI worker processes (gunicorn reads it too). More than 1 needs CHANNEL_LAYER_URL: the in-memory channel layer does not reach other processes.",
+    group="Chat",
+)
+if CHANNEL_LAYER_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                "hosts": [CHANNEL_LAYER_URL],
+                "prefix": CHANNEL_LAYER_PREFIX,
+                "symmetric_encryption_keys": _channel_layer_keys or [f"{SECRET_KEY}-channel-layer"],
+                "capacity": 1000,
+                "expiry": 30,
+            },
+        }
+    }
+else:
+    if WEB_CONCURRENCY != 1:
+        raise ImproperlyConfigured(
+            f"Bovenwater refuses to start {WEB_CONCURRENCY} ASGI processes on the in-memory "
+            "channel layer: a chat message posted in one process would never reach a socket "
+            "in another. Set WEB_CONCURRENCY=1, or set CHANNEL_LAYER_URL=redis://… so the "
+            "processes share a Redis channel layer (docs/deployment.md)."
+        )
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+CHAT_RETENTION_DAYS = env(
+    "CHAT_RETENTION_DAYS",
+    default=90,
+    help="Days after the end of a chat after which its transcript is deleted (handed-off chats are kept with the signal they fed).",
+    group="Chat",
+)
+CHAT_PICKUP_RETENTION_DAYS = env(
+    "CHAT_PICKUP_RETENTION_DAYS",
+    default=30,
+    help="Days a message left while the chat was closed (and its answer) stays readable with its pick-up code.",
+    group="Chat",
+)
+CHAT_POW_DIFFICULTY = env(
+    "CHAT_POW_DIFFICULTY",
+    default=16,
+    help="Leading zero bits of the proof-of-work a browser computes before starting a chat (16 takes well under a second).",
+    group="Chat",
+)
+CHAT_START_RATE_LIMIT = env(
+    "CHAT_START_RATE_LIMIT",
+    default=10,
+    help="Chats one network address may start per hour (counted under a daily-rotated keyed hash, never stored).",
+    group="Chat",
 )
 
 # --- Logging --------------------------------------------------------------------------

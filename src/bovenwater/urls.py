@@ -16,16 +16,18 @@ urlpatterns = [
     path("kompas/", include("bovenwater.kompas.urls")),
     path("meldingen/", include("bovenwater.notifications.urls")),
     path("webscan/", include("bovenwater.webscan.urls")),
+    path("chat/", include("bovenwater.chat.urls")),
     path("api/v1/", include("bovenwater.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
 ]
 
+handler400 = "bovenwater.core.views.error_400"
 handler403 = "bovenwater.core.views.error_403"
 handler404 = "bovenwater.core.views.error_404"
 handler500 = "bovenwater.core.views.error_500"
 
-admin.site.site_header = "Bovenwater beheer"
+admin.site.site_header = "Bovenwater platformbeheer"
 admin.site.site_title = "Bovenwater"
 if settings.DEMO_MODE:
-    admin.site.site_header = "Bovenwater beheer — DEMO"
+    admin.site.site_header = "Bovenwater platformbeheer — DEMO"

@@ -16,6 +16,7 @@ from django.urls import reverse
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Membership
 from bovenwater.accounts.roles import Role
+from bovenwater.audit.jobs import chain_pending
 from bovenwater.audit.models import (
     GENESIS_HASH,
     Action,
@@ -24,9 +25,9 @@ from bovenwater.audit.models import (
     ProcessingLogHead,
 )
 from bovenwater.audit.purposes import Purpose
-from bovenwater.audit.services import chain_pending, log_processing
+from bovenwater.audit.services import log_processing
 from bovenwater.audit.verify import VerifyResult, verify_chain
-from bovenwater.core.tracing import new_span, reset_current, set_current
+from bovenwater.lib.tracing import new_span, reset_current, set_current
 
 pytestmark = pytest.mark.django_db
 TABLE = ProcessingLogEntry._meta.db_table
@@ -196,7 +197,8 @@ def test_new_entries_are_pending_until_sealed_and_then_verified(
     out = io.StringIO()
     call_command("verify_processing_log", "--no-chain", stdout=out)
     assert out.getvalue().strip() == (
-        f"Processing log intact: {base} records verified (0 newly sealed; 3 not sealed yet)."
+        f"Processing log intact: {base} records verified "
+        "(0 newly sealed; 3 not sealed yet; no anchors yet)."
     )
     assert chain_pending() == 3
     assert chain_pending() == 0
@@ -207,7 +209,7 @@ def test_new_entries_are_pending_until_sealed_and_then_verified(
     out = io.StringIO()
     call_command("verify_processing_log", stdout=out)
     assert out.getvalue().strip() == (
-        f"Processing log intact: {base + 5} records verified (2 newly sealed)."
+        f"Processing log intact: {base + 5} records verified (2 newly sealed; no anchors yet)."
     )
     sealed = list(ProcessingLogEntry.objects.order_by("seq"))
     assert [entry.seq for entry in sealed] == list(range(1, base + 6))

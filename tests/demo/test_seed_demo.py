@@ -7,7 +7,7 @@ import pytest
 from bovenwater.accounts.models import Membership, Organisation, User
 from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.audit.models import ProcessingLogEntry
-from bovenwater.core.demo import REGIONS, seed_demo
+from bovenwater.core.demo import PLATFORM_ORGANISATION, REGIONS, seed_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +24,10 @@ def _counts() -> tuple[int, int, int, int]:
 def test_demo_region_is_complete_and_seeding_twice_changes_nothing(settings: Any) -> None:
     settings.DEMO_MODE = True
     first = seed_demo()
-    assert first.organisations_created == len(REGIONS) * len(OrganisationKind)
-    assert first.users_created == len(REGIONS) * len(Role)
+    # every region: one organisation of every kind, one account per organisation role;
+    # beside them the platform organisation with its administrator and privacy officer
+    assert first.organisations_created == len(REGIONS) * len(OrganisationKind) + 1
+    assert first.users_created == len(REGIONS) * (len(Role) - 1) + 2
     after_first = _counts()
     second = seed_demo()
     assert (second.organisations_created, second.users_created, second.memberships_created) == (
@@ -35,8 +37,20 @@ def test_demo_region_is_complete_and_seeding_twice_changes_nothing(settings: Any
     )
     assert _counts() == after_first
 
-    units = set(Organisation.objects.values_list("municipality__police_unit__name", flat=True))
+    units = set(
+        Organisation.objects.exclude(name=PLATFORM_ORGANISATION).values_list(
+            "municipality__police_unit__name", flat=True
+        )
+    )
     assert units == {"Oost-Nederland", "Rotterdam", "Amsterdam", "Limburg"}
+    # Finding 1: organisation beheerders are no admin staff; one platform administrator.
+    assert not User.objects.filter(is_staff=True).exists()
+    assert not User.objects.filter(is_superuser=True).exists()
+    platform = Membership.objects.filter(role=Role.PLATFORM_ADMINISTRATOR)
+    assert list(platform.values_list("user__username", flat=True)) == ["demo.platformbeheerder"]
+    beheerder = User.objects.get(username="demo.beheerder.rotterdam")
+    assert not beheerder.has_perm("intake.change_routingrule")
+    assert platform.get().user.has_perm("intake.change_routingrule")
     for region in REGIONS:
         kinds = set(
             Organisation.objects.filter(municipality__code=region.municipality_code).values_list(
@@ -50,7 +64,7 @@ def test_demo_region_is_complete_and_seeding_twice_changes_nothing(settings: Any
                 organisation__municipality__code=region.municipality_code,
             ).values_list("role", flat=True)
         )
-        assert roles == set(Role.values)
+        assert roles == set(Role.values) - {Role.PLATFORM_ADMINISTRATOR}
     # Every demo person has a confirmed TOTP device with the shared demo secret.
     assert all(user.totpdevice_set.filter(confirmed=True).exists() for user in User.objects.all())
 

@@ -10,8 +10,8 @@ from bovenwater.accounts.models import Organisation
 from bovenwater.accounts.roles import OrganisationKind
 from bovenwater.core.demo import DEMO_STEPS, SeedReport
 from bovenwater.estimation import demo
+from bovenwater.estimation.jobs import recompute
 from bovenwater.estimation.models import EstimateRun, Status
-from bovenwater.estimation.services import recompute
 
 pytestmark = pytest.mark.django_db
 

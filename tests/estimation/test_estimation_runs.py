@@ -17,9 +17,10 @@ from bovenwater.accounts.models import Membership, Organisation
 from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.audit.models import Action, ProcessingLogEntry
 from bovenwater.estimation.compute import estimate_year, warning_text
+from bovenwater.estimation.jobs import execute_run, recompute
 from bovenwater.estimation.models import EstimateRun, Status
 from bovenwater.estimation.overlap import OverlapTable
-from bovenwater.estimation.services import execute_run, recompute, run_request
+from bovenwater.estimation.services import run_request
 from bovenwater.mse import ENGINE_VERSION
 from bovenwater.registry.models import MelderType
 

@@ -235,7 +235,7 @@ def test_no_role_of_another_organisation_reaches_a_signal(
         assert response.status_code in (403, 404)
     assert Signal.objects.get(pk=signal.pk).state == SignalState.NEW
     assert ProcessingLogEntry.objects.filter(
-        object_id=signal.reference, details__denied=True
+        object_id=signal.reference, details__refused="out_of_scope"
     ).exists()
 
 

@@ -149,8 +149,9 @@ def test_a_registration_queues_the_fill_on_commit(
             ),
             source=Source.CASES,
         )
-    # One fill is queued (the processing log may queue its own chaining step beside it).
-    assert [c.__name__ for c in callbacks].count("_enqueue_fill") == 1
+    # One announcement is queued (the processing log may queue its own chaining step
+    # beside it); the monitor's receiver turns it into one fill.
+    assert [c.__name__ for c in callbacks].count("announce_new_registrations") == 1
     # The test settings run tasks at once (ImmediateBackend).
     assert CountRow.objects.get(stat="total", year=2024, police_unit="*", form="*").count == 1
     assert FillState.objects.get().registrations_counted == 1

@@ -146,3 +146,35 @@ def test_unknown_method_is_an_argparse_error(capsys: pytest.CaptureFixture[str])
         main(["mse", "estimate", HIV, "--method", "magic"])
     assert info.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+def _modules_after(*argv: str) -> set[str]:
+    """The modules a fresh ``bovenwater`` process has loaded when it exits."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, atexit\n"
+        "atexit.register(lambda: print('\\n'.join(sorted(sys.modules)), file=sys.stderr))\n"
+        "from bovenwater.cli import main\n"
+        f"try:\n    main({list(argv)!r})\nexcept SystemExit:\n    pass\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    return set(done.stderr.split())
+
+
+def test_start_up_imports_only_what_the_command_needs() -> None:
+    """Fast start-up: --help loads no engine, an estimate on a small table no SciPy,
+    the ad-screening command not the MSE engine."""
+    help_modules = _modules_after("--help")
+    assert "numpy" not in help_modules
+    assert not any(m.startswith(("bovenwater.mse", "bovenwater.adscan")) for m in help_modules)
+    estimate_modules = _modules_after("mse", "estimate", KOREA, "--method", "stepwise")
+    assert "bovenwater.mse.selection" in estimate_modules
+    assert not any(m.startswith("scipy") for m in estimate_modules)
+    assert "threadpoolctl" not in estimate_modules
+    webscan_modules = _modules_after("webscan", "--help")
+    assert "bovenwater.adscan.cli" in webscan_modules
+    assert not any(m.startswith(("bovenwater.mse", "scipy")) for m in webscan_modules)

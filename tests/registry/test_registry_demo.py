@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bovenwater.core.demo import SeedReport
+from bovenwater.monitor import demo as monitor_demo
 from bovenwater.monitor.models import CountRow
 from bovenwater.reference.models import Municipality
 from bovenwater.registry import demo
@@ -24,6 +25,7 @@ def test_demo_seed_follows_published_totals_and_is_idempotent(
     monkeypatch.setattr(demo, "_create", lambda: full(SCALE))
     report = SeedReport()
     demo.seed(report)
+    monitor_demo.seed(report)  # the next demo step: the monitor counts the registrations
     per_year = {year: round(values[0] * SCALE) for year, values in demo.YEARS.items()}
     expected = sum(per_year.values())
     assert report.extra["registry_registrations"] == expected
@@ -49,6 +51,7 @@ def test_demo_seed_follows_published_totals_and_is_idempotent(
     assert 0.15 < minors_2015 / per_year[2015] < 0.35
     again = SeedReport()
     demo.seed(again)
+    monitor_demo.seed(again)
     assert "registry_registrations" not in again.extra
     assert again.extra["monitor_registrations_counted"] == 0
     assert Registration.objects.count() == expected

@@ -15,7 +15,7 @@ from tests.webscan.webscan_support import World, actor_of, source_input, upload
 from bovenwater.accounts.roles import Role
 from bovenwater.audit.models import ProcessingLogEntry
 from bovenwater.intake.models import Signal
-from bovenwater.webscan import services
+from bovenwater.webscan import jobs, services
 from bovenwater.webscan.models import (
     Ad,
     Decision,
@@ -201,7 +201,7 @@ def test_crawler_run_honours_the_site_and_stores_its_log(world: World) -> None:
         return pages.get(url, (404, ""))
 
     run = services.run_request(actor=actor_of(world.analyst), source=source, enqueue=False)
-    run = services.execute_run(run.pk, fetch=fetch)
+    run = jobs.execute_run(run.pk, fetch=fetch)
     assert run.status == RunStatus.DONE
     actions = [(e["url"], e["action"]) for e in run.report["crawl_log"]]
     assert ("https://ads.example.test/private/x", "refused_robots") in actions
@@ -315,10 +315,10 @@ def test_retention_deletes_old_ads_unless_promoted_and_prunes_their_networks(
     services.network_decide(actor=actor_of(world.analyst), network=promoted, kind="promote")
     kept = Ad.objects.filter(network=promoted).count()
 
-    early = services.retention_apply(now=timezone.now() + timedelta(days=9))
+    early = jobs.retention_apply(now=timezone.now() + timedelta(days=9))
     assert (early.ads_deleted, early.networks_pruned) == (0, 0)
 
-    report = services.retention_apply(now=timezone.now() + timedelta(days=11))
+    report = jobs.retention_apply(now=timezone.now() + timedelta(days=11))
     assert report.ads_deleted == 200 - kept
     assert Ad.objects.filter(run=run).count() == kept
     assert Ad.objects.filter(network=promoted).count() == kept
@@ -330,7 +330,7 @@ def test_retention_deletes_old_ads_unless_promoted_and_prunes_their_networks(
     assert promoted.pruned_at is None and promoted.template
     entry = ProcessingLogEntry.objects.filter(object_type="webscan.ad", action="delete").get()
     assert entry.details["ads"] == 200 - kept
-    again = services.retention_apply(now=timezone.now() + timedelta(days=11))
+    again = jobs.retention_apply(now=timezone.now() + timedelta(days=11))
     assert (again.ads_deleted, again.networks_pruned) == (0, 0)
 
 

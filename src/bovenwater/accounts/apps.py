@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "bovenwater.accounts"
     verbose_name = _("Organisaties en gebruikers")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_login_failed
+
+        from bovenwater.accounts.lockout import count_failure
+
+        user_login_failed.connect(count_failure, dispatch_uid="bovenwater-login-address")

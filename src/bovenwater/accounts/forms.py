@@ -13,6 +13,7 @@ class PasswordStepForm(forms.Form):
     password = forms.CharField(
         label=_("Wachtwoord"),
         strip=False,
+        max_length=256,  # hashing a megabyte-long password is work an attacker orders
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Membership, Organisation, User
-from bovenwater.core.compiled import CompiledQuery
+from bovenwater.lib.compiled import CompiledQuery
 from bovenwater.reference.models import Municipality
 
 SESSION_KEY = "bovenwater_acting_membership"
@@ -97,7 +97,7 @@ def _active_memberships_query(user: int) -> QuerySet[Any, Any]:
     )
 
 
-# Read on every request: compiled to SQL once (see ``core.compiled``).
+# Read on every request: compiled to SQL once (see ``lib.compiled``).
 _ACTIVE_MEMBERSHIPS = CompiledQuery(
     "accounts.active_memberships", _active_memberships_query, {"user": int}
 )

@@ -40,6 +40,7 @@ class Role(models.TextChoices):
     CHAT_HELPER = "chat_helper", _("Chat-hulpverlener")
     PRIVACY_OFFICER = "privacy_officer", _("Functionaris gegevensbescherming")
     ADMINISTRATOR = "administrator", _("Beheerder")
+    PLATFORM_ADMINISTRATOR = "platform_administrator", _("Platformbeheerder")
 
 
 class Permission(models.TextChoices):
@@ -47,6 +48,10 @@ class Permission(models.TextChoices):
 
     VIEW_PROCESSING_LOG = "view_processing_log", _("Verwerkingslogboek inzien")
     MANAGE_ORGANISATION = "manage_organisation", _("Organisatie en leden beheren")
+    MANAGE_PLATFORM = (
+        "manage_platform",
+        _("Landelijke configuratie beheren (routering, referentiegegevens, organisaties, opvang)"),
+    )
     VIEW_MEMBERS = "view_members", _("Leden van de organisatie inzien")
     # kompas
     MANAGE_SELF_ASSESSMENT = "manage_self_assessment", _("Zelfevaluatie gemeente beheren")
@@ -75,6 +80,8 @@ class Permission(models.TextChoices):
     # webscan (screening online advertisements)
     MANAGE_WEBSCAN_SOURCES = "manage_webscan_sources", _("Webscanbronnen beheren")
     REVIEW_WEBSCAN = "review_webscan", _("Webscan uitvoeren en netwerken beoordelen")
+    # chat
+    CHAT_HELP = "chat_help", _("Chatten met jongeren (chathulp)")
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -132,9 +139,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.ANALYST: frozenset({Permission.SUBMIT_SIGNAL}),
     Role.POLICY_OFFICER: frozenset({Permission.SUBMIT_SIGNAL}),
-    Role.CHAT_HELPER: frozenset({Permission.SUBMIT_SIGNAL}),
+    Role.CHAT_HELPER: frozenset({Permission.SUBMIT_SIGNAL, Permission.CHAT_HELP}),
     Role.PRIVACY_OFFICER: frozenset({Permission.VIEW_PROCESSING_LOG, Permission.VIEW_MEMBERS}),
     Role.ADMINISTRATOR: frozenset({Permission.MANAGE_ORGANISATION, Permission.VIEW_MEMBERS}),
+    # Nationwide configuration is not an organisation's business: routing rules send
+    # every signal in the country, organisations and shelter categories are shared.
+    Role.PLATFORM_ADMINISTRATOR: frozenset({Permission.MANAGE_PLATFORM}),
 }
 
 # registry and monitor: dashboards for analysts, policy officers and chain directors;

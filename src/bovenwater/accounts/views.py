@@ -21,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bovenwater.accounts import services
 from bovenwater.accounts.forms import PasswordStepForm, SwitchOrganisationForm, TokenStepForm
+from bovenwater.accounts.lockout import address_blocked
 from bovenwater.accounts.middleware import (
     SESSION_KEY,
     acting_membership,
@@ -84,6 +85,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
         return redirect("core:home")
     form = PasswordStepForm(request.POST or None)
     error = ""
+    if request.method == "POST" and address_blocked(request):
+        return lockout_response(request)
     if request.method == "POST" and form.is_valid():
         user = authenticate(
             request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
@@ -140,6 +143,9 @@ def _finish_login(request: HttpRequest, user: User, device: TOTPDevice) -> HttpR
 
 
 def _is_locked(request: HttpRequest, user: User) -> bool:
+    """This account from this address, or this address as a whole, is locked."""
+    if address_blocked(request):
+        return True
     return bool(AxesProxyHandler.is_locked(request, credentials={"username": user.get_username()}))
 
 

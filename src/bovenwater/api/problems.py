@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -19,6 +19,10 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        from bovenwater.api.parsers import RequestTooLarge
+
+        exc = RequestTooLarge()
     response = exception_handler(exc, context)
     if response is None:
         return None
@@ -48,6 +52,7 @@ def _problem_title(status_code: int) -> str:
         status.HTTP_403_FORBIDDEN: _("Geen toegang"),
         status.HTTP_404_NOT_FOUND: _("Niet gevonden"),
         status.HTTP_405_METHOD_NOT_ALLOWED: _("Methode niet toegestaan"),
+        status.HTTP_413_REQUEST_ENTITY_TOO_LARGE: _("Verzoek te groot"),
         status.HTTP_429_TOO_MANY_REQUESTS: _("Te veel verzoeken"),
     }
     return titles.get(status_code, _("Fout"))

@@ -10,7 +10,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bovenwater.accounts.selectors import organisations_directory
-from bovenwater.api.permissions import request_actor
 from bovenwater.api.serializers import (
     ActorSerializer,
     ExploitationFormSerializer,
@@ -19,9 +18,10 @@ from bovenwater.api.serializers import (
     OrganisationSerializer,
     ProcessingLogEntrySerializer,
 )
+from bovenwater.audit.jobs import chain_pending
 from bovenwater.audit.models import ProcessingLogEntry
 from bovenwater.audit.selectors import LogFilter, processing_log_for_actor, processing_log_viewed
-from bovenwater.audit.services import chain_pending
+from bovenwater.lib.drf import request_actor
 from bovenwater.reference.models import ExploitationForm, Indicator, Municipality
 
 

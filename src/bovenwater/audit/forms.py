@@ -22,6 +22,7 @@ class LogFilterForm(forms.Form):
     action = forms.ChoiceField(
         label=_("Handeling"), required=False, choices=[("", _("Alle handelingen")), *Action.choices]
     )
+    refused = forms.BooleanField(label=_("Alleen geweigerde pogingen"), required=False)
     date_from = forms.DateField(
         label=_("Vanaf datum"),
         required=False,

@@ -41,8 +41,9 @@ DROP TRIGGER IF EXISTS processing_log_no_update ON {TABLE};
 DROP TRIGGER IF EXISTS processing_log_no_delete ON {TABLE};
 DROP TRIGGER IF EXISTS processing_log_no_truncate ON {TABLE};
 """
-# Columns an entry's seal must leave unchanged (every column but the three chain columns).
-CONTENT_COLUMNS = (
+# Columns an entry's seal must leave unchanged (every column but the three chain columns),
+# as migration 0004 knew them; 0005 added ``owner_organisation_id``.
+CONTENT_COLUMNS_0004 = (
     "id",
     "occurred_at",
     "actor_user_id",
@@ -60,39 +61,49 @@ CONTENT_COLUMNS = (
     "span_id",
     "details",
 )
-_SQLITE_SEAL = " AND ".join(
-    [
-        "OLD.seq IS NULL AND OLD.entry_hash IS NULL",
-        "NEW.seq IS NOT NULL AND NEW.entry_hash IS NOT NULL",
-        *(f"NEW.{column} IS OLD.{column}" for column in CONTENT_COLUMNS),
+CONTENT_COLUMNS = (*CONTENT_COLUMNS_0004, "owner_organisation_id")
+
+
+def _sqlite_install(columns: tuple[str, ...]) -> list[str]:
+    seal = " AND ".join(
+        [
+            "OLD.seq IS NULL AND OLD.entry_hash IS NULL",
+            "NEW.seq IS NOT NULL AND NEW.entry_hash IS NOT NULL",
+            *(f"NEW.{column} IS OLD.{column}" for column in columns),
+        ]
+    )
+    return [
+        "DROP TRIGGER IF EXISTS processing_log_no_update",
+        "DROP TRIGGER IF EXISTS processing_log_no_delete",
+        f"CREATE TRIGGER processing_log_no_update BEFORE UPDATE ON {TABLE} "
+        f"WHEN NOT ({seal}) "
+        "BEGIN SELECT RAISE(ABORT, 'The processing log is append-only'); END",
+        f"CREATE TRIGGER processing_log_no_delete BEFORE DELETE ON {TABLE} "
+        "BEGIN SELECT RAISE(ABORT, 'The processing log is append-only'); END",
     ]
-)
-_SQLITE_INSTALL = [
-    "DROP TRIGGER IF EXISTS processing_log_no_update",
-    "DROP TRIGGER IF EXISTS processing_log_no_delete",
-    f"CREATE TRIGGER processing_log_no_update BEFORE UPDATE ON {TABLE} "
-    f"WHEN NOT ({_SQLITE_SEAL}) "
-    "BEGIN SELECT RAISE(ABORT, 'The processing log is append-only'); END",
-    f"CREATE TRIGGER processing_log_no_delete BEFORE DELETE ON {TABLE} "
-    "BEGIN SELECT RAISE(ABORT, 'The processing log is append-only'); END",
-]
+
+
 _SQLITE_REMOVE = [
     "DROP TRIGGER IF EXISTS processing_log_no_update",
     "DROP TRIGGER IF EXISTS processing_log_no_delete",
 ]
 
 
-def _statements(vendor: str, install: bool) -> list[str]:
+def _statements(
+    vendor: str, install: bool, columns: tuple[str, ...] = CONTENT_COLUMNS
+) -> list[str]:
     if vendor == "postgresql":
         return [_POSTGRES_INSTALL if install else _POSTGRES_REMOVE]
     if vendor == "sqlite":
-        return _SQLITE_INSTALL if install else _SQLITE_REMOVE
+        return _sqlite_install(columns) if install else _SQLITE_REMOVE
     return []
 
 
-def install_guards(connection: Any) -> None:
+def install_guards(connection: Any, columns: tuple[str, ...] = CONTENT_COLUMNS) -> None:
+    """Install the triggers; ``columns`` are the content columns the table has (SQLite
+    names them; migrations pass the columns of their time)."""
     with connection.cursor() as cursor:
-        for statement in _statements(connection.vendor, install=True):
+        for statement in _statements(connection.vendor, install=True, columns=columns):
             cursor.execute(statement)
 
 

@@ -5,7 +5,7 @@ Modelled on the Logius standard "Logboek Dataverwerkingen": each entry records w
 when, for which purpose and on which legal basis, with the W3C trace id of the request.
 
 Entries are written only by ``audit.services.log_processing``, which inserts them
-without taking any lock. ``audit.services.chain_pending`` (a background task, and on
+without taking any lock. ``audit.jobs.chain_pending`` (a background task, and on
 demand before verification and export) then seals them in order under the lock on
 ``ProcessingLogHead``: it gives each new entry the next chain position (``seq``), the
 previous entry's hash and the SHA-256 hash of its own content with that previous hash.
@@ -62,6 +62,12 @@ class ProcessingLogEntry(models.Model):
         _("organisatie-id"), null=True, blank=True, db_index=True
     )
     organisation_name = models.CharField(_("organisatie"), max_length=200, blank=True)
+    # The organisation whose data was read or asked for, when that is not the actor's own:
+    # a partner reading a shared case, or a refused attempt on another organisation's
+    # object. Its privacy officer sees the entry too; the actor's side never sees this field.
+    owner_organisation_id = models.BigIntegerField(
+        _("organisatie van de gegevens"), null=True, blank=True, db_index=True
+    )
     role = models.CharField(_("rol"), max_length=40, blank=True)
     action = models.CharField(_("handeling"), max_length=20, choices=Action.choices)
     object_type = models.CharField(_("soort object"), max_length=100)
@@ -110,9 +116,17 @@ class ProcessingLogEntry(models.Model):
         except ValueError:
             return self.purpose
 
+    @property
+    def refused(self) -> bool:
+        """A refused attempt (the object was out of scope or does not exist)."""
+        return bool(self.details.get("refused")) if isinstance(self.details, dict) else False
+
     def content(self) -> dict[str, Any]:
-        """The hashed content: every field except the hashes themselves."""
-        return {
+        """The hashed content: every field except the hashes themselves.
+
+        ``owner_organisation_id`` is hashed only when set, so entries sealed before the
+        field existed keep their hash."""
+        content = {
             "id": self.pk,
             "occurred_at": self.occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
             "actor_user_id": self.actor_user_id,
@@ -130,6 +144,9 @@ class ProcessingLogEntry(models.Model):
             "span_id": self.span_id,
             "details": self.details,
         }
+        if self.owner_organisation_id is not None:
+            content["owner_organisation_id"] = self.owner_organisation_id
+        return content
 
     def compute_hash(self) -> str:
         payload = json.dumps(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 class Purpose(models.TextChoices):
     ACCOUNT_SECURITY = "account_security", _("Toegangsbeveiliging en accountbeheer")
     ORGANISATION_MANAGEMENT = "organisation_management", _("Beheer van organisatie en leden")
+    PLATFORM_CONFIGURATION = "platform_configuration", _("Beheer van de landelijke configuratie")
     PRIVACY_SUPERVISION = "privacy_supervision", _("Toezicht op gegevensverwerking (FG)")
     SIGNAL_HANDLING = "signal_handling", _("Behandelen van signalen mensenhandel")
     CARE_COORDINATION = "care_coordination", _("Zorgcoördinatie voor (mogelijke) slachtoffers")
@@ -26,6 +27,7 @@ class Purpose(models.TextChoices):
     ADMINISTRATIVE_APPROACH = "administrative_approach", _("Bestuurlijke aanpak mensenhandel")
     ESTIMATION = "estimation", _("Schatting van het verborgen aantal slachtoffers (statistiek)")
     WEBSCAN_REVIEW = "webscan_review", _("Screening van online advertenties op mensenhandel")
+    CHAT_HELP = "chat_help", _("Anonieme chathulp aan jongeren")
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,9 @@ LEGAL_BASES: dict[Purpose, LegalBasis] = {
     ),
     Purpose.ORGANISATION_MANAGEMENT: LegalBasis(
         "avg-6-1-e", "AVG art. 6 lid 1 sub e (publieke taak)"
+    ),
+    Purpose.PLATFORM_CONFIGURATION: LegalBasis(
+        "avg-6-1-e+32", "AVG art. 6 lid 1 sub e en art. 32 (beveiliging van de verwerking)"
     ),
     Purpose.PRIVACY_SUPERVISION: LegalBasis(
         "avg-38-39", "AVG art. 38-39 (taken FG) en art. 5 lid 2 (verantwoording)"
@@ -70,6 +75,11 @@ LEGAL_BASES: dict[Purpose, LegalBasis] = {
         "wpg-3+avg-6-1-e",
         "Wet politiegegevens art. 3 / AVG art. 6 lid 1 sub e; per bron vastgelegde grondslag "
         "en opdrachtgever",
+    ),
+    Purpose.CHAT_HELP: LegalBasis(
+        "avg-6-1-e+jeugdwet",
+        "AVG art. 6 lid 1 sub e; Jeugdwet art. 2.6 (hulp en advies); warme overdracht alleen "
+        "met toestemming (art. 6 lid 1 sub a), behalve bij acuut gevaar (art. 6 lid 1 sub d)",
     ),
 }
 

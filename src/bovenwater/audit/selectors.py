@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from bovenwater.accounts.actor import Actor
@@ -26,6 +26,7 @@ class LogFilter:
     action: str = ""
     date_from: date | None = None
     date_to: date | None = None
+    refused: bool = False
 
     def as_details(self) -> dict[str, str]:
         return {key: str(value) for key, value in self.__dict__.items() if value}
@@ -38,13 +39,18 @@ def _day_start(day: date) -> datetime:
 def processing_log_for_actor(*, actor: Actor, filters: LogFilter) -> QuerySet[ProcessingLogEntry]:
     """Entries about processing by the privacy officer's own organisation.
 
-    The privacy officer (FG) supervises processing by their own organisation, so the
-    scope is the acting organisation. Login entries of the organisation's members
-    are in scope too: they carry the organisation they logged in to.
+    The privacy officer (FG) supervises processing by their own organisation, and of
+    their organisation's data by others: the scope is the entries of the acting
+    organisation and those that name it as the owner of the data (a partner's read
+    through a share, another organisation's refused attempt on its objects). Login
+    entries of the organisation's members are in scope too: they carry the
+    organisation they logged in to.
     """
     if not actor.has(Permission.VIEW_PROCESSING_LOG):
         raise PermissionDenied
-    entries = ProcessingLogEntry.objects.filter(organisation_id=actor.organisation_id)
+    entries = ProcessingLogEntry.objects.filter(
+        Q(organisation_id=actor.organisation_id) | Q(owner_organisation_id=actor.organisation_id)
+    )
     if filters.data_subject:
         entries = entries.filter(data_subject=filters.data_subject.strip())
     if filters.object_type:
@@ -57,6 +63,8 @@ def processing_log_for_actor(*, actor: Actor, filters: LogFilter) -> QuerySet[Pr
         entries = entries.filter(organisation_name__icontains=filters.organisation.strip())
     if filters.action:
         entries = entries.filter(action=filters.action)
+    if filters.refused:
+        entries = entries.filter(details__has_key="refused")
     if filters.date_from:
         entries = entries.filter(occurred_at__gte=_day_start(filters.date_from))
     if filters.date_to:

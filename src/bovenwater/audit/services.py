@@ -14,32 +14,23 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db import connection, transaction
+from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 
-from bovenwater.accounts.actor import Actor
-from bovenwater.accounts.models import Organisation, User
-from bovenwater.audit.models import Action, ProcessingLogEntry, ProcessingLogHead
+from bovenwater.audit.models import Action, ProcessingLogEntry
 from bovenwater.audit.purposes import Purpose, legal_basis_for
-from bovenwater.core.tracing import current_trace
+from bovenwater.lib.tracing import current_trace
 
-CHAIN_BATCH = 5000
-# On SQLite a sealing transaction holds the one write lock of the whole database, so it
-# seals fewer entries at a time and lets the web workers' writes in between.
-SQLITE_CHAIN_BATCH = 200
+if TYPE_CHECKING:  # audit sits beside accounts and needs its types only
+    from bovenwater.accounts.actor import Actor
+    from bovenwater.accounts.models import Organisation, User
+
 # Queue the background chaining at most this often per process (seconds).
 CHAIN_QUEUE_INTERVAL = 1.0
 _last_queued = 0.0
-
-
-def _head_for_update() -> ProcessingLogHead:
-    head = ProcessingLogHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        ProcessingLogHead.objects.get_or_create(pk=1)
-        head = ProcessingLogHead.objects.select_for_update().get(pk=1)
-    return head
 
 
 def log_processing(
@@ -53,12 +44,16 @@ def log_processing(
     details: dict[str, Any] | None = None,
     user: User | None = None,
     organisation: Organisation | None = None,
+    owner_organisation_id: int | None = None,
 ) -> ProcessingLogEntry:
     """Add one entry to the processing log, in the caller's transaction.
 
     ``actor`` is the acting user in an organisation. ``user``/``organisation`` cover
     the moments without an actor yet (a login, a system job). ``details`` must not
-    contain personal data beyond references. The entry is sealed into the hash chain
+    contain personal data beyond references. ``owner_organisation_id`` names the
+    organisation whose data it is when that is not the acting one (a read through a
+    share, a refused attempt): its privacy officer then sees the entry too. The entry
+    is sealed into the hash chain
     after its transaction commits (``chain_pending``); until then its ``seq``,
     ``prev_hash`` and ``entry_hash`` are empty.
     """
@@ -71,6 +66,11 @@ def log_processing(
         actor_username=user.get_username() if user is not None else "",
         organisation_id=organisation.pk if organisation is not None else None,
         organisation_name=organisation.name if organisation is not None else "",
+        owner_organisation_id=(
+            owner_organisation_id
+            if owner_organisation_id != (organisation.pk if organisation is not None else None)
+            else None
+        ),
         role=actor.membership.role if actor is not None else "",
         action=action,
         object_type=object_type,
@@ -85,6 +85,72 @@ def log_processing(
     entry.save(force_insert=True)
     transaction.on_commit(_queue_chaining, robust=True)  # a failed enqueue: a later run seals it
     return entry
+
+
+def log_refusal(
+    *,
+    actor: Actor,
+    object_type: str,
+    object_id: object,
+    purpose: Purpose,
+    owner_organisation_id: int | None = None,
+    action: Action = Action.VIEW,
+    reason: str = "out_of_scope",
+) -> ProcessingLogEntry:
+    """Log a refused attempt on an object (or a list the actor may not read).
+
+    The entry looks the same to the actor's side whether the object exists or not: only
+    the requested type and id and the reason, no data subject. When the object exists
+    and belongs to another organisation, pass its ``owner_organisation_id``: that
+    organisation's privacy officer then sees the attempt; the actor's side never sees
+    which organisation that is.
+    """
+    return log_processing(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        purpose=purpose,
+        details={"refused": reason},
+        owner_organisation_id=owner_organisation_id,
+    )
+
+
+def refuse(
+    *,
+    actor: Actor,
+    object_type: str,
+    object_id: object,
+    purpose: Purpose,
+    owner_organisation_id: int | None = None,
+    action: Action = Action.VIEW,
+    reason: str = "out_of_scope",
+) -> Http404:
+    """``log_refusal`` and return the ``Http404`` to raise: ``raise refuse(actor=..., ...)``."""
+    log_refusal(
+        actor=actor,
+        object_type=object_type,
+        object_id=object_id,
+        purpose=purpose,
+        owner_organisation_id=owner_organisation_id,
+        action=action,
+        reason=reason,
+    )
+    return Http404()
+
+
+def log_list_read(
+    *, actor: Actor, object_type: str, purpose: Purpose, details: dict[str, Any] | None = None
+) -> ProcessingLogEntry:
+    """Log that the actor opened a list of personal data of its organisation's scope."""
+    return log_processing(
+        actor=actor,
+        action=Action.VIEW,
+        object_type=object_type,
+        object_id=f"list:organisation:{actor.organisation_id}",
+        purpose=purpose,
+        details=details,
+    )
 
 
 def _queue_chaining() -> None:
@@ -104,53 +170,3 @@ def _queue_chaining() -> None:
         chain_processing_log.using(run_after=run_after).enqueue()
     else:  # the immediate backend of the tests
         chain_processing_log.enqueue()
-
-
-def _seal_sql() -> str:
-    table = ProcessingLogEntry._meta.db_table
-    return (
-        f"UPDATE {table} SET seq = %s, prev_hash = %s, entry_hash = %s "  # noqa: S608
-        "WHERE id = %s AND seq IS NULL"
-    )
-
-
-def chain_pending(*, limit: int | None = None) -> int:
-    """Seal the committed entries without a chain position, in id order; returns how many.
-
-    Runs in its own transaction with the chain head locked, so two runs never fork the
-    chain. An entry whose transaction has not committed yet is not visible here and is
-    sealed by a later run.
-    """
-    sealed = 0
-    size = SQLITE_CHAIN_BATCH if connection.vendor == "sqlite" else CHAIN_BATCH
-    while limit is None or sealed < limit:
-        batch = size if limit is None else min(size, limit - sealed)
-        done = _chain_batch(batch)
-        sealed += done
-        if done < batch:
-            break
-    return sealed
-
-
-@transaction.atomic
-def _chain_batch(batch: int) -> int:
-    if not ProcessingLogEntry.objects.filter(seq__isnull=True).exists():
-        return 0  # nothing to do: do not take the lock
-    head = _head_for_update()
-    entries = list(ProcessingLogEntry.objects.filter(seq__isnull=True).order_by("pk")[:batch])
-    if not entries:
-        return 0
-    seq = head.entry_count
-    prev = head.last_hash
-    rows: list[tuple[int, str, str, int]] = []
-    for entry in entries:
-        seq += 1
-        entry.prev_hash = prev
-        entry.entry_hash = prev = entry.compute_hash()
-        rows.append((seq, entry.prev_hash, entry.entry_hash, entry.pk))
-    with connection.cursor() as cursor:
-        cursor.executemany(_seal_sql(), rows)
-    ProcessingLogHead.objects.filter(pk=1).update(
-        last_entry_id=entries[-1].pk, last_hash=prev, entry_count=seq
-    )
-    return len(entries)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from bovenwater.audit.services import chain_pending
+from bovenwater.audit.jobs import chain_pending
 
 
 @task(queue_name="audit")

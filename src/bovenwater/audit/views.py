@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import csv
-
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -9,8 +7,9 @@ from django.utils import timezone
 
 from bovenwater.accounts.middleware import request_actor
 from bovenwater.audit.forms import LogFilterForm
+from bovenwater.audit.jobs import chain_pending
 from bovenwater.audit.selectors import LogFilter, processing_log_for_actor, processing_log_viewed
-from bovenwater.audit.services import chain_pending
+from bovenwater.lib import csvsafe
 
 CSV_COLUMNS = (
     "id",
@@ -42,6 +41,7 @@ def _filters(form: LogFilterForm) -> LogFilter:
         action=data.get("action") or "",
         date_from=data.get("date_from"),
         date_to=data.get("date_to"),
+        refused=bool(data.get("refused")),
     )
 
 
@@ -77,7 +77,7 @@ def log_export_view(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="verwerkingslogboek-{stamp}.csv"'
-    writer = csv.writer(response)
+    writer = csvsafe.writer(response)
     writer.writerow(CSV_COLUMNS)
     for entry in entries:
         writer.writerow(

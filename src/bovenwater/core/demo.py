@@ -128,6 +128,7 @@ DEMO_STEPS: tuple[str, ...] = (
     "bovenwater.intake.demo",
     "bovenwater.cases.demo",
     "bovenwater.registry.demo",
+    "bovenwater.monitor.demo",
     "bovenwater.estimation.demo",
     "bovenwater.webscan.demo",
 )
@@ -213,28 +214,51 @@ def seed_demo() -> SeedReport:
             )
             report.memberships_created += 1
     _analysts_at_the_registrar(report)
-    _grant_routing_admin()
+    _platform_accounts(report, password_hash)
     for step in DEMO_STEPS:
         importlib.import_module(step).seed(report)
     return report
 
 
-def _grant_routing_admin() -> None:
-    """Demo administrators may edit the routing rules in the admin (/beheer/)."""
-    from django.contrib.auth.models import Permission as ModelPermission
+PLATFORM_ORGANISATION = "Bovenwater platformbeheer"
+PLATFORM_ACCOUNTS: tuple[tuple[str, Role, str, str], ...] = (
+    # The one platform administrator: routing rules, organisations, shelter categories,
+    # reference data (/beheer/). Organisation beheerders are not admin staff.
+    ("demo.platformbeheerder", Role.PLATFORM_ADMINISTRATOR, "Pieter", "Platformsma"),
+    # The platform's privacy officer reads the log of every configuration change.
+    ("demo.fg.platform", Role.PRIVACY_OFFICER, "Fatima", "Toezichtsma"),
+)
 
-    permissions = list(
-        ModelPermission.objects.filter(
-            content_type__app_label="intake", codename__endswith="routingrule"
+
+def _platform_accounts(report: SeedReport, password_hash: str) -> None:
+    organisation = Organisation.objects.filter(name=PLATFORM_ORGANISATION).first()
+    if organisation is None:
+        organisation = services.organisation_create(
+            name=PLATFORM_ORGANISATION,
+            kind=OrganisationKind.OTHER,
+            municipality=Municipality.objects.get(code="GM0344"),  # Utrecht
+            email="platformbeheer@demo.bovenwater.invalid",
         )
-    )
-    for user in User.objects.filter(
-        memberships__role=Role.ADMINISTRATOR, username__startswith="demo."
-    ).distinct():
-        if not user.is_staff:
-            user.is_staff = True
-            user.save(update_fields=["is_staff"])
-        user.user_permissions.add(*permissions)
+        report.organisations_created += 1
+    for username, role, first, last in PLATFORM_ACCOUNTS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = services.user_create(
+                username=username,
+                password=None,
+                password_hash=password_hash,
+                first_name=first,
+                last_name=last,
+                email=f"{username}@demo.bovenwater.invalid",
+            )
+            services.totp_device_set_known_secret(
+                user=user, secret_base32=settings.DEMO_TOTP_SECRET
+            )
+            report.users_created += 1
+            report.created_usernames.append(username)
+        if not Membership.objects.filter(user=user, organisation=organisation, role=role).exists():
+            services.membership_add(user=user, organisation=organisation, role=role)
+            report.memberships_created += 1
 
 
 def _analysts_at_the_registrar(report: SeedReport) -> None:

@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from bovenwater.core.tracing import new_span, reset_current, set_current
+from bovenwater.lib.tracing import new_span, reset_current, set_current
 
 
 class TraceContextMiddleware:

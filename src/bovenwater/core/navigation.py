@@ -40,6 +40,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("estimation:index", _("Verborgen aantal"), Permission.VIEW_ESTIMATES),
     NavItem("webscan:queue", _("Webscan"), Permission.REVIEW_WEBSCAN),
     NavItem("webscan:sources", _("Webscanbronnen"), Permission.MANAGE_WEBSCAN_SOURCES),
+    NavItem("chat:console", _("Chat"), Permission.CHAT_HELP),
     NavItem("registry:import", _("Registraties importeren"), Permission.IMPORT_REGISTRATIONS),
     NavItem("accounts:members", _("Leden"), Permission.VIEW_MEMBERS),
     NavItem("audit:log", _("Verwerkingslogboek"), Permission.VIEW_PROCESSING_LOG),

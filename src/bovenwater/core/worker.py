@@ -30,7 +30,6 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import DatabaseError, close_old_connections, connection
-from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks.base import TaskResultStatus
@@ -39,6 +38,7 @@ from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction
 
 from bovenwater.core.models import WorkerHeartbeat
+from bovenwater.lib.tasks import task_abandoned
 
 logger = logging.getLogger("bovenwater.worker")
 Result = DBTaskResult[Any, Any]
@@ -49,9 +49,6 @@ ABANDONED_TEXT = (
     "The task was abandoned: its worker stopped sending a heartbeat while it ran "
     "(the process was killed or its host went away)."
 )
-
-# Sent once per abandoned task, with ``task_path``, ``args`` and ``kwargs``.
-task_abandoned = Signal()
 
 
 class TaskAbandoned(Exception):

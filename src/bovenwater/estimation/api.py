@@ -9,9 +9,9 @@ from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from bovenwater.api.permissions import request_actor
 from bovenwater.estimation.models import EstimateRun
 from bovenwater.estimation.selectors import run_get, runs_for
+from bovenwater.lib.drf import request_actor
 
 
 class EstimateRunSerializer(serializers.ModelSerializer[EstimateRun]):

@@ -19,6 +19,6 @@ class EstimationConfig(AppConfig):
     verbose_name = _("Schatting verborgen aantal")
 
     def ready(self) -> None:
-        from bovenwater.core.worker import task_abandoned
+        from bovenwater.lib.tasks import task_abandoned
 
         task_abandoned.connect(_on_task_abandoned, dispatch_uid="estimation-abandoned")

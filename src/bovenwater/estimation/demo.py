@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 
 from bovenwater.accounts.models import Organisation
 from bovenwater.accounts.roles import OrganisationKind
+from bovenwater.estimation.jobs import execute_run
 from bovenwater.estimation.models import CIMethod, EstimateRun, Method
 from bovenwater.estimation.overlap import overlap_tables
-from bovenwater.estimation.services import execute_run
 from bovenwater.mse import ENGINE_VERSION
-from bovenwater.registry.models import Registration
+from bovenwater.registry.selectors import overlap_rows
 
 if TYPE_CHECKING:
     from bovenwater.core.demo import SeedReport
@@ -29,10 +29,7 @@ def seed(report: SeedReport) -> None:
     )
     if organisation is None or EstimateRun.objects.filter(organisation=organisation).exists():
         return
-    rows = Registration.objects.values_list(
-        "registration_date__year", "person_id", "melder_type"
-    ).distinct()
-    tables = {str(year): table for year, table in overlap_tables(rows).items()}
+    tables = {str(year): table for year, table in overlap_tables(overlap_rows()).items()}
     if not tables:
         return
     run = EstimateRun.objects.create(

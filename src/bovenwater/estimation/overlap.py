@@ -17,7 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from bovenwater.mse import CaptureTable
-from bovenwater.registry.models import MelderType
+from bovenwater.registry.choices import MelderType
 
 
 @dataclass(frozen=True)

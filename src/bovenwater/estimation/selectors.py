@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.roles import Permission
 from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
-from bovenwater.audit.services import log_processing
+from bovenwater.audit.services import log_processing, refuse
 from bovenwater.estimation.models import EstimateRun, Status
 from bovenwater.estimation.overlap import OverlapTable, overlap_tables
 from bovenwater.registry.selectors import NATIONAL_KINDS, registrations_in_scope
@@ -67,7 +66,15 @@ def runs_for(actor: Actor) -> QuerySet[EstimateRun]:
 def run_get(*, actor: Actor, pk: int) -> EstimateRun:
     run = runs_for(actor).filter(pk=pk).first()
     if run is None:
-        raise Http404
+        raise refuse(
+            actor=actor,
+            object_type="estimation.estimaterun",
+            object_id=pk,
+            purpose=Purpose.ESTIMATION,
+            owner_organisation_id=EstimateRun.objects.filter(pk=pk)
+            .values_list("organisation_id", flat=True)
+            .first(),
+        )
     return run
 
 

@@ -14,9 +14,9 @@ from bovenwater.accounts.roles import Permission
 from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
 from bovenwater.audit.services import log_processing
-from bovenwater.estimation.compute import compute_result
 from bovenwater.estimation.models import CIMethod, EstimateRun, Method, Status
 from bovenwater.estimation.selectors import is_national, overlap_tables_for
+from bovenwater.estimation.tasks import run_estimate
 from bovenwater.mse import ENGINE_VERSION
 
 PURPOSE = Purpose.REGISTRATION
@@ -76,57 +76,7 @@ def run_request(
     if enqueue:
         # Enqueued in the same transaction: the database queue sees the task only
         # when the run exists (the immediate backend of the tests runs it here).
-        from bovenwater.estimation.tasks import run_estimate
-
         run_estimate.enqueue(run.pk)
-    return run
-
-
-def recompute(run: EstimateRun) -> dict[str, object]:
-    """The result of ``run``'s stored inputs and settings, computed afresh."""
-    return compute_result(
-        run.inputs,
-        method=run.method,
-        max_order=run.max_order,
-        p_threshold=run.p_threshold,
-        bootstrap=run.bootstrap,
-        seed=run.seed,
-        ci=run.ci_method,
-    )
-
-
-def execute_run(run_id: int) -> EstimateRun:
-    """Compute a queued run, recording progress per year; a failure is stored, not raised."""
-    run = EstimateRun.objects.get(pk=run_id)
-    if run.status not in (Status.QUEUED, Status.RUNNING):
-        return run
-    EstimateRun.objects.filter(pk=run.pk).update(
-        status=Status.RUNNING, started_at=timezone.now(), progress=0
-    )
-
-    def progress(done: int, total: int) -> None:
-        EstimateRun.objects.filter(pk=run.pk).update(progress=min(99, done * 100 // total))
-
-    try:
-        result = compute_result(
-            run.inputs,
-            method=run.method,
-            max_order=run.max_order,
-            p_threshold=run.p_threshold,
-            bootstrap=run.bootstrap,
-            seed=run.seed,
-            ci=run.ci_method,
-            on_progress=progress,
-        )
-    except Exception as exc:  # a failed run is shown on its page, never lost
-        EstimateRun.objects.filter(pk=run.pk).update(
-            status=Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
-        )
-    else:
-        EstimateRun.objects.filter(pk=run.pk).update(
-            status=Status.DONE, progress=100, result=result, finished_at=timezone.now()
-        )
-    run.refresh_from_db()
     return run
 
 
@@ -163,8 +113,6 @@ def run_retry(*, actor: Actor, run: EstimateRun) -> EstimateRun:
         purpose=PURPOSE,
         details={"retry": True},
     )
-    from bovenwater.estimation.tasks import run_estimate
-
     run_estimate.enqueue(run.pk)
     run.refresh_from_db()
     return run

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from bovenwater.estimation.services import execute_run
+from bovenwater.estimation.jobs import execute_run
 
 
 @task()

@@ -6,18 +6,19 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from bovenwater.accounts.roles import Permission
-from bovenwater.api.permissions import request_actor
 from bovenwater.intake import selectors, services
 from bovenwater.intake.models import Signal, SignalState, Urgency
+from bovenwater.lib.drf import request_actor
+from bovenwater.lib.ratelimit import AddressRateThrottle
 from bovenwater.reference.models import ExploitationForm, Indicator, Municipality
 
 IDEMPOTENCY = OpenApiParameter(
@@ -34,10 +35,13 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
-class PublicReportThrottle(AnonRateThrottle):
-    """Per-address limit of the public endpoints (DRF keeps the count in the cache)."""
+class PublicReportThrottle(AddressRateThrottle):
+    """Per-address limit of the public endpoints, shared by all processes (lib.ratelimit)."""
 
     scope = "public_report"
+
+
+MAX_SIGNS = 100
 
 
 class PublicReportSerializer(serializers.Serializer[Any]):
@@ -51,8 +55,26 @@ class PublicReportSerializer(serializers.Serializer[Any]):
     persons_description = serializers.CharField(max_length=3000, required=False, default="")
     involves_minor = serializers.BooleanField(required=False, default=False)
     signs = serializers.ListField(
-        child=serializers.CharField(max_length=40), required=False, default=list
+        child=serializers.CharField(max_length=40),
+        required=False,
+        default=list,
+        max_length=MAX_SIGNS,
+        help_text="Codes of the citizen questions answered with yes (the indicators that have one).",
     )
+
+    def validate_signs(self, value: list[str]) -> list[str]:
+        known = set(
+            Indicator.objects.current()
+            .exclude(citizen_question_nl="")
+            .filter(code__in=value)
+            .values_list("code", flat=True)
+        )
+        unknown = sorted(set(value) - known)
+        if unknown:
+            raise serializers.ValidationError(
+                _("Onbekende vraag: %(codes)s.") % {"codes": ", ".join(unknown[:5])}
+            )
+        return list(dict.fromkeys(value))
 
 
 class PublicAdditionSerializer(serializers.Serializer[Any]):

@@ -12,15 +12,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.roles import Permission
 from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
-from bovenwater.audit.services import log_processing
-from bovenwater.intake.models import Signal, SignalAttachment, SignalState
+from bovenwater.audit.services import log_processing, refuse
+from bovenwater.intake.models import Signal, SignalAttachment, SignalRecipient, SignalState
 from bovenwater.intake.workflow import OPEN_STATES
 
 
@@ -59,16 +58,16 @@ def signals_for_actor(
 def signals_shown(
     *, actor: Actor, references: list[str], purpose: Purpose = Purpose.SIGNAL_HANDLING
 ) -> None:
-    """Log that a list of signals was shown (one entry, the references in the details)."""
-    if references:
-        log_processing(
-            actor=actor,
-            action=Action.VIEW,
-            object_type="intake.signal",
-            object_id="list",
-            purpose=purpose,
-            details={"references": references},
-        )
+    """Log that a list of signals was shown (one entry, the references in the details;
+    an empty list too, so the privacy officer sees who looked)."""
+    log_processing(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="intake.signal",
+        object_id="list",
+        purpose=purpose,
+        details={"references": references},
+    )
 
 
 def overdue_count_for_actor(*, actor: Actor) -> int:
@@ -90,15 +89,16 @@ def signal_get_for_actor(
 ) -> Signal:
     signal = _base().filter(_scope(actor), reference=reference).distinct().first()
     if signal is None:
-        log_processing(
+        raise refuse(
             actor=actor,
-            action=Action.VIEW,
             object_type="intake.signal",
             object_id=reference[:100],
             purpose=purpose,
-            details={"denied": True},
+            owner_organisation_id=SignalRecipient.objects.filter(signal__reference=reference)
+            .order_by("-is_lead", "pk")
+            .values_list("organisation_id", flat=True)
+            .first(),
         )
-        raise Http404
     log_processing(
         actor=actor,
         action=Action.VIEW,
@@ -116,7 +116,12 @@ def attachment_get_for_actor(
     signal = signal_get_for_actor(actor=actor, reference=reference)
     attachment = SignalAttachment.objects.filter(signal=signal, pk=attachment_id).first()
     if attachment is None:
-        raise Http404
+        raise refuse(
+            actor=actor,
+            object_type="intake.signalattachment",
+            object_id=attachment_id,
+            purpose=Purpose.SIGNAL_HANDLING,
+        )
     log_processing(
         actor=actor,
         action=Action.EXPORT,

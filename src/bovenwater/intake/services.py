@@ -64,6 +64,10 @@ FORWARD_KINDS = frozenset(
 )
 
 
+# Public name for other apps (intake.models is private to intake): the urgency of a signal.
+SignalUrgency = Urgency
+
+
 class TransitionError(Exception):
     """A triage step that the workflow does not allow; the message says why (Dutch)."""
 
@@ -484,21 +488,17 @@ def signal_transition(
 def _case_id_for_actor(actor: Actor, case_number: str) -> int:
     """The id of a case the actor may see, by its number; TransitionError otherwise."""
     from bovenwater.cases import selectors as case_selectors
-    from bovenwater.cases.models import Case
 
-    case_id = Case.objects.filter(number=case_number.strip()).values_list("pk", flat=True).first()
     try:
-        if case_id is None:
-            raise Http404
-        case_selectors.case_get_for_actor(
-            actor=actor, case_id=case_id, purpose=Purpose.SIGNAL_HANDLING
+        access = case_selectors.case_get_by_number_for_actor(
+            actor=actor, number=case_number, purpose=Purpose.SIGNAL_HANDLING
         )
     except Http404:
         raise TransitionError(
             _("Casus %(number)s bestaat niet of u hebt er geen toegang toe.")
             % {"number": case_number}
         ) from None
-    return case_id
+    return access.case.pk
 
 
 @transaction.atomic

@@ -24,14 +24,16 @@ from bovenwater.intake.forms import (
     VictimForm,
 )
 from bovenwater.intake.models import Signal, SignalPerson, SignalState, Urgency
-from bovenwater.intake.ratelimit import allow
 from bovenwater.intake.workflow import allowed_next
+from bovenwater.lib.formlimits import keeps_oversized_input
+from bovenwater.lib.ratelimit import allow
 from bovenwater.reference.models import ExploitationForm, Indicator
 
 OTHER_PREFIXES = ("other1", "other2")
 
 
 @public_view
+@keeps_oversized_input
 @require_http_methods(["GET", "POST"])
 def public_report_view(request: HttpRequest) -> HttpResponse:
     form = PublicReportForm(request.POST or None, initial={"form_token": secrets.token_urlsafe(24)})
@@ -65,6 +67,7 @@ def public_report_view(request: HttpRequest) -> HttpResponse:
 
 
 @public_view
+@keeps_oversized_input
 @require_http_methods(["GET", "POST"])
 def public_addition_view(request: HttpRequest) -> HttpResponse:
     form = PublicAdditionForm(request.POST or None)

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Membership, Organisation
@@ -20,7 +19,7 @@ from bovenwater.accounts.roles import OrganisationKind, Permission
 from bovenwater.accounts.selectors import organisations_directory
 from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
-from bovenwater.audit.services import log_processing
+from bovenwater.audit.services import log_processing, refuse
 from bovenwater.kompas import assessment
 from bovenwater.kompas.models import (
     ActionItem,
@@ -54,10 +53,28 @@ def notes_for_actor(
     return result
 
 
+def _home_organisation_id(user_id: int) -> int | None:
+    """The organisation of a user's first active membership (whose officer sees attempts
+    on the user's own notes and shares)."""
+    return (
+        Membership.objects.filter(user_id=user_id, is_active=True)
+        .order_by("pk")
+        .values_list("organisation_id", flat=True)
+        .first()
+    )
+
+
 def note_get_for_actor(*, actor: Actor, note_id: int, purpose: Purpose) -> Note:
     note = Note.objects.filter(pk=note_id, owner=actor.user).first()
     if note is None:
-        raise Http404
+        owner_id = Note.objects.filter(pk=note_id).values_list("owner_id", flat=True).first()
+        raise refuse(
+            actor=actor,
+            object_type="kompas.note",
+            object_id=note_id,
+            purpose=purpose,
+            owner_organisation_id=_home_organisation_id(owner_id) if owner_id else None,
+        )
     log_processing(
         actor=actor,
         action=Action.VIEW,
@@ -95,7 +112,16 @@ def unread_share_count(*, actor: Actor) -> int:
 def share_get_for_actor(*, actor: Actor, share_id: int, purpose: Purpose) -> Share:
     share = Share.objects.filter(pk=share_id, recipient=actor.user).first()
     if share is None:
-        raise Http404
+        recipient_id = (
+            Share.objects.filter(pk=share_id).values_list("recipient_id", flat=True).first()
+        )
+        raise refuse(
+            actor=actor,
+            object_type="kompas.share",
+            object_id=share_id,
+            purpose=purpose,
+            owner_organisation_id=_home_organisation_id(recipient_id) if recipient_id else None,
+        )
     log_processing(
         actor=actor,
         action=Action.VIEW,
@@ -181,7 +207,15 @@ def assessment_get_for_actor(*, actor: Actor, assessment_id: int) -> SelfAssessm
     organisation = assessment_scope(actor)
     item = SelfAssessment.objects.filter(pk=assessment_id, organisation=organisation).first()
     if item is None:
-        raise Http404
+        raise refuse(
+            actor=actor,
+            object_type="kompas.selfassessment",
+            object_id=assessment_id,
+            purpose=Purpose.KOMPAS,
+            owner_organisation_id=SelfAssessment.objects.filter(pk=assessment_id)
+            .values_list("organisation_id", flat=True)
+            .first(),
+        )
     return item
 
 
@@ -203,7 +237,15 @@ def action_get_for_actor(*, actor: Actor, action_id: int) -> ActionItem:
     organisation = assessment_scope(actor)
     item = ActionItem.objects.filter(pk=action_id, organisation=organisation).first()
     if item is None:
-        raise Http404
+        raise refuse(
+            actor=actor,
+            object_type="kompas.action_item",
+            object_id=action_id,
+            purpose=Purpose.KOMPAS,
+            owner_organisation_id=ActionItem.objects.filter(pk=action_id)
+            .values_list("organisation_id", flat=True)
+            .first(),
+        )
     return item
 
 

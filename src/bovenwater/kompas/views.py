@@ -3,7 +3,6 @@ municipal self-assessment. Validation and rendering only; writes go through serv
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -22,6 +21,7 @@ from bovenwater.accounts.roles import OrganisationKind, Permission
 from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
 from bovenwater.audit.services import log_processing
+from bovenwater.core import csvsafe
 from bovenwater.kompas import assessment, cards, content, geo, search, selectors, services, training
 from bovenwater.kompas import targets as target_lookup
 from bovenwater.kompas.forms import (
@@ -420,7 +420,7 @@ def notes_export_view(request: HttpRequest) -> HttpResponse:
     )
     if fmt == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = csvsafe.writer(buffer)
         writer.writerow([_("Onderdeel"), _("Soort"), _("Gewijzigd op"), _("Notitie")])
         for note, target in notes:
             writer.writerow(

@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bovenwater.api.permissions import request_actor
+from bovenwater.lib.drf import request_actor
 from bovenwater.monitor.counts import STATS_BY_NAME
 from bovenwater.monitor.models import ALL
 from bovenwater.monitor.selectors import Cell, monitor_table, monitor_trend, monitor_years

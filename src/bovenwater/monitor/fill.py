@@ -15,7 +15,7 @@ fill state) or from the command line: ``manage.py fill_monitor_counts [--full]``
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,7 +26,7 @@ from django.utils import timezone
 from bovenwater.monitor.counts import Facts, Key, contributions
 from bovenwater.monitor.models import UNKNOWN, CountRow, FillState
 from bovenwater.monitor.suppression import suppressed_cells, threshold
-from bovenwater.registry.models import Registration
+from bovenwater.registry.selectors import registrations_after
 
 STATE_NAME = "registrations"
 BATCH = 5000
@@ -52,61 +52,30 @@ def _minor(value: object) -> str:
     return "minor" if value else "adult"
 
 
-def _many(through: type, column: str, ids: list[int]) -> dict[int, tuple[str, ...]]:
-    found: dict[int, list[str]] = defaultdict(list)
-    rows = (
-        through.objects.filter(registration_id__in=ids)  # type: ignore[attr-defined]
-        .values_list("registration_id", f"{column}__code")
-        .order_by("registration_id", f"{column}__code")
-    )
-    for registration_id, code in rows:
-        found[registration_id].append(code)
-    return {key: tuple(values) for key, values in found.items()}
-
-
 def facts_after(last_id: int, batch: int = BATCH) -> Iterator[tuple[Facts, datetime]]:
     """Facts of the registrations after ``last_id``, in id order, batch by batch."""
     while True:
-        rows = list(
-            Registration.objects.filter(pk__gt=last_id)
-            .order_by("pk")
-            .values(
-                "pk",
-                "registration_date",
-                "reporting_police_unit__code",
-                "melder_type",
-                "is_minor",
-                "gender",
-                "is_dutch",
-                "nationality__code",
-                "created_at",
-            )[:batch]
-        )
+        rows = registrations_after(last_id, batch)
         if not rows:
             return
-        ids = [row["pk"] for row in rows]
-        forms = _many(Registration.forms.through, "exploitationform", ids)
-        methods = _many(Registration.methods.through, "traffickingmethod", ids)
-        places = _many(Registration.crime_municipalities.through, "municipality", ids)
         for row in rows:
-            pk = row["pk"]
             yield (
                 Facts(
-                    registration_id=pk,
-                    year=row["registration_date"].year,
-                    police_unit=row["reporting_police_unit__code"] or UNKNOWN,
-                    melder=row["melder_type"],
-                    minor=_minor(row["is_minor"]),
-                    gender=row["gender"],
-                    nationality_group=_group(row["is_dutch"]),
-                    nationality=row["nationality__code"] or UNKNOWN,
-                    forms=forms.get(pk, ()),
-                    methods=methods.get(pk, ()),
-                    municipalities=places.get(pk, ()),
+                    registration_id=row.pk,
+                    year=row.registration_date.year,
+                    police_unit=row.police_unit_code or UNKNOWN,
+                    melder=row.melder_type,
+                    minor=_minor(row.is_minor),
+                    gender=row.gender,
+                    nationality_group=_group(row.is_dutch),
+                    nationality=row.nationality_code or UNKNOWN,
+                    forms=row.forms,
+                    methods=row.methods,
+                    municipalities=row.municipalities,
                 ),
-                row["created_at"],
+                row.created_at,
             )
-        last_id = ids[-1]
+        last_id = rows[-1].pk
 
 
 def _add(counter: Counter[Key]) -> int:

@@ -22,7 +22,6 @@ noise) and the epsilon bound already covers any combination of them.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from typing import Any
@@ -32,6 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bovenwater.lib import csvsafe
 from bovenwater.monitor import privacy as dp
 from bovenwater.monitor.counts import STATS_BY_NAME, TOTAL, Key
 from bovenwater.monitor.models import ALL, UNKNOWN, CountRow, OpenDataRelease
@@ -200,7 +200,7 @@ def latest_release() -> OpenDataRelease | None:
 
 def release_csv(release: OpenDataRelease, stat: str) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvsafe.writer(out)
     writer.writerow([_("jaar"), _("code"), _("omschrijving"), _("aantal")])
     for year, value, label, _count, shown in release.tables.get(stat, []):
         writer.writerow([year, value, label, shown])

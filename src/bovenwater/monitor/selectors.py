@@ -28,7 +28,7 @@ from bovenwater.reference.models import (
     PoliceUnit,
     TraffickingMethod,
 )
-from bovenwater.registry.models import Gender, MelderType
+from bovenwater.registry.choices import Gender, MelderType
 
 
 @dataclass(frozen=True)

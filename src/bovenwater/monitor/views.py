@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.middleware import public_view, request_actor
+from bovenwater.lib import csvsafe
 from bovenwater.monitor import charts
 from bovenwater.monitor.counts import STATS_BY_NAME
 from bovenwater.monitor.models import ALL, OpenDataRelease
@@ -164,7 +164,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
 
 def _csv_response(rows: list[list[str]], name: str) -> HttpResponse:
     out = io.StringIO()
-    csv.writer(out).writerows(rows)
+    csvsafe.writer(out).writerows(rows)
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

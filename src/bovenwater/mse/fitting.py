@@ -41,11 +41,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import linprog
-from scipy.special import gammaln
 
 from bovenwater.mse.errors import NotEstimableError
 from bovenwater.mse.models import Model, all_terms, term_name
+from bovenwater.mse.numerics import log_factorial
 from bovenwater.mse.table import CaptureTable
 
 FloatArray = NDArray[np.float64]
@@ -259,6 +258,8 @@ def mle_exists_lp(matrix: FloatArray, y: FloatArray) -> bool:
     sufficient statistics, ``matrix' z = matrix' y``. Maximise ``s`` subject to that,
     ``z_c >= s`` for all cells and ``s <= 1``; the MLE exists iff the optimum is > 0.
     """
+    from scipy.optimize import linprog  # only for the rare tables that need the LP
+
     n_cells, _ = matrix.shape
     c = np.zeros(n_cells + 1)
     c[-1] = -1.0
@@ -734,7 +735,7 @@ def fit_batch(
     ok = status == STATUS_OK
     with np.errstate(divide="ignore", invalid="ignore"):
         log_fitted = np.where(fitted > 0, np.log(np.where(fitted > 0, fitted, 1.0)), 0.0)
-        loglik = np.sum(y * log_fitted - fitted - gammaln(y + 1.0), axis=1)
+        loglik = np.sum(y * log_fitted - fitted - log_factorial(y), axis=1)
         ratio = np.where(
             y > 0, y * np.log(np.where(y > 0, y, 1.0) / np.where(fitted > 0, fitted, 1.0)), 0.0
         )

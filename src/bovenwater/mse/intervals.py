@@ -26,13 +26,17 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import brentq, minimize_scalar
-from scipy.special import gammaln
-from scipy.stats import chi2, norm
 
 from bovenwater.mse.errors import MSEInputError, NotEstimableError
 from bovenwater.mse.fitting import STATUS_OK, Design, FloatArray, fit_batch, get_design
 from bovenwater.mse.models import Model
+from bovenwater.mse.numerics import (
+    bounded_minimum,
+    brent_root,
+    chi2_1_ppf,
+    normal_cdf,
+    normal_ppf,
+)
 from bovenwater.mse.selection import BatchEstimator, Selection, SelectionSpec
 from bovenwater.mse.table import CaptureTable
 
@@ -96,8 +100,8 @@ class ProfileLikelihood:
         mu = batch.fitted[0]
         positive = y[0] > 0
         return float(
-            gammaln(total + 1.0)
-            - gammaln(total - self.n + 1.0)
+            math.lgamma(total + 1.0)
+            - math.lgamma(total - self.n + 1.0)
             + np.sum(y[0, positive] * np.log(mu[positive] / total))
         )
 
@@ -125,15 +129,9 @@ def profile_interval(
     eps = 1e-6 * max(n, 1.0)
     lo_bound = n + eps
     hi_bound = max(2.0 * estimate, n + 10.0)
-    opt = minimize_scalar(
-        lambda t: -profile(t),
-        bounds=(lo_bound, hi_bound),
-        method="bounded",
-        options={"xatol": 1e-8 * max(estimate, 1.0)},
-    )
-    n_max = float(opt.x)
+    n_max = bounded_minimum(lambda t: -profile(t), lo_bound, hi_bound, 1e-8 * max(estimate, 1.0))
     l_max = profile(n_max)
-    cutoff = float(chi2.ppf(level, df=1)) / 2.0
+    cutoff = chi2_1_ppf(level) / 2.0
 
     def excess(total: float) -> float:
         return l_max - profile(total) - cutoff
@@ -142,7 +140,7 @@ def profile_interval(
     if lower_at_observed:
         low = n
     else:
-        low = brentq(excess, lo_bound, n_max, xtol=1e-8 * n_max, rtol=1e-12)
+        low = brent_root(excess, lo_bound, n_max, xtol=1e-8 * n_max, rtol=1e-12)
     upper = max(n_max * 1.5, n_max + 10.0)
     unbounded = False
     while excess(upper) <= 0:
@@ -150,7 +148,9 @@ def profile_interval(
         if upper > 1e12:
             unbounded = True
             break
-    high = math.inf if unbounded else brentq(excess, n_max, upper, xtol=1e-08 * n_max, rtol=1e-12)
+    high = (
+        math.inf if unbounded else brent_root(excess, n_max, upper, xtol=1e-08 * n_max, rtol=1e-12)
+    )
     return ProfileResult(
         interval=Interval(low=float(low), high=float(high), method="profile", level=level),
         profile_mle=n_max,
@@ -216,12 +216,12 @@ def bca_interval(
     b = replicates.size
     below = float(np.sum(replicates < estimate)) + 0.5 * float(np.sum(replicates == estimate))
     prop = min(max(below / b, 0.5 / b), 1.0 - 0.5 / b)
-    z0 = float(norm.ppf(prop))
+    z0 = normal_ppf(prop)
     alpha = (1.0 - level) / 2.0
     quantiles = []
-    for z_alpha in (float(norm.ppf(alpha)), float(norm.ppf(1.0 - alpha))):
+    for z_alpha in (normal_ppf(alpha), normal_ppf(1.0 - alpha)):
         shifted = z0 + z_alpha
-        quantiles.append(float(norm.cdf(z0 + shifted / (1.0 - accel * shifted))))
+        quantiles.append(normal_cdf(z0 + shifted / (1.0 - accel * shifted)))
     low, high = np.quantile(replicates, quantiles)
     return float(low), float(high)
 

@@ -59,6 +59,7 @@ from bovenwater.mse.fitting import (
     initial_coefficients,
 )
 from bovenwater.mse.models import Model, check_max_order, enumerate_models, popcount
+from bovenwater.mse.numerics import poisson_tails_array
 from bovenwater.mse.table import CaptureTable
 
 METHODS = ("bic", "aic", "stepwise", "fixed")
@@ -360,17 +361,9 @@ def stepwise_p_values(observed: FloatArray, expected: FloatArray, tails: str) ->
     tail one-sided, the smaller taken, not doubled). ``tails="upper"``:
     ``P(X >= n*)``. ``X ~ Poisson(m*)``; a mean of 0 is the distribution at 0.
     """
-    from scipy.special import pdtr, pdtrc
-
-    n = np.asarray(observed, dtype=np.float64)
-    m = np.maximum(np.asarray(expected, dtype=np.float64), 0.0)
-    with np.errstate(invalid="ignore"):
-        # P(X >= n) = P(X > n - 1); every count is at least 0.
-        upper = np.where(n > 0, pdtrc(np.maximum(n - 1.0, 0.0), m), 1.0)
-        if tails == "upper":
-            out: FloatArray = upper
-            return out
-        lower = pdtr(n, m)
+    lower, upper = poisson_tails_array(observed, expected)
+    if tails == "upper":
+        return upper
     both: FloatArray = np.minimum(lower, upper)
     return both
 
@@ -410,7 +403,8 @@ def stepwise_batch(
         cand = _candidate_columns(design, current[live])
         expected = batch.fitted[live] @ x
         observed = observed_margins[live]
-        pvals = np.where(cand, stepwise_p_values(observed, expected, tails), np.inf)
+        pvals = np.full(cand.shape, np.inf)
+        pvals[cand] = stepwise_p_values(observed[cand], expected[cand], tails)
         pvals = np.where(pvals < p_threshold, pvals, np.inf)
         rows_idx, cols_idx = np.nonzero(np.isfinite(pvals))
         if rows_idx.size == 0:

@@ -133,16 +133,8 @@ def _forms(rng: random.Random, sexual_share: float) -> list[str]:
 
 @transaction.atomic
 def seed(report: SeedReport) -> None:
-    from bovenwater.monitor.fill import fill_counts
-    from bovenwater.monitor.opendata import latest_release, release_create
-
     if not Registration.objects.filter(source=Source.DEMO).exists():
         report.extra["registry_registrations"] = _create()
-    result = fill_counts()
-    report.extra["monitor_registrations_counted"] = result.registrations_added
-    if result.registrations_added or latest_release() is None:
-        release_create()
-        report.extra["open_data_releases"] = 1
 
 
 def _create(scale: float = 1.0) -> int:

@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from bovenwater.accounts.actor import Actor
+from bovenwater.lib import csvsafe
 from bovenwater.registry.models import Gender, Registration, Source
 from bovenwater.registry.services import (
     ReferenceIndex,
@@ -267,7 +268,7 @@ def import_file(
 
 def error_report_csv(errors: Iterable[RowError]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvsafe.writer(out)
     writer.writerow([_("rij"), _("kolom"), _("fout")])
     for error in errors:
         writer.writerow([error.row, error.column, error.message])

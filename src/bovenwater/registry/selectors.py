@@ -8,6 +8,10 @@ Every read is written to the processing log.
 
 from __future__ import annotations
 
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
@@ -59,3 +63,85 @@ def registration_count_for_actor(*, actor: Actor) -> int:
     if not actor.has(Permission.EXCHANGE_HTCDS):
         raise PermissionDenied
     return registrations_in_scope(actor).count()
+
+
+# Pseudonymous statistics for the monitor and estimation (system reads, no actor: the
+# rows carry no identifying field, only what is counted).
+
+
+@dataclass(frozen=True)
+class CountedRegistration:
+    """What the monitor counts of one registration."""
+
+    pk: int
+    registration_date: datetime.date
+    police_unit_code: str | None
+    melder_type: str
+    is_minor: bool | None
+    gender: str
+    is_dutch: bool | None
+    nationality_code: str | None
+    created_at: datetime.datetime
+    forms: tuple[str, ...]
+    methods: tuple[str, ...]
+    municipalities: tuple[str, ...]
+
+
+def _codes(through: type, column: str, ids: list[int]) -> dict[int, tuple[str, ...]]:
+    found: dict[int, list[str]] = defaultdict(list)
+    rows = (
+        through.objects.filter(registration_id__in=ids)  # type: ignore[attr-defined]
+        .values_list("registration_id", f"{column}__code")
+        .order_by("registration_id", f"{column}__code")
+    )
+    for registration_id, code in rows:
+        found[registration_id].append(code)
+    return {key: tuple(values) for key, values in found.items()}
+
+
+def registrations_after(last_id: int, batch: int) -> list[CountedRegistration]:
+    """At most ``batch`` registrations with an id above ``last_id``, in id order."""
+    rows = list(
+        Registration.objects.filter(pk__gt=last_id)
+        .order_by("pk")
+        .values(
+            "pk",
+            "registration_date",
+            "reporting_police_unit__code",
+            "melder_type",
+            "is_minor",
+            "gender",
+            "is_dutch",
+            "nationality__code",
+            "created_at",
+        )[:batch]
+    )
+    ids = [row["pk"] for row in rows]
+    forms = _codes(Registration.forms.through, "exploitationform", ids)
+    methods = _codes(Registration.methods.through, "traffickingmethod", ids)
+    places = _codes(Registration.crime_municipalities.through, "municipality", ids)
+    return [
+        CountedRegistration(
+            pk=row["pk"],
+            registration_date=row["registration_date"],
+            police_unit_code=row["reporting_police_unit__code"],
+            melder_type=row["melder_type"],
+            is_minor=row["is_minor"],
+            gender=row["gender"],
+            is_dutch=row["is_dutch"],
+            nationality_code=row["nationality__code"],
+            created_at=row["created_at"],
+            forms=forms.get(row["pk"], ()),
+            methods=methods.get(row["pk"], ()),
+            municipalities=places.get(row["pk"], ()),
+        )
+        for row in rows
+    ]
+
+
+def overlap_rows() -> QuerySet[Registration, tuple[int, int, str]]:
+    """(year, person id, reporting organisation type) of every registration, distinct:
+    the input of the overlap tables of a national estimate."""
+    return Registration.objects.values_list(
+        "registration_date__year", "person_id", "melder_type"
+    ).distinct()

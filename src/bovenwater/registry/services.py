@@ -41,6 +41,7 @@ from bovenwater.registry.models import (
     Source,
 )
 from bovenwater.registry.pseudonym import Identity, pseudonym_for
+from bovenwater.registry.signals import announce_new_registrations
 
 DUTCH = "NL"
 
@@ -268,13 +269,6 @@ def resolve_registration(data: RegistrationInput, index: ReferenceIndex) -> Reso
     )
 
 
-def _enqueue_fill() -> None:
-    """After commit: let the monitor count the new registrations (a background task)."""
-    from bovenwater.monitor.tasks import enqueue_fill
-
-    enqueue_fill()
-
-
 def _check_source(actor: Actor, source: str) -> None:
     if source not in Source.values:
         raise ValueError(f"unknown registration source {source!r}")
@@ -318,7 +312,7 @@ def registration_create(
         data = replace(data, reporting_organisation=actor.organisation)
     resolved = resolve_registration(data, ReferenceIndex())
     registration, new_person = _write(resolved, source=source, source_reference=source_reference)
-    transaction.on_commit(_enqueue_fill, robust=True)
+    transaction.on_commit(announce_new_registrations, robust=True)
     log_processing(
         actor=actor,
         action=Action.CREATE,
@@ -338,7 +332,7 @@ def registrations_import(
     """Write already validated rows, all in one transaction, with one log entry."""
     _check_source(actor, source)
     created = [_write(row, source=source, source_reference="")[0] for row in rows]
-    transaction.on_commit(_enqueue_fill, robust=True)
+    transaction.on_commit(announce_new_registrations, robust=True)
     log_processing(
         actor=actor,
         action=Action.CREATE,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import secrets
 from typing import Any
 
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET
 from bovenwater.accounts.middleware import request_actor
 from bovenwater.accounts.roles import Permission
 from bovenwater.audit.purposes import Purpose
+from bovenwater.lib import csvsafe
 from bovenwater.registry.forms import ImportForm
 from bovenwater.registry.importing import (
     COLUMNS,
@@ -99,7 +99,7 @@ def htcds_export_view(request: HttpRequest) -> HttpResponse | StreamingHttpRespo
             {"count": registration_count_for_actor(actor=actor)},
         )
     registrations = registrations_for_export(actor=actor, purpose=Purpose.REGISTRATION)
-    writer = csv.writer(_Echo())
+    writer = csvsafe.writer(_Echo())
     response = StreamingHttpResponse(
         (writer.writerow(row) for row in htcds_rows(registrations.iterator(chunk_size=2000))),
         content_type="text/csv; charset=utf-8",

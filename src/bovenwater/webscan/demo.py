@@ -23,8 +23,8 @@ from bovenwater.accounts.roles import OrganisationKind
 from bovenwater.adscan import ENGINE_VERSION
 from bovenwater.adscan.generate import generate
 from bovenwater.adscan.indicators import RULESET_VERSION
+from bovenwater.webscan.jobs import execute_run
 from bovenwater.webscan.models import ScanRun, Source, SourceKind
-from bovenwater.webscan.services import execute_run
 
 if TYPE_CHECKING:
     from bovenwater.core.demo import SeedReport

@@ -9,14 +9,14 @@ to the processing log with the purpose ``WEBSCAN_REVIEW``.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.roles import Permission
 from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
-from bovenwater.audit.services import log_processing
+from bovenwater.audit.services import log_processing, refuse
 from bovenwater.webscan.models import Ad, Decision, Network, NetworkState, ScanRun, Source
 
 PURPOSE = Purpose.WEBSCAN_REVIEW
@@ -37,10 +37,22 @@ def sources_for(actor: Actor) -> QuerySet[Source]:
     return Source.objects.filter(organisation_id=actor.organisation_id)
 
 
+def _refused(actor: Actor, model: type[Model], pk: object, object_type: str) -> Http404:
+    """Log a refused webscan object (naming its organisation when it exists)."""
+    owner = model._default_manager.filter(pk=pk).values_list("organisation_id", flat=True).first()
+    return refuse(
+        actor=actor,
+        object_type=object_type,
+        object_id=pk,
+        purpose=PURPOSE,
+        owner_organisation_id=owner,
+    )
+
+
 def source_get(*, actor: Actor, pk: int) -> Source:
     source = sources_for(actor).filter(pk=pk).first()
     if source is None:
-        raise Http404
+        raise _refused(actor, Source, pk, "webscan.source")
     return source
 
 
@@ -54,7 +66,7 @@ def runs_for(actor: Actor) -> QuerySet[ScanRun]:
 def run_get(*, actor: Actor, pk: int) -> ScanRun:
     run = runs_for(actor).filter(pk=pk).first()
     if run is None:
-        raise Http404
+        raise _refused(actor, ScanRun, pk, "webscan.scanrun")
     return run
 
 
@@ -87,7 +99,7 @@ def review_queue(*, actor: Actor, purpose: Purpose = PURPOSE, state: str = "") -
 def run_networks(*, actor: Actor, run: ScanRun, purpose: Purpose = PURPOSE) -> list[Network]:
     """The networks one run found, by risk (every state)."""
     if run.organisation_id != actor.organisation_id:
-        raise Http404
+        raise _refused(actor, ScanRun, run.pk, "webscan.scanrun")
     shown = list(_networks(actor).filter(run=run).order_by("-risk", "-ad_count", "pk"))
     log_processing(
         actor=actor,
@@ -103,7 +115,7 @@ def run_networks(*, actor: Actor, run: ScanRun, purpose: Purpose = PURPOSE) -> l
 def network_get(*, actor: Actor, pk: int, purpose: Purpose = PURPOSE) -> Network:
     network = _networks(actor).filter(pk=pk).first()
     if network is None:
-        raise Http404
+        raise _refused(actor, Network, pk, "webscan.network")
     log_processing(
         actor=actor,
         action=Action.VIEW,
@@ -119,7 +131,7 @@ def network_get(*, actor: Actor, pk: int, purpose: Purpose = PURPOSE) -> Network
 def network_ads(*, actor: Actor, network: Network, purpose: Purpose = PURPOSE) -> list[Ad]:
     """The ads of a network the actor already opened (logged as one read of the texts)."""
     if network.organisation_id != actor.organisation_id:
-        raise Http404
+        raise _refused(actor, Network, network.pk, "webscan.network")
     _require(actor, Permission.REVIEW_WEBSCAN)
     ads = list(Ad.objects.filter(network=network).order_by("posted_at", "pk"))
     log_processing(
@@ -142,7 +154,14 @@ def ad_get(*, actor: Actor, pk: int, purpose: Purpose = PURPOSE) -> Ad:
         .first()
     )
     if ad is None:
-        raise Http404
+        owner = Ad.objects.filter(pk=pk).values_list("run__organisation_id", flat=True).first()
+        raise refuse(
+            actor=actor,
+            object_type="webscan.ad",
+            object_id=pk,
+            purpose=purpose,
+            owner_organisation_id=owner,
+        )
     log_processing(
         actor=actor,
         action=Action.VIEW,
@@ -157,7 +176,7 @@ def ad_get(*, actor: Actor, pk: int, purpose: Purpose = PURPOSE) -> Ad:
 
 def network_decisions(*, actor: Actor, network: Network) -> list[Decision]:
     if network.organisation_id != actor.organisation_id:
-        raise Http404
+        raise _refused(actor, Network, network.pk, "webscan.network")
     return list(network.decisions.select_related("actor").order_by("created_at", "pk"))
 
 
@@ -165,7 +184,7 @@ def run_unclustered_ads(*, actor: Actor, run: ScanRun, purpose: Purpose = PURPOS
     """The highest-risk ads of a run that belong to no network (the independents)."""
     _require(actor, Permission.REVIEW_WEBSCAN)
     if run.organisation_id != actor.organisation_id:
-        raise Http404
+        raise _refused(actor, ScanRun, run.pk, "webscan.scanrun")
     ads = list(Ad.objects.filter(run=run, network__isnull=True).order_by("-risk", "pk")[:20])
     log_processing(
         actor=actor,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from bovenwater.webscan.services import execute_run
+from bovenwater.webscan.jobs import execute_run, retention_apply
 
 
 @task()
@@ -15,6 +15,4 @@ def run_scan(run_id: int) -> None:
 @task()
 def apply_retention() -> None:
     """The retention sweep as a task (schedule daily, or run the management command)."""
-    from bovenwater.webscan.services import retention_apply
-
     retention_apply()

@@ -8,7 +8,7 @@ id. The append-only triggers are replaced by ones that also allow the one-time s
 from django.core.management.color import no_style
 from django.db import migrations, models
 
-from bovenwater.audit.guards import install_guards, remove_guards
+from bovenwater.audit.guards import CONTENT_COLUMNS_0004, install_guards, remove_guards
 
 
 def drop_guards(apps, schema_editor):
@@ -27,7 +27,7 @@ def position_existing_entries(apps, schema_editor):
 
 
 def add_guards(apps, schema_editor):
-    install_guards(schema_editor.connection)
+    install_guards(schema_editor.connection, CONTENT_COLUMNS_0004)
 
 
 class Migration(migrations.Migration):

@@ -15,6 +15,8 @@ from rest_framework.views import APIView
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.roles import Permission
+from bovenwater.audit.purposes import Purpose
+from bovenwater.audit.services import log_refusal
 from bovenwater.cases import selectors, services
 from bovenwater.cases.api.common import (
     IDEMPOTENCY,
@@ -169,6 +171,13 @@ class CaseListView(generics.ListAPIView[Case]):
                 filters=selectors.CaseListFilter(state=state, open_only=False),
             )
         except PermissionDenied:
+            log_refusal(
+                actor=actor,
+                object_type="cases.case",
+                object_id="list",
+                purpose=Purpose.CARE_COORDINATION,
+                reason="forbidden",
+            )
             return Case.objects.none()
 
     @extend_schema(

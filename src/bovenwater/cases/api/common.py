@@ -9,11 +9,11 @@ from rest_framework import exceptions, status
 from rest_framework.request import Request
 
 from bovenwater.accounts.actor import Actor
-from bovenwater.api.permissions import request_actor
 from bovenwater.cases import selectors
 from bovenwater.cases.models import (
     Case,
 )
+from bovenwater.lib.drf import request_actor
 
 IDEMPOTENCY = OpenApiParameter(
     "Idempotency-Key",

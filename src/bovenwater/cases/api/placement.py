@@ -12,7 +12,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bovenwater.accounts.roles import Permission
+from bovenwater.audit.purposes import Purpose
+from bovenwater.audit.services import log_refusal
 from bovenwater.cases import selectors, services
 from bovenwater.cases.api.common import (
     IDEMPOTENCY,
@@ -83,13 +84,17 @@ class PlacementRequestListView(generics.ListAPIView[PlacementRequest]):
 
     def get_queryset(self) -> QuerySet[PlacementRequest]:
         actor = api_actor(self.request)
-        if not actor.has(Permission.VIEW_CASES):
+        try:
+            return selectors.placement_requests_of_own_cases(actor=actor)
+        except PermissionDenied:
+            log_refusal(
+                actor=actor,
+                object_type="cases.placementrequest",
+                object_id="list",
+                purpose=Purpose.CARE_COORDINATION,
+                reason="forbidden",
+            )
             return PlacementRequest.objects.none()
-        return (
-            PlacementRequest.objects.filter(case__owner_id=actor.organisation_id)
-            .select_related("case", "region")
-            .order_by("-requested_at", "-pk")
-        )
 
     @extend_schema(
         request=PlacementRequestCreateSerializer,
@@ -137,6 +142,13 @@ class PlacementListView(generics.ListAPIView[Placement]):
         try:
             return selectors.placements_list_for_actor(actor=actor)
         except PermissionDenied:
+            log_refusal(
+                actor=actor,
+                object_type="cases.placement",
+                object_id="list",
+                purpose=Purpose.CARE_COORDINATION,
+                reason="forbidden",
+            )
             return Placement.objects.none()
 
     @extend_schema(

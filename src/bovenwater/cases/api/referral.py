@@ -14,6 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bovenwater.accounts.models import Organisation
+from bovenwater.audit.purposes import Purpose
+from bovenwater.audit.services import log_refusal
 from bovenwater.cases import selectors, services
 from bovenwater.cases.api.common import (
     IDEMPOTENCY,
@@ -87,6 +89,13 @@ class ReferralListView(generics.ListAPIView[Referral]):
         try:
             return selectors.referrals_list_for_actor(actor=actor).select_related("consent")
         except PermissionDenied:
+            log_refusal(
+                actor=actor,
+                object_type="cases.referral",
+                object_id="list",
+                purpose=Purpose.CARE_COORDINATION,
+                reason="forbidden",
+            )
             return Referral.objects.none()
 
     @extend_schema(

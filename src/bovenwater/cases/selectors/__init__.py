@@ -17,6 +17,7 @@ from bovenwater.cases.selectors.access import (
     is_national_registrar,
 )
 from bovenwater.cases.selectors.case import (
+    case_get_by_number_for_actor,
     case_get_for_actor,
     case_get_managed,
     emergency_accesses_for_privacy_officer,
@@ -61,6 +62,7 @@ from bovenwater.cases.selectors.placement import (
     placement_get_for_actor,
     placement_request_get_for_actor,
     placement_requests_for_access,
+    placement_requests_of_own_cases,
     placements_for_access,
     placements_list_for_actor,
     waiting_list,
@@ -96,6 +98,7 @@ __all__ = [
     "case_access_by_number",
     "case_by_number",
     "case_dashboard_for_actor",
+    "case_get_by_number_for_actor",
     "case_get_for_actor",
     "case_get_managed",
     "case_list_for_actor",
@@ -119,6 +122,7 @@ __all__ = [
     "placement_get_for_actor",
     "placement_request_get_for_actor",
     "placement_requests_for_access",
+    "placement_requests_of_own_cases",
     "placements_for_access",
     "placements_list_for_actor",
     "referral_get_for_actor",

@@ -24,6 +24,7 @@ from bovenwater.accounts.roles import OrganisationKind, Permission
 from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
 from bovenwater.audit.services import log_processing
+from bovenwater.audit.services import log_refusal as audit_log_refusal
 from bovenwater.cases.models import (
     Case,
     EmergencyAccess,
@@ -31,7 +32,7 @@ from bovenwater.cases.models import (
     ReferralStatus,
     SharedPart,
 )
-from bovenwater.core.compiled import CompiledQuery
+from bovenwater.lib.compiled import CompiledQuery
 
 ALL_PARTS: frozenset[str] = frozenset(SharedPart.values)
 
@@ -89,14 +90,16 @@ def is_national_registrar(actor: Actor) -> bool:
     )
 
 
-def log_refusal(actor: Actor, case_id: object, purpose: Purpose) -> None:
-    log_processing(
+def log_refusal(
+    actor: Actor, case_id: object, purpose: Purpose, owner_organisation_id: int | None = None
+) -> None:
+    """A refused case; its owner's privacy officer sees it (the prober never learns whose)."""
+    audit_log_refusal(
         actor=actor,
-        action=Action.VIEW,
         object_type="cases.case",
         object_id=case_id,
         purpose=purpose,
-        details={"refused": "out_of_scope"},
+        owner_organisation_id=owner_organisation_id,
     )
 
 
@@ -178,17 +181,32 @@ def cases_visible_to(actor: Actor) -> QuerySet[Case]:
 
 
 def log_object_read(
-    *, actor: Actor, object_type: str, object_id: object, case: Case | None
+    *,
+    actor: Actor,
+    object_type: str,
+    object_id: object,
+    case: Case | None,
+    owner_organisation_id: int | None = None,
 ) -> None:
-    """Log a read of a case-related object; without a case the read was refused (out of scope)."""
+    """Log a read of a case-related object; without a case the read was refused (out of
+    scope), and ``owner_organisation_id`` names the owner of the object asked for, if any."""
+    if case is None:
+        audit_log_refusal(
+            actor=actor,
+            object_type=object_type,
+            object_id=object_id,
+            purpose=Purpose.CARE_COORDINATION,
+            owner_organisation_id=owner_organisation_id,
+        )
+        return
     log_processing(
         actor=actor,
         action=Action.VIEW,
         object_type=object_type,
         object_id=object_id,
-        data_subject=data_subject(case) if case is not None else "",
+        data_subject=data_subject(case),
         purpose=Purpose.CARE_COORDINATION,
-        details={} if case is not None else {"refused": "out_of_scope"},
+        owner_organisation_id=case.owner_id,
     )
 
 

@@ -33,7 +33,7 @@ def case_get_for_actor(
     )
     access = case_access(actor=actor, case=case) if case is not None else None
     if access is None:
-        log_refusal(actor, case_id, purpose)
+        log_refusal(actor, case_id, purpose, case.owner_id if case is not None else None)
         raise Http404
     log_processing(
         actor=actor,
@@ -43,8 +43,23 @@ def case_get_for_actor(
         data_subject=data_subject(access.case),
         purpose=Purpose.EMERGENCY_ACCESS if access.via == "emergency" else purpose,
         details={"via": access.via, "parts": sorted(access.parts)},
+        owner_organisation_id=access.case.owner_id,
     )
     return access
+
+
+def case_get_by_number_for_actor(
+    *, actor: Actor, number: str, purpose: Purpose = Purpose.CARE_COORDINATION
+) -> CaseAccess:
+    """The case with this number if the actor may see it, else ``Http404``.
+
+    An unknown number is not logged (there is no case); a case out of scope is logged as
+    a refusal, and a visible one as a read, by ``case_get_for_actor``.
+    """
+    case_id = Case.objects.filter(number=number.strip()).values_list("pk", flat=True).first()
+    if case_id is None:
+        raise Http404
+    return case_get_for_actor(actor=actor, case_id=case_id, purpose=purpose)
 
 
 def case_get_managed(*, actor: Actor, case_id: int) -> Case:
@@ -70,6 +85,7 @@ def victim_for_access(*, actor: Actor, access: CaseAccess) -> VictimProfile | No
             purpose=Purpose.EMERGENCY_ACCESS
             if access.via == "emergency"
             else Purpose.CARE_COORDINATION,
+            owner_organisation_id=access.case.owner_id,
         )
     return victim
 

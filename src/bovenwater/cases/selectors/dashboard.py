@@ -25,7 +25,7 @@ from bovenwater.cases.models import (
 from bovenwater.cases.selectors.access import cases_visible_to, shared_case_ids, visible_cases
 from bovenwater.cases.selectors.referral import waiting_referrals_to
 from bovenwater.cases.workflow import OPEN_STATES
-from bovenwater.core.compiled import CompiledQuery, Param
+from bovenwater.lib.compiled import CompiledQuery, Param
 
 _M = TypeVar("_M", bound=Model)
 

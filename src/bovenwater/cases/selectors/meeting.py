@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.roles import Permission
+from bovenwater.audit.models import Action
+from bovenwater.audit.purposes import Purpose
+from bovenwater.audit.services import log_list_read, log_processing, refuse
 from bovenwater.cases.models import (
     Case,
     CaseMeeting,
@@ -16,6 +18,13 @@ from bovenwater.cases.selectors.access import cases_visible_to
 
 
 def meetings_for_actor(*, actor: Actor) -> QuerySet[CaseMeeting]:
+    """The meetings the actor's organisation organises or attends (logged as a list read)."""
+    meetings = _meetings(actor)
+    log_list_read(actor=actor, object_type="cases.casemeeting", purpose=Purpose.CARE_COORDINATION)
+    return meetings
+
+
+def _meetings(actor: Actor) -> QuerySet[CaseMeeting]:
     if not actor.has(Permission.VIEW_CASES):
         raise PermissionDenied
     return (
@@ -28,9 +37,27 @@ def meetings_for_actor(*, actor: Actor) -> QuerySet[CaseMeeting]:
 
 
 def meeting_get_for_actor(*, actor: Actor, meeting_id: int) -> CaseMeeting:
-    meeting = meetings_for_actor(actor=actor).filter(pk=meeting_id).first()
+    """A meeting the actor's organisation organises or attends; its agenda and decisions
+    are read with it (logged), anything else is refused (logged for the organiser)."""
+    meeting = _meetings(actor).filter(pk=meeting_id).first()
     if meeting is None:
-        raise Http404
+        raise refuse(
+            actor=actor,
+            object_type="cases.casemeeting",
+            object_id=meeting_id,
+            purpose=Purpose.CARE_COORDINATION,
+            owner_organisation_id=CaseMeeting.objects.filter(pk=meeting_id)
+            .values_list("organiser_id", flat=True)
+            .first(),
+        )
+    log_processing(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="cases.casemeeting",
+        object_id=meeting.pk,
+        purpose=Purpose.CARE_COORDINATION,
+        owner_organisation_id=meeting.organiser_id,
+    )
     return meeting
 
 

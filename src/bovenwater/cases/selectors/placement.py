@@ -10,6 +10,9 @@ from django.http import Http404
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.roles import Permission
+from bovenwater.audit.models import Action
+from bovenwater.audit.purposes import Purpose
+from bovenwater.audit.services import log_list_read, log_processing, refuse
 from bovenwater.cases.models import (
     Placement,
     PlacementRequest,
@@ -21,6 +24,7 @@ from bovenwater.cases.models import (
 from bovenwater.cases.selectors.access import (
     CaseAccess,
     case_access,
+    data_subject,
     is_national_registrar,
     log_object_read,
 )
@@ -43,7 +47,11 @@ def placement_get_for_actor(*, actor: Actor, placement_id: int) -> Placement:
     access = case_access(actor=actor, case=placement.case) if placement is not None else None
     if placement is None or access is None or not access.shows(SharedPart.PLACEMENTS):
         log_object_read(
-            actor=actor, object_type="cases.placement", object_id=placement_id, case=None
+            actor=actor,
+            object_type="cases.placement",
+            object_id=placement_id,
+            case=None,
+            owner_organisation_id=placement.case.owner_id if placement is not None else None,
         )
         raise Http404
     log_object_read(
@@ -58,6 +66,7 @@ def placements_list_for_actor(*, actor: Actor) -> QuerySet[Placement]:
     owned_or_shelter = Q(case__owner_id=actor.organisation_id) | Q(
         shelter__organisation_id=actor.organisation_id
     )
+    log_list_read(actor=actor, object_type="cases.placement", purpose=Purpose.CARE_COORDINATION)
     return (
         Placement.objects.filter(owned_or_shelter)
         .select_related("case", "shelter")
@@ -114,7 +123,27 @@ def waiting_list(*, actor: Actor, region_id: int | None) -> QuerySet[PlacementRe
     )
     if region_id is not None:
         waiting = waiting.filter(region_id=region_id)
+    log_list_read(
+        actor=actor,
+        object_type="cases.placementrequest",
+        purpose=Purpose.CARE_COORDINATION,
+        details={"list": "waiting", "region": region_id},
+    )
     return waiting.order_by("requested_at", "pk")
+
+
+def placement_requests_of_own_cases(*, actor: Actor) -> QuerySet[PlacementRequest]:
+    """Placement requests of the actor's organisation's cases (logged as one list read)."""
+    if not actor.has(Permission.VIEW_CASES):
+        raise PermissionDenied
+    log_list_read(
+        actor=actor, object_type="cases.placementrequest", purpose=Purpose.CARE_COORDINATION
+    )
+    return (
+        PlacementRequest.objects.filter(case__owner_id=actor.organisation_id)
+        .select_related("case", "region")
+        .order_by("-requested_at", "-pk")
+    )
 
 
 def placement_request_get_for_actor(*, actor: Actor, request_id: int) -> PlacementRequest:
@@ -127,7 +156,22 @@ def placement_request_get_for_actor(*, actor: Actor, request_id: int) -> Placeme
         or is_national_registrar(actor)
     )
     if request is None or not allowed:
-        raise Http404
+        raise refuse(
+            actor=actor,
+            object_type="cases.placementrequest",
+            object_id=request_id,
+            purpose=Purpose.CARE_COORDINATION,
+            owner_organisation_id=request.case.owner_id if request is not None else None,
+        )
+    log_processing(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="cases.placementrequest",
+        object_id=request.pk,
+        data_subject=data_subject(request.case),
+        purpose=Purpose.CARE_COORDINATION,
+        owner_organisation_id=request.case.owner_id,
+    )
     return request
 
 

@@ -8,6 +8,8 @@ from django.http import Http404
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.roles import Permission
+from bovenwater.audit.purposes import Purpose
+from bovenwater.audit.services import log_list_read
 from bovenwater.cases.models import (
     Case,
     Consent,
@@ -57,7 +59,13 @@ def referral_get_for_actor(*, actor: Actor, referral_id: int) -> Referral:
         or not actor.has(Permission.VIEW_CASES)
         or actor.organisation_id not in (referral.to_organisation_id, referral.case.owner_id)
     ):
-        log_object_read(actor=actor, object_type="cases.referral", object_id=referral_id, case=None)
+        log_object_read(
+            actor=actor,
+            object_type="cases.referral",
+            object_id=referral_id,
+            case=None,
+            owner_organisation_id=referral.case.owner_id if referral is not None else None,
+        )
         raise Http404
     log_object_read(
         actor=actor, object_type="cases.referral", object_id=referral.pk, case=referral.case
@@ -68,6 +76,7 @@ def referral_get_for_actor(*, actor: Actor, referral_id: int) -> Referral:
 def referrals_list_for_actor(*, actor: Actor) -> QuerySet[Referral]:
     if not actor.has(Permission.VIEW_CASES):
         raise PermissionDenied
+    log_list_read(actor=actor, object_type="cases.referral", purpose=Purpose.CARE_COORDINATION)
     return (
         Referral.objects.filter(
             Q(to_organisation_id=actor.organisation_id) | Q(case__owner_id=actor.organisation_id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import formats, timezone
@@ -24,9 +26,12 @@ from bovenwater.cases.selectors import (
     case_access,
 )
 from bovenwater.cases.services.common import record
-from bovenwater.registry.models import B8Status, Registration, Source
+from bovenwater.registry.choices import B8Status, Source
 from bovenwater.registry.pseudonym import Identity, pseudonym_for
 from bovenwater.registry.services import RegistrationInput, registration_create
+
+if TYPE_CHECKING:
+    from bovenwater.registry.models import Registration
 
 
 class RegistrationBasis(models.TextChoices):

@@ -4,7 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from bovenwater.audit.services import chain_pending
+from bovenwater.audit.anchor import check_anchors
+from bovenwater.audit.jobs import chain_pending
 from bovenwater.audit.verify import verify_chain
 
 
@@ -25,10 +26,18 @@ class Command(BaseCommand):
         sealed = 0 if options["no_chain"] else chain_pending()
         result = verify_chain()
         pending = f"; {result.pending} not sealed yet" if result.pending else ""
+        anchors = check_anchors(result.checked)
+        if result.intact and not anchors.ok:
+            raise CommandError(f"Processing log BROKEN against its anchors: {anchors.reason}.")
         if result.intact:
+            anchored = (
+                f"; matches {anchors.anchors} anchors, the last of {anchors.last.anchored_at}"
+                if anchors.last is not None
+                else "; no anchors yet"
+            )
             self.stdout.write(
                 f"Processing log intact: {result.checked} records verified "
-                f"({sealed} newly sealed{pending})."
+                f"({sealed} newly sealed{pending}{anchored})."
             )
             return
         where = (
@@ -36,7 +45,8 @@ class Command(BaseCommand):
             if result.broken_id is not None
             else f"chain position {result.broken_seq}"
         )
+        against = "" if anchors.ok else f" Against its anchors: {anchors.reason}."
         raise CommandError(
             f"Processing log BROKEN at {where}: {result.reason} "
-            f"({result.checked} records before it are intact{pending})."
+            f"({result.checked} records before it are intact{pending}).{against}"
         )

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from bovenwater.webscan.services import retention_apply
+from bovenwater.webscan.jobs import retention_apply
 
 
 class Command(BaseCommand):

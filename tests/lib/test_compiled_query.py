@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from bovenwater.accounts import services as account_services
 from bovenwater.accounts.models import User
-from bovenwater.core.compiled import CompiledQuery
+from bovenwater.lib.compiled import CompiledQuery
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,40 @@
+"""The acting staff member of a WebSocket or streaming request, from the session login.
+
+Mirrors the web rules: a user logged in with password and second factor (the session's
+django-otp device belongs to the user and is confirmed), acting in the membership the
+session names, which must be active in an active organisation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.models import Device
+
+from bovenwater.accounts.actor import Actor
+from bovenwater.accounts.middleware import SESSION_KEY
+from bovenwater.accounts.models import Membership
+
+
+def actor_from_scope(scope: dict[str, Any]) -> Actor | None:
+    user = scope.get("user") or AnonymousUser()
+    session = scope.get("session")
+    if session is None or not user.is_authenticated:
+        return None
+    persistent_id = session.get(DEVICE_ID_SESSION_KEY)
+    if not persistent_id:
+        return None
+    device = Device.from_persistent_id(persistent_id)
+    if device is None or device.user_id != user.pk or not device.confirmed:
+        return None
+    memberships = Membership.objects.select_related("user", "organisation").filter(
+        user_id=user.pk, is_active=True, organisation__is_active=True
+    )
+    chosen = session.get(SESSION_KEY)
+    membership = memberships.filter(pk=chosen).first() if chosen is not None else None
+    membership = membership or memberships.order_by("organisation__name", "role").first()
+    if membership is None:
+        return None
+    return Actor(user=membership.user, membership=membership)

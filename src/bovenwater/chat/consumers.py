@@ -1,0 +1,298 @@
+"""The chat's WebSocket consumer: one protocol for the young person and for staff.
+
+Protocol (JSON objects, ``type`` first):
+
+client -> server
+  hello    {token, after} (young person) or {conversation, after} (staff, session login)
+  send     {id, body}          id: the client's own message id (a resend is stored once)
+  typing   {}
+  read     {seq}
+  consent  {handoff, agree}    young person: the answer to a hand-off proposal
+  end      {}  / exit {}       young person: end the chat / quick exit
+  ping     {}
+
+server -> client
+  msg      {seq, sender, author, body, at, id}   every message exactly once, in order
+  ack      {id, seq}
+  state    {state, position, wait_minutes, helper, read_seq, last_seq[, handoff]}
+  typing   {side} / read {side, seq} / error {message} / pong {}
+
+The client keeps the highest ``seq`` it showed and sends it as ``after`` on every
+(re)connect; the consumer sends what the database holds after it and then follows the
+conversation's group. A notice that carries the next message is sent as is; one that
+skips ahead (a notice was lost) makes the consumer read the gap from the database.
+The long-polling fallback (``views.poll``) speaks the same ``after``/``msg`` protocol.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from bovenwater.accounts.actor import Actor
+from bovenwater.chat import notify, selectors, services
+from bovenwater.chat.auth import actor_from_scope
+from bovenwater.chat.models import Conversation, ConversationState, ParticipantRole, Sender
+
+logger = logging.getLogger(__name__)
+
+WRITERS = {ParticipantRole.HELPER: Sender.HELPER, ParticipantRole.PROFESSIONAL: Sender.PROFESSIONAL}
+
+
+class ChatConsumer(AsyncJsonWebsocketConsumer):
+    conversation: Conversation | None = None
+    actor: Actor | None = None
+    role: str = ""
+    sent: int = 0
+    groups_joined: list[str]
+
+    async def connect(self) -> None:
+        self.groups_joined = []
+        self.conversation = None
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        for group in self.groups_joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    @property
+    def youth(self) -> bool:
+        return self.role == "youth"
+
+    async def _error(self, message: str) -> None:
+        await self.send_json({"type": "error", "message": message})
+
+    # --- from the client ----------------------------------------------------------------
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if not isinstance(content, dict):
+            return
+        kind = content.get("type")
+        if kind == "ping":
+            await self.send_json({"type": "pong"})
+            return
+        if kind == "hello":
+            await self._hello(content)
+            return
+        if self.conversation is None:
+            await self._error(_("Verbinding nog niet gestart."))
+            return
+        handler = {
+            "send": self._send_message,
+            "typing": self._typing,
+            "read": self._read,
+            "consent": self._consent,
+            "end": self._end,
+            "exit": self._end,
+        }.get(str(kind))
+        if handler is not None:
+            await handler(content)
+
+    async def _hello(self, content: dict[str, Any]) -> None:
+        try:
+            after = max(0, int(content.get("after") or 0))
+        except (TypeError, ValueError):
+            after = 0
+        found = await self._authenticate(content)
+        if found is None:
+            await self._error(_("Dit gesprek is niet (meer) beschikbaar."))
+            await self.close(code=4403)
+            return
+        self.conversation, self.role = found
+        groups = [notify.conversation_group(self.conversation.pk)]
+        if self.youth:
+            groups.append(notify.team_group(self.conversation.team_id))
+        for group in groups:
+            if group not in self.groups_joined:
+                await self.channel_layer.group_add(group, self.channel_name)
+                self.groups_joined.append(group)
+        self.sent = after
+        await self._send_state()
+        await self._catch_up()
+
+    @database_sync_to_async
+    def _authenticate(self, content: dict[str, Any]) -> tuple[Conversation, str] | None:
+        token = content.get("token")
+        if isinstance(token, str) and token:
+            conversation = services.conversation_by_token(token)
+            return (conversation, "youth") if conversation is not None else None
+        actor = actor_from_scope(dict(self.scope))
+        if actor is None:
+            return None
+        try:
+            conversation_id = int(content.get("conversation") or 0)
+            conversation, role = selectors.conversation_for_actor(
+                actor=actor, conversation_id=conversation_id
+            )
+        except (TypeError, ValueError, PermissionDenied):
+            return None
+        self.actor = actor
+        return conversation, role
+
+    async def _send_message(self, content: dict[str, Any]) -> None:
+        assert self.conversation is not None
+        if self.youth:
+            sender, author = Sender.YOUTH, self.conversation.nickname
+        elif self.role in WRITERS:
+            sender = WRITERS[ParticipantRole(self.role)]
+            author = await self._author_name()
+        else:
+            await self._error(_("Je leest alleen mee."))
+            return
+        client_id = str(content.get("id") or "")[:40]
+        try:
+            message = await self._post(str(content.get("body") or ""), sender, author, client_id)
+        except services.ChatError as error:
+            await self._error(str(error))
+            return
+        await self.send_json({"type": "ack", "id": client_id, "seq": message.seq})
+
+    @database_sync_to_async
+    def _author_name(self) -> str:
+        assert self.actor is not None
+        if self.role == ParticipantRole.HELPER:
+            return selectors.helper_for_actor(self.actor).display_name
+        return self.actor.user.first_name or self.actor.user.username
+
+    @database_sync_to_async
+    def _post(self, body: str, sender: Sender, author: str, client_id: str) -> Any:
+        assert self.conversation is not None
+        # The conversation may have been transferred meanwhile: check again.
+        if (
+            self.role == ParticipantRole.HELPER
+            and self.actor is not None
+            and selectors.access_role(self.actor, self.conversation) != ParticipantRole.HELPER
+        ):
+            raise services.ChatError(_("Dit gesprek is overgedragen."))
+        return services.message_post(
+            conversation=self.conversation,
+            body=body,
+            sender=sender,
+            actor=self.actor,
+            author_name=author,
+            client_id=client_id,
+        )
+
+    async def _typing(self, content: dict[str, Any]) -> None:
+        assert self.conversation is not None
+        if not self.youth and self.role not in WRITERS:
+            return
+        await self.channel_layer.group_send(
+            notify.conversation_group(self.conversation.pk),
+            {
+                "type": "chat.typing",
+                "side": "youth" if self.youth else "helper",
+                "from": self.channel_name,
+            },
+        )
+
+    async def _read(self, content: dict[str, Any]) -> None:
+        assert self.conversation is not None
+        try:
+            seq = int(content.get("seq") or 0)
+        except (TypeError, ValueError):
+            return
+        if self.youth or self.role == ParticipantRole.HELPER:
+            await database_sync_to_async(services.read_mark)(
+                conversation=self.conversation, by_youth=self.youth, seq=seq
+            )
+            await self.channel_layer.group_send(
+                notify.conversation_group(self.conversation.pk),
+                {
+                    "type": "chat.read",
+                    "side": "youth" if self.youth else "helper",
+                    "seq": seq,
+                    "from": self.channel_name,
+                },
+            )
+
+    async def _consent(self, content: dict[str, Any]) -> None:
+        if not self.youth:
+            return
+        assert self.conversation is not None
+        try:
+            await database_sync_to_async(services.handoff_decide)(
+                conversation=self.conversation,
+                handoff_id=int(content.get("handoff") or 0),
+                agree=content.get("agree") is True,
+            )
+        except (services.ChatError, ValueError, TypeError) as error:
+            await self._error(str(error))
+
+    async def _end(self, content: dict[str, Any]) -> None:
+        if not self.youth:
+            return
+        assert self.conversation is not None
+        by = "exit" if content.get("type") == "exit" else "youth"
+        await database_sync_to_async(services.conversation_end)(
+            conversation=self.conversation, by=by
+        )
+
+    # --- from the channel layer ------------------------------------------------------------
+
+    async def chat_message(self, event: dict[str, Any]) -> None:
+        message = event["message"]
+        if message["seq"] == self.sent + 1:
+            self.sent = message["seq"]
+            await self.send_json({"type": "msg", **message})
+        elif message["seq"] > self.sent + 1:
+            await self._catch_up()
+
+    async def _catch_up(self) -> None:
+        assert self.conversation is not None
+        while True:
+            batch = await database_sync_to_async(selectors.messages_after)(
+                self.conversation.pk, self.sent
+            )
+            for message in batch:
+                if message["seq"] > self.sent:
+                    self.sent = message["seq"]
+                    await self.send_json({"type": "msg", **message})
+            if len(batch) < 500:
+                return
+
+    async def _send_state(self) -> None:
+        assert self.conversation is not None
+        state = await database_sync_to_async(selectors.state_for)(
+            self.conversation, for_youth=self.youth
+        )
+        if self.youth and state["state"] != ConversationState.QUEUED:
+            group = notify.team_group(self.conversation.team_id)
+            if group in self.groups_joined:
+                await self.channel_layer.group_discard(group, self.channel_name)
+                self.groups_joined.remove(group)
+        await self.send_json(state)
+        if state["last_seq"] > self.sent:
+            await self._catch_up()
+
+    async def chat_state(self, event: dict[str, Any]) -> None:
+        await self._send_state()
+
+    async def chat_queue(self, event: dict[str, Any]) -> None:
+        if self.youth:
+            await self._send_state()
+
+    async def chat_typing(self, event: dict[str, Any]) -> None:
+        if event.get("from") != self.channel_name:
+            await self.send_json({"type": "typing", "side": event["side"]})
+
+    async def chat_read(self, event: dict[str, Any]) -> None:
+        if event.get("from") != self.channel_name:
+            await self.send_json({"type": "read", "side": event["side"], "seq": event["seq"]})
+
+    async def chat_block(self, event: dict[str, Any]) -> None:
+        if not self.youth:
+            return
+        client = self.scope.get("client") or ("", 0)
+        if client and client[0]:
+            await database_sync_to_async(services.block_record)(
+                address=client[0],
+                hours=int(event["hours"]),
+                reason=str(event["reason"]),
+                membership_id=event.get("by"),
+            )

@@ -1,0 +1,7 @@
+from typing import Any
+
+from django.urls import path
+
+from bovenwater.chat.consumers import ChatConsumer
+
+websocket_urlpatterns: list[Any] = [path("ws/chat/", ChatConsumer.as_asgi())]  # type: ignore[arg-type]

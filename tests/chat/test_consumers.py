@@ -1,0 +1,214 @@
+"""The WebSocket consumer with Channels' communicator: resume, exactly once, roles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from asgiref.sync import async_to_sync, sync_to_async
+from django.contrib.sessions.backends.db import SessionStore
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from tests.chat.communicator import WebsocketCommunicator
+from tests.chat.conftest import actor_of
+
+from bovenwater.accounts.middleware import SESSION_KEY
+from bovenwater.asgi import application
+from bovenwater.audit.models import ProcessingLogEntry
+from bovenwater.chat import services
+from bovenwater.chat.models import ChatMessage, Conversation, Helper, Sender
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("live_database")]
+
+
+def _session_cookie(helper: Helper) -> str:
+    user = helper.membership.user
+    device = TOTPDevice.objects.get(user=user)
+    session = SessionStore()
+    session["_auth_user_id"] = str(user.pk)
+    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    session["_auth_user_hash"] = user.get_session_auth_hash()
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[SESSION_KEY] = helper.membership.pk
+    session.save()
+    return f"sessionid={session.session_key}"
+
+
+def _communicator(cookie: str = "") -> WebsocketCommunicator:
+    headers = [(b"origin", b"http://testserver")]
+    if cookie:
+        headers.append((b"cookie", cookie.encode()))
+    return WebsocketCommunicator(application, "/ws/chat/", headers=headers)
+
+
+async def _until(communicator: WebsocketCommunicator, kind: str, **match: Any) -> dict[str, Any]:
+    while True:
+        event = await communicator.receive_json_from(timeout=5)
+        if event["type"] == kind and all(event.get(k) == v for k, v in match.items()):
+            return event
+
+
+def test_youth_and_helper_exchange_messages_exactly_once_in_order(
+    start_chat: Callable[..., services.StartResult], make_helper: Callable[..., Helper]
+) -> None:
+    helper = make_helper()
+    started = start_chat(nickname="Mila")
+    cookie = _session_cookie(helper)
+
+    async def scenario() -> None:
+        youth = _communicator()
+        staff = _communicator(cookie)
+        assert (await youth.connect())[0]
+        assert (await staff.connect())[0]
+        await youth.send_json_to({"type": "hello", "token": started.token, "after": 0})
+        state = await _until(youth, "state")
+        assert state["state"] == "active"  # auto-assigned to the available helper
+        welcome = await _until(youth, "msg", seq=1)
+        assert welcome["sender"] == "system"
+        await _until(youth, "msg", seq=2)  # "Sam is er nu voor je"
+        await staff.send_json_to(
+            {"type": "hello", "conversation": started.conversation.pk, "after": 0}
+        )
+        await _until(staff, "msg", seq=2)
+        await youth.send_json_to({"type": "send", "id": "a1", "body": "Hoi, ik wil iets vragen"})
+        ack = await _until(youth, "ack", id="a1")
+        assert ack["seq"] == 3
+        seen = await _until(staff, "msg", seq=3)
+        assert seen["body"] == "Hoi, ik wil iets vragen" and seen["sender"] == "youth"
+        # A resend of the same client id (after a broken connection) is stored once.
+        await youth.send_json_to({"type": "send", "id": "a1", "body": "Hoi, ik wil iets vragen"})
+        assert (await _until(youth, "ack", id="a1"))["seq"] == 3
+        await staff.send_json_to({"type": "typing"})
+        assert (await _until(youth, "typing"))["side"] == "helper"
+        await staff.send_json_to({"type": "send", "id": "h1", "body": "Vertel maar"})
+        reply = await _until(youth, "msg", seq=4)
+        assert reply["author"] == "Sam"
+        await youth.send_json_to({"type": "read", "seq": 4})
+        assert (await _until(staff, "read"))["seq"] == 4
+        await youth.disconnect()
+        await staff.disconnect()
+
+    async_to_sync(scenario)()
+    bodies = list(
+        ChatMessage.objects.filter(conversation=started.conversation).values_list("seq", "sender")
+    )
+    assert bodies == [(1, "system"), (2, "system"), (3, "youth"), (4, "helper")]
+    conversation = Conversation.objects.get()
+    assert conversation.youth_read_seq == 4
+    logged = ProcessingLogEntry.objects.filter(
+        object_id=conversation.reference, details__kind="message"
+    ).count()
+    assert logged == 2  # one entry per stored message (the resend stored nothing)
+
+
+def test_reconnect_resumes_after_the_last_sequence_number(
+    start_chat: Callable[..., services.StartResult], make_helper: Callable[..., Helper]
+) -> None:
+    helper = make_helper()
+    started = start_chat()
+    for n in range(3):
+        services.message_post(
+            conversation=started.conversation,
+            body=f"bericht {n}",
+            sender=Sender.HELPER,
+            actor=actor_of(helper),
+            author_name="Sam",
+        )
+
+    async def scenario() -> list[int]:
+        youth = _communicator()
+        await youth.connect()
+        await youth.send_json_to({"type": "hello", "token": started.token, "after": 3})
+        seqs = []
+        while True:
+            event = await youth.receive_json_from(timeout=5)
+            if event["type"] == "msg":
+                seqs.append(event["seq"])
+            if seqs and seqs[-1] == 5:
+                break
+        assert await youth.receive_nothing(timeout=0.3)
+        await youth.disconnect()
+        return seqs
+
+    assert async_to_sync(scenario)() == [4, 5]
+
+
+def test_a_lost_notice_is_filled_from_the_database(
+    start_chat: Callable[..., services.StartResult], make_helper: Callable[..., Helper]
+) -> None:
+    make_helper()
+    started = start_chat()
+
+    async def scenario() -> list[int]:
+        youth = _communicator()
+        await youth.connect()
+        await youth.send_json_to({"type": "hello", "token": started.token, "after": 0})
+        await _until(youth, "msg", seq=2)
+        # Two messages are stored but only the notice of the second one arrives.
+        await sync_to_async(_store_silently)(started.conversation, "kwijtgeraakte melding")
+        await sync_to_async(services.message_post)(
+            conversation=started.conversation, body="tweede", sender=Sender.HELPER
+        )
+        first = await _until(youth, "msg")
+        second = await _until(youth, "msg")
+        await youth.disconnect()
+        return [first["seq"], second["seq"]]
+
+    assert async_to_sync(scenario)() == [3, 4]
+
+
+def _store_silently(conversation: Conversation, body: str) -> None:
+    from unittest import mock
+
+    with mock.patch("bovenwater.chat.notify.message_notice"):
+        services.message_post(conversation=conversation, body=body, sender=Sender.HELPER)
+
+
+def test_unknown_token_and_foreign_staff_are_refused(
+    start_chat: Callable[..., services.StartResult],
+    make_helper: Callable[..., Helper],
+    make_organisation: Callable[..., Any],
+) -> None:
+    make_helper()
+    started = start_chat()
+    outsider = make_helper(name="Buiten", organisation=make_organisation(name="Andere org"))
+    cookie = _session_cookie(outsider)
+
+    async def scenario() -> tuple[int | None, int | None]:
+        stranger = _communicator()
+        await stranger.connect()
+        await stranger.send_json_to({"type": "hello", "token": "geraden", "after": 0})
+        assert (await stranger.receive_json_from())["type"] == "error"
+        closed = await stranger.receive_output()
+        staff = _communicator(cookie)
+        await staff.connect()
+        await staff.send_json_to(
+            {"type": "hello", "conversation": started.conversation.pk, "after": 0}
+        )
+        assert (await staff.receive_json_from())["type"] == "error"
+        closed_staff = await staff.receive_output()
+        return closed.get("code"), closed_staff.get("code")
+
+    assert async_to_sync(scenario)() == (4403, 4403)
+    assert ProcessingLogEntry.objects.filter(details__refused=True).count() == 1
+
+
+def test_quick_exit_over_the_socket_ends_the_conversation(
+    start_chat: Callable[..., services.StartResult],
+) -> None:
+    started = start_chat()
+
+    async def scenario() -> None:
+        youth = _communicator()
+        await youth.connect()
+        await youth.send_json_to({"type": "hello", "token": started.token, "after": 0})
+        assert (await _until(youth, "state"))["position"] == 1
+        await youth.send_json_to({"type": "exit"})
+        assert (await _until(youth, "state", state="ended"))["state"] == "ended"
+        await youth.disconnect()
+
+    async_to_sync(scenario)()
+    conversation = Conversation.objects.get()
+    assert conversation.state == "ended" and conversation.ended_by == "exit"
+    assert conversation.delete_after is not None

@@ -1,0 +1,329 @@
+"""Services and views of the chat: assignment, transfer, hand-off, hours, retention."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import Client
+from django.utils import timezone
+from tests.chat.conftest import actor_of
+
+from bovenwater.accounts.models import Membership, Organisation
+from bovenwater.accounts.roles import OrganisationKind, Role
+from bovenwater.audit.models import ProcessingLogEntry
+from bovenwater.chat import hours, pow, selectors, services
+from bovenwater.chat.masking import mask_contacts
+from bovenwater.chat.models import (
+    ChatCount,
+    ChatMessage,
+    Conversation,
+    Handoff,
+    Helper,
+    Holiday,
+    OpeningHours,
+    PickupMessage,
+    Presence,
+    Sender,
+    Team,
+    Transfer,
+)
+from bovenwater.intake.selectors import SignalFilter, signals_for_actor
+from bovenwater.reference.models import Municipality
+
+pytestmark = pytest.mark.django_db
+
+
+def test_auto_assignment_respects_capacity_and_queue_order(
+    start_chat: Callable[..., services.StartResult], make_helper: Callable[..., Helper]
+) -> None:
+    helper = make_helper(capacity=1)
+    first, second = start_chat(), start_chat()
+    services.assign_queued(team_id=first.conversation.team_id)
+    first.conversation.refresh_from_db()
+    second.conversation.refresh_from_db()
+    assert first.conversation.helper_id == helper.pk and first.conversation.state == "active"
+    assert second.conversation.state == "queued"
+    assert selectors.queue_position(second.conversation) == 1
+    with pytest.raises(services.ChatError):
+        services.conversation_pull(actor=actor_of(helper))  # full
+    services.conversation_end(conversation=first.conversation, by="helper")
+    services.assign_queued(team_id=first.conversation.team_id)
+    second.conversation.refresh_from_db()
+    assert second.conversation.helper_id == helper.pk
+
+
+def test_sequence_numbers_are_per_conversation_and_gapless(
+    start_chat: Callable[..., services.StartResult],
+) -> None:
+    a, b = start_chat(), start_chat()
+    for n in range(3):
+        services.message_post(conversation=a.conversation, body=f"a{n}", sender=Sender.YOUTH)
+    services.message_post(conversation=b.conversation, body="b", sender=Sender.YOUTH)
+    assert list(
+        ChatMessage.objects.filter(conversation=a.conversation).values_list("seq", flat=True)
+    ) == [1, 2, 3, 4]
+    assert list(
+        ChatMessage.objects.filter(conversation=b.conversation).values_list("seq", flat=True)
+    ) == [1, 2]
+    with pytest.raises(services.ChatError):
+        services.message_post(conversation=a.conversation, body="  ", sender=Sender.YOUTH)
+    with pytest.raises(services.ChatError):
+        services.message_post(conversation=a.conversation, body="x" * 2001, sender=Sender.YOUTH)
+    services.conversation_end(conversation=a.conversation, by="youth")
+    with pytest.raises(services.ChatError):
+        services.message_post(conversation=a.conversation, body="na afloop", sender=Sender.YOUTH)
+    assert ChatMessage.objects.filter(conversation=a.conversation).count() == 5  # + end notice
+
+
+def test_transfer_refuses_offline_and_full_colleagues_warm_needs_acceptance(
+    start_chat: Callable[..., services.StartResult], make_helper: Callable[..., Helper]
+) -> None:
+    sam = make_helper("Sam")
+    started = start_chat()
+    services.assign_queued(team_id=started.conversation.team_id)
+    conversation = Conversation.objects.get(pk=started.conversation.pk)
+    assert conversation.helper_id == sam.pk
+    offline = make_helper("Offline", presence=Presence.OFFLINE)
+    with pytest.raises(services.ChatError):
+        services.transfer_start(
+            actor=actor_of(sam), conversation=conversation, to_helper=offline, kind="cold"
+        )
+    full = make_helper("Vol", capacity=1)
+    services.conversation_start(team=conversation.team)
+    assert services.conversation_pull(actor=actor_of(full)) is not None  # "pak volgende"
+    with pytest.raises(services.ChatError):
+        services.transfer_start(
+            actor=actor_of(sam), conversation=conversation, to_helper=full, kind="cold"
+        )
+    kim = make_helper("Kim")
+    with pytest.raises(services.ChatError):  # warm without a note
+        services.transfer_start(
+            actor=actor_of(sam), conversation=conversation, to_helper=kim, kind="warm"
+        )
+    transfer = services.transfer_start(
+        actor=actor_of(sam),
+        conversation=conversation,
+        to_helper=kim,
+        kind="warm",
+        note="Loverboy, wil niet naar huis",
+    )
+    conversation.refresh_from_db()
+    assert conversation.helper_id == sam.pk  # the colleague joins first
+    assert selectors.access_role(actor_of(kim), conversation) == "transfer"
+    services.transfer_accept(actor=actor_of(kim), transfer=transfer)
+    conversation.refresh_from_db()
+    assert conversation.helper_id == kim.pk
+    assert Transfer.objects.get().state == "done"
+    assert selectors.access_role(actor_of(sam), conversation) is None
+
+
+def test_warm_handoff_with_consent_creates_a_signal_via_intake(
+    start_chat: Callable[..., services.StartResult],
+    make_helper: Callable[..., Helper],
+    make_organisation: Callable[..., Organisation],
+    make_member: Callable[..., Membership],
+) -> None:
+    sam = make_helper()
+    started = start_chat(nickname="Mila", age_band="12-15")
+    services.assign_queued(team_id=started.conversation.team_id)
+    conversation = Conversation.objects.get(pk=started.conversation.pk)
+    shared = services.message_post(
+        conversation=conversation, body="Hij neemt mijn telefoon af", sender=Sender.YOUTH
+    )
+    services.message_post(conversation=conversation, body="niet delen", sender=Sender.YOUTH)
+    care = make_organisation(name="Zorgcoördinatie Test", kind=OrganisationKind.CARE_COORDINATION)
+    amsterdam = Municipality.objects.get(code="GM0363")
+    handoff = services.handoff_propose(
+        actor=actor_of(sam),
+        conversation=conversation,
+        receiving_organisation=care,
+        municipality=amsterdam,
+        summary="Mila (14) wordt onder druk gezet door een oudere vriend.",
+        shared_seqs=[shared.seq],
+    )
+    state = selectors.state_for(conversation, for_youth=True)
+    assert "Zorgcoördinatie Test" in state["handoff"]["text"]
+    services.handoff_decide(conversation=conversation, handoff_id=handoff.pk, agree=True)
+    handoff.refresh_from_db()
+    assert handoff.state == "agreed" and handoff.signal_reference.startswith("S-")
+    assert handoff.consent_version == "2026-12-v1"
+    signals = list(signals_for_actor(actor=actor_of(sam), filters=SignalFilter()))
+    assert [s.reference for s in signals] == [handoff.signal_reference]
+    assert "Hij neemt mijn telefoon af" in signals[0].description
+    assert "niet delen" not in signals[0].description
+    assert signals[0].involves_minor
+    # The professional of the receiving organisation joins (three-way); others cannot.
+    coordinator = make_member(role=Role.CARE_COORDINATOR, organisation=care)
+    outsider = make_member(role=Role.CARE_COORDINATOR)
+    pro = actor_of_membership(coordinator)
+    services.professional_join(actor=pro, handoff=handoff)
+    assert selectors.access_role(pro, conversation) == "professional"
+    with pytest.raises(PermissionDenied):
+        services.professional_join(actor=actor_of_membership(outsider), handoff=handoff)
+    assert ProcessingLogEntry.objects.filter(
+        details__kind="handoff_agreed", details__consent_version="2026-12-v1"
+    ).exists()
+
+
+def test_declined_handoff_shares_nothing(
+    start_chat: Callable[..., services.StartResult],
+    make_helper: Callable[..., Helper],
+    make_organisation: Callable[..., Organisation],
+) -> None:
+    sam = make_helper()
+    started = start_chat()
+    services.assign_queued(team_id=started.conversation.team_id)
+    conversation = Conversation.objects.get(pk=started.conversation.pk)
+    handoff = services.handoff_propose(
+        actor=actor_of(sam),
+        conversation=conversation,
+        receiving_organisation=make_organisation(),
+        municipality=Municipality.objects.get(code="GM0363"),
+        summary="Zorgen over thuis.",
+    )
+    services.handoff_decide(conversation=conversation, handoff_id=handoff.pk, agree=False)
+    assert Handoff.objects.get().state == "declined"
+    assert list(signals_for_actor(actor=actor_of(sam), filters=SignalFilter())) == []
+
+
+def actor_of_membership(membership: Membership) -> services.Actor:
+    return services.Actor(user=membership.user, membership=membership)
+
+
+def test_opening_hours_with_holidays_and_midnight() -> None:
+    periods = [hours.Period(4, time(19), time(1))]  # Friday 19:00 - Saturday 01:00
+    friday = date(2026, 12, 4)
+    assert hours.is_open(periods, frozenset(), datetime(2026, 12, 4, 23, 30))
+    assert hours.is_open(periods, frozenset(), datetime(2026, 12, 5, 0, 30))
+    assert not hours.is_open(periods, frozenset(), datetime(2026, 12, 5, 1, 30))
+    assert not hours.is_open(periods, frozenset({friday}), datetime(2026, 12, 4, 23, 30))
+    assert hours.next_opening(periods, frozenset({friday}), datetime(2026, 12, 4, 12)) == (
+        datetime(2026, 12, 11, 19)
+    )
+
+
+def test_closed_chat_offers_a_message_with_pickup_code(
+    client: Client, team: Team, make_helper: Callable[..., Helper]
+) -> None:
+    OpeningHours.objects.filter(team=team).delete()
+    OpeningHours.objects.create(team=team, weekday=0, opens=time(19), closes=time(22))
+    Holiday.objects.create(team=team, date=timezone.localdate(), name="Test")
+    page = client.get("/chat/")
+    assert b'data-testid="chat-closed"' in page.content
+    assert client.post("/chat/api/start/", "{}", content_type="application/json").status_code == 409
+    left = client.post("/chat/bericht/", {"text": "Kan ik morgen bellen?"})
+    code = left.context["code"]
+    stored = PickupMessage.objects.get()
+    assert code.replace("-", "") not in stored.code_digest and len(stored.code_digest) == 64
+    helper = make_helper()
+    services.pickup_answer(actor=actor_of(helper), pickup=stored, answer="Ja, na vieren.")
+    read = client.post("/chat/ophalen/", {"code": code.lower()})
+    assert b"Ja, na vieren." in read.content
+    wrong = client.post("/chat/ophalen/", {"code": "AAAA-BBBB-CCCC"})
+    assert "AAAA-BBBB-CCCC" in wrong.content.decode()  # input kept, clear message
+    assert not client.cookies
+
+
+def test_youth_page_sets_no_cookie_and_is_never_stored(client: Client, team: Team) -> None:
+    response = client.get("/chat/")
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert not response.cookies
+    assert b"<script>" not in response.content and b"style=" not in response.content
+    challenge = client.get("/chat/api/controle/").json()
+    nonce = pow.solve(challenge["challenge"], challenge["bits"])
+    started = client.post(
+        "/chat/api/start/",
+        {"challenge": challenge["challenge"], "nonce": nonce, "age_band": "16-17"},
+        content_type="application/json",
+    )
+    assert started.status_code == 200 and "no-store" in started["Cache-Control"]
+    assert not started.cookies and not client.cookies
+    token = started.json()["token"]
+    replay = client.post(
+        "/chat/api/start/",
+        {"challenge": challenge["challenge"], "nonce": nonce},
+        content_type="application/json",
+    )
+    assert replay.status_code == 400  # a solved challenge counts once
+    sent = client.post(
+        "/chat/api/verstuur/", {"token": token, "id": "x1", "body": "hoi"}, "application/json"
+    )
+    assert sent.json()["seq"] == 2
+    polled = client.post("/chat/api/wacht/", {"token": token, "after": 1}, "application/json")
+    assert [m["body"] for m in polled.json()["messages"]] == ["hoi"]
+    ended = client.post("/chat/api/einde/", f'{{"token": "{token}", "exit": true}}', "text/plain")
+    assert ended.status_code == 200
+    assert Conversation.objects.get().ended_by == "exit"
+    stored = Conversation.objects.get()
+    assert token not in stored.token_digest
+
+
+def test_masking_uses_the_engine_extractors() -> None:
+    text = "Bel 06-12345678, nul zes een twee drie vier vijf zes zeven acht, snap: mila_2011"
+    masked = mask_contacts(text)
+    assert "12345678" not in masked and "mila_2011" not in masked and "zeven" not in masked
+    assert mask_contacts("Ik ben 15 jaar") == "Ik ben 15 jaar"
+
+
+def test_retention_masks_counts_and_deletes_only_what_it_should(
+    start_chat: Callable[..., services.StartResult], make_helper: Callable[..., Helper]
+) -> None:
+    old, handed, recent, running = (start_chat() for _ in range(4))
+    for started in (old, handed, recent, running):
+        services.message_post(
+            conversation=started.conversation, body="mijn nummer is 0612345678", sender="youth"
+        )
+    for started in (old, handed, recent):
+        services.conversation_end(conversation=started.conversation, by="youth")
+    Conversation.objects.filter(pk=handed.conversation.pk).update(handed_off=True)
+    past = timezone.now() - timedelta(days=1)
+    Conversation.objects.filter(pk__in=[old.conversation.pk, handed.conversation.pk]).update(
+        delete_after=past
+    )
+    result = services.retention_run()
+    assert result.deleted == 1 and result.masked == 3 and result.counted == 3
+    assert set(Conversation.objects.values_list("pk", flat=True)) == {
+        handed.conversation.pk,
+        recent.conversation.pk,
+        running.conversation.pk,
+    }
+    bodies = dict(ChatMessage.objects.filter(sender="youth").values_list("conversation_id", "body"))
+    assert "0612345678" not in bodies[recent.conversation.pk]
+    assert bodies[running.conversation.pk] == "mijn nummer is 0612345678"  # still running
+    total = ChatCount.objects.get(stat="total")
+    assert total.count == 3 and total.suppressed  # below the threshold of 10
+    assert services.retention_run().counted == 0  # counted once
+    assert ProcessingLogEntry.objects.filter(details__kind="retention").count() == 1
+
+
+def test_conversations_are_isolated_between_organisations_and_helpers(
+    start_chat: Callable[..., services.StartResult],
+    make_helper: Callable[..., Helper],
+    make_organisation: Callable[..., Organisation],
+) -> None:
+    sam = make_helper("Sam", capacity=1)
+    colleague = make_helper("Kim", presence=Presence.OFFLINE)
+    other_org = make_organisation(name="Andere chatdienst", kind=OrganisationKind.NGO)
+    other_team = Team.objects.create(organisation=other_org, name="Ander team", is_public=False)
+    stranger = make_helper("Vreemd", organisation=other_org, in_team=other_team, supervisor=True)
+    started = start_chat()
+    services.assign_queued(team_id=started.conversation.team_id)
+    conversation_id = started.conversation.pk
+    selectors.conversation_for_actor(actor=actor_of(sam), conversation_id=conversation_id)
+    for outsider in (colleague, stranger):
+        with pytest.raises(PermissionDenied):
+            selectors.conversation_for_actor(
+                actor=actor_of(outsider), conversation_id=conversation_id
+            )
+    with pytest.raises(PermissionDenied):
+        services.observer_join(
+            actor=actor_of(stranger),
+            conversation=Conversation.objects.get(pk=conversation_id),
+            reason="nieuwsgierig",
+        )
+    assert ProcessingLogEntry.objects.filter(details__refused=True).count() == 2
+    assert ProcessingLogEntry.objects.filter(details__kind="transcript").count() == 1
