@@ -129,6 +129,8 @@ class Platform:
 
 
 _TEMPLATE: dict[str, Path] = {}
+# the database steps of `make run` (Makefile targets migrate and refdata)
+MAKE_MIGRATE = (("migrate", "--noinput"), ("createcachetable",), ("load_reference_data",))
 
 
 def migrated_sqlite(directory: Path) -> str:
@@ -143,8 +145,8 @@ def migrated_sqlite(directory: Path) -> str:
     if "path" not in _TEMPLATE:
         template = Path(tempfile.mkdtemp(prefix="bw-template-")) / "template.sqlite3"
         env = run_env(f"sqlite:///{template}")
-        manage(env, "migrate", "--noinput")
-        manage(env, "load_reference_data")
+        for step in MAKE_MIGRATE:
+            manage(env, *step)
         _TEMPLATE["path"] = template
     target = directory / "bovenwater.sqlite3"
     shutil.copyfile(_TEMPLATE["path"], target)

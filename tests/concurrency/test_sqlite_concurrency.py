@@ -47,8 +47,17 @@ def current_code() -> str:
     return f"{totp(base64.b32decode(TEST_SECRET)):06d}"
 
 
-def session(base: str) -> requests.Session:
+def new_session() -> requests.Session:
+    """A client that opens a connection per request: a reused keep-alive connection that
+    the server closes after its idle timeout would fail on the client's side, not the
+    server's (and a browser would simply retry)."""
     s = requests.Session()
+    s.headers["Connection"] = "close"
+    return s
+
+
+def session(base: str) -> requests.Session:
+    s = new_session()
     s.get(f"{base}/account/inloggen/", timeout=60)
     return s
 
@@ -102,7 +111,7 @@ def test_make_run_on_sqlite_survives_concurrent_writes(tmp_path: Path) -> None:
         wrong_code_answers: list[int] = []
 
         def report(i: int) -> None:
-            s = requests.Session()
+            s = new_session()
             page = s.get(f"{base}/melden/", timeout=120)
             statuses[page.status_code] += 1
             token = TOKEN.search(page.text)

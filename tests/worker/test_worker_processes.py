@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 from tests.launched import (
+    MAKE_MIGRATE,
     REPO,
     Platform,
     PrivatePostgres,
@@ -68,7 +69,8 @@ def test_worker_survives_a_postgresql_restart(tmp_path: Path) -> None:
     log = tmp_path / "worker.log"
     try:
         env = run_env(server.url)
-        manage(env, "migrate", "--noinput")
+        for step in MAKE_MIGRATE:
+            manage(env, *step)
         with log.open("wb") as out:
             worker = subprocess.Popen(
                 [

@@ -37,9 +37,11 @@ def notify_users(
     url_name: str = "",
     url_kwargs: Mapping[str, object] | None = None,
     reference: str = "",
+    url: str = "",
 ) -> list[Notification]:
     """One notice per user (active accounts only), in the caller's transaction."""
-    url = reverse(url_name, kwargs=dict(url_kwargs or {})) if url_name else ""
+    if url_name:
+        url = reverse(url_name, kwargs=dict(url_kwargs or {}))
     rows = [
         Notification(
             user=user,
