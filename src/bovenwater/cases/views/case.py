@@ -140,6 +140,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "deadlines": deadlines,
         "incoming": dashboard.incoming,
+        "work_queue": list(selectors.work_queue_for_actor(actor=actor)),
         "can_open": actor.has(Permission.MANAGE_CASES),
         "can_break_glass": actor.has(Permission.EMERGENCY_ACCESS),
     }
