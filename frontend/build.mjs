@@ -15,6 +15,8 @@ const files = [
   ["vega/build/vega.min.js", "vega/vega.min.js"],
   ["vega-lite/build/vega-lite.min.js", "vega/vega-lite.min.js"],
   ["vega-embed/build/vega-embed.min.js", "vega/vega-embed.min.js"],
+  ["swagger-ui-dist/swagger-ui-bundle.js", "swagger-ui/swagger-ui-bundle.js"],
+  ["swagger-ui-dist/swagger-ui.css", "swagger-ui/swagger-ui.css"],
 ];
 
 for (const [source, destination] of files) {

@@ -114,6 +114,9 @@ NO_PERSONAL_DATA = (
     "open-data/",
     "melden/",
     "api/v1/schema/",
+    "api/v1/docs/",  # the API's documentation and its committed OpenAPI file
+    "api/v1/openapi.yaml",
+    "favicon.ico",
     "api/v1/reference/",
     "api/v1/monitor/",
     "api/v1/me/",

@@ -79,10 +79,11 @@ def _web_argv(bindir: Path, *, port: int, web_workers: int) -> list[str]:
             "--port",
             str(port),
             "--no-access-log",
+            "--no-proxy-headers",  # TRUSTED_PROXIES decides (lib.clientaddress)
             "--log-level",
             "warning",
             "--ws",
-            "websockets",
+            "websockets-sansio",
         ]
     gunicorn = str(bindir / "gunicorn") if (bindir / "gunicorn").exists() else "gunicorn"
     return [

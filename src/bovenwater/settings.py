@@ -141,6 +141,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "bovenwater.core",
+    "bovenwater.lib",
     "bovenwater.reference",
     "bovenwater.accounts",
     "bovenwater.audit",
@@ -215,6 +216,9 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # Numbers and dates in the interface language on every page (``|num``, ``|day``,
+            # ``|moment``): one format, never a locale-less ``{{ count }}``.
+            "builtins": ["bovenwater.core.templatetags.bw_format"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
@@ -504,6 +508,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "bovenwater.api.schema.document_problem_responses",
+    ],
     # One name per choice set, so the schema has no generated enum names.
     "ENUM_NAME_OVERRIDES": {
         "SignalStateEnum": "bovenwater.intake.models.SignalState",

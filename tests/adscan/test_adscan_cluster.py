@@ -111,3 +111,48 @@ def test_network_features_city_hopping() -> None:
     assert features["names"] == ["Anna", "Eva", "Lisa", "Mia"]
     assert set(result.networks[0].indicators) == {"NET_MULTI_NAME", "NET_CITY_HOPPING"}
     assert features["time_span_days"] == 3.0
+
+
+def test_stock_phrases_do_not_link_unrelated_ads_but_a_rare_template_does() -> None:
+    """Rarity weighting: what many ads share weighs little, what two ads share much."""
+    import random
+
+    from bovenwater.adscan.sketch import shingle_batch, sketch_shingles, sketch_weighted
+
+    rng = random.Random(2)
+    stock = "welkom heren ik ontvang je graag in een rustige en schone kamer met eigen douche"
+    words = [f"w{k}" for k in range(5000)]
+    texts = [f"{stock} {' '.join(rng.sample(words, 8))}" for _ in range(300)]
+    template = "zon zee maan ster roos parel diamant vlinder kers honing fluweel zijde satijn"
+    texts += [f"{template} anna", f"{template} lisa"]
+
+    def hashes(text: str) -> list[int]:
+        return [zlib.crc32(w.encode()) for w in text.split()]
+
+    shingles = shingle_batch([hashes(t) for t in texts])
+    weighted = cluster(sketch_weighted(*shingles), [[] for _ in texts])
+    assert weighted.labels[:300].tolist() == [-1] * 300  # stock phrases link nothing
+    assert weighted.labels[300] == weighted.labels[301] >= 0
+    plain = cluster(sketch_shingles(*shingles), [[] for _ in texts])
+    assert (plain.labels[:300] >= 0).sum() > 100  # unweighted, the boilerplate glues
+
+
+def test_one_weak_link_does_not_join_two_cohesive_groups() -> None:
+    """Two groups joined by a single pair above the threshold stay apart when the
+    groups are on average dissimilar; an edited copy close to its group joins it."""
+    import numpy as np
+
+    from bovenwater.adscan.cluster import cohesive_links, components
+
+    rng = np.random.default_rng(0)
+    base_a = rng.integers(0, 2**26, 64, dtype=np.uint32)
+    base_b = rng.integers(0, 2**26, 64, dtype=np.uint32)
+    signatures = np.stack([base_a] * 4 + [base_b] * 4 + [base_a.copy()])
+    signatures[7, :40] = base_a[:40]  # b's last ad shares 40/64 with group a
+    signatures[8, :20] = rng.integers(0, 2**26, 20, dtype=np.uint32)  # an edited a-copy
+    strong = np.array([[0, 1], [0, 2], [0, 3], [4, 5], [4, 6], [4, 7]])
+    groups = components(9, strong)
+    assert len(set(groups.tolist())) == 3  # a, b, the edited copy alone
+    weak = np.array([[3, 7], [0, 8]])  # sim 40/64 and 44/64
+    joined = cohesive_links(signatures, groups, weak)
+    assert sorted(map(tuple, joined.tolist())) == [(0, 8)]

@@ -268,10 +268,14 @@ def test_privacy_officer_filters_and_exports_and_the_export_is_logged(
     export = client.get(reverse("audit:export"), {"actor": colleague.user.username})
     assert export.status_code == 200
     rows = list(csv.DictReader(io.StringIO(export.content.decode())))
-    assert {row["data_subject"] for row in rows} >= {"person:0", "person:1", "person:2"}
-    assert all(row["actor_username"] == colleague.user.username for row in rows)
+    assert {row["Betrokkene (code)"] for row in rows} >= {"person:0", "person:1", "person:2"}
+    assert all(row["Gebruikersnaam"] == colleague.user.username for row in rows)
+    # Names, not ids: the colleague's name and the role's label, ids in their own columns.
+    assert all(row["Medewerker"] == colleague.user.get_full_name() for row in rows)
+    assert all(row["Rol"] == "Zorgcoördinator" for row in rows)
+    assert all(row["Rolcode"] == Role.CARE_COORDINATOR.value for row in rows)
     # Sealed before the export: every exported row carries its chain hash.
-    assert all(len(row["entry_hash"]) == 64 for row in rows)
+    assert all(len(row["Hash"]) == 64 for row in rows)
     logged = ProcessingLogEntry.objects.filter(
         action=Action.EXPORT, actor_user_id=officer.user_id
     ).get()
@@ -284,7 +288,8 @@ def test_invalid_filter_dates_get_a_dutch_message_and_keep_input(
 ) -> None:
     login_as(make_member(role=Role.PRIVACY_OFFICER))
     page = client.get(
-        reverse("audit:log"), {"date_from": "2026-05-01", "date_to": "2026-04-01", "actor": "jan"}
+        reverse("audit:log"),
+        {"date_from": "2026-05-01", "date_to": "2026-04-01", "data_subject": "jan"},
     )
     assert page.status_code == 400
     body = page.content.decode()
@@ -329,3 +334,33 @@ def test_a_commit_that_logged_queues_the_chaining_at_most_once_a_second(
     second.refresh_from_db()
     third.refresh_from_db()
     assert second.seq is not None and third.seq == second.seq + 1
+
+
+def test_the_log_shows_names_and_labels_not_ids_or_codes(
+    client: Client, make_member: Callable[..., Membership], login_as: Callable[[Membership], Client]
+) -> None:
+    officer = make_member(role=Role.PRIVACY_OFFICER)
+    colleague = make_member(role=Role.CARE_COORDINATOR, organisation=officer.organisation)
+    log_processing(
+        actor=Actor(user=colleague.user, membership=colleague),
+        action=Action.VIEW,
+        object_type="cases.case",
+        object_id=f"organisation:{officer.organisation_id}",
+        purpose=Purpose.SIGNAL_HANDLING,
+        data_subject=f"user:{colleague.user_id}",
+    )
+    login_as(officer)
+    body = client.get(reverse("audit:log")).content.decode()
+    assert f"organisatie {officer.organisation.name}" in body
+    assert f"persoon {colleague.user.get_full_name()}" in body
+    assert "Zorgcoördinator" in body
+    assert "casus" in body
+    table = body[body.index('data-testid="log-table"') :]
+    for code in ("cases.case", "care_coordinator", f"organisation:{officer.organisation_id}"):
+        assert code not in table
+    # The filters offer people and kinds of records by name.
+    assert (
+        f'<option value="{colleague.user.username}">{colleague.user.get_full_name()}</option>'
+        in body
+    )
+    assert '<option value="cases.case">casus</option>' in body

@@ -5,36 +5,19 @@ from __future__ import annotations
 
 import pytest
 from tests.cases import factories
+from tests.lib.workflow_walk import role_edges
 
 from bovenwater.accounts.actor import Actor
-from bovenwater.accounts.roles import Role
+from bovenwater.accounts.roles import ROLE_PERMISSIONS, Role
 from bovenwater.audit.models import ProcessingLogEntry
 from bovenwater.cases import services
 from bovenwater.cases.models import Case, CaseEvent, CaseState
-from bovenwater.cases.workflow import REASON_REQUIRED, TRANSITIONS, TransitionNotAllowed
+from bovenwater.cases.workflow import REASON_REQUIRED, TRANSITIONS, WORKFLOW, TransitionNotAllowed
 
 pytestmark = pytest.mark.django_db
 
-ALLOWED = [
-    (state, target, role)
-    for state, targets in TRANSITIONS.items()
-    for target, roles in targets.items()
-    for role in sorted(roles)
-]
-ALLOWED_SET = set(ALLOWED)
-FORBIDDEN = [
-    (state, target, role)
-    for state in CaseState
-    for target in CaseState
-    for role in Role
-    if (state, target, role) not in ALLOWED_SET
-]
-# Grouped per edge (one case and one actor per role each) to keep the walk fast.
-FORBIDDEN_BY_EDGE = [
-    (state, target, [role for s, t, role in FORBIDDEN if (s, t) == (state, target)])
-    for state in CaseState
-    for target in CaseState
-]
+ALLOWED, FORBIDDEN_BY_EDGE = role_edges(WORKFLOW, ROLE_PERMISSIONS)
+FORBIDDEN = [(state, target, role) for state, target, roles in FORBIDDEN_BY_EDGE for role in roles]
 
 
 def _case_in_state(owner_actor: Actor, state: CaseState) -> Case:
@@ -55,6 +38,21 @@ def test_table_covers_every_state() -> None:
     assert set(TRANSITIONS) == set(CaseState)
     assert len(ALLOWED) > 30
     assert len(FORBIDDEN) == len(CaseState) ** 2 * len(Role) - len(ALLOWED)
+
+
+def test_the_permissions_give_the_roles_of_the_former_role_table() -> None:
+    """Permission-keyed since the shared workflow; the same roles take the same edges."""
+    roles: dict[tuple[CaseState, CaseState], set[Role]] = {}
+    for state, target, role in ALLOWED:
+        roles.setdefault((state, target), set()).add(role)
+    special = {
+        (CaseState.REPORTED, CaseState.INTAKE): {Role.CARE_COORDINATOR, Role.CONTACT_OFFICER},
+        (CaseState.DROPPED_OUT, CaseState.REOPENED): {Role.CARE_COORDINATOR, Role.CHAIN_DIRECTOR},
+        (CaseState.CLOSED, CaseState.REOPENED): {Role.CARE_COORDINATOR, Role.CHAIN_DIRECTOR},
+    }
+    for edge, who in roles.items():
+        assert who == special.get(edge, {Role.CARE_COORDINATOR}), edge
+    assert len(roles) == sum(len(targets) for targets in TRANSITIONS.values())
 
 
 @pytest.mark.parametrize(("state", "target", "role"), ALLOWED)

@@ -76,9 +76,10 @@ def test_read_a_chapter_search_and_make_and_find_a_note(
     assert "Dublin: dertig dagen, navragen bij IND" in table.inner_text()
     assert "De bedenktijd en de B8-regeling — Drie situaties" in table.inner_text()
 
-    tab.get_by_label("Zoek in het handboek").fill("Bibob")
+    tab.get_by_label("Zoek in Kompas").fill("Bibob")
     tab.get_by_role("button", name="Zoeken").click()
-    results = tab.get_by_test_id("search-results")
+    results = tab.get_by_test_id("search-group-hoofdstuk")
+    assert results.locator("mark").count() > 0
     results.get_by_role("link").first.click()
     assert tab.get_by_role("heading", level=1).inner_text() == "De bestuurlijke aanpak"
 
@@ -103,26 +104,106 @@ def test_download_a_chapter_pdf_and_a_card_pdf(
     assert "Signalen voor het werkveld Onderwijs" in card_text
 
 
-def test_complete_a_scenario_and_see_the_feedback(
+def test_play_a_branching_scenario_to_its_end(
     live_server: Any, officer: Membership, tab: Any
 ) -> None:
     base = live_server.url
     _enter(tab, base, officer)
     tab.goto(f"{base}/kompas/casus/caravan-op-de-boerderij/")
     assert axe_violations(tab) == []
-    tab.get_by_label("De werkgever bewaart zijn paspoort.").check()
-    tab.get_by_label("Zijn loon gaat naar een schuld voor reis en woning.").check()
-    tab.get_by_label("Hij spreekt gebrekkig Engels.").check()
-    tab.get_by_label(
-        "Het signaal vastleggen en dezelfde dag bespreken met de aandachtsfunctionaris, "
-        "die met Arbeidsinspectie en zorgcoördinator de vervolgstap bepaalt."
-    ).check()
-    tab.get_by_role("button", name="Antwoorden controleren").click()
-    feedback = tab.get_by_test_id("feedback")
-    assert "Uw score: 3 van 5 punten" in feedback.inner_text()
-    assert "Klopt. Wonen op het bedrijfsterrein" in feedback.inner_text()
-    assert "Op zichzelf geen signaal" not in feedback.inner_text()
-    assert "Dat is op zichzelf geen signaal." in feedback.inner_text()
+    tab.get_by_label("De boer direct confronteren met de paspoortkwestie.").check()
+    tab.get_by_role("button", name="Kiezen").click()
+    step = tab.get_by_test_id("step").last
+    assert "Geen goede keuze." in step.inner_text()
+    assert "de volgende dag is de caravan leeg" in step.get_by_test_id("consequence").inner_text()
+    assert "Wat doet u nu?" in tab.get_by_test_id("choice-form").inner_text()  # the branch
+    assert axe_violations(tab) == []
+    while tab.get_by_test_id("choice-form").count():
+        tab.get_by_test_id("choice-form").locator("input[type=radio]").first.check()
+        tab.get_by_role("button", name="Kiezen").click()
+    end = tab.get_by_test_id("scenario-end")
+    assert "Uw score: 6 van 8 punten" in end.inner_text()  # one poor choice, three good
+    assert tab.get_by_test_id("step").count() == 4
+    assert axe_violations(tab) == []
+
+
+def _answer_check(tab: Any) -> None:
+    """Answer every drawn question with the right option, found in the question bank."""
+    from bovenwater.kompas import learning
+
+    by_text = {q.text: q for bank in learning.banks().values() for q in bank}
+    fieldsets = tab.get_by_test_id("quiz-form").locator("fieldset")
+    for index in range(fieldsets.count()):
+        fieldset = fieldsets.nth(index)
+        legend = fieldset.locator("legend").inner_text().split(". ", 1)[1].strip()
+        fieldset.get_by_label(by_text[legend].options[0], exact=True).check()
+    tab.get_by_role("button", name="Toets inleveren").click()
+
+
+def test_follow_a_learning_path_to_a_verified_certificate(
+    live_server: Any, officer: Membership, tab: Any
+) -> None:
+    base = live_server.url
+    _enter(tab, base, officer)
+    tab.goto(f"{base}/kompas/training/")
+    tab.get_by_role("link", name="Leerroute baliemedewerker").click()
+    assert "Cesuur: 70%" in tab.get_by_test_id("pass-mark").inner_text()
+    assert axe_violations(tab) == []
+    first = True
+    while tab.locator("[data-testid^=quiz-]").count():
+        tab.locator("[data-testid^=quiz-]").first.click()
+        if first:
+            assert axe_violations(tab) == []
+            first = False
+        _answer_check(tab)
+        assert "Gehaald" in tab.get_by_test_id("quiz-result").inner_text()
+        tab.get_by_test_id("back-to-path").click()
+    tab.get_by_test_id("final-link").click()
+    assert tab.get_by_test_id("quiz-form").locator("fieldset").count() == 10
+    _answer_check(tab)
+    assert "10 van 10 goed" in tab.get_by_test_id("quiz-result").inner_text()
+    assert axe_violations(tab) == []
+    tab.get_by_test_id("back-to-path").click()
+    with tab.expect_download() as download:
+        tab.get_by_test_id("certificate").click()
+    text = _pdf_text(download.value.path())
+    assert officer.user.display_name in text and "Leerroute baliemedewerker" in text
+    tab.reload()
+    code = tab.get_by_test_id("certificate-code").inner_text()
+    assert code in text
+    tab.context.clear_cookies()  # the verification page is public
+    tab.goto(f"{base}/kompas/verificatie/")
+    tab.get_by_label("Verificatiecode").fill(code.lower())
+    tab.get_by_role("button", name="Controleren").click()
+    verification = tab.get_by_test_id("verification").inner_text()
+    assert "Geldig" in verification and officer.user.display_name in verification
+    assert officer.organisation.name not in tab.content()
+    assert axe_violations(tab) == []
+
+
+def test_find_a_shelter_for_a_minor_in_twente_on_the_sociale_kaart(
+    live_server: Any, officer: Membership, tab: Any
+) -> None:
+    from bovenwater.kompas import demo
+
+    demo._seed_social_map()
+    base = live_server.url
+    _enter(tab, base, officer)
+    tab.goto(f"{base}/kompas/")
+    tab.get_by_role("link", name="Sociale kaart").click()
+    tab.get_by_label("Wat zoekt u?").fill("Ik zoek opvang voor een minderjarige in Twente")
+    tab.get_by_test_id("need-form").get_by_role("button", name="Zoeken").click()
+    understood = tab.get_by_test_id("need-understood").inner_text()
+    assert "opvang" in understood and "minderjarigen" in understood and "Twente" in understood
+    here = tab.get_by_test_id("help-here")
+    assert here.get_by_test_id("help-entry").count() == 1
+    assert "Jeugdopvang De Linde Twente" in here.inner_text()
+    assert "053 - 700 12 34" in here.get_by_test_id("help-phone").inner_text()
+    assert "dag en nacht" in here.get_by_test_id("help-hours").inner_text()
+    assert tab.locator("svg title", has_text="Enschede").count() == 1
+    assert axe_violations(tab) == []
+    here.get_by_role("link", name="Jeugdopvang De Linde Twente").click()
+    assert "Zo verwijst u door" in tab.get_by_test_id("help-detail").inner_text()
     assert axe_violations(tab) == []
 
 
@@ -201,6 +282,8 @@ def test_the_other_kompas_pages_are_axe_clean(
         "/kompas/kaarten/vorm-sexual/",
         "/kompas/sociale-kaart/",
         "/kompas/training/",
+        "/kompas/training/team/",
+        "/kompas/training/wijkteam/",
         "/kompas/notities/",
         "/kompas/gedeeld/",
     )
@@ -212,3 +295,8 @@ def test_the_other_kompas_pages_are_axe_clean(
     tab.goto(base + "/kompas/zelfevaluatie/regio/")
     assert tab.get_by_role("heading", level=1).inner_text().startswith("Zelfevaluaties in de regio")
     assert axe_violations(tab) == []
+    beheerder = make_member(role=Role.ADMINISTRATOR, organisation=officer.organisation)
+    _enter(tab, base, beheerder)
+    for path in ("/kompas/sociale-kaart/nieuw/", "/kompas/sociale-kaart/import/"):
+        tab.goto(base + path)
+        assert (path, axe_violations(tab)) == (path, [])

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bovenwater.kompas import assessment, cards, content, training
+from bovenwater.kompas import assessment, cards, content
 from bovenwater.reference.models import Indicator
 
 GOOD = """---
@@ -45,6 +45,49 @@ def test_every_chapter_renders_with_summary_sources_and_sections(chapter: conten
     assert len(chapter.text.split()) > 250  # a chapter of substance
 
 
+# Chapters that meet the issue's bar: 1,500+ words of own text, "In de praktijk" and
+# "Wat doet u morgen?" sections. The others are still being expanded (issue #15): the
+# xfail below is strict, so it fails as soon as every chapter meets the bar.
+AT_THE_BAR = {c.slug for c in content.chapters() if c.words >= 1500}
+PRACTICE = "In de praktijk"
+TOMORROW = "Wat doet u morgen?"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("chapter", content.chapters(), ids=lambda c: c.slug)
+def test_every_chapter_has_an_english_summary_and_three_links_that_resolve(
+    chapter: content.Chapter,
+) -> None:
+    from bovenwater.kompas import targets
+
+    assert len(chapter.summary_en) > 40
+    resolved = [targets.resolve_link(link) for link in chapter.links]
+    assert len(chapter.links) >= 3 and all(resolved), dict(
+        zip(chapter.links, resolved, strict=True)
+    )
+
+
+@pytest.mark.parametrize("slug", sorted(AT_THE_BAR))
+def test_chapters_at_the_bar_have_practice_and_tomorrow_per_role(slug: str) -> None:
+    chapter = content.chapter(slug)
+    assert chapter is not None and chapter.words >= 1500
+    titles = [s.title for s in chapter.sections]
+    assert PRACTICE in titles and TOMORROW in titles
+    tomorrow = chapter.section("wat-doet-u-morgen")
+    assert tomorrow is not None
+    for role in ("baliemedewerker", "wijkteam", "toezichthouder", "leerkracht"):
+        assert role in tomorrow.text.lower()
+
+
+@pytest.mark.xfail(strict=True, reason="handbook expansion in progress (issue #15)")
+def test_twenty_chapters_of_at_least_1500_words() -> None:
+    chapters = content.chapters()
+    assert len(chapters) >= 20
+    assert all(c.words >= 1500 for c in chapters), sorted(
+        (c.words, c.slug) for c in chapters if c.words < 1500
+    )
+
+
 def test_chapter_without_summary_fails_to_load(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text(GOOD.replace("summary: Een korte samenvatting.\n", ""))
     with pytest.raises(content.ContentError, match="summary"):
@@ -78,29 +121,6 @@ def test_tables_get_column_headers_with_scope() -> None:
     html = "".join(s.html for s in figures.sections)
     assert '<th scope="col">Jaar</th>' in html
     assert "<td>958</td>" in html
-
-
-def test_eight_scenarios_cover_the_forms_and_refer_to_chapters() -> None:
-    scenarios = training.scenarios()
-    assert len(scenarios) >= 8
-    themes = " ".join(s.theme for s in scenarios).lower()
-    for word in ("seksuele", "arbeid", "criminele", "minderjarige", "gemeentelijke"):
-        assert word in themes
-    for scenario in scenarios:
-        assert content.chapter(scenario.chapter) is not None
-        assert {q.kind for q in scenario.questions} == {"choice", "signals"}
-        assert all(o.feedback for q in scenario.questions for o in q.options)
-
-
-def test_scoring_counts_each_signal_judged_right() -> None:
-    scenario = training.scenario("caravan-op-de-boerderij")
-    assert scenario is not None
-    perfect = {q.key: [o.key for o in q.options if o.correct] for q in scenario.questions}
-    assert training.score(scenario, perfect).points == scenario.max_points == 5
-    # one signal missed, one non-signal chosen, wrong choice: 4 - 2 = 2 of 4, 0 of 1
-    wrong = {"q1": ["o1", "o2", "o4"], "q2": ["o1"]}
-    result = training.score(scenario, wrong)
-    assert [q.points for q in result.questions] == [2, 0]
 
 
 def test_yardstick_has_five_themes_two_plateaus_and_three_criteria() -> None:

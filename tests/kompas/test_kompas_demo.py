@@ -11,7 +11,7 @@ from bovenwater.accounts.models import Membership
 from bovenwater.audit.purposes import Purpose
 from bovenwater.core.demo import REGIONS, seed_demo
 from bovenwater.kompas import selectors
-from bovenwater.kompas.models import ActionItem, ModuleCompletion, ScenarioAttempt, SelfAssessment
+from bovenwater.kompas.models import ActionItem, QuizAttempt, ScenarioAttempt, SelfAssessment
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def test_demo_fills_self_assessments_actions_and_training_once(settings: Any) ->
     assert first.extra["kompas_actions"] == 3 * len(REGIONS)
     assert SelfAssessment.objects.count() == len(REGIONS)
     assert ActionItem.objects.filter(status="in_progress").count() == len(REGIONS)
-    assert ModuleCompletion.objects.count() == 4 * len(REGIONS)
+    assert QuizAttempt.objects.filter(passed=True).count() == 2 * len(REGIONS)
     assert ScenarioAttempt.objects.count() == len(REGIONS)
     second = seed_demo()
     assert second.extra["kompas_assessments"] == 0

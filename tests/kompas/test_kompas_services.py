@@ -16,7 +16,7 @@ from bovenwater.accounts.models import Membership, Organisation
 from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.audit.models import Action, ProcessingLogEntry
 from bovenwater.audit.purposes import Purpose
-from bovenwater.kompas import assessment, search, selectors, services, training
+from bovenwater.kompas import assessment, selectors, services
 from bovenwater.kompas.models import ActionItem, Note, SelfAssessment, Share, TargetKind
 
 pytestmark = pytest.mark.django_db
@@ -136,23 +136,6 @@ def test_share_outside_the_organisation_is_refused_and_not_written(
     assert stranger.pk not in {m.pk for m in recipients}
 
 
-def test_scenario_submission_scores_and_requires_every_question(
-    make_member: Callable[..., Membership],
-) -> None:
-    learner = actor_of(make_member())
-    scenario = training.scenario("dure-jas")
-    assert scenario is not None
-    with pytest.raises(ValidationError):
-        services.scenario_submit(actor=learner, scenario=scenario, answers={"q1": ["o1"]})
-    attempt, result = services.scenario_submit(
-        actor=learner, scenario=scenario, answers={"q1": ["o1", "o2", "o4"], "q2": ["o2"]}
-    )
-    assert (attempt.points, attempt.max_points) == (5, 5)
-    assert result.points == 5
-    best = selectors.best_attempts_of_actor(actor=learner)
-    assert best["dure-jas"].pk == attempt.pk
-
-
 def _answers(value: int = 2) -> dict[str, int]:
     return {s.code: value for s in assessment.yardstick().statements}
 
@@ -225,23 +208,3 @@ def test_chain_director_sees_region_municipalities_only_with_consent(
     officer = actor_of(make_member(role=Role.POLICY_OFFICER, organisation=home))
     with pytest.raises(PermissionDenied):
         selectors.region_assessments_for_actor(actor=officer, purpose=Purpose.KOMPAS)
-
-
-@pytest.mark.parametrize(
-    ("query", "chapter"),
-    [
-        ("bedenktijd", "bedenktijd-b8"),
-        ("aandachtsfunctionaris", "ketenpartners-en-rollen"),
-        ("Bibob", "bestuurlijke-aanpak"),
-        ("non-punishmentbeginsel", "aangifte-en-non-punishment"),
-    ],
-)
-def test_search_finds_the_chapter(query: str, chapter: str) -> None:
-    hits = search.search(query)
-    assert chapter in {h.chapter_slug for h in hits}
-
-
-def test_search_requires_all_words_and_rebuilds_only_on_change() -> None:
-    assert search.search("bedenktijd Dublinverordening")[0].chapter_slug == "bedenktijd-b8"
-    assert search.search("xyzzyonbekendwoord") == []
-    assert search.index_ensure() is False

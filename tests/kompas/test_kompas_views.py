@@ -13,7 +13,7 @@ from tests.support import login
 
 from bovenwater.accounts.models import Membership, Organisation
 from bovenwater.accounts.roles import Role
-from bovenwater.kompas import content, training
+from bovenwater.kompas import content
 from bovenwater.kompas.models import ActionItem, Note, SelfAssessment, Share, TargetKind
 
 pytestmark = pytest.mark.django_db
@@ -121,37 +121,6 @@ def test_note_via_chapter_page_then_found_in_my_notes_and_export(
     assert "Zorg en opvang" in markdown
     csv_text = client.get("/kompas/notities/export/?formaat=csv").content.decode()
     assert "COSM-plaatsing navragen" in csv_text
-
-
-def test_scenario_post_shows_feedback_per_option(
-    member: Membership, login_as: Callable[[Membership], Client]
-) -> None:
-    client = login_as(member)
-    response = client.post(
-        "/kompas/casus/nagelstudio/", {"action": "answer", "q1": ["o1", "o3"], "q2": "o2"}
-    )
-    page = response.content.decode()
-    assert "Uw score: 3 van 5 punten" in page
-    assert "Dat kan de vrouwen en de buurtbewoner in gevaar brengen." in page  # unchosen option
-
-
-def test_certificate_only_after_the_whole_training(
-    member: Membership, login_as: Callable[[Membership], Client]
-) -> None:
-    client = login_as(member)
-    assert client.get("/kompas/training/certificaat/").status_code == 302
-    for chapter in content.chapters():
-        client.post(f"/kompas/hoofdstuk/{chapter.slug}/", {"action": "complete"})
-    for scenario in training.scenarios():
-        answers: dict[str, list[str]] = {
-            q.key: [o.key for o in q.options if o.correct] for q in scenario.questions
-        }
-        client.post(f"/kompas/casus/{scenario.slug}/", {"action": "answer", **answers})
-    response = client.get("/kompas/training/certificaat/")
-    assert response["Content-Type"] == "application/pdf"
-    text = pdf_text(response.content)
-    assert "Certificaat" in text
-    assert member.user.display_name in text
 
 
 def test_self_assessment_flow_with_action_item_and_pdf(
@@ -351,17 +320,3 @@ def test_self_assessment_errors_next_to_the_field_and_history_over_time(
     page = client.get("/kompas/zelfevaluatie/").content.decode()
     assert 'data-testid="history-table"' in page
     assert "<td>50% / 50%</td>" in page and "<td>100% / 100%</td>" in page
-
-
-def test_training_walks_the_handbook_in_order(
-    member: Membership, login_as: Callable[[Membership], Client]
-) -> None:
-    client = login_as(member)
-    chapters = content.chapters()
-    page = client.get("/kompas/training/").content.decode()
-    assert f'href="/kompas/hoofdstuk/{chapters[0].slug}/" data-testid="next-module"' in page
-    response = client.post(f"/kompas/hoofdstuk/{chapters[0].slug}/", {"action": "complete"})
-    assert response["Location"] == f"/kompas/hoofdstuk/{chapters[1].slug}/"
-    page = client.get("/kompas/training/").content.decode()
-    assert f'href="/kompas/hoofdstuk/{chapters[1].slug}/" data-testid="next-module"' in page
-    assert "Voortgang: 1 van 12 modules en 0 van 8 casussen." in page

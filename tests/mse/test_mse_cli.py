@@ -165,9 +165,9 @@ def _modules_after(*argv: str) -> set[str]:
     return set(done.stderr.split())
 
 
-def test_start_up_imports_only_what_the_command_needs() -> None:
+def test_start_up_imports_only_what_the_command_needs(tmp_path: Path) -> None:
     """Fast start-up: --help loads no engine, an estimate on a small table no SciPy,
-    the ad-screening command not the MSE engine."""
+    the ad-screening command not the MSE engine and no SciPy either."""
     help_modules = _modules_after("--help")
     assert "numpy" not in help_modules
     assert not any(m.startswith(("bovenwater.mse", "bovenwater.adscan")) for m in help_modules)
@@ -178,3 +178,13 @@ def test_start_up_imports_only_what_the_command_needs() -> None:
     webscan_modules = _modules_after("webscan", "--help")
     assert "bovenwater.adscan.cli" in webscan_modules
     assert not any(m.startswith(("bovenwater.mse", "scipy")) for m in webscan_modules)
+    ads = tmp_path / "ads.jsonl"
+    ads.write_text(
+        '{"id": "a", "title": "", "body": "bel 0612345678"}\n'
+        '{"id": "b", "title": "", "body": "app 06-12345678"}\n',
+        encoding="utf-8",
+    )
+    out = str(tmp_path / "out.jsonl")
+    cluster_modules = _modules_after("webscan", "cluster", str(ads), "--out", out)
+    assert "bovenwater.adscan.cluster" in cluster_modules
+    assert not any(m.startswith(("bovenwater.mse", "scipy")) for m in cluster_modules)

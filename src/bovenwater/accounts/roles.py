@@ -26,6 +26,7 @@ class OrganisationKind(models.TextChoices):
     NGO = "ngo", _("Maatschappelijke organisatie (ngo)")
     IMMIGRATION = "immigration", _("IND")
     NATIONAL_RAPPORTEUR = "national_rapporteur", _("Nationaal Rapporteur")
+    RIEC = "riec", _("RIEC (Regionaal Informatie- en Expertisecentrum)")
     OTHER = "other", _("Overig")
 
 
@@ -56,6 +57,8 @@ class Permission(models.TextChoices):
     # kompas
     MANAGE_SELF_ASSESSMENT = "manage_self_assessment", _("Zelfevaluatie gemeente beheren")
     VIEW_REGION_ASSESSMENTS = "view_region_assessments", _("Zelfevaluaties regio vergelijken")
+    VIEW_TRAINING_PROGRESS = "view_training_progress", _("Voortgang training collega's inzien")
+    MANAGE_SOCIAL_MAP = "manage_social_map", _("Sociale kaart van de regio beheren")
     # registry and monitor
     VIEW_MONITOR = "view_monitor", _("Monitor aard en omvang inzien")
     IMPORT_REGISTRATIONS = "import_registrations", _("Registraties importeren")
@@ -63,6 +66,7 @@ class Permission(models.TextChoices):
     # cases
     VIEW_CASES = "view_cases", _("Casussen inzien")
     MANAGE_CASES = "manage_cases", _("Casussen behandelen (zorgcoördinatie)")
+    REOPEN_CASES = "reopen_cases", _("Afgesloten casussen heropenen")
     VIEW_VICTIM_DETAILS = "view_victim_details", _("Persoonsgegevens van slachtoffers inzien")
     EMERGENCY_ACCESS = "emergency_access", _("Noodtoegang tot een casus (break-the-glass)")
     VIEW_CAPACITY = "view_capacity", _("Opvangcapaciteit inzien")
@@ -108,6 +112,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.OPEN_CASE_FROM_SIGNAL,
             Permission.VIEW_CASES,
             Permission.MANAGE_CASES,
+            Permission.REOPEN_CASES,
             Permission.VIEW_VICTIM_DETAILS,
             Permission.EMERGENCY_ACCESS,
             Permission.VIEW_CAPACITY,
@@ -121,6 +126,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.SUBMIT_SIGNAL,
             Permission.VIEW_SIGNALS,
             Permission.VIEW_CASES,
+            Permission.REOPEN_CASES,
             Permission.VIEW_CAPACITY,
             Permission.MANAGE_MEETINGS,
             Permission.VIEW_MEASURES,
@@ -170,6 +176,15 @@ for _role, _granted in (
         Role.CHAIN_DIRECTOR,
         {Permission.MANAGE_SELF_ASSESSMENT, Permission.VIEW_REGION_ASSESSMENTS},
     ),
+):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _granted
+
+# kompas training and sociale kaart: the administrator and the policy officer follow the
+# training of their colleagues (completion and dates only); the administrator keeps the
+# region's sociale kaart up to date.
+for _role, _granted in (
+    (Role.ADMINISTRATOR, {Permission.VIEW_TRAINING_PROGRESS, Permission.MANAGE_SOCIAL_MAP}),
+    (Role.POLICY_OFFICER, {Permission.VIEW_TRAINING_PROGRESS}),
 ):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _granted
 

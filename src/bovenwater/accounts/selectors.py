@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
 from bovenwater.accounts.actor import Actor
-from bovenwater.accounts.models import Membership, Organisation
+from bovenwater.accounts.models import Membership, Organisation, User
 from bovenwater.accounts.roles import Permission
 from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
@@ -66,3 +66,11 @@ def organisations_directory() -> QuerySet[Organisation]:
     return Organisation.objects.select_related(
         "municipality", "municipality__police_unit", "municipality__safety_region"
     ).filter(is_active=True)
+
+
+def works_as(*, user: User, organisation_id: int, role: str) -> bool:
+    """The user has an active membership of the organisation in ``role`` (no personal data
+    is returned: a yes or no for another app's rule, e.g. a case's coordinator)."""
+    return user.memberships.filter(
+        organisation_id=organisation_id, is_active=True, role=role
+    ).exists()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -62,7 +63,9 @@ def _generate(args: argparse.Namespace) -> int:
         return _error(problem)
     count = 0
     with out.open("w", encoding="utf-8") as handle:
-        for record in generate(args.n, seed=args.seed, network_share=args.network_share):
+        for record in generate(
+            args.n, seed=args.seed, network_share=args.network_share, hard=args.hard
+        ):
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
             count += 1
     print(f"wrote {count} ads to {out}", file=sys.stderr)
@@ -126,6 +129,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     generate.add_argument(
         "--network-share", type=_share, default=0.35, help="share of ads in networks (0-1)"
     )
+    generate.add_argument(
+        "--hard",
+        action="store_true",
+        help="add hard cases: undialable numbers, rotating phones, template families, "
+        "independents from the networks' phrase pools",
+    )
     generate.add_argument("out", type=Path, metavar="OUT.jsonl")
     generate.set_defaults(handler=_generate)
 
@@ -136,11 +145,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--networks", type=Path, default=None, metavar="NETWORKS.jsonl",
         help="also write one line per network (features, template)",
     )  # fmt: skip
-    cluster.add_argument("--workers", type=_positive_int, default=1, help="worker processes")
+    cluster.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=min(2, os.cpu_count() or 1),
+        help="processes for the analysis (default: the cores, at most 2)",
+    )
     # the defaults are cluster.DEFAULT_THRESHOLD / DEFAULT_MAX_ENTITY_DF (not imported
     # here: that module loads SciPy, which every other command would pay for)
     cluster.add_argument(
-        "--threshold", type=_share, default=0.6, help="text similarity threshold (Jaccard)"
+        "--threshold", type=_share, default=0.4, help="weak text link threshold (weighted Jaccard)"
     )
     cluster.add_argument(
         "--max-entity-df", type=_positive_int, default=500,

@@ -1,11 +1,24 @@
 """Networks: near-duplicate text fused with shared contact details.
 
-Two ads are linked when their MinHash signatures estimate a word-shingle Jaccard
-similarity of at least the threshold (LSH candidates, verified) or when they share a
-phone number, e-mail address or handle. Connected components of the link graph are
-the networks (union-find, via ``scipy.sparse.csgraph``). Contact values shared by
-very many ads (a platform's own number, placeholders) are ignored and reported, so
-one value cannot glue unrelated ads together.
+Text similarity is the rarity-weighted Jaccard similarity of word shingles,
+estimated from MinHash signatures (:mod:`sketch`: stock phrases weigh little,
+what few ads share weighs much). Ads are linked
+
+* when they share a phone number, a phone key (a number outside the numbering plan),
+  an e-mail address or a handle;
+* when their similarity is at least :data:`STRONG` (LSH candidates, verified): a
+  copy of the same text with other slot values;
+* when their similarity is at least the threshold but below :data:`STRONG` (a weak
+  link), only if the two groups the strong links and contacts formed are cohesive:
+  the *average* similarity between up to :data:`SAMPLE` members of each is at least
+  :data:`COHESION`. One weak pair can then no longer join two networks that merely
+  share a template family or stock phrases (transitive chaining), while an edited
+  copy that is weakly similar to a few ads but on average close to its network
+  still joins it.
+
+Connected components of the links are the networks (union-find in NumPy). Contact
+values shared by very many ads (a platform's own number, placeholders) are ignored
+and reported, so one value cannot glue unrelated ads together.
 """
 
 from __future__ import annotations
@@ -17,15 +30,16 @@ from datetime import datetime
 
 import numpy as np
 import numpy.typing as npt
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
-from bovenwater.adscan.sketch import Signatures, lsh_pairs
+from bovenwater.adscan.sketch import Signatures, scored_pairs
 
-# Verified MinHash agreement needed for a text link. 0.6 rather than 0.5: at 100k
-# generated ads, 0.5 also linked independent ads that share a few stock sentences
-# (bench/README.md, "Webscan", has the measurements).
-DEFAULT_THRESHOLD = 0.6
+# Verified (weighted) MinHash agreement for a text link: a strong link from STRONG,
+# a weak one from the threshold, kept when the two groups are cohesive (see above).
+# Measured on the generator's hard corpus (bench/README.md, "Webscan").
+DEFAULT_THRESHOLD = 0.4
+STRONG = 0.7
+COHESION = 0.45
+SAMPLE = 6
 DEFAULT_MAX_ENTITY_DF = 500
 
 
@@ -62,6 +76,71 @@ def entity_pairs(
     return np.array([rows, cols], dtype=np.int64).T.reshape(-1, 2), ignored
 
 
+def components(n: int, pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Connected components: for every node the smallest node of its component."""
+    labels = np.arange(n, dtype=np.int64)
+    if pairs.size == 0:
+        return labels
+    a, b = pairs[:, 0], pairs[:, 1]
+    while True:
+        low = np.minimum(labels[a], labels[b])
+        before = labels.copy()
+        np.minimum.at(labels, a, low)
+        np.minimum.at(labels, b, low)
+        while True:  # pointer jumping: every node straight to its current root
+            jumped = labels[labels]
+            if np.array_equal(jumped, labels):
+                break
+            labels = jumped
+        if np.array_equal(labels, before):
+            return labels
+
+
+def _samples(labels: npt.NDArray[np.int64], groups: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Up to :data:`SAMPLE` members (the first ones) of each group; -1 pads."""
+    order = np.argsort(labels, kind="stable")
+    sorted_labels = labels[order]
+    first = np.searchsorted(sorted_labels, groups)
+    out = np.full((groups.size, SAMPLE), -1, dtype=np.int64)
+    for k in range(SAMPLE):
+        position = first + k
+        inside = position < labels.size
+        member = np.where(inside, order[np.minimum(position, labels.size - 1)], -1)
+        same = inside & (sorted_labels[np.minimum(position, labels.size - 1)] == groups)
+        out[:, k] = np.where(same, member, -1)
+    return out
+
+
+def cohesive_links(
+    signatures: Signatures,
+    labels: npt.NDArray[np.int64],
+    weak: npt.NDArray[np.int64],
+    cohesion: float = COHESION,
+) -> npt.NDArray[np.int64]:
+    """The weak links whose two groups are cohesive (average linkage on samples)."""
+    a, b = labels[weak[:, 0]], labels[weak[:, 1]]
+    across = a != b
+    if not across.any():
+        return np.zeros((0, 2), dtype=np.int64)
+    pairs = np.unique(np.sort(np.stack([a[across], b[across]], axis=1), axis=1), axis=0)
+    groups = np.unique(pairs)
+    sample = _samples(labels, groups)
+    left = sample[np.searchsorted(groups, pairs[:, 0])]
+    right = sample[np.searchsorted(groups, pairs[:, 1])]
+    keep = np.zeros(pairs.shape[0], dtype=np.bool_)
+    step = 4096
+    for lo in range(0, pairs.shape[0], step):
+        x = left[lo : lo + step][:, :, None]
+        y = right[lo : lo + step][:, None, :]
+        valid = (x >= 0) & (y >= 0)
+        xi = np.broadcast_to(np.where(x >= 0, x, 0), valid.shape)
+        yi = np.broadcast_to(np.where(y >= 0, y, 0), valid.shape)
+        agree = (signatures[xi] == signatures[yi]).mean(axis=-1)
+        mean = (agree * valid).sum(axis=(1, 2)) / valid.sum(axis=(1, 2))
+        keep[lo : lo + step] = mean >= cohesion
+    return pairs[keep]
+
+
 def cluster(
     signatures: Signatures,
     entities: Sequence[Iterable[str]],
@@ -69,25 +148,28 @@ def cluster(
     max_entity_df: int = DEFAULT_MAX_ENTITY_DF,
 ) -> ClusterResult:
     n = signatures.shape[0]
-    text = lsh_pairs(signatures, threshold)
+    text, similarity = scored_pairs(signatures, threshold)
     contact, ignored = entity_pairs(entities, max_entity_df)
-    pairs = np.concatenate([text, contact]) if contact.size else text
     labels = np.full(n, -1, dtype=np.int64)
     if n == 0:
         return ClusterResult(labels, 0, 0, ignored)
-    graph = coo_matrix(
-        (np.ones(len(pairs), dtype=np.int8), (pairs[:, 0], pairs[:, 1])), shape=(n, n)
-    )
-    _, components = connected_components(graph, directed=False)
-    sizes = np.bincount(components)
+    strong = similarity >= max(STRONG, threshold)
+    links = np.concatenate([text[strong], contact.reshape(-1, 2)])
+    groups = components(n, links)
+    weak = text[~strong]
+    if weak.size:
+        joined = cohesive_links(signatures, groups, weak)
+        if joined.size:
+            groups = components(n, np.concatenate([links, joined]))
+    sizes = np.bincount(groups, minlength=n)
     # number networks in order of their first ad; singletons stay -1
-    multi = sizes[components] > 1
-    order: dict[int, int] = {}
-    for index in np.flatnonzero(multi):
-        component = int(components[index])
-        if component not in order:
-            order[component] = len(order)
-        labels[index] = order[component]
+    multi = np.flatnonzero(sizes[groups] > 1)
+    roots = groups[multi]
+    _, first_seen = np.unique(roots, return_index=True)
+    ordered_roots = roots[np.sort(first_seen)]
+    number = np.full(n, -1, dtype=np.int64)
+    number[ordered_roots] = np.arange(ordered_roots.size)
+    labels[multi] = number[roots]
     return ClusterResult(labels, len(text), len(contact), ignored)
 
 

@@ -132,6 +132,9 @@ class Extraction:
     cities_mentioned: list[str] = field(default_factory=list)  # municipality codes
     languages: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
+    # phone-like identifiers that are not valid in the numbering plan: linking keys
+    # only, never a dialable phone (phones.py; "niet geldig volgens nummerplan")
+    phone_keys: list[PhoneHit] = field(default_factory=list)
 
     @property
     def hourly_price(self) -> float | None:
@@ -412,6 +415,15 @@ def ad_roles(tokens: list[str], token_set: set[str] | None = None) -> AdRoles:
     return roles, euro_at, cities_at, ages_at
 
 
+def _set_phones(result: Extraction, hits: list[PhoneHit]) -> None:
+    """Dialable numbers to ``phones``, numbers outside the numbering plan to ``phone_keys``."""
+    for hit in hits:
+        if hit.valid:
+            result.phones.append(hit)
+        else:
+            result.phone_keys.append(hit)
+
+
 def extract(
     text: str,
     base: str,
@@ -435,7 +447,7 @@ def extract(
     roles, euro_at, cities_at, ages_at = ad_roles(tokens, token_set)
     has_digit = _ANY_DIGIT_RE.search(base) is not None
     if has_digit or spelled:
-        result.phones = extract_phones(base, word_digits=spelled)
+        _set_phones(result, extract_phones(base, word_digits=spelled))
     _extract_contacts(base, roles, result)
     if has_digit:
         result.age = _stated_age(text, base, tokens, where=ages_at)
@@ -476,7 +488,7 @@ def extract_many(
         results, bases, digits, spelled, plain, strict=True
     ):
         if has_digit or words:
-            result.phones = extract_phones(base, word_digits=words, plain=is_plain)
+            _set_phones(result, extract_phones(base, word_digits=words, plain=is_plain))
     for result, base, ad in zip(results, bases, roles, strict=True):
         _extract_contacts(base, ad[0], result)
     for result, text, base, toks, has_digit, is_plain, ad in zip(

@@ -7,13 +7,28 @@ obfuscation, small edits between copies, and a route over Dutch municipalities
 (city hopping). The other ads are *independent workers* composed from a large bank of
 fragments, each with an own phone and city: the negatives. Network ads carry
 ``network_id``; independents do not. All names, numbers and texts are invented.
+
+``hard=True`` adds the cases that break a naive clusterer (the defaults stay as they
+were, so earlier figures can be reproduced):
+
+* numbers outside the numbering plan (Dutch ``06-0...``/``06-7...``) for 40% of the
+  networks and 5% of the independents, written in the same six styles (plain,
+  spaced, in Dutch or English words, mixed, letter-for-digit, stars);
+* rotating phones: 30% of the networks use a new number in every ad (only their text
+  links them), the others rotate one to three numbers;
+* template families: half of the networks copy the phrase-pool sentences and their
+  order from an earlier network of the same language and add only their own two tag
+  lines, names, prices, route and numbers;
+* copies with reordered middle sentences and light free-text edits (a word dropped
+  or changed);
+* independents that take half of their sentences from the networks' phrase pools.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -172,6 +187,7 @@ FOREIGN_PREFIXES = ("+40 72", "+40 74", "+48 51", "+48 60", "+359 88", "+36 30",
 @dataclass(slots=True)
 class _Network:
     id: str
+    family: int
     lang: str
     sentences: list[str]
     title: str
@@ -182,6 +198,9 @@ class _Network:
     price: int
     start: datetime
     size: int
+    tags: list[str] = field(default_factory=list)
+    burner: bool = False  # a new phone number in every ad
+    undialable: bool = False
 
 
 def _weighted_cities(rng: random.Random) -> list[str]:
@@ -195,7 +214,12 @@ def _display_city(name: str) -> str:
     return name.split(" (")[0].split(",")[0]
 
 
-def _phone(rng: random.Random, foreign_share: float = 0.0, used: set[str] | None = None) -> str:
+def _phone(
+    rng: random.Random,
+    foreign_share: float = 0.0,
+    used: set[str] | None = None,
+    undialable: bool = False,
+) -> str:
     """A random mobile number; with ``used``, one not drawn before in this corpus.
 
     Without the check a million ads draw thousands of accidental duplicates, which
@@ -206,6 +230,8 @@ def _phone(rng: random.Random, foreign_share: float = 0.0, used: set[str] | None
             prefix = rng.choice(FOREIGN_PREFIXES)
             digits = "".join(str(rng.randint(0, 9)) for _ in range(7))
             number = f"{prefix}{digits[0]} {digits[1:4]} {digits[4:]}"
+        elif undialable:  # 06-0... and 06-7...: not assigned in the Dutch numbering plan
+            number = "06" + rng.choice("07") + "".join(str(rng.randint(0, 9)) for _ in range(7))
         else:
             number = (
                 "06" + str(rng.randint(1, 5)) + "".join(str(rng.randint(0, 9)) for _ in range(7))
@@ -247,6 +273,7 @@ def format_phone(number: str, style: str, rng: random.Random) -> str:
 
 
 OBFUSCATIONS = ("plain", "plain", "spaced", "words_nl", "words_en", "mixed", "letters", "stars")
+HARD_STYLES = ("plain", "spaced", "words", "mixed", "letters", "stars")  # six writing styles
 
 
 def _make_network(
@@ -256,62 +283,115 @@ def _make_network(
     cities: list[str],
     start: datetime,
     used: set[str] | None = None,
+    hard: bool = False,
+    families: list[_Network] | None = None,
 ) -> _Network:
     lang = "nl" if rng.random() < 0.55 else "en"
     bank = NET_NL if lang == "nl" else NET_EN
-    sentences = [
-        rng.choice(bank[section])
-        for section in ("intro", "body", "extra", "hours", "price", "contact")
-    ]
-    if rng.random() < 0.5:
-        sentences.insert(rng.randint(1, 4), rng.choice(bank["extra"]))
+    relatives = [f for f in families or [] if f.lang == lang]
+    parent = rng.choice(relatives) if hard and relatives and rng.random() < 0.5 else None
+    title: str | None = None
+    if parent is not None:  # a template family: the parent's sentences, in its order
+        sentences = [x for x in parent.sentences if x not in parent.tags]
+        family = parent.family
+        title = parent.title
+    else:
+        sentences = [
+            rng.choice(bank[section])
+            for section in ("intro", "body", "extra", "hours", "price", "contact")
+        ]
+        if rng.random() < 0.5:
+            sentences.insert(rng.randint(1, 4), rng.choice(bank["extra"]))
+        family = index
+    tags: list[str] = []
     for _ in range(2):  # the network's own tag lines: two networks' texts differ
-        tag = " ".join(rng.sample(TAG_WORDS, 5))
-        sentences.insert(rng.randint(1, len(sentences) - 1), tag.capitalize() + ".")
-    emoji = rng.choice(bank["emoji"])
-    if emoji:
-        sentences.append(emoji)
+        tag = " ".join(rng.sample(TAG_WORDS, 5)).capitalize() + "."
+        tags.append(tag)
+        sentences.insert(rng.randint(1, len(sentences) - 1), tag)
+    if parent is None:
+        emoji = rng.choice(bank["emoji"])
+        if emoji:
+            sentences.append(emoji)
     n_names = rng.choice((1, 2, 2, 3, 4, 5))
-    n_phones = rng.choice((1, 1, 2, 2, 3, 4))
+    n_phones = rng.choice((1, 2, 3)) if hard else rng.choice((1, 1, 2, 2, 3, 4))
+    undialable = hard and rng.random() < 0.4
     hops = max(1, min(size // 2, rng.randint(2, 6)))
     route = [rng.choice(cities) for _ in range(hops)]
-    titles = NET_TITLES_NL if lang == "nl" else NET_TITLES_EN
+    if title is None:
+        title = rng.choice(NET_TITLES_NL if lang == "nl" else NET_TITLES_EN)
     return _Network(
         id=f"gt-{index:05d}",
+        family=family,
         lang=lang,
         sentences=sentences,
-        title=rng.choice(titles),
+        title=title,
         names=rng.sample(NAMES, n_names),
-        phones=[_phone(rng, 0.3, used) for _ in range(n_phones)],
-        obfuscation=rng.choice(OBFUSCATIONS),
+        phones=[_phone(rng, 0.0 if undialable else 0.3, used, undialable) for _ in range(n_phones)],
+        obfuscation=rng.choice(HARD_STYLES if hard else OBFUSCATIONS),
         route=route,
         price=rng.choice((50, 60, 70, 80, 90)),
         start=start,
         size=size,
+        tags=tags,
+        burner=hard and rng.random() < 0.3,
+        undialable=undialable,
     )
+
+
+def _hard_style(style: str, lang: str) -> str:
+    if style == "words":
+        return "words_nl" if lang == "nl" else "words_en"
+    return style
+
+
+def _edit(rng: random.Random, sentence: str) -> str:
+    """A light free-text edit: one word dropped or doubled (slots are kept)."""
+    words = sentence.split(" ")
+    plain = [i for i, w in enumerate(words) if "{" not in w]
+    if len(plain) < 3:
+        return sentence
+    i = rng.choice(plain)
+    if rng.random() < 0.5:
+        del words[i]
+    else:
+        words.insert(i, words[i])
+    return " ".join(words)
 
 
 def _fill(template: str, values: dict[str, str]) -> str:
     return template.format(**values)
 
 
-def _network_ad(rng: random.Random, net: _Network, k: int) -> tuple[str, str, str, str]:
+def _network_ad(
+    rng: random.Random,
+    net: _Network,
+    k: int,
+    used: set[str] | None = None,
+    hard: bool = False,
+) -> tuple[str, str, str, str]:
     city = net.route[min(len(net.route) - 1, k * len(net.route) // net.size)]
-    phone = net.phones[k % len(net.phones)] if rng.random() < 0.8 else rng.choice(net.phones)
+    if net.burner:
+        phone = _phone(rng, 0.0, used, net.undialable)
+    else:
+        phone = net.phones[k % len(net.phones)] if rng.random() < 0.8 else rng.choice(net.phones)
+    style = _hard_style(net.obfuscation, net.lang) if hard else net.obfuscation
     values = {
         "name": rng.choice(net.names),
         "age": str(rng.randint(18, 23)),
         "city": _display_city(city),
-        "phone": format_phone(phone, net.obfuscation, rng),
+        "phone": format_phone(phone, style, rng),
         "hour": str(net.price + rng.choice((0, 0, 10))),
         "half": str(net.price // 2 + 10),
     }
     sentences = list(net.sentences)
     if rng.random() < 0.25 and len(sentences) > 5:  # small edits between copies
         del sentences[rng.randint(1, len(sentences) - 3)]
-    if rng.random() < 0.2:
+    if rng.random() < (0.35 if hard else 0.2):  # reordered middle sentences
         i = rng.randint(1, len(sentences) - 2)
         sentences[i], sentences[i + 1] = sentences[i + 1], sentences[i]
+    if hard and rng.random() < 0.3:
+        i = rng.randrange(len(sentences))
+        sentences[i] = _edit(rng, sentences[i])
     body = " ".join(_fill(s, values) for s in sentences)
     title = _fill(net.title, values)
     posted = net.start + timedelta(hours=k * rng.uniform(6, 40))
@@ -319,10 +399,15 @@ def _network_ad(rng: random.Random, net: _Network, k: int) -> tuple[str, str, st
 
 
 def _independent_ad(
-    rng: random.Random, cities: list[str], start: datetime, used: set[str] | None = None
+    rng: random.Random,
+    cities: list[str],
+    start: datetime,
+    used: set[str] | None = None,
+    hard: bool = False,
 ) -> tuple[str, str, str, str]:
     lang = "nl" if rng.random() < 0.55 else "en"
     bank = IND_NL if lang == "nl" else IND_EN
+    pools = NET_NL if lang == "nl" else NET_EN
     city = rng.choice(cities)
     hour = rng.choice((120, 130, 140, 150, 160, 170, 180, 200, 220, 250))
     opening = rng.choice(("10:00", "11:00", "12:00", "13:00", "14:00"))
@@ -330,7 +415,11 @@ def _independent_ad(
         "name": rng.choice(NAMES),
         "age": str(rng.randint(21, 49)),
         "city": _display_city(city),
-        "phone": format_phone(_phone(rng, 0.05, used), "plain", rng),
+        "phone": format_phone(
+            _phone(rng, 0.05, used, hard and rng.random() < 0.05),
+            rng.choice(HARD_STYLES[:2]) if hard else "plain",
+            rng,
+        ),
         "hour": str(hour),
         "half": str(hour // 2 + 20),
         "open": opening,
@@ -342,6 +431,8 @@ def _independent_ad(
         if section in ("greet", "hours", "price", "close", "service") and rng.random() < 0.3:
             continue
         choice = rng.choice(bank[section])
+        if hard and section in pools and rng.random() < 0.5:  # the networks' phrases
+            choice = rng.choice(pools[section])
         if choice and choice not in parts:
             parts.append(choice)
     # a personal line: real independent ads differ more than a fragment bank can
@@ -356,8 +447,13 @@ def _independent_ad(
     return title, body, city, posted.isoformat(timespec="minutes")
 
 
-def generate(n: int, seed: int = 0, network_share: float = 0.35) -> Iterator[dict[str, Any]]:
-    """Yield ``n`` ads (dicts) in a shuffled order; network ads carry ``network_id``."""
+def generate(
+    n: int, seed: int = 0, network_share: float = 0.35, hard: bool = False
+) -> Iterator[dict[str, Any]]:
+    """Yield ``n`` ads (dicts) in a shuffled order; network ads carry ``network_id``.
+
+    ``hard``: add the hard cases of the module docstring.
+    """
     rng = random.Random(seed)
     cities = _weighted_cities(rng)
     start = datetime(2025, 1, 1, 9, 0)
@@ -371,7 +467,14 @@ def generate(n: int, seed: int = 0, network_share: float = 0.35) -> Iterator[dic
         if size < 2:
             break
         net = _make_network(
-            rng, len(networks) + 1, size, cities, start + timedelta(days=rng.uniform(0, 80)), used
+            rng,
+            len(networks) + 1,
+            size,
+            cities,
+            start + timedelta(days=rng.uniform(0, 80)),
+            used,
+            hard,
+            networks[-200:],
         )
         networks.append(net)
         plan.extend((len(networks) - 1, k) for k in range(size))
@@ -382,9 +485,9 @@ def generate(n: int, seed: int = 0, network_share: float = 0.35) -> Iterator[dic
     for number, (net_index, k) in enumerate(plan, start=1):
         if net_index >= 0:
             net = networks[net_index]
-            title, body, city, posted = _network_ad(rng, net, k)
+            title, body, city, posted = _network_ad(rng, net, k, used, hard)
         else:
-            title, body, city, posted = _independent_ad(rng, cities, start, used)
+            title, body, city, posted = _independent_ad(rng, cities, start, used, hard)
         ad_id = f"ad-{number:0{width}d}"
         record: dict[str, Any] = {
             "id": ad_id,
@@ -396,4 +499,6 @@ def generate(n: int, seed: int = 0, network_share: float = 0.35) -> Iterator[dic
         }
         if net_index >= 0:
             record["network_id"] = networks[net_index].id
+            if hard:
+                record["family_id"] = f"fam-{networks[net_index].family:05d}"
         yield record

@@ -8,6 +8,17 @@ letter ``o``/``l`` standing for 0/1) joined by short separators is collected, te
 that is known not to be a phone number (prices, dates, times, postcodes, ages,
 measurements, "24/7") is blanked out first (the stop-list), and the digit string is
 segmented into valid numbers with ``phonenumbers`` (default region NL).
+
+A number that is written like a phone number but is not valid in the numbering plan
+(a Dutch ``06-0...`` or ``06-7...`` number, a foreign number of an unassigned range)
+is still an identifier: repeated across ads, it links them as surely as a dialable
+one. Such *phone keys* are kept with ``valid=False``: ten digits starting with a
+single ``0`` (national form) or an international number of 8 to 15 digits after
+``+``/``00``, found at the start of a digit group and ending where the run or a digit
+group ends (so a longer digit string is not cut into a "number"), after the same
+stop-list. A Dutch key is written in its national form (``0601234567``, also for
+``+31 6 01234567``), any other as ``+`` and digits. Keys never count as a dialable
+phone (indicators, network counts); they serve as linking keys only.
 """
 
 from __future__ import annotations
@@ -59,10 +70,14 @@ _STANDARD_SEPARATORS = frozenset(" -.()/+")
 
 @dataclass(frozen=True, slots=True)
 class PhoneHit:
+    """A phone number found in the text. ``valid=False``: a phone key (see above);
+    ``e164`` then holds the key (national form for Dutch numbers)."""
+
     e164: str
     start: int
     end: int
     obfuscated: bool
+    valid: bool = True
 
 
 def _blank(match: re.Match[str]) -> str:
@@ -108,13 +123,14 @@ def nl_national_to_e164(digits: str) -> str | None:
     return "+31" + digits[1:]
 
 
-def _segment(digits: str, plus: bool, starts: set[int]) -> list[tuple[str, int, int]]:
-    """Split a digit string into valid numbers: (E.164, first index, end index).
+def _segment(digits: str, plus: bool, starts: set[int]) -> list[tuple[str, int, int, bool]]:
+    """Split a digit string into numbers: (E.164 or key, first index, end index, valid).
 
     A number may only begin where a group of digits begins (``starts``), so the tail
-    of one number ("100 200 ...") never starts another.
+    of one number ("100 200 ...") never starts another. Where no valid number begins,
+    a phone key (module docstring) may.
     """
-    found: list[tuple[str, int, int]] = []
+    found: list[tuple[str, int, int, bool]] = []
     n = len(digits)
     i = 0
     while i < n:
@@ -135,11 +151,50 @@ def _segment(digits: str, plus: bool, starts: set[int]) -> list[tuple[str, int, 
                 number = nl_national_to_e164(digits[i : i + 10])
                 hit = (number, 10) if number is not None else None
         if hit is not None:
-            found.append((hit[0], i, i + hit[1]))
+            found.append((hit[0], i, i + hit[1], True))
             i += hit[1]
+            continue
+        key = _phone_key(digits, i, plus, starts) if (plus and i == 0) or i in starts else None
+        if key is not None:
+            found.append((key[0], i, i + key[1], False))
+            i += key[1]
         else:
             i += 1
     return found
+
+
+def _phone_key(digits: str, i: int, plus: bool, starts: set[int]) -> tuple[str, int] | None:
+    """A phone-like identifier at ``i`` that is not a valid number: (key, length).
+
+    It must end where the digit run ends or a new digit group starts.
+    """
+    n = len(digits)
+
+    def ends_well(end: int) -> bool:
+        return end == n or end in starts
+
+    if (plus and i == 0) or digits.startswith("00", i):
+        offset = 0 if plus and i == 0 else 2
+        rest = digits[i + offset :]
+        if rest.startswith("31"):  # Dutch: national form, with or without the trunk 0
+            national = rest[2:]
+            if national.startswith("0"):
+                national = national[1:]
+                if len(national) >= 9 and national[0] != "0" and ends_well(i + offset + 12):
+                    return "0" + national[:9], offset + 12
+                return None
+            if len(national) >= 9 and national[0] != "0" and ends_well(i + offset + 11):
+                return "0" + national[:9], offset + 11
+            return None
+        for length in range(min(15, n - i - offset), 7, -1):
+            if ends_well(i + offset + length) and rest[0] != "0":
+                return "+" + rest[:length], offset + length
+        return None
+    if digits.startswith("316", i) and ends_well(i + 11):
+        return "0" + digits[i + 2 : i + 11], 11
+    if digits[i] == "0" and n - i >= 10 and digits[i + 1] != "0" and ends_well(i + 10):
+        return digits[i : i + 10], 10
+    return None
 
 
 def _international(digits: str, i: int, offset: int) -> tuple[str, int] | None:
@@ -214,7 +269,9 @@ def extract_phones(
         units, digits, starts = _units(text, unit_re) if word_digits else _digit_units(text)
         found = _segment(digits, text.startswith("+"), starts)
         pieces = [(match.start(), text, units, found)]
-        if not (len(found) == 1 and found[0][1] == 0 and found[0][2] == len(digits)):
+        if not (
+            len(found) == 1 and found[0][1] == 0 and found[0][2] == len(digits) and found[0][3]
+        ):
             pieces = []
             lo = max(0, match.start() - 12)
             window = base[lo : min(len(base), match.end() + 16)]
@@ -227,15 +284,14 @@ def extract_phones(
                     pieces.append((lo + inner.start(), inner_text, inner_units, inner_found))
         for offset, piece, piece_units, piece_found in pieces:
             plus = piece.startswith("+")
-            for e164, first, last in piece_found:
+            for e164, first, last, valid in piece_found:
                 used = piece_units[first:last]
                 if e164 in seen:
                     continue
                 seen.add(e164)
                 start = offset + (0 if plus and first == 0 else used[0][1])
-                hits.append(
-                    PhoneHit(e164, start, offset + used[-1][2], _is_obfuscated(piece, used))
-                )
+                obfuscated = _is_obfuscated(piece, used)
+                hits.append(PhoneHit(e164, start, offset + used[-1][2], obfuscated, valid))
     return hits
 
 

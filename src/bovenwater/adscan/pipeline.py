@@ -55,7 +55,13 @@ from bovenwater.adscan.model import Ad, Analysis
 from bovenwater.adscan.municipalities import by_code
 from bovenwater.adscan.normalise import normalise
 from bovenwater.adscan.phones import PhoneHit
-from bovenwater.adscan.sketch import NUMBER_HASH_PLACEHOLDER, Signatures, sketch_batch
+from bovenwater.adscan.sketch import (
+    NUMBER_HASH_PLACEHOLDER,
+    Shingles,
+    Signatures,
+    shingle_batch,
+    sketch_weighted,
+)
 from bovenwater.adscan.templates import build_template
 from bovenwater.adscan.tokens import TOKEN_CACHE, tokenise
 
@@ -239,12 +245,12 @@ RANGE = 2000  # ads per range with workers
 MIDDLE_RANGE = 400  # ... and around the middle, where the parent and the workers meet
 
 
-def _sketch_chunk(ads: Sequence[Ad]) -> tuple[list[Analysis], Signatures]:
+def _sketch_chunk(ads: Sequence[Ad]) -> tuple[list[Analysis], Shingles]:
     analyses = analyse_batch(ads)
-    return analyses, sketch_batch([a.token_hashes for a in analyses])
+    return analyses, shingle_batch([a.token_hashes for a in analyses])
 
 
-def _sketch_chunk_quiet(ads: Sequence[Ad]) -> tuple[list[Analysis], Signatures]:
+def _sketch_chunk_quiet(ads: Sequence[Ad]) -> tuple[list[Analysis], Shingles]:
     with _no_cyclic_gc():
         return _sketch_chunk(ads)
 
@@ -314,6 +320,9 @@ def _pack(analysis: Analysis) -> PackedAnalysis:
         e.languages or None,
         e.names or None,
         [(h.code, h.phrase, h.kind) for h in analysis.hits] if analysis.hits else None,
+        [(p.e164, p.start, p.end, p.obfuscated, False) for p in e.phone_keys]
+        if e.phone_keys
+        else None,
     )
 
 
@@ -331,9 +340,21 @@ class _Interned(dict[tuple[Any, ...], Any]):
 
 
 def _unpack(ad: Ad, packed: PackedAnalysis, hits: _Interned, prices: _Interned) -> Analysis:
-    phones, emails, obfuscated, urls, handles, age, price, code, cities, languages, names, found = (
-        packed
-    )
+    (
+        phones,
+        emails,
+        obfuscated,
+        urls,
+        handles,
+        age,
+        price,
+        code,
+        cities,
+        languages,
+        names,
+        found,
+        keys,
+    ) = packed
     extraction = Extraction(
         [],
         [PhoneHit(*p) for p in phones] if phones else [],
@@ -347,11 +368,12 @@ def _unpack(ad: Ad, packed: PackedAnalysis, hits: _Interned, prices: _Interned) 
         cities or [],
         languages or [],
         names or [],
+        [PhoneHit(*p) for p in keys] if keys else [],
     )
     return Analysis(ad, extraction, list(map(hits.__getitem__, found)) if found else [])
 
 
-def _sketch_range(bounds: tuple[int, int]) -> tuple[list[PackedAnalysis], Signatures]:
+def _sketch_range(bounds: tuple[int, int]) -> tuple[list[PackedAnalysis], Shingles]:
     """Worker side: analyse ``_WORKER_ADS[start:end]``; only what the parent lacks goes back."""
     start, end = bounds
     analyses, signatures = _sketch_chunk_quiet(_WORKER_ADS[start:end])
@@ -370,21 +392,34 @@ def analyse_and_sketch(
 ) -> tuple[list[Analysis], Signatures]:
     """Analyse every ad and MinHash-sketch it, in chunks, optionally in worker processes.
 
-    The result does not depend on ``workers`` or ``chunk`` (every ad is analysed and
-    sketched on its own). With workers the analyses come back without their tokens
-    and token hashes: the signatures already hold what clustering needs.
+    The chunks give each ad's word shingles; the signatures are made over the whole
+    batch at the end, because a shingle's weight is its rarity in the batch
+    (:func:`sketch.idf_copies`). The result does not depend on ``workers`` or
+    ``chunk``. With workers the analyses come back without their tokens and token
+    hashes: the signatures already hold what clustering needs.
     """
+    analyses, parts = _analyse_and_shingle(ads, workers, chunk)
+    mixed = np.concatenate([part[0] for part in parts])
+    counts = np.concatenate([part[1] for part in parts])
+    del parts
+    return analyses, sketch_weighted(mixed, counts)
+
+
+def _analyse_and_shingle(
+    ads: Sequence[Ad], workers: int, chunk: int
+) -> tuple[list[Analysis], list[Shingles]]:
     bounds = [(i, min(i + chunk, len(ads))) for i in range(0, len(ads), chunk)]
     analyses: list[Analysis] = []
-    parts: list[Signatures] = [sketch_batch([])]
+    parts: list[Shingles] = [shingle_batch([])]
     freeze = len(ads) >= FREEZE_FROM
     if workers <= 1 or len(bounds) < 2:
         with _no_cyclic_gc(freeze):
             for start, end in bounds:
                 done, signatures = _sketch_chunk(ads[start:end])
+                _strip(done)  # the shingles hold what clustering needs: less memory
                 analyses.extend(done)
                 parts.append(signatures)
-        return analyses, np.concatenate(parts)
+        return analyses, parts
     # The parent analyses a first, small part itself before the pool starts: the caches it
     # fills (tokens, places, phone metadata) are inherited by the forked workers.
     warm = min(chunk, WARM_UP)
@@ -397,7 +432,7 @@ def analyse_and_sketch(
     # front, the parent takes them from the back (cancelling the futures not yet started)
     # until they meet. What the parent analyses needs no transfer at all.
     ranges = _ranges(warm, len(ads), workers, chunk)
-    by_range: list[tuple[list[Analysis], Signatures] | None] = [None] * len(ranges)
+    by_range: list[tuple[list[Analysis], Shingles] | None] = [None] * len(ranges)
     hits = _Interned(Hit)
     prices = _Interned(Price)
 
@@ -444,7 +479,7 @@ def analyse_and_sketch(
             raise RuntimeError("a range of ads was not analysed")
         analyses.extend(part[0])
         parts.append(part[1])
-    return analyses, np.concatenate(parts)
+    return analyses, parts
 
 
 def _ranges(start: int, end: int, workers: int, chunk: int) -> list[tuple[int, int]]:
@@ -515,6 +550,7 @@ def entities_of(analysis: Analysis) -> list[str]:
     e = analysis.extraction
     return [
         *(f"phone:{p.e164}" for p in e.phones),
+        *(f"phonekey:{p.e164}" for p in e.phone_keys),
         *(f"email:{m}" for m in e.emails),
         *(f"handle:{h.split(':', 1)[1]}" for h in e.handles),
     ]
@@ -534,6 +570,7 @@ def network_features(
     analyses: Sequence[Analysis], members: list[int]
 ) -> tuple[dict[str, Any], list[str]]:
     phones: set[str] = set()
+    phone_keys: set[str] = set()
     emails: set[str] = set()
     handles: set[str] = set()
     names: set[str] = set()
@@ -543,6 +580,7 @@ def network_features(
     for index in members:
         e = analyses[index].extraction
         phones.update(p.e164 for p in e.phones)
+        phone_keys.update(p.e164 for p in e.phone_keys)
         emails.update(e.emails)
         handles.update(e.handles)
         names.update(e.names)
@@ -568,6 +606,8 @@ def network_features(
         "ads": len(members),
         "phones": sorted(phones),
         "n_phones": len(phones),
+        # numbers outside the numbering plan: linking keys, not dialable phones
+        "phone_keys": sorted(phone_keys),
         "emails": sorted(emails),
         "handles": sorted(handles),
         "names": sorted(names),
@@ -637,6 +677,8 @@ def scan(
 def evidence(analysis: Analysis) -> list[dict[str, Any]]:
     """Where each fired indicator is in the original title/body (field + offsets)."""
     ad = analysis.ad
+    if not analysis.hits:
+        return []
     norm = normalise(ad.text)
     title_len = len(ad.title) + 1 if ad.title else 0
     items: list[dict[str, Any]] = []
@@ -693,6 +735,7 @@ def ad_record(
         "ad_risk": risk_score(codes),
         "indicators": [*codes, *net_codes],
         "phones": [p.e164 for p in e.phones],
+        "phone_keys": [p.e164 for p in e.phone_keys],
         "emails": e.emails,
         "handles": e.handles,
         "urls": e.urls,

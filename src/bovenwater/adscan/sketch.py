@@ -2,7 +2,9 @@
 
 Each advertisement becomes the set of its word 3-shingles (tokens folded; every token
 that contains a digit becomes one placeholder, so phone numbers and prices do not
-make copies of one template look different). A shingle is a 32-bit value combined
+make copies of one template look different, and so does every one-word municipality
+name: a network that moves from city to city fills the same slot with another name).
+Shingles are weighted by their rarity in the batch (:func:`idf_copies`). A shingle is a 32-bit value combined
 from the CRC-32 of its tokens; MinHash applies ``NUM_PERM`` multiply-shift hash
 functions and keeps the minimum per ad. Batches of ads are sketched at once, so the
 per-ad cost is a few NumPy operations, not a Python loop over permutations.
@@ -49,12 +51,28 @@ def sketch_batch(token_hashes: list[list[int]]) -> Signatures:
 
 def sketch_arrays(flat: npt.NDArray[np.uint64], lengths: npt.NDArray[np.int64]) -> Signatures:
     """:func:`sketch_batch` on a flat array of token hashes and per-ad lengths."""
+    shingles, counts = shingle_arrays(flat, lengths)
+    return sketch_shingles(shingles, counts)
+
+
+Shingles = tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]  # flat hashes, count per ad
+
+
+def shingle_batch(token_hashes: list[list[int]]) -> Shingles:
+    """The 64-bit shingle hashes of each ad (flat) and their number per ad."""
+    n = len(token_hashes)
+    lengths = np.fromiter(map(len, token_hashes), dtype=np.int64, count=n)
+    total = int(lengths.sum())
+    flat = np.fromiter(itertools.chain.from_iterable(token_hashes), np.uint64, count=total)
+    return shingle_arrays(flat, lengths)
+
+
+def shingle_arrays(flat: npt.NDArray[np.uint64], lengths: npt.NDArray[np.int64]) -> Shingles:
+    """Word 3-shingles (an ad of two tokens: one 2-shingle; fewer: none) as 64-bit hashes."""
     n = lengths.size
-    signatures = np.full((n, NUM_PERM), EMPTY, dtype=np.uint32)
     if flat.size == 0:
-        return signatures
-    ends = np.cumsum(lengths)
-    starts = ends - lengths
+        return np.zeros(0, dtype=np.uint64), np.zeros(n, dtype=np.int64)
+    starts = np.cumsum(lengths) - lengths
     with np.errstate(over="ignore"):
         t1 = np.zeros_like(flat)  # the next token (0 past the end; a batch of one token
         t1[:-1] = flat[1:]  # made the old concatenation one element too long)
@@ -70,16 +88,79 @@ def sketch_arrays(flat: npt.NDArray[np.uint64], lengths: npt.NDArray[np.int64]) 
         short = np.repeat(lengths < SHINGLE, lengths)
         keep = (remaining >= SHINGLE) | (short & (position == 0))
         keep &= np.repeat(lengths >= 2, lengths)
-        owner = np.repeat(np.arange(n, dtype=np.int64), lengths)[keep]
         mixed = shingles[keep]
         mixed ^= mixed >> np.uint64(31)
-        hashed = ((mixed * _P3) >> np.uint64(32)).astype(np.uint32)
-    bins = (hashed & np.uint32(NUM_PERM - 1)).astype(np.int64)
-    values = hashed >> np.uint32(_BIN_BITS)
+    counts = np.bincount(
+        np.repeat(np.arange(n, dtype=np.int64), lengths)[keep], minlength=n
+    ).astype(np.int64)
+    return mixed, counts
+
+
+def sketch_shingles(
+    mixed: npt.NDArray[np.uint64],
+    counts: npt.NDArray[np.int64],
+    copies: npt.NDArray[np.int64] | None = None,
+) -> Signatures:
+    """MinHash signatures of shingle sets; ``copies`` (per shingle, >= 1) weights them.
+
+    A shingle with ``c`` copies enters the set as ``c`` distinct elements, so the
+    agreement of two signatures estimates the *weighted* Jaccard similarity
+    ``sum_{A and B} w / sum_{A or B} w`` with ``w = c`` (the weight depends only on
+    the shingle, so it is the same in both ads).
+    """
+    n = counts.size
+    signatures = np.full((n, NUM_PERM), EMPTY, dtype=np.uint32)
+    if mixed.size == 0:
+        return signatures
+    owner = np.repeat(np.arange(n, dtype=np.int64), counts)
     flat_sig = signatures.reshape(-1)
-    np.minimum.at(flat_sig, owner * NUM_PERM + bins, values)
+    rounds = 1 if copies is None else int(copies.max())
+    for copy in range(rounds):  # copy k of every shingle with more than k copies
+        if copy == 0:
+            these, who = mixed, owner
+        else:
+            assert copies is not None
+            chosen = copies > copy
+            with np.errstate(over="ignore"):
+                these = mixed[chosen] ^ (np.uint64(copy) * _P2)
+            who = owner[chosen]
+        with np.errstate(over="ignore"):
+            hashed = ((these * _P3) >> np.uint64(32)).astype(np.uint32)
+        bins = (hashed & np.uint32(NUM_PERM - 1)).astype(np.int64)
+        values = hashed >> np.uint32(_BIN_BITS)
+        np.minimum.at(flat_sig, who * NUM_PERM + bins, values)
     _densify(signatures)
     return signatures
+
+
+MAX_COPIES = 4
+
+
+def idf_copies(mixed: npt.NDArray[np.uint64], n_ads: int) -> npt.NDArray[np.int64]:
+    """Weight of each shingle from its rarity in the batch: 1 to :data:`MAX_COPIES`.
+
+    The weight is the shingle's inverse document frequency ``ln(N / df)`` in
+    quarters of its largest possible value ``ln N`` (rounded up): a stock phrase that
+    many unrelated ads share counts once, a shingle only a few ads share (a network's
+    own template, a name it reuses) up to four times. Similarity then rests on what
+    two ads share that others do not, and boilerplate cannot glue unrelated ads
+    together however many there are. ``df`` is counted in a table of ``2**k`` hashed
+    counters (a collision can only raise a count, i.e. lower a weight).
+    """
+    if mixed.size == 0 or n_ads < 2:
+        return np.ones(mixed.size, dtype=np.int64)
+    size = 1 << min(26, max(16, int(mixed.size * 2 - 1).bit_length()))
+    slot = (mixed & np.uint64(size - 1)).astype(np.int64)
+    df = np.bincount(slot, minlength=size)[slot].astype(np.float64)
+    relative = np.log(n_ads / np.minimum(df, n_ads)) / np.log(n_ads)
+    copies = np.ceil(relative * MAX_COPIES).astype(np.int64)
+    out: npt.NDArray[np.int64] = np.clip(copies, 1, MAX_COPIES)
+    return out
+
+
+def sketch_weighted(mixed: npt.NDArray[np.uint64], counts: npt.NDArray[np.int64]) -> Signatures:
+    """Signatures with rarity (IDF) weights over this batch (:func:`idf_copies`)."""
+    return sketch_shingles(mixed, counts, idf_copies(mixed, int(counts.size)))
 
 
 def _densify(signatures: Signatures) -> None:
@@ -115,12 +196,20 @@ def lsh_pairs(signatures: Signatures, threshold: float = 0.5) -> npt.NDArray[np.
     bucket's first ad and the pair is kept when the full signatures agree on at least
     ``threshold`` of the positions (the MinHash estimate of Jaccard similarity).
     """
+    return scored_pairs(signatures, threshold)[0]
+
+
+def scored_pairs(
+    signatures: Signatures, threshold: float = 0.5
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """:func:`lsh_pairs` with the estimated similarity of every pair."""
     n = signatures.shape[0]
     usable = np.flatnonzero(signatures[:, 0] != EMPTY) if n else np.zeros(0, np.int64)
     if usable.size < 2:
-        return np.zeros((0, 2), dtype=np.int64)
+        return np.zeros((0, 2), dtype=np.int64), np.zeros(0)
     sig = signatures[usable]
     found: list[npt.NDArray[np.int64]] = []
+    scores: list[npt.NDArray[np.float64]] = []
     for band in range(BANDS):
         keys = _band_keys(sig, band)
         order = np.argsort(keys, kind="stable")
@@ -138,10 +227,13 @@ def lsh_pairs(signatures: Signatures, threshold: float = 0.5) -> npt.NDArray[np.
         ok = agree >= threshold
         if ok.any():
             found.append(np.stack([usable[a[ok]], usable[b[ok]]], axis=1))
+            scores.append(agree[ok])
     if not found:
-        return np.zeros((0, 2), dtype=np.int64)
-    pairs = np.concatenate(found)
-    return np.unique(np.sort(pairs, axis=1), axis=0)
+        return np.zeros((0, 2), dtype=np.int64), np.zeros(0)
+    pairs = np.sort(np.concatenate(found), axis=1)
+    agree_all = np.concatenate(scores)
+    unique, first = np.unique(pairs, axis=0, return_index=True)
+    return unique, agree_all[first]
 
 
 def jaccard_estimate(a: Signatures, b: Signatures) -> float:
@@ -149,3 +241,4 @@ def jaccard_estimate(a: Signatures, b: Signatures) -> float:
 
 
 NUMBER_HASH_PLACEHOLDER = 0x5EED_0001  # every token with a digit hashes to this
+PLACE_HASH_PLACEHOLDER = 0x5EED_0002  # and every one-word municipality name to this

@@ -111,7 +111,7 @@ def _slot_kind(fills: list[str]) -> str:
     return "text"
 
 
-def build_template(texts: list[str], max_docs: int = 25) -> Template:
+def build_template(texts: list[str], max_docs: int = 12) -> Template:
     if len(texts) > max_docs:
         step = len(texts) / max_docs
         texts = [texts[int(k * step)] for k in range(max_docs)]

@@ -27,7 +27,7 @@ from bovenwater.adscan.normalise import (
     to_nfkc,
 )
 from bovenwater.adscan.phones import WORD_DIGITS
-from bovenwater.adscan.sketch import NUMBER_HASH_PLACEHOLDER
+from bovenwater.adscan.sketch import NUMBER_HASH_PLACEHOLDER, PLACE_HASH_PLACEHOLDER
 
 # ASCII punctuation becomes white space; "@" and "$" stay inside words (leetspeak).
 _PUNCT_TABLE = str.maketrans({ch: " " for ch in string.punctuation if ch not in "@$"})
@@ -83,7 +83,21 @@ def _compute_general(token: str) -> TokenInfo:
     spells = token in SPELLED_TRIGGERS or (
         not token.isdigit() and not token.isalpha() and any(ch.isdigit() for ch in token)
     )
-    return TokenInfo(folded, hashed, digits, NUMBER_HASH_PLACEHOLDER if numeric else hashed, spells)
+    if numeric:
+        sketch = NUMBER_HASH_PLACEHOLDER
+    elif folded in _place_words():  # a slot value, like a number
+        sketch = PLACE_HASH_PLACEHOLDER
+    else:
+        sketch = hashed
+    return TokenInfo(folded, hashed, digits, sketch, spells)
+
+
+@lru_cache(maxsize=1)
+def _place_words() -> frozenset[str]:
+    """One-word municipality names (not those that are also ordinary words)."""
+    from bovenwater.adscan.municipalities import AMBIGUOUS, name_index
+
+    return frozenset(key for key in name_index() if key.isalpha() and key not in AMBIGUOUS)
 
 
 class _TokenCache(dict[str, TokenInfo]):

@@ -31,3 +31,88 @@ class VerifiedSessionScheme(OpenApiAuthenticationExtension):  # type: ignore[no-
             "name": "sessionid",
             "description": "Browser session after password and TOTP login.",
         }
+
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "An error as RFC 7807 problem details, in Dutch.",
+    "properties": {
+        "type": {"type": "string", "format": "uri"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "invalid_params": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"name": {"type": "string"}, "reason": {"type": "string"}},
+            },
+        },
+    },
+    "required": ["type", "title", "status"],
+}
+
+_DESCRIPTIONS = {
+    "400": "Invalid input (a field, a query parameter, malformed JSON, JSON nested deeper than 32 levels).",
+    "401": "No valid token or verified session.",
+    "403": "The acting role or organisation may not do this.",
+    "404": "Not found, or outside the caller's scope (the two are not told apart).",
+    "409": "The change does not fit the current state of the object.",
+    "413": "The request body is larger than the limit.",
+    "415": "The request body is not JSON (or a form).",
+    "429": "Too many requests from this network address; try again later.",
+}
+_STATE_CHANGES = ("transition", "transitions", "depart", "respond")
+
+
+def _problem(code: str) -> dict[str, Any]:
+    return {
+        "description": _DESCRIPTIONS[code],
+        "content": {
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+        },
+    }
+
+
+def document_problem_responses(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """drf-spectacular post-processing: every status an operation can answer, documented.
+
+    What each operation can return besides its success follows from how it is reached:
+    invalid input (400) wherever it takes parameters or a body; 401 and 403 behind
+    authentication; 404 with a path parameter (or a receipt code); 409 on state changes
+    and creations that check state; 413 and 415 with a body; 429 on the throttled
+    anonymous endpoints. The schemathesis run in the test suite fails on any status not
+    listed here, so this list and the code cannot drift apart unnoticed.
+    """
+    result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            codes: set[str] = set()
+            anonymous = operation.get("security") in ([], [{}]) or {} in operation.get(
+                "security", []
+            )
+            has_body = "requestBody" in operation
+            if has_body or operation.get("parameters"):
+                codes.add("400")
+            if not anonymous:
+                codes |= {"401", "403"}
+            if "{" in path:
+                codes.add("404")
+            if has_body:
+                codes |= {"413", "415"}
+                if not anonymous:
+                    codes.add("409" if method == "post" else "400")
+            if path.rstrip("/").split("/")[-1] in _STATE_CHANGES:
+                codes.add("409")
+            if anonymous and method == "post":
+                codes |= {"429"}
+                if "additions" in path:
+                    codes.add("404")
+            for code in sorted(codes):
+                operation["responses"].setdefault(code, _problem(code))
+    return result

@@ -3,7 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
 from bovenwater.accounts.middleware import public_view
-from bovenwater.api import views
+from bovenwater.api import docs, views
 
 app_name = "api"
 
@@ -15,6 +15,8 @@ urlpatterns = [
         ),
         name="schema",
     ),
+    path("docs/", docs.docs_view, name="docs"),
+    path("openapi.yaml", docs.schema_file_view, name="schema-file"),
     path("me/", views.MeView.as_view(), name="me"),
     path("organisations/", views.OrganisationListView.as_view(), name="organisations"),
     path("reference/municipalities/", views.MunicipalityListView.as_view(), name="municipalities"),

@@ -9,15 +9,22 @@ from bovenwater.audit.models import Action
 
 
 class LogFilterForm(forms.Form):
+    """Filters in the privacy officer's words: people by name, kinds of records by name."""
+
     data_subject = forms.CharField(
         label=_("Betrokkene"),
         required=False,
         max_length=100,
-        help_text=_("Bijvoorbeeld user:12 of een casusnummer."),
+        help_text=_("Bijvoorbeeld een casusnummer of signaalnummer."),
     )
-    object_type = forms.CharField(label=_("Soort object"), required=False, max_length=100)
-    object_id = forms.CharField(label=_("Object-id"), required=False, max_length=100)
-    actor = forms.CharField(label=_("Gebruiker"), required=False, max_length=150)
+    object_type = forms.ChoiceField(label=_("Soort gegevens"), required=False, choices=())
+    object_id = forms.CharField(
+        label=_("Nummer van het gegeven"),
+        required=False,
+        max_length=100,
+        help_text=_("Het nummer uit de kolom Gegevens, als u één gegeven zoekt."),
+    )
+    actor = forms.ChoiceField(label=_("Medewerker"), required=False, choices=())
     organisation = forms.CharField(label=_("Organisatie"), required=False, max_length=200)
     action = forms.ChoiceField(
         label=_("Handeling"), required=False, choices=[("", _("Alle handelingen")), *Action.choices]
@@ -27,14 +34,25 @@ class LogFilterForm(forms.Form):
         label=_("Vanaf datum"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": _("Vul een geldige datum in, bijvoorbeeld 2026-01-31.")},
+        error_messages={"invalid": _("Vul een geldige datum in.")},
     )
     date_to = forms.DateField(
         label=_("Tot en met datum"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": _("Vul een geldige datum in, bijvoorbeeld 2026-01-31.")},
+        error_messages={"invalid": _("Vul een geldige datum in.")},
     )
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        object_types: list[tuple[str, str]] = (),  # type: ignore[assignment]
+        members: list[tuple[str, str]] = (),  # type: ignore[assignment]
+    ) -> None:
+        super().__init__(data)
+        self.fields["object_type"].choices = [("", _("Alle soorten")), *object_types]  # type: ignore[attr-defined]
+        self.fields["actor"].choices = [("", _("Iedereen")), *members]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

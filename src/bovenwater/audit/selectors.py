@@ -72,6 +72,18 @@ def processing_log_for_actor(*, actor: Actor, filters: LogFilter) -> QuerySet[Pr
     return entries.order_by("-id")
 
 
+def object_types_in_log(*, actor: Actor) -> list[str]:
+    """The kinds of records that occur in the organisation's log (for the filter)."""
+    if not actor.has(Permission.VIEW_PROCESSING_LOG):
+        raise PermissionDenied
+    return list(
+        ProcessingLogEntry.objects.filter(organisation_id=actor.organisation_id)
+        .order_by()
+        .values_list("object_type", flat=True)
+        .distinct()
+    )
+
+
 def processing_log_viewed(*, actor: Actor, filters: LogFilter, exported: int | None = None) -> None:
     """Record that the privacy officer looked at (or exported) the log."""
     log_processing(

@@ -4,28 +4,77 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.middleware import request_actor
+from bovenwater.audit.describe import EntryRow, describe, member_choices, object_type_choices
 from bovenwater.audit.forms import LogFilterForm
 from bovenwater.audit.jobs import chain_pending
-from bovenwater.audit.selectors import LogFilter, processing_log_for_actor, processing_log_viewed
-from bovenwater.lib import csvsafe
-
-CSV_COLUMNS = (
-    "id",
-    "occurred_at",
-    "actor_username",
-    "organisation_name",
-    "role",
-    "action",
-    "object_type",
-    "object_id",
-    "data_subject",
-    "purpose",
-    "legal_basis",
-    "trace_id",
-    "entry_hash",
+from bovenwater.audit.selectors import (
+    LogFilter,
+    object_types_in_log,
+    processing_log_for_actor,
+    processing_log_viewed,
 )
+from bovenwater.lib import csvsafe, formatting
+
+# Readable columns first (names and labels in the interface language), then the stored
+# references they were made from, so that a row can still be traced to its entry.
+CSV_COLUMNS = (
+    _("Tijdstip"),
+    _("Medewerker"),
+    _("Organisatie"),
+    _("Rol"),
+    _("Handeling"),
+    _("Soort gegevens"),
+    _("Gegevens"),
+    _("Betrokkene"),
+    _("Doel"),
+    _("Grondslag"),
+    _("Trace-id"),
+    _("Hash"),
+    _("Regelnummer"),
+    _("Gebruikersnaam"),
+    _("Rolcode"),
+    _("Objectsoort (code)"),
+    _("Object (code)"),
+    _("Betrokkene (code)"),
+    _("Doel (code)"),
+)
+
+
+def csv_row(row: EntryRow) -> list[object]:
+    entry = row.entry
+    return [
+        formatting.date_time(entry.occurred_at),
+        row.person,
+        entry.organisation_name,
+        row.role,
+        entry.get_action_display(),
+        row.object_kind,
+        row.object,
+        row.data_subject,
+        entry.get_purpose_display(),
+        entry.legal_basis,
+        entry.trace_id,
+        entry.entry_hash,
+        entry.pk,
+        entry.actor_username,
+        entry.role,
+        entry.object_type,
+        entry.object_id,
+        entry.data_subject,
+        entry.purpose,
+    ]
+
+
+def _form(request: HttpRequest, actor: Actor) -> LogFilterForm:
+    return LogFilterForm(
+        request.GET or None,
+        object_types=object_type_choices(object_types_in_log(actor=actor)),
+        members=member_choices(actor.organisation_id),
+    )
 
 
 def _filters(form: LogFilterForm) -> LogFilter:
@@ -47,7 +96,7 @@ def _filters(form: LogFilterForm) -> LogFilter:
 
 def log_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    form = LogFilterForm(request.GET or None)
+    form = _form(request, actor)
     filters = _filters(form) if request.GET else LogFilter()
     entries = processing_log_for_actor(actor=actor, filters=filters)
     page = Paginator(entries, 50).get_page(request.GET.get("pagina"))
@@ -57,14 +106,14 @@ def log_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "audit/log.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {"form": form, "page": page, "rows": describe(page), "query": query.urlencode()},
         status=400 if form.errors else 200,
     )
 
 
 def log_export_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    form = LogFilterForm(request.GET or None)
+    form = _form(request, actor)
     if request.GET and not form.is_valid():
         return render(
             request, "audit/log.html", {"form": form, "page": None, "query": ""}, status=400
@@ -78,23 +127,8 @@ def log_export_view(request: HttpRequest) -> HttpResponse:
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="verwerkingslogboek-{stamp}.csv"'
     writer = csvsafe.writer(response)
-    writer.writerow(CSV_COLUMNS)
-    for entry in entries:
-        writer.writerow(
-            [
-                entry.pk,
-                timezone.localtime(entry.occurred_at).isoformat(),
-                entry.actor_username,
-                entry.organisation_name,
-                entry.role,
-                entry.action,
-                entry.object_type,
-                entry.object_id,
-                entry.data_subject,
-                entry.purpose,
-                entry.legal_basis,
-                entry.trace_id,
-                entry.entry_hash,
-            ]
-        )
+    writer.writerow([str(column) for column in CSV_COLUMNS])
+    for start in range(0, len(entries), 1000):
+        for row in describe(entries[start : start + 1000]):
+            writer.writerow(csv_row(row))
     return response

@@ -193,10 +193,20 @@ class PlacementRequestForm(forms.Form):
 class PlaceForm(forms.Form):
     shelter = forms.ModelChoiceField(label=_("Opvanglocatie"), queryset=Shelter.objects.none())
 
-    def __init__(self, *args: Any, shelters: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        shelters: Any = None,
+        shelter_choices: list[tuple[int, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         if shelters is not None:
             self.fields["shelter"].queryset = shelters  # type: ignore[attr-defined]
+        if shelter_choices is not None:
+            # Read beforehand for a whole list of forms; rendering asks the database nothing.
+            field = self.fields["shelter"]
+            field.choices = [("", field.empty_label), *shelter_choices]  # type: ignore[attr-defined]
 
 
 class DepartForm(forms.Form):

@@ -683,24 +683,3 @@ class EmergencyAccess(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.user_id}@{self.case_id}"
-
-
-class IdempotencyRecord(models.Model):
-    """The object an API create call made, under the caller's ``Idempotency-Key``."""
-
-    key = models.CharField(max_length=200)
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    scope = models.CharField(max_length=40)
-    object_id = models.PositiveBigIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["key", "user", "organisation", "scope"], name="unique_idempotency_key"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.key

@@ -1,73 +1,86 @@
-"""The case workflow as a declared transition table: state → next state → roles.
+"""The case workflow as a declared transition table: state → next state → permissions
+(``lib.workflow``).
 
 ``cases.services.case_transition`` is the only code that changes a case's state; it
 checks this table under a row lock. Tests walk every edge in it and every edge not
-in it.
+in it, for every role.
 """
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from bovenwater.accounts.roles import Role
+from bovenwater.accounts.roles import Permission
 from bovenwater.cases.models import CaseState
+from bovenwater.lib.workflow import HasPermissions, Messages, TransitionNotAllowed, Workflow
+
+__all__ = [
+    "OPEN_STATES",
+    "REASON_REQUIRED",
+    "TRANSITIONS",
+    "WORKFLOW",
+    "TransitionNotAllowed",
+    "allowed_next_states",
+]
 
 S = CaseState
-COORDINATOR = frozenset({Role.CARE_COORDINATOR})
-COORDINATOR_OR_CONTACT = frozenset({Role.CARE_COORDINATOR, Role.CONTACT_OFFICER})
-COORDINATOR_OR_DIRECTOR = frozenset({Role.CARE_COORDINATOR, Role.CHAIN_DIRECTOR})
+# The care coordinator works the case; a contact officer may take a reported case into
+# intake; the chain director (and the coordinator) may reopen a closed one.
+WORK = frozenset({Permission.MANAGE_CASES})
+TAKE_IN = frozenset({Permission.OPEN_CASE_FROM_SIGNAL})
+REOPEN = frozenset({Permission.REOPEN_CASES})
 
-TRANSITIONS: dict[CaseState, dict[CaseState, frozenset[Role]]] = {
+TRANSITIONS: dict[CaseState, dict[CaseState, frozenset[str]]] = {
     S.REPORTED: {
-        S.INTAKE: COORDINATOR_OR_CONTACT,
-        S.DROPPED_OUT: COORDINATOR,
-        S.CLOSED: COORDINATOR,
+        S.INTAKE: TAKE_IN,
+        S.DROPPED_OUT: WORK,
+        S.CLOSED: WORK,
     },
     S.INTAKE: {
-        S.REFLECTION: COORDINATOR,
-        S.CARE: COORDINATOR,
-        S.ON_HOLD: COORDINATOR,
-        S.DROPPED_OUT: COORDINATOR,
-        S.CLOSED: COORDINATOR,
+        S.REFLECTION: WORK,
+        S.CARE: WORK,
+        S.ON_HOLD: WORK,
+        S.DROPPED_OUT: WORK,
+        S.CLOSED: WORK,
     },
     S.REFLECTION: {
-        S.CARE: COORDINATOR,
-        S.ON_HOLD: COORDINATOR,
-        S.DROPPED_OUT: COORDINATOR,
-        S.CLOSED: COORDINATOR,
+        S.CARE: WORK,
+        S.ON_HOLD: WORK,
+        S.DROPPED_OUT: WORK,
+        S.CLOSED: WORK,
     },
     S.CARE: {
-        S.AFTERCARE: COORDINATOR,
-        S.ON_HOLD: COORDINATOR,
-        S.DROPPED_OUT: COORDINATOR,
-        S.CLOSED: COORDINATOR,
+        S.AFTERCARE: WORK,
+        S.ON_HOLD: WORK,
+        S.DROPPED_OUT: WORK,
+        S.CLOSED: WORK,
     },
     S.AFTERCARE: {
-        S.CARE: COORDINATOR,
-        S.DROPPED_OUT: COORDINATOR,
-        S.CLOSED: COORDINATOR,
+        S.CARE: WORK,
+        S.DROPPED_OUT: WORK,
+        S.CLOSED: WORK,
     },
     S.ON_HOLD: {
-        S.INTAKE: COORDINATOR,
-        S.REFLECTION: COORDINATOR,
-        S.CARE: COORDINATOR,
-        S.AFTERCARE: COORDINATOR,
-        S.DROPPED_OUT: COORDINATOR,
-        S.CLOSED: COORDINATOR,
+        S.INTAKE: WORK,
+        S.REFLECTION: WORK,
+        S.CARE: WORK,
+        S.AFTERCARE: WORK,
+        S.DROPPED_OUT: WORK,
+        S.CLOSED: WORK,
     },
     S.DROPPED_OUT: {
-        S.REOPENED: COORDINATOR_OR_DIRECTOR,
-        S.CLOSED: COORDINATOR,
+        S.REOPENED: REOPEN,
+        S.CLOSED: WORK,
     },
     S.CLOSED: {
-        S.REOPENED: COORDINATOR_OR_DIRECTOR,
+        S.REOPENED: REOPEN,
     },
     S.REOPENED: {
-        S.INTAKE: COORDINATOR,
-        S.REFLECTION: COORDINATOR,
-        S.CARE: COORDINATOR,
-        S.AFTERCARE: COORDINATOR,
-        S.CLOSED: COORDINATOR,
+        S.INTAKE: WORK,
+        S.REFLECTION: WORK,
+        S.CARE: WORK,
+        S.AFTERCARE: WORK,
+        S.CLOSED: WORK,
     },
 }
 
@@ -77,46 +90,18 @@ REASON_REQUIRED: frozenset[CaseState] = frozenset({S.CLOSED, S.DROPPED_OUT, S.ON
 # States in which the case is still being worked on (shown on the coordinator's list).
 OPEN_STATES: frozenset[CaseState] = frozenset(set(CaseState) - {S.CLOSED, S.DROPPED_OUT})
 
-
-class TransitionNotAllowed(Exception):
-    """An illegal transition; ``message`` is a Dutch sentence for the user."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-def allowed_next_states(state: str, role: str) -> list[CaseState]:
-    return [
-        target
-        for target, roles in TRANSITIONS.get(CaseState(state), {}).items()
-        if Role(role) in roles
-    ]
+WORKFLOW: Workflow[CaseState] = Workflow(
+    states=CaseState,
+    table=TRANSITIONS,
+    reason_required=REASON_REQUIRED,
+    messages=Messages(
+        no_edge=_("Een casus met status ‘%(from)s’ kan niet naar ‘%(to)s’."),
+        forbidden=_("Uw rol mag een casus niet van ‘%(from)s’ naar ‘%(to)s’ zetten."),
+        reason_missing=_("Geef een reden op voor de status ‘%(to)s’."),
+    ),
+)
 
 
-def check_transition(*, state: str, to_state: str, role: str, reason: str) -> None:
-    """Raise ``TransitionNotAllowed`` unless ``role`` may move a case from ``state``."""
-    current = CaseState(state)
-    try:
-        target = CaseState(to_state)
-    except ValueError:
-        raise TransitionNotAllowed(str(_("Onbekende status."))) from None
-    roles = TRANSITIONS.get(current, {}).get(target)
-    if roles is None:
-        raise TransitionNotAllowed(
-            str(
-                _("Een casus met status ‘%(from)s’ kan niet naar ‘%(to)s’.")
-                % {"from": current.label, "to": target.label}
-            )
-        )
-    if Role(role) not in roles:
-        raise TransitionNotAllowed(
-            str(
-                _("Uw rol mag een casus niet van ‘%(from)s’ naar ‘%(to)s’ zetten.")
-                % {"from": current.label, "to": target.label}
-            )
-        )
-    if target in REASON_REQUIRED and not reason.strip():
-        raise TransitionNotAllowed(
-            str(_("Geef een reden op voor de status ‘%(to)s’.") % {"to": target.label})
-        )
+def allowed_next_states(state: str, actor: HasPermissions) -> list[CaseState]:
+    """The states the actor may move a case in ``state`` to (for the status form)."""
+    return WORKFLOW.allowed(state, actor)

@@ -74,6 +74,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return
         kind = content.get("type")
         if kind == "ping":
+            if self.conversation is not None:
+                await self._resync()
             await self.send_json({"type": "pong"})
             return
         if kind == "hello":
@@ -150,6 +152,16 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         except services.ChatError as error:
             await self._error(str(error))
             return
+        # Committed: announce it to the conversation's group (this socket included). A
+        # failing channel layer loses only the notice: the sockets resync (ping, resume).
+        try:
+            await self.channel_layer.group_send(
+                notify.conversation_group(self.conversation.pk),
+                {"type": "chat.message", "message": services.message_payload(message)},
+            )
+        except Exception:
+            logger.warning("chat notice not delivered", exc_info=True)
+            await self._catch_up()
         await self.send_json({"type": "ack", "id": client_id, "seq": message.seq})
 
     @database_sync_to_async
@@ -176,6 +188,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             actor=self.actor,
             author_name=author,
             client_id=client_id,
+            notify_after_commit=False,
         )
 
     async def _typing(self, content: dict[str, Any]) -> None:
@@ -241,6 +254,19 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             self.sent = message["seq"]
             await self.send_json({"type": "msg", **message})
         elif message["seq"] > self.sent + 1:
+            await self._catch_up()
+
+    async def _resync(self) -> None:
+        """On the client's heartbeat: join the groups again (a restarted Redis has lost
+        them) and show what the database holds beyond what this socket sent."""
+        assert self.conversation is not None
+        for group in self.groups_joined:
+            try:
+                await self.channel_layer.group_add(group, self.channel_name)
+            except Exception:
+                logger.warning("chat group join failed", exc_info=True)
+        last = await database_sync_to_async(selectors.last_seq)(self.conversation.pk)
+        if last > self.sent:
             await self._catch_up()
 
     async def _catch_up(self) -> None:

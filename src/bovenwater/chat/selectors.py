@@ -124,6 +124,14 @@ def messages_after(conversation_id: int, after: int, limit: int = 500) -> list[d
     ]
 
 
+def last_seq(conversation_id: int) -> int:
+    """The conversation's highest sequence number (after an access check)."""
+    return int(
+        Conversation.objects.filter(pk=conversation_id).values_list("last_seq", flat=True).first()
+        or 0
+    )
+
+
 def queue_position(conversation: Conversation) -> int:
     if conversation.state != ConversationState.QUEUED:
         return 0

@@ -110,6 +110,7 @@ def _append(
     body: str,
     author_name: str = "",
     client_id: str = "",
+    notify_after_commit: bool = True,
 ) -> ChatMessage:
     """Insert the next message of a conversation (inside the caller's transaction)."""
     Conversation.objects.filter(pk=conversation_id).update(last_seq=F("last_seq") + 1)
@@ -122,8 +123,9 @@ def _append(
         body=body,
         client_id=client_id,
     )
-    payload = message_payload(message)
-    transaction.on_commit(lambda: notify.message_notice(conversation_id, payload))
+    if notify_after_commit:
+        payload = message_payload(message)
+        transaction.on_commit(lambda: notify.message_notice(conversation_id, payload))
     return message
 
 
@@ -197,8 +199,13 @@ def message_post(
     actor: Actor | None = None,
     author_name: str = "",
     client_id: str = "",
+    notify_after_commit: bool = True,
 ) -> ChatMessage:
-    """Store one message with the next sequence number and its processing-log entry."""
+    """Store one message with the next sequence number and its processing-log entry.
+
+    The notice to the conversation's group goes out after the commit; a caller on the
+    event loop (the consumer) passes ``notify_after_commit=False`` and sends it itself
+    once this returns (committed), without a hop through a worker thread."""
     body = body.strip()
     if not body:
         raise ChatError(_("Typ eerst een bericht."))
@@ -222,6 +229,7 @@ def message_post(
                 body=body,
                 author_name=author_name,
                 client_id=client_id,
+                notify_after_commit=notify_after_commit,
             )
     except IntegrityError:  # the same client id won a race in another process
         existing = ChatMessage.objects.filter(

@@ -38,8 +38,10 @@ from django.views.decorators.http import require_POST
 
 from bovenwater.accounts.middleware import public_view, request_actor
 from bovenwater.accounts.models import Organisation
-from bovenwater.chat import notify, pow, ratelimit, selectors, services
+from bovenwater.chat import notify, pow, selectors, services
 from bovenwater.chat.models import AgeBand, Presence, Sender, Topic, Transfer
+from bovenwater.lib.clientaddress import client_address
+from bovenwater.lib.ratelimit import allow as rate_allow
 from bovenwater.reference.models import ExploitationForm, Municipality, PoliceUnit
 
 POLL_SECONDS = 20
@@ -68,7 +70,9 @@ def no_store(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
+    """The client address (behind TRUSTED_PROXIES), used in memory only: for the keyed,
+    daily-rotated hash of a block; never stored or logged."""
+    return client_address(request)
 
 
 def _json_body(request: HttpRequest) -> dict[str, Any]:
@@ -127,7 +131,7 @@ def start(request: HttpRequest) -> JsonResponse:
         return _error(_("De chat is nu gesloten."), 409)
     if not pow.verify(str(data.get("challenge", "")), str(data.get("nonce", ""))):
         return _error(_("De controle is verlopen. Probeer het opnieuw."), 400)
-    if not ratelimit.allow(_address(request), "start", settings.CHAT_START_RATE_LIMIT):
+    if not rate_allow(request, "chat-start", settings.CHAT_START_RATE_LIMIT):
         return _error(_("Je hebt net al een paar chats gestart. Probeer het later opnieuw."), 429)
     try:
         result = services.conversation_start(
@@ -301,7 +305,7 @@ def leave_message(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         text = request.POST.get("text", "")
         context["text"] = text
-        if not ratelimit.allow(_address(request), "pickup", settings.CHAT_START_RATE_LIMIT):
+        if not rate_allow(request, "chat-pickup", settings.CHAT_START_RATE_LIMIT):
             context["error"] = _(
                 "Je hebt net al een paar berichten achtergelaten. Probeer het later opnieuw."
             )
@@ -321,7 +325,7 @@ def pickup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         code = request.POST.get("code", "")
         context["code"] = code
-        if not ratelimit.allow(_address(request), "pickup-read", 30):
+        if not rate_allow(request, "chat-pickup-read", 30):
             context["error"] = _("Te veel pogingen. Probeer het later opnieuw.")
         else:
             found = selectors.pickup_read(code=code)

@@ -52,7 +52,7 @@ ORGANISATION_NAMES: dict[OrganisationKind, str] = {
     OrganisationKind.NGO: "Stichting Lichtbaken {area}",
     OrganisationKind.IMMIGRATION: "IND — loket {city}",
     OrganisationKind.NATIONAL_RAPPORTEUR: "Nationaal Rapporteur — onderzoeksteam {area}",
-    OrganisationKind.OTHER: "RIEC {unit}",
+    OrganisationKind.RIEC: "RIEC {unit}",
 }
 
 # Which kind of organisation each demo role works in.
@@ -62,7 +62,7 @@ ROLE_HOME: dict[Role, OrganisationKind] = {
     Role.CARE_COORDINATOR: OrganisationKind.CARE_COORDINATION,
     Role.CHAIN_DIRECTOR: OrganisationKind.MUNICIPALITY,
     Role.INVESTIGATOR: OrganisationKind.POLICE,
-    Role.ANALYST: OrganisationKind.OTHER,
+    Role.ANALYST: OrganisationKind.RIEC,
     Role.POLICY_OFFICER: OrganisationKind.MUNICIPALITY,
     Role.CHAT_HELPER: OrganisationKind.NGO,
     Role.PRIVACY_OFFICER: OrganisationKind.MUNICIPALITY,
@@ -131,6 +131,7 @@ DEMO_STEPS: tuple[str, ...] = (
     "bovenwater.monitor.demo",
     "bovenwater.estimation.demo",
     "bovenwater.webscan.demo",
+    "bovenwater.chat.demo",
 )
 
 
@@ -207,13 +208,14 @@ def seed_demo() -> SeedReport:
         # A chain director also works as analyst at the RIEC: one person, two organisations.
         director = User.objects.get(username=demo_username(region, Role.CHAIN_DIRECTOR))
         if not Membership.objects.filter(
-            user=director, organisation=organisations[OrganisationKind.OTHER], role=Role.ANALYST
+            user=director, organisation=organisations[OrganisationKind.RIEC], role=Role.ANALYST
         ).exists():
             services.membership_add(
-                user=director, organisation=organisations[OrganisationKind.OTHER], role=Role.ANALYST
+                user=director, organisation=organisations[OrganisationKind.RIEC], role=Role.ANALYST
             )
             report.memberships_created += 1
     _analysts_at_the_registrar(report)
+    _privacy_officers_everywhere(report)
     _platform_accounts(report, password_hash)
     for step in DEMO_STEPS:
         importlib.import_module(step).seed(report)
@@ -258,6 +260,33 @@ def _platform_accounts(report: SeedReport, password_hash: str) -> None:
             report.created_usernames.append(username)
         if not Membership.objects.filter(user=user, organisation=organisation, role=role).exists():
             services.membership_add(user=user, organisation=organisation, role=role)
+            report.memberships_created += 1
+
+
+def _privacy_officers_everywhere(report: SeedReport) -> None:
+    """Every demo organisation holds personal data, so each has a privacy officer (FG).
+
+    The region's demo FG serves all organisations of the region (one account, switched
+    with "Werken als"), so that, for example, a break-the-glass access to a case of the
+    care coordination shows up for the FG of the organisation that owns the case.
+    """
+    for region in REGIONS:
+        officer = User.objects.filter(username=demo_username(region, Role.PRIVACY_OFFICER)).first()
+        if officer is None:
+            continue
+        for pattern in ORGANISATION_NAMES.values():
+            name = pattern.format(city=region.city, unit=region.police_unit, area=region.area)
+            organisation = Organisation.objects.filter(name=name).first()
+            if (
+                organisation is None
+                or Membership.objects.filter(
+                    user=officer, organisation=organisation, role=Role.PRIVACY_OFFICER
+                ).exists()
+            ):
+                continue
+            services.membership_add(
+                user=officer, organisation=organisation, role=Role.PRIVACY_OFFICER
+            )
             report.memberships_created += 1
 
 

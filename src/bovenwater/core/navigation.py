@@ -25,6 +25,7 @@ class NavItem:
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("core:home", _("Overzicht")),
     NavItem("intake:list", _("Signalen"), Permission.SUBMIT_SIGNAL),
+    NavItem("intake:create", _("Nieuw signaal melden"), Permission.SUBMIT_SIGNAL),
     NavItem("cases:list", _("Casussen"), Permission.VIEW_CASES),
     NavItem("cases:referrals", _("Verwijzingen"), Permission.VIEW_CASES),
     NavItem("cases:capacity", _("Opvangcapaciteit"), Permission.VIEW_CAPACITY),
@@ -40,6 +41,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("estimation:index", _("Verborgen aantal"), Permission.VIEW_ESTIMATES),
     NavItem("webscan:queue", _("Webscan"), Permission.REVIEW_WEBSCAN),
     NavItem("webscan:sources", _("Webscanbronnen"), Permission.MANAGE_WEBSCAN_SOURCES),
+    NavItem("registry:list", _("Registraties"), Permission.EXCHANGE_HTCDS),
     NavItem("chat:console", _("Chat"), Permission.CHAT_HELP),
     NavItem("registry:import", _("Registraties importeren"), Permission.IMPORT_REGISTRATIONS),
     NavItem("accounts:members", _("Leden"), Permission.VIEW_MEMBERS),

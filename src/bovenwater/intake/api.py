@@ -19,6 +19,7 @@ from bovenwater.intake import selectors, services
 from bovenwater.intake.models import Signal, SignalState, Urgency
 from bovenwater.lib.drf import request_actor
 from bovenwater.lib.ratelimit import AddressRateThrottle
+from bovenwater.lib.workflow import TransitionNotAllowed
 from bovenwater.reference.models import ExploitationForm, Indicator, Municipality
 
 IDEMPOTENCY = OpenApiParameter(
@@ -109,10 +110,7 @@ class SignalSerializer(serializers.ModelSerializer[Signal]):
         )
 
     def get_recipients(self, signal: Signal) -> list[str]:
-        return [
-            recipient.organisation.name
-            for recipient in signal.recipients.select_related("organisation")
-        ]
+        return selectors.signal_recipient_names(signal=signal)
 
 
 class SignalCreateSerializer(serializers.Serializer[Any]):
@@ -277,7 +275,7 @@ class SignalTransitionView(APIView):
                 signal = services.signal_transition(
                     actor=actor, signal=signal, to_state=to_state, reason=data["reason"]
                 )
-        except services.TransitionError as error:
+        except TransitionNotAllowed as error:
             raise Conflict(str(error)) from error
         except Http404:
             raise

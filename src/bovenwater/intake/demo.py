@@ -18,7 +18,8 @@ from bovenwater.accounts.models import Membership
 from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.intake import routing, services
 from bovenwater.intake.deadlines import due_date
-from bovenwater.intake.models import IdempotencyRecord, Signal, SignalKind, SignalState, Urgency
+from bovenwater.intake.models import Signal, SignalKind, SignalState, Urgency
+from bovenwater.lib import idempotency
 from bovenwater.reference.models import (
     ExploitationForm,
     Indicator,
@@ -110,7 +111,7 @@ def seed(report: SeedReport) -> None:
             continue
         for index in range(SIGNALS_PER_REGION):
             key = f"demo-{slug}-{index}"
-            if IdempotencyRecord.objects.filter(key=key).exists():
+            if idempotency.used(key=key, scopes=("intake.public", "intake.signal")):
                 continue
             municipality = rng.choice(municipalities)
             if index % 5 == 0:

@@ -304,23 +304,3 @@ class RoutingRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.priority}. {self.name}"
-
-
-class IdempotencyRecord(models.Model):
-    """A client's Idempotency-Key (or a form's one-time token) and the signal it created."""
-
-    scope = models.CharField(max_length=40)
-    key = models.CharField(max_length=100)
-    user_id = models.BigIntegerField(default=0, help_text="0 for anonymous reporters")
-    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["scope", "key", "user_id"], name="unique_signal_idempotency_key"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.scope}:{self.key}"

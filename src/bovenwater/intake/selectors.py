@@ -19,7 +19,16 @@ from bovenwater.accounts.roles import Permission
 from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
 from bovenwater.audit.services import log_processing, refuse
-from bovenwater.intake.models import Signal, SignalAttachment, SignalRecipient, SignalState
+from bovenwater.intake.models import (
+    PublicAddition,
+    Signal,
+    SignalAttachment,
+    SignalEvent,
+    SignalIndicator,
+    SignalPerson,
+    SignalRecipient,
+    SignalState,
+)
 from bovenwater.intake.workflow import OPEN_STATES
 
 
@@ -34,9 +43,14 @@ def _base() -> QuerySet[Signal]:
     return Signal.objects.select_related("crime_municipality", "reporting_organisation", "sector")
 
 
+# The inbox's status filter: "open" (the default: what still needs work) or "alle".
+OPEN = "open"
+ALL = "alle"
+
+
 @dataclass(frozen=True)
 class SignalFilter:
-    state: str = ""
+    state: str = OPEN
     overdue_only: bool = False
     reported_by_me: bool = False
 
@@ -48,7 +62,9 @@ def signals_for_actor(
     signals = _base().filter(_scope(actor)).distinct()
     if filters.reported_by_me:
         signals = signals.filter(reporter=actor.user)
-    if filters.state in SignalState.values:
+    if filters.state == OPEN:
+        signals = signals.filter(state__in=OPEN_STATES)
+    elif filters.state in SignalState.values:
         signals = signals.filter(state=filters.state)
     if filters.overdue_only:
         signals = signals.filter(state__in=OPEN_STATES, due_date__lt=timezone.localdate())
@@ -137,4 +153,57 @@ def may_triage(*, actor: Actor, signal: Signal) -> bool:
     return (
         actor.has(Permission.TRIAGE_SIGNALS)
         and signal.recipients.filter(organisation_id=actor.organisation_id).exists()
+    )
+
+
+@dataclass(frozen=True)
+class SignalParts:
+    """The parts of a signal its page shows, read after ``signal_get_for_actor`` (logged)."""
+
+    victims: list[SignalPerson]
+    others: list[SignalPerson]
+    indicators: QuerySet[SignalIndicator]
+    recipients: QuerySet[SignalRecipient]
+    events: QuerySet[SignalEvent]
+    additions: QuerySet[PublicAddition]
+    attachments: QuerySet[SignalAttachment]
+
+
+def signal_parts(*, signal: Signal) -> SignalParts:
+    """The persons, indicators, recipients, timeline, additions and attachments of a
+    signal the caller already holds through ``signal_get_for_actor``."""
+    persons = list(signal.persons.all())
+    return SignalParts(
+        victims=[p for p in persons if p.role == SignalPerson.Role.VICTIM],
+        others=[p for p in persons if p.role == SignalPerson.Role.SUSPECT],
+        indicators=signal.indicators.select_related("indicator"),
+        recipients=signal.recipients.select_related("organisation"),
+        events=signal.events.select_related("actor", "organisation"),
+        additions=signal.additions.all(),
+        attachments=signal.attachments.all(),
+    )
+
+
+def signal_recipient_names(*, signal: Signal) -> list[str]:
+    """Names of the organisations a signal the caller holds was sent to."""
+    return [r.organisation.name for r in signal.recipients.select_related("organisation")]
+
+
+def recipient_names(*, actor: Actor, reference: str) -> list[str]:
+    """Who received a signal the actor's organisation reported or received (lead first)."""
+    signal = (
+        _base()
+        .filter(reference=reference)
+        .filter(
+            Q(reporting_organisation_id=actor.organisation_id)
+            | Q(recipients__organisation_id=actor.organisation_id)
+        )
+        .first()
+    )
+    if signal is None:
+        return []
+    return list(
+        SignalRecipient.objects.filter(signal=signal)
+        .order_by("-is_lead", "organisation__name")
+        .values_list("organisation__name", flat=True)
     )

@@ -20,7 +20,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,7 +34,6 @@ from bovenwater.audit.services import log_processing
 from bovenwater.intake import routing
 from bovenwater.intake.deadlines import due_date
 from bovenwater.intake.models import (
-    IdempotencyRecord,
     PublicAddition,
     PublicReportDetails,
     Signal,
@@ -47,7 +46,9 @@ from bovenwater.intake.models import (
     SignalState,
     Urgency,
 )
-from bovenwater.intake.workflow import REASON_REQUIRED, allowed_next
+from bovenwater.intake.workflow import WORKFLOW, allowed_next
+from bovenwater.lib import idempotency
+from bovenwater.lib.workflow import Refusal, TransitionNotAllowed
 from bovenwater.reference.models import (
     ExploitationForm,
     Indicator,
@@ -66,10 +67,6 @@ FORWARD_KINDS = frozenset(
 
 # Public name for other apps (intake.models is private to intake): the urgency of a signal.
 SignalUrgency = Urgency
-
-
-class TransitionError(Exception):
-    """A triage step that the workflow does not allow; the message says why (Dutch)."""
 
 
 @dataclass(frozen=True)
@@ -136,6 +133,12 @@ class SignalInput:
     urgency: Urgency = Urgency.NORMAL
     observed_on: date | None = None
     observed_when: str = ""
+    # A signal about several places (a network of advertisements across regions) is
+    # routed for each of them too; ``copy_to`` organisations (the reporter's own team)
+    # receive it beside the routed ones. ``involves_minor`` without a known victim.
+    also_municipalities: Sequence[Municipality] = ()
+    copy_to: Sequence[Organisation] = ()
+    involves_minor: bool = False
 
 
 def _receipt_digest(code: str) -> str:
@@ -149,30 +152,22 @@ def new_receipt_code() -> str:
 
 
 def _existing(scope: str, key: str, user_id: int) -> Signal | None:
-    if not key:
+    """The signal made earlier under this key (``lib.idempotency``), if it still exists."""
+    signal_id = idempotency.existing(scope=f"intake.{scope}", key=key, user_id=user_id)
+    if signal_id is None:
         return None
-    record = (
-        IdempotencyRecord.objects.select_related("signal")
-        .filter(scope=scope, key=key, user_id=user_id)
-        .first()
-    )
-    return record.signal if record is not None else None
+    signal = Signal.objects.filter(pk=signal_id).first()
+    if signal is None:  # removed since: the key is free again
+        idempotency.forget(scope=f"intake.{scope}", key=key, user_id=user_id)
+    return signal
 
 
 def _remember(scope: str, key: str, user_id: int, signal: Signal) -> Signal:
     """Record the key; when a concurrent request won the race, return its signal instead."""
-    if not key:
-        return signal
-    try:
-        with transaction.atomic():
-            IdempotencyRecord.objects.create(scope=scope, key=key, user_id=user_id, signal=signal)
-    except IntegrityError:
-        existing = _existing(scope, key, user_id)
-        if existing is not None:
-            transaction.set_rollback(True)
-            return existing
-        raise
-    return signal
+    winner = idempotency.remember(
+        scope=f"intake.{scope}", key=key, user_id=user_id, object_id=signal.pk
+    )
+    return signal if winner == signal.pk else Signal.objects.get(pk=winner)
 
 
 def _new_signal(**fields: object) -> Signal:
@@ -197,26 +192,46 @@ def _notify_recipient(signal: Signal, organisation: Organisation) -> None:
     )
 
 
-def _route(signal: Signal, forms: Sequence[ExploitationForm]) -> None:
-    decisions = routing.route(
-        routing.RoutingInput(
-            kind=SignalKind(signal.kind),
-            municipality=signal.crime_municipality,
-            involves_victim=signal.involves_victim,
-            involves_minor=signal.involves_minor,
-            forms=frozenset(form.code for form in forms),
-        )
-    )
-    for decision in decisions:
+def _route(
+    signal: Signal,
+    forms: Sequence[ExploitationForm],
+    also_municipalities: Sequence[Municipality] = (),
+    copy_to: Sequence[Organisation] = (),
+) -> None:
+    """Recipients by the routing rules for the plaats delict (the lead) and every other
+    place the signal concerns; then the organisations it is copied to. One row per
+    organisation: the first reason found stands."""
+    decisions = []
+    for number, municipality in enumerate([signal.crime_municipality, *also_municipalities]):
+        for decision in routing.route(
+            routing.RoutingInput(
+                kind=SignalKind(signal.kind),
+                municipality=municipality,
+                involves_victim=signal.involves_victim,
+                involves_minor=signal.involves_minor,
+                forms=frozenset(form.code for form in forms),
+            )
+        ):
+            decisions.append(
+                (decision.organisation, decision.rule_name, decision.is_lead and number == 0)
+            )
+    decisions += [(organisation, str(_("kopie voor de melder")), False) for organisation in copy_to]
+    seen: set[int] = set()
+    recipients = []
+    for organisation, rule_name, is_lead in decisions:
+        if organisation.pk in seen:
+            continue
+        seen.add(organisation.pk)
+        recipients.append(organisation)
         SignalRecipient.objects.create(
             signal=signal,
-            organisation=decision.organisation,
+            organisation=organisation,
             reason=SignalRecipient.Reason.ROUTED,
-            rule_name=decision.rule_name,
-            is_lead=decision.is_lead,
+            rule_name=rule_name,
+            is_lead=is_lead,
         )
-        _notify_recipient(signal, decision.organisation)
-    names = ", ".join(d.organisation.name for d in decisions) or _("geen ontvanger gevonden")
+        _notify_recipient(signal, organisation)
+    names = ", ".join(o.name for o in recipients) or _("geen ontvanger gevonden")
     SignalEvent.objects.create(signal=signal, kind=SignalEvent.Kind.ROUTED, note=names)
     if not decisions:
         logger.warning(
@@ -339,7 +354,7 @@ def signal_submit(
     existing = _existing("signal", idempotency_key, actor.user.pk)
     if existing is not None:
         return existing
-    involves_minor = bool(data.victim and data.victim.is_minor)
+    involves_minor = bool(data.victim and data.victim.is_minor) or data.involves_minor
     signal = _new_signal(
         kind=SignalKind.PROFESSIONAL,
         urgency=data.urgency,
@@ -391,7 +406,7 @@ def signal_submit(
         actor=actor.user,
         organisation=actor.organisation,
     )
-    _route(signal, data.forms)
+    _route(signal, data.forms, data.also_municipalities, data.copy_to)
     log_processing(
         actor=actor,
         action=Action.CREATE,
@@ -423,19 +438,19 @@ def signal_transition(
     """Move a signal through triage under a row lock; refusals write nothing."""
     locked = Signal.objects.select_for_update().get(pk=signal.pk)
     current = SignalState(locked.state)
-    permission = allowed_next(current).get(to_state)
-    if permission is None:
-        raise TransitionError(
-            _("Van “%(from)s” naar “%(to)s” is geen toegestane stap.")
-            % {"from": current.label, "to": to_state.label}
-        )
-    if not actor.has(permission) or not _recipient_of(actor, locked):
+    try:
+        WORKFLOW.check(state=current, to_state=to_state, actor=actor, reason=reason)
+    except TransitionNotAllowed as refusal:
+        if refusal.kind == Refusal.NO_EDGE:
+            raise
+        if refusal.kind == Refusal.FORBIDDEN or not _recipient_of(actor, locked):
+            raise PermissionDenied from None
+        raise
+    if not _recipient_of(actor, locked):
         raise PermissionDenied
-    if to_state in REASON_REQUIRED and not reason.strip():
-        raise TransitionError(_("Geef een toelichting bij deze stap."))
     if to_state == SignalState.FORWARDED:
         if forward_to is None or forward_to.kind not in FORWARD_KINDS:
-            raise TransitionError(
+            raise TransitionNotAllowed(
                 _(
                     "Kies een organisatie van politie, KMar of Arbeidsinspectie om naar door te zetten."
                 )
@@ -456,7 +471,7 @@ def signal_transition(
         )
     if to_state in (SignalState.CASE_OPENED, SignalState.LINKED):
         if not case_reference:
-            raise TransitionError(_("Er is geen casus gekoppeld."))
+            raise TransitionNotAllowed(_("Er is geen casus gekoppeld."))
         locked.case_reference = case_reference
     SignalEvent.objects.create(
         signal=locked,
@@ -486,7 +501,7 @@ def signal_transition(
 
 
 def _case_id_for_actor(actor: Actor, case_number: str) -> int:
-    """The id of a case the actor may see, by its number; TransitionError otherwise."""
+    """The id of a case the actor may see, by its number; TransitionNotAllowed otherwise."""
     from bovenwater.cases import selectors as case_selectors
 
     try:
@@ -494,7 +509,7 @@ def _case_id_for_actor(actor: Actor, case_number: str) -> int:
             actor=actor, number=case_number, purpose=Purpose.SIGNAL_HANDLING
         )
     except Http404:
-        raise TransitionError(
+        raise TransitionNotAllowed(
             _("Casus %(number)s bestaat niet of u hebt er geen toegang toe.")
             % {"number": case_number}
         ) from None
@@ -523,10 +538,10 @@ def signal_open_case(*, actor: Actor, signal: Signal, reason: str = "") -> Signa
     if not actor.has(Permission.OPEN_CASE_FROM_SIGNAL):
         raise PermissionDenied
     if SignalState.CASE_OPENED not in allowed_next(SignalState(signal.state)):
-        raise TransitionError(_("Vanuit deze status kan geen casus worden geopend."))
+        raise TransitionNotAllowed(_("Vanuit deze status kan geen casus worden geopend."))
     owner = routing.organisation_for(OrganisationKind.CARE_COORDINATION, signal.crime_municipality)
     if owner is None:
-        raise TransitionError(
+        raise TransitionNotAllowed(
             _("Er is geen zorgcoördinatie gevonden voor de gemeente van de plaats delict.")
         )
     person = signal.persons.filter(role=SignalPerson.Role.VICTIM).first()

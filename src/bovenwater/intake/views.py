@@ -23,10 +23,11 @@ from bovenwater.intake.forms import (
     TriageForm,
     VictimForm,
 )
-from bovenwater.intake.models import Signal, SignalPerson, SignalState, Urgency
+from bovenwater.intake.models import Signal, SignalState, Urgency
 from bovenwater.intake.workflow import allowed_next
 from bovenwater.lib.formlimits import keeps_oversized_input
 from bovenwater.lib.ratelimit import allow
+from bovenwater.lib.workflow import TransitionNotAllowed
 from bovenwater.reference.models import ExploitationForm, Indicator
 
 OTHER_PREFIXES = ("other1", "other2")
@@ -94,7 +95,10 @@ def signal_list_view(request: HttpRequest) -> HttpResponse:
     if not (actor.has(Permission.VIEW_SIGNALS) or actor.has(Permission.SUBMIT_SIGNAL)):
         raise PermissionDenied
     filters = selectors.SignalFilter(
-        state=request.GET.get("status", ""),
+        # The inbox opens on the work still open (overdue first); a reporter sees all theirs.
+        state=request.GET.get(
+            "status", selectors.OPEN if actor.has(Permission.VIEW_SIGNALS) else selectors.ALL
+        ),
         overdue_only=request.GET.get("te_laat") == "1",
         reported_by_me=not actor.has(Permission.VIEW_SIGNALS) or request.GET.get("mijn") == "1",
     )
@@ -233,15 +237,16 @@ def _render_detail(
     request: HttpRequest, signal: Signal, triage: TriageForm, status: int, error: str = ""
 ) -> HttpResponse:
     actor = request_actor(request)
+    parts = selectors.signal_parts(signal=signal)
     context = {
         "signal": signal,
-        "victims": [p for p in signal.persons.all() if p.role == SignalPerson.Role.VICTIM],
-        "others": [p for p in signal.persons.all() if p.role == SignalPerson.Role.SUSPECT],
-        "indicators": signal.indicators.select_related("indicator"),
-        "recipients": signal.recipients.select_related("organisation"),
-        "events": signal.events.select_related("actor", "organisation"),
-        "additions": signal.additions.all(),
-        "attachments": signal.attachments.all(),
+        "victims": parts.victims,
+        "others": parts.others,
+        "indicators": parts.indicators,
+        "recipients": parts.recipients,
+        "events": parts.events,
+        "additions": parts.additions,
+        "attachments": parts.attachments,
         "public": getattr(signal, "public_details", None),
         "triage": triage if selectors.may_triage(actor=actor, signal=signal) else None,
         "triage_error": error,
@@ -277,7 +282,7 @@ def signal_triage_view(request: HttpRequest, reference: str) -> HttpResponse:
                 forward_to=data["forward_to"],
                 case_reference=data["case_reference"].strip(),
             )
-    except services.TransitionError as error:
+    except TransitionNotAllowed as error:
         return _render_detail(request, signal, triage, status=409, error=str(error))
     messages.success(request, _("Het besluit is vastgelegd."))
     return redirect("intake:detail", reference=signal.reference)

@@ -6,10 +6,13 @@ A card key is ``vorm-<form code>``, ``werkveld-<domain>`` or ``keten-<police uni
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
+import yaml
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
+from bovenwater.kompas.content import CONTENT_DIR
 from bovenwater.reference.constants import DOMAIN_LABELS
 from bovenwater.reference.models import ExploitationForm, Indicator
 
@@ -31,10 +34,18 @@ class Card:
     intro: str
     kind: str  # "form", "domain" or "chain"
     groups: list[CardGroup] = field(default_factory=list)
+    attention: str = ""
 
     @property
     def indicator_codes(self) -> set[str]:
         return {i.code for g in self.groups for i in g.indicators}
+
+
+@cache
+def attention_notes() -> dict[str, str]:
+    """The "Let op" text per card key (``content/cards.yaml``)."""
+    data = yaml.safe_load((CONTENT_DIR / "cards.yaml").read_text(encoding="utf-8"))
+    return {str(k): str(v).strip() for k, v in data["cards"].items()}
 
 
 def _indicators() -> list[Indicator]:
@@ -71,6 +82,7 @@ def signal_cards() -> list[Card]:
                     intro=form.description_nl if form.description_nl else "",
                     kind="form",
                     groups=_grouped(selected),
+                    attention=attention_notes().get(f"{FORM_PREFIX}{form.code.lower()}", ""),
                 )
             )
     for domain, label in DOMAIN_LABELS.items():
@@ -95,3 +107,8 @@ def signal_card(key: str) -> Card | None:
     if not key.startswith((FORM_PREFIX, DOMAIN_PREFIX)):
         return None
     return next((c for c in signal_cards() if c.key == key), None)
+
+
+def card_for_indicator(code: str) -> Card | None:
+    """The first card (forms before work domains) that lists this indicator."""
+    return next((c for c in signal_cards() if code in c.indicator_codes), None)

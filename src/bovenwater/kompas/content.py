@@ -39,6 +39,8 @@ REQUIRED_KEYS = ("slug", "title", "summary", "order", "part", "sources")
 FRONT_MATTER = re.compile(r"\A---\n(?P<meta>.*?)\n---\n(?P<body>.*)\Z", re.DOTALL)
 H2 = re.compile(r"^## +(?P<title>.+?) *$", re.MULTILINE)
 TAG = re.compile(r"<[^>]+>")
+WORDS = re.compile(r"\w+(?:[-'’]\w+)*")
+BLOCK_SPLIT = re.compile(r"\n[ \t]*\n")
 
 
 class ContentError(ValueError):
@@ -52,12 +54,26 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Paragraph:
+    """One block of a section (a paragraph, list or table) with a fingerprint of its text,
+    so a note on it can be found again after the chapter is edited."""
+
+    key: str
+    html: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Section:
     anchor: str
     title: str
     markdown: str
     html: str
     text: str
+    paragraphs: tuple[Paragraph, ...] = ()
+
+    def paragraph(self, key: str) -> Paragraph | None:
+        return next((p for p in self.paragraphs if p.key == key), None)
 
 
 @dataclass(frozen=True)
@@ -70,6 +86,8 @@ class Chapter:
     sources: tuple[Source, ...]
     sections: tuple[Section, ...]
     intro_html: str
+    summary_en: str = ""
+    links: tuple[str, ...] = ()
 
     @property
     def part_label(self) -> Promise:
@@ -83,6 +101,11 @@ class Chapter:
         return "\n".join(
             [self.title, self.summary, *(s.title + "\n" + s.text for s in self.sections)]
         )
+
+    @property
+    def words(self) -> int:
+        """Words of the chapter's own text (sections, not the sources list)."""
+        return sum(len(WORDS.findall(s.text)) + len(WORDS.findall(s.title)) for s in self.sections)
 
 
 def _source(raw: str) -> Source:
@@ -107,6 +130,27 @@ def plain_text(rendered_html: str) -> str:
     return html.unescape(TAG.sub(" ", rendered_html)).replace("\xa0", " ").strip()
 
 
+def fingerprint(text: str) -> str:
+    """A short, stable key of a paragraph's text (spacing and case do not matter)."""
+    normal = " ".join(text.lower().split())
+    return hashlib.sha256(normal.encode()).hexdigest()[:12]
+
+
+def _paragraphs(markdown_text: str) -> tuple[Paragraph, ...]:
+    blocks = [b.strip() for b in BLOCK_SPLIT.split(markdown_text) if b.strip()]
+    result: list[Paragraph] = []
+    seen: set[str] = set()
+    for block in blocks:
+        rendered = render_markdown(block)
+        text = plain_text(rendered)
+        key = fingerprint(text)
+        while key in seen:  # the same text twice in a section: keep both addressable
+            key = fingerprint(key + text)
+        seen.add(key)
+        result.append(Paragraph(key=key, html=rendered, text=text))
+    return tuple(result)
+
+
 def _sections(body: str, path: Path) -> tuple[str, tuple[Section, ...]]:
     matches = list(H2.finditer(body))
     if not matches:
@@ -126,10 +170,16 @@ def _sections(body: str, path: Path) -> tuple[str, tuple[Section, ...]]:
         if anchor in seen:
             raise ContentError(f"{path.name}: duplicate section {title!r}")
         seen.add(anchor)
-        rendered = render_markdown(text)
+        paragraphs = _paragraphs(text)
+        rendered = "\n".join(p.html for p in paragraphs)
         sections.append(
             Section(
-                anchor=anchor, title=title, markdown=text, html=rendered, text=plain_text(rendered)
+                anchor=anchor,
+                title=title,
+                markdown=text,
+                html=rendered,
+                text=plain_text(rendered),
+                paragraphs=paragraphs,
             )
         )
     if not any(m.group("title").strip() == SOURCES_HEADING for m in matches):
@@ -163,6 +213,8 @@ def parse_chapter(raw: str, path: Path) -> Chapter:
         sources=tuple(_source(s) for s in sources),
         sections=sections,
         intro_html=render_markdown(intro) if intro else "",
+        summary_en=str(meta.get("summary_en", "")).strip(),
+        links=tuple(str(link) for link in meta.get("links", []) or []),
     )
 
 

@@ -4,6 +4,7 @@ municipality, consent to share with the region, and some training progress."""
 from __future__ import annotations
 
 import datetime
+import random
 
 from django.utils import timezone
 
@@ -11,8 +12,14 @@ from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Membership
 from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.core.demo import REGIONS, SeedReport, demo_username
-from bovenwater.kompas import assessment, content, services, training
-from bovenwater.kompas.models import ActionItem, ModuleCompletion, ScenarioAttempt, SelfAssessment
+from bovenwater.kompas import assessment, learning, services, training, training_services
+from bovenwater.kompas.models import (
+    ActionItem,
+    HelpEntry,
+    QuizAttempt,
+    ScenarioAttempt,
+    SelfAssessment,
+)
 
 # Answers per demo region: (statement code prefix or code -> answer); everything else "ja".
 PARTIAL: dict[str, dict[str, int]] = {
@@ -44,6 +51,46 @@ def _actor(username: str) -> Actor | None:
     return Actor(user=membership.user, membership=membership) if membership else None
 
 
+def _seed_social_map() -> int:
+    """Fictional sociale-kaart entries for the four demo regions and three national
+    numbers; written once (an existing name in the region is left alone)."""
+    import yaml
+
+    from bovenwater.kompas.content import CONTENT_DIR
+    from bovenwater.kompas.socialmap_services import clean_entry
+    from bovenwater.reference.models import PoliceUnit
+
+    data = yaml.safe_load((CONTENT_DIR / "socialmap_demo.yaml").read_text(encoding="utf-8"))
+    created = 0
+    for raw in data["entries"]:
+        unit = None
+        if raw["regio"] != "landelijk":
+            unit = PoliceUnit.objects.current().get(name=raw["regio"])
+        if HelpEntry.objects.filter(police_unit=unit, name=raw["naam"]).exists():
+            continue
+        row = {k: "" if v is None else str(v) for k, v in raw.items()}
+        if unit is None:
+            HelpEntry.objects.create(
+                police_unit=None,
+                name=row["naam"],
+                category=row["soort"],
+                services=row["diensten"],
+                target_groups=[g for g in row.get("doelgroepen", "").split(";") if g],
+                languages=row["talen"],
+                phone=row["telefoon"],
+                website=row.get("website", ""),
+                opening_hours=row["openingstijden"],
+                always_open=row.get("dag_en_nacht") == "ja",
+                referral=row["doorverwijzen"],
+                fictional=row.get("fictief") == "ja",
+            )
+        else:
+            clean = clean_entry(row, unit)
+            HelpEntry.objects.create(**clean, fictional=row.get("fictief") == "ja")
+        created += 1
+    return created
+
+
 def seed(report: SeedReport) -> None:
     assessments = actions = progress = 0
     today = timezone.localdate()
@@ -72,20 +119,30 @@ def seed(report: SeedReport) -> None:
                     services.action_set_status(actor=officer, item=item, status="in_progress")
                 actions += 1
         learner = _actor(demo_username(region, Role.SIGNALLER))
-        if learner is not None and not ModuleCompletion.objects.filter(user=learner.user).exists():
-            for chapter in content.chapters()[:4]:
-                services.module_complete(actor=learner, chapter_slug=chapter.slug)
+        if learner is not None and not QuizAttempt.objects.filter(user=learner.user).exists():
+            # the first two modules of the balie path, passed with every answer right
+            path = learning.paths()[0]
+            rng = random.Random(f"demo-{region.slug}")
+            for module in path.modules[:2]:
+                drawn = learning.draw(learning.pool_for(path, module), learning.CHECK_SIZE, rng)
+                training_services.quiz_submit(
+                    actor=learner,
+                    item=path,
+                    module=module,
+                    drawn=drawn,
+                    answers={d.question.id: 0 for d in drawn},
+                )
                 progress += 1
         if learner is not None and not ScenarioAttempt.objects.filter(user=learner.user).exists():
             first = training.scenarios()[0]
-            picks = {
-                q.key: [o.key for o in q.options if o.correct][:1]
-                if q.kind == "choice"
-                else [o.key for o in q.options if o.correct]
-                for q in first.questions
-            }
-            services.scenario_submit(actor=learner, scenario=first, answers=picks)
+            good = next(
+                p
+                for p in training.all_paths(first)
+                if all(s.option.verdict == "goed" for s in training.replay(first, p).steps)
+            )
+            training_services.scenario_finish(actor=learner, run=training.replay(first, good))
             progress += 1
+    report.extra["kompas_help_entries"] = _seed_social_map()
     report.extra["kompas_assessments"] = assessments
     report.extra["kompas_actions"] = actions
     report.extra["kompas_training_steps"] = progress

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bovenwater.accounts.models import Membership
 from bovenwater.kompas.assessment import ANSWERS, yardstick
-from bovenwater.kompas.models import ActionStatus
+from bovenwater.kompas.models import ActionStatus, HelpCategory, TargetGroup
 
 TEXTAREA = {"class": "utrecht-textarea", "rows": 4}
 TEXTBOX = {"class": "utrecht-textbox utrecht-textbox--html-input"}
@@ -31,6 +31,7 @@ class NoteForm(forms.Form):
         widget=forms.Textarea(attrs=TEXTAREA),
         error_messages={"required": _("Schrijf een notitie.")},
     )
+    paragraph = forms.CharField(required=False, max_length=16, widget=forms.HiddenInput())
 
     def __init__(self, *args: Any, targets: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -132,4 +133,57 @@ class ActionForm(forms.Form):
 class ActionStatusForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=ActionStatus.choices, widget=forms.Select(attrs=SELECT)
+    )
+
+
+class HelpEntryForm(forms.Form):
+    """An entry on the sociale kaart; the service validates it again (one rule set for
+    the form and the CSV import)."""
+
+    naam = forms.CharField(label=_("Naam"), max_length=200, widget=forms.TextInput(attrs=TEXTBOX))
+    soort = forms.ChoiceField(
+        label=_("Soort hulp"), choices=HelpCategory.choices, widget=forms.Select(attrs=SELECT)
+    )
+    gemeente = forms.CharField(
+        label=_("Gemeente van vestiging"), max_length=100, widget=forms.TextInput(attrs=TEXTBOX)
+    )
+    diensten = forms.CharField(label=_("Diensten"), widget=forms.Textarea(attrs=TEXTAREA))
+    doelgroepen = forms.MultipleChoiceField(
+        label=_("Doelgroepen"),
+        choices=TargetGroup.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    talen = forms.CharField(
+        label=_("Talen"),
+        max_length=300,
+        widget=forms.TextInput(attrs=TEXTBOX),
+        help_text=_("Bijvoorbeeld: Nederlands, Engels, Pools"),
+    )
+    adres = forms.CharField(
+        label=_("Adres"), max_length=300, required=False, widget=forms.TextInput(attrs=TEXTBOX)
+    )
+    telefoon = forms.CharField(
+        label=_("Telefoon"), max_length=40, widget=forms.TextInput(attrs=TEXTBOX)
+    )
+    email = forms.CharField(
+        label=_("E-mail"), max_length=254, required=False, widget=forms.TextInput(attrs=TEXTBOX)
+    )
+    website = forms.CharField(
+        label=_("Website"), max_length=200, required=False, widget=forms.TextInput(attrs=TEXTBOX)
+    )
+    openingstijden = forms.CharField(
+        label=_("Openingstijden"), max_length=300, widget=forms.TextInput(attrs=TEXTBOX)
+    )
+    dag_en_nacht = forms.BooleanField(label=_("Dag en nacht bereikbaar"), required=False)
+    doorverwijzen = forms.CharField(
+        label=_("Zo verwijst u door"), widget=forms.Textarea(attrs=TEXTAREA)
+    )
+
+
+class HelpImportForm(forms.Form):
+    bestand = forms.FileField(
+        label=_("CSV-bestand"),
+        help_text=_("UTF-8, met een kopregel; puntkomma of komma als scheidingsteken."),
+        error_messages={"required": _("Kies een bestand.")},
     )

@@ -27,6 +27,10 @@ class Note(models.Model):
     )
     kind = models.CharField(_("soort"), max_length=20, choices=TargetKind.choices)
     target = models.CharField(_("onderdeel"), max_length=200)
+    # A note on one paragraph keeps the paragraph's fingerprint and its text, so it can be
+    # found again after the chapter is edited (or shown with a marker when it is gone).
+    paragraph = models.CharField(_("alinea"), max_length=16, blank=True)
+    anchor_text = models.TextField(_("tekst van de alinea"), blank=True)
     body = models.TextField(_("notitie"), max_length=5000)
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
@@ -74,22 +78,65 @@ class Share(models.Model):
         return f"{self.kind}:{self.target}"
 
 
-class ModuleCompletion(models.Model):
-    """A handbook chapter a user finished as a training module."""
+class QuizKind(models.TextChoices):
+    MODULE = "module", _("Kennistoets module")
+    FINAL = "final", _("Eindtoets")
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="kompas_modules")
-    chapter_slug = models.CharField(_("hoofdstuk"), max_length=100)
-    completed_at = models.DateTimeField(_("afgerond op"), auto_now_add=True)
+
+class QuizAttempt(models.Model):
+    """One submitted knowledge check (of a module) or final assessment (of a path).
+
+    The answers stay with the learner: a manager sees only whether and when a check was
+    passed, never what was answered.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="kompas_quizzes")
+    kind = models.CharField(_("soort"), max_length=10, choices=QuizKind.choices)
+    path_slug = models.CharField(_("leerroute"), max_length=100)
+    module_slug = models.CharField(_("module"), max_length=100, blank=True)
+    questions = models.JSONField(_("vragen"), default=list)
+    answers = models.JSONField(_("antwoorden"), default=dict)
+    score = models.PositiveSmallIntegerField(_("goed"))
+    total = models.PositiveSmallIntegerField(_("vragen"))
+    pass_mark = models.PositiveSmallIntegerField(_("cesuur (procent)"))
+    passed = models.BooleanField(_("gehaald"))
+    created_at = models.DateTimeField(_("gemaakt op"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("afgeronde module")
-        verbose_name_plural = _("afgeronde modules")
+        verbose_name = _("toetspoging")
+        verbose_name_plural = _("toetspogingen")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "path_slug", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.path_slug}/{self.module_slug or 'final'}: {self.score}/{self.total}"
+
+
+class Certificate(models.Model):
+    """A certificate for a completed learning path, verifiable by its public code."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="kompas_certificates")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisatie")
+    )
+    path_slug = models.CharField(_("leerroute"), max_length=100)
+    path_title = models.CharField(_("leerroute"), max_length=200)
+    name = models.CharField(_("naam"), max_length=200)
+    code = models.CharField(_("verificatiecode"), max_length=20, unique=True)
+    issued_on = models.DateField(_("datum"))
+    revoked_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("certificaat")
+        verbose_name_plural = _("certificaten")
+        ordering = ["-issued_on", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "chapter_slug"], name="kompas_module_once")
+            models.UniqueConstraint(fields=["user", "path_slug"], name="kompas_certificate_once")
         ]
 
     def __str__(self) -> str:
-        return self.chapter_slug
+        return self.code
 
 
 class ScenarioAttempt(models.Model):
@@ -111,13 +158,15 @@ class ScenarioAttempt(models.Model):
         return f"{self.scenario_slug}: {self.points}/{self.max_points}"
 
 
-class HandbookSection(models.Model):
-    """Search index row: one section of one chapter (rebuilt when the content changes)."""
+class SearchDocument(models.Model):
+    """Search index row: one piece of shared content (a section, card, indicator, scenario,
+    learning path or sociale-kaart entry). Rebuilt when the content changes; personal
+    notes are never indexed here."""
 
-    chapter_slug = models.CharField(max_length=100)
-    chapter_title = models.CharField(max_length=200)
-    anchor = models.CharField(max_length=200)
-    heading = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20)
+    key = models.CharField(max_length=200)
+    title = models.CharField(max_length=300)
+    context = models.CharField(max_length=300, blank=True)
     body = models.TextField()
     position = models.PositiveIntegerField()
 
@@ -125,28 +174,109 @@ class HandbookSection(models.Model):
         ordering = ["position"]
 
     def __str__(self) -> str:
-        return f"{self.chapter_slug}#{self.anchor}"
+        return f"{self.kind}:{self.key}"
 
 
-class HandbookToken(models.Model):
-    """Normalised word of a section, for search on databases without full-text search."""
+class SearchTerm(models.Model):
+    """A stemmed word of a search document (the same on every database)."""
 
-    section = models.ForeignKey(HandbookSection, on_delete=models.CASCADE, related_name="tokens")
-    token = models.CharField(max_length=60, db_index=True)
-    in_heading = models.BooleanField(default=False)
+    document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="terms")
+    term = models.CharField(max_length=60, db_index=True)
+    in_title = models.BooleanField(default=False)
 
     def __str__(self) -> str:
-        return self.token
+        return self.term
 
 
-class HandbookIndexState(models.Model):
-    """Which version of the handbook content the search index holds (one row)."""
+class SearchWord(models.Model):
+    """The vocabulary of the index, for typo tolerance (trigram index on PostgreSQL)."""
 
-    version = models.CharField(max_length=32)
+    term = models.CharField(max_length=60, unique=True)
+
+    def __str__(self) -> str:
+        return self.term
+
+
+class SearchIndexState(models.Model):
+    """Which version of the content the search index holds (one row)."""
+
+    version = models.CharField(max_length=64)
     built_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return self.version
+
+
+class HelpCategory(models.TextChoices):
+    SHELTER = "opvang", _("Opvang")
+    CARE = "hulpverlening", _("Hulpverlening")
+    LEGAL = "juridisch", _("Juridische hulp")
+    MEDICAL = "medisch", _("Medische zorg")
+    INTERPRETER = "tolk", _("Tolken en vertalers")
+    VICTIM_SUPPORT = "slachtofferhulp", _("Slachtofferhulp")
+    EXPERTISE = "expertise", _("Expertisecentrum")
+    HOTLINE = "meldpunt", _("Meldpunt of 24/7-nummer")
+    COORDINATION = "zorgcoordinatie", _("Zorgcoördinatie")
+    RIEC = "riec", _("RIEC")
+
+
+class TargetGroup(models.TextChoices):
+    MINORS = "minderjarigen", _("Minderjarigen")
+    WOMEN = "vrouwen", _("Vrouwen")
+    MEN = "mannen", _("Mannen")
+    NON_DUTCH = "niet-nederlands", _("Niet-Nederlandse slachtoffers")
+    LGBTI = "lhbti", _("LHBTI+")
+    ADULTS = "volwassenen", _("Volwassenen")
+
+
+class HelpEntry(models.Model):
+    """An organisation on the sociale kaart: help or expertise in a region (or national
+    when it has no police unit). Public contact details only, never people."""
+
+    police_unit = models.ForeignKey(
+        "reference.PoliceUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("regio"),
+    )
+    municipality = models.ForeignKey(
+        "reference.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("gemeente van vestiging"),
+    )
+    name = models.CharField(_("naam"), max_length=200)
+    category = models.CharField(_("soort hulp"), max_length=20, choices=HelpCategory.choices)
+    services = models.TextField(_("diensten"))
+    target_groups = models.JSONField(_("doelgroepen"), default=list)
+    languages = models.CharField(_("talen"), max_length=300)
+    address = models.CharField(_("adres"), max_length=300, blank=True)
+    phone = models.CharField(_("telefoon"), max_length=40)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    opening_hours = models.CharField(_("openingstijden"), max_length=300)
+    always_open = models.BooleanField(_("dag en nacht bereikbaar"), default=False)
+    referral = models.TextField(_("zo verwijst u door"))
+    fictional = models.BooleanField(_("fictief (demo)"), default=False)
+    updated_at = models.DateTimeField(_("bijgewerkt op"), auto_now=True)
+    updated_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("adres op de sociale kaart")
+        verbose_name_plural = _("sociale kaart")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["police_unit", "name"], name="kompas_help_entry_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class SelfAssessment(models.Model):

@@ -20,12 +20,15 @@ from bovenwater.accounts.selectors import organisations_directory
 from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
 from bovenwater.audit.services import log_processing, refuse
-from bovenwater.kompas import assessment
+from bovenwater.kompas import assessment, learning
 from bovenwater.kompas.models import (
     ActionItem,
     AssessmentConsent,
-    ModuleCompletion,
+    Certificate,
+    HelpEntry,
     Note,
+    QuizAttempt,
+    QuizKind,
     ScenarioAttempt,
     SelfAssessment,
     Share,
@@ -156,8 +159,71 @@ def share_recipients_for_actor(*, actor: Actor, purpose: Purpose) -> QuerySet[Me
 # -- training (the actor's own progress; own data, not logged) ------------------------------
 
 
-def completed_modules_of_actor(*, actor: Actor) -> dict[str, ModuleCompletion]:
-    return {m.chapter_slug: m for m in ModuleCompletion.objects.filter(user=actor.user)}
+def modules_passed(user_id: int, item: learning.Path) -> dict[str, QuizAttempt]:
+    """The first passing check per module of the path (at the path's pass mark)."""
+    found: dict[str, QuizAttempt] = {}
+    attempts = QuizAttempt.objects.filter(
+        user_id=user_id, kind=QuizKind.MODULE, module_slug__in=item.modules
+    ).order_by("created_at", "pk")
+    for attempt in attempts:
+        if attempt.module_slug not in found and learning.passed(
+            attempt.score, attempt.total, item.pass_mark
+        ):
+            found[attempt.module_slug] = attempt
+    return found
+
+
+def final_passed(user_id: int, item: learning.Path) -> QuizAttempt | None:
+    return (
+        QuizAttempt.objects.filter(
+            user_id=user_id, kind=QuizKind.FINAL, path_slug=item.slug, passed=True
+        )
+        .order_by("created_at", "pk")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class PathProgress:
+    path: learning.Path
+    modules: dict[str, QuizAttempt]
+    final: QuizAttempt | None
+    certificate: Certificate | None
+
+    @property
+    def modules_done(self) -> int:
+        return len(self.modules)
+
+    @property
+    def complete(self) -> bool:
+        return self.modules_done == len(self.path.modules) and self.final is not None
+
+    @property
+    def next_module(self) -> str | None:
+        return next((m for m in self.path.modules if m not in self.modules), None)
+
+
+def path_progress(user_id: int, item: learning.Path) -> PathProgress:
+    return PathProgress(
+        path=item,
+        modules=modules_passed(user_id, item),
+        final=final_passed(user_id, item),
+        certificate=Certificate.objects.filter(user_id=user_id, path_slug=item.slug).first(),
+    )
+
+
+def progress_of_actor(*, actor: Actor) -> list[PathProgress]:
+    return [path_progress(actor.user.pk, p) for p in learning.paths()]
+
+
+def last_attempts_of_actor(*, actor: Actor, path_slug: str) -> dict[str, QuizAttempt]:
+    """The latest attempt per module (and ``""`` for the final) in one path."""
+    latest: dict[str, QuizAttempt] = {}
+    for attempt in QuizAttempt.objects.filter(user=actor.user, path_slug=path_slug).order_by(
+        "created_at", "pk"
+    ):
+        latest[attempt.module_slug] = attempt
+    return latest
 
 
 def best_attempts_of_actor(*, actor: Actor) -> dict[str, ScenarioAttempt]:
@@ -169,7 +235,101 @@ def best_attempts_of_actor(*, actor: Actor) -> dict[str, ScenarioAttempt]:
     return best
 
 
+@dataclass(frozen=True)
+class TeamRow:
+    name: str
+    role: str
+    progress: list[PathProgress]
+
+
+def team_progress_for_actor(*, actor: Actor, purpose: Purpose) -> list[TeamRow]:
+    """Training progress of the colleagues in the actor's organisation, for a manager:
+    modules passed, dates and certificates. Never answers or scores."""
+    if not actor.has(Permission.VIEW_TRAINING_PROGRESS):
+        raise PermissionDenied
+    memberships = (
+        Membership.objects.select_related("user")
+        .filter(organisation_id=actor.organisation_id, is_active=True, user__is_active=True)
+        .exclude(user__is_system_account=True)
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+    rows = [
+        TeamRow(
+            name=m.user.display_name,
+            role=m.get_role_display(),
+            progress=[path_progress(m.user_id, p) for p in learning.paths()],
+        )
+        for m in memberships
+    ]
+    log_processing(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="kompas.training_progress",
+        object_id=f"organisation:{actor.organisation_id}",
+        purpose=purpose,
+        details={"count": len(rows)},
+    )
+    return rows
+
+
+def certificate_get_for_manager(*, actor: Actor, code: str, purpose: Purpose) -> Certificate:
+    if not actor.has(Permission.VIEW_TRAINING_PROGRESS):
+        raise PermissionDenied
+    certificate = Certificate.objects.filter(
+        code=code, organisation_id=actor.organisation_id
+    ).first()
+    if certificate is None:
+        raise refuse(
+            actor=actor,
+            object_type="kompas.certificate",
+            object_id=code,
+            purpose=purpose,
+            owner_organisation_id=Certificate.objects.filter(code=code)
+            .values_list("organisation_id", flat=True)
+            .first(),
+        )
+    log_processing(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="kompas.certificate",
+        object_id=certificate.pk,
+        data_subject=f"user:{certificate.user_id}",
+        purpose=purpose,
+    )
+    return certificate
+
+
+def certificate_verify(*, code: str, purpose: Purpose) -> Certificate | None:
+    """Public check of a certificate code: the certificate or None. Logged without actor."""
+    certificate = (
+        Certificate.objects.select_related("organisation").filter(code=code.upper()).first()
+    )
+    if certificate is not None:
+        log_processing(
+            actor=None,
+            action=Action.VIEW,
+            object_type="kompas.certificate",
+            object_id=certificate.pk,
+            data_subject=f"user:{certificate.user_id}",
+            purpose=purpose,
+            organisation=certificate.organisation,
+            details={"public_verification": True},
+        )
+    return certificate
+
+
 # -- sociale kaart -------------------------------------------------------------------------
+# Entries are public contact details of organisations, not personal data.
+
+
+def help_entries() -> list[HelpEntry]:
+    return list(
+        HelpEntry.objects.select_related("police_unit", "municipality").order_by("name", "pk")
+    )
+
+
+def help_entry(pk: int) -> HelpEntry | None:
+    return HelpEntry.objects.select_related("police_unit", "municipality").filter(pk=pk).first()
 
 
 def region_organisations(*, actor: Actor) -> list[Organisation]:

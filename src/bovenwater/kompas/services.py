@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import partial
 
 from django.conf import settings
@@ -19,16 +19,15 @@ from bovenwater.accounts.roles import OrganisationKind, Permission
 from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
 from bovenwater.audit.services import log_processing
-from bovenwater.kompas import assessment, content, targets, training
+from bovenwater.kompas import assessment, targets
 from bovenwater.kompas.models import (
     ActionItem,
     ActionStatus,
     AssessmentConsent,
-    ModuleCompletion,
     Note,
-    ScenarioAttempt,
     SelfAssessment,
     Share,
+    TargetKind,
 )
 
 MAX_NOTE = 5000
@@ -63,11 +62,26 @@ def _log_note(*, actor: Actor, action: Action, note_id: int) -> None:
 
 
 @transaction.atomic
-def note_create(*, actor: Actor, kind: str, target: str, body: str) -> Note:
+def note_create(*, actor: Actor, kind: str, target: str, body: str, paragraph: str = "") -> Note:
+    """A note on a section, card or scenario; on a section optionally on one paragraph,
+    whose text is kept with the note so it survives edits of the chapter."""
     body = _clean_note_body(body)
-    if targets.resolve(kind, target) is None:
+    if not targets.exists(kind, target):
         raise ValidationError(_("Dit onderdeel bestaat niet."))
-    note = Note.objects.create(owner=actor.user, kind=kind, target=target, body=body)
+    anchor_text = ""
+    if paragraph:
+        found = targets.paragraph(target, paragraph) if kind == TargetKind.SECTION else None
+        if found is None:
+            raise ValidationError(_("Deze alinea bestaat niet (meer). Kies de paragraaf."))
+        anchor_text = found.text
+    note = Note.objects.create(
+        owner=actor.user,
+        kind=kind,
+        target=target,
+        body=body,
+        paragraph=paragraph,
+        anchor_text=anchor_text,
+    )
     _log_note(actor=actor, action=Action.CREATE, note_id=note.pk)
     return note
 
@@ -126,7 +140,7 @@ def share_create(
     message = message.strip()
     if len(message) > MAX_MESSAGE:
         raise ValidationError({"message": _("Een bericht is hoogstens 500 tekens.")})
-    if targets.resolve(kind, target) is None:
+    if not targets.exists(kind, target):
         raise ValidationError(_("Dit onderdeel bestaat niet."))
     if recipient.pk == actor.user.pk:
         raise ValidationError({"recipient": _("Kies een collega, niet uzelf.")})
@@ -163,59 +177,6 @@ def share_mark_read(*, actor: Actor, share: Share) -> Share:
         share.read_at = timezone.now()
         share.save(update_fields=["read_at"])
     return share
-
-
-# -- training --------------------------------------------------------------------------
-
-
-@transaction.atomic
-def module_complete(*, actor: Actor, chapter_slug: str) -> ModuleCompletion:
-    if content.chapter(chapter_slug) is None:
-        raise ValidationError(_("Dit hoofdstuk bestaat niet."))
-    completion, created = ModuleCompletion.objects.get_or_create(
-        user=actor.user, chapter_slug=chapter_slug
-    )
-    if created:
-        log_processing(
-            actor=actor,
-            action=Action.CREATE,
-            object_type="kompas.module_completion",
-            object_id=completion.pk,
-            data_subject=_subject(actor.user),
-            purpose=Purpose.KOMPAS,
-        )
-    return completion
-
-
-@transaction.atomic
-def scenario_submit(
-    *, actor: Actor, scenario: training.Scenario, answers: Mapping[str, Sequence[str]]
-) -> tuple[ScenarioAttempt, training.ScenarioResult]:
-    valid = {q.key: {o.key for o in q.options} for q in scenario.questions}
-    clean = {key: sorted(set(answers.get(key, ())) & options) for key, options in valid.items()}
-    missing = [q for q in scenario.questions if not clean[q.key]]
-    if missing:
-        raise ValidationError({q.key: _("Beantwoord deze vraag.") for q in missing})
-    for question in scenario.questions:
-        if question.kind == "choice" and len(clean[question.key]) != 1:
-            raise ValidationError({question.key: _("Kies één antwoord.")})
-    result = training.score(scenario, clean)
-    attempt = ScenarioAttempt.objects.create(
-        user=actor.user,
-        scenario_slug=scenario.slug,
-        answers=clean,
-        points=result.points,
-        max_points=result.max_points,
-    )
-    log_processing(
-        actor=actor,
-        action=Action.CREATE,
-        object_type="kompas.scenario_attempt",
-        object_id=attempt.pk,
-        data_subject=_subject(actor.user),
-        purpose=Purpose.KOMPAS,
-    )
-    return attempt, result
 
 
 # -- self-assessment -------------------------------------------------------------------

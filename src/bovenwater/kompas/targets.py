@@ -8,8 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from bovenwater.kompas import cards, content, training
-from bovenwater.kompas.models import TargetKind
+from bovenwater.kompas.models import HelpEntry, TargetKind
 from bovenwater.reference.models import PoliceUnit
+
+HELP_PREFIX = "hulp-"
 
 
 @dataclass(frozen=True)
@@ -20,8 +22,25 @@ class Target:
     url: str
 
 
+def exists(kind: str, key: str) -> bool:
+    """Whether a new note or share may point at this (a section must still exist)."""
+    if kind == TargetKind.SECTION:
+        slug, _sep, anchor = key.partition("#")
+        chapter = content.chapter(slug)
+        return chapter is not None and chapter.section(anchor) is not None
+    return resolve(kind, key) is not None
+
+
+def paragraph(key: str, paragraph_key: str) -> content.Paragraph | None:
+    slug, _sep, anchor = key.partition("#")
+    chapter = content.chapter(slug)
+    section = chapter.section(anchor) if chapter is not None else None
+    return section.paragraph(paragraph_key) if section is not None else None
+
+
 def resolve(kind: str, key: str) -> Target | None:
-    """The target, or None when it does not exist (anymore)."""
+    """The target, or None when it does not exist (anymore). A section that was removed
+    from a chapter still resolves to its chapter, so notes on it stay reachable."""
     if kind == TargetKind.SECTION:
         slug, _sep, anchor = key.partition("#")
         chapter = content.chapter(slug)
@@ -29,7 +48,8 @@ def resolve(kind: str, key: str) -> Target | None:
             return None
         section = chapter.section(anchor)
         if section is None:
-            return None
+            title = _("%(chapter)s — paragraaf niet meer gevonden") % {"chapter": chapter.title}
+            return Target(kind, key, title, reverse("kompas:chapter", args=[slug]))
         url = reverse("kompas:chapter", args=[slug]) + f"#{anchor}"
         return Target(kind, key, f"{chapter.title} — {section.title}", url)
     if kind == TargetKind.CARD:
@@ -39,6 +59,12 @@ def resolve(kind: str, key: str) -> Target | None:
                 return None
             title = _("Ketenpartners in de regio %(unit)s") % {"unit": unit.name}
             return Target(kind, key, title, reverse("kompas:social_map"))
+        if key.startswith(HELP_PREFIX):
+            entry = HelpEntry.objects.filter(pk=key.removeprefix(HELP_PREFIX)).first()
+            if entry is None:
+                return None
+            url = reverse("kompas:help_entry", args=[entry.pk])
+            return Target(kind, key, entry.name, url)
         card = cards.signal_card(key)
         if card is None:
             return None
@@ -48,4 +74,40 @@ def resolve(kind: str, key: str) -> Target | None:
         if scenario is None:
             return None
         return Target(kind, key, scenario.title, reverse("kompas:scenario", args=[key]))
+    return None
+
+
+def resolve_link(link: str) -> Target | None:
+    """A handbook cross-reference ``kind:key`` (hoofdstuk, kaart, casus, indicator,
+    sociale-kaart) as a target with a URL, or None when it does not resolve."""
+    kind, _sep, key = link.partition(":")
+    if kind == "hoofdstuk":
+        slug, _s, anchor = key.partition("#")
+        chapter = content.chapter(slug)
+        if chapter is None or (anchor and chapter.section(anchor) is None):
+            return None
+        url = reverse("kompas:chapter", args=[slug]) + (f"#{anchor}" if anchor else "")
+        return Target(kind, key, chapter.title, url)
+    if kind == "kaart":
+        return resolve(TargetKind.CARD, key)
+    if kind == "casus":
+        return resolve(TargetKind.SCENARIO, key)
+    if kind == "indicator":
+        from bovenwater.reference.models import Indicator
+
+        indicator = Indicator.objects.current().filter(code=key).first()
+        if indicator is None:
+            return None
+        card = cards.card_for_indicator(indicator.code)
+        if card is None:
+            return None
+        url = reverse("kompas:card", args=[card.key]) + f"#indicator-{indicator.code}"
+        return Target(kind, key, indicator.name, url)
+    if kind == "sociale-kaart":
+        from bovenwater.kompas.models import HelpCategory
+
+        if key not in HelpCategory.values:
+            return None
+        url = reverse("kompas:social_map") + f"?soort={key}"
+        return Target(kind, key, str(HelpCategory(key).label), url)
     return None

@@ -1,4 +1,12 @@
-"""Case scenarios (casussen) for the training, and their scoring. Pure, no database."""
+"""Branching case scenarios (casussen) for the training, and their scoring. No database.
+
+A scenario is a small graph: decision nodes with options, and end nodes. Every option
+carries one verdict (goed, deels, niet goed), one feedback text written for someone who
+chose it, a consequence (what happens next in the story) and the next node. Because the
+verdict and the feedback belong to the option, the feedback can never contradict the
+verdict shown beside it. Loading checks that every node is reachable, that every path
+ends, and that every handbook link resolves.
+"""
 
 from __future__ import annotations
 
@@ -10,27 +18,48 @@ import yaml
 
 from bovenwater.kompas.content import CONTENT_DIR, ContentError, chapter
 
-KINDS = ("choice", "signals")
+VERDICTS = {"goed": 2, "deels": 1, "fout": 0}
+MIN_DECISIONS = 4
+MAX_DECISIONS = 8
 
 
 @dataclass(frozen=True)
 class Option:
     key: str
     text: str
-    correct: bool
+    verdict: str
     feedback: str
+    consequence: str
+    next: str
+    link: str  # "chapter-slug" or "chapter-slug#anchor"
+
+    @property
+    def points(self) -> int:
+        return VERDICTS[self.verdict]
+
+    @property
+    def chapter_slug(self) -> str:
+        return self.link.partition("#")[0]
+
+    @property
+    def anchor(self) -> str:
+        return self.link.partition("#")[2]
 
 
 @dataclass(frozen=True)
-class Question:
+class Node:
     key: str
-    kind: str
+    situation: str
     prompt: str
     options: tuple[Option, ...]
+    end: str  # the outcome text of an end node; empty for a decision
 
     @property
-    def max_points(self) -> int:
-        return 1 if self.kind == "choice" else len(self.options)
+    def is_end(self) -> bool:
+        return not self.options
+
+    def option(self, key: str) -> Option | None:
+        return next((o for o in self.options if o.key == key), None)
 
 
 @dataclass(frozen=True)
@@ -40,102 +69,199 @@ class Scenario:
     theme: str
     chapter: str
     vignette: str
-    questions: tuple[Question, ...]
+    start: str
+    nodes: Mapping[str, Node]
 
     @property
-    def max_points(self) -> int:
-        return sum(q.max_points for q in self.questions)
+    def decisions(self) -> int:
+        return sum(1 for n in self.nodes.values() if not n.is_end)
+
+    @property
+    def text(self) -> str:
+        parts = [self.title, self.theme, self.vignette]
+        for node in self.nodes.values():
+            parts += [node.situation, node.prompt, node.end]
+            parts += [f"{o.text} {o.feedback} {o.consequence}" for o in node.options]
+        return "\n".join(p for p in parts if p)
 
 
 @dataclass(frozen=True)
-class OptionResult:
+class Step:
+    node: Node
     option: Option
-    selected: bool
+
+
+@dataclass(frozen=True)
+class Run:
+    """Where a learner is in a scenario after the choices made so far."""
+
+    scenario: Scenario
+    steps: tuple[Step, ...]
+    current: Node
 
     @property
-    def judged_right(self) -> bool:
-        return self.selected == self.option.correct
-
-
-@dataclass(frozen=True)
-class QuestionResult:
-    question: Question
-    options: tuple[OptionResult, ...]
-    points: int
-
-
-@dataclass(frozen=True)
-class ScenarioResult:
-    scenario: Scenario
-    questions: tuple[QuestionResult, ...]
+    def finished(self) -> bool:
+        return self.current.is_end
 
     @property
     def points(self) -> int:
-        return sum(q.points for q in self.questions)
+        return sum(s.option.points for s in self.steps)
 
     @property
     def max_points(self) -> int:
-        return self.scenario.max_points
+        return 2 * len(self.steps)
+
+    @property
+    def path(self) -> str:
+        return ",".join(f"{s.node.key}:{s.option.key}" for s in self.steps)
+
+
+def link_chapter(link: str) -> str:
+    return link.partition("#")[0]
+
+
+def _check_link(slug: str, link: str) -> None:
+    target, _sep, anchor = link.partition("#")
+    found = chapter(target)
+    if found is None or (anchor and found.section(anchor) is None):
+        raise ContentError(f"scenario {slug}: link {link!r} does not resolve")
+
+
+def _node(slug: str, key: str, raw: Mapping[str, object], default_link: str) -> Node:
+    if "end" in raw:
+        return Node(key=key, situation="", prompt="", options=(), end=str(raw["end"]).strip())
+    options = []
+    raw_options = raw.get("options")
+    if not isinstance(raw_options, list) or len(raw_options) < 2:
+        raise ContentError(f"scenario {slug}: node {key} needs at least two options")
+    for index, o in enumerate(raw_options):
+        verdict = str(o["verdict"])
+        if verdict not in VERDICTS:
+            raise ContentError(f"scenario {slug}: node {key} has verdict {verdict!r}")
+        link = str(o.get("link", default_link))
+        _check_link(slug, link)
+        options.append(
+            Option(
+                key="abcdefgh"[index],
+                text=str(o["text"]).strip(),
+                verdict=verdict,
+                feedback=str(o["feedback"]).strip(),
+                consequence=str(o.get("consequence", "")).strip(),
+                next=str(o["next"]),
+                link=link,
+            )
+        )
+    if not any(o.verdict == "goed" for o in options):
+        raise ContentError(f"scenario {slug}: node {key} has no good option")
+    return Node(
+        key=key,
+        situation=str(raw.get("situation", "")).strip(),
+        prompt=str(raw["prompt"]).strip(),
+        options=tuple(options),
+        end="",
+    )
+
+
+def check_graph(item: Scenario) -> None:
+    """Every node reachable from the start, every next node exists, no cycles (so every
+    path ends), and 4 to 8 decisions in the scenario."""
+    if item.start not in item.nodes:
+        raise ContentError(f"scenario {item.slug}: unknown start {item.start!r}")
+    state: dict[str, str] = {}
+
+    def visit(key: str) -> None:
+        if key not in item.nodes:
+            raise ContentError(f"scenario {item.slug}: unknown node {key!r}")
+        if state.get(key) == "open":
+            raise ContentError(f"scenario {item.slug}: a cycle through {key!r}")
+        if state.get(key) == "done":
+            return
+        state[key] = "open"
+        for option in item.nodes[key].options:
+            visit(option.next)
+        state[key] = "done"
+
+    visit(item.start)
+    unreachable = set(item.nodes) - set(state)
+    if unreachable:
+        raise ContentError(f"scenario {item.slug}: unreachable nodes {sorted(unreachable)}")
+    if not MIN_DECISIONS <= item.decisions <= MAX_DECISIONS:
+        raise ContentError(f"scenario {item.slug}: {item.decisions} decisions, not 4 to 8")
 
 
 def _scenario(raw: Mapping[str, object]) -> Scenario:
     slug = str(raw["slug"])
-    if chapter(str(raw["chapter"])) is None:
-        raise ContentError(f"scenario {slug}: unknown chapter {raw['chapter']!r}")
-    questions = []
-    raw_questions = raw["questions"]
-    assert isinstance(raw_questions, list)
-    for q_index, q in enumerate(raw_questions, start=1):
-        kind = str(q["kind"])
-        if kind not in KINDS:
-            raise ContentError(f"scenario {slug}: unknown question kind {kind!r}")
-        options = tuple(
-            Option(
-                key=f"o{o_index}",
-                text=str(o["text"]),
-                correct=bool(o["correct"]),
-                feedback=str(o["feedback"]),
-            )
-            for o_index, o in enumerate(q["options"], start=1)
-        )
-        if kind == "choice" and sum(o.correct for o in options) != 1:
-            raise ContentError(f"scenario {slug}: a choice question needs one correct option")
-        questions.append(
-            Question(key=f"q{q_index}", kind=kind, prompt=str(q["prompt"]), options=options)
-        )
-    return Scenario(
+    default_link = str(raw["chapter"])
+    _check_link(slug, default_link)
+    raw_nodes = raw["nodes"]
+    assert isinstance(raw_nodes, dict)
+    nodes = {str(k): _node(slug, str(k), v, default_link) for k, v in raw_nodes.items()}
+    item = Scenario(
         slug=slug,
         title=str(raw["title"]),
         theme=str(raw["theme"]),
-        chapter=str(raw["chapter"]),
-        vignette=str(raw["vignette"]),
-        questions=tuple(questions),
+        chapter=default_link,
+        vignette=str(raw["vignette"]).strip(),
+        start=str(raw.get("start", next(iter(nodes)))),
+        nodes=nodes,
     )
+    check_graph(item)
+    return item
 
 
 @cache
 def scenarios() -> tuple[Scenario, ...]:
     data = yaml.safe_load((CONTENT_DIR / "scenarios.yaml").read_text(encoding="utf-8"))
-    return tuple(_scenario(raw) for raw in data["scenarios"])
+    items = tuple(_scenario(raw) for raw in data["scenarios"])
+    slugs = [s.slug for s in items]
+    if len(set(slugs)) != len(slugs):
+        raise ContentError("duplicate scenario slugs")
+    return items
 
 
 def scenario(slug: str) -> Scenario | None:
     return next((s for s in scenarios() if s.slug == slug), None)
 
 
-def score(item: Scenario, answers: Mapping[str, Sequence[str]]) -> ScenarioResult:
-    """Score answers ``{question key: [option keys]}``.
+class InvalidPath(ValueError):
+    """A submitted list of choices that does not follow the scenario's graph."""
 
-    A choice question gives one point for the correct option. A signals question gives a
-    point per option judged right (selected when it is a signal, left out when not).
-    """
-    results = []
-    for question in item.questions:
-        chosen = set(answers.get(question.key, ()))
-        options = tuple(OptionResult(option=o, selected=o.key in chosen) for o in question.options)
-        if question.kind == "choice":
-            points = int(len(chosen) == 1 and any(r.selected and r.option.correct for r in options))
-        else:
-            points = sum(r.judged_right for r in options)
-        results.append(QuestionResult(question=question, options=options, points=points))
-    return ScenarioResult(scenario=item, questions=tuple(results))
+
+def replay(item: Scenario, choices: Sequence[str]) -> Run:
+    """Follow option keys from the start; ``InvalidPath`` when a key does not fit."""
+    node = item.nodes[item.start]
+    steps: list[Step] = []
+    for key in choices:
+        option = node.option(key)
+        if option is None or node.is_end:
+            raise InvalidPath(key)
+        steps.append(Step(node=node, option=option))
+        node = item.nodes[option.next]
+    return Run(scenario=item, steps=tuple(steps), current=node)
+
+
+def parse_path(raw: str) -> list[str]:
+    """``"n1:a,n2:c"`` to option keys; the node names are checked by ``replay``'s order."""
+    if not raw.strip():
+        return []
+    keys = []
+    for part in raw.split(","):
+        _node_key, _sep, option = part.partition(":")
+        keys.append(option.strip())
+    return keys
+
+
+def all_paths(item: Scenario) -> list[list[str]]:
+    """Every complete path through the scenario, as option keys (for tests and demo)."""
+    found: list[list[str]] = []
+
+    def walk(key: str, prefix: list[str]) -> None:
+        node = item.nodes[key]
+        if node.is_end:
+            found.append(prefix)
+            return
+        for option in node.options:
+            walk(option.next, [*prefix, option.key])
+
+    walk(item.start, [])
+    return found

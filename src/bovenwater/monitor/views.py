@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -60,9 +62,18 @@ class Filters:
         return "&".join(f"{k}={v}" for k, v in values.items() if v not in ("", ALL))
 
 
+def default_year(years: list[int], today: datetime.date | None = None) -> int:
+    """The last complete year with registrations: the running year is mostly still empty."""
+    current = (today or timezone.localdate()).year
+    complete = [year for year in years if year < current]
+    if complete:
+        return complete[-1]
+    return years[-1] if years else 0
+
+
 def parse_filters(request: HttpRequest, years: list[int]) -> Filters:
     raw_year = request.GET.get("jaar", "")
-    year = years[-1] if years else 0
+    year = default_year(years)
     if raw_year.isdigit() and int(raw_year) in years:
         year = int(raw_year)
     unit = request.GET.get("eenheid", "").strip()
@@ -107,6 +118,8 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         "forms": ExploitationForm.objects.current().order_by("position"),
         "threshold": threshold(),
         "state": fill_state(),
+        "default_year_shown": "jaar" not in request.GET and bool(years),
+        "running_year": timezone.localdate().year,
     }
     if not years:
         return render(request, "monitor/dashboard.html", context)

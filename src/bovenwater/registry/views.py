@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import ngettext
@@ -16,6 +17,7 @@ from bovenwater.accounts.middleware import request_actor
 from bovenwater.accounts.roles import Permission
 from bovenwater.audit.purposes import Purpose
 from bovenwater.lib import csvsafe
+from bovenwater.reference.models import ExploitationForm, PoliceUnit
 from bovenwater.registry.forms import ImportForm
 from bovenwater.registry.importing import (
     COLUMNS,
@@ -25,7 +27,15 @@ from bovenwater.registry.importing import (
     htcds_rows,
     import_file,
 )
-from bovenwater.registry.selectors import registration_count_for_actor, registrations_for_export
+from bovenwater.registry.selectors import (
+    RegistrationFilter,
+    person_count,
+    registration_count_for_actor,
+    registration_years,
+    registrations_browse,
+    registrations_for_export,
+    registrations_listed,
+)
 
 REPORT_SESSION_KEY = "registry_import_reports"
 
@@ -33,6 +43,46 @@ REPORT_SESSION_KEY = "registry_import_reports"
 class _Echo:
     def write(self, value: str) -> str:
         return value
+
+
+def _browse_filter(request: HttpRequest, years: list[int]) -> RegistrationFilter:
+    raw_year = request.GET.get("jaar", "")
+    return RegistrationFilter(
+        year=int(raw_year) if raw_year.isdigit() and int(raw_year) in years else None,
+        police_unit=request.GET.get("eenheid", "").strip()[:20],
+        form=request.GET.get("vorm", "").strip()[:40],
+        minor=request.GET.get("minderjarig", "")
+        if request.GET.get("minderjarig") in ("ja", "nee")
+        else "",
+        search=request.GET.get("zoek", "").strip()[:64],
+    )
+
+
+@require_GET
+def registration_list_view(request: HttpRequest) -> HttpResponse:
+    """Registry staff browse and search the pseudonymised registrations in their scope."""
+    actor = request_actor(request)
+    years = registration_years(actor=actor)  # checks the permission
+    filters = _browse_filter(request, years)
+    rows = registrations_browse(actor=actor, filters=filters)
+    page = Paginator(rows, 50).get_page(request.GET.get("pagina"))
+    registrations_listed(actor=actor, ids=[r.pk for r in page], filters=filters)
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    return render(
+        request,
+        "registry/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "years": years,
+            "people": person_count(rows),
+            "units": PoliceUnit.objects.current().order_by("name"),
+            "forms": ExploitationForm.objects.current().order_by("position"),
+            "query": query.urlencode(),
+            "can_import": actor.has(Permission.IMPORT_REGISTRATIONS),
+        },
+    )
 
 
 def import_view(request: HttpRequest) -> HttpResponse:

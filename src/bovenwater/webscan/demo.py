@@ -34,7 +34,7 @@ DEMO_SEED = 2026
 DEMO_NAME = "Demo: advertentiesite (synthetisch)"
 HOMES = (
     ("Politie Amsterdam — team mensenhandel", OrganisationKind.POLICE, DEMO_SEED),
-    ("RIEC Amsterdam", OrganisationKind.OTHER, DEMO_SEED + 1),
+    ("RIEC Amsterdam", OrganisationKind.RIEC, DEMO_SEED + 1),
 )
 
 

@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from bovenwater.adscan.pipeline import rule_catalogue
+from bovenwater.lib import formatting
 
 if TYPE_CHECKING:
     from bovenwater.webscan.models import Ad, Network
@@ -52,6 +53,32 @@ def rule_text(code: str) -> RuleText:
         float(rule["weight"]),
         rule["evidence"] if english else rule.get("evidence_nl") or rule["evidence"],
     )
+
+
+# The engine's names for what varies in a template slot, as a reader says them.
+SLOT_KINDS = {
+    "text": gettext_lazy("tekst"),
+    "phone": gettext_lazy("telefoonnummer"),
+    "city": gettext_lazy("plaats"),
+    "number": gettext_lazy("getal"),
+    "name": gettext_lazy("naam"),
+}
+
+
+def slot_kind(kind: object) -> str:
+    return str(SLOT_KINDS.get(str(kind), SLOT_KINDS["text"]))
+
+
+def slot_rows(template: dict[str, Any]) -> list[dict[str, Any]]:
+    """The template's variable places with the kind in words (for the slots table)."""
+    return [
+        {
+            "index": slot.get("index"),
+            "kind": slot_kind(slot.get("kind")),
+            "examples": slot.get("examples", []),
+        }
+        for slot in template.get("slots", [])
+    ]
 
 
 def _join(parts: Sequence[SafeString], separator: str) -> SafeString:
@@ -105,9 +132,9 @@ def template_markup(template: dict[str, Any]) -> SafeString:
             examples = ", ".join(str(e) for e in slot.get("examples", [])[:3])
             parts.append(
                 format_html(
-                    '<mark class="bw-slot" title="{}">[{}{}]</mark>',
+                    '<mark class="bw-slot" title="{}">[{} {}]</mark>',
                     examples,
-                    str(segment.get("kind", "text")).upper(),
+                    slot_kind(segment.get("kind", "text")),
                     segment.get("index", ""),
                 )
             )
@@ -146,20 +173,28 @@ def evidence_examples(ads: Sequence[Ad], limit: int = 3) -> dict[str, list[SafeS
 
 
 def signal_description(network: Network, ads: Sequence[Ad]) -> str:
-    """Plain-text evidence of a network for the intake signal (Dutch)."""
+    """Plain-text evidence of a network for the intake signal, in Dutch words and formats.
+
+    The signal is read by organisations that never saw the webscan: indicators by their
+    Dutch names (no rule codes), dates and numbers as Dutch readers write them.
+    """
     features = network.features
+    risk = formatting.number_in("nl", network.risk, 2)
     lines = [
         f"Webscan: netwerk {network.cluster_id} uit scan {network.run_id} "
-        f"({network.ad_count} advertenties, risicoscore {network.risk:.2f}).",
+        f"({formatting.number_in('nl', network.ad_count)} advertenties, "
+        f"risico {risk} op een schaal van 0 tot 1).",
         "",
         "Sjabloon: " + str(network.template.get("text", "")),
         "",
         "Indicatoren:",
     ]
     for code in network.indicators:
-        lines.append(f"- {code}: {rule_text(code).label_nl} (netwerk)")
+        lines.append(f"- {rule_text(code).label_nl} (netwerk)")
     for code, count in network.ad_indicators.items():
-        lines.append(f"- {code}: {rule_text(code).label_nl} ({count} advertenties)")
+        lines.append(
+            f"- {rule_text(code).label_nl} ({formatting.number_in('nl', count)} advertenties)"
+        )
     phones = features.get("phones") or []
     if phones:
         lines += ["", "Telefoonnummers: " + ", ".join(phones)]
@@ -177,8 +212,9 @@ def signal_description(network: Network, ads: Sequence[Ad]) -> str:
         lines.append("Plaatsen: " + ", ".join(cities))
     if features.get("first_seen"):
         lines.append(
-            f"Periode: {features.get('first_seen')} tot {features.get('last_seen')}"
-            + (" (stedenhoppen)" if features.get("city_hopping") else "")
+            f"Periode: {formatting.date_in('nl', features.get('first_seen'))} tot en met "
+            f"{formatting.date_in('nl', features.get('last_seen'))}"
+            + (" (wisselt van stad)" if features.get("city_hopping") else "")
         )
     urls = [ad.url for ad in ads if ad.url]
     if urls:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from bovenwater.webscan.models import DecisionKind, SourceKind
@@ -67,9 +68,13 @@ class ScanForm(forms.Form):
     upload = forms.FileField(
         label=_("Bestand met advertenties (JSONL of CSV)"),
         required=False,
-        help_text=_(
-            "Per regel (JSONL) of rij (CSV) minstens id, title en body; "
-            "optioneel city, posted_at en url. Afbeeldingen worden niet opgeslagen."
+        help_text=mark_safe(  # noqa: S308 - a constant text; field names as code
+            _(
+                "Per regel (JSONL) of rij (CSV) minstens de velden <code>id</code>, "
+                "<code>title</code> en <code>body</code>; optioneel <code>city</code>, "
+                "<code>posted_at</code> en <code>url</code>. Afbeeldingen worden niet "
+                "opgeslagen."
+            )
         ),
         widget=forms.ClearableFileInput(
             attrs={"class": "utrecht-textbox", "accept": ".jsonl,.json,.ndjson,.csv"}

@@ -29,6 +29,8 @@ from bovenwater.adscan.crawler import ConfigurationError, SiteConfig
 from bovenwater.adscan.indicators import RULESET_VERSION
 from bovenwater.audit.models import Action
 from bovenwater.audit.services import log_processing
+from bovenwater.lib import formatting
+from bovenwater.lib.workflow import Refusal, TransitionNotAllowed
 from bovenwater.webscan.explain import signal_description
 from bovenwater.webscan.jobs import PURPOSE, upload_dir
 from bovenwater.webscan.models import (
@@ -36,13 +38,12 @@ from bovenwater.webscan.models import (
     Decision,
     DecisionKind,
     Network,
-    NetworkState,
     ScanRun,
     Source,
     SourceKind,
 )
 from bovenwater.webscan.tasks import run_scan
-from bovenwater.webscan.workflow import TARGET, TRANSITIONS
+from bovenwater.webscan.workflow import TARGET, WORKFLOW
 
 # Organisations with a task that can justify screening advertisements.
 SCREENING_KINDS = frozenset(
@@ -51,7 +52,8 @@ SCREENING_KINDS = frozenset(
         OrganisationKind.KMAR,
         OrganisationKind.LABOUR_INSPECTORATE,
         OrganisationKind.MUNICIPALITY,
-        OrganisationKind.OTHER,  # RIEC
+        OrganisationKind.RIEC,
+        OrganisationKind.OTHER,
     }
 )
 UPLOAD_SUFFIXES = (".jsonl", ".json", ".ndjson", ".csv")
@@ -250,30 +252,74 @@ def _most_frequent_municipality(network: Network) -> str | None:
     return cities[0]["code"] if cities else None
 
 
+# Indicators that the advertised person may be a minor: the signal is then urgent and
+# marked as about a (possible) minor, so the routing adds youth care as well.
+POSSIBLE_MINOR = frozenset({"AGE_MINOR", "AGE_LOW", "YOUTH"})
+
+
+def possible_minor(network: Network) -> bool:
+    return bool(POSSIBLE_MINOR & (set(network.indicators) | set(network.ad_indicators)))
+
+
+def _network_municipality_codes(network: Network) -> list[str]:
+    """Every municipality the network's ads name, the most frequent first."""
+    lead = _most_frequent_municipality(network)
+    codes = [lead] if lead else []
+    for city in network.features.get("cities") or []:
+        code = city.get("code")
+        if code and code not in codes:
+            codes.append(code)
+    return codes
+
+
 def _promote(actor: Actor, network: Network) -> Any:
-    from bovenwater.intake.services import SignalInput, signal_submit
+    """One signal for the whole network, routed to the responsible organisations of every
+    place the ads name (the most frequent place leads) and copied to the promoting team.
+
+    One shared signal rather than one per region: the network is one phenomenon, the
+    regions see the same evidence and each other as recipients (docs/webscan.md)."""
+    from bovenwater.intake.services import SignalInput, SignalUrgency, signal_submit
     from bovenwater.reference.models import ExploitationForm, Municipality
 
-    code = _most_frequent_municipality(network)
-    municipality = Municipality.objects.filter(code=code).first() if code else None
-    if municipality is None:
-        municipality = actor.organisation.municipality
-    if municipality is None:
+    codes = _network_municipality_codes(network)
+    found = {m.code: m for m in Municipality.objects.filter(code__in=codes)}
+    places = [found[code] for code in codes if code in found]
+    if not places and actor.organisation.municipality is not None:
+        places = [actor.organisation.municipality]
+    if not places:
         raise ValidationError(
             _("Er is geen gemeente bekend voor dit netwerk."), code="no_municipality"
         )
     ads = list(Ad.objects.filter(network=network).order_by("posted_at", "pk"))
     forms = list(ExploitationForm.objects.filter(code="SEXUAL"))
+    minor = possible_minor(network)
     data = SignalInput(
         description=signal_description(network, ads),
-        municipality=municipality,
+        municipality=places[0],
+        also_municipalities=places[1:],
+        copy_to=[actor.organisation],
+        involves_minor=minor,
+        urgency=SignalUrgency.HIGH if minor else SignalUrgency.NORMAL,
         forms=forms,
         place_description=_("Online advertenties (webscan), %(n)s advertenties")
-        % {"n": network.ad_count},
+        % {"n": formatting.number_in("nl", network.ad_count)},
         observed_on=timezone.localdate(),
         observed_when=_("Webscan, scan %(run)s") % {"run": network.run_id},
     )
     return signal_submit(actor=actor, data=data, idempotency_key=f"webscan-network-{network.pk}")
+
+
+def decision_confirmation(*, actor: Actor, decision: Decision) -> str:
+    """What the reviewer is told after a decision: for a promotion, where the signal went."""
+    from bovenwater.intake.selectors import recipient_names
+
+    if decision.kind != DecisionKind.PROMOTE:
+        return _("Het besluit is vastgelegd: %(kind)s.") % {"kind": decision.get_kind_display()}
+    names = recipient_names(actor=actor, reference=decision.signal_reference)
+    return _("Het netwerk is gemeld als signaal %(reference)s. Ontvangers: %(names)s.") % {
+        "reference": decision.signal_reference,
+        "names": ", ".join(names) or _("geen"),
+    }
 
 
 @transaction.atomic
@@ -288,20 +334,21 @@ def network_decide(*, actor: Actor, network: Network, kind: str, reason: str = "
         raise ValidationError(_("Kies een besluit."), code="kind")
     decision_kind = DecisionKind(kind)
     target = TARGET[decision_kind]
-    edges = TRANSITIONS[NetworkState(locked.state)]
-    if target not in edges:
+    try:
+        WORKFLOW.check(state=locked.state, to_state=target, actor=actor, reason=reason)
+    except TransitionNotAllowed as refusal:
+        if refusal.kind == Refusal.FORBIDDEN:
+            raise PermissionDenied from None
+        if refusal.kind == Refusal.REASON_MISSING:
+            raise ValidationError(
+                {"reason": [ValidationError(_("Geef aan waarom u dit netwerk afwijst."))]}
+            ) from None
         raise ValidationError(
             _("Dit besluit kan niet bij een netwerk met status '%(state)s'.")
             % {"state": locked.get_state_display()},
             code="transition",
-        )
-    if not all(actor.has(p) for p in edges[target]):
-        raise PermissionDenied
+        ) from None
     reason = reason.strip()
-    if decision_kind == DecisionKind.DISMISS and not reason:
-        raise ValidationError(
-            {"reason": [ValidationError(_("Geef aan waarom u dit netwerk afwijst."))]}
-        )
     signal_reference = ""
     from_state = locked.state
     if decision_kind == DecisionKind.PROMOTE:

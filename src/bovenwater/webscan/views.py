@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,6 +24,7 @@ from bovenwater.webscan.explain import (
     indicator_rows,
     ingest_reason,
     rule_text,
+    slot_rows,
     template_markup,
 )
 from bovenwater.webscan.forms import DecisionForm, ScanForm, SourceForm
@@ -224,7 +226,7 @@ def _network_context(request: HttpRequest, pk: int, form: DecisionForm | None) -
         "network": network,
         "features": network.features,
         "template": template_markup(network.template) if network.template else "",
-        "slots": network.template.get("slots", []) if network.template else [],
+        "slots": slot_rows(network.template) if network.template else [],
         "indicators": indicator_rows(network),
         "examples": evidence_examples(ads),
         "ads": [
@@ -254,7 +256,7 @@ def decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
-            services.network_decide(
+            decision = services.network_decide(
                 actor=actor,
                 network=network,
                 kind=form.cleaned_data["kind"],
@@ -268,6 +270,9 @@ def decide_view(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 form.add_error(None, exc)
         else:
+            messages.success(
+                request, services.decision_confirmation(actor=actor, decision=decision)
+            )
             return redirect("webscan:network", pk=network.pk)
     return render(request, "webscan/network.html", _network_context(request, pk, form), status=400)
 

@@ -23,7 +23,7 @@ from bovenwater.cases.api.common import (
     Conflict,
     api_actor,
     api_validation_error,
-    idempotency_key,
+    create_once,
 )
 from bovenwater.cases.models import (
     Case,
@@ -206,9 +206,7 @@ class CaseListView(generics.ListAPIView[Case]):
             )
 
         try:
-            case_id, created = services.idempotent_create(
-                actor=actor, key=idempotency_key(request), scope="case", create=create
-            )
+            case_id, created = create_once(request, actor, scope="cases.case", create=create)
         except ValidationError as error:
             raise api_validation_error(error) from error
         access = selectors.case_get_for_actor(actor=actor, case_id=case_id)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, status
@@ -13,6 +16,7 @@ from bovenwater.cases import selectors
 from bovenwater.cases.models import (
     Case,
 )
+from bovenwater.lib import idempotency
 from bovenwater.lib.drf import request_actor
 
 IDEMPOTENCY = OpenApiParameter(
@@ -57,3 +61,17 @@ def managed_case(actor: Actor, case_id: int) -> Case:
 
 def idempotency_key(request: Request) -> str:
     return str(request.headers.get("Idempotency-Key", ""))
+
+
+def create_once(
+    request: Request, actor: Actor, *, scope: str, create: Callable[[], Model]
+) -> tuple[int, bool]:
+    """Run ``create`` once per ``Idempotency-Key`` of the caller (user and organisation);
+    returns (object id, whether it was created now). See ``lib.idempotency``."""
+    return idempotency.once(
+        scope=scope,
+        key=idempotency_key(request),
+        user_id=actor.user.pk,
+        organisation_id=actor.organisation_id,
+        create=create,
+    )

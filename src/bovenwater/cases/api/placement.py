@@ -20,13 +20,12 @@ from bovenwater.cases.api.common import (
     Conflict,
     api_actor,
     api_validation_error,
-    idempotency_key,
+    create_once,
     managed_case,
 )
 from bovenwater.cases.models import (
     Placement,
     PlacementRequest,
-    Shelter,
     ShelterCategory,
 )
 from bovenwater.reference.models import PoliceUnit
@@ -68,7 +67,7 @@ class PlacementSerializer(serializers.ModelSerializer[Placement]):
 
 class PlacementCreateSerializer(serializers.Serializer[Any]):
     request_id = serializers.IntegerField()
-    shelter = serializers.PrimaryKeyRelatedField(queryset=Shelter.objects.all())
+    shelter = serializers.PrimaryKeyRelatedField(queryset=selectors.shelters_all())
     started_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
@@ -118,14 +117,12 @@ class PlacementRequestListView(generics.ListAPIView[PlacementRequest]):
             )
 
         try:
-            request_id, created = services.idempotent_create(
-                actor=actor, key=idempotency_key(request), scope="placement_request", create=create
+            request_id, created = create_once(
+                request, actor, scope="cases.placement_request", create=create
             )
         except ValidationError as error:
             raise api_validation_error(error) from error
-        placement_request = PlacementRequest.objects.select_related("case", "region").get(
-            pk=request_id
-        )
+        placement_request = selectors.placement_request_created_by_actor(request_id=request_id)
         return Response(
             PlacementRequestSerializer(placement_request).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -174,8 +171,8 @@ class PlacementListView(generics.ListAPIView[Placement]):
             )
 
         try:
-            placement_id, created = services.idempotent_create(
-                actor=actor, key=idempotency_key(request), scope="placement", create=create
+            placement_id, created = create_once(
+                request, actor, scope="cases.placement", create=create
             )
         except ValidationError as error:
             raise Conflict(" ".join(error.messages)) from error

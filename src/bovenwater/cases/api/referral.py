@@ -22,7 +22,7 @@ from bovenwater.cases.api.common import (
     Conflict,
     api_actor,
     api_validation_error,
-    idempotency_key,
+    create_once,
     managed_case,
 )
 from bovenwater.cases.models import (
@@ -128,8 +128,8 @@ class ReferralListView(generics.ListAPIView[Referral]):
             )
 
         try:
-            referral_id, created = services.idempotent_create(
-                actor=actor, key=idempotency_key(request), scope="referral", create=create
+            referral_id, created = create_once(
+                request, actor, scope="cases.referral", create=create
             )
         except ValidationError as error:
             raise api_validation_error(error) from error

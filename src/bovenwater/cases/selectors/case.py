@@ -123,3 +123,8 @@ def emergency_accesses_for_privacy_officer(*, actor: Actor) -> QuerySet[Emergenc
         .select_related("case", "user", "organisation")
         .order_by("-created_at", "-pk")
     )
+
+
+def task_by_id(task_id: int) -> Task | None:
+    """A task with its case, for the task views; callers then check access to the case."""
+    return Task.objects.select_related("case").filter(pk=task_id).first()

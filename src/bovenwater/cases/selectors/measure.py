@@ -15,7 +15,12 @@ from bovenwater.cases.models import (
 )
 
 MEASURE_ORGANISATION_KINDS = frozenset(
-    {OrganisationKind.MUNICIPALITY, OrganisationKind.POLICE, OrganisationKind.OTHER}
+    {
+        OrganisationKind.MUNICIPALITY,
+        OrganisationKind.POLICE,
+        OrganisationKind.RIEC,
+        OrganisationKind.OTHER,
+    }
 )
 
 

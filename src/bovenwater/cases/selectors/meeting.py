@@ -13,6 +13,7 @@ from bovenwater.audit.services import log_list_read, log_processing, refuse
 from bovenwater.cases.models import (
     Case,
     CaseMeeting,
+    MeetingDecision,
 )
 from bovenwater.cases.selectors.access import cases_visible_to
 
@@ -64,3 +65,19 @@ def meeting_get_for_actor(*, actor: Actor, meeting_id: int) -> CaseMeeting:
 def meeting_cases_visible(*, actor: Actor, meeting: CaseMeeting) -> QuerySet[Case]:
     """Agenda cases of a meeting the actor may see; the others stay hidden."""
     return cases_visible_to(actor).filter(meetings=meeting)
+
+
+def meeting_decisions_visible(
+    *, meeting: CaseMeeting, visible_ids: set[int]
+) -> list[MeetingDecision]:
+    """Decisions of a meeting about the agenda cases the actor may see."""
+    return [
+        d
+        for d in meeting.decisions.select_related("case", "owner_organisation")
+        if d.case_id in visible_ids
+    ]
+
+
+def meeting_hidden_count(*, meeting: CaseMeeting, visible_ids: set[int]) -> int:
+    """How many agenda cases of a meeting the actor may not see (a number only)."""
+    return meeting.agenda.count() - len(visible_ids)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -20,6 +21,7 @@ from bovenwater.cases.models import (
     SharedPart,
     Shelter,
     ShelterCapacity,
+    ShelterCategory,
 )
 from bovenwater.cases.selectors.access import (
     CaseAccess,
@@ -152,8 +154,7 @@ def placement_request_get_for_actor(*, actor: Actor, request_id: int) -> Placeme
         PlacementRequest.objects.select_related("case", "region").filter(pk=request_id).first()
     )
     allowed = request is not None and (
-        (request.case.owner_id == actor.organisation_id and actor.has(Permission.MANAGE_CASES))
-        or is_national_registrar(actor)
+        owns_request(actor=actor, request=request) or is_national_registrar(actor)
     )
     if request is None or not allowed:
         raise refuse(
@@ -176,5 +177,79 @@ def placement_request_get_for_actor(*, actor: Actor, request_id: int) -> Placeme
 
 
 def placement_created_by_actor(*, placement_id: int) -> Placement:
-    """A placement the actor's request has just created (see services.idempotent_create)."""
+    """A placement the actor's request has just created (see lib.idempotency.once)."""
     return Placement.objects.select_related("case", "shelter").get(pk=placement_id)
+
+
+def placement_request_created_by_actor(*, request_id: int) -> PlacementRequest:
+    """A placement request the actor's request has just created (see
+    lib.idempotency.once)."""
+    return PlacementRequest.objects.select_related("case", "region").get(pk=request_id)
+
+
+# Who may place whom: one rule for the capacity board, the services and the API.
+
+
+def owns_request(*, actor: Actor, request: PlacementRequest) -> bool:
+    """The request is of a case of the actor's organisation, and the actor works on cases."""
+    return request.case.owner_id == actor.organisation_id and actor.has(Permission.MANAGE_CASES)
+
+
+def may_place(*, own: bool, registrar: bool, category: str) -> bool:
+    """The owner's case workers place in any shelter but COSM; the national registrar
+    (CoMensha) places everywhere, COSM included."""
+    return registrar or (own and category != ShelterCategory.COSM)
+
+
+def shelters_for(*, category: str, region_id: int | None = None) -> QuerySet[Shelter]:
+    """Shelters with places of ``category`` (in one region): the choices of a placement."""
+    shelters = Shelter.objects.filter(capacities__category=category)
+    if region_id is not None:
+        shelters = shelters.filter(region_id=region_id)
+    return shelters.order_by("name")
+
+
+def shelters_all() -> QuerySet[Shelter]:
+    """Every shelter: the choices of the API's placement (the service checks the place)."""
+    return Shelter.objects.all()
+
+
+@dataclass(frozen=True)
+class WaitingRow:
+    """A waiting request on the capacity board, with what the actor may do with it."""
+
+    request: PlacementRequest
+    own: bool
+    can_place: bool
+    shelters: list[tuple[int, str]]  # (id, name) of the shelters it can be placed in
+
+
+def waiting_rows(*, actor: Actor, region_id: int | None, limit: int = 200) -> list[WaitingRow]:
+    """The first ``limit`` waiting requests (``waiting_list``, logged) with the shelters
+    each could go to: one query for the shelters of all of them."""
+    waiting = list(waiting_list(actor=actor, region_id=region_id)[:limit])
+    registrar = is_national_registrar(actor)
+    choices: dict[tuple[str, int], list[tuple[int, str]]] = defaultdict(list)
+    keys = {(row.category, row.region_id) for row in waiting}
+    if keys:
+        capacities = (
+            ShelterCapacity.objects.filter(
+                category__in={c for c, _r in keys}, shelter__region_id__in={r for _c, r in keys}
+            )
+            .order_by("shelter__name", "shelter_id")
+            .values_list("category", "shelter__region_id", "shelter_id", "shelter__name")
+        )
+        for category, shelter_region, shelter_id, name in capacities:
+            choices[(category, shelter_region)].append((shelter_id, name))
+    rows = []
+    for request in waiting:
+        own = owns_request(actor=actor, request=request)
+        rows.append(
+            WaitingRow(
+                request=request,
+                own=own,
+                can_place=may_place(own=own, registrar=registrar, category=request.category),
+                shelters=choices.get((request.category, request.region_id), []),
+            )
+        )
+    return rows

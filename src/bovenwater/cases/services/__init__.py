@@ -26,7 +26,6 @@ from bovenwater.cases.services.case import (
     task_complete,
     task_create,
 )
-from bovenwater.cases.services.common import idempotent_create
 from bovenwater.cases.services.measure import measure_create, measure_set_status
 from bovenwater.cases.services.meeting import meeting_create, meeting_decision_add
 from bovenwater.cases.services.placement import (
@@ -70,7 +69,6 @@ __all__ = [
     "consent_record",
     "consent_withdraw",
     "emergency_access_open",
-    "idempotent_create",
     "measure_create",
     "measure_set_status",
     "meeting_create",

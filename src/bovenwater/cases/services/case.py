@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Organisation, User
-from bovenwater.accounts.roles import Permission
+from bovenwater.accounts.roles import Permission, Role
+from bovenwater.accounts.selectors import works_as
 from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
 from bovenwater.cases.deadlines import reflection_deadline
@@ -37,7 +38,7 @@ from bovenwater.cases.services.common import (
     record,
 )
 from bovenwater.cases.types import VictimDetails
-from bovenwater.cases.workflow import check_transition
+from bovenwater.cases.workflow import WORKFLOW
 from bovenwater.reference.models import ExploitationForm, Municipality
 
 EMERGENCY_ACCESS_HOURS = 8
@@ -103,11 +104,8 @@ def case_open(
     """
     if not (actor.has(Permission.MANAGE_CASES) or actor.has(Permission.OPEN_CASE_FROM_SIGNAL)):
         raise PermissionDenied
-    if (
-        coordinator is not None
-        and not coordinator.memberships.filter(
-            organisation=owner, is_active=True, role="care_coordinator"
-        ).exists()
+    if coordinator is not None and not works_as(
+        user=coordinator, organisation_id=owner.pk, role=Role.CARE_COORDINATOR
     ):
         raise ValidationError(
             {"coordinator": _("De zorgcoördinator moet werken bij de eigenaar van de casus.")}
@@ -170,7 +168,7 @@ def case_transition(
     reason: str = "",
     expected_version: int | None = None,
 ) -> Case:
-    """Move a case to ``to_state`` if the transition table allows it for the actor's role.
+    """Move a case to ``to_state`` if the transition table allows it for the actor's permissions.
 
     With ``expected_version`` (the version the user's page showed) a case that changed
     meanwhile is refused with ``StaleCase``: the step is never applied to a state its
@@ -181,7 +179,7 @@ def case_transition(
     # Scope: the owning organisation; which role may take which edge is the table's.
     locked = managed_case_for_update(actor=actor, case=case, permission=Permission.VIEW_CASES)
     check_version(locked, expected_version, actor=actor)
-    check_transition(state=locked.state, to_state=to_state, role=actor.role, reason=reason)
+    WORKFLOW.check(state=locked.state, to_state=to_state, actor=actor, reason=reason)
     bump_version(locked)
     history_add(
         actor,
@@ -232,9 +230,7 @@ def case_transition(
 @transaction.atomic
 def case_assign_coordinator(*, actor: Actor, case: Case, coordinator: User) -> Case:
     locked = managed_case_for_update(actor=actor, case=case)
-    if not coordinator.memberships.filter(
-        organisation_id=locked.owner_id, is_active=True, role="care_coordinator"
-    ).exists():
+    if not works_as(user=coordinator, organisation_id=locked.owner_id, role=Role.CARE_COORDINATOR):
         raise ValidationError(
             {"coordinator": _("De zorgcoördinator moet werken bij de eigenaar van de casus.")}
         )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db import IntegrityError, models, transaction
 from django.db.models import F
 
 from bovenwater.accounts.actor import Actor
@@ -17,7 +16,6 @@ from bovenwater.cases.models import (
     CaseCount,
     CaseEvent,
     EventKind,
-    IdempotencyRecord,
 )
 from bovenwater.cases.selectors import (
     data_subject,
@@ -106,41 +104,3 @@ def managed_case_for_update(
 
         raise Http404
     return locked
-
-
-def idempotent_create(
-    *, actor: Actor, key: str, scope: str, create: Callable[[], models.Model]
-) -> tuple[int, bool]:
-    """Run ``create`` once per (key, user, organisation, scope); return (object id, created).
-
-    A retried call with the same ``Idempotency-Key`` gets the first object back and
-    nothing is written twice, also when two retries race.
-    """
-    key = key.strip()[:200]
-    if not key:
-        return create().pk, True
-    with transaction.atomic():
-        existing = IdempotencyRecord.objects.filter(
-            key=key, user=actor.user, organisation_id=actor.organisation_id, scope=scope
-        ).first()
-        if existing is not None:
-            return existing.object_id, False
-        obj = create()
-        try:
-            with transaction.atomic():
-                IdempotencyRecord.objects.create(
-                    key=key,
-                    user=actor.user,
-                    organisation_id=actor.organisation_id,
-                    scope=scope,
-                    object_id=obj.pk,
-                )
-        except IntegrityError:
-            winner = IdempotencyRecord.objects.filter(
-                key=key, user=actor.user, organisation_id=actor.organisation_id, scope=scope
-            ).first()
-            if winner is None:
-                raise
-            transaction.set_rollback(True)
-            return winner.object_id, False
-        return obj.pk, True

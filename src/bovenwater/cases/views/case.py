@@ -22,7 +22,7 @@ from bovenwater.accounts.middleware import request_actor
 from bovenwater.accounts.roles import Permission
 from bovenwater.cases import forms as case_forms
 from bovenwater.cases import selectors, services
-from bovenwater.cases.models import CaseState, Task
+from bovenwater.cases.models import CaseState
 from bovenwater.cases.services.coordination import StaleCase
 from bovenwater.cases.types import VictimDetails
 from bovenwater.cases.views.common import (
@@ -279,7 +279,7 @@ def task_create(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 def task_complete(request: HttpRequest, task_id: int) -> HttpResponse:
     actor = request_actor(request)
-    task = Task.objects.select_related("case").filter(pk=task_id).first()
+    task = selectors.task_by_id(task_id)
     if task is None:
         raise Http404
     managed_case(actor, task.case_id)

@@ -41,7 +41,7 @@ def detail_context(
     access = selectors.case_get_for_actor(actor=actor, case_id=case_id)
     case = access.case
     consents = selectors.consents_for_access(access=access)
-    next_states = allowed_next_states(case.state, actor.role) if access.via == "owner" else []
+    next_states = allowed_next_states(case.state, actor) if access.via == "owner" else []
     tasks = selectors.tasks_for_access(access=access)
     placements = selectors.placements_for_access(access=access)
     tab = request.GET.get("tab", "") if request.method == "GET" else forms.get("tab", "")

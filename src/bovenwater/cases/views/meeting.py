@@ -66,11 +66,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.meeting_get_for_actor(actor=actor, meeting_id=meeting_id)
     visible = selectors.meeting_cases_visible(actor=actor, meeting=meeting)
     visible_ids = set(visible.values_list("pk", flat=True))
-    decisions = [
-        d
-        for d in meeting.decisions.select_related("case", "owner_organisation")
-        if d.case_id in visible_ids
-    ]
+    decisions = selectors.meeting_decisions_visible(meeting=meeting, visible_ids=visible_ids)
     form = None
     can_decide = (
         actor.has(Permission.MANAGE_MEETINGS) and meeting.organiser_id == actor.organisation_id
@@ -90,7 +86,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 return redirect("cases:meeting", meeting_id=meeting.pk)
     elif request.method == "POST":
         raise PermissionDenied
-    hidden = meeting.agenda.count() - len(visible_ids)
+    hidden = selectors.meeting_hidden_count(meeting=meeting, visible_ids=visible_ids)
     return render(
         request,
         "cases/meeting_detail.html",

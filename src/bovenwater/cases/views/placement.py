@@ -11,10 +11,8 @@ from django.views.decorators.http import require_POST
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.middleware import request_actor
-from bovenwater.accounts.roles import Permission
 from bovenwater.cases import forms as case_forms
 from bovenwater.cases import selectors, services
-from bovenwater.cases.models import Shelter
 from bovenwater.cases.views.common import managed_case, simple_post, to_tab
 from bovenwater.reference.models import PoliceUnit
 
@@ -68,27 +66,24 @@ def capacity_board(request: HttpRequest) -> HttpResponse:
     region = _region(request, actor)
     region_id = region.pk if region is not None else None
     rows = selectors.capacity_board(actor=actor, region_id=region_id)
-    waiting = list(selectors.waiting_list(actor=actor, region_id=region_id)[:200])
+    placeable = [
+        {
+            "request": row.request,
+            "own": row.own,
+            "can_place": row.can_place,
+            "form": case_forms.PlaceForm(
+                shelters=selectors.shelters_for(
+                    category=row.request.category, region_id=row.request.region_id
+                ),
+                shelter_choices=row.shelters,
+                prefix=f"r{row.request.pk}",
+            )
+            if row.can_place
+            else None,
+        }
+        for row in selectors.waiting_rows(actor=actor, region_id=region_id)
+    ]
     registrar = selectors.is_national_registrar(actor)
-    placeable = []
-    for request_row in waiting:
-        own = request_row.case.owner_id == actor.organisation_id and actor.has(
-            Permission.MANAGE_CASES
-        )
-        can_place = registrar or (own and request_row.category != "cosm")
-        shelters = Shelter.objects.filter(
-            capacities__category=request_row.category, region_id=request_row.region_id
-        ).order_by("name")
-        placeable.append(
-            {
-                "request": request_row,
-                "own": own,
-                "can_place": can_place,
-                "form": case_forms.PlaceForm(shelters=shelters, prefix=f"r{request_row.pk}")
-                if can_place
-                else None,
-            }
-        )
     context = {
         "rows": rows,
         "waiting": placeable,
@@ -108,7 +103,7 @@ def placement_create(request: HttpRequest, request_id: int) -> HttpResponse:
     placement_request = selectors.placement_request_get_for_actor(
         actor=actor, request_id=request_id
     )
-    shelters = Shelter.objects.filter(capacities__category=placement_request.category)
+    shelters = selectors.shelters_for(category=placement_request.category)
     form = case_forms.PlaceForm(request.POST, shelters=shelters, prefix=f"r{request_id}")
     if form.is_valid():
         try:

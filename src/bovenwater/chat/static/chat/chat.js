@@ -204,6 +204,10 @@
       });
     };
     socket.onmessage = function (event) { handle(JSON.parse(event.data)); };
+    var heartbeat = window.setInterval(function () {  // resync: groups and missed messages
+      if (socket && socket.readyState === 1) socket.send(JSON.stringify({ type: "ping" }));
+      else window.clearInterval(heartbeat);
+    }, 15000);
     socket.onclose = function (event) {
       socket = null;
       if (stopped || event.code === 4403) return;
@@ -345,9 +349,9 @@
   }
 
   window.bovenwaterChat = {
-    exit: function () {
+    exit: function () {  // the quick exit's beacon ends the conversation on the server
       stopped = true;
-      if (socket && socket.readyState === 1) socket.send(JSON.stringify({ type: "exit" }));
+      if (socket) socket.close();
     },
     lastSeq: function () { return lastSeq; }
   };

@@ -20,6 +20,6 @@ def remove(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("intake", "0002_default_routing_rules"), ("reference", "0001_initial")]
+    dependencies = [("intake", "0003_idempotency_moved_to_lib"), ("reference", "0001_initial")]
 
     operations = [migrations.RunPython(create, remove)]

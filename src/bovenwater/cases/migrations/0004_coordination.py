@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0001_initial'),
-        ('cases', '0002_case_count'),
+        ('cases', '0003_idempotency_moved_to_lib'),
         ('reference', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

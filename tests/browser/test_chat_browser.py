@@ -1,0 +1,149 @@
+"""The chat in Chromium with two browser contexts (young person, helper), served by the
+real ASGI application (uvicorn, HTTP and WebSocket) on the test database."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from tests.browser.axe import axe_violations
+from tests.browser.test_login_browser import _log_in
+
+from bovenwater.chat.models import Conversation, Handoff
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+HELPER = "demo.chathulp.amsterdam"
+
+
+@pytest.fixture
+def asgi_url(live_database: None, settings: Any) -> Iterator[str]:
+    import uvicorn
+
+    from bovenwater.asgi import application
+    from bovenwater.chat import demo as chat_demo
+    from bovenwater.core import demo
+
+    settings.DEMO_MODE = True
+    settings.CHAT_POW_DIFFICULTY = 8
+    steps = demo.DEMO_STEPS
+    demo.DEMO_STEPS = ()
+    try:
+        report = demo.seed_demo()
+    finally:
+        demo.DEMO_STEPS = steps
+    chat_demo.seed(report)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+
+    from bovenwater.asgi import django_application
+
+    static = ASGIStaticFilesHandler(django_application)  # static files from the finders
+
+    async def served(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/static/"):
+            await static(scope, receive, send)
+        else:
+            await application(scope, receive, send)
+
+    config = uvicorn.Config(
+        served,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        access_log=False,
+        ws="websockets-sansio",
+        lifespan="off",
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_youth_and_helper_chat_hand_off_and_quick_exit(asgi_url: str, browser: Any) -> None:
+    youth_context = browser.new_context(locale="nl-NL")
+    helper_context = browser.new_context(locale="nl-NL")
+    youth = youth_context.new_page()
+    helper = helper_context.new_page()
+    for page in (youth, helper):
+        page.set_default_timeout(15_000)
+    try:
+        youth.goto(f"{asgi_url}/chat/")
+        assert axe_violations(youth) == []
+        youth.get_by_label("Bijnaam").fill("Mila")
+        youth.get_by_label("Hoe oud ben je?").select_option("12-15")
+        youth.get_by_role("button", name="Start de chat").click()
+        status = youth.get_by_test_id("chat-status")
+        status.filter(has_text="nummer 1 in de wachtrij").wait_for()
+
+        _log_in(helper, asgi_url, HELPER)
+        helper.wait_for_url(f"{asgi_url}/")
+        helper.goto(f"{asgi_url}/chat/hulp/")
+        assert axe_violations(helper) == []
+        helper.get_by_label("Status", exact=True).select_option("available")
+        helper.get_by_role("button", name="Status opslaan").click()
+        # Auto-assigned: the young person's status changes live.
+        status.filter(has_text="Je chat nu met").wait_for()
+        helper.get_by_test_id("my-conversation").first.click()
+        helper.get_by_test_id("chat-status").filter(has_text="In gesprek").wait_for()
+
+        youth.get_by_label("Jouw bericht").fill("Hoi, ik weet niet")
+        helper.get_by_test_id("typing").filter(has_text="typt").wait_for()
+        sent = time.monotonic()
+        youth.get_by_role("button", name="Verstuur").click()
+        helper.get_by_test_id("chat-message").filter(has_text="Hoi, ik weet niet").wait_for()
+        to_helper = time.monotonic() - sent
+        helper.get_by_label("Bericht", exact=True).fill("Fijn dat je er bent, vertel maar.")
+        sent = time.monotonic()
+        helper.get_by_role("button", name="Verstuur").click()
+        youth.get_by_test_id("chat-message").filter(has_text="vertel maar").wait_for()
+        to_youth = time.monotonic() - sent
+        print(
+            f"delivery in the browser: youth->helper {to_helper:.3f} s, helper->youth {to_youth:.3f} s"
+        )
+
+        # Warm hand-off: the helper shares the young person's message with consent.
+        helper.get_by_label("Delen bij overdracht").first.check()
+        helper.get_by_label("Naar organisatie").select_option(
+            label="Zorgcoördinatie mensenhandel Amstelland"
+        )
+        helper.get_by_label("Gemeente").select_option(label="Amsterdam")
+        helper.get_by_label("Wat je doorgeeft, in gewone woorden").fill(
+            "Mila wil met iemand praten over haar vriend."
+        )
+        helper.get_by_role("button", name="Voorstel aan de jongere tonen").click()
+        consent = youth.get_by_test_id("consent-text")
+        consent.filter(has_text="Zorgcoördinatie mensenhandel Amstelland").wait_for()
+        youth.get_by_role("button", name="Ja, dat is goed").click()
+        youth.get_by_test_id("chat-message").filter(has_text="Je hebt ja gezegd").wait_for()
+        handoff = Handoff.objects.get()
+        assert handoff.state == "agreed" and handoff.signal_reference.startswith("S-")
+
+        # Quick exit: Esc twice.
+        youth.keyboard.press("Escape")
+        youth.keyboard.press("Escape")
+        youth.wait_for_url(f"{asgi_url}/chat/weg/")
+        assert youth.evaluate("sessionStorage.length + localStorage.length") == 0
+        assert youth_context.cookies() == []
+        youth.go_back()
+        assert "/chat/" not in youth.url or youth.url.endswith("/chat/weg/")
+        deadline = time.monotonic() + 10
+        while Conversation.objects.get().ended_by != "exit" and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert Conversation.objects.get().ended_by == "exit"
+        helper.get_by_test_id("chat-message").filter(has_text="snel verlaten").wait_for()
+    finally:
+        youth_context.close()
+        helper_context.close()
