@@ -152,6 +152,6 @@ __all__ = [
     "timeline_for_access",
     "victim_for_access",
     "waiting_list",
-    "work_queue_for_actor",
     "waiting_rows",
+    "work_queue_for_actor",
 ]
