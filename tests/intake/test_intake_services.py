@@ -252,7 +252,7 @@ def test_an_administrator_edits_routing_rules_in_the_admin(
     from django.test import Client
 
     assert isinstance(client, Client)
-    membership = make_member(role=Role.ADMINISTRATOR, organisation=region["municipality"])  # type: ignore[operator]
+    membership = make_member(role=Role.PLATFORM_ADMINISTRATOR, organisation=region["municipality"])  # type: ignore[operator]
     user = membership.user
     user.is_staff = True
     user.save()
