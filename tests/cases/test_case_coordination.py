@@ -225,3 +225,38 @@ def test_stale_form_page_keeps_the_input_and_shows_the_change(world, client: Cli
     assert 'value="Maria"' in text and 'value="Engels"' in text  # input kept
     assert "Roemenië" in text  # what changed
     assert VictimProfile.objects.get(case=case).first_name == "Ioana"
+
+
+def test_closing_lists_open_work_and_closes_once_it_is_resolved(world) -> None:  # type: ignore[no-untyped-def]
+    import datetime
+
+    from django.utils import timezone
+
+    from bovenwater.cases.services.coordination import ClosureBlocked
+
+    first, case = world["first"], world["case"]
+    case_take(actor=first, case=case)
+    services.case_transition(actor=first, case=case, to_state=CaseState.INTAKE)
+    task = services.task_create(
+        actor=first,
+        case=case,
+        title="Tolk regelen",
+        deadline=timezone.localdate() + datetime.timedelta(days=2),
+    )
+    police = factories.organisation(OrganisationKind.POLICE)
+    factories.refer_with_consent(first, case, police)  # not answered yet
+    with pytest.raises(ClosureBlocked) as blocked:
+        services.case_transition(
+            actor=first, case=case, to_state=CaseState.CLOSED, reason="Zorg afgerond"
+        )
+    items = blocked.value.open_items
+    assert any("Tolk regelen" in item for item in items)
+    assert any(police.name in item and "zonder antwoord" in item for item in items)
+    assert Case.objects.get(pk=case.pk).state == CaseState.INTAKE
+    services.task_complete(actor=first, task=task)
+    referral = case.referrals.get()
+    services.referral_withdraw(actor=first, referral=referral, reason="Niet meer nodig")
+    services.case_transition(
+        actor=first, case=Case.objects.get(pk=case.pk), to_state=CaseState.CLOSED, reason="Klaar"
+    )
+    assert Case.objects.get(pk=case.pk).state == CaseState.CLOSED

@@ -31,6 +31,7 @@ from bovenwater.cases.models import (
     Gender,
     SharedPart,
 )
+from bovenwater.cases.services.coordination import ClosureBlocked
 from bovenwater.cases.types import VictimDetails
 from bovenwater.cases.workflow import TransitionNotAllowed
 from bovenwater.reference.models import ExploitationForm, Municipality, Nationality
@@ -244,5 +245,7 @@ class CaseTransitionView(APIView):
             )
         except TransitionNotAllowed as error:
             raise Conflict(error.message) from error
+        except ClosureBlocked as error:  # open tasks, placements or referrals
+            raise Conflict(" ".join([error.messages[0], *error.open_items])) from error
         access = selectors.case_get_for_actor(actor=actor, case_id=case_id)
         return Response(_case_detail(actor, access))

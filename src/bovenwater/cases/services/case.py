@@ -180,6 +180,12 @@ def case_transition(
     locked = managed_case_for_update(actor=actor, case=case, permission=Permission.VIEW_CASES)
     check_version(locked, expected_version, actor=actor)
     WORKFLOW.check(state=locked.state, to_state=to_state, actor=actor, reason=reason)
+    if to_state == CaseState.CLOSED:
+        from bovenwater.cases.services.coordination import ClosureBlocked, open_items_of
+
+        open_items = open_items_of(locked)
+        if open_items:
+            raise ClosureBlocked(open_items)
     bump_version(locked)
     history_add(
         actor,

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from bovenwater.accounts.actor import Actor
@@ -344,3 +345,57 @@ def _record_corrections(
         details={"fields": [f for f, _o, _n in pending], "version": locked.version},
     )
     return labels
+
+
+class ClosureBlocked(ValidationError):
+    """Closing a case with work still open; nothing was written. ``open_items`` lists it."""
+
+    def __init__(self, open_items: Sequence[str]) -> None:
+        super().__init__(
+            _(
+                "Deze casus kan nog niet worden afgesloten: er staat nog werk open. "
+                "Rond dit eerst af, of leg vast waarom het vervalt."
+            ),
+            code="open_items",
+        )
+        self.open_items = list(open_items)
+
+
+def open_items_of(case: Case) -> list[str]:
+    """What keeps a case from closing: open tasks, current placements, waiting placement
+    requests and referrals without an answer (in Dutch, for the coordinator)."""
+    from bovenwater.cases.models import (
+        Placement,
+        PlacementRequest,
+        PlacementRequestStatus,
+        Referral,
+        ReferralStatus,
+        Task,
+    )
+
+    items: list[str] = []
+    for task in Task.objects.filter(case=case, done_at__isnull=True).order_by("deadline"):
+        items.append(
+            _("Open taak: %(title)s (deadline %(date)s)")
+            % {"title": task.title, "date": formats.date_format(task.deadline, "j F Y")}
+        )
+    for placement in Placement.objects.filter(case=case, departed_on__isnull=True).select_related(
+        "shelter"
+    ):
+        items.append(
+            _("Nog geplaatst in %(shelter)s: leg het vertrek vast")
+            % {"shelter": placement.shelter.name}
+        )
+    waiting = PlacementRequest.objects.filter(case=case, status=PlacementRequestStatus.WAITING)
+    for request in waiting:
+        items.append(
+            _("Plaatsingsverzoek op de wachtlijst (%(category)s): trek het in")
+            % {"category": request.get_category_display()}
+        )
+    pending = Referral.objects.filter(case=case, status=ReferralStatus.REQUESTED)
+    for referral in pending.select_related("to_organisation"):
+        items.append(
+            _("Verwijzing naar %(org)s zonder antwoord: trek haar in")
+            % {"org": referral.to_organisation.name}
+        )
+    return items

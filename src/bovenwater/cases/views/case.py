@@ -23,7 +23,7 @@ from bovenwater.accounts.roles import Permission
 from bovenwater.cases import forms as case_forms
 from bovenwater.cases import selectors, services
 from bovenwater.cases.models import CaseState
-from bovenwater.cases.services.coordination import StaleCase
+from bovenwater.cases.services.coordination import ClosureBlocked, StaleCase
 from bovenwater.cases.types import VictimDetails
 from bovenwater.cases.views.common import (
     apply_errors,
@@ -225,6 +225,16 @@ def case_transition(request: HttpRequest, case_id: int) -> HttpResponse:
             transition_form=form,
             stale=error,
             changes=error.changes,
+        )
+    except ClosureBlocked as error:
+        return render_invalid(
+            request,
+            actor,
+            case_id,
+            status=409,
+            transition_form=form,
+            transition_error=error.messages[0],
+            open_items=error.open_items,
         )
     except TransitionNotAllowed as error:
         form.add_error("to_state", error.message)

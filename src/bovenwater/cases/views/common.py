@@ -63,6 +63,7 @@ def detail_context(
         "can_assign": access.via == "owner"
         and actor.role in (Role.CARE_COORDINATOR, Role.CHAIN_DIRECTOR),
         "stale": forms.get("stale"),
+        "open_items": forms.get("open_items", []),
         "changes": forms.get("changes", []),
         "access": access,
         "case": case,
