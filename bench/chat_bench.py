@@ -229,7 +229,8 @@ class Bench:
                     f"ws://127.0.0.1:{server.port}/ws/chat/",
                     origin=f"http://127.0.0.1:{server.port}",  # type: ignore[arg-type]
                     additional_headers=headers,
-                    open_timeout=20,
+                    open_timeout=60,
+                    ping_interval=None,
                     max_queue=None,
                 )
                 await side.ws.send(json.dumps({**side.hello, "after": side.last}))
@@ -295,6 +296,30 @@ class Bench:
             await asyncio.sleep(self.args.interval * (0.5 + random.random()))
 
 
+async def resume_once(bench: Bench, side: Side, index: int, semaphore: asyncio.Semaphore) -> None:
+    async with semaphore:
+        await bench.connect(side, index)
+        answered = False  # wait for the server's state first: a busy server is slow
+        try:
+            while True:
+                raw = await asyncio.wait_for(side.ws.recv(), timeout=5 if answered else 120)
+                event = json.loads(raw)
+                answered = True
+                if event.get("type") == "msg":
+                    seq = event["seq"]
+                    side.shown_seqs[seq] = side.shown_seqs.get(seq, 0) + 1
+                    side.last = max(side.last, seq)
+                    if event.get("id"):
+                        side.shown_ids[event["id"]] = side.shown_ids.get(event["id"], 0) + 1
+                elif event.get("type") == "ack" and event.get("id") in side.pending:
+                    del side.pending[event["id"]]
+                    side.acked.add(event["id"])
+        except (TimeoutError, websockets.ConnectionClosed, OSError):
+            pass
+        with contextlib.suppress(Exception):
+            await side.ws.close()
+
+
 async def faults(bench: Bench, redis: Redis | None, seconds: float) -> dict[str, float]:
     done: dict[str, float] = {}
     await asyncio.sleep(seconds / 3)
@@ -338,7 +363,8 @@ async def run(
                     f"ws://127.0.0.1:{server.port}/ws/chat/",
                     origin=f"http://127.0.0.1:{server.port}",  # type: ignore[arg-type]
                     additional_headers={"Cookie": f"sessionid={setup['idle_cookie']}"},
-                    open_timeout=30,
+                    open_timeout=60,
+                    ping_interval=None,
                 )
             )
     connected_s = time.perf_counter() - connect_start
@@ -361,13 +387,17 @@ async def run(
         if not any(s.pending for pair in pairs for s in pair):
             break
         await asyncio.sleep(1)
+    for task in readers:
+        task.cancel()
     for pair in pairs:
         for side in pair:
             with contextlib.suppress(Exception):
                 await side.ws.close()
-    await asyncio.sleep(3)
-    for task in readers:
-        task.cancel()
+    # Every socket resumes once more from its last sequence number (as a client does on
+    # reconnect) and reads until it is quiet: what it then still lacks is lost.
+    await asyncio.gather(
+        *(resume_once(bench, side, i, semaphore) for i, pair in enumerate(pairs) for side in pair)
+    )
     for ws in idle:
         with contextlib.suppress(Exception):
             await ws.close()

@@ -1456,7 +1456,7 @@ def render(person: Person, org: Org, rng: random.Random) -> dict[str, str]:
         dob = None
         text = ""
     elif r < 0.010 and dob is not None:
-        dob = dob.replace(year=dob.year + rng.choice([-1, 1]))
+        dob = dob.replace(year=dob.year + rng.choice([-1, 1]), day=min(dob.day, 28))
         text = _write_date(dob, org.date_format, rng)
     elif r < 0.040 and dob is not None and dob.day <= 12 and dob.day != dob.month:
         text = _write_date(date(dob.year, dob.day, dob.month), org.date_format, rng)

@@ -63,6 +63,8 @@ PERSONAL_DATA_MODELS: dict[str, frozenset[str]] = {
     "registry": frozenset({"Person", "Registration"}),
     "kompas": frozenset({"Note", "Share", "SelfAssessment", "ActionItem", "AssessmentConsent"}),
     "webscan": frozenset({"Ad", "Network", "Decision", "ScanRun"}),
+    # encodings, groups of record ids, hit/no-hit questions (no names, but about people)
+    "linkage": frozenset({"LinkageSource", "LinkageRun", "HitQuery", "HitAnswer"}),
 }
 
 # Entry modules: what a request reaches first.

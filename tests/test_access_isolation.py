@@ -91,13 +91,66 @@ def organisation_b(
     chain_pending()  # seal it, so its hash is a marker too
     entry.refresh_from_db()
     assert entry.entry_hash is not None
+    linkage_ids = _linkage_of_b(organisation, member)
     return {
         "organisation": organisation,
         "markers": (*MARKERS, entry.entry_hash),
         "ids": sorted(
             {organisation.pk, member.pk, member.user_id, officer.pk, officer.user_id, entry.pk}
+            | linkage_ids
         ),
     }
+
+
+def _linkage_of_b(organisation: Organisation, member: Membership) -> set[int]:
+    """B's linkage project, list, run, hit/no-hit question and contact request."""
+    from bovenwater.linkage.models import (
+        HitAnswer,
+        HitQuery,
+        LinkageProject,
+        LinkageRun,
+        LinkageSource,
+    )
+
+    project = LinkageProject.objects.create(
+        unit=organisation,
+        name="Geheimsma koppeling",
+        year=2025,
+        purpose="hit_no_hit",
+        legal_basis="Geheimsma grondslag",
+        key_fingerprint="b5" * 8,
+    )
+    project.participants.add(organisation)
+    source = LinkageSource.objects.create(
+        project=project,
+        name="Geheimsma",
+        kind="external",
+        organisation_kind="Geheimsma",
+        contact_route="Geheimsma route",
+        records=1,
+        encodings=b"",
+    )
+    run = LinkageRun.objects.create(
+        project=project,
+        sources=["Geheimsma", "Geheimsma2"],
+        status="done",
+        groups=[[[0, "Geheimsma-1"], [1, "Geheimsma-2"]]],
+        summary={"records": 2, "persons": 1, "groups": 1, "patterns": {"3": 1}},
+    )
+    query = HitQuery.objects.create(
+        project=project,
+        requester=organisation,
+        requested_by=member.user,
+        basis="consent",
+        reference="Geheimsma-kenmerk",
+    )
+    answer = HitAnswer.objects.create(
+        query=query,
+        responder=organisation,
+        responder_kind="Geheimsma",
+        contact_route="Geheimsma route",
+    )
+    return {project.pk, source.pk, run.pk, query.pk, answer.pk}
 
 
 # Pages that show an acting user no personal data: reference lists, the handbook and
@@ -134,6 +187,7 @@ NO_PERSONAL_DATA = (
     "chat/weg/$",
     "chat/ophalen/$",
     "chat/api/controle/$",
+    "koppeling/vraag/$",  # the empty hit/no-hit form
 )
 
 
@@ -158,6 +212,31 @@ def _log_gap(response: Any, url: str, method: str) -> str | None:
         personal = path and not exempt  # "" is home: counts only
         if personal and not any(e.action in ("view", "export") for e in _request_entries(response)):
             return f"GET {url} read without a view entry"
+    return None
+
+
+CHART_PAGES = ("/monitor/", "/webscan/netwerken/")
+STRICT_CSP = (
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "frame-ancestors 'none'",
+)
+
+
+def _security_header_gap(response: Any, url: str) -> str | None:
+    """Finding 11: every HTML page carries a strict CSP, a referrer and a permissions policy."""
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return None
+    policy = response.get("Content-Security-Policy", "")
+    if url.startswith(CHART_PAGES):  # Vega needs eval there (bovenwater.lib.csp), nothing else
+        policy = policy.replace(" 'unsafe-eval'", "")
+    if not all(part in policy for part in STRICT_CSP) or "unsafe-" in policy:
+        return f"{url}: Content-Security-Policy is {policy!r}"
+    if response.get("Referrer-Policy") != "same-origin":
+        return f"{url}: Referrer-Policy is {response.get('Referrer-Policy')!r}"
+    if "camera=()" not in response.get("Permissions-Policy", ""):
+        return f"{url}: Permissions-Policy is {response.get('Permissions-Policy')!r}"
     return None
 
 
@@ -200,9 +279,9 @@ def test_no_role_of_a_sees_b_by_any_url(
                 ("POST", client.post(url, filters)),
             ):
                 _assert_no_marker(response, url, role, organisation_b["markers"])
-                gap = _log_gap(response, url, method)
-                if gap is not None and gap not in gaps:
-                    gaps.append(gap)
+                for gap in (_log_gap(response, url, method), _security_header_gap(response, url)):
+                    if gap is not None and gap not in gaps:
+                        gaps.append(gap)
                 checked += 1
     assert checked > 20
     assert not gaps, f"{role.value}: " + "\n".join(gaps)

@@ -31,6 +31,7 @@ PLANTS: dict[str, tuple[str, str]] = {
     "estimation-models": ("monitor/planted_models2.py", "import bovenwater.estimation.models"),
     "kompas-models": ("cases/planted_models2.py", "import bovenwater.kompas.models"),
     "webscan-models": ("intake/planted_models2.py", "import bovenwater.webscan.models"),
+    "linkage-models": ("estimation/planted_models3.py", "import bovenwater.linkage.models"),
 }
 
 

@@ -62,6 +62,12 @@ def children(*, port: int, web_workers: int, interval: float) -> list[Child]:
         ),
         Child("worker", [*worker, "--queue-name", "default"], restart=True),
         Child("worker-fast", [*worker, "--queue-name", "audit,notifications"], restart=True),
+        # the privacy jobs on their schedules (retention, open data, log anchoring)
+        Child(
+            "scheduler",
+            [python, "-m", "bovenwater.cli", "manage", "run_scheduler"],
+            restart=True,
+        ),
     ]
 
 

@@ -150,6 +150,7 @@ INSTALLED_APPS = [
     "bovenwater.registry",
     "bovenwater.monitor",
     "bovenwater.estimation",
+    "bovenwater.linkage",
     "bovenwater.kompas",
     "bovenwater.notifications",
     "bovenwater.webscan",
@@ -191,6 +192,8 @@ TASK_WORKER_STALE_AFTER = env(
 MIDDLEWARE = [
     "bovenwater.core.middleware.TraceContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "bovenwater.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "bovenwater.accounts.middleware.IdleTimeoutSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -358,6 +361,41 @@ TRUSTED_PROXIES = env(
 )
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# --- Content-Security-Policy (django-csp) and Permissions-Policy --------------------
+# Strict: scripts, styles, images, fonts and connections from this origin only; no
+# inline script or style, no eval, no plugins, no framing, forms post here only. Pages
+# keep their JavaScript and CSS in static files (see docs/security.md).
+_SELF, _NONE = "'self'", "'none'"
+_csp_report_uri = env(
+    "CSP_REPORT_URI",
+    default="",
+    help=(
+        "Where browsers report Content-Security-Policy violations (a URL of a report "
+        "collector). Empty: no reports."
+    ),
+    group="Security",
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_NONE],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF, "data:"],
+        "font-src": [_SELF],
+        "connect-src": [_SELF],
+        "manifest-src": [_SELF],
+        "form-action": [_SELF],
+        "frame-ancestors": [_NONE],
+        "base-uri": [_NONE],
+        "object-src": [_NONE],
+        **({"report-uri": [_csp_report_uri]} if _csp_report_uri else {}),
+    }
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()"
+)
 X_FRAME_OPTIONS = "DENY"
 
 # --- Shared cache ------------------------------------------------------------------------
@@ -445,6 +483,12 @@ PROCESSING_LOG_ANCHOR_KEY = env(
         "from SECRET_KEY. Give the public key (manage anchor_processing_log --public-key) "
         "to whoever checks the anchors."
     ),
+    group="Processing log",
+)
+PROCESSING_LOG_ANCHOR_MINUTES = env(
+    "PROCESSING_LOG_ANCHOR_MINUTES",
+    default=60,
+    help="How often the privacy-job scheduler seals and anchors the processing log, in minutes.",
     group="Processing log",
 )
 PROCESSING_LOG_TSA_URL = env(

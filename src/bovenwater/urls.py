@@ -13,6 +13,7 @@ urlpatterns = [
     path("registratie/", include("bovenwater.registry.urls")),
     path("monitor/", include("bovenwater.monitor.urls")),
     path("schatting/", include("bovenwater.estimation.urls")),
+    path("koppeling/", include("bovenwater.linkage.urls")),
     path("kompas/", include("bovenwater.kompas.urls")),
     path("meldingen/", include("bovenwater.notifications.urls")),
     path("webscan/", include("bovenwater.webscan.urls")),

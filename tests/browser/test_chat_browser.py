@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from tests.browser.axe import axe_violations
 from tests.browser.test_login_browser import _log_in
 
@@ -133,8 +134,10 @@ def test_youth_and_helper_chat_hand_off_and_quick_exit(asgi_url: str, browser: A
 
         # Quick exit: Esc twice.
         youth.keyboard.press("Escape")
+        pressed = time.monotonic()
         youth.keyboard.press("Escape")
         youth.wait_for_url(f"{asgi_url}/chat/weg/")
+        print(f"quick exit to the neutral page: {time.monotonic() - pressed:.3f} s")
         assert youth.evaluate("sessionStorage.length + localStorage.length") == 0
         assert youth_context.cookies() == []
         youth.go_back()
@@ -147,3 +150,34 @@ def test_youth_and_helper_chat_hand_off_and_quick_exit(asgi_url: str, browser: A
     finally:
         youth_context.close()
         helper_context.close()
+
+
+def test_closed_hours_leave_a_message_and_read_the_answer_with_the_code(
+    asgi_url: str, page: Any
+) -> None:
+    from datetime import time as clock
+
+    from bovenwater.chat.models import OpeningHours, PickupMessage, Team
+
+    team = Team.objects.get()
+    OpeningHours.objects.filter(team=team).delete()
+    now = timezone.localtime()
+    OpeningHours.objects.create(
+        team=team, weekday=(now.weekday() + 1) % 7, opens=clock(19), closes=clock(22)
+    )
+    page.goto(f"{asgi_url}/chat/")
+    closed = page.get_by_test_id("chat-closed")
+    assert "We zijn weer open op" in closed.inner_text()
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Bericht achterlaten").click()
+    page.get_by_label("Je bericht").fill("Mag ik morgen terugkomen?")
+    page.get_by_role("button", name="Versturen").click()
+    code = page.get_by_test_id("pickup-code").inner_text()
+    assert len(code) == 14
+    pickup = PickupMessage.objects.get()
+    PickupMessage.objects.filter(pk=pickup.pk).update(answer="Ja, we zijn er om zeven uur.")
+    page.get_by_role("link", name="Antwoord ophalen met je code").click()
+    page.get_by_label("Je ophaalcode").fill(code)
+    page.get_by_role("button", name="Ophalen").click()
+    assert page.get_by_test_id("pickup-answer").inner_text() == "Ja, we zijn er om zeven uur."
+    assert page.context.cookies() == []

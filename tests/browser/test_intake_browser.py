@@ -70,8 +70,15 @@ def test_professional_signal_is_triaged_into_a_case(
     )
     page.get_by_label("Gemeente plaats delict").select_option(label="Rotterdam")
     page.get_by_label("Arbeidsuitbuiting").check()
+    # Indicators come by theme, collapsed; a note field appears only once one is ticked.
+    page.wait_for_load_state("networkidle")  # the checklist for the chosen form has arrived
+    page.locator("#indicator-options details summary").first.click()
     first_indicator = page.locator("#indicator-options input[type=checkbox]").first
+    note = page.locator("#indicator-options input.bw-note").first
+    assert note.is_hidden()
     first_indicator.check()
+    assert note.is_visible()
+    note.fill("Zes slaapzakken, geen bedden.")
     page.get_by_label("Geschatte leeftijd").fill("29")
     page.get_by_role("button", name="Signaal versturen").click()
     page.wait_for_url("**/signalen/S-*/")

@@ -212,3 +212,42 @@ def test_quick_exit_over_the_socket_ends_the_conversation(
     conversation = Conversation.objects.get()
     assert conversation.state == "ended" and conversation.ended_by == "exit"
     assert conversation.delete_after is not None
+
+
+def test_a_block_is_recorded_by_the_young_persons_connection_as_a_keyed_hash(
+    start_chat: Callable[..., services.StartResult], make_helper: Callable[..., Helper]
+) -> None:
+    from bovenwater.chat.models import Block
+
+    helper = make_helper()
+    started = start_chat()
+
+    async def scenario() -> None:
+        youth = _communicator()
+        youth.scope["client"] = ("198.51.100.23", 50123)  # documentation range
+        await youth.connect()
+        await youth.send_json_to({"type": "hello", "token": started.token, "after": 0})
+        await _until(youth, "msg", seq=2)
+        await sync_to_async(services.block)(
+            actor=actor_of(helper),
+            conversation=await sync_to_async(Conversation.objects.get)(),
+            hours=2,
+            reason="scheldt en dreigt",
+        )
+        await _until(youth, "state", state="ended")
+        for _ in range(50):
+            if await sync_to_async(Block.objects.exists)():
+                break
+            await asyncio.sleep(0.05)
+        await youth.disconnect()
+
+    import asyncio
+
+    async_to_sync(scenario)()
+    block = Block.objects.get()
+    assert "198.51.100.23" not in block.address_digest and len(block.address_digest) == 64
+    assert services.address_blocked("198.51.100.23")
+    assert not services.address_blocked("198.51.100.24")
+    with pytest.raises(services.ChatError):
+        services.conversation_start(team=started.conversation.team, address="198.51.100.23")
+    assert Conversation.objects.get().flagged

@@ -119,6 +119,7 @@ NUMBER_NL_ON_EN = (
     re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?![\d.])"),
     re.compile(r"(?<![\d.,])\d+,\d{1,2}(?![\d,])"),
 )
+VERSION_OF = re.compile(r"\b[A-Z]{2,}\s$")
 UNGROUPED = re.compile(r"(?<![\w.,\-/:+])\d{5,}(?![\w.,\-/:])")
 
 SKIPPED_TAGS = {"script", "style", "template", "noscript"}
@@ -231,6 +232,7 @@ def text_defects(interface: str, data: str, language: str, url: str = "") -> lis
         defects.extend(
             Defect(url, "number in the other language's format", _context(interface, m))
             for m in pattern.finditer(interface)
+            if not VERSION_OF.search(interface, 0, m.start())  # "WCAG 2.1" is a name
         )
     defects.extend(
         Defect(url, "number without digit grouping", _context(interface, m))

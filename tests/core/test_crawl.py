@@ -38,6 +38,7 @@ def test_the_checker_finds_a_planted_defect(html: str, language: str, kind: str)
         ('<p>Signal text: <span translate="no">Zij werkt niet alleen</span></p>', "en"),
         ("<script>const snake_case = 'THE_CODE';</script><p>Klaar</p>", "nl"),
         ("<p>Kolom <code>record_id</code> in bron CVDR726712</p>", "nl"),
+        ("<p>Getest op WCAG 2.1 niveau AA</p>", "nl"),
     ],
 )
 def test_the_checker_accepts_clean_pages(html: str, language: str) -> None:

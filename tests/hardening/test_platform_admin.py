@@ -146,3 +146,36 @@ def test_shelter_category_change_is_logged(
     assert response.status_code == 302, response.content.decode()[:3000]
     entry = ProcessingLogEntry.objects.get(object_type="cases.sheltercapacity")
     assert entry.details["changes"] == {"category": ["women", "men"]}
+
+
+def test_beheerder_keeps_its_own_sociale_kaart_entry_and_the_change_is_logged(
+    make_member: Callable[..., Membership], login_as: Callable[[Membership], Client]
+) -> None:
+    beheerder = make_member(role=Role.ADMINISTRATOR)
+    client = login_as(beheerder)
+    assert client.get("/account/organisatie/").status_code == 200
+    bad = client.post("/account/organisatie/", {"email": "geen-adres", "phone": "010 123"})
+    assert bad.status_code == 400
+    assert 'value="010 123"' in bad.content.decode()
+    response = client.post(
+        "/account/organisatie/", {"email": "info@gemeente.example", "phone": "010 1234567"}
+    )
+    assert response.status_code == 302
+    organisation = Organisation.objects.get(pk=beheerder.organisation_id)
+    assert (organisation.email, organisation.phone) == ("info@gemeente.example", "010 1234567")
+    entry = ProcessingLogEntry.objects.get(
+        object_type="accounts.organisation", action=Action.UPDATE
+    )
+    assert entry.details["changes"]["phone"] == ["", "010 1234567"]
+    assert entry.organisation_id == beheerder.organisation_id
+
+
+@pytest.mark.parametrize(
+    "role", [Role.SIGNALLER, Role.PRIVACY_OFFICER, Role.PLATFORM_ADMINISTRATOR]
+)
+def test_only_the_beheerder_edits_the_organisation(
+    role: Role, make_member: Callable[..., Membership], login_as: Callable[[Membership], Client]
+) -> None:
+    client = login_as(make_member(role=role))
+    assert client.get("/account/organisatie/").status_code == 403
+    assert client.post("/account/organisatie/", {"email": "x@y.example"}).status_code == 403

@@ -303,3 +303,30 @@ def test_default_rules_route_by_form_of_exploitation(
         )
     )
     assert target.pk not in {d.organisation.pk for d in without}
+
+
+def test_the_signal_to_case_hand_off_is_one_transaction(
+    region: dict[str, Organisation],
+    submit_signal: Callable[..., Signal],
+    actor_for: Callable[..., Actor],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``signal_open_case`` owns the transaction: when the signal's step fails after the
+    case was opened, no case, no case event and no log entry of it remain."""
+    from bovenwater.cases.models import Case, CaseEvent
+
+    signal = submit_signal()
+    contact = actor_for(Role.CONTACT_OFFICER, region["municipality"])
+    before = (Case.objects.count(), CaseEvent.objects.count(), ProcessingLogEntry.objects.count())
+
+    def fail(**_kwargs: object) -> Signal:
+        assert Case.objects.count() == before[0] + 1  # the case was opened first
+        raise TransitionNotAllowed("step refused")
+
+    monkeypatch.setattr(services, "signal_transition", fail)
+    with pytest.raises(TransitionNotAllowed):
+        services.signal_open_case(actor=contact, signal=signal, reason="intake nodig")
+    after = (Case.objects.count(), CaseEvent.objects.count(), ProcessingLogEntry.objects.count())
+    assert after == before
+    signal.refresh_from_db()
+    assert signal.state == SignalState.NEW and signal.case_reference == ""

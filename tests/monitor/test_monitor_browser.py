@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -140,3 +141,40 @@ def test_public_open_data_page_is_accessible_without_login(
     assert page.get_by_test_id("release-facts").is_visible()
     assert "<10" in page.get_by_test_id("open-melder").inner_text()
     assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "grouped", "foreign"), [("nl", "1.000", "1,000"), ("en", "1,000", "1.000")]
+)
+def test_chart_axes_write_numbers_as_the_page_language_does(
+    live_server: Any, page: Any, language: str, grouped: str, foreign: str
+) -> None:
+    spec = {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "data": {"values": [{"year": "2024", "count": 1250}, {"year": "2025", "count": 980}]},
+        "mark": "bar",
+        "encoding": {
+            "x": {"field": "year", "type": "nominal"},
+            "y": {
+                "field": "count",
+                "type": "quantitative",
+                "axis": {"format": ",d", "tickMinStep": 1},
+            },
+        },
+    }
+    static = f"{live_server.url}/static"
+    page.goto(f"{live_server.url}/toegankelijkheid/")  # same origin for the scripts
+    page.set_content(
+        f'<html lang="{language}"><body><div data-vega-spec="s"></div>'
+        f'<script type="application/json" id="s">{json.dumps(spec)}</script>'
+        f'<script src="{static}/vendor/vega/vega.min.js"></script>'
+        f'<script src="{static}/vendor/vega/vega-lite.min.js"></script>'
+        f'<script src="{static}/vendor/vega/vega-embed.min.js"></script>'
+        f'<script src="{static}/monitor/charts.js"></script></body></html>'
+    )
+    page.locator("[data-vega-spec][data-rendered], [data-vega-spec][data-error]").wait_for()
+    assert page.locator("[data-vega-spec]").get_attribute("data-error") is None
+    page.locator('[data-vega-spec][data-rendered="true"]').wait_for()
+    ticks = page.evaluate("Array.from(document.querySelectorAll('svg text'), t => t.textContent)")
+    assert grouped in ticks
+    assert foreign not in ticks

@@ -103,3 +103,29 @@ def test_the_reviewer_is_told_where_the_signal_went(
     assert f"Het netwerk is gemeld als signaal {signal.reference}." in body
     for org in contacts.values():
         assert org.name in body
+
+
+def test_an_empty_queue_says_where_the_users_work_waits(
+    client: Client,
+    world: World,
+    small_corpus: list[str],
+    make_organisation: Callable[..., Organisation],
+) -> None:
+    from bovenwater.accounts import services as accounts_services
+    from bovenwater.accounts.roles import Role
+
+    world.scan(small_corpus)  # networks wait at the police team
+    riec = make_organisation(name="RIEC Testregio", kind=OrganisationKind.OTHER)
+    elsewhere = accounts_services.membership_add(
+        user=world.analyst.user, organisation=riec, role=Role.ANALYST
+    )
+    login(client, elsewhere)
+    body = client.get(reverse("webscan:queue")).content.decode()
+    assert "Er wachten geen netwerken op beoordeling." in body
+    assert 'data-testid="waiting-elsewhere"' in body
+    assert world.organisation.name in body
+    login(client, world.analyst)
+    assert (
+        'data-testid="waiting-elsewhere"'
+        not in client.get(reverse("webscan:queue")).content.decode()
+    )

@@ -217,3 +217,35 @@ def test_navigation_shows_webscan_to_reviewers_and_sources_to_administrators(
     content = client.get("/webscan/bronnen/").content.decode()
     assert 'href="/webscan/bronnen/"' in content
     assert client.get("/webscan/").status_code == 403
+
+
+def test_network_page_flags_numbers_outside_the_numbering_plan(
+    client: Client, world: World, login_as: Any
+) -> None:
+    lines = [
+        json.dumps(
+            {
+                "id": f"key-{k}",
+                "title": "",
+                "body": text,
+                "city": "Utrecht",
+                "posted_at": f"2025-03-0{k + 1}T10:00",
+            }
+        )
+        for k, text in enumerate(
+            [
+                "Rustige massage in het centrum, bel 06-01234567.",
+                "Heel andere tekst over thee en muziek, nul zes nul een twee drie vier vijf "
+                "zes zeven",
+            ]
+        )
+    ]
+    world.scan(lines)
+    network = Network.objects.get()
+    assert network.features["phone_keys"] == ["0601234567"]
+    assert network.features["n_phones"] == 0
+    login_as(world.analyst)
+    content = client.get(f"/webscan/netwerken/{network.pk}/").content.decode()
+    assert 'data-testid="phone-keys"' in content
+    assert "0601234567" in content
+    assert "niet geldig volgens nummerplan" in content

@@ -36,3 +36,13 @@ class TokenStepForm(forms.Form):
 
 class SwitchOrganisationForm(forms.Form):
     membership = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class OrganisationContactForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Algemeen e-mailadres"),
+        required=False,
+        max_length=254,
+        error_messages={"invalid": _("Vul een geldig e-mailadres in.")},
+    )
+    phone = forms.CharField(label=_("Algemeen telefoonnummer"), required=False, max_length=30)

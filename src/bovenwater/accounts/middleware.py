@@ -129,7 +129,9 @@ def acting_membership(request: HttpRequest) -> Membership | None:
         for membership in memberships:
             if membership.pk == chosen:
                 return membership
-    return memberships[0] if memberships else None
+    # Until the user switches, they act for the organisation they joined first: for most
+    # people their employer, whatever other memberships they were given later.
+    return min(memberships, key=lambda membership: membership.pk) if memberships else None
 
 
 class ActorMiddleware:

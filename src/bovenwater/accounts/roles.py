@@ -86,6 +86,10 @@ class Permission(models.TextChoices):
     REVIEW_WEBSCAN = "review_webscan", _("Webscan uitvoeren en netwerken beoordelen")
     # chat
     CHAT_HELP = "chat_help", _("Chatten met jongeren (chathulp)")
+    # linkage (privacy-preserving record linkage)
+    MANAGE_LINKAGE = "manage_linkage", _("Koppelprojecten beheren (koppeleenheid)")
+    CONTRIBUTE_LINKAGE = "contribute_linkage", _("Lijsten aanleveren voor een koppelproject")
+    ASK_HIT_NO_HIT = "ask_hit_no_hit", _("Hit/no-hit vragen bij ketenpartners")
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -206,6 +210,18 @@ for _role, _granted in (
     (Role.ADMINISTRATOR, {Permission.MANAGE_WEBSCAN_SOURCES}),
     (Role.ANALYST, {Permission.REVIEW_WEBSCAN}),
     (Role.INVESTIGATOR, {Permission.REVIEW_WEBSCAN}),
+):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _granted
+
+
+# linkage: analysts, care coordinators and investigators contribute their organisation's
+# list (analysts in the linkage unit also run projects; the service checks the
+# organisation kind); care coordinators and investigators may ask a hit/no-hit question
+# with a recorded legal basis; privacy officers see those questions.
+for _role, _granted in (
+    (Role.ANALYST, {Permission.MANAGE_LINKAGE, Permission.CONTRIBUTE_LINKAGE}),
+    (Role.CARE_COORDINATOR, {Permission.CONTRIBUTE_LINKAGE, Permission.ASK_HIT_NO_HIT}),
+    (Role.INVESTIGATOR, {Permission.CONTRIBUTE_LINKAGE, Permission.ASK_HIT_NO_HIT}),
 ):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _granted
 

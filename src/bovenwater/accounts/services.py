@@ -7,13 +7,14 @@ import hashlib
 import secrets
 from datetime import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import ApiToken, Membership, Organisation, User
-from bovenwater.accounts.roles import OrganisationKind, Role
+from bovenwater.accounts.roles import OrganisationKind, Permission, Role
 from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
 from bovenwater.audit.services import log_processing
@@ -234,3 +235,30 @@ def api_token_check(plain: str) -> ApiToken | None:
     ):
         return None
     return token
+
+
+@transaction.atomic
+def organisation_contact_update(*, actor: Actor, email: str, phone: str) -> Organisation:
+    """The beheerder changes the general contact details of its own organisation (its
+    entry on the sociale kaart); the change is logged as old → new."""
+    if not actor.has(Permission.MANAGE_ORGANISATION):
+        raise PermissionDenied
+    organisation = Organisation.objects.select_for_update().get(pk=actor.organisation.pk)
+    changes = {
+        name: [getattr(organisation, name), value]
+        for name, value in (("email", email), ("phone", phone))
+        if getattr(organisation, name) != value
+    }
+    if not changes:
+        return organisation
+    organisation.email, organisation.phone = email, phone
+    organisation.save(update_fields=["email", "phone"])
+    log_processing(
+        actor=actor,
+        action=Action.UPDATE,
+        object_type="accounts.organisation",
+        object_id=organisation.pk,
+        purpose=Purpose.ORGANISATION_MANAGEMENT,
+        details={"changes": changes},
+    )
+    return organisation

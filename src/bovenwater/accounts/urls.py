@@ -12,4 +12,5 @@ urlpatterns = [
     path("organisatie-wisselen/", views.switch_organisation_view, name="switch"),
     path("geen-organisatie/", views.no_membership_view, name="no_membership"),
     path("leden/", views.members_view, name="members"),
+    path("organisatie/", views.organisation_view, name="organisation"),
 ]

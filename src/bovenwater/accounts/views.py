@@ -8,7 +8,9 @@ from typing import Any
 import segno
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, user_login_failed
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +22,12 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bovenwater.accounts import services
-from bovenwater.accounts.forms import PasswordStepForm, SwitchOrganisationForm, TokenStepForm
+from bovenwater.accounts.forms import (
+    OrganisationContactForm,
+    PasswordStepForm,
+    SwitchOrganisationForm,
+    TokenStepForm,
+)
 from bovenwater.accounts.lockout import address_blocked
 from bovenwater.accounts.middleware import (
     SESSION_KEY,
@@ -29,6 +36,7 @@ from bovenwater.accounts.middleware import (
     request_actor,
 )
 from bovenwater.accounts.models import Membership, User
+from bovenwater.accounts.roles import Permission
 from bovenwater.accounts.selectors import members_list_for_actor
 from bovenwater.audit.purposes import Purpose
 
@@ -249,3 +257,27 @@ def members_view(request: HttpRequest) -> HttpResponse:
         actor=request_actor(request), purpose=Purpose.ORGANISATION_MANAGEMENT
     )
     return render(request, "accounts/members.html", {"memberships": memberships})
+
+
+@require_http_methods(["GET", "POST"])
+def organisation_view(request: HttpRequest) -> HttpResponse:
+    """The beheerder's own organisation: its contact details on the sociale kaart."""
+    actor = request_actor(request)
+    if not actor.has(Permission.MANAGE_ORGANISATION):
+        raise PermissionDenied
+    organisation = actor.organisation
+    form = OrganisationContactForm(
+        request.POST or None, initial={"email": organisation.email, "phone": organisation.phone}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.organisation_contact_update(
+            actor=actor, email=form.cleaned_data["email"], phone=form.cleaned_data["phone"]
+        )
+        messages.success(request, _("De contactgegevens zijn opgeslagen."))
+        return redirect("accounts:organisation")
+    return render(
+        request,
+        "accounts/organisation.html",
+        {"form": form, "organisation": organisation},
+        status=400 if form.errors else 200,
+    )

@@ -98,10 +98,13 @@ def _cluster(args: argparse.Namespace) -> int:
         max_entity_df=args.max_entity_df,
     )
     by_id = {network.cluster_id: network for network in result.networks}
+    # one encoder for all lines (json.dumps with options builds one per call); records
+    # hold no cycles, so the check for them is skipped: the same text either way
+    encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
     with args.out.open("w", encoding="utf-8") as handle:
         for analysis, cluster_id in zip(result.analyses, result.cluster_of, strict=True):
             record = ad_record(analysis, cluster_id, by_id.get(cluster_id) if cluster_id else None)
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            handle.write(encode(record) + "\n")
     if args.networks is not None:
         with args.networks.open("w", encoding="utf-8") as handle:
             for network in result.networks:

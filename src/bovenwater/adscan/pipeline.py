@@ -8,10 +8,12 @@ networks, per-network features and templates, and returns records ready to write
 
 from __future__ import annotations
 
+import functools
 import gc
 import itertools
 import multiprocessing
 import os
+import re
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -697,29 +699,34 @@ def evidence(analysis: Analysis) -> list[dict[str, Any]]:
 
 
 def _locate(hit: Hit, analysis: Analysis, norm: Any) -> tuple[int, int] | None:
-    import re
-
     if hit.kind == "phone":
         for phone in analysis.extraction.phones:
             if phone.e164 == hit.phrase[0]:
                 return phone.start, phone.end
         return None
-    if hit.kind == "price":
-        match = re.search(rf"(?<!\d){re.escape(hit.phrase[0].split('.')[0])}(?!\d)", norm.base)
-        return match.span() if match else None
-    if hit.kind == "language":
-        match = re.search(r"spreek|speak|talen|languages?|taal", norm.base)
-        return match.span() if match else None
-    if hit.kind == "email":
-        user = re.escape(hit.phrase[0].split("@")[0])
-        match = re.search(user, norm.base)
-        return match.span() if match else None
-    words = [re.escape(w) for w in hit.phrase]
-    pattern = r"(?<![^\W_])" + r"[\W_]+".join(words) + r"(?![^\W_])"
-    match = re.search(pattern, norm.folded)
-    if match is None and hit.kind == "age":
-        match = re.search(rf"(?<!\d){words[0]}(?!\d)", norm.base)
+    on_base, pattern, fallback = _hit_search(hit.kind, hit.phrase)
+    match = pattern.search(norm.base if on_base else norm.folded)
+    if match is None and fallback is not None:
+        match = fallback.search(norm.base)
     return match.span() if match else None
+
+
+@functools.lru_cache(maxsize=8192)
+def _hit_search(
+    kind: str, phrase: tuple[str, ...]
+) -> tuple[bool, re.Pattern[str], re.Pattern[str] | None]:
+    """How to find a hit in an ad: (search the base view?, pattern, fallback on the
+    base view). Compiled once per distinct hit; hits repeat across ads."""
+    if kind == "price":
+        return True, re.compile(rf"(?<!\d){re.escape(phrase[0].split('.')[0])}(?!\d)"), None
+    if kind == "language":
+        return True, re.compile(r"spreek|speak|talen|languages?|taal"), None
+    if kind == "email":
+        return True, re.compile(re.escape(phrase[0].split("@")[0])), None
+    words = [re.escape(w) for w in phrase]
+    pattern = re.compile(r"(?<![^\W_])" + r"[\W_]+".join(words) + r"(?![^\W_])")
+    fallback = re.compile(rf"(?<!\d){words[0]}(?!\d)") if kind == "age" else None
+    return False, pattern, fallback
 
 
 def ad_record(

@@ -5,11 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+from bovenwater.lib.drf import Conflict, api_validation_error
+from bovenwater.lib.workflow import TransitionNotAllowed
 
 PROBLEM_TYPE_BASE = "https://bovenwater.nl/problemen/"
 
@@ -17,6 +21,10 @@ PROBLEM_TYPE_BASE = "https://bovenwater.nl/problemen/"
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoValidationError):
+        exc = api_validation_error(exc)
+    elif isinstance(exc, TransitionNotAllowed):
+        exc = Conflict(exc.message)
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, RequestDataTooBig):

@@ -24,7 +24,17 @@ class LogFilterForm(forms.Form):
         max_length=100,
         help_text=_("Het nummer uit de kolom Gegevens, als u één gegeven zoekt."),
     )
-    actor = forms.ChoiceField(label=_("Medewerker"), required=False, choices=())
+    actor = forms.ChoiceField(
+        label=_("Medewerker"),
+        required=False,
+        choices=(),
+        widget=forms.Select(
+            attrs={
+                "data-picker": _("Zoek een medewerker op naam"),
+                "data-picker-count": _("{n} medewerkers gevonden"),
+            }
+        ),
+    )
     organisation = forms.CharField(label=_("Organisatie"), required=False, max_length=200)
     action = forms.ChoiceField(
         label=_("Handeling"), required=False, choices=[("", _("Alle handelingen")), *Action.choices]

@@ -168,3 +168,23 @@ class ProcessingLogHead(models.Model):
 
     def __str__(self) -> str:
         return f"head at {self.last_entry_id} ({self.last_hash[:12]})"
+
+
+class PrivacyJobRun(models.Model):
+    """One run of a privacy job (retention sweep, open-data release, log anchoring):
+    when it ran and what it did, in counts only. Shown to the privacy officer."""
+
+    job = models.CharField(_("taak"), max_length=40, db_index=True)
+    started_at = models.DateTimeField(_("gestart op"), default=timezone.now)
+    finished_at = models.DateTimeField(_("klaar op"), null=True, blank=True)
+    ok = models.BooleanField(_("geslaagd"), default=False)
+    counts = models.JSONField(_("aantallen"), default=dict, blank=True)
+    error = models.CharField(_("fout"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("run van een privacytaak")
+        verbose_name_plural = _("runs van privacytaken")
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.started_at:%Y-%m-%d %H:%M}"

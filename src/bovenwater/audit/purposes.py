@@ -28,6 +28,8 @@ class Purpose(models.TextChoices):
     ESTIMATION = "estimation", _("Schatting van het verborgen aantal slachtoffers (statistiek)")
     WEBSCAN_REVIEW = "webscan_review", _("Screening van online advertenties op mensenhandel")
     CHAT_HELP = "chat_help", _("Anonieme chathulp aan jongeren")
+    LINKAGE = "linkage", _("Koppeling van lijsten zonder namen te delen (statistiek, ontdubbeling)")
+    HIT_NO_HIT = "hit_no_hit", _("Hit/no-hit tussen ketenpartners")
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,15 @@ LEGAL_BASES: dict[Purpose, LegalBasis] = {
         "avg-6-1-e+jeugdwet",
         "AVG art. 6 lid 1 sub e; Jeugdwet art. 2.6 (hulp en advies); warme overdracht alleen "
         "met toestemming (art. 6 lid 1 sub a), behalve bij acuut gevaar (art. 6 lid 1 sub d)",
+    ),
+    Purpose.LINKAGE: LegalBasis(
+        "avg-89+6-1-e",
+        "AVG art. 89 (statistiek) en art. 6 lid 1 sub e; per koppelproject vastgelegde grondslag",
+    ),
+    Purpose.HIT_NO_HIT: LegalBasis(
+        "avg-6-1-a/d/e+wpg-20",
+        "Per vraag vastgelegd: toestemming, zorgcoördinatie (AVG art. 6 lid 1 sub e), "
+        "opsporing (Wpg art. 16/20) of vitaal belang (AVG art. 6 lid 1 sub d)",
     ),
 }
 

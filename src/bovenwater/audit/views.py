@@ -11,6 +11,7 @@ from bovenwater.accounts.middleware import request_actor
 from bovenwater.audit.describe import EntryRow, describe, member_choices, object_type_choices
 from bovenwater.audit.forms import LogFilterForm
 from bovenwater.audit.jobs import chain_pending
+from bovenwater.audit.privacy_jobs import job_statuses
 from bovenwater.audit.selectors import (
     LogFilter,
     object_types_in_log,
@@ -106,7 +107,13 @@ def log_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "audit/log.html",
-        {"form": form, "page": page, "rows": describe(page), "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "rows": describe(page),
+            "query": query.urlencode(),
+            "jobs": job_statuses(),
+        },
         status=400 if form.errors else 200,
     )
 

@@ -32,12 +32,15 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.chat import notify, selectors, services
 from bovenwater.chat.auth import actor_from_scope
 from bovenwater.chat.models import Conversation, ConversationState, ParticipantRole, Sender
+from bovenwater.lib.clientaddress import client_address
 
 logger = logging.getLogger(__name__)
 
@@ -114,8 +117,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
                 await self.channel_layer.group_add(group, self.channel_name)
                 self.groups_joined.append(group)
         self.sent = after
-        await self._send_state()
-        await self._catch_up()
+        await self._send_state()  # sends the state, then what was missed after ``after``
 
     @database_sync_to_async
     def _authenticate(self, content: dict[str, Any]) -> tuple[Conversation, str] | None:
@@ -211,9 +213,13 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         except (TypeError, ValueError):
             return
         if self.youth or self.role == ParticipantRole.HELPER:
-            await database_sync_to_async(services.read_mark)(
-                conversation=self.conversation, by_youth=self.youth, seq=seq
-            )
+            try:
+                await database_sync_to_async(services.read_mark)(
+                    conversation=self.conversation, by_youth=self.youth, seq=seq
+                )
+            except DatabaseError:  # read state is a courtesy: a busy database skips it
+                logger.info("chat read state not stored", exc_info=True)
+                return
             await self.channel_layer.group_send(
                 notify.conversation_group(self.conversation.pk),
                 {
@@ -311,13 +317,24 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if event.get("from") != self.channel_name:
             await self.send_json({"type": "read", "side": event["side"], "seq": event["seq"]})
 
+    def _client_address(self) -> str:
+        """The young person's address as far as TRUSTED_PROXIES vouch for it (the same
+        rule as the web pages); used in memory for the block's keyed hash only."""
+        client = self.scope.get("client") or ("", 0)
+        request = HttpRequest()
+        request.META["REMOTE_ADDR"] = client[0] if client else ""
+        for name, value in self.scope.get("headers", []):
+            if name == b"x-forwarded-for":
+                request.META["HTTP_X_FORWARDED_FOR"] = value.decode("latin-1")
+        return client_address(request)
+
     async def chat_block(self, event: dict[str, Any]) -> None:
         if not self.youth:
             return
-        client = self.scope.get("client") or ("", 0)
-        if client and client[0]:
+        address = self._client_address()
+        if address:
             await database_sync_to_async(services.block_record)(
-                address=client[0],
+                address=address,
                 hours=int(event["hours"]),
                 reason=str(event["reason"]),
                 membership_id=event.get("by"),

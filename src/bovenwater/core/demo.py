@@ -130,6 +130,7 @@ DEMO_STEPS: tuple[str, ...] = (
     "bovenwater.registry.demo",
     "bovenwater.monitor.demo",
     "bovenwater.estimation.demo",
+    "bovenwater.linkage.demo",
     "bovenwater.webscan.demo",
     "bovenwater.chat.demo",
 )

@@ -25,7 +25,7 @@ class NavItem:
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("core:home", _("Overzicht")),
     NavItem("intake:list", _("Signalen"), Permission.SUBMIT_SIGNAL),
-    NavItem("intake:create", _("Nieuw signaal melden"), Permission.SUBMIT_SIGNAL),
+    NavItem("intake:create", _("Nieuw signaal"), Permission.SUBMIT_SIGNAL),
     NavItem("cases:list", _("Casussen"), Permission.VIEW_CASES),
     NavItem("cases:referrals", _("Verwijzingen"), Permission.VIEW_CASES),
     NavItem("cases:capacity", _("Opvangcapaciteit"), Permission.VIEW_CAPACITY),
@@ -39,12 +39,17 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("kompas:region", _("Zelfevaluaties regio"), Permission.VIEW_REGION_ASSESSMENTS),
     NavItem("monitor:dashboard", _("Monitor"), Permission.VIEW_MONITOR),
     NavItem("estimation:index", _("Verborgen aantal"), Permission.VIEW_ESTIMATES),
+    NavItem("linkage:index", _("Koppeling"), Permission.CONTRIBUTE_LINKAGE),
+    NavItem("linkage:ask", _("Hit/no-hit"), Permission.ASK_HIT_NO_HIT),
+    NavItem("linkage:privacy", _("Hit/no-hit-log"), Permission.VIEW_PROCESSING_LOG),
     NavItem("webscan:queue", _("Webscan"), Permission.REVIEW_WEBSCAN),
     NavItem("webscan:sources", _("Webscanbronnen"), Permission.MANAGE_WEBSCAN_SOURCES),
     NavItem("registry:list", _("Registraties"), Permission.EXCHANGE_HTCDS),
     NavItem("chat:console", _("Chat"), Permission.CHAT_HELP),
     NavItem("registry:import", _("Registraties importeren"), Permission.IMPORT_REGISTRATIONS),
     NavItem("accounts:members", _("Leden"), Permission.VIEW_MEMBERS),
+    NavItem("accounts:organisation", _("Organisatie"), Permission.MANAGE_ORGANISATION),
+    NavItem("admin:index", _("Platformbeheer"), Permission.MANAGE_PLATFORM),
     NavItem("audit:log", _("Verwerkingslogboek"), Permission.VIEW_PROCESSING_LOG),
 )
 

@@ -11,11 +11,14 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
 
-from bovenwater.accounts.middleware import public_view
+from bovenwater.accounts.middleware import public_view, request_actor
+from bovenwater.core.home import blocks_for
 
 
 def home_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    """Where the day starts: the blocks of work for the acting role (``core.home``)."""
+    actor = request_actor(request)
+    return render(request, "core/home.html", {"blocks": blocks_for(actor)})
 
 
 @public_view

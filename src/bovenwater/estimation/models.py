@@ -55,6 +55,10 @@ class EstimateRun(models.Model):
         _("landelijk"), default=False, help_text=_("Over de hele landelijke registratie.")
     )
     form = models.CharField(_("uitbuitingsvorm"), max_length=40, blank=True)
+    # Where the overlap tables come from: the registry's exact pseudonyms (empty) or a
+    # linkage run ("schatting uit gekoppelde lijsten", with the run's id and name).
+    origin_label = models.CharField(_("herkomst van de overlap"), max_length=200, blank=True)
+    linkage_run_id = models.PositiveIntegerField(_("koppelrun"), null=True, blank=True)
     inputs = models.JSONField(_("invoer (overlaptabellen per jaar)"), default=dict)
     method = models.CharField(_("methode"), max_length=20, choices=Method.choices)
     max_order = models.PositiveSmallIntegerField(_("hoogste interactie-orde"), default=2)

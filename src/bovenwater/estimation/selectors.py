@@ -79,7 +79,22 @@ def run_get(*, actor: Actor, pk: int) -> EstimateRun:
 
 
 def latest_result(actor: Actor) -> EstimateRun | None:
-    """The newest finished run the actor may see, preferring the actor's own scope."""
-    runs = runs_for(actor).filter(status=Status.DONE).exclude(result__years={})
+    """The newest finished run over the registry the actor may see (own scope first)."""
+    runs = (
+        runs_for(actor)
+        .filter(status=Status.DONE, linkage_run_id__isnull=True)
+        .exclude(result__years={})
+    )
+    own = runs.filter(organisation_id=actor.organisation_id).first()
+    return own or runs.filter(national=True).first()
+
+
+def latest_linked_result(actor: Actor) -> EstimateRun | None:
+    """The newest finished estimate from linked lists ("schatting uit gekoppelde lijsten")."""
+    runs = (
+        runs_for(actor)
+        .filter(status=Status.DONE, linkage_run_id__isnull=False)
+        .exclude(result__years={})
+    )
     own = runs.filter(organisation_id=actor.organisation_id).first()
     return own or runs.filter(national=True).first()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,6 +16,7 @@ from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
 from bovenwater.audit.services import log_processing
 from bovenwater.estimation.models import CIMethod, EstimateRun, Method, Status
+from bovenwater.estimation.overlap import OverlapTable
 from bovenwater.estimation.selectors import is_national, overlap_tables_for
 from bovenwater.estimation.tasks import run_estimate
 from bovenwater.mse import ENGINE_VERSION
@@ -78,6 +80,55 @@ def run_request(
         # when the run exists (the immediate backend of the tests runs it here).
         run_estimate.enqueue(run.pk)
     return run
+
+
+@transaction.atomic
+def run_request_from_overlap(
+    *,
+    actor: Actor,
+    year: str,
+    lists: Sequence[str],
+    counts: Sequence[int],
+    origin_label: str,
+    origin_id: int,
+    enqueue: bool = True,
+) -> int:
+    """An estimate from an overlap table of linked lists ("schatting uit gekoppelde
+    lijsten"): counts only, stepwise selection with a profile interval. Returns its id.
+    """
+    if not actor.has(Permission.RUN_ESTIMATES):
+        raise PermissionDenied
+    table = OverlapTable(tuple(lists), tuple(int(c) for c in counts)).active()
+    if len(table.lists) < 2:
+        raise ValidationError(
+            _("Een schatting vraagt minstens twee lijsten met personen."), code="too_few_lists"
+        )
+    run = EstimateRun.objects.create(
+        organisation=actor.organisation,
+        requested_by=actor.user,
+        national=is_national(actor),
+        inputs={"tables": {year: table.to_json()}},
+        method=Method.STEPWISE,
+        max_order=2,
+        p_threshold=0.02,
+        bootstrap=0,
+        seed=secrets.randbelow(MAX_SEED),
+        ci_method=CIMethod.PROFILE,
+        engine_version=ENGINE_VERSION,
+        origin_label=origin_label[:200],
+        linkage_run_id=origin_id,
+    )
+    log_processing(
+        actor=actor,
+        action=Action.CREATE,
+        object_type="estimation.estimaterun",
+        object_id=run.pk,
+        purpose=PURPOSE,
+        details={**run.settings_dict(), "origin": "linkage", "linkage_run": origin_id},
+    )
+    if enqueue:
+        run_estimate.enqueue(run.pk)
+    return run.pk
 
 
 def run_mark_abandoned(*, run_id: int) -> bool:

@@ -17,7 +17,12 @@ from bovenwater.estimation.compute import list_label, model_label, warning_text
 from bovenwater.estimation.forms import RunForm
 from bovenwater.estimation.models import EstimateRun
 from bovenwater.estimation.overlap import OverlapTable
-from bovenwater.estimation.selectors import latest_result, run_get, runs_for
+from bovenwater.estimation.selectors import (
+    latest_linked_result,
+    latest_result,
+    run_get,
+    runs_for,
+)
 from bovenwater.estimation.services import run_request, run_retry
 from bovenwater.estimation.suppression import suppressed_cells
 from bovenwater.reference.models import ExploitationForm
@@ -88,6 +93,20 @@ def _index_context(request: HttpRequest, form: RunForm | None) -> dict[str, Any]
     if latest is not None:
         context["latest_form_name"] = _form_name(latest.form)
         context.update(overlap_context(latest, request.GET.get("jaar")))
+    linked = latest_linked_result(actor)
+    if linked is not None:
+        context["linked"] = linked
+        context["linked_rows"] = year_rows(linked)
+        exact = {row["year"]: row for row in context["rows"]}
+        context["linked_comparison"] = [
+            {
+                "year": row["year"],
+                "linked": row["estimate"],
+                "exact": exact[row["year"]]["estimate"] if row["year"] in exact else None,
+            }
+            for row in context["linked_rows"]
+            if row["ok"]
+        ]
     return context
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, generics, serializers, status
@@ -17,9 +16,8 @@ from rest_framework.views import APIView
 from bovenwater.accounts.roles import Permission
 from bovenwater.intake import selectors, services
 from bovenwater.intake.models import Signal, SignalState, Urgency
-from bovenwater.lib.drf import request_actor
+from bovenwater.lib.drf import Conflict, request_actor
 from bovenwater.lib.ratelimit import AddressRateThrottle
-from bovenwater.lib.workflow import TransitionNotAllowed
 from bovenwater.reference.models import ExploitationForm, Indicator, Municipality
 
 IDEMPOTENCY = OpenApiParameter(
@@ -29,11 +27,6 @@ IDEMPOTENCY = OpenApiParameter(
     required=False,
     description="Repeat a request with the same key and get the first result back; nothing is created twice.",
 )
-
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
 
 
 class PublicReportThrottle(AddressRateThrottle):
@@ -255,28 +248,21 @@ class SignalTransitionView(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         to_state = SignalState(data["to_state"])
-        try:
-            if to_state == SignalState.CASE_OPENED:
-                signal = services.signal_open_case(
-                    actor=actor, signal=signal, reason=data["reason"]
-                )
-            elif to_state == SignalState.LINKED:
-                signal = services.signal_link_case(
-                    actor=actor,
-                    signal=signal,
-                    case_number=data["case_reference"],
-                    reason=data["reason"],
-                )
-            elif to_state == SignalState.FORWARDED:
-                raise Conflict(
-                    "Doorzetten kan via de webpagina van het signaal, met een gekozen organisatie."
-                )
-            else:
-                signal = services.signal_transition(
-                    actor=actor, signal=signal, to_state=to_state, reason=data["reason"]
-                )
-        except TransitionNotAllowed as error:
-            raise Conflict(str(error)) from error
-        except Http404:
-            raise
+        if to_state == SignalState.CASE_OPENED:
+            signal = services.signal_open_case(actor=actor, signal=signal, reason=data["reason"])
+        elif to_state == SignalState.LINKED:
+            signal = services.signal_link_case(
+                actor=actor,
+                signal=signal,
+                case_number=data["case_reference"],
+                reason=data["reason"],
+            )
+        elif to_state == SignalState.FORWARDED:
+            raise Conflict(
+                "Doorzetten kan via de webpagina van het signaal, met een gekozen organisatie."
+            )
+        else:
+            signal = services.signal_transition(
+                actor=actor, signal=signal, to_state=to_state, reason=data["reason"]
+            )
         return Response(SignalSerializer(signal).data)

@@ -8,11 +8,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from bovenwater.accounts.models import Organisation
+from bovenwater.intake import questions
 from bovenwater.intake.models import SignalPerson, SignalState, Urgency
 from bovenwater.intake.services import FORWARD_KINDS
 from bovenwater.reference.models import (
     ExploitationForm,
-    Indicator,
     Municipality,
     Nationality,
     Sector,
@@ -44,6 +44,12 @@ class PublicReportForm(forms.Form):
         label=_("In welke gemeente was dit?"),
         queryset=Municipality.objects.none(),
         empty_label=_("Kies een gemeente"),
+        widget=forms.Select(
+            attrs={
+                "data-picker": _("Zoek een gemeente op naam"),
+                "data-picker-count": _("{n} gemeenten gevonden"),
+            }
+        ),
         error_messages={
             "required": _("Kies de gemeente waar het gebeurde."),
             "invalid_choice": _("Kies een gemeente uit de lijst."),
@@ -79,8 +85,14 @@ class PublicReportForm(forms.Form):
         initial="unknown",
         widget=forms.RadioSelect,
     )
+    category = forms.ChoiceField(
+        label=_("Waar ging het om?"),
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("Kies wat het best past; daarna ziet u een paar vragen die erbij horen."),
+    )
     signs = forms.MultipleChoiceField(
-        label=_("Welke van deze dingen zag of hoorde u? Kruis aan wat klopt."),
+        label=_("Wat zag of hoorde u? Kruis aan wat klopt."),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -107,12 +119,35 @@ class PublicReportForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = municipalities()  # type: ignore[attr-defined]
-        questions = (
-            Indicator.objects.current()
-            .exclude(citizen_question_nl="")
-            .order_by("catalogue", "position")
+        self.fields["category"].choices = [(c.key, c.label) for c in questions.categories()]  # type: ignore[attr-defined]
+        self.fields["signs"].choices = [(q.key, q.text) for q in questions.every_question()]  # type: ignore[attr-defined]
+
+    def sign_groups(self) -> list[dict[str, Any]]:
+        """The questions per category, and those always asked, with the ticked ones."""
+        ticked = set(self["signs"].value() or [])
+        groups: list[dict[str, Any]] = [
+            {"key": c.key, "label": c.label, "hint": c.hint, "questions": c.questions}
+            for c in questions.categories()
+            if c.questions
+        ]
+        groups.append(
+            {
+                "key": "",
+                "label": _("Bij elke situatie"),
+                "hint": "",
+                "questions": questions.always_asked(),
+            }
         )
-        self.fields["signs"].choices = [(q.code, q.citizen_question) for q in questions]  # type: ignore[attr-defined]
+        for group in groups:
+            group["questions"] = [
+                {"key": q.key, "text": q.text, "checked": q.key in ticked}
+                for q in group["questions"]
+            ]
+        return groups
+
+    def indicator_answers(self) -> dict[str, str]:
+        """What the report records: the indicators the ticked questions stand for."""
+        return dict.fromkeys(questions.indicators_for(self.cleaned_data.get("signs") or []), "yes")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -197,6 +232,12 @@ class SignalForm(forms.Form):
         label=_("Gemeente plaats delict"),
         queryset=Municipality.objects.none(),
         empty_label=_("Kies een gemeente"),
+        widget=forms.Select(
+            attrs={
+                "data-picker": _("Zoek een gemeente op naam"),
+                "data-picker-count": _("{n} gemeenten gevonden"),
+            }
+        ),
         error_messages={
             "required": _("Kies de gemeente van de plaats delict."),
             "invalid_choice": _("Kies een gemeente uit de lijst."),

@@ -52,7 +52,9 @@ def public_report_view(request: HttpRequest) -> HttpResponse:
                 observed_on=data["observed_on"],
                 observed_when=data["observed_when"],
                 persons_description=data["persons_description"],
-                answers=dict.fromkeys(data["signs"], "yes") | {"minor": data["minor"]},
+                answers=form.indicator_answers()
+                | {"minor": data["minor"]}
+                | ({"category": data["category"]} if data["category"] else {}),
                 involves_minor=data["minor"] == "yes",
                 contact_opt_in=data["contact_opt_in"],
                 contact_name=data["contact_name"],
@@ -120,6 +122,11 @@ def _indicator_groups(
     chosen: set[str] | None = None,
     notes: dict[str, str] | None = None,
 ) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Indicators per catalogue, and within it per theme (rubriek), for the checklist.
+
+    A theme shows collapsed unless one of its indicators is ticked; so the form stays
+    short until the professional opens the themes that fit what they saw.
+    """
     indicators = (
         Indicator.objects.current()
         .prefetch_related("forms", "sectors")
@@ -133,16 +140,31 @@ def _indicator_groups(
             indicators = with_sector | indicators.filter(sectors__isnull=True)
     chosen = chosen or set()
     notes = notes or {}
-    groups: dict[str, list[dict[str, Any]]] = {}
+    catalogues: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for indicator in indicators.distinct():
-        groups.setdefault(indicator.get_catalogue_display(), []).append(
+        themes = catalogues.setdefault(indicator.get_catalogue_display(), {})
+        themes.setdefault(indicator.group or str(_("Overige signalen")), []).append(
             {
                 "indicator": indicator,
                 "checked": indicator.code in chosen,
                 "note": notes.get(indicator.code, ""),
             }
         )
-    return list(groups.items())
+    return [
+        (
+            catalogue,
+            [
+                {
+                    "theme": theme,
+                    "items": items,
+                    "open": any(item["checked"] for item in items),
+                    "ticked": sum(1 for item in items if item["checked"]),
+                }
+                for theme, items in themes.items()
+            ],
+        )
+        for catalogue, themes in catalogues.items()
+    ]
 
 
 def indicator_options_view(request: HttpRequest) -> HttpResponse:

@@ -1,7 +1,17 @@
+"""The REST framework's side of the kernel: the acting user and organisation of a request,
+the 409 answer, and a service's ``ValidationError`` as the API's validation error.
+
+``api.problems`` turns ``ValidationError``, ``TransitionNotAllowed`` (409) and not-found
+into RFC 7807 problems, so API views let a service's errors through instead of catching
+them.
+"""
+
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from rest_framework import exceptions, status
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
@@ -15,3 +25,22 @@ class HasActor(BasePermission):
 
     def has_permission(self, request: Request, view: Any) -> bool:
         return request.user is not None and request_actor(request) is not None
+
+
+class Conflict(exceptions.APIException):
+    """The request conflicts with the object's state (a workflow step, a full shelter)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+def api_validation_error(error: ValidationError) -> exceptions.ValidationError:
+    """A service's (Django) ``ValidationError`` as the API's, field by field."""
+    if hasattr(error, "error_dict"):
+        return exceptions.ValidationError(
+            {
+                field: [str(m) for e in errors for m in e.messages]
+                for field, errors in error.error_dict.items()
+            }
+        )
+    return exceptions.ValidationError({"non_field_errors": error.messages})

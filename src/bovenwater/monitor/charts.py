@@ -32,7 +32,13 @@ def bar_chart(cells: list[Cell], *, title: str, limit: int = 15) -> dict[str, An
         "mark": {"type": "bar", "color": COLOUR},
         "encoding": {
             "y": {"field": "label", "type": "nominal", "sort": "-x", "title": None},
-            "x": {"field": "count", "type": "quantitative", "title": _("Aantal registraties")},
+            "x": {
+                "field": "count",
+                "type": "quantitative",
+                "title": _("Aantal registraties"),
+                # whole numbers with the page's digit grouping (charts.js sets the locale)
+                "axis": {"format": ",d", "tickMinStep": 1},
+            },
             "tooltip": [
                 {"field": "label", "title": title},
                 {"field": "display", "title": _("Aantal")},
@@ -56,7 +62,12 @@ def trend_chart(points: list[TrendPoint], *, title: str) -> dict[str, Any]:
         "mark": {"type": "line", "point": True, "color": COLOUR},
         "encoding": {
             "x": {"field": "year", "type": "ordinal", "title": _("Jaar")},
-            "y": {"field": "count", "type": "quantitative", "title": _("Aantal registraties")},
+            "y": {
+                "field": "count",
+                "type": "quantitative",
+                "title": _("Aantal registraties"),
+                "axis": {"format": ",d", "tickMinStep": 1},
+            },
             "tooltip": [
                 {"field": "year", "title": _("Jaar")},
                 {"field": "display", "title": _("Aantal")},

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.middleware import public_view, request_actor
 from bovenwater.lib import csvsafe
+from bovenwater.lib.csp import charts_page
 from bovenwater.monitor import charts
 from bovenwater.monitor.counts import STATS_BY_NAME
 from bovenwater.monitor.models import ALL, OpenDataRelease
@@ -31,6 +32,7 @@ from bovenwater.monitor.selectors import (
     monitor_trend,
     monitor_years,
     require_monitor,
+    value_labels,
 )
 from bovenwater.monitor.suppression import display, threshold
 from bovenwater.reference.models import ExploitationForm, Municipality, PoliceUnit
@@ -106,6 +108,7 @@ def _table(actor: Actor, stat: str, filters: Filters) -> Table:
     )
 
 
+@charts_page
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     require_monitor(actor)
@@ -262,7 +265,13 @@ def open_data_view(request: HttpRequest) -> HttpResponse:
     if release is not None:
         accounting = release.accounting.get("tables", {})
         for stat in RELEASE_STATS:
-            rows = release.tables.get(stat, [])
+            # The release keeps its Dutch labels; the page names each value in the
+            # interface language (the value codes are the same in every language).
+            labels = value_labels(stat)
+            rows = [
+                [year, value, labels.get(value, label), count, shown]
+                for year, value, label, count, shown in release.tables.get(stat, [])
+            ]
             margin = accounting.get(stat, {}).get("margin_95")
             tables.append({"stat": stat, "title": stat_title(stat), "rows": rows, "margin": margin})
     budget = release.accounting.get("budget") if release is not None else None

@@ -1,15 +1,15 @@
 """Encodings of people: hardened Bloom filters per field plus keyed tokens.
 
-Format version 1, per record (little-endian, 411 bytes, base64 in the JSONL file):
+Format version 1, per record (little-endian, 426 bytes, base64 in the JSONL file):
 
 * first names: a 1,024-bit Bloom filter of the bigrams of every canonical given name
   and one token per initial;
 * surname: a 1,024-bit Bloom filter of the bigrams of every surname component;
-* 19 keyed 64-bit tokens: the kind of the first names (missing, initials only,
+* 21 keyed 64-bit tokens: the kind of the first names (missing, initials only,
   written out), sex, six date-of-birth tokens (full date; year with the unordered
-  day/month pair; year and month; year; year and month with either digit of the day)
-  and eleven blocking keys;
-* three zero bytes (so that a record is a whole number of base64 groups).
+  day/month pair; year and month; year; year and month with either digit of the day),
+  two name-with-year tokens (for name frequencies) and eleven blocking keys;
+* two zero bytes (so that a record is a whole number of base64 groups).
 
 Hardening. Every field has its own key, derived with HKDF-SHA256 from one secret, so
 the same bigram sets different bits in different fields and nobody without the secret
@@ -55,7 +55,9 @@ T_YM = 4
 T_Y = 5
 T_DAY_TENS = 6
 T_DAY_UNITS = 7
-T_BLOCK = 8
+T_FIRST_YEAR = 8  # first given name with the year of birth: name frequencies only
+T_LAST_YEAR = 9  # first surname part with the year of birth: name frequencies only
+T_BLOCK = 10
 N_BLOCK = 11
 N_TOKENS = T_BLOCK + N_BLOCK
 # reserved zero bytes make a record a multiple of 3 bytes, so base64 has no padding
@@ -198,6 +200,12 @@ class Encoder:
                     # one digit of the day mistyped: the other digit still agrees
                     tokens[T_DAY_TENS] = _token(dob_key, f"dt|{y}|{dob.month}|{dob.day // 10}")
                     tokens[T_DAY_UNITS] = _token(dob_key, f"du|{y}|{dob.month}|{dob.day % 10}")
+        year = str(dob.year) if dob is not None else "?"
+        if person.given.names:
+            tokens[T_FIRST_YEAR] = _token(self.keys.blocking, f"fy|{person.given.names[0]}|{year}")
+        if person.surname:
+            skel = min(skeleton(p) for p in person.surname)
+            tokens[T_LAST_YEAR] = _token(self.keys.blocking, f"ly|{skel}|{year}")
         tokens[T_BLOCK:] = self._blocking(person)
         return (
             _fold(first).to_bytes(FILTER_BYTES, "little")
@@ -207,28 +215,38 @@ class Encoder:
         )
 
     def _blocking(self, person: Person) -> list[int]:
-        """Eleven keyed blocking keys (0 where a field is missing)."""
+        """Eleven keyed blocking keys (0 where a field is missing).
+
+        Surname part or first name, each with the year and month of birth, or with the
+        unordered day/month pair (a swap keeps it), and first name with surname part
+        (a wrong date keeps that one). One error in any single field leaves a true pair
+        several shared keys; every key is fine enough to keep blocks small.
+        """
         key = self.keys.blocking
         dob = person.dob
-        year = str(dob.year) if dob is not None else "?"
+        month = ""
         pair = ""
-        if dob is not None and dob.month is not None:
-            pair = (
-                "-".join(str(v) for v in sorted((dob.month, dob.day)))
-                if dob.day is not None
-                else f"m{dob.month}"
-            )
+        if dob is not None:
+            month = f"{dob.year}|{dob.month or '?'}"
+            if dob.month is not None:
+                pair = (
+                    "-".join(str(v) for v in sorted((dob.month, dob.day)))
+                    if dob.day is not None
+                    else f"m{dob.month}"
+                )
         first = person.given.names[0] if person.given.names else ""
         skeletons = sorted({skeleton(p) for p in person.surname})[:3]
         out = [0] * N_BLOCK
         for i, skel in enumerate(skeletons):
-            out[i] = _token(key, f"sy|{skel}|{year}")
+            if month:
+                out[i] = _token(key, f"sm|{skel}|{month}")
             if pair:
                 out[3 + i] = _token(key, f"sp|{skel}|{pair}")
             if first:
                 out[6 + i] = _token(key, f"gs|{first}|{skel}")
         if first:
-            out[9] = _token(key, f"gy|{first}|{year}")
+            if month:
+                out[9] = _token(key, f"gm|{first}|{month}")
             if pair:
                 out[10] = _token(key, f"gp|{first}|{pair}")
         return out

@@ -1,8 +1,9 @@
 """Matching encoded records of several sources into groups of one person each.
 
 1. **Blocking.** Records are compared only when they share one of eleven keyed
-   blocking keys (surname part with year, or with the day/month pair; first name with
-   year, or with the pair; first name with surname part). A record with one error in
+   blocking keys (surname part with year and month of birth, or with the day/month
+   pair; first name with year and month, or with the pair; first name with surname
+   part). A record with one error in
    any single field still shares several keys with its partner. Blocks larger than
    ``MAX_BLOCK`` are skipped for that key (the other keys still pair their records).
 2. **Comparison.** Per field a similarity from popcounts (``np.bitwise_count`` on
@@ -21,6 +22,7 @@ Scores never leave this module: callers get groups.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -39,7 +41,9 @@ from bovenwater.pprl.encode import (
     T_BLOCK,
     T_DAY_TENS,
     T_DAY_UNITS,
+    T_FIRST_YEAR,
     T_KIND,
+    T_LAST_YEAR,
     T_SEX,
     T_Y,
     T_YM,
@@ -49,10 +53,15 @@ from bovenwater.pprl.encode import (
 )
 from bovenwater.pprl.errors import PPRLInputError
 
-MAX_BLOCK = 600
+MAX_BLOCK = 300
+PAIR_BUDGET = 2_000_000  # pairs scored at once (memory ~ 300 bytes per pair)
 CHUNK = 250_000
 THRESHOLD = 12.0  # bits: posterior odds of about 100:1 at the prior of a blocked pair
 DUPLICATE_THRESHOLD = 18.0
+# The prior odds that a blocked pair is a match fall as lists grow: every record meets
+# more namesakes. Both thresholds rise by log2 of the comparisons per record above this
+# reference (never fall below it, so a small hit/no-hit question is not more lenient).
+REFERENCE_COMPARISONS_PER_RECORD = 10.0
 
 Int64Array = NDArray[np.int64]
 FloatArray = NDArray[np.float32]
@@ -137,10 +146,8 @@ def _pairs_within(order: Int64Array, starts: Int64Array, sizes: Int64Array) -> I
     return np.stack((order[left_pos], order[right_pos]), axis=1)
 
 
-def candidate_pairs(
-    data: Dataset, max_block: int = MAX_BLOCK
-) -> tuple[Int64Array, Int64Array, int]:
-    """Distinct record pairs (i < j) sharing a blocking key; also the skipped blocks."""
+def _blocks(data: Dataset, max_block: int) -> tuple[Int64Array, Int64Array, Int64Array, int]:
+    """Records sorted by blocking key, with the start and size of every usable block."""
     keys = data.tokens[:, T_BLOCK:]
     n_blocks = keys.shape[1]
     flat = keys.reshape(-1)
@@ -151,20 +158,79 @@ def candidate_pairs(
     order = np.argsort(flat, kind="stable")
     sorted_keys = flat[order]
     sorted_records = records[order]
+    del flat, records, order
     boundaries = np.flatnonzero(np.diff(sorted_keys)) + 1
     starts = np.concatenate(([0], boundaries)).astype(np.int64)
     sizes = np.diff(np.concatenate((starts, [sorted_keys.shape[0]]))).astype(np.int64)
     usable = (sizes >= 2) & (sizes <= max_block)
     skipped = int(np.count_nonzero(sizes > max_block))
-    pairs = _pairs_within(sorted_records, starts[usable], sizes[usable])
-    if pairs.shape[0] == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, skipped
+    return sorted_records, starts[usable], sizes[usable], skipped
+
+
+def _ordered(pairs: Int64Array) -> tuple[Int64Array, Int64Array]:
     low = np.minimum(pairs[:, 0], pairs[:, 1])
     high = np.maximum(pairs[:, 0], pairs[:, 1])
     keep = low != high
-    codes = np.unique(low[keep] * data.size + high[keep])
+    return low[keep], high[keep]
+
+
+def candidate_pairs(
+    data: Dataset, max_block: int = MAX_BLOCK
+) -> tuple[Int64Array, Int64Array, int]:
+    """Distinct record pairs (i < j) sharing a blocking key; also the skipped blocks."""
+    sorted_records, starts, sizes, skipped = _blocks(data, max_block)
+    low, high = _ordered(_pairs_within(sorted_records, starts, sizes))
+    codes = np.unique(low * data.size + high)
     return codes // data.size, codes % data.size, skipped
+
+
+@dataclass(frozen=True)
+class _Scored:
+    left: Int64Array
+    right: Int64Array
+    scores: FloatArray
+    comparisons: int
+    skipped_blocks: int
+
+
+def scored_candidates(
+    data: Dataset,
+    freq: _Frequencies,
+    keep_min: float,
+    max_block: int = MAX_BLOCK,
+    budget: int = PAIR_BUDGET,
+) -> _Scored:
+    """Score the blocked pairs a batch of blocks at a time, keeping those >= ``keep_min``.
+
+    Memory stays bounded by ``budget`` pairs whatever the size of the lists; a pair that
+    shares several keys is scored once per key and kept once.
+    """
+    sorted_records, starts, sizes, skipped = _blocks(data, max_block)
+    cumulative = np.cumsum(sizes * (sizes - 1) // 2)
+    lefts: list[Int64Array] = []
+    rights: list[Int64Array] = []
+    kept: list[FloatArray] = []
+    compared = 0
+    begin = 0
+    while begin < starts.shape[0]:
+        base = int(cumulative[begin - 1]) if begin else 0
+        end = max(begin + 1, int(np.searchsorted(cumulative, base + budget, side="right")))
+        low, high = _ordered(_pairs_within(sorted_records, starts[begin:end], sizes[begin:end]))
+        scores = score_pairs(data, low, high, freq)
+        compared += int(low.shape[0])
+        keep = scores >= keep_min
+        lefts.append(low[keep])
+        rights.append(high[keep])
+        kept.append(scores[keep])
+        begin = end
+    if not lefts:
+        empty = np.zeros(0, dtype=np.int64)
+        return _Scored(empty, empty, np.zeros(0, dtype=np.float32), 0, skipped)
+    left = np.concatenate(lefts)
+    right = np.concatenate(rights)
+    scores = np.concatenate(kept)
+    _, first = np.unique(left * data.size + right, return_index=True)
+    return _Scored(left[first], right[first], scores[first], compared, skipped)
 
 
 # ------------------------------------------------------------------------ comparison
@@ -186,7 +252,7 @@ MIN_FREQUENCY = 2e-4
 NAME_PRIOR = 0.005
 SMOOTHING = 100.0
 M_NAMES_EXACT = 0.70
-MIN_NAMES_U = 5e-5
+MIN_NAMES_U = 5e-4
 SKELETON_SHARE = 8.0
 
 M_DATE_EXACT, M_DATE_SWAP, M_DATE_OTHER = 0.95, 0.02, 0.02
@@ -242,8 +308,9 @@ def _name_weight(sim: FloatArray, frequency: FloatArray) -> FloatArray:
     return weight.astype(np.float32)
 
 
-def _frequencies(data: Dataset, column: int, prior: float) -> FloatArray:
-    """Per record: the share of other records (of its birth year) with its token value.
+def _frequencies(data: Dataset, column: int, prior: float, group: int = T_Y) -> FloatArray:
+    """Per record: the share of other records (of its birth year, or year and month, as
+    ``group`` says) with its token value.
 
     The pair itself is left out of the count (two records), and the share is smoothed
     towards ``prior`` so that a rare year or a small list does not make every name look
@@ -251,9 +318,9 @@ def _frequencies(data: Dataset, column: int, prior: float) -> FloatArray:
     """
     values = data.tokens[:, column]
     _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
-    years = data.tokens[:, T_Y]
-    _, year_inverse, year_counts = np.unique(years, return_inverse=True, return_counts=True)
-    totals = year_counts[year_inverse].astype(np.float64)
+    groups = data.tokens[:, group]
+    _, group_inverse, group_counts = np.unique(groups, return_inverse=True, return_counts=True)
+    totals = group_counts[group_inverse].astype(np.float64)
     others = np.maximum(counts[inverse].astype(np.float64) - 2.0, 0.0)
     share = (others + prior * SMOOTHING) / (totals + SMOOTHING)
     share = np.where(values == 0, np.nan, share)
@@ -269,8 +336,9 @@ class _Frequencies:
     @classmethod
     def of(cls, data: Dataset) -> _Frequencies:
         return cls(
-            first=_frequencies(data, T_BLOCK + 9, NAME_PRIOR),  # first given name + year
-            last=_frequencies(data, T_BLOCK + 0, NAME_PRIOR),  # first surname part + year
+            # first given name, and first surname part, among people born in that year
+            first=_frequencies(data, T_FIRST_YEAR, NAME_PRIOR),
+            last=_frequencies(data, T_LAST_YEAR, NAME_PRIOR),
             date=_frequencies(data, T_YMD, 1 / 366),
         )
 
@@ -483,6 +551,12 @@ class MatchResult:
         return patterns
 
 
+def prior_shift(comparisons: int, records: int) -> float:
+    """Bits added to the thresholds for lists where a record meets many candidates."""
+    per_record = comparisons / max(records, 1)
+    return max(0.0, math.log2(max(per_record, 1e-9) / REFERENCE_COMPARISONS_PER_RECORD))
+
+
 def link(
     files: Sequence[EncodedFile],
     *,
@@ -492,8 +566,13 @@ def link(
     """Group the records of ``files`` (see the module docstring for the rules)."""
     started = time.perf_counter()
     data = build_dataset(files)
-    left, right, skipped = candidate_pairs(data)
-    scores = score_pairs(data, left, right, _Frequencies.of(data))
+    scored = scored_candidates(
+        data, _Frequencies.of(data), keep_min=min(threshold, duplicate_threshold)
+    )
+    left, right, scores = scored.left, scored.right, scored.scores
+    shift = prior_shift(scored.comparisons, data.size)
+    threshold += shift
+    duplicate_threshold += shift
     same_source = data.source_of[left] == data.source_of[right]
     groups = _Groups(data)
     duplicates = 0
@@ -509,8 +588,8 @@ def link(
         sources=data.sources,
         labels=labels,
         records=data.size,
-        comparisons=int(left.shape[0]),
-        skipped_blocks=skipped,
+        comparisons=scored.comparisons,
+        skipped_blocks=scored.skipped_blocks,
         seconds=time.perf_counter() - started,
         within_source_duplicates=duplicates,
         data=data,

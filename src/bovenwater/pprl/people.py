@@ -30,6 +30,7 @@ class RowError:
     row: int  # line number in the file (the header is line 1)
     column: str
     message: str
+    code: str = ""  # a stable code, for a translated message in the web upload
 
     def __str__(self) -> str:
         where = f"row {self.row}" + (f", column {self.column}" if self.column else "")
@@ -53,7 +54,7 @@ def read_people(text: str, *, reference_year: int | None = None) -> list[tuple[s
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip():
-        raise PeopleFileError([RowError(1, "", "the file is empty")])
+        raise PeopleFileError([RowError(1, "", "the file is empty", "file_empty")])
     header_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=header_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -62,12 +63,18 @@ def read_people(text: str, *, reference_year: int | None = None) -> list[tuple[s
     missing = [name for name in REQUIRED if name not in header]
     if missing:
         raise PeopleFileError(
-            [RowError(1, name, "required column is missing from the header") for name in missing]
+            [
+                RowError(1, name, "required column is missing from the header", "missing_column")
+                for name in missing
+            ]
         )
     duplicated = sorted({name for name in header if name and header.count(name) > 1})
     if duplicated:
         raise PeopleFileError(
-            [RowError(1, name, "column occurs more than once") for name in duplicated]
+            [
+                RowError(1, name, "column occurs more than once", "duplicate_column")
+                for name in duplicated
+            ]
         )
     index = {name: header.index(name) for name in (*REQUIRED, *OPTIONAL) if name in header}
     ref = reference_year if reference_year is not None else date.today().year
@@ -78,7 +85,11 @@ def read_people(text: str, *, reference_year: int | None = None) -> list[tuple[s
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            errors.append(RowError(row_number, "", f"{len(row)} fields, expected {len(header)}"))
+            errors.append(
+                RowError(
+                    row_number, "", f"{len(row)} fields, expected {len(header)}", "field_count"
+                )
+            )
             continue
 
         def cell(name: str, row: list[str] = row) -> str:
@@ -86,31 +97,38 @@ def read_people(text: str, *, reference_year: int | None = None) -> list[tuple[s
 
         record_id = cell("record_id")
         if not record_id:
-            errors.append(RowError(row_number, "record_id", "empty"))
+            errors.append(RowError(row_number, "record_id", "empty", "empty"))
         elif len(record_id) > MAX_RECORD_ID or not record_id.isprintable():
             errors.append(
                 RowError(
                     row_number,
                     "record_id",
                     f"longer than {MAX_RECORD_ID} characters or contains control characters",
+                    "record_id_invalid",
                 )
             )
         elif record_id in seen:
             errors.append(
-                RowError(row_number, "record_id", f"the same record_id as row {seen[record_id]}")
+                RowError(
+                    row_number,
+                    "record_id",
+                    f"the same record_id as row {seen[record_id]}",
+                    f"duplicate:{seen[record_id]}",
+                )
             )
         else:
             seen[record_id] = row_number
         given = given_names(cell("first_names"))
         surname = surname_parts(cell("surname"))
         if not surname:
-            errors.append(RowError(row_number, "surname", "empty or without letters"))
+            errors.append(RowError(row_number, "surname", "empty or without letters", "empty"))
         if cell("first_names") and not (given.names or given.initials):
-            errors.append(RowError(row_number, "first_names", "contains no letters"))
+            errors.append(RowError(row_number, "first_names", "contains no letters", "no_letters"))
         try:
             dob = parse_date(cell("date_of_birth"), reference_year=ref)
         except PPRLInputError as exc:
-            errors.append(RowError(row_number, "date_of_birth", str(exc)))
+            code = "date_range" if "range" in str(exc) else "date_unreadable"
+            errors.append(RowError(row_number, "date_of_birth", str(exc), code))
             dob = None
         raw_sex = cell("sex")
         sex = normalise_sex(raw_sex) if raw_sex else ""
@@ -118,5 +136,5 @@ def read_people(text: str, *, reference_year: int | None = None) -> list[tuple[s
     if errors:
         raise PeopleFileError(errors[:MAX_REPORTED], total=len(errors))
     if not out:
-        raise PeopleFileError([RowError(2, "", "no data rows")])
+        raise PeopleFileError([RowError(2, "", "no data rows", "no_rows")])
     return out

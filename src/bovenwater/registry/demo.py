@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, TypeVar
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from bovenwater.reference.models import (
     ExploitationForm,
@@ -138,6 +139,7 @@ def seed(report: SeedReport) -> None:
 
 
 def _create(scale: float = 1.0) -> int:
+    today = timezone.localdate()
     rng = random.Random(2026)
     units = {u.code: u for u in PoliceUnit.objects.all()}
     municipalities = list(Municipality.objects.current().select_related("police_unit"))
@@ -212,8 +214,8 @@ def _create(scale: float = 1.0) -> int:
                 person = persons[pseudonym] = Person(pseudonym=pseudonym)
             for melder in melders:
                 day = date(year, 1, 1) + timedelta(days=rng.randrange(365))
-                if day > date.today():
-                    day = date.today() - timedelta(days=rng.randrange(30))
+                if day > today:
+                    day = today - timedelta(days=rng.randrange(30))
                 registration = Registration(
                     person=person,
                     registration_date=day,

@@ -142,7 +142,7 @@ def _cell_text(value: object) -> str:
 def _parse_date(text: str) -> date:
     for pattern in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
         try:
-            return datetime.strptime(text, pattern).date()
+            return datetime.strptime(text, pattern).date()  # noqa: DTZ007 (a date, no time of day)
         except ValueError:
             continue
     raise ValueError(text)

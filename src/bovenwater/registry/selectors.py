@@ -103,16 +103,16 @@ def registrations_browse(*, actor: Actor, filters: RegistrationFilter) -> QueryS
 
 
 def registrations_listed(*, actor: Actor, ids: list[int], filters: RegistrationFilter) -> None:
-    """One processing-log entry for a page of the registration list."""
-    if ids:
-        log_processing(
-            actor=actor,
-            action=Action.VIEW,
-            object_type="registry.registration",
-            object_id="list",
-            purpose=Purpose.REGISTRATION,
-            details={"ids": ids, "filters": {k: str(v) for k, v in filters.__dict__.items() if v}},
-        )
+    """One processing-log entry for a page of the registration list (an empty page too,
+    so the privacy officer sees who looked)."""
+    log_processing(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="registry.registration",
+        object_id="list",
+        purpose=Purpose.REGISTRATION,
+        details={"ids": ids, "filters": {k: str(v) for k, v in filters.__dict__.items() if v}},
+    )
 
 
 def registration_years(*, actor: Actor) -> list[int]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bovenwater.accounts.actor import Actor
@@ -198,7 +199,7 @@ def resolve_registration(data: RegistrationInput, index: ReferenceIndex) -> Reso
         errors.setdefault("b8_status", []).append(
             _("Onbekende B8-status: %(code)s") % {"code": data.b8_status}
         )
-    if data.registration_date > date.today():
+    if data.registration_date > timezone.localdate():
         errors.setdefault("registration_date", []).append(
             _("De registratiedatum ligt in de toekomst.")
         )

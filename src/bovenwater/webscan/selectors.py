@@ -8,11 +8,14 @@ to the processing log with the purpose ``WEBSCAN_REVIEW``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from bovenwater.accounts.actor import Actor
+from bovenwater.accounts.models import Membership
 from bovenwater.accounts.roles import Permission
 from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
@@ -94,6 +97,27 @@ def review_queue(*, actor: Actor, purpose: Purpose = PURPOSE, state: str = "") -
         details={"networks": [n.pk for n in shown], "state": state or "open"},
     )
     return shown
+
+
+def waiting_elsewhere(*, actor: Actor, memberships: Sequence[Membership]) -> list[tuple[str, int]]:
+    """(organisation name, open networks) for the user's *other* memberships that may
+    review the webscan, so an empty queue can say where the user's work waits. Counts
+    only: the user holds those memberships themselves."""
+    others = [
+        m
+        for m in memberships
+        if m.pk != actor.membership.pk
+        and m.user_id == actor.user.pk
+        and Actor(user=actor.user, membership=m).has(Permission.REVIEW_WEBSCAN)
+    ]
+    waiting = []
+    for membership in others:
+        count = Network.objects.filter(
+            organisation_id=membership.organisation_id, state__in=QUEUE_STATES
+        ).count()
+        if count:
+            waiting.append((membership.organisation.name, count))
+    return waiting
 
 
 def run_networks(*, actor: Actor, run: ScanRun, purpose: Purpose = PURPOSE) -> list[Network]:

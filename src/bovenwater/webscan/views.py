@@ -12,9 +12,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from bovenwater.accounts.middleware import request_actor
+from bovenwater.accounts.middleware import active_memberships, request_actor
 from bovenwater.accounts.roles import Permission
 from bovenwater.adscan.municipalities import by_code
+from bovenwater.lib.csp import charts_page
 from bovenwater.webscan import selectors, services
 from bovenwater.webscan.charts import network_map_spec
 from bovenwater.webscan.explain import (
@@ -61,6 +62,9 @@ def queue_view(request: HttpRequest) -> HttpResponse:
         "state": state if state in NetworkState.values else "",
         "states": NetworkState.choices,
         "runs": list(selectors.runs_for(actor)[:5]),
+        "waiting_elsewhere": []
+        if rows
+        else selectors.waiting_elsewhere(actor=actor, memberships=active_memberships(request)),
     }
     return render(request, "webscan/queue.html", context)
 
@@ -243,6 +247,7 @@ def _network_context(request: HttpRequest, pk: int, form: DecisionForm | None) -
     }
 
 
+@charts_page
 @require_GET
 def network_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "webscan/network.html", _network_context(request, pk, None))

@@ -1,6 +1,7 @@
 """The REST API of case coordination, one module per sub-aggregate (routes in ``api_urls``).
 
-Entry points only: reads through ``cases.selectors``, writes through ``cases.services``."""
+Entry points only: reads through ``cases.selectors``, writes through ``cases.services``;
+a service's errors reach ``api.problems`` uncaught."""
 
 from __future__ import annotations
 
@@ -13,9 +14,6 @@ from bovenwater.cases.api.case import (
     CaseTransitionSerializer,
     CaseTransitionView,
     CaseVictimSerializer,
-)
-from bovenwater.cases.api.common import (
-    Conflict,
 )
 from bovenwater.cases.api.placement import (
     PlacementCreateSerializer,
@@ -46,7 +44,6 @@ __all__ = [
     "CaseTransitionSerializer",
     "CaseTransitionView",
     "CaseVictimSerializer",
-    "Conflict",
     "PlacementCreateSerializer",
     "PlacementDepartSerializer",
     "PlacementDepartView",

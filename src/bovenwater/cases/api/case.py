@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
@@ -20,9 +20,7 @@ from bovenwater.audit.services import log_refusal
 from bovenwater.cases import selectors, services
 from bovenwater.cases.api.common import (
     IDEMPOTENCY,
-    Conflict,
     api_actor,
-    api_validation_error,
     create_once,
 )
 from bovenwater.cases.models import (
@@ -31,9 +29,10 @@ from bovenwater.cases.models import (
     Gender,
     SharedPart,
 )
+from bovenwater.cases.selectors.access import AccessPath
 from bovenwater.cases.services.coordination import ClosureBlocked
 from bovenwater.cases.types import VictimDetails
-from bovenwater.cases.workflow import TransitionNotAllowed
+from bovenwater.lib.drf import Conflict
 from bovenwater.reference.models import ExploitationForm, Municipality, Nationality
 
 
@@ -198,7 +197,7 @@ class CaseListView(generics.ListAPIView[Case]):
             return services.case_open(
                 actor=actor,
                 owner=actor.organisation,
-                coordinator=actor.user if actor.role == "care_coordinator" else None,
+                coordinator=services.default_coordinator(actor),
                 victim=VictimDetails(**values["victim"]),
                 forms=values["forms"],
                 crime_municipality=values["crime_municipality"],
@@ -206,10 +205,7 @@ class CaseListView(generics.ListAPIView[Case]):
                 reason=values["reason"],
             )
 
-        try:
-            case_id, created = create_once(request, actor, scope="cases.case", create=create)
-        except ValidationError as error:
-            raise api_validation_error(error) from error
+        case_id, created = create_once(request, actor, scope="cases.case", create=create)
         access = selectors.case_get_for_actor(actor=actor, case_id=case_id)
         return Response(
             _case_detail(actor, access),
@@ -232,7 +228,7 @@ class CaseTransitionView(APIView):
     def post(self, request: Request, case_id: int) -> Response:
         actor = api_actor(request)
         access = selectors.case_get_for_actor(actor=actor, case_id=case_id)
-        if access.via != "owner":
+        if access.via != AccessPath.OWNER:
             raise Http404
         data = CaseTransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -243,8 +239,6 @@ class CaseTransitionView(APIView):
                 to_state=data.validated_data["to_state"],
                 reason=data.validated_data["reason"],
             )
-        except TransitionNotAllowed as error:
-            raise Conflict(error.message) from error
         except ClosureBlocked as error:  # open tasks, placements or referrals
             raise Conflict(" ".join([error.messages[0], *error.open_items])) from error
         access = selectors.case_get_for_actor(actor=actor, case_id=case_id)

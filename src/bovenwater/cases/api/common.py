@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.request import Request
 
 from bovenwater.accounts.actor import Actor
@@ -29,27 +28,11 @@ IDEMPOTENCY = OpenApiParameter(
 )
 
 
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-
-
 def api_actor(request: Request) -> Actor:
     actor: Actor | None = request_actor(request)
     if actor is None:
         raise exceptions.NotAuthenticated
     return actor
-
-
-def api_validation_error(error: ValidationError) -> exceptions.ValidationError:
-    if hasattr(error, "error_dict"):
-        return exceptions.ValidationError(
-            {
-                field: [str(m) for e in errors for m in e.messages]
-                for field, errors in error.error_dict.items()
-            }
-        )
-    return exceptions.ValidationError({"non_field_errors": error.messages})
 
 
 def managed_case(actor: Actor, case_id: int) -> Case:

@@ -17,9 +17,7 @@ from bovenwater.audit.services import log_refusal
 from bovenwater.cases import selectors, services
 from bovenwater.cases.api.common import (
     IDEMPOTENCY,
-    Conflict,
     api_actor,
-    api_validation_error,
     create_once,
     managed_case,
 )
@@ -28,6 +26,7 @@ from bovenwater.cases.models import (
     PlacementRequest,
     ShelterCategory,
 )
+from bovenwater.lib.drf import Conflict
 from bovenwater.reference.models import PoliceUnit
 
 
@@ -116,12 +115,9 @@ class PlacementRequestListView(generics.ListAPIView[PlacementRequest]):
                 note=values["note"],
             )
 
-        try:
-            request_id, created = create_once(
-                request, actor, scope="cases.placement_request", create=create
-            )
-        except ValidationError as error:
-            raise api_validation_error(error) from error
+        request_id, created = create_once(
+            request, actor, scope="cases.placement_request", create=create
+        )
         placement_request = selectors.placement_request_created_by_actor(request_id=request_id)
         return Response(
             PlacementRequestSerializer(placement_request).data,

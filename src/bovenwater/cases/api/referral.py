@@ -19,9 +19,7 @@ from bovenwater.audit.services import log_refusal
 from bovenwater.cases import selectors, services
 from bovenwater.cases.api.common import (
     IDEMPOTENCY,
-    Conflict,
     api_actor,
-    api_validation_error,
     create_once,
     managed_case,
 )
@@ -30,6 +28,7 @@ from bovenwater.cases.models import (
     ReferralKind,
     SharedPart,
 )
+from bovenwater.lib.drf import Conflict
 
 
 class ReferralSerializer(serializers.ModelSerializer[Referral]):
@@ -127,12 +126,7 @@ class ReferralListView(generics.ListAPIView[Referral]):
                 note=values["note"],
             )
 
-        try:
-            referral_id, created = create_once(
-                request, actor, scope="cases.referral", create=create
-            )
-        except ValidationError as error:
-            raise api_validation_error(error) from error
+        referral_id, created = create_once(request, actor, scope="cases.referral", create=create)
         referral = selectors.referral_get_for_actor(actor=actor, referral_id=referral_id)
         return Response(
             ReferralSerializer(referral).data,

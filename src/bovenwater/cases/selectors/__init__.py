@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bovenwater.cases.selectors.access import (
     ALL_PARTS,
+    AccessPath,
     CaseAccess,
     case_access,
     case_access_by_number,
@@ -94,6 +95,7 @@ __all__ = [
     "CASE_ROW_FIELDS",
     "DEADLINES_SHOWN",
     "MEASURE_ORGANISATION_KINDS",
+    "AccessPath",
     "CapacityRow",
     "CaseAccess",
     "CaseDashboard",

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -37,12 +38,20 @@ from bovenwater.lib.compiled import CompiledQuery
 ALL_PARTS: frozenset[str] = frozenset(SharedPart.values)
 
 
+class AccessPath(StrEnum):
+    """Why an actor sees a case: it owns it, a referral shares parts, or break the glass."""
+
+    OWNER = "owner"
+    REFERRAL = "referral"
+    EMERGENCY = "emergency"
+
+
 @dataclass(frozen=True)
 class CaseAccess:
     """What the actor may see and do with one case, and why."""
 
     case: Case
-    via: str  # "owner", "referral" or "emergency"
+    via: AccessPath
     parts: frozenset[str]
     can_manage: bool
     can_see_victim: bool
@@ -111,7 +120,7 @@ def case_access(*, actor: Actor, case: Case) -> CaseAccess | None:
     if case.owner_id == actor.organisation_id:
         return CaseAccess(
             case=case,
-            via="owner",
+            via=AccessPath.OWNER,
             parts=ALL_PARTS,
             can_manage=actor.has(Permission.MANAGE_CASES),
             can_see_victim=see_victim,
@@ -119,7 +128,7 @@ def case_access(*, actor: Actor, case: Case) -> CaseAccess | None:
     if _active_emergency(actor).filter(case_id=case.pk).exists():
         return CaseAccess(
             case=case,
-            via="emergency",
+            via=AccessPath.EMERGENCY,
             parts=ALL_PARTS,
             can_manage=False,
             can_see_victim=see_victim,
@@ -134,7 +143,7 @@ def case_access(*, actor: Actor, case: Case) -> CaseAccess | None:
     parts.add(SharedPart.SUMMARY)
     return CaseAccess(
         case=case,
-        via="referral",
+        via=AccessPath.REFERRAL,
         parts=frozenset(parts),
         can_manage=False,
         can_see_victim=see_victim and SharedPart.VICTIM in parts,

@@ -19,7 +19,13 @@ from bovenwater.cases.models import (
     Task,
     VictimProfile,
 )
-from bovenwater.cases.selectors.access import CaseAccess, case_access, data_subject, log_refusal
+from bovenwater.cases.selectors.access import (
+    AccessPath,
+    CaseAccess,
+    case_access,
+    data_subject,
+    log_refusal,
+)
 
 
 def case_get_for_actor(
@@ -41,7 +47,7 @@ def case_get_for_actor(
         object_type="cases.case",
         object_id=access.case.pk,
         data_subject=data_subject(access.case),
-        purpose=Purpose.EMERGENCY_ACCESS if access.via == "emergency" else purpose,
+        purpose=Purpose.EMERGENCY_ACCESS if access.via == AccessPath.EMERGENCY else purpose,
         details={"via": access.via, "parts": sorted(access.parts)},
         owner_organisation_id=access.case.owner_id,
     )
@@ -83,7 +89,7 @@ def victim_for_access(*, actor: Actor, access: CaseAccess) -> VictimProfile | No
             object_id=victim.pk,
             data_subject=data_subject(access.case),
             purpose=Purpose.EMERGENCY_ACCESS
-            if access.via == "emergency"
+            if access.via == AccessPath.EMERGENCY
             else Purpose.CARE_COORDINATION,
             owner_organisation_id=access.case.owner_id,
         )
@@ -99,7 +105,7 @@ def timeline_for_access(*, access: CaseAccess) -> QuerySet[CaseEvent]:
 
 
 def tasks_for_access(*, access: CaseAccess) -> QuerySet[Task]:
-    if access.via == "referral":
+    if access.via == AccessPath.REFERRAL:
         return Task.objects.none()
     return Task.objects.filter(case=access.case).select_related("assignee")
 

@@ -16,11 +16,11 @@ from bovenwater.cases.models import (
     Referral,
     ReferralStatus,
 )
-from bovenwater.cases.selectors.access import CaseAccess, log_object_read
+from bovenwater.cases.selectors.access import AccessPath, CaseAccess, log_object_read
 
 
 def consents_for_access(*, access: CaseAccess) -> QuerySet[Consent]:
-    if access.via == "referral":
+    if access.via == AccessPath.REFERRAL:
         return Consent.objects.none()
     return Consent.objects.filter(case=access.case).select_related("recipient")
 
@@ -29,7 +29,7 @@ def referrals_for_access(*, actor: Actor, access: CaseAccess) -> QuerySet[Referr
     referrals = Referral.objects.filter(case=access.case).select_related(
         "to_organisation", "from_organisation", "consent"
     )
-    if access.via == "referral":
+    if access.via == AccessPath.REFERRAL:
         referrals = referrals.filter(to_organisation_id=actor.organisation_id)
     return referrals
 

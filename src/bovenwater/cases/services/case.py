@@ -85,6 +85,12 @@ def case_counts_rebuild(*, check_only: bool = False) -> dict[tuple[int, str], in
     return drift
 
 
+def default_coordinator(actor: Actor) -> User | None:
+    """Who coordinates a case the actor opens: the actor when they are a care coordinator
+    (of the owning organisation), else nobody yet."""
+    return actor.user if actor.role == Role.CARE_COORDINATOR else None
+
+
 @transaction.atomic
 def case_open(
     *,

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from bovenwater.accounts.actor import Actor
@@ -312,7 +312,7 @@ def victim_update(
     check_version(locked, expected_version, actor=actor)
     _labels()
     victim, _created = VictimProfile.objects.get_or_create(case=locked)
-    if data.date_of_birth is not None and data.date_of_birth > datetime.date.today():
+    if data.date_of_birth is not None and data.date_of_birth > timezone.localdate():
         raise ValidationError({"date_of_birth": _("De geboortedatum ligt in de toekomst.")})
     pending: list[tuple[str, str, str]] = []
     for field, (_label, show) in VICTIM_FIELDS.items():

@@ -25,6 +25,7 @@ from bovenwater.cases.models import (
 from bovenwater.cases.selectors import (
     case_access,
 )
+from bovenwater.cases.selectors.access import AccessPath
 from bovenwater.cases.services.common import record
 from bovenwater.registry.choices import B8Status, Source
 from bovenwater.registry.pseudonym import Identity, pseudonym_for
@@ -80,7 +81,7 @@ def case_register(*, actor: Actor, case: Case, basis: str) -> Registration:
     if access is None:
         raise Http404
     if basis == RegistrationBasis.CONSENT:
-        if access.via != "owner" or not actor.has(Permission.MANAGE_CASES):
+        if access.via != AccessPath.OWNER or not actor.has(Permission.MANAGE_CASES):
             raise PermissionDenied
         has_consent = Consent.objects.filter(
             case=locked,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from html import escape  # stdlib: plain str in, plain str out (no lazy wrapper per cell)
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -37,61 +36,46 @@ from bovenwater.cases.views.common import (
 from bovenwater.cases.workflow import TransitionNotAllowed
 
 
-def _case_rows(
+def _display_rows(
     rows: Sequence[selectors.CaseRow], deadlines: list[selectors.Deadline]
-) -> tuple[SafeString, SafeString]:
-    """The list and deadline table rows as escaped HTML, built once here.
+) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """The list and deadline rows as the template shows them, formatted once here.
 
-    The markup is the template's (``cases/case_list.html`` keeps the table, caption and
-    headers); per-row template nodes, URL reversal, choice labels and date filters were
-    most of the page's rendering time. Every value is escaped with ``escape``.
+    The template (``cases/case_list.html``) holds all markup and escapes every value; per
+    row it only reads prepared strings from a dict (the fastest lookup of the template
+    language). The case URL is reversed once; choice labels and dates are formatted here.
     """
     marker = 999999999
-    detail = reverse("cases:detail", kwargs={"case_id": marker})
-    prefix, suffix = (escape(part) for part in detail.split(str(marker)))
-    states = {value: escape(str(label)) for value, label in CaseState.choices}
-    case_rows = "".join(
-        f'\n  <tr>\n    <td><a class="utrecht-link" href="{prefix}{row.pk}{suffix}">'
-        f"{escape(row.number)}</a></td>\n"
-        f"    <td>{states.get(row.state) or escape(row.state)}</td>\n"
-        f"    <td>{escape(row.owner_name)}</td>\n"
-        "    <td>"
-        + escape(
-            f"{row.coordinator_first_name or ''} {row.coordinator_last_name or ''}".strip()
+    prefix, suffix = reverse("cases:detail", kwargs={"case_id": marker}).split(str(marker))
+    states = {value: str(label) for value, label in CaseState.choices}
+    case_rows: list[dict[str, object]] = [
+        {
+            "url": f"{prefix}{row.pk}{suffix}",
+            "number": row.number,
+            "state": states.get(row.state) or row.state,
+            "owner": row.owner_name,
+            "coordinator": f"{row.coordinator_first_name or ''} {row.coordinator_last_name or ''}".strip()
             or row.coordinator_username
-            or "—"
-        )
-        + "</td>\n"
-        "    <td>"
-        + (row.reflection_deadline.strftime("%d-%m-%Y") if row.reflection_deadline else "—")
-        + "</td>\n"
-        f"    <td>{timezone.localtime(row.opened_at).strftime('%d-%m-%Y')}</td>\n"
-        "  </tr>\n  "
+            or "—",
+            "deadline": row.reflection_deadline.strftime("%d-%m-%Y")
+            if row.reflection_deadline
+            else "—",
+            "opened": timezone.localtime(row.opened_at).strftime("%d-%m-%Y"),
+        }
         for row in rows
-    )
-    overdue_label = escape(_("Verlopen of vandaag"))
-    soon_label = escape(_("Binnenkort"))
-    deadline_rows = []
-    for d in deadlines:
-        due_on = d.due_on.strftime("%d-%m-%Y")
-        if d.overdue:
-            due = (
-                '<span class="bw-overdue" data-testid="deadline-overdue">'
-                f"{overdue_label}: {due_on}</span>"
-            )
-        elif d.due_soon:
-            due = f"<strong>{soon_label}: {due_on}</strong>"
-        else:
-            due = due_on
-        deadline_rows.append(
-            "\n  <tr" + (' class="bw-overdue-row"' if d.overdue else "") + ">\n"
-            f'    <td><a class="utrecht-link" href="{prefix}{d.case_pk}{suffix}">'
-            f"{escape(d.case_number)}</a></td>\n"
-            f"    <td>{escape(d.label)}</td>\n"
-            f"    <td>{due}</td>\n"
-            "  </tr>\n  "
-        )
-    return mark_safe(case_rows), mark_safe("".join(deadline_rows))  # noqa: S308 (every value escaped above)
+    ]
+    deadline_rows: list[dict[str, object]] = [
+        {
+            "url": f"{prefix}{d.case_pk}{suffix}",
+            "number": d.case_number,
+            "label": d.label,
+            "due_on": d.due_on.strftime("%d-%m-%Y"),
+            "overdue": d.overdue,
+            "due_soon": d.due_soon,
+        }
+        for d in deadlines
+    ]
+    return case_rows, deadline_rows
 
 
 FILTER_FIELDS_TEMPLATE = "cases/includes/case_filter_fields.html"
@@ -132,7 +116,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     dashboard = selectors.case_dashboard_for_actor(
         actor=actor, filters=filters, page_number=request.GET.get("pagina")
     )
-    rows, deadlines = _case_rows(dashboard.rows, dashboard.deadlines)
+    rows, deadlines = _display_rows(dashboard.rows, dashboard.deadlines)
     context = {
         "form": form,
         "filter_fields": _filter_fields(form),
@@ -157,7 +141,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
             case = services.case_open(
                 actor=actor,
                 owner=actor.organisation,
-                coordinator=actor.user if actor.role == "care_coordinator" else None,
+                coordinator=services.default_coordinator(actor),
                 victim=VictimDetails(
                     estimated_age=data["estimated_age"],
                     date_of_birth=data["date_of_birth"],

@@ -17,6 +17,7 @@ from bovenwater.accounts.roles import Permission, Role
 from bovenwater.cases import forms as case_forms
 from bovenwater.cases import selectors, services
 from bovenwater.cases.models import Case, CaseState
+from bovenwater.cases.selectors.access import AccessPath
 from bovenwater.cases.selectors.meeting import meetings_for_actor
 from bovenwater.cases.workflow import allowed_next_states
 
@@ -41,7 +42,7 @@ def detail_context(
     access = selectors.case_get_for_actor(actor=actor, case_id=case_id)
     case = access.case
     consents = selectors.consents_for_access(access=access)
-    next_states = allowed_next_states(case.state, actor) if access.via == "owner" else []
+    next_states = allowed_next_states(case.state, actor) if access.via == AccessPath.OWNER else []
     tasks = selectors.tasks_for_access(access=access)
     placements = selectors.placements_for_access(access=access)
     tab = request.GET.get("tab", "") if request.method == "GET" else forms.get("tab", "")
