@@ -14,7 +14,13 @@ from tests.support import login
 from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.audit.models import ProcessingLogEntry
 from bovenwater.cases import selectors, services
-from bovenwater.cases.models import Case, CaseFieldChange, CaseState, SharedPart, VictimProfile
+from bovenwater.cases.corrections import CaseFieldChange
+from bovenwater.cases.models import (
+    Case,
+    CaseState,
+    SharedPart,
+    VictimProfile,
+)
 from bovenwater.cases.services.coordination import (
     CaseCore,
     StaleCase,

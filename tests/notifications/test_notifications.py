@@ -21,8 +21,8 @@ from bovenwater.cases.services.coordination import case_assign
 from bovenwater.cases.services.deadline_notices import deadline_notices_send
 from bovenwater.cases.types import VictimDetails
 from bovenwater.intake import services as intake
+from bovenwater.notifications.mail import digest_send
 from bovenwater.notifications.models import EmailMode, Notification, Preference
-from bovenwater.notifications.services import digest_send
 from bovenwater.reference.models import Municipality, Nationality
 
 pytestmark = pytest.mark.django_db

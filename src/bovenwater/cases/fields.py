@@ -10,7 +10,11 @@ from typing import Any
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from bovenwater.cases.models import CameIntoView, CaseState, CaseUrgency, FieldPart, Gender
+from bovenwater.cases.corrections import CameIntoView, CaseUrgency, FieldPart
+from bovenwater.cases.models import (
+    CaseState,
+    Gender,
+)
 from bovenwater.reference.models import Nationality, Sector
 
 

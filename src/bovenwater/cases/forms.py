@@ -8,11 +8,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bovenwater.accounts.models import Organisation
+from bovenwater.cases.corrections import CameIntoView, CaseUrgency
 from bovenwater.cases.models import (
-    CameIntoView,
     Case,
     CaseState,
-    CaseUrgency,
     Consent,
     CooperationDecision,
     Gender,
@@ -331,17 +330,10 @@ class AssignForm(VersionedForm):
 
     def __init__(self, *args: Any, owner: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from bovenwater.accounts.models import User
+        from bovenwater.accounts.selectors import users_in_roles
 
-        self.fields["coordinator"].queryset = (  # type: ignore[attr-defined]
-            User.objects.filter(
-                memberships__organisation=owner,
-                memberships__role="care_coordinator",
-                memberships__is_active=True,
-                is_active=True,
-            )
-            .order_by("first_name", "last_name", "username")
-            .distinct()
+        self.fields["coordinator"].queryset = users_in_roles(  # type: ignore[attr-defined]
+            organisation_id=owner.pk, roles=["care_coordinator"]
         )
         self.fields["coordinator"].label_from_instance = lambda u: u.display_name  # type: ignore[attr-defined]
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from bovenwater.accounts.actor import Actor
-from bovenwater.notifications.models import Notification
+from bovenwater.accounts.models import User
+from bovenwater.notifications.models import EmailMode, Notification, Preference
 
 
 def notices_for_actor(*, actor: Actor) -> QuerySet[Notification]:
@@ -18,3 +19,9 @@ def notices_for_actor(*, actor: Actor) -> QuerySet[Notification]:
 
 def unread_count(*, actor: Actor) -> int:
     return Notification.objects.filter(user=actor.user, read_at__isnull=True).count()
+
+
+def preference_of(user: User) -> str:
+    """The user's e-mail preference (immediate when never chosen)."""
+    pref = Preference.objects.filter(user=user).values_list("email", flat=True).first()
+    return pref or EmailMode.IMMEDIATE

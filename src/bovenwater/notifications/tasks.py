@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from bovenwater.notifications.services import digest_send, mail_immediate
+from bovenwater.notifications.mail import digest_send, mail_immediate
 
 
 @task(queue_name="notifications")

@@ -30,7 +30,7 @@ def list_view(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.notices_for_actor(actor=actor), PER_PAGE).get_page(
         request.GET.get("pagina")
     )
-    form = PreferenceForm(initial={"email": services.preference_of(actor.user)})
+    form = PreferenceForm(initial={"email": selectors.preference_of(actor.user)})
     return render(
         request,
         "notifications/list.html",

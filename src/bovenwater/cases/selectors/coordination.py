@@ -13,13 +13,13 @@ from bovenwater.accounts.roles import Permission
 from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
 from bovenwater.audit.services import log_processing
+from bovenwater.cases.corrections import CaseFieldChange, FieldPart
+from bovenwater.cases.fields import field_label
 from bovenwater.cases.models import (
     Case,
     CaseEvent,
-    CaseFieldChange,
     CaseState,
     EventKind,
-    FieldPart,
     Referral,
     ReferralStatus,
     SharedPart,
@@ -59,6 +59,8 @@ def field_history_for_access(*, actor: Actor, access: CaseAccess) -> list[CaseFi
             field__in=["coordinator"]
         )
     result = list(rows[:200])
+    for row in result:  # the field's label, in the reader's language
+        setattr(row, "label", field_label(row.part, row.field))  # noqa: B010
     if any(r.part == FieldPart.VICTIM for r in result):
         log_processing(
             actor=actor,

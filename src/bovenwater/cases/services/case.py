@@ -17,6 +17,7 @@ from bovenwater.accounts.roles import Permission, Role
 from bovenwater.accounts.selectors import works_as
 from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
+from bovenwater.cases.corrections import FieldPart
 from bovenwater.cases.deadlines import reflection_deadline
 from bovenwater.cases.models import (
     Case,
@@ -27,7 +28,6 @@ from bovenwater.cases.models import (
     CooperationDecision,
     EmergencyAccess,
     EventKind,
-    FieldPart,
     PermitStatus,
     Task,
     VictimProfile,

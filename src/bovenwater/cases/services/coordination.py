@@ -28,13 +28,12 @@ from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import User
 from bovenwater.accounts.roles import Permission, Role
 from bovenwater.audit.models import Action
+from bovenwater.cases.corrections import CaseFieldChange, FieldPart
 from bovenwater.cases.fields import CASE_FIELDS, VICTIM_FIELDS, _labels, field_label
 from bovenwater.cases.models import (
     Case,
-    CaseFieldChange,
     CaseState,
     EventKind,
-    FieldPart,
     Gender,
     VictimProfile,
 )
@@ -125,9 +124,9 @@ def _lock_owned(actor: Actor, case: Case) -> Case:
 
 
 def _is_coordinator_of(user: User, organisation_id: int) -> bool:
-    return user.memberships.filter(
-        organisation_id=organisation_id, is_active=True, role=Role.CARE_COORDINATOR
-    ).exists()
+    from bovenwater.accounts.selectors import works_as
+
+    return works_as(user=user, organisation_id=organisation_id, role=Role.CARE_COORDINATOR)
 
 
 def history_add(actor: Actor, locked: Case, part: str, field: str, old: str, new: str) -> None:

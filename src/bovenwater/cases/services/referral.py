@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bovenwater.accounts.actor import Actor
-from bovenwater.accounts.models import Organisation, User
+from bovenwater.accounts.models import Organisation
 from bovenwater.accounts.roles import Permission
 from bovenwater.audit.models import Action
 from bovenwater.cases.models import (
@@ -182,9 +182,9 @@ def notify_owner(case: Case, event: str) -> None:
     """The case's coordinator, or without one the owner's case workers, get a notice."""
     from bovenwater.notifications.services import notify_organisation, notify_users
 
-    if case.coordinator_id is not None:
+    if case.coordinator is not None:
         notify_users(
-            users=[User.objects.get(pk=case.coordinator_id)],
+            users=[case.coordinator],
             organisation=case.owner,
             event=event,
             url_name="cases:detail",

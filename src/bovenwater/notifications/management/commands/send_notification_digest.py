@@ -17,7 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["now"]:
-            from bovenwater.notifications.services import digest_send
+            from bovenwater.notifications.mail import digest_send
 
             self.stdout.write(f"{digest_send()} e-mails sent")
         else:
