@@ -152,14 +152,19 @@ class Server:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
+        profile = (
+            ["-m", "cProfile", "-o", str(self.root / f"web{self.index}.prof")]
+            if os.environ.get("BENCH_PROFILE")
+            else []
+        )
         self.process = subprocess.Popen(
-            [PY, "-m", "uvicorn", "bovenwater.asgi:application", "--host", "127.0.0.1",
+            [PY, *profile, "-m", "uvicorn", "bovenwater.asgi:application", "--host", "127.0.0.1",
              "--port", str(self.port), "--no-access-log", "--log-level", "warning",
              "--ws", "websockets-sansio", "--backlog", "8192"],
             env=self.env, stdout=(self.root / f"web{self.index}.log").open("ab"),
             stderr=subprocess.STDOUT,
         )  # fmt: skip
-        for _ in range(600):
+        for _ in range(1800):  # a loaded machine takes its time
             with contextlib.suppress(OSError):
                 urllib.request.urlopen(f"http://127.0.0.1:{self.port}/gezondheid/", timeout=2)
                 return
@@ -297,27 +302,34 @@ class Bench:
 
 
 async def resume_once(bench: Bench, side: Side, index: int, semaphore: asyncio.Semaphore) -> None:
+    """Reconnect, say hello with the last sequence number shown, and read until the
+    socket has shown everything up to the conversation's last number (from the state
+    the server sends first); retried on a broken connection, for at most five minutes."""
+    deadline = time.monotonic() + 300
     async with semaphore:
-        await bench.connect(side, index)
-        answered = False  # wait for the server's state first: a busy server is slow
-        try:
-            while True:
-                raw = await asyncio.wait_for(side.ws.recv(), timeout=5 if answered else 120)
-                event = json.loads(raw)
-                answered = True
-                if event.get("type") == "msg":
-                    seq = event["seq"]
-                    side.shown_seqs[seq] = side.shown_seqs.get(seq, 0) + 1
-                    side.last = max(side.last, seq)
-                    if event.get("id"):
-                        side.shown_ids[event["id"]] = side.shown_ids.get(event["id"], 0) + 1
-                elif event.get("type") == "ack" and event.get("id") in side.pending:
-                    del side.pending[event["id"]]
-                    side.acked.add(event["id"])
-        except (TimeoutError, websockets.ConnectionClosed, OSError):
-            pass
-        with contextlib.suppress(Exception):
-            await side.ws.close()
+        while time.monotonic() < deadline:
+            await bench.connect(side, index)
+            target: int | None = None
+            try:
+                while target is None or side.last < target or side.pending:
+                    raw = await asyncio.wait_for(side.ws.recv(), timeout=60)
+                    event = json.loads(raw)
+                    if event.get("type") == "state" and target is None:
+                        target = int(event["last_seq"])
+                    elif event.get("type") == "msg":
+                        seq = event["seq"]
+                        side.shown_seqs[seq] = side.shown_seqs.get(seq, 0) + 1
+                        side.last = max(side.last, seq)
+                        if event.get("id"):
+                            side.shown_ids[event["id"]] = side.shown_ids.get(event["id"], 0) + 1
+                    elif event.get("type") == "ack" and event.get("id") in side.pending:
+                        del side.pending[event["id"]]
+                        side.acked.add(event["id"])
+                with contextlib.suppress(Exception):
+                    await side.ws.close()
+                return
+            except (TimeoutError, websockets.ConnectionClosed, OSError):
+                bench.stats.reconnects += 1
 
 
 async def faults(bench: Bench, redis: Redis | None, seconds: float) -> dict[str, float]:
@@ -395,9 +407,16 @@ async def run(
                 await side.ws.close()
     # Every socket resumes once more from its last sequence number (as a client does on
     # reconnect) and reads until it is quiet: what it then still lacks is lost.
-    await asyncio.gather(
-        *(resume_once(bench, side, i, semaphore) for i, pair in enumerate(pairs) for side in pair)
-    )
+    # Twice: the first round also delivers what was still unacknowledged (resent), the
+    # second reads what the other side's first round stored.
+    for _round in range(2):
+        await asyncio.gather(
+            *(
+                resume_once(bench, side, i, semaphore)
+                for i, pair in enumerate(pairs)
+                for side in pair
+            )
+        )
     for ws in idle:
         with contextlib.suppress(Exception):
             await ws.close()
@@ -405,7 +424,10 @@ async def run(
     for youth, helper in pairs:
         for sender, receiver in ((youth, helper), (helper, youth)):
             messages += len(sender.acked)
-            lost += sum(1 for client_id in sender.acked if client_id not in receiver.shown_ids)
+            missing = [c for c in sender.acked if c not in receiver.shown_ids]
+            lost += len(missing)
+            if missing and bench.args.verbose:
+                print("lost", missing[:3], "receiver last", receiver.last, file=sys.stderr)
         for side in (youth, helper):
             duplicated += sum(n - 1 for n in side.shown_seqs.values() if n > 1)
     lat = sorted(bench.stats.latencies)
@@ -447,6 +469,8 @@ def main() -> int:
     parser.add_argument("--idle", type=int, default=0, help="idle staff sockets")
     parser.add_argument("--fault", action="store_true", help="SIGKILL one process, restart Redis")
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--verbose", action="store_true", help="report lost ids on stderr")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args()
     if args.processes > 1 and not args.redis:
         parser.error("--processes > 1 needs --redis (the in-memory layer is one process)")
@@ -478,7 +502,10 @@ def main() -> int:
             server.stop()
         if redis is not None:
             redis.stop()
-        shutil.rmtree(root, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
+        else:
+            print("kept", root, file=sys.stderr)
     with contextlib.suppress(OSError):
         result["load_1min"] = round(os.getloadavg()[0], 2)
     print(json.dumps(result))

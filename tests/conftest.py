@@ -18,7 +18,9 @@ from bovenwater.accounts.models import Membership, Organisation
 from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.reference.models import Municipality
 
-CHROMIUM = Path("/usr/bin/chromium")
+# BOVENWATER_CHROMIUM points elsewhere (tests/test_ci_guards.py uses a missing path to
+# prove that CI refuses to run without the browser tests).
+CHROMIUM = Path(os.environ.get("BOVENWATER_CHROMIUM", "/usr/bin/chromium"))
 LAUNCH_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -36,16 +38,25 @@ _counter = itertools.count(1)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Browser tests need Debian's Chromium; without it they are deselected, loudly."""
-    if CHROMIUM.exists():
-        return
+    """Browser tests need Debian's Chromium; without it they are deselected, loudly.
+
+    Under ``CI=true`` a missing Chromium is an error: CI must never drop a category.
+    Browser tests carry ``category=browser`` in the JUnit XML, so ``.ci/run`` can count
+    that they ran."""
     browser = [item for item in items if item.get_closest_marker("browser")]
-    if browser:
-        config.hook.pytest_deselected(items=browser)
-        items[:] = [item for item in items if not item.get_closest_marker("browser")]
-        print(
-            f"\nNOTE: {len(browser)} browser tests deselected: {CHROMIUM} is missing (CI installs it)."
+    for item in browser:
+        item.user_properties.append(("category", "browser"))
+    if CHROMIUM.exists() or not browser:
+        return
+    if os.environ.get("CI") == "true":
+        raise pytest.UsageError(
+            f"{len(browser)} browser tests cannot run: {CHROMIUM} is missing (CI=true)."
         )
+    config.hook.pytest_deselected(items=browser)
+    items[:] = [item for item in items if not item.get_closest_marker("browser")]
+    print(
+        f"\nNOTE: {len(browser)} browser tests deselected: {CHROMIUM} is missing (CI installs it)."
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -240,8 +241,6 @@ def test_a_block_is_recorded_by_the_young_persons_connection_as_a_keyed_hash(
                 break
             await asyncio.sleep(0.05)
         await youth.disconnect()
-
-    import asyncio
 
     async_to_sync(scenario)()
     block = Block.objects.get()

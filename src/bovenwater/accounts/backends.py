@@ -15,13 +15,20 @@ from typing import Any
 from bovenwater.accounts.models import Membership
 from bovenwater.accounts.roles import Role
 
-# Nationwide configuration: routing rules, organisations, shelters and their categories.
+# Nationwide configuration: routing rules, organisations, shelters and their categories,
+# the chat's teams.
 MANAGED_MODELS = frozenset(
     {
         "intake.routingrule",
         "accounts.organisation",
         "cases.shelter",
         "cases.sheltercapacity",
+        # the chat's set-up: teams with opening hours and holidays, helpers, canned texts
+        "chat.team",
+        "chat.openinghours",
+        "chat.holiday",
+        "chat.helper",
+        "chat.cannedresponse",
     }
 )
 # Reference data is loaded from versioned files; the admin only shows it.

@@ -103,6 +103,13 @@ def message_payload(message: ChatMessage) -> dict[str, Any]:
     }
 
 
+class _Ended(ChatError):
+    """The conversation has ended: nothing more is added to it."""
+
+    def __init__(self) -> None:
+        super().__init__(_("Dit gesprek is beëindigd."))
+
+
 def _append(
     conversation_id: int,
     *,
@@ -111,9 +118,15 @@ def _append(
     author_name: str = "",
     client_id: str = "",
     notify_after_commit: bool = True,
+    allow_ended: bool = False,
 ) -> ChatMessage:
     """Insert the next message of a conversation (inside the caller's transaction)."""
-    Conversation.objects.filter(pk=conversation_id).update(last_seq=F("last_seq") + 1)
+    open_ones = Conversation.objects.filter(pk=conversation_id)
+    if not allow_ended:
+        open_ones = open_ones.exclude(state=ConversationState.ENDED)
+    raised = open_ones.update(last_seq=F("last_seq") + 1)
+    if not raised:  # ended (or gone): nothing is added
+        raise _Ended
     seq = Conversation.objects.filter(pk=conversation_id).values_list("last_seq", flat=True)[0]
     message = ChatMessage.objects.create(
         conversation_id=conversation_id,
@@ -129,8 +142,8 @@ def _append(
     return message
 
 
-def _system(conversation: Conversation, body: str) -> ChatMessage:
-    return _append(conversation.pk, sender=Sender.SYSTEM, body=body)
+def _system(conversation: Conversation, body: str, *, allow_ended: bool = False) -> ChatMessage:
+    return _append(conversation.pk, sender=Sender.SYSTEM, body=body, allow_ended=allow_ended)
 
 
 # --- the young person -------------------------------------------------------------------
@@ -212,9 +225,6 @@ def message_post(
     if len(body) > MAX_BODY:
         raise ChatError(_("Je bericht is te lang (meer dan 2000 tekens). Knip het in stukken."))
     client_id = client_id[:40]
-    state = Conversation.objects.filter(pk=conversation.pk).values_list("state", flat=True).first()
-    if state is None or state == ConversationState.ENDED:
-        raise ChatError(_("Dit gesprek is beëindigd."))
     if client_id:
         existing = ChatMessage.objects.filter(
             conversation_id=conversation.pk, sender=sender, client_id=client_id
@@ -280,7 +290,7 @@ def conversation_end(
         "exit": _("De jongere heeft de chat snel verlaten."),
         "helper": _("De hulpverlener heeft het gesprek beëindigd."),
     }.get(by, _("Het gesprek is beëindigd."))
-    _system(conversation, text)
+    _system(conversation, text, allow_ended=True)
     _log(
         conversation=conversation,
         action=Action.UPDATE,

@@ -24,7 +24,6 @@ from bovenwater.monitor.counts import STATS_BY_NAME
 from bovenwater.monitor.models import ALL, OpenDataRelease
 from bovenwater.monitor.opendata import RELEASE_STATS, latest_release, release_csv, stat_title
 from bovenwater.monitor.selectors import (
-    Cell,
     Table,
     fill_state,
     monitor_table,
@@ -250,10 +249,6 @@ def geo_view(request: HttpRequest) -> FileResponse:
     response = FileResponse(GEO_FILE.open("rb"), content_type="application/json")
     response["Cache-Control"] = "private, max-age=86400"
     return response
-
-
-def cell_dict(cell: Cell) -> dict[str, Any]:
-    return {"value": cell.value, "label": cell.label, "count": cell.count, "display": cell.display}
 
 
 @public_view

@@ -26,10 +26,6 @@ PURPOSE = Purpose.WEBSCAN_REVIEW
 QUEUE_STATES = (NetworkState.NEW, NetworkState.WATCH)
 
 
-def may_use_webscan(actor: Actor) -> bool:
-    return actor.has(Permission.REVIEW_WEBSCAN) or actor.has(Permission.MANAGE_WEBSCAN_SOURCES)
-
-
 def _require(actor: Actor, *permissions: Permission) -> None:
     if not any(actor.has(p) for p in permissions):
         raise PermissionDenied

@@ -20,6 +20,7 @@ from bovenwater.cases.models import (
 from bovenwater.cases.selectors import (
     data_subject,
 )
+from bovenwater.lib.errors import NotFound
 
 
 def timeline_event(
@@ -100,7 +101,5 @@ def managed_case_for_update(
     """Lock the case row; only the owner's case workers may change it (else 404)."""
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if locked.owner_id != actor.organisation_id or not actor.has(permission):
-        from django.http import Http404
-
-        raise Http404
+        raise NotFound
     return locked

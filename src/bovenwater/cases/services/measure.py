@@ -24,6 +24,7 @@ from bovenwater.cases.selectors import (
     case_access,
 )
 from bovenwater.cases.services.common import timeline_event
+from bovenwater.lib.errors import NotFound
 
 
 @transaction.atomic
@@ -75,11 +76,9 @@ def measure_create(
 def measure_set_status(
     *, actor: Actor, measure: AdministrativeMeasure, status: str, ended_on: datetime.date | None
 ) -> AdministrativeMeasure:
-    from django.http import Http404
-
     locked = AdministrativeMeasure.objects.select_for_update().get(pk=measure.pk)
     if locked.owner_id != actor.organisation_id or not actor.has(Permission.MANAGE_MEASURES):
-        raise Http404
+        raise NotFound
     if status not in MeasureStatus.values:
         raise ValidationError({"status": _("Kies een status.")})
     if ended_on is not None and ended_on < locked.started_on:

@@ -27,6 +27,7 @@ from bovenwater.cases.selectors import (
 )
 from bovenwater.cases.services.common import managed_case_for_update, record
 from bovenwater.cases.workflow import OPEN_STATES
+from bovenwater.lib.errors import NotFound
 from bovenwater.reference.models import PoliceUnit
 
 
@@ -89,14 +90,12 @@ def placement_create(
     started_on: datetime.date | None = None,
 ) -> Placement:
     """Place a waiting request in a shelter with a free place (COSM: registrar only)."""
-    from django.http import Http404
-
     locked_request = PlacementRequest.objects.select_for_update().get(pk=request.pk)
     case = Case.objects.select_for_update().get(pk=locked_request.case_id)
     registrar = is_national_registrar(actor)
     own = case.owner_id == actor.organisation_id and actor.has(Permission.MANAGE_CASES)
     if not (own or registrar):
-        raise Http404
+        raise NotFound
     if locked_request.category == ShelterCategory.COSM and not registrar:
         raise PermissionDenied(_("Plaatsen in COSM kan alleen via de landelijke registratie."))
     if locked_request.status != PlacementRequestStatus.WAITING:

@@ -24,6 +24,7 @@ from bovenwater.cases.models import (
     SharedPart,
 )
 from bovenwater.cases.services.common import managed_case_for_update, record
+from bovenwater.lib.errors import NotFound
 from bovenwater.notifications.models import Event
 
 
@@ -215,11 +216,9 @@ def referral_respond(
     *, actor: Actor, referral: Referral, accept: bool, reason: str = ""
 ) -> Referral:
     """The receiving organisation accepts (gets access to the agreed parts) or declines."""
-    from django.http import Http404
-
     locked, case = _referral_for_update(referral)
     if locked.to_organisation_id != actor.organisation_id or not actor.has(Permission.VIEW_CASES):
-        raise Http404
+        raise NotFound
     if locked.status != ReferralStatus.REQUESTED:
         raise ValidationError(_("Op deze verwijzing is al gereageerd."))
     if not accept and not reason.strip():

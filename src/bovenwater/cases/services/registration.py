@@ -27,6 +27,7 @@ from bovenwater.cases.selectors import (
 )
 from bovenwater.cases.selectors.access import AccessPath
 from bovenwater.cases.services.common import record
+from bovenwater.lib.errors import NotFound
 from bovenwater.registry.choices import B8Status, Source
 from bovenwater.registry.pseudonym import Identity, pseudonym_for
 from bovenwater.registry.services import RegistrationInput, registration_create
@@ -74,12 +75,10 @@ def case_register(*, actor: Actor, case: Case, basis: str) -> Registration:
     inspectorate with access to the case. Idempotent per case and reporting organisation;
     the registry keeps only a pseudonym of the identifying fields.
     """
-    from django.http import Http404
-
     locked = Case.objects.select_for_update().get(pk=case.pk)
     access = case_access(actor=actor, case=locked)
     if access is None:
-        raise Http404
+        raise NotFound
     if basis == RegistrationBasis.CONSENT:
         if access.via != AccessPath.OWNER or not actor.has(Permission.MANAGE_CASES):
             raise PermissionDenied

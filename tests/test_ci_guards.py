@@ -1,0 +1,104 @@
+"""CI cannot silently drop a category: browser tests without Chromium fail under CI=true.
+
+The checks run pytest in a subprocess (collection only, no browser started) with
+``BOVENWATER_CHROMIUM`` pointing at a file that exists or does not; ``.ci/run`` counts
+the browser tests and the PostgreSQL pass with ``.ci/junit_count.py``, tested below.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("junit_count", ROOT / ".ci" / "junit_count.py")
+assert _spec is not None and _spec.loader is not None
+junit_count = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(junit_count)
+BROWSER_FILE = "tests/browser/test_csp_browser.py"
+
+
+def _collect(
+    chromium: Path, ci: str | None, *extra: str, plan: str = "--collect-only"
+) -> subprocess.CompletedProcess[str]:
+    env = {key: value for key, value in os.environ.items() if key != "CI"}
+    env["BOVENWATER_CHROMIUM"] = str(chromium)
+    if ci is not None:
+        env["CI"] = ci
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            plan,
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            *extra,
+            BROWSER_FILE,
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_missing_chromium_is_an_error_under_ci(tmp_path: Path) -> None:
+    result = _collect(tmp_path / "no-chromium", ci="true")
+    assert result.returncode == pytest.ExitCode.USAGE_ERROR, result.stdout + result.stderr
+    assert "browser tests cannot run" in result.stdout + result.stderr
+    assert "no-chromium is missing (CI=true)" in result.stdout + result.stderr
+
+
+def test_missing_chromium_only_deselects_with_a_note_outside_ci(tmp_path: Path) -> None:
+    result = _collect(tmp_path / "no-chromium", ci=None)
+    output = result.stdout + result.stderr
+    # Everything in the file is a browser test: all deselected, nothing collected (exit 5).
+    assert result.returncode == pytest.ExitCode.NO_TESTS_COLLECTED, output
+    assert "browser tests deselected" in output
+    assert "deselected" in output
+
+
+def test_present_chromium_runs_the_browser_tests_and_the_report_counts_them(
+    tmp_path: Path,
+) -> None:
+    present = tmp_path / "chromium"
+    present.write_text("")  # never started: --setup-plan reports the tests without running them
+    report = tmp_path / "report.xml"
+    result = _collect(present, "true", f"--junitxml={report}", plan="--setup-plan")
+    assert result.returncode == pytest.ExitCode.OK, result.stdout + result.stderr
+    assert junit_count.count_ran(report) >= 1
+    assert junit_count.count_ran(report, "browser") == junit_count.count_ran(report)
+    assert junit_count.main([str(report), "--category", "browser"]) == 0
+
+
+def _report(tmp_path: Path, body: str) -> Path:
+    report = tmp_path / "report.xml"
+    report.write_text(f'<testsuites><testsuite name="pytest">{body}</testsuite></testsuites>')
+    return report
+
+
+BROWSER_CASE = (
+    '<testcase classname="a" name="b"><properties>'
+    '<property name="category" value="browser" /></properties>{extra}</testcase>'
+)
+
+
+def test_junit_count_fails_when_a_category_did_not_run(tmp_path: Path) -> None:
+    plain = '<testcase classname="a" name="c" />'
+    skipped = BROWSER_CASE.format(extra='<skipped message="no chromium" />')
+    report = _report(tmp_path, plain + skipped)
+    assert junit_count.main([str(report)]) == 0
+    assert junit_count.main([str(report), "--category", "browser"]) == 1
+    assert junit_count.main([str(_report(tmp_path, ""))]) == 1
+    assert junit_count.main([str(tmp_path / "missing.xml")]) == 1
+    ran = _report(tmp_path, plain + BROWSER_CASE.format(extra=""))
+    assert junit_count.count_ran(ran, "browser") == 1
+    assert junit_count.count_ran(ran) == 2
