@@ -12,13 +12,15 @@ takes the same time and finds the same things every run.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -39,7 +41,20 @@ schema.app = get_wsgi_application()  # requests go through Django in-process, on
 
 
 @pytest.fixture
-def token(db: None, make_organisation: Callable[..., Organisation]) -> str:
+def _test_connection_stays_open() -> Iterator[None]:
+    """As Django's test client does: the WSGI handler must not close the connection
+    that holds the test's transaction (on PostgreSQL it would, after each request)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(
+    _test_connection_stays_open: None, db: None, make_organisation: Callable[..., Organisation]
+) -> str:
     organisation = make_organisation(kind=OrganisationKind.CARE_COORDINATION)
     user = services.user_create(username="systeem.fuzz", password=None, is_system_account=True)
     membership = services.membership_add(

@@ -21,6 +21,7 @@ from bovenwater.audit.models import (
     GENESIS_HASH,
     Action,
     AppendOnlyError,
+    PrivacyJobRun,
     ProcessingLogEntry,
     ProcessingLogHead,
 )
@@ -364,3 +365,58 @@ def test_the_log_shows_names_and_labels_not_ids_or_codes(
         in body
     )
     assert '<option value="cases.case">casus</option>' in body
+
+
+def test_the_privacy_officer_checks_the_chain_from_the_log_page(
+    client: Client,
+    make_member: Callable[..., Membership],
+    login_as: Callable[[Membership], Client],
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    officer = make_member(role=Role.PRIVACY_OFFICER)
+    _entries(Actor(user=officer.user, membership=officer), 4)
+    login_as(officer)
+    page = client.get(reverse("audit:log")).content.decode()
+    assert "De keten is vanaf deze pagina nog niet gecontroleerd." in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("audit:chain_check"))
+    assert response.status_code == 302
+    status = client.get(reverse("audit:chain_check_status")).content.decode()
+    assert 'data-testid="chain-intact"' in status
+    assert "De keten is intact." in status
+    run = PrivacyJobRun.objects.get(job="chain_check")
+    assert run.ok and run.finished_at is not None and run.counts["checked"] >= 4
+    # The check itself is in the log, under the privacy officer's supervision purpose.
+    assert ProcessingLogEntry.objects.filter(
+        object_id="chain", purpose=Purpose.PRIVACY_SUPERVISION, actor_user_id=officer.user_id
+    ).exists()
+
+
+def test_a_tampered_chain_is_reported_in_dutch(
+    client: Client,
+    make_member: Callable[..., Membership],
+    login_as: Callable[[Membership], Client],
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    officer = make_member(role=Role.PRIVACY_OFFICER)
+    entries = _entries(Actor(user=officer.user, membership=officer), 3)
+    chain_pending()
+    _drop_guards()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {TABLE} SET object_id = 'andere-persoon' WHERE id = %s", [entries[1].pk]
+        )
+    login_as(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("audit:chain_check"))
+    status = client.get(reverse("audit:chain_check_status")).content.decode()
+    assert 'data-testid="chain-broken"' in status
+    assert "de inhoud van een regel is gewijzigd" in status
+
+
+def test_other_roles_cannot_start_a_chain_check(
+    client: Client, make_member: Callable[..., Membership], login_as: Callable[[Membership], Client]
+) -> None:
+    login_as(make_member(role=Role.CARE_COORDINATOR))
+    assert client.post(reverse("audit:chain_check")).status_code == 403
+    assert not PrivacyJobRun.objects.filter(job="chain_check").exists()

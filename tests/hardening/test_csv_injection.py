@@ -63,7 +63,9 @@ def test_numbers_and_ordinary_text_stay_as_they_are() -> None:
 
 def test_no_export_writes_csv_without_the_helper() -> None:
     """Every CSV export goes through lib.csvsafe (the reference data generator writes a data file)."""
-    allowed = {"lib/csvsafe.py", "reference/generate_nationalities.py"}
+    # data files read back by the program, never handed to a person: the reference data
+    # generator and the linkage demo's synthetic input lists
+    allowed = {"lib/csvsafe.py", "reference/generate_nationalities.py", "linkage/demo.py"}
     offenders = [
         str(path.relative_to(SRC))
         for path in SRC.rglob("*.py")

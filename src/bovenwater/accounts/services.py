@@ -216,6 +216,33 @@ def api_token_create(
     return token, plain
 
 
+@transaction.atomic
+def api_token_revoke(*, prefix: str, actor: Actor | None = None) -> ApiToken | None:
+    """Revoke the token with this prefix (the part before the dot) at once; it no longer
+    authenticates. Idempotent; ``None`` when no token has the prefix."""
+    token = (
+        ApiToken.objects.select_for_update()
+        .select_related("membership__organisation")
+        .filter(prefix=prefix)
+        .first()
+    )
+    if token is None or token.revoked_at is not None:
+        return token
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    log_processing(
+        actor=actor,
+        action=Action.UPDATE,
+        object_type="accounts.apitoken",
+        object_id=token.pk,
+        data_subject=f"user:{token.user_id}",
+        purpose=Purpose.ACCOUNT_SECURITY,
+        organisation=token.membership.organisation,
+        details={"revoked": True},
+    )
+    return token
+
+
 def api_token_check(plain: str) -> ApiToken | None:
     """Return the active token matching ``plain``, compared in constant time."""
     prefix, _sep, _rest = plain.partition(".")

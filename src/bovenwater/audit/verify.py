@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bovenwater.audit.models import GENESIS_HASH, ProcessingLogEntry, ProcessingLogHead
@@ -17,9 +18,12 @@ class VerifyResult:
     pending: int = 0  # entries not sealed into the chain yet (see ``chain_pending``)
 
 
-def verify_chain(batch_size: int = 5000) -> VerifyResult:
+def verify_chain(
+    batch_size: int = 5000, progress: Callable[[int], None] | None = None
+) -> VerifyResult:
     """Walk the sealed entries in chain order; report the first whose position, link or
-    hash is wrong. Entries not sealed yet are counted as ``pending``, not verified."""
+    hash is wrong. Entries not sealed yet are counted as ``pending``, not verified.
+    ``progress`` hears how many entries are verified after every batch."""
     pending = ProcessingLogEntry.objects.filter(seq__isnull=True).count()
     expected_prev = GENESIS_HASH
     expected_seq = 1
@@ -58,6 +62,8 @@ def verify_chain(batch_size: int = 5000) -> VerifyResult:
             expected_seq += 1
             checked += 1
             last_id = entry.pk
+        if progress is not None:
+            progress(checked)
     head = ProcessingLogHead.objects.filter(pk=1).first()
     head_count = head.entry_count if head is not None else 0
     head_hash = head.last_hash if head is not None else GENESIS_HASH

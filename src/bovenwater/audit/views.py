@@ -1,13 +1,18 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.middleware import request_actor
+from bovenwater.audit import chaincheck
 from bovenwater.audit.describe import EntryRow, describe, member_choices, object_type_choices
 from bovenwater.audit.forms import LogFilterForm
 from bovenwater.audit.jobs import chain_pending
@@ -113,6 +118,7 @@ def log_view(request: HttpRequest) -> HttpResponse:
             "rows": describe(page),
             "query": query.urlencode(),
             "jobs": job_statuses(),
+            "check": chaincheck.latest_chain_check(actor=actor),
         },
         status=400 if form.errors else 200,
     )
@@ -139,3 +145,24 @@ def log_export_view(request: HttpRequest) -> HttpResponse:
         for row in describe(entries[start : start + 1000]):
             writer.writerow(csv_row(row))
     return response
+
+
+@require_POST
+def chain_check_view(request: HttpRequest) -> HttpResponse:
+    """ "Controleer de keten": start a verification of the whole log in the background."""
+    actor = request_actor(request)
+    run = chaincheck.chain_check_request(actor=actor)
+    transaction.on_commit(lambda: chaincheck.check_processing_log.enqueue(run.pk))
+    messages.info(request, _("De controle van de keten is gestart."))
+    return redirect(f"{reverse('audit:log')}#keten")
+
+
+@require_GET
+def chain_check_status_view(request: HttpRequest) -> HttpResponse:
+    """htmx partial: the latest check, polled while it runs."""
+    actor = request_actor(request)
+    return render(
+        request,
+        "audit/_chain_check.html",
+        {"check": chaincheck.latest_chain_check(actor=actor)},
+    )
