@@ -172,6 +172,15 @@ def test_case_from_opening_to_closure(
     page.goto(case_base)
     _transition(page, "Afgesloten")
     assert "Geef een reden op" in page.get_by_test_id("transition-error").inner_text()
+    # ... and no open work: the current placement is listed until its departure is recorded
+    _transition(page, "Afgesloten", reason="Betrokkene is veilig en zelfstandig.")
+    assert "Nog geplaatst in" in page.get_by_test_id("open-items").inner_text()
+    page.goto(f"{case_base}?tab=opvang")
+    page.get_by_label("Datum vertrek").fill(case.opened_at.date().isoformat())
+    page.get_by_label("Reden vertrek").fill("Eigen woonruimte")
+    page.get_by_role("button", name="Vertrek vastleggen").click()
+    page.wait_for_load_state()
+    page.goto(case_base)
     _transition(page, "Afgesloten", reason="Betrokkene is veilig en zelfstandig.")
     assert page.get_by_test_id("case-state").inner_text() == "Afgesloten"
     page.get_by_test_id("tab-tijdlijn").click()
