@@ -107,7 +107,7 @@ DUTCH_ON_ENGLISH = frozenset(
         "verwijderen",
     ]
 )
-WORD = re.compile(r"[A-Za-zÀ-ÿ]+")
+WORD = re.compile(r"[A-Za-zÀ-ÿ]+(?:-[A-Za-zÀ-ÿ]+)*")  # "break-the-glass" is one term
 
 # Numbers in the other convention: 1,000 or 0.93 on a Dutch page; 1.064 or 0,93 on an
 # English page; an ungrouped number of five or more digits on either.
@@ -119,7 +119,9 @@ NUMBER_NL_ON_EN = (
     re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?![\d.])"),
     re.compile(r"(?<![\d.,])\d+,\d{1,2}(?![\d,])"),
 )
-VERSION_OF = re.compile(r"\b[A-Z]{2,}\s$")
+VERSION_OF = re.compile(r"\b[A-Z]{2,}\)?\s$")
+# Dutch clock times are written with a dot: 9.00–17.00, om 03.15 uur.
+CLOCK_TIME = re.compile(r"^\d{1,2}\.\d{2}$")
 UNGROUPED = re.compile(r"(?<![\w.,\-/:+])\d{5,}(?![\w.,\-/:])")
 
 SKIPPED_TAGS = {"script", "style", "template", "noscript"}
@@ -206,6 +208,15 @@ def _context(text: str, match: re.Match[str]) -> str:
     return " ".join(text[start:end].split())
 
 
+def _clock_time(text: str, match: re.Match[str]) -> bool:
+    """A Dutch clock time (9.00–17.00, om 03.15 uur), not a decimal in English form."""
+    if not CLOCK_TIME.match(match.group()):
+        return False
+    after = text[match.end() : match.end() + 4]
+    before = text[max(0, match.start() - 1) : match.start()]
+    return after.startswith(("–", "-", " uur")) or before in ("–", "-")
+
+
 def text_defects(interface: str, data: str, language: str, url: str = "") -> list[Defect]:
     """The defects in a page's interface text (and the code/date checks on its data)."""
     defects: list[Defect] = []
@@ -233,6 +244,7 @@ def text_defects(interface: str, data: str, language: str, url: str = "") -> lis
             Defect(url, "number in the other language's format", _context(interface, m))
             for m in pattern.finditer(interface)
             if not VERSION_OF.search(interface, 0, m.start())  # "WCAG 2.1" is a name
+            and not (language == "nl" and _clock_time(interface, m))
         )
     defects.extend(
         Defect(url, "number without digit grouping", _context(interface, m))

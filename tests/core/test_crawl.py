@@ -38,7 +38,9 @@ def test_the_checker_finds_a_planted_defect(html: str, language: str, kind: str)
         ('<p>Signal text: <span translate="no">Zij werkt niet alleen</span></p>', "en"),
         ("<script>const snake_case = 'THE_CODE';</script><p>Klaar</p>", "nl"),
         ("<p>Kolom <code>record_id</code> in bron CVDR726712</p>", "nl"),
-        ("<p>Getest op WCAG 2.1 niveau AA</p>", "nl"),
+        ("<p>Getest op WCAG 2.1 niveau AA; de richtlijnen (WCAG) 2.1</p>", "nl"),
+        ("<p>Open ma–vr 9.00–17.00, controle om 03.15 uur</p>", "nl"),
+        ("<p>Noodtoegang (break-the-glass) gebruikt</p>", "nl"),
     ],
 )
 def test_the_checker_accepts_clean_pages(html: str, language: str) -> None:

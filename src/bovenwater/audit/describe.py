@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from bovenwater.audit.models import ProcessingLogEntry
 
 REFERENCE = re.compile(r"^(organisation|owner|user):(\d+)$")
+OTHER_REFERENCE = re.compile(r"^[a-z_]+:(\d+)$")
 
 
 def object_type_name(label: str) -> str:
@@ -63,7 +64,8 @@ class _Names:
         """``organisation:31`` → "organisatie Gemeente Amsterdam"; other values as they are."""
         match = REFERENCE.match(value or "")
         if match is None:
-            return value or "—"
+            other = OTHER_REFERENCE.match(value or "")
+            return _("nr. %(id)s") % {"id": other.group(1)} if other else (value or "—")
         kind, pk = match.group(1), int(match.group(2))
         if kind == "organisation":
             return _("organisatie %(name)s") % {

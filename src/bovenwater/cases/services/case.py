@@ -39,6 +39,7 @@ from bovenwater.cases.services.common import (
 )
 from bovenwater.cases.types import VictimDetails
 from bovenwater.cases.workflow import WORKFLOW
+from bovenwater.lib import formatting
 from bovenwater.reference.models import ExploitationForm, Municipality
 
 EMERGENCY_ACCESS_HOURS = 8
@@ -301,7 +302,10 @@ def case_b8_update(
         ):
             changes.append(
                 _("Bedenktijd vanaf %(start)s tot en met %(end)s.")
-                % {"start": reflection_started_on.isoformat(), "end": deadline.isoformat()}
+                % {
+                    "start": formatting.date_in("nl", reflection_started_on),
+                    "end": formatting.date_in("nl", deadline),
+                }
             )
         locked.reflection_started_on = reflection_started_on
         locked.reflection_deadline = deadline
@@ -382,7 +386,7 @@ def task_create(
         action=Action.CREATE,
         event=EventKind.TASK,
         text=_("Taak: %(title)s (deadline %(deadline)s).")
-        % {"title": task.title, "deadline": deadline.isoformat()},
+        % {"title": task.title, "deadline": formatting.date_in("nl", deadline)},
         object_type="cases.task",
         object_id=task.pk,
     )

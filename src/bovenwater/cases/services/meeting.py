@@ -23,6 +23,7 @@ from bovenwater.cases.selectors import (
     case_access,
 )
 from bovenwater.cases.services.common import record
+from bovenwater.lib import formatting
 
 
 @transaction.atomic
@@ -56,7 +57,7 @@ def meeting_create(
             action=Action.SHARE,
             event=EventKind.MEETING,
             text=_("Geagendeerd voor casusoverleg ‘%(title)s’ op %(date)s.")
-            % {"title": title, "date": held_on.isoformat()},
+            % {"title": title, "date": formatting.date_in("nl", held_on)},
             object_type="cases.casemeeting",
             object_id=meeting.pk,
         )
