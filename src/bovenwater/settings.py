@@ -152,6 +152,7 @@ INSTALLED_APPS = [
     "bovenwater.estimation",
     "bovenwater.linkage",
     "bovenwater.kompas",
+    "bovenwater.notifications",
     "bovenwater.webscan",
     "bovenwater.chat",
     "bovenwater.api",
@@ -174,6 +175,19 @@ TASKS = {
         "QUEUES": ["default", "audit", "notifications"],
     }
 }
+
+TASK_WORKER_HEARTBEAT = env(
+    "TASK_WORKER_HEARTBEAT",
+    default=5,
+    help="Seconds between the heartbeats of a task worker (manage.py run_worker).",
+    group="Core",
+)
+TASK_WORKER_STALE_AFTER = env(
+    "TASK_WORKER_STALE_AFTER",
+    default=60,
+    help="A running task whose worker sent no heartbeat for this many seconds is ended as abandoned.",
+    group="Core",
+)
 
 MIDDLEWARE = [
     "bovenwater.core.middleware.TraceContextMiddleware",
@@ -214,6 +228,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "bovenwater.core.context_processors.shell",
+                "bovenwater.notifications.context_processors.notices",
             ],
         },
     }
@@ -584,6 +599,44 @@ except ValueError:
     raise ImproperlyConfigured("OPEN_DATA_EPSILON must be a number.") from None
 if not 0 < OPEN_DATA_EPSILON < float("inf"):
     raise ImproperlyConfigured("OPEN_DATA_EPSILON must be a positive number.")
+
+# --- E-mail -------------------------------------------------------------------------
+# Notices about new work go out by e-mail through the task queue, without personal data.
+# Without EMAIL_HOST (the embedded default) mail is written to files in EMAIL_FILE_PATH,
+# and in demo mode the "demo mailbox" page shows them; with EMAIL_HOST it goes by SMTP.
+SITE_URL = env(
+    "SITE_URL",
+    default="http://127.0.0.1:8000",
+    help="The address users open Bovenwater on; used for the link in e-mails.",
+    group="E-mail",
+)
+EMAIL_HOST = env(
+    "EMAIL_HOST",
+    default="",
+    help="SMTP server for e-mail. Empty: e-mail is written to files in EMAIL_FILE_PATH.",
+    group="E-mail",
+)
+EMAIL_PORT = env("EMAIL_PORT", default=587, help="SMTP port.", group="E-mail")
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="", help="SMTP user name.", group="E-mail")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="", help="SMTP password.", group="E-mail")
+EMAIL_USE_TLS = env("EMAIL_USE_TLS", default=True, help="SMTP with STARTTLS.", group="E-mail")
+EMAIL_FILE_PATH = env(
+    "EMAIL_FILE_PATH",
+    default=str(PROJECT_DIR / "var" / "mail"),
+    help="Directory for e-mail written to files (when EMAIL_HOST is empty).",
+    group="E-mail",
+)
+DEFAULT_FROM_EMAIL = env(
+    "DEFAULT_FROM_EMAIL",
+    default="Bovenwater <noreply@bovenwater.invalid>",
+    help="Sender address of e-mail from Bovenwater.",
+    group="E-mail",
+)
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.filebased.EmailBackend"
+)
 
 # --- Chat and real-time delivery ------------------------------------------------------
 # One ASGI application serves HTTP and WebSocket. The embedded default keeps Channels'

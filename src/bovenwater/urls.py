@@ -15,6 +15,7 @@ urlpatterns = [
     path("schatting/", include("bovenwater.estimation.urls")),
     path("koppeling/", include("bovenwater.linkage.urls")),
     path("kompas/", include("bovenwater.kompas.urls")),
+    path("meldingen/", include("bovenwater.notifications.urls")),
     path("webscan/", include("bovenwater.webscan.urls")),
     path("chat/", include("bovenwater.chat.urls")),
     path("api/v1/", include("bovenwater.api.urls")),

@@ -88,9 +88,12 @@ def test_case_from_opening_to_closure(
     _transition(page, "Intake")
     _transition(page, "Bedenktijd (B8)")
     assert page.get_by_test_id("case-state").inner_text() == "Bedenktijd (B8)"
+    case_base = page.url.split("?")[0]
+    page.get_by_test_id("tab-traject").click()
     assert "niet gestart" not in page.get_by_test_id("b8").inner_text()
 
     # Consent, then a referral to the police resting on it.
+    page.get_by_test_id("tab-verwijzingen").click()
     page.locator("summary", has_text="Toestemming vastleggen").click()
     consent = page.get_by_test_id("consent-form")
     consent.get_by_label("Waarvoor (welke gegevens)").fill("Persoonsgegevens en verklaring")
@@ -123,11 +126,12 @@ def test_case_from_opening_to_closure(
     police.get_by_role("button", name="Accepteren").click()
     police.wait_for_load_state()
     assert police.get_by_test_id("referral-status").inner_text() == "Geaccepteerd"
-    police.goto(case_url)
+    police.goto(f"{case_base}?tab=persoon")
     assert "Ioana" in police.get_by_test_id("victim").inner_text()
-    assert police.get_by_test_id("timeline").count() == 0
+    assert police.get_by_test_id("tab-tijdlijn").count() == 0
 
     # A shelter placement through the capacity board.
+    page.get_by_test_id("tab-opvang").click()
     page.locator("summary", has_text="Plaatsing aanvragen").click()
     placement = page.get_by_test_id("placement-form")
     placement.get_by_label("Categorie opvang").select_option(label="Vrouwenopvang")
@@ -154,18 +158,30 @@ def test_case_from_opening_to_closure(
     assert axe_violations(page) == []
 
     # Withdrawing the consent ends the police's access from that moment.
-    page.goto(case_url)
+    page.goto(f"{case_base}?tab=verwijzingen")
     page.get_by_test_id("withdraw-consent").click()
     page.wait_for_load_state()
     assert "Ingetrokken op" in page.get_by_test_id("consents").inner_text()
     response = police.goto(case_url)
     assert response.status == 404
     assert "Ioana" not in police.content()
+    assert "niet meer met u gedeeld" in police.content()
     police_context.close()
 
     # Closure needs a reason.
+    page.goto(case_base)
     _transition(page, "Afgesloten")
     assert "Geef een reden op" in page.get_by_test_id("transition-error").inner_text()
+    # ... and no open work: the current placement is listed until its departure is recorded
+    _transition(page, "Afgesloten", reason="Betrokkene is veilig en zelfstandig.")
+    assert "Nog geplaatst in" in page.get_by_test_id("open-items").inner_text()
+    page.goto(f"{case_base}?tab=opvang")
+    page.get_by_label("Datum vertrek").fill(case.opened_at.date().isoformat())
+    page.get_by_label("Reden vertrek").fill("Eigen woonruimte")
+    page.get_by_role("button", name="Vertrek vastleggen").click()
+    page.wait_for_load_state()
+    page.goto(case_base)
     _transition(page, "Afgesloten", reason="Betrokkene is veilig en zelfstandig.")
     assert page.get_by_test_id("case-state").inner_text() == "Afgesloten"
+    page.get_by_test_id("tab-tijdlijn").click()
     assert "Betrokkene is veilig en zelfstandig." in page.get_by_test_id("timeline").inner_text()

@@ -14,8 +14,8 @@ from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.audit.models import ProcessingLogEntry
 from bovenwater.audit.purposes import Purpose
 from bovenwater.cases import selectors, services
+from bovenwater.cases.corrections import AppendOnlyError
 from bovenwater.cases.models import (
-    AppendOnlyError,
     CaseEvent,
     CaseState,
     EmergencyAccess,

@@ -162,7 +162,18 @@ def test_coordinator_flow_through_pages(
     assert Placement.objects.filter(case=case, shelter=shelter).count() == 1
 
     assert client.post(f"{url}status/", {"to_state": "closed"}).status_code == 409
+    # closing with a current placement: refused, with what is still open (issue #13)
+    blocked = client.post(f"{url}status/", {"to_state": "closed", "reason": "Zorg afgerond"})
+    assert blocked.status_code == 409
+    assert "Nog geplaatst in Opvang Test" in blocked.content.decode()
+    placement = Placement.objects.get(case=case)
+    departed = client.post(
+        f"/casussen/plaatsingen/{placement.pk}/vertrek/",
+        {"departed_on": timezone.localdate().isoformat(), "reason": "Eigen woonruimte"},
+    )
+    assert departed.status_code == 302
     response = client.post(f"{url}status/", {"to_state": "closed", "reason": "Zorg afgerond"})
+    assert response.status_code == 302, response.content.decode()[-3000:]
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.state == CaseState.CLOSED

@@ -40,14 +40,15 @@ def test_consent_basis_needs_a_recorded_consent_to_the_registrar(world) -> None:
         given_on=timezone.localdate(),
         given_by="Betrokkene",
     )
-    first = services.case_register(actor=world["coordinator"], case=world["case"], basis="consent")
-    again = services.case_register(actor=world["coordinator"], case=world["case"], basis="consent")
-    assert first.pk == again.pk
+    services.case_register(actor=world["coordinator"], case=world["case"], basis="consent")
+    # a second hand-off is refused with the date of the first (issue #13); nothing twice
+    with pytest.raises(ValidationError, match="al aangemeld"):
+        services.case_register(actor=world["coordinator"], case=world["case"], basis="consent")
     registration = Registration.objects.get()
     assert registration.source == Source.CASES
     assert registration.source_reference == f"{world['case'].number}:{world['owner'].pk}"
     assert "Geheimvoet" not in str(registration.__dict__)
-    assert CaseEvent.objects.filter(kind=EventKind.REGISTRATION).count() == 2
+    assert CaseEvent.objects.filter(kind=EventKind.REGISTRATION).count() == 1
 
 
 def test_obligation_for_police_with_access(world) -> None:  # type: ignore[no-untyped-def]

@@ -18,7 +18,9 @@ IMMEDIATE = "django_tasks.backends.immediate.ImmediateBackend"
 @pytest.fixture(autouse=True)
 def _immediate_tasks(settings: Any) -> None:
     """Estimates run at once in tests, whatever the environment says."""
-    settings.TASKS = {"default": {"BACKEND": IMMEDIATE}}
+    settings.TASKS = {
+        "default": {"BACKEND": IMMEDIATE, "QUEUES": ["default", "audit", "notifications"]}
+    }
 
 
 def add_registrations(

@@ -105,7 +105,12 @@ def test_task_goes_through_the_database_queue(
     monkeypatch.setattr(
         "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
     )
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_db.DatabaseBackend",
+            "QUEUES": ["default", "audit", "notifications"],
+        }
+    }
     run = run_request(actor=actor_of(analyst), method="stepwise", seed=3)
     run.refresh_from_db()
     assert run.status == Status.QUEUED

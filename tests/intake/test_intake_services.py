@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -9,7 +10,7 @@ from django.http import Http404
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Organisation
-from bovenwater.accounts.roles import Role
+from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.audit.models import Action, ProcessingLogEntry
 from bovenwater.intake import services
 from bovenwater.intake.deadlines import add_working_days
@@ -251,16 +252,57 @@ def test_an_administrator_edits_routing_rules_in_the_admin(
     from django.test import Client
 
     assert isinstance(client, Client)
-    membership = make_member(role=Role.ADMINISTRATOR, organisation=region["municipality"])  # type: ignore[operator]
+    membership = make_member(role=Role.PLATFORM_ADMINISTRATOR, organisation=region["municipality"])  # type: ignore[operator]
     user = membership.user
     user.is_staff = True
     user.save()
     user.user_permissions.add(*ModelPermission.objects.filter(codename__endswith="routingrule"))
     login_as(membership)  # type: ignore[operator]
-    rule = RoutingRule.objects.get(target=RoutingRule.Target.YOUTH_CARE)
+    rule = RoutingRule.objects.get(target=RoutingRule.Target.YOUTH_CARE, form__isnull=True)
     page = client.get(f"/beheer/intake/routingrule/{rule.pk}/change/")
     assert page.status_code == 200
     assert "Jeugdzorg / Veilig Thuis bij een minderjarige" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("form", "minor", "kind"),
+    [
+        ("LABOUR", False, OrganisationKind.LABOUR_INSPECTORATE),
+        ("CRIMINAL", True, OrganisationKind.YOUTH_CARE),
+        ("SEXUAL", False, OrganisationKind.POLICE),
+    ],
+)
+def test_default_rules_route_by_form_of_exploitation(
+    form: str, minor: bool, kind: OrganisationKind, make_organisation: Any
+) -> None:
+    """Issue #13, point 7: the seeded rules by form (reasons in docs/routing.md)."""
+    from bovenwater.intake import routing
+    from bovenwater.intake.models import SignalKind
+
+    target = make_organisation(name=f"Ontvanger {form}", kind=kind)
+    other = make_organisation(name=f"Andere {form}", kind=kind, municipality_code="GM0599")
+    decisions = routing.route(
+        routing.RoutingInput(
+            kind=SignalKind.PROFESSIONAL,
+            municipality=Municipality.objects.get(code="GM0363"),
+            involves_victim=True,
+            involves_minor=minor,
+            forms=frozenset({form}),
+        )
+    )
+    recipients = {d.organisation.pk for d in decisions}
+    assert target.pk in recipients
+    assert other.pk not in recipients
+    without = routing.route(
+        routing.RoutingInput(
+            kind=SignalKind.PROFESSIONAL,
+            municipality=Municipality.objects.get(code="GM0363"),
+            involves_victim=True,
+            involves_minor=False,
+            forms=frozenset({"OTHER"}),
+        )
+    )
+    assert target.pk not in {d.organisation.pk for d in without}
 
 
 def test_the_signal_to_case_hand_off_is_one_transaction(

@@ -14,7 +14,12 @@ from bovenwater.accounts.models import Membership, Organisation
 def _private_media_and_immediate_tasks(settings: Any, tmp_path: Path) -> None:
     """Uploads in a temporary folder; scans run at once, whatever the environment says."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "audit", "notifications"],
+        }
+    }
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
@@ -74,3 +76,20 @@ def works_as(*, user: User, organisation_id: int, role: str) -> bool:
     return user.memberships.filter(
         organisation_id=organisation_id, is_active=True, role=role
     ).exists()
+
+
+def users_in_roles(*, organisation_id: int, roles: Iterable[str]) -> QuerySet[User]:
+    """Active users with an active membership of the organisation in one of ``roles``:
+    the colleagues another app offers as a choice (a case's coordinator) or notifies of
+    new work. Names and accounts of colleagues, no data of the people they help: not
+    logged."""
+    return (
+        User.objects.filter(
+            memberships__organisation_id=organisation_id,
+            memberships__is_active=True,
+            memberships__role__in=list(roles),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )

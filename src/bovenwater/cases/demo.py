@@ -248,6 +248,8 @@ def _seed_region(
         placement: Placement | None = None
         shared = False
         for step in PATHS[target]:
+            if step == CaseState.CLOSED:
+                placement = _resolve_before_closing(coordinator, case, placement, today)
             services.case_transition(
                 actor=coordinator, case=case, to_state=step, reason=REASONS.get(step, "")
             )
@@ -267,10 +269,10 @@ def _seed_region(
                     minor,
                     foreign,
                 )
-        if placement is not None and target in (
-            CaseState.AFTERCARE,
-            CaseState.CLOSED,
-            CaseState.REOPENED,
+        if (
+            placement is not None
+            and not placement.departed_on
+            and target in (CaseState.AFTERCARE, CaseState.CLOSED, CaseState.REOPENED)
         ):
             services.placement_depart(
                 actor=coordinator,
@@ -427,6 +429,37 @@ def _share_and_place(
         shelter=shelter,
         started_on=today - datetime.timedelta(days=rng.randint(5, 90)),
     )
+
+
+def _resolve_before_closing(
+    coordinator: Actor, case: Case, placement: Placement | None, today: datetime.date
+) -> Placement | None:
+    """Closing needs no open work (``ClosureBlocked``): depart, withdraw, cancel first."""
+    from bovenwater.cases.models import (
+        PlacementRequest,
+        PlacementRequestStatus,
+        Referral,
+        ReferralStatus,
+    )
+
+    if placement is not None and not placement.departed_on:
+        placement = services.placement_depart(
+            actor=coordinator,
+            placement=placement,
+            departed_on=today,
+            reason="Doorgestroomd naar eigen woonruimte.",
+        )
+    for referral in Referral.objects.filter(case=case, status=ReferralStatus.REQUESTED):
+        services.referral_withdraw(
+            actor=coordinator, referral=referral, reason="De casus wordt afgesloten."
+        )
+    for request in PlacementRequest.objects.filter(
+        case=case, status=PlacementRequestStatus.WAITING
+    ):
+        services.placement_request_cancel(
+            actor=coordinator, request=request, reason="De casus wordt afgesloten."
+        )
+    return placement
 
 
 __all__ = ["seed"]

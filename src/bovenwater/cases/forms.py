@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bovenwater.accounts.models import Organisation
+from bovenwater.cases.corrections import CameIntoView, CaseUrgency
 from bovenwater.cases.models import (
     Case,
     CaseState,
@@ -22,7 +23,13 @@ from bovenwater.cases.models import (
     Shelter,
     ShelterCategory,
 )
-from bovenwater.reference.models import ExploitationForm, Municipality, Nationality, PoliceUnit
+from bovenwater.reference.models import (
+    ExploitationForm,
+    Municipality,
+    Nationality,
+    PoliceUnit,
+    Sector,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -79,6 +86,7 @@ class CaseOpenForm(forms.Form):
 
 class TransitionForm(forms.Form):
     to_state = forms.ChoiceField(label=_("Nieuwe status"), choices=CaseState.choices)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     reason = forms.CharField(
         label=_("Reden"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -293,4 +301,119 @@ class RegisterForm(forms.Form):
             ("consent", _("Met toestemming van betrokkene")),
             ("obligation", _("Meldplicht (politie, KMar, Arbeidsinspectie)")),
         ],
+    )
+
+
+class VersionedForm(forms.Form):
+    """A form of a case change: carries the case version it was loaded with."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class TakeForm(VersionedForm):
+    pass
+
+
+class AssignForm(VersionedForm):
+    coordinator: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Zorgcoördinator"),
+        queryset=None,
+        empty_label=_("Kies een collega"),
+        error_messages={"required": _("Kies aan wie u de casus toewijst.")},
+    )
+    reason = forms.CharField(
+        label=_("Reden"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Geef een reden voor de toewijzing.")},
+    )
+
+    def __init__(self, *args: Any, owner: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from bovenwater.accounts.selectors import users_in_roles
+
+        self.fields["coordinator"].queryset = users_in_roles(  # type: ignore[attr-defined]
+            organisation_id=owner.pk, roles=["care_coordinator"]
+        )
+        self.fields["coordinator"].label_from_instance = lambda u: u.display_name  # type: ignore[attr-defined]
+
+
+class CaseCoreForm(VersionedForm):
+    exploitation_forms = forms.ModelMultipleChoiceField(
+        label=_("Vormen van uitbuiting"),
+        queryset=ExploitationForm.objects.order_by("position", "code"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    sector = forms.ModelChoiceField(
+        label=_("Sector"),
+        queryset=Sector.objects.order_by("name_nl"),
+        required=False,
+        empty_label=_("Onbekend"),
+    )
+    crime_municipality = forms.ModelChoiceField(
+        label=_("Plaats delict (gemeente)"),
+        queryset=Municipality.objects.order_by("name"),
+        required=False,
+        empty_label=_("Onbekend"),
+    )
+    came_into_view = forms.ChoiceField(
+        label=_("Hoe in beeld gekomen"), choices=CameIntoView.choices, required=False
+    )
+    urgency = forms.ChoiceField(label=_("Urgentie"), choices=CaseUrgency.choices)
+
+
+class VictimForm(VersionedForm):
+    first_name = forms.CharField(label=_("Voornaam"), max_length=100, required=False)
+    last_name = forms.CharField(label=_("Achternaam"), max_length=100, required=False)
+    alias = forms.CharField(
+        label=_("Roepnaam of alias"),
+        max_length=100,
+        required=False,
+        help_text=_("De naam waarmee u over betrokkene spreekt, als die anders is."),
+    )
+    date_of_birth = forms.DateField(
+        label=_("Geboortedatum"),
+        required=False,
+        widget=DATE,
+        error_messages={"invalid": _("Vul een geldige datum in, bijvoorbeeld 14-03-2001.")},
+    )
+    estimated_age = forms.IntegerField(
+        label=_("Geschatte leeftijd"),
+        min_value=0,
+        max_value=120,
+        required=False,
+        error_messages={
+            "invalid": _("Vul een leeftijd in jaren in."),
+            "min_value": _("Een leeftijd is 0 of meer."),
+            "max_value": _("Een leeftijd is hooguit 120."),
+        },
+    )
+    is_minor = forms.BooleanField(label=_("Minderjarig"), required=False)
+    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
+    nationality = forms.ModelChoiceField(
+        label=_("Nationaliteit"),
+        queryset=Nationality.objects.order_by("name_nl"),
+        required=False,
+        empty_label=_("Onbekend"),
+    )
+    language = forms.CharField(
+        label=_("Talen"),
+        max_length=120,
+        required=False,
+        help_text=_("De talen die betrokkene spreekt, bijvoorbeeld: Roemeens, Engels."),
+    )
+    interpreter_needed = forms.BooleanField(label=_("Tolk nodig"), required=False)
+    contact_route = forms.CharField(
+        label=_("Contactroute"),
+        max_length=300,
+        required=False,
+        help_text=_("Hoe en via wie betrokkene veilig te bereiken is."),
+    )
+    safety_notes = forms.CharField(
+        label=_("Veiligheid"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Risico's en afspraken voor de veiligheid van betrokkene."),
     )

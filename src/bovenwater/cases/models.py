@@ -9,40 +9,18 @@ by the services in the same transaction.
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bovenwater.accounts.models import Organisation, User
-from bovenwater.reference.models import ExploitationForm, Municipality, Nationality, PoliceUnit
-
-
-class AppendOnlyError(RuntimeError):
-    """A history row was about to be changed or removed."""
-
-
-class AppendOnlyQuerySet(models.QuerySet[Any]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("History rows are append-only.")
-
-    def delete(self) -> NoReturn:
-        raise AppendOnlyError("History rows are append-only.")
-
-
-class AppendOnlyModel(models.Model):
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("History rows are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("History rows are append-only.")
+from bovenwater.cases.corrections import AppendOnlyModel, CameIntoView, CaseUrgency
+from bovenwater.reference.models import (
+    ExploitationForm,
+    Municipality,
+    Nationality,
+    PoliceUnit,
+    Sector,
+)
 
 
 class CaseState(models.TextChoices):
@@ -154,6 +132,23 @@ class Case(models.Model):
         default=PermitStatus.NONE,
     )
     permit_changed_on = models.DateField(_("vergunningstatus sinds"), null=True, blank=True)
+    sector = models.ForeignKey(
+        Sector,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sector"),
+    )
+    urgency = models.CharField(
+        _("urgentie"), max_length=10, choices=CaseUrgency.choices, default=CaseUrgency.NORMAL
+    )
+    came_into_view = models.CharField(
+        _("hoe in beeld gekomen"), max_length=20, choices=CameIntoView.choices, blank=True
+    )
+    # Raised by every change of the case's data, state or coordinator: a form carries the
+    # version it was loaded with, and the service refuses it when the case moved on.
+    version = models.PositiveIntegerField(_("versie"), default=1)
 
     class Meta:
         verbose_name = _("casus")
@@ -215,9 +210,13 @@ class VictimProfile(models.Model):
         related_name="+",
         verbose_name=_("nationaliteit"),
     )
-    language = models.CharField(_("taal"), max_length=60, blank=True)
+    language = models.CharField(_("talen"), max_length=120, blank=True)
     first_name = models.CharField(_("voornaam"), max_length=100, blank=True)
     last_name = models.CharField(_("achternaam"), max_length=100, blank=True)
+    alias = models.CharField(_("roepnaam of alias"), max_length=100, blank=True)
+    interpreter_needed = models.BooleanField(_("tolk nodig"), default=False)
+    contact_route = models.CharField(_("contactroute"), max_length=300, blank=True)
+    safety_notes = models.TextField(_("veiligheid"), blank=True)
 
     class Meta:
         verbose_name = _("gegevens slachtoffer")
@@ -240,6 +239,8 @@ class EventKind(models.TextChoices):
     MEASURE = "measure", _("Bestuurlijke maatregel")
     REGISTRATION = "registration", _("Landelijke registratie")
     EMERGENCY_ACCESS = "emergency_access", _("Noodtoegang")
+    ASSIGNED = "assigned", _("Zorgcoördinator")
+    CORRECTED = "corrected", _("Gegevens gewijzigd")
 
 
 class CaseEvent(AppendOnlyModel):

@@ -52,6 +52,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     actor: Actor | None = None
     role: str = ""
     sent: int = 0
+    refused: bool = False
     groups_joined: list[str]
 
     async def connect(self) -> None:
@@ -73,7 +74,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     # --- from the client ----------------------------------------------------------------
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        if not isinstance(content, dict):
+        if not isinstance(content, dict) or self.refused:
             return
         kind = content.get("type")
         if kind == "ping":
@@ -107,6 +108,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if found is None:
             await self._error(_("Dit gesprek is niet (meer) beschikbaar."))
             await self.close(code=4403)
+            self.refused = True  # nothing more is sent on a closed socket
             return
         self.conversation, self.role = found
         groups = [notify.conversation_group(self.conversation.pk)]

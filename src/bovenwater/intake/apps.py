@@ -1,7 +1,25 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+
+def _add_default_rules(**kwargs: Any) -> None:
+    """The rules by form of exploitation need the forms: add them once they are loaded."""
+    from bovenwater.intake.defaults import ensure_default_rules
+    from bovenwater.intake.models import RoutingRule
+    from bovenwater.reference.models import ExploitationForm
+
+    ensure_default_rules(RoutingRule, ExploitationForm)
 
 
 class IntakeConfig(AppConfig):
     name = "bovenwater.intake"
     verbose_name = _("Signalen")
+
+    def ready(self) -> None:
+        from bovenwater.reference.loader import reference_data_loaded
+
+        reference_data_loaded.connect(_add_default_rules, dispatch_uid="intake-default-rules")

@@ -177,6 +177,21 @@ def _new_signal(**fields: object) -> Signal:
     return signal
 
 
+def _notify_recipient(signal: Signal, organisation: Organisation) -> None:
+    """The organisation's members who triage signals get a notice (reference only)."""
+    from bovenwater.notifications.models import Event
+    from bovenwater.notifications.services import notify_organisation
+
+    notify_organisation(
+        organisation=organisation,
+        permission=Permission.TRIAGE_SIGNALS,
+        event=Event.SIGNAL_ROUTED,
+        url_name="intake:detail",
+        url_kwargs={"reference": signal.reference},
+        reference=signal.reference,
+    )
+
+
 def _route(
     signal: Signal,
     forms: Sequence[ExploitationForm],
@@ -215,6 +230,7 @@ def _route(
             rule_name=rule_name,
             is_lead=is_lead,
         )
+        _notify_recipient(signal, organisation)
     names = ", ".join(o.name for o in recipients) or _("geen ontvanger gevonden")
     SignalEvent.objects.create(signal=signal, kind=SignalEvent.Kind.ROUTED, note=names)
     if not decisions:
@@ -439,11 +455,13 @@ def signal_transition(
                     "Kies een organisatie van politie, KMar of Arbeidsinspectie om naar door te zetten."
                 )
             )
-        SignalRecipient.objects.get_or_create(
+        _recipient, forwarded = SignalRecipient.objects.get_or_create(
             signal=locked,
             organisation=forward_to,
             defaults={"reason": SignalRecipient.Reason.FORWARDED},
         )
+        if forwarded:
+            _notify_recipient(locked, forward_to)
         SignalEvent.objects.create(
             signal=locked,
             kind=SignalEvent.Kind.FORWARDED,

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import models, transaction
+from django.dispatch import Signal
 
 from bovenwater.reference.datasets import read_reference_data
 from bovenwater.reference.models import (
@@ -217,6 +218,11 @@ def _sync(batch: Batch, pks: dict[ReferenceModel, dict[str, int]]) -> Counts:
     return counts
 
 
+# Sent inside the loading transaction after the data is in place, so rooms whose
+# defaults refer to reference entries (intake's routing rules by form) can add them.
+reference_data_loaded = Signal()
+
+
 def load_reference_data(data_dir: Path | None = None, *, dry_run: bool = False) -> LoadReport:
     """Validate all data files, then load them in one transaction.
 
@@ -232,5 +238,7 @@ def load_reference_data(data_dir: Path | None = None, *, dry_run: bool = False) 
             counts[batch.model.__name__] = _sync(batch, pks)
         if dry_run:
             transaction.set_rollback(True)
+        else:
+            reference_data_loaded.send(sender=load_reference_data)
     versions = {batch.dataset.name: batch.dataset.version for batch in batches}
     return LoadReport(counts, versions, time.perf_counter() - started, dry_run)

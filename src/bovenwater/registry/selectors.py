@@ -103,8 +103,8 @@ def registrations_browse(*, actor: Actor, filters: RegistrationFilter) -> QueryS
 
 
 def registrations_listed(*, actor: Actor, ids: list[int], filters: RegistrationFilter) -> None:
-    """One processing-log entry for a page of the registration list (an empty page too,
-    so the privacy officer sees who looked)."""
+    """One processing-log entry for a page of the registration list (also an empty one:
+    a search that finds nothing is a look into the registry too)."""
     log_processing(
         actor=actor,
         action=Action.VIEW,

@@ -30,7 +30,9 @@ from bovenwater.cases.models import (
     SharedPart,
 )
 from bovenwater.cases.selectors.access import AccessPath
+from bovenwater.cases.services.coordination import ClosureBlocked
 from bovenwater.cases.types import VictimDetails
+from bovenwater.lib.drf import Conflict
 from bovenwater.reference.models import ExploitationForm, Municipality, Nationality
 
 
@@ -230,11 +232,14 @@ class CaseTransitionView(APIView):
             raise Http404
         data = CaseTransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.case_transition(
-            actor=actor,
-            case=access.case,
-            to_state=data.validated_data["to_state"],
-            reason=data.validated_data["reason"],
-        )
+        try:
+            services.case_transition(
+                actor=actor,
+                case=access.case,
+                to_state=data.validated_data["to_state"],
+                reason=data.validated_data["reason"],
+            )
+        except ClosureBlocked as error:  # open tasks, placements or referrals
+            raise Conflict(" ".join([error.messages[0], *error.open_items])) from error
         access = selectors.case_get_for_actor(actor=actor, case_id=case_id)
         return Response(_case_detail(actor, access))

@@ -27,6 +27,13 @@ from bovenwater.cases.selectors.case import (
     timeline_for_access,
     victim_for_access,
 )
+from bovenwater.cases.selectors.coordination import (
+    RegistrationDone,
+    ended_share_for_actor,
+    field_history_for_access,
+    registration_of,
+    work_queue_for_actor,
+)
 from bovenwater.cases.selectors.dashboard import (
     CASE_ROW_FIELDS,
     CASES_PER_PAGE,
@@ -96,6 +103,7 @@ __all__ = [
     "CaseRow",
     "Deadline",
     "IncomingReferral",
+    "RegistrationDone",
     "WaitingRow",
     "active_consents_of_case",
     "capacity_board",
@@ -114,6 +122,8 @@ __all__ = [
     "data_subject",
     "deadlines_for_actor",
     "emergency_accesses_for_privacy_officer",
+    "ended_share_for_actor",
+    "field_history_for_access",
     "incoming_referrals_for_actor",
     "is_national_registrar",
     "may_place",
@@ -136,6 +146,7 @@ __all__ = [
     "referral_get_for_actor",
     "referrals_for_access",
     "referrals_list_for_actor",
+    "registration_of",
     "shelters_all",
     "shelters_for",
     "task_by_id",
@@ -144,4 +155,5 @@ __all__ = [
     "victim_for_access",
     "waiting_list",
     "waiting_rows",
+    "work_queue_for_actor",
 ]

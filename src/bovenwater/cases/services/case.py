@@ -17,6 +17,7 @@ from bovenwater.accounts.roles import Permission, Role
 from bovenwater.accounts.selectors import works_as
 from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
+from bovenwater.cases.corrections import FieldPart
 from bovenwater.cases.deadlines import reflection_deadline
 from bovenwater.cases.models import (
     Case,
@@ -148,15 +149,58 @@ def case_open(
         to_state=CaseState.REPORTED,
         details={"owner": owner.pk, "origin_signal": origin_signal_reference},
     )
+    if coordinator is None:  # lands in the owner's work queue: its coordinators hear of it
+        from bovenwater.notifications.models import Event
+        from bovenwater.notifications.services import notify_organisation
+
+        notify_organisation(
+            organisation=owner,
+            permission=Permission.MANAGE_CASES,
+            event=Event.CASE_QUEUED,
+            url_name="cases:detail",
+            url_kwargs={"case_id": case.pk},
+            reference=case.number,
+            exclude=actor.user,
+        )
     return case
 
 
 @transaction.atomic
-def case_transition(*, actor: Actor, case: Case, to_state: str, reason: str = "") -> Case:
-    """Move a case to ``to_state`` if the transition table allows it for the actor's permissions."""
+def case_transition(
+    *,
+    actor: Actor,
+    case: Case,
+    to_state: str,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """Move a case to ``to_state`` if the transition table allows it for the actor's permissions.
+
+    With ``expected_version`` (the version the user's page showed) a case that changed
+    meanwhile is refused with ``StaleCase``: the step is never applied to a state its
+    user did not see.
+    """
+    from bovenwater.cases.services.coordination import bump_version, check_version, history_add
+
     # Scope: the owning organisation; which role may take which edge is the table's.
     locked = managed_case_for_update(actor=actor, case=case, permission=Permission.VIEW_CASES)
+    check_version(locked, expected_version, actor=actor)
     WORKFLOW.check(state=locked.state, to_state=to_state, actor=actor, reason=reason)
+    if to_state == CaseState.CLOSED:
+        from bovenwater.cases.services.coordination import ClosureBlocked, open_items_of
+
+        open_items = open_items_of(locked)
+        if open_items:
+            raise ClosureBlocked(open_items)
+    bump_version(locked)
+    history_add(
+        actor,
+        locked,
+        FieldPart.CASE,
+        "state",
+        str(CaseState(locked.state).label),
+        str(CaseState(to_state).label),
+    )
     from_state = locked.state
     locked.state = to_state
     update_fields = ["state"]
@@ -188,6 +232,7 @@ def case_transition(*, actor: Actor, case: Case, to_state: str, reason: str = ""
         details={"transition": f"{from_state}->{to_state}"},
     )
     case.state = locked.state
+    case.version = locked.version
     case.closed_at = locked.closed_at
     case.reflection_started_on = locked.reflection_started_on
     case.reflection_deadline = locked.reflection_deadline

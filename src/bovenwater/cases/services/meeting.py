@@ -60,6 +60,19 @@ def meeting_create(
             object_type="cases.casemeeting",
             object_id=meeting.pk,
         )
+    from bovenwater.notifications.models import Event
+    from bovenwater.notifications.services import notify_organisation
+
+    for organisation in {*attendees, actor.organisation}:  # the agenda, to every attendee
+        notify_organisation(
+            organisation=organisation,
+            permission=Permission.VIEW_CASES,
+            event=Event.MEETING_AGENDA,
+            url_name="cases:meeting",
+            url_kwargs={"meeting_id": meeting.pk},
+            reference=held_on.strftime("%d-%m-%Y"),
+            exclude=actor.user,
+        )
     return meeting
 
 

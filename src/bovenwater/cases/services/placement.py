@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bovenwater.accounts.actor import Actor
-from bovenwater.accounts.roles import Permission
+from bovenwater.accounts.models import Organisation
+from bovenwater.accounts.roles import OrganisationKind, Permission
 from bovenwater.audit.models import Action
 from bovenwater.cases.models import (
     Case,
@@ -57,6 +58,20 @@ def placement_request_create(
         object_type="cases.placementrequest",
         object_id=request.pk,
     )
+    if category == ShelterCategory.COSM:  # placed by the national registrar: tell it
+        from bovenwater.notifications.models import Event
+        from bovenwater.notifications.services import notify_organisation
+
+        for registrar in Organisation.objects.filter(
+            kind=OrganisationKind.NATIONAL_REGISTRAR, is_active=True
+        ):
+            notify_organisation(
+                organisation=registrar,
+                permission=Permission.PLACE_COSM,
+                event=Event.PLACEMENT_REQUESTED,
+                url_name="cases:capacity",
+                reference=locked.number,
+            )
     return request
 
 
@@ -118,6 +133,11 @@ def placement_create(
         object_type="cases.placement",
         object_id=placement.pk,
     )
+    if case.owner_id != actor.organisation_id:  # placed by the registrar: tell the owner
+        from bovenwater.cases.services.referral import notify_owner
+        from bovenwater.notifications.models import Event
+
+        notify_owner(case, Event.PLACEMENT_ANSWERED)
     return placement
 
 

@@ -25,6 +25,7 @@ from bovenwater.cases.models import (
 )
 from bovenwater.cases.services.common import managed_case_for_update, record
 from bovenwater.lib.errors import NotFound
+from bovenwater.notifications.models import Event
 
 
 @transaction.atomic
@@ -92,6 +93,12 @@ def consent_withdraw(*, actor: Actor, consent: Consent) -> Consent:
         object_id=consent.pk,
         details={"withdrawn": True, "access_ended_for": ended},
     )
+    for organisation_id in ended:  # the receivers whose access just ended
+        _notify(
+            Organisation.objects.get(pk=organisation_id),
+            Event.CONSENT_WITHDRAWN,
+            locked_case,
+        )
     return consent
 
 
@@ -152,7 +159,48 @@ def referral_send(
             "consent": consent.pk if consent else None,
         },
     )
+    _notify(to_organisation, Event.REFERRAL_RECEIVED, locked, url_name="cases:referrals")
     return referral
+
+
+def _notify(
+    organisation: Organisation, event: str, case: Case, *, url_name: str = "cases:detail"
+) -> None:
+    """The organisation's case workers get a notice (the case number only)."""
+    from bovenwater.notifications.services import notify_organisation
+
+    notify_organisation(
+        organisation=organisation,
+        permission=Permission.VIEW_CASES,
+        event=event,
+        url_name=url_name,
+        url_kwargs={"case_id": case.pk} if url_name == "cases:detail" else {},
+        reference=case.number,
+    )
+
+
+def notify_owner(case: Case, event: str) -> None:
+    """The case's coordinator, or without one the owner's case workers, get a notice."""
+    from bovenwater.notifications.services import notify_organisation, notify_users
+
+    if case.coordinator is not None:
+        notify_users(
+            users=[case.coordinator],
+            organisation=case.owner,
+            event=event,
+            url_name="cases:detail",
+            url_kwargs={"case_id": case.pk},
+            reference=case.number,
+        )
+    else:
+        notify_organisation(
+            organisation=case.owner,
+            permission=Permission.MANAGE_CASES,
+            event=event,
+            url_name="cases:detail",
+            url_kwargs={"case_id": case.pk},
+            reference=case.number,
+        )
 
 
 def _referral_for_update(referral: Referral) -> tuple[Referral, Case]:
@@ -197,6 +245,7 @@ def referral_respond(
         object_id=locked.pk,
         details={"status": locked.status},
     )
+    notify_owner(case, Event.REFERRAL_ANSWERED)
     return locked
 
 

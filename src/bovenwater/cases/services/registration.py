@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
@@ -16,6 +16,7 @@ from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
 from bovenwater.cases.models import (
     Case,
+    CaseEvent,
     Consent,
     EventKind,
     PermitStatus,
@@ -102,6 +103,21 @@ def case_register(*, actor: Actor, case: Case, basis: str) -> Registration:
             )
     else:
         raise ValidationError({"basis": _("Kies een grondslag voor de registratie.")})
+    done = (
+        CaseEvent.objects.filter(
+            case=locked,
+            kind=EventKind.REGISTRATION,
+            actor_organisation_id=actor.organisation_id,
+        )
+        .order_by("created_at")
+        .first()
+    )
+    if done is not None:  # a second press: nothing is handed off twice
+        raise ValidationError(
+            _("Deze casus is al aangemeld bij de landelijke registratie, op %(date)s.")
+            % {"date": formats.date_format(timezone.localtime(done.created_at), "j F Y")},
+            code="already_registered",
+        )
     victim = VictimProfile.objects.select_related("nationality").filter(case=locked).first()
     data = RegistrationInput(
         registration_date=timezone.localdate(),

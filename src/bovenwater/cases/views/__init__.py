@@ -14,6 +14,12 @@ from bovenwater.cases.views.case import (
     task_complete,
     task_create,
 )
+from bovenwater.cases.views.coordination import (
+    case_assign_view,
+    case_edit_view,
+    case_take_view,
+    victim_edit_view,
+)
 from bovenwater.cases.views.measure import (
     measure_detail,
     measure_list,
@@ -42,12 +48,15 @@ from bovenwater.cases.views.registration import (
 
 __all__ = [
     "capacity_board",
+    "case_assign_view",
     "case_b8",
     "case_create",
     "case_detail",
+    "case_edit_view",
     "case_list",
     "case_note",
     "case_register",
+    "case_take_view",
     "case_transition",
     "consent_create",
     "consent_withdraw",
@@ -66,4 +75,5 @@ __all__ = [
     "referral_withdraw",
     "task_complete",
     "task_create",
+    "victim_edit_view",
 ]

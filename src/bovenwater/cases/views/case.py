@@ -22,6 +22,7 @@ from bovenwater.accounts.roles import Permission
 from bovenwater.cases import forms as case_forms
 from bovenwater.cases import selectors, services
 from bovenwater.cases.models import CaseState
+from bovenwater.cases.services.coordination import ClosureBlocked, StaleCase
 from bovenwater.cases.types import VictimDetails
 from bovenwater.cases.views.common import (
     apply_errors,
@@ -30,6 +31,7 @@ from bovenwater.cases.views.common import (
     render_invalid,
     require_permission,
     simple_post,
+    to_tab,
 )
 from bovenwater.cases.workflow import TransitionNotAllowed
 
@@ -122,6 +124,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "deadlines": deadlines,
         "incoming": dashboard.incoming,
+        "work_queue": list(selectors.work_queue_for_actor(actor=actor)),
         "can_open": actor.has(Permission.MANAGE_CASES),
         "can_break_glass": actor.has(Permission.EMERGENCY_ACCESS),
     }
@@ -168,7 +171,14 @@ def case_create(request: HttpRequest) -> HttpResponse:
 
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     actor = request_actor(request)
-    return render(request, "cases/case_detail.html", detail_context(request, actor, case_id))
+    try:
+        context = detail_context(request, actor, case_id)
+    except Http404:
+        # a receiver whose access ended with a withdrawn consent is told so, and no more
+        if selectors.ended_share_for_actor(actor=actor, case_id=case_id) is not None:
+            return render(request, "cases/no_longer_shared.html", status=404)
+        raise
+    return render(request, "cases/case_detail.html", context)
 
 
 @require_POST
@@ -185,6 +195,30 @@ def case_transition(request: HttpRequest, case_id: int) -> HttpResponse:
             case=case,
             to_state=form.cleaned_data["to_state"],
             reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data.get("version"),
+        )
+    except StaleCase as error:
+        data = form.data.copy()  # type: ignore[attr-defined]
+        data["version"] = str(error.current_version)
+        form.data = data
+        return render_invalid(
+            request,
+            actor,
+            case_id,
+            status=409,
+            transition_form=form,
+            stale=error,
+            changes=error.changes,
+        )
+    except ClosureBlocked as error:
+        return render_invalid(
+            request,
+            actor,
+            case_id,
+            status=409,
+            transition_form=form,
+            transition_error=error.messages[0],
+            open_items=error.open_items,
         )
     except TransitionNotAllowed as error:
         form.add_error("to_state", error.message)
@@ -247,7 +281,7 @@ def task_complete(request: HttpRequest, task_id: int) -> HttpResponse:
         services.task_complete(actor=actor, task=task)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect("cases:detail", case_id=task.case_id)
+    return to_tab(task.case_id, "traject")
 
 
 def emergency_access(request: HttpRequest) -> HttpResponse:

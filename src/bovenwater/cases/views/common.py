@@ -9,14 +9,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.middleware import request_actor
-from bovenwater.accounts.roles import Permission
+from bovenwater.accounts.roles import Permission, Role
 from bovenwater.cases import forms as case_forms
 from bovenwater.cases import selectors, services
-from bovenwater.cases.models import Case
+from bovenwater.cases.models import Case, CaseState
 from bovenwater.cases.selectors.access import AccessPath
+from bovenwater.cases.selectors.meeting import meetings_for_actor
 from bovenwater.cases.workflow import allowed_next_states
 
 
@@ -41,23 +43,48 @@ def detail_context(
     case = access.case
     consents = selectors.consents_for_access(access=access)
     next_states = allowed_next_states(case.state, actor) if access.via == AccessPath.OWNER else []
+    tasks = selectors.tasks_for_access(access=access)
+    placements = selectors.placements_for_access(access=access)
+    tab = request.GET.get("tab", "") if request.method == "GET" else forms.get("tab", "")
     context: dict[str, Any] = {
+        "tab": tab if tab in TABS else _default_tab(forms),
+        "tabs": [(key, label) for key, label in tab_labels() if _tab_visible(key, access)],
+        "open_tasks": [t for t in tasks if t.done_at is None],
+        "consents_in_force": [c for c in consents if c.withdrawn_at is None],
+        "current_placement": next((p for p in placements if p.departed_on is None), None),
+        "registration": selectors.registration_of(actor=actor, case=case),
+        "history": selectors.field_history_for_access(actor=actor, access=access),
+        "meetings": meetings_for_actor(actor=actor).filter(agenda=case)
+        if access.via != "referral"
+        else [],
+        "can_take": access.via == "owner"
+        and actor.role == Role.CARE_COORDINATOR
+        and case.coordinator_id is None
+        and case.state not in (CaseState.CLOSED, CaseState.DROPPED_OUT),
+        "can_assign": access.via == "owner"
+        and actor.role in (Role.CARE_COORDINATOR, Role.CHAIN_DIRECTOR),
+        "stale": forms.get("stale"),
+        "open_items": forms.get("open_items", []),
+        "changes": forms.get("changes", []),
         "access": access,
         "case": case,
         "victim": selectors.victim_for_access(actor=actor, access=access),
         "events": selectors.timeline_for_access(access=access),
         "consents": consents,
         "referrals": selectors.referrals_for_access(actor=actor, access=access),
-        "placements": selectors.placements_for_access(access=access),
+        "placements": placements,
         "placement_requests": selectors.placement_requests_for_access(access=access),
-        "tasks": selectors.tasks_for_access(access=access),
+        "tasks": tasks,
         "next_states": next_states,
     }
     if access.can_manage:
         active_consents = consents.filter(withdrawn_at__isnull=True)
         context.update(
             transition_form=forms.get("transition_form")
-            or case_forms.TransitionForm(choices=[(s.value, s.label) for s in next_states]),
+            or case_forms.TransitionForm(
+                choices=[(s.value, s.label) for s in next_states],
+                initial={"version": case.version},
+            ),
             note_form=forms.get("note_form") or case_forms.NoteForm(),
             b8_form=forms.get("b8_form")
             or case_forms.B8Form(
@@ -80,11 +107,66 @@ def detail_context(
         )
     context["transition_error"] = forms.get("transition_error", "")
     obliged = actor.organisation.kind in services.OBLIGED_KINDS
-    if access.can_manage or obliged:
+    if (access.can_manage or obliged) and context["registration"] is None:
         context["register_form"] = case_forms.RegisterForm(
             initial={"basis": "obligation" if obliged else "consent"}
         )
     return context
+
+
+TABS = ("overzicht", "persoon", "traject", "verwijzingen", "opvang", "overleg", "tijdlijn")
+
+
+def tab_labels() -> list[tuple[str, str]]:
+    return [
+        ("overzicht", _("Overzicht")),
+        ("persoon", _("Persoon")),
+        ("traject", _("Traject")),
+        ("verwijzingen", _("Verwijzingen en toestemming")),
+        ("opvang", _("Opvang")),
+        ("overleg", _("Overleg")),
+        ("tijdlijn", _("Tijdlijn")),
+    ]
+
+
+def _tab_visible(key: str, access: selectors.CaseAccess) -> bool:
+    if key == "persoon":
+        return access.can_see_victim
+    if key == "traject":
+        return access.shows("b8") or access.via != "referral"
+    if key == "opvang":
+        return access.shows("placements")
+    if key == "tijdlijn":
+        return access.shows("timeline")
+    if key == "overleg":
+        return access.via != "referral"
+    return True
+
+
+# the tab that holds a form, so a form with errors opens on its own tab
+FORM_TABS = {
+    "transition_form": "overzicht",
+    "b8_form": "traject",
+    "task_form": "traject",
+    "consent_form": "verwijzingen",
+    "referral_form": "verwijzingen",
+    "placement_form": "opvang",
+    "note_form": "tijdlijn",
+}
+
+
+def _default_tab(forms: dict[str, Any]) -> str:
+    for name, tab in FORM_TABS.items():
+        if name in forms:
+            return tab
+    return "overzicht"
+
+
+def to_tab(case_id: int, tab: str) -> HttpResponse:
+    """Back to the case page, on the tab where the action was taken."""
+    from django.urls import reverse
+
+    return redirect(f"{reverse('cases:detail', kwargs={'case_id': case_id})}?tab={tab}")
 
 
 def managed_case(actor: Actor, case_id: int) -> Case:
@@ -124,6 +206,6 @@ def simple_post(
             apply_errors(form, error)
         else:
             messages.success(request, success)
-            return redirect("cases:detail", case_id=case_id)
+            return to_tab(case_id, FORM_TABS.get(form_name, "overzicht"))
     forms: dict[str, Any] = {form_name: form}
     return render_invalid(request, actor, case_id, **forms)

@@ -13,7 +13,7 @@ from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.middleware import request_actor
 from bovenwater.cases import forms as case_forms
 from bovenwater.cases import selectors, services
-from bovenwater.cases.views.common import managed_case, simple_post
+from bovenwater.cases.views.common import managed_case, simple_post, to_tab
 from bovenwater.reference.models import PoliceUnit
 
 
@@ -49,7 +49,7 @@ def placement_depart(request: HttpRequest, placement_id: int) -> HttpResponse:
             messages.success(request, _("Het vertrek is vastgelegd."))
     else:
         messages.error(request, _("Vul de datum en de reden van vertrek in."))
-    return redirect("cases:detail", case_id=placement.case_id)
+    return to_tab(placement.case_id, "opvang")
 
 
 def _region(request: HttpRequest, actor: Actor) -> PoliceUnit | None:

@@ -13,7 +13,13 @@ from bovenwater.accounts.middleware import request_actor
 from bovenwater.accounts.roles import Permission
 from bovenwater.cases import forms as case_forms
 from bovenwater.cases import selectors, services
-from bovenwater.cases.views.common import apply_errors, managed_case, render_invalid, simple_post
+from bovenwater.cases.views.common import (
+    apply_errors,
+    managed_case,
+    render_invalid,
+    simple_post,
+    to_tab,
+)
 
 
 @require_POST
@@ -46,7 +52,7 @@ def consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
             request,
             _("De toestemming is ingetrokken; de toegang via deze toestemming is beëindigd."),
         )
-    return redirect("cases:detail", case_id=consent.case_id)
+    return to_tab(consent.case_id, "verwijzingen")
 
 
 @require_POST
@@ -72,7 +78,7 @@ def referral_create(request: HttpRequest, case_id: int) -> HttpResponse:
             apply_errors(form, error)
         else:
             messages.success(request, _("De verwijzing is verzonden."))
-            return redirect("cases:detail", case_id=case_id)
+            return to_tab(case_id, "verwijzingen")
     return render_invalid(request, actor, case_id, referral_form=form)
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bovenwater.accounts.middleware import request_actor
 from bovenwater.cases import forms as case_forms
 from bovenwater.cases import selectors, services
+from bovenwater.cases.views.common import to_tab
 
 
 @require_POST
@@ -33,4 +33,4 @@ def case_register(request: HttpRequest, case_id: int) -> HttpResponse:
             messages.success(request, _("De casus is aangemeld bij de landelijke registratie."))
     else:
         messages.error(request, _("Kies een grondslag voor de registratie."))
-    return redirect("cases:detail", case_id=case_id)
+    return to_tab(case_id, "verwijzingen")

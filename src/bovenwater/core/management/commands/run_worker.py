@@ -8,6 +8,7 @@ from __future__ import annotations
 from argparse import ArgumentParser
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
@@ -36,13 +37,17 @@ class Command(BaseCommand):
         )
         parser.add_argument("--worker-id", default="")
         parser.add_argument(
-            "--heartbeat", type=valid_interval, default=5.0, help="seconds between heartbeats"
+            "--heartbeat",
+            type=valid_interval,
+            default=float(settings.TASK_WORKER_HEARTBEAT),
+            help="seconds between heartbeats (default: TASK_WORKER_HEARTBEAT)",
         )
         parser.add_argument(
             "--stale-after",
             type=valid_interval,
-            default=60.0,
-            help="a running task whose worker is silent this long is abandoned",
+            default=float(settings.TASK_WORKER_STALE_AFTER),
+            help="a running task whose worker is silent this long is abandoned "
+            "(default: TASK_WORKER_STALE_AFTER)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
