@@ -211,6 +211,7 @@ NO_PERSONAL_DATA = (
     "registratie/htcds/",
     "webscan/bronnen/",  # the configured websites, their purpose and legal basis
     "meldingen/",  # notices: the kind of work and a pseudonymous reference, the user's own
+    "verwerkingslogboek/keten/status/$",  # the chain check's progress: counts, no entries
     "chat/$",  # the anonymous chat pages of a young person: their own session only
     "chat/weg/$",
     "chat/ophalen/$",

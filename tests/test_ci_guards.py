@@ -8,10 +8,12 @@ the browser tests and the PostgreSQL pass with ``.ci/junit_count.py``, tested be
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -102,3 +104,42 @@ def test_junit_count_fails_when_a_category_did_not_run(tmp_path: Path) -> None:
     ran = _report(tmp_path, plain + BROWSER_CASE.format(extra=""))
     assert junit_count.count_ran(ran, "browser") == 1
     assert junit_count.count_ran(ran) == 2
+
+
+def _load(name: str) -> object:
+    spec = importlib.util.spec_from_file_location(name, ROOT / ".ci" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_coverage_floor_counts_only_the_rule_modules_and_fails_below_it(tmp_path: Path) -> None:
+    floor: Any = _load("coverage_floor")
+
+    def summary(covered: int, statements: int) -> dict[str, object]:
+        return {"summary": {"covered_lines": covered, "num_statements": statements}}
+
+    report = tmp_path / "coverage.json"
+    report.write_text(
+        json.dumps(
+            {
+                "files": {
+                    "src/bovenwater/intake/selectors.py": summary(90, 100),
+                    "src/bovenwater/kompas/training_services.py": summary(50, 50),
+                    "src/bovenwater/cases/services/referrals.py": summary(40, 50),
+                    "src/bovenwater/intake/views.py": summary(0, 500),  # not a rule module
+                }
+            }
+        )
+    )
+    assert sorted(floor.rule_modules(json.loads(report.read_text()))) == [
+        "src/bovenwater/cases/services/referrals.py",
+        "src/bovenwater/intake/selectors.py",
+        "src/bovenwater/kompas/training_services.py",
+    ]
+    assert floor.main([str(report), "--floor", "90"]) == 0  # 180 of 200 lines
+    assert floor.main([str(report), "--floor", "90.1"]) == 1
+    assert floor.main([str(report)]) == 0  # measured and printed, no floor given
+    report.write_text(json.dumps({"files": {}}))
+    assert floor.main([str(report), "--floor", "0"]) == 1
