@@ -40,7 +40,7 @@ KINDS: dict[str, Any] = {
     "hoofdstuk": _("Handboek"),
     "kaart": _("Kaarten"),
     "indicator": _("Signalen (indicatoren)"),
-    "casus": _("Casussen"),
+    "casus": _("Oefencasussen"),
     "training": _("Training"),
     "hulp": _("Sociale kaart"),
     "notitie": _("Mijn notities"),
