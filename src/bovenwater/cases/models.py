@@ -368,14 +368,14 @@ class Referral(models.Model):
         ordering = ["-requested_at", "-pk"]
         indexes = [models.Index(fields=["to_organisation", "status"], name="referral_to_status")]
 
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.to_organisation_id} ({self.kind})"
+
     @property
     def shared_part_labels(self) -> list[str]:
         """The shared parts as a reader names them (the stored codes are for the code)."""
         labels = dict(SharedPart.choices)
         return [str(labels.get(part, part)) for part in self.shared_parts]
-
-    def __str__(self) -> str:
-        return f"{self.case_id} → {self.to_organisation_id} ({self.kind})"
 
 
 class ShelterCategory(models.TextChoices):
