@@ -38,6 +38,29 @@ def _organisations() -> Any:
     return Organisation.objects.filter(is_active=True).order_by("name")
 
 
+RECIPIENT_SEARCH = _("Zoek een organisatie op naam, regio of soort")
+RECIPIENT_FOUND = _("{n} organisaties gevonden")
+
+
+def _use_recipient_picker(field: forms.Field, own_id: int | None) -> None:
+    """Organisations grouped by region (police unit) and kind, without the sender's own,
+    with a search box (``picker.js``); the field still validates against its queryset."""
+    organisations = _organisations().select_related("municipality__police_unit")
+    if own_id is not None:
+        organisations = organisations.exclude(pk=own_id)
+        field.queryset = organisations  # type: ignore[attr-defined]
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for organisation in organisations:
+        unit = organisation.municipality.police_unit if organisation.municipality else None
+        region = unit.name if unit is not None else str(_("landelijk"))
+        label = f"{region} · {organisation.get_kind_display()}"
+        groups.setdefault(label, []).append((organisation.pk, organisation.name))
+    field.widget.choices = [("", "---------"), *sorted(groups.items())]
+    field.widget.attrs.update(
+        {"data-picker": RECIPIENT_SEARCH, "data-picker-count": RECIPIENT_FOUND}
+    )
+
+
 class CaseOpenForm(forms.Form):
     estimated_age = forms.IntegerField(
         label=_("Geschatte leeftijd"), min_value=0, max_value=120, required=False
@@ -128,9 +151,10 @@ class ConsentForm(forms.Form):
         help_text=_("Bijvoorbeeld: betrokkene zelf, of wettelijk vertegenwoordiger."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, own: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["recipient"].queryset = _organisations()  # type: ignore[attr-defined]
+        _use_recipient_picker(self.fields["recipient"], own)
 
 
 class ReferralForm(forms.Form):
@@ -159,9 +183,12 @@ class ReferralForm(forms.Form):
         label=_("Toelichting"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
-    def __init__(self, *args: Any, consents: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, consents: Any = None, own: int | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to_organisation"].queryset = _organisations()  # type: ignore[attr-defined]
+        _use_recipient_picker(self.fields["to_organisation"], own)
         self.fields["consent"].queryset = consents  # type: ignore[attr-defined]
         self.fields["consent"].label_from_instance = lambda c: (  # type: ignore[attr-defined]
             f"{c.subject_matter} → {c.recipient.name} ({c.given_on:%d-%m-%Y})"
@@ -245,7 +272,8 @@ class MeetingForm(forms.Form):
 
     def __init__(self, *args: Any, cases: Any = None, attendees: Any = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["agenda"].queryset = cases  # type: ignore[attr-defined]
+        self.fields["agenda"].queryset = cases.order_by("number")  # type: ignore[attr-defined]
+        self.fields["agenda"].picker = _("Zoek een casus op nummer of status")  # type: ignore[attr-defined]
         self.fields["agenda"].label_from_instance = lambda c: (  # type: ignore[attr-defined]
             f"{c.number} ({c.get_state_display()})"
         )

@@ -95,9 +95,10 @@ def detail_context(
                     "permit_status": case.permit_status,
                 }
             ),
-            consent_form=forms.get("consent_form") or case_forms.ConsentForm(),
+            consent_form=forms.get("consent_form")
+            or case_forms.ConsentForm(own=actor.organisation_id),
             referral_form=forms.get("referral_form")
-            or case_forms.ReferralForm(consents=active_consents),
+            or case_forms.ReferralForm(consents=active_consents, own=actor.organisation_id),
             placement_form=forms.get("placement_form")
             or case_forms.PlacementRequestForm(
                 initial={"region": actor.organisation.municipality.police_unit_id}

@@ -60,7 +60,7 @@ def referral_create(request: HttpRequest, case_id: int) -> HttpResponse:
     actor = request_actor(request)
     case = managed_case(actor, case_id)
     consents = selectors.active_consents_of_case(case=case)
-    form = case_forms.ReferralForm(request.POST, consents=consents)
+    form = case_forms.ReferralForm(request.POST, consents=consents, own=actor.organisation_id)
     if form.is_valid():
         data = form.cleaned_data
         try:
