@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from bovenwater.accounts.models import Membership
+from bovenwater.accounts.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +113,7 @@ def test_admin_shows_reference_data_read_only(
     login_as: Callable[[Membership], Client],
     model: str,
 ) -> None:
-    membership = make_member()
+    membership = make_member(role=Role.PLATFORM_ADMINISTRATOR)
     membership.user.is_staff = True
     membership.user.is_superuser = True
     membership.user.save(update_fields=["is_staff", "is_superuser"])
