@@ -61,10 +61,15 @@ WRITES = ("INSERT", "UPDATE", "DELETE")
 def _empty_reference_tables() -> None:
     """The session database holds the reference data; tests that need a first load clear it.
 
-    Plain SQL, so Django does not collect related rows of other apps (nothing refers to
-    reference data in the test database, and the test's transaction is rolled back).
+    Plain SQL, so Django does not collect related rows of other apps; the test's
+    transaction is rolled back. The routing rules per form of exploitation (added when
+    the forms are loaded) refer to reference rows, so they go first and the load adds
+    them again.
     """
-    tables = [Indicator.forms.through._meta.db_table, Indicator.sectors.through._meta.db_table]
+    from django.apps import apps
+
+    tables = [apps.get_model("intake", "RoutingRule")._meta.db_table]
+    tables += [Indicator.forms.through._meta.db_table, Indicator.sectors.through._meta.db_table]
     tables += [model._meta.db_table for model in ALL_MODELS]
     with connection.cursor() as cursor:
         for table in tables:
