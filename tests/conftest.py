@@ -166,9 +166,14 @@ def login_as(client: Client) -> Callable[[Membership], Client]:
     return lambda membership: login(client, membership)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """One headless Debian Chromium for the whole session (one Playwright instance)."""
+    """One headless Debian Chromium per test module (one Playwright instance at a time).
+
+    Per module, not per session: Playwright's sync API keeps an event loop running in
+    the test thread while it is open, and the async tests (the chat's consumers) cannot
+    run beside it. Closed at the end of each browser module, it is out of their way.
+    """
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
