@@ -371,12 +371,6 @@ class Referral(models.Model):
     def __str__(self) -> str:
         return f"{self.case_id} → {self.to_organisation_id} ({self.kind})"
 
-    @property
-    def shared_part_labels(self) -> list[str]:
-        """The shared parts as a reader names them (the stored codes are for the code)."""
-        labels = dict(SharedPart.choices)
-        return [str(labels.get(part, part)) for part in self.shared_parts]
-
 
 class ShelterCategory(models.TextChoices):
     COSM = "cosm", _("COSM (categorale opvang)")

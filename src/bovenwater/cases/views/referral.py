@@ -13,6 +13,7 @@ from bovenwater.accounts.middleware import request_actor
 from bovenwater.accounts.roles import Permission
 from bovenwater.cases import forms as case_forms
 from bovenwater.cases import selectors, services
+from bovenwater.cases.models import SharedPart
 from bovenwater.cases.views.common import (
     apply_errors,
     managed_case,
@@ -120,6 +121,10 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
         "cases/referral_detail.html",
         {
             "referral": referral,
+            # the shared parts in words (the stored codes are for the code)
+            "shared_parts": [
+                str(dict(SharedPart.choices).get(part, part)) for part in referral.shared_parts
+            ],
             "form": form,
             "withdraw_form": withdraw_form,
             "is_receiver": referral.to_organisation_id == actor.organisation_id,
