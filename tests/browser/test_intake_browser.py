@@ -69,9 +69,12 @@ def test_professional_signal_is_triaged_into_a_case(
         "Slaapzakken in de achterkeuken van een restaurant."
     )
     page.get_by_label("Gemeente plaats delict").select_option(label="Rotterdam")
-    page.get_by_label("Arbeidsuitbuiting").check()
+    with page.expect_response("**/signalen-kiezen/**"):
+        page.get_by_label("Arbeidsuitbuiting").check()  # htmx reloads the checklist
     # Indicators come by theme, collapsed; a note field appears only once one is ticked.
-    page.wait_for_load_state("networkidle")  # the checklist for the chosen form has arrived
+    page.wait_for_function(  # the new checklist is swapped in and settled
+        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
     page.locator("#indicator-options details summary").first.click()
     first_indicator = page.locator("#indicator-options input[type=checkbox]").first
     note = page.locator("#indicator-options input.bw-note").first

@@ -18,7 +18,7 @@ from apscheduler.triggers.base import BaseTrigger  # type: ignore[import-untyped
 from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
 from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import-untyped]
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -111,10 +111,17 @@ JOBS: tuple[Job, ...] = (
 JOBS_BY_NAME = {job.name: job for job in JOBS}
 
 
+def _fresh_connections() -> None:
+    """Drop stale connections between scheduled runs, never one inside a transaction
+    (a job started from a request or a test runs inside the caller's)."""
+    if not connection.in_atomic_block:
+        close_old_connections()
+
+
 def run_job(name: str) -> PrivacyJobRun:
     """Run one job now and record the run (counts only; a failure is recorded too)."""
     job = JOBS_BY_NAME[name]
-    close_old_connections()
+    _fresh_connections()
     record = PrivacyJobRun.objects.create(job=name)
     try:
         counts = job.run()
@@ -128,7 +135,7 @@ def run_job(name: str) -> PrivacyJobRun:
             finished_at=timezone.now(), ok=True, counts=counts
         )
     finally:
-        close_old_connections()
+        _fresh_connections()
     record.refresh_from_db()
     return record
 
