@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from tests.browser.axe import axe_violations
 from tests.browser.test_login_browser import _log_in
 
@@ -72,9 +73,9 @@ def test_professional_signal_is_triaged_into_a_case(
     with page.expect_response("**/signalen-kiezen/**"):
         page.get_by_label("Arbeidsuitbuiting").check()  # htmx reloads the checklist
     # Indicators come by theme, collapsed; a note field appears only once one is ticked.
-    page.wait_for_function(  # the new checklist is swapped in and settled
-        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
-    )
+    # The new checklist is swapped in and settled (a locator, not a JS string: the CSP
+    # forbids eval, which wait_for_function with a string needs).
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
     page.locator("#indicator-options details summary").first.click()
     first_indicator = page.locator("#indicator-options input[type=checkbox]").first
     note = page.locator("#indicator-options input.bw-note").first
