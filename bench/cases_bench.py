@@ -59,6 +59,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from intake_bench import seed_signals
 from server_env import ENV, PY, ROOT
 
 LATENCY = re.compile(r"^P(50|95|99) (\d+)$", re.M)
@@ -340,7 +341,6 @@ def main() -> int:
     print(manage("shell", "-c", SEED.format(count=args.cases)).strip())
     if args.signals:
         sys.path.insert(0, str(Path(__file__).resolve().parent))
-        from intake_bench import seed_signals
 
         seed_signals(args.signals)
     print(manage("verify_processing_log").strip())  # seals what the seeding logged

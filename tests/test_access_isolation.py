@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from bovenwater.accounts import services
 from bovenwater.accounts.actor import Actor
@@ -24,7 +26,16 @@ from bovenwater.audit.jobs import chain_pending
 from bovenwater.audit.models import Action, ProcessingLogEntry
 from bovenwater.audit.purposes import Purpose
 from bovenwater.audit.services import log_processing
+from bovenwater.chat import services as chat
+from bovenwater.chat.models import ChatNote, PickupMessage, Team
 from bovenwater.lib.tracing import TraceContext, reset_current, set_current
+from bovenwater.linkage.models import (
+    HitAnswer,
+    HitQuery,
+    LinkageProject,
+    LinkageRun,
+    LinkageSource,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -65,12 +76,6 @@ def _fill(route: str, ids: list[int]) -> list[str]:
 def _chat_of_b(organisation: Organisation) -> set[int]:
     """B's chat: a team, a helper-less conversation with a message and a note carrying a
     marker, a pick-up message; their ids join the URL walk (``/chat/hulp/gesprek/<id>/``)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from bovenwater.chat import services as chat
-    from bovenwater.chat.models import ChatNote, PickupMessage, Team
 
     team = Team.objects.create(organisation=organisation, name="Chat B", is_public=False)
     started = chat.conversation_start(team=team, nickname="Geheimsma")
@@ -131,13 +136,6 @@ def organisation_b(
 
 def _linkage_of_b(organisation: Organisation, member: Membership) -> set[int]:
     """B's linkage project, list, run, hit/no-hit question and contact request."""
-    from bovenwater.linkage.models import (
-        HitAnswer,
-        HitQuery,
-        LinkageProject,
-        LinkageRun,
-        LinkageSource,
-    )
 
     project = LinkageProject.objects.create(
         unit=organisation,

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.support import TEST_PASSWORD, token_for
 
+from bovenwater.accounts import services
 from bovenwater.accounts.middleware import IDLE_REFRESH_KEY, SESSION_KEY
 from bovenwater.accounts.models import Membership
 from bovenwater.accounts.roles import Role
@@ -132,8 +134,6 @@ def test_first_login_enrols_an_authenticator_with_qr_code(
 def test_session_times_out_when_idle(
     client: Client, make_member: Callable[..., Membership], login_as: Callable[[Membership], Client]
 ) -> None:
-    from django.conf import settings
-
     membership = make_member()
     login_as(membership)
     client.get(reverse("core:home"))
@@ -166,8 +166,6 @@ def _set_session(client: Client, *, refreshed_ago: int, expires_in: int) -> date
 def test_idle_timeout_is_refreshed_at_most_once_a_minute(
     client: Client, make_member: Callable[..., Membership], login_as: Callable[[Membership], Client]
 ) -> None:
-    from django.conf import settings
-
     login_as(make_member())
     # Refreshed 10 s ago: requests within the minute do not write the session.
     expire = _set_session(client, refreshed_ago=10, expires_in=890)
@@ -197,7 +195,6 @@ def test_a_changed_session_is_saved_at_once(
     login_as: Callable[[Membership], Client],
 ) -> None:
     """The throttle only skips saves of an unchanged session (here: switching organisation)."""
-    from bovenwater.accounts import services
 
     first = make_member(role=Role.CONTACT_OFFICER)
     second = services.membership_add(
@@ -226,8 +223,6 @@ def test_acting_organisation_can_be_switched_only_to_own_memberships(
     make_organisation: Callable[..., object],
     login_as: Callable[[Membership], Client],
 ) -> None:
-    from bovenwater.accounts import services
-
     first = make_member(role=Role.CONTACT_OFFICER)
     second_org = make_organisation(name="Tweede organisatie")
     second = services.membership_add(user=first.user, organisation=second_org, role=Role.ANALYST)  # type: ignore[arg-type]

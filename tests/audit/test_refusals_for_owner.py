@@ -19,6 +19,7 @@ from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.audit.models import ProcessingLogEntry
 from bovenwater.audit.selectors import LogFilter, processing_log_for_actor
 from bovenwater.cases import services as case_services
+from bovenwater.cases.selectors import case_get_for_actor
 from bovenwater.kompas import services as kompas_services
 
 pytestmark = pytest.mark.django_db
@@ -125,7 +126,6 @@ def test_a_partners_read_of_a_shared_case_shows_in_the_owners_log(
     referral = factories.refer_with_consent(owner, case, org_a)
     partner = factories.actor(Role.CARE_COORDINATOR, org_a)
     case_services.referral_respond(actor=partner, referral=referral, accept=True)
-    from bovenwater.cases.selectors import case_get_for_actor
 
     case_get_for_actor(actor=partner, case_id=case.pk)
     officer_b = _officer(make_member, org_b)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 from django.utils import timezone
+from tests.support import TEST_PASSWORD, TEST_SECRET
 
 from bovenwater.accounts import services as account_services
 from bovenwater.accounts.actor import Actor
@@ -34,7 +35,6 @@ def member(
     role: Role, org: Organisation, username: str | None = None, can_login: bool = False
 ) -> Membership:
     """A member; ``can_login`` adds a password and TOTP device (slow: password hashing)."""
-    from tests.support import TEST_PASSWORD, TEST_SECRET
 
     user = account_services.user_create(
         username=username or f"casegebruiker{next(_counter)}",

@@ -10,7 +10,7 @@ import pytest
 from bovenwater.accounts.models import Organisation
 from bovenwater.accounts.roles import OrganisationKind
 from bovenwater.cases.forms import ConsentForm, MeetingForm, ReferralForm
-from bovenwater.cases.models import Consent
+from bovenwater.cases.models import Case, Consent
 
 pytestmark = pytest.mark.django_db
 
@@ -55,8 +55,6 @@ def test_a_post_for_the_own_organisation_is_refused_by_the_form(
 
 
 def test_the_agenda_is_sorted_and_searchable() -> None:
-    from bovenwater.cases.models import Case
-
     form = MeetingForm(cases=Case.objects.all(), attendees=Organisation.objects.all())
     assert form.fields["agenda"].picker  # type: ignore[attr-defined]
     assert str(form.fields["agenda"].queryset.query).endswith('ORDER BY "cases_case"."number" ASC')  # type: ignore[attr-defined]

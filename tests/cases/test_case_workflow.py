@@ -4,6 +4,7 @@ every other (state, next state, role) combination is refused and writes nothing.
 from __future__ import annotations
 
 import pytest
+from django.http import Http404
 from tests.cases import factories
 from tests.lib.workflow_walk import role_edges
 
@@ -84,8 +85,6 @@ def test_forbidden_edges_write_nothing(
     roles: list[Role],
     org,  # type: ignore[no-untyped-def]
 ) -> None:
-    from django.http import Http404
-
     opener = factories.actor(Role.CARE_COORDINATOR, org)
     case = _case_in_state(opener, state)
     for role in roles:
@@ -114,7 +113,6 @@ def test_reason_required(target: CaseState, org) -> None:  # type: ignore[no-unt
 
 
 def test_other_organisation_cannot_transition(org) -> None:  # type: ignore[no-untyped-def]
-    from django.http import Http404
 
     coordinator = factories.actor(Role.CARE_COORDINATOR, org)
     case = factories.open_case(coordinator)

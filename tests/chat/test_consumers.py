@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from typing import Any
+from unittest import mock
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
@@ -18,7 +19,7 @@ from bovenwater.accounts.middleware import SESSION_KEY
 from bovenwater.asgi import application
 from bovenwater.audit.models import ProcessingLogEntry
 from bovenwater.chat import services
-from bovenwater.chat.models import ChatMessage, Conversation, Helper, Sender
+from bovenwater.chat.models import Block, ChatMessage, Conversation, Helper, Sender
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("live_database")]
 
@@ -160,8 +161,6 @@ def test_a_lost_notice_is_filled_from_the_database(
 
 
 def _store_silently(conversation: Conversation, body: str) -> None:
-    from unittest import mock
-
     with mock.patch("bovenwater.chat.notify.message_notice"):
         services.message_post(conversation=conversation, body=body, sender=Sender.HELPER)
 
@@ -218,8 +217,6 @@ def test_quick_exit_over_the_socket_ends_the_conversation(
 def test_a_block_is_recorded_by_the_young_persons_connection_as_a_keyed_hash(
     start_chat: Callable[..., services.StartResult], make_helper: Callable[..., Helper]
 ) -> None:
-    from bovenwater.chat.models import Block
-
     helper = make_helper()
     started = start_chat()
 

@@ -22,6 +22,8 @@ from typing import Any
 import pytest
 import websockets
 
+from bovenwater.chat.pow import solve
+
 REDIS = shutil.which("redis-server")
 pytestmark = pytest.mark.skipif(REDIS is None, reason="redis-server is not installed")
 SETUP = """
@@ -180,8 +182,6 @@ class Server:
             return dict(json.loads(response.read()))
 
     def start_chat(self) -> str:
-        from bovenwater.chat.pow import solve
-
         with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/chat/api/controle/") as r:
             challenge = json.loads(r.read())
         nonce = solve(challenge["challenge"], challenge["bits"])

@@ -16,7 +16,8 @@ from tests.support import login
 
 from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.cases import services
-from bovenwater.cases.models import ShelterCategory
+from bovenwater.cases.models import Shelter, ShelterCapacity, ShelterCategory
+from bovenwater.cases.services.case import case_open
 from bovenwater.cases.services.coordination import case_assign
 from bovenwater.cases.services.deadline_notices import deadline_notices_send
 from bovenwater.cases.types import VictimDetails
@@ -112,7 +113,6 @@ def test_cosm_placement_request_goes_to_the_registrar_and_its_answer_back(region
 
 
 def factories_shelter(care):  # type: ignore[no-untyped-def]
-    from bovenwater.cases.models import Shelter, ShelterCapacity
 
     shelter = Shelter.objects.create(
         name="Opvang COSM test",
@@ -163,7 +163,6 @@ def test_email_has_no_personal_data_and_follows_the_preference(  # type: ignore[
         user.save()
     Preference.objects.create(user=region["second"].user, email=EmailMode.NONE)
     mail.outbox.clear()
-    from bovenwater.cases.services.case import case_open
 
     with django_capture_on_commit_callbacks(execute=True):  # the mail is queued on commit
         case = case_open(
@@ -195,7 +194,6 @@ def test_email_has_no_personal_data_and_follows_the_preference(  # type: ignore[
 
 def test_centre_shows_count_marks_read_and_saves_preference(region, client: Client) -> None:  # type: ignore[no-untyped-def]
     member = factories.member(Role.CARE_COORDINATOR, region["care"], can_login=True)
-    from bovenwater.cases.services.case import case_open
 
     case_open(actor=region["contact"], owner=region["care"], victim=VictimDetails(estimated_age=20))
     login(client, member)

@@ -16,8 +16,10 @@ import sys
 import time
 from pathlib import Path
 
+from bovenwater.adscan.generate import generate
 from bovenwater.adscan.ingest import IngestError, read_ads
 from bovenwater.adscan.model import Ad
+from bovenwater.adscan.pipeline import ad_record, network_record, scan
 
 
 def _positive_int(text: str) -> int:
@@ -55,8 +57,6 @@ def _writable(path: Path) -> str | None:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from bovenwater.adscan.generate import generate
-
     out: Path = args.out
     problem = _writable(out)
     if problem:
@@ -73,8 +73,6 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _cluster(args: argparse.Namespace) -> int:
-    from bovenwater.adscan.pipeline import ad_record, network_record, scan
-
     source: Path = args.input
     if not source.is_file():
         return _error(f"cannot read input file: {source}")

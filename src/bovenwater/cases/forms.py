@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bovenwater.accounts.models import Organisation
+from bovenwater.accounts.selectors import users_in_roles
 from bovenwater.cases.corrections import CameIntoView, CaseUrgency
 from bovenwater.cases.models import (
     Case,
@@ -358,7 +359,6 @@ class AssignForm(VersionedForm):
 
     def __init__(self, *args: Any, owner: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from bovenwater.accounts.selectors import users_in_roles
 
         self.fields["coordinator"].queryset = users_in_roles(  # type: ignore[attr-defined]
             organisation_id=owner.pk, roles=["care_coordinator"]

@@ -30,7 +30,7 @@ from bovenwater.accounts.roles import Permission
 from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
 from bovenwater.audit.services import log_processing
-from bovenwater.chat import consent, keys, notify
+from bovenwater.chat import consent, counts, keys, notify
 from bovenwater.chat.masking import mask_contacts
 from bovenwater.chat.models import (
     MINOR_BANDS,
@@ -987,7 +987,6 @@ def retention_run(*, now: datetime | None = None) -> RetentionResult:
     """The chat's retention job: mask ended transcripts, count them for the monitor,
     delete those past their retention date (not handed off), and expired pick-up
     messages and blocks. One processing-log entry per deleted transcript."""
-    from bovenwater.chat import counts
 
     now = now or timezone.now()
     ended = Conversation.objects.filter(state=ConversationState.ENDED)

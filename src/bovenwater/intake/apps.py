@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 def _add_default_rules(**kwargs: Any) -> None:
     """The rules by form of exploitation need the forms: add them once they are loaded."""
-    from bovenwater.intake.defaults import ensure_default_rules
-    from bovenwater.intake.models import RoutingRule
-    from bovenwater.reference.models import ExploitationForm
+    from bovenwater.intake.defaults import ensure_default_rules  # noqa: PLC0415 - models load only after the app registry is ready
+    from bovenwater.intake.models import RoutingRule  # noqa: PLC0415 - models load only after the app registry is ready
+    from bovenwater.reference.models import ExploitationForm  # noqa: PLC0415 - models load only after the app registry is ready
 
     ensure_default_rules(RoutingRule, ExploitationForm)
 
@@ -20,6 +20,6 @@ class IntakeConfig(AppConfig):
     verbose_name = _("Signalen")
 
     def ready(self) -> None:
-        from bovenwater.reference.loader import reference_data_loaded
+        from bovenwater.reference.loader import reference_data_loaded  # noqa: PLC0415 - models load only after the app registry is ready
 
         reference_data_loaded.connect(_add_default_rules, dispatch_uid="intake-default-rules")

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bovenwater.accounts.middleware import request_actor
@@ -188,8 +189,6 @@ def upload_people_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _utf8_message() -> str:
-    from django.utils.translation import gettext as _
-
     return _("Het bestand is geen UTF-8-tekst. Sla het op als CSV UTF-8 en probeer opnieuw.")
 
 

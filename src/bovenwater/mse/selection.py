@@ -40,6 +40,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from bovenwater.mse.errors import MSEInputError, NotEstimableError
 from bovenwater.mse.fitting import (
@@ -256,7 +257,6 @@ class ExhaustiveSearch:
         few dozen columns, so a second thread only adds synchronisation, and on a
         shared machine it doubles the CPU time for nothing.
         """
-        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
         with threadpool_limits(limits=1, user_api="blas"):
             return self._run(ys)

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from bovenwater.accounts.actor import Actor
@@ -165,7 +166,6 @@ def _default_tab(forms: dict[str, Any]) -> str:
 
 def to_tab(case_id: int, tab: str) -> HttpResponse:
     """Back to the case page, on the tab where the action was taken."""
-    from django.urls import reverse
 
     return redirect(f"{reverse('cases:detail', kwargs={'case_id': case_id})}?tab={tab}")
 

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -190,8 +191,6 @@ def victim_edit_view(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 def _detail(case_id: int) -> str:
-    from django.urls import reverse
-
     return reverse("cases:detail", kwargs={"case_id": case_id})
 
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -122,6 +123,4 @@ def placement_create(request: HttpRequest, request_id: int) -> HttpResponse:
 
 
 def _capacity_url() -> str:
-    from django.urls import reverse
-
     return reverse("cases:capacity")
