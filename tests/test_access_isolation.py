@@ -27,7 +27,7 @@ from bovenwater.audit.models import Action, ProcessingLogEntry
 from bovenwater.audit.purposes import Purpose
 from bovenwater.audit.services import log_processing
 from bovenwater.chat import services as chat
-from bovenwater.chat.models import ChatNote, PickupMessage, Team
+from bovenwater.chat.models import ChatNote, PickupMessage, Sender, Team
 from bovenwater.lib.tracing import TraceContext, reset_current, set_current
 from bovenwater.linkage.models import (
     HitAnswer,
@@ -80,7 +80,7 @@ def _chat_of_b(organisation: Organisation) -> set[int]:
     team = Team.objects.create(organisation=organisation, name="Chat B", is_public=False)
     started = chat.conversation_start(team=team, nickname="Geheimsma")
     chat.message_post(
-        conversation=started.conversation, body="Geheimsma chatbericht", sender="youth"
+        conversation=started.conversation, body="Geheimsma chatbericht", sender=Sender.YOUTH
     )
     note = ChatNote.objects.create(conversation=started.conversation, text="Geheimsma notitie")
     pickup = PickupMessage.objects.create(

@@ -3,6 +3,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import pytest
 from django.conf import settings
@@ -19,10 +20,15 @@ from bovenwater.accounts.models import Membership
 from bovenwater.accounts.roles import Role
 from bovenwater.audit.models import Action, ProcessingLogEntry
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
+
 pytestmark = pytest.mark.django_db
 
 
-def _password_step(client: Client, username: str, password: str = TEST_PASSWORD) -> object:
+def _password_step(
+    client: Client, username: str, password: str = TEST_PASSWORD
+) -> _MonkeyPatchedWSGIResponse:
     return client.post(reverse("accounts:login"), {"username": username, "password": password})
 
 
@@ -54,8 +60,8 @@ def test_wrong_password_gives_dutch_error_and_keeps_username(
 ) -> None:
     membership = make_member()
     response = _password_step(client, membership.user.username, "verkeerd-wachtwoord")
-    body = response.content.decode()  # type: ignore[attr-defined]
-    assert response.status_code == 400  # type: ignore[attr-defined]
+    body = response.content.decode()
+    assert response.status_code == 400
     assert "Gebruikersnaam of wachtwoord is onjuist." in body
     assert f'value="{membership.user.username}"' in body
     assert 'value="verkeerd-wachtwoord"' not in body
@@ -95,8 +101,8 @@ def test_repeated_failures_lock_the_account(
     for _attempt in range(5):
         response = _password_step(client, membership.user.username, "nog-steeds-fout")
     response = _password_step(client, membership.user.username)  # even the right password
-    assert response.status_code == 429  # type: ignore[attr-defined]
-    assert "Account tijdelijk geblokkeerd" in response.content.decode()  # type: ignore[attr-defined]
+    assert response.status_code == 429
+    assert "Account tijdelijk geblokkeerd" in response.content.decode()
 
 
 def test_repeated_wrong_codes_lock_the_account(
@@ -116,7 +122,7 @@ def test_first_login_enrols_an_authenticator_with_qr_code(
 ) -> None:
     membership = make_member(with_device=False)
     response = _password_step(client, membership.user.username)
-    assert response["Location"] == reverse("accounts:enrol")  # type: ignore[index]
+    assert response["Location"] == reverse("accounts:enrol")
     page = client.get(reverse("accounts:enrol"))
     assert page.status_code == 200
     assert "<svg" in page.content.decode()

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db.models import Model
 from django.test import Client
 from django.utils import timezone
 from tests.cases import factories
@@ -56,6 +57,7 @@ def test_a_probe_on_b_is_seen_by_bs_officer_only_as_an_attempt(
     make_member: Callable[..., Membership],
     login_as: Callable[[Membership], Client],
 ) -> None:
+    target: Model
     if kind == "webscan_source":
         world_b = World(make_organisation, make_member, "Politie B")
         org_b, target = world_b.organisation, world_b.source()

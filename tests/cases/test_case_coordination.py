@@ -14,6 +14,8 @@ from django.utils import timezone
 from tests.cases import factories
 from tests.support import login
 
+from bovenwater.accounts.actor import Actor
+from bovenwater.accounts.models import Organisation
 from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.audit.models import ProcessingLogEntry
 from bovenwater.cases import selectors, services
@@ -41,8 +43,7 @@ from bovenwater.reference.models import Nationality
 pytestmark = pytest.mark.django_db
 
 
-def from_triage(contact, owner):  # type: ignore[no-untyped-def]
-
+def from_triage(contact: Actor, owner: Organisation) -> Case:
     return services.case_open(
         actor=contact,
         owner=owner,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.forms import ModelChoiceField
 
 from bovenwater.accounts.models import Organisation
 from bovenwater.accounts.roles import OrganisationKind
@@ -38,6 +39,8 @@ def test_recipients_are_grouped_by_region_and_kind_without_the_own_organisation(
         assert groups == sorted(groups)
         assert any("Amsterdam" in g and "Politie" in g for g in groups)
         assert html.count("<optgroup") == len(groups)
+        assert isinstance(field.field, ModelChoiceField)
+        assert field.field.queryset is not None
         assert own not in field.field.queryset
 
 

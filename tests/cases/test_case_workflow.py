@@ -9,6 +9,7 @@ from tests.cases import factories
 from tests.lib.workflow_walk import role_edges
 
 from bovenwater.accounts.actor import Actor
+from bovenwater.accounts.models import Organisation
 from bovenwater.accounts.roles import ROLE_PERMISSIONS, Role
 from bovenwater.audit.models import ProcessingLogEntry
 from bovenwater.cases import services
@@ -31,7 +32,7 @@ def _case_in_state(owner_actor: Actor, state: CaseState) -> Case:
 
 
 @pytest.fixture
-def org():  # type: ignore[no-untyped-def]
+def org() -> Organisation:
     return factories.organisation()
 
 
@@ -57,7 +58,7 @@ def test_the_permissions_give_the_roles_of_the_former_role_table() -> None:
 
 
 @pytest.mark.parametrize(("state", "target", "role"), ALLOWED)
-def test_allowed_edge(state: CaseState, target: CaseState, role: Role, org) -> None:  # type: ignore[no-untyped-def]
+def test_allowed_edge(state: CaseState, target: CaseState, role: Role, org: Organisation) -> None:
     opener = factories.actor(Role.CARE_COORDINATOR, org)
     case = _case_in_state(opener, state)
     acting = factories.actor(role, org)
@@ -83,7 +84,7 @@ def test_forbidden_edges_write_nothing(
     state: CaseState,
     target: CaseState,
     roles: list[Role],
-    org,  # type: ignore[no-untyped-def]
+    org: Organisation,
 ) -> None:
     opener = factories.actor(Role.CARE_COORDINATOR, org)
     case = _case_in_state(opener, state)

@@ -46,7 +46,7 @@ def _communicator(cookie: str = "") -> WebsocketCommunicator:
 
 async def _until(communicator: WebsocketCommunicator, kind: str, **match: Any) -> dict[str, Any]:
     while True:
-        event = await communicator.receive_json_from(timeout=5)
+        event: dict[str, Any] = await communicator.receive_json_from(timeout=5)
         if event["type"] == kind and all(event.get(k) == v for k, v in match.items()):
             return event
 

@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 import websockets
+from websockets.typing import Origin
 
 from bovenwater.chat.pow import solve
 
@@ -309,9 +310,9 @@ async def _fault_run(
                 else servers[1]
             )
             try:
-                async with websockets.connect(  # type: ignore[arg-type]
+                async with websockets.connect(
                     f"ws://127.0.0.1:{server.port}/ws/chat/",
-                    origin=f"http://127.0.0.1:{server.port}",
+                    origin=Origin(f"http://127.0.0.1:{server.port}"),
                 ) as ws:
                     await ws.send(json.dumps({"type": "hello", "token": token, "after": last}))
                     while True:

@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 from tests.chat.conftest import actor_of
 
+from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Membership, Organisation
 from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.audit.models import ProcessingLogEntry
@@ -189,8 +190,8 @@ def test_declined_handoff_shares_nothing(
     assert list(signals_for_actor(actor=actor_of(sam), filters=SignalFilter())) == []
 
 
-def actor_of_membership(membership: Membership) -> services.Actor:
-    return services.Actor(user=membership.user, membership=membership)
+def actor_of_membership(membership: Membership) -> Actor:
+    return Actor(user=membership.user, membership=membership)
 
 
 def test_opening_hours_with_holidays_and_midnight() -> None:
@@ -275,7 +276,7 @@ def test_retention_masks_counts_and_deletes_only_what_it_should(
     old, handed, recent, running = (start_chat() for _ in range(4))
     for started in (old, handed, recent, running):
         services.message_post(
-            conversation=started.conversation, body="mijn nummer is 0612345678", sender="youth"
+            conversation=started.conversation, body="mijn nummer is 0612345678", sender=Sender.YOUTH
         )
     for started in (old, handed, recent):
         services.conversation_end(conversation=started.conversation, by="youth")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -24,7 +24,7 @@ def _immediate_tasks(settings: Any) -> None:
 
 
 def add_registrations(
-    rows: list[tuple[str, int, str]], organisation: Organisation | None = None
+    rows: Sequence[tuple[str, int, str]], organisation: Organisation | None = None
 ) -> None:
     """Create registrations from ``(person key, year, melder type)`` rows."""
     persons: dict[str, Person] = {}
@@ -58,7 +58,7 @@ def synthetic_rows(
     return rows
 
 
-THREE_LISTS = {
+THREE_LISTS: dict[str, float] = {
     MelderType.POLICE: 0.35,
     MelderType.CARE_COORDINATION: 0.30,
     MelderType.NGO: 0.25,

@@ -12,7 +12,7 @@ from django.test import Client
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Organisation
-from bovenwater.accounts.roles import OrganisationKind, Role
+from bovenwater.accounts.roles import OrganisationKind, Permission, Role
 from bovenwater.audit.models import Action, ProcessingLogEntry
 from bovenwater.cases.models import Case, CaseEvent
 from bovenwater.intake import routing, services
@@ -169,7 +169,7 @@ def test_triage_table_edge_by_edge(
         "forward_to": region["police"],
         "case_reference": "C-2026-00001",
     }
-    if permissions is not None and all(actor.has(p) for p in permissions):
+    if permissions is not None and all(actor.has(Permission(p)) for p in permissions):
         services.signal_transition(actor=actor, signal=signal, to_state=target, **kwargs)  # type: ignore[arg-type]
         signal.refresh_from_db()
         assert signal.state == target

@@ -85,8 +85,8 @@ def test_chapter_and_card_download_as_pdf_with_their_text(
     text = pdf_text(response.content)
     assert "De bedenktijd en de B8-regeling" in text
     reader = PdfReader(io.BytesIO(response.content))
-    root = reader.trailer["/Root"]
-    assert root["/Lang"] == "nl"  # tagged, language set: PDF/UA
+    root = reader.root_object
+    assert str(root["/Lang"]) == "nl"  # tagged, language set: PDF/UA
     assert "/StructTreeRoot" in root
     assert reader.metadata is not None
     assert reader.metadata.title == "De bedenktijd en de B8-regeling · Bovenwater"

@@ -14,6 +14,7 @@ from django.utils import timezone
 from tests.cases import factories
 from tests.support import login
 
+from bovenwater.accounts.models import Organisation
 from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.cases import services
 from bovenwater.cases.models import Shelter, ShelterCapacity, ShelterCategory
@@ -112,7 +113,7 @@ def test_cosm_placement_request_goes_to_the_registrar_and_its_answer_back(region
     assert users_told("placement_answered") == {region["first"].user.pk}
 
 
-def factories_shelter(care):  # type: ignore[no-untyped-def]
+def factories_shelter(care: Organisation) -> Shelter:
 
     shelter = Shelter.objects.create(
         name="Opvang COSM test",
@@ -178,7 +179,7 @@ def test_email_has_no_personal_data_and_follows_the_preference(  # type: ignore[
         )
     assert users_told("case_queued") == {region["first"].user.pk, region["second"].user.pk}
     assert [m.to for m in mail.outbox] == [["first@example.org"]]  # "none" got no e-mail
-    body = mail.outbox[0].subject + mail.outbox[0].body
+    body = str(mail.outbox[0].subject) + str(mail.outbox[0].body)
     for secret in (SECRET_NAME, "Ioana", case.number, "bouw", "Roemen"):
         assert secret not in body
     assert "nieuw werk" in body and reverse("notifications:list") in body

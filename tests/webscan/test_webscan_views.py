@@ -98,9 +98,9 @@ def test_analyst_uploads_a_file_and_sees_the_rejected_lines(
 ) -> None:
     source = world.source()
     login_as(world.analyst)
-    page = client.get(f"/webscan/bronnen/{source.pk}/")
-    assert page.status_code == 200
-    assert "Scan starten" in page.content.decode()
+    source_page = client.get(f"/webscan/bronnen/{source.pk}/")
+    assert source_page.status_code == 200
+    assert "Scan starten" in source_page.content.decode()
     response = client.post(
         f"/webscan/bronnen/{source.pk}/scannen/",
         {"upload": upload([*small_corpus[:50], "{kapot"])},
