@@ -17,6 +17,9 @@ from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Membership, Organisation
 from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.audit.models import ProcessingLogEntry
+from bovenwater.cases import selectors as case_selectors
+from bovenwater.cases import services as case_services
+from bovenwater.cases.types import VictimDetails
 from bovenwater.chat import hours, pow, selectors, services
 from bovenwater.chat.masking import mask_contacts
 from bovenwater.chat.models import (
@@ -339,10 +342,6 @@ def test_handoff_into_an_existing_case_is_added_by_a_case_worker_of_its_owner(
     make_member: Callable[..., Membership],
     client: Client,
 ) -> None:
-    from bovenwater.cases import selectors as case_selectors
-    from bovenwater.cases import services as case_services
-    from bovenwater.cases.types import VictimDetails
-
     sam = make_helper()
     started = start_chat(nickname="Noa", age_band="16-17")
     services.assign_queued(team_id=started.conversation.team_id)
