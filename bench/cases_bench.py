@@ -327,6 +327,11 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
     parser.add_argument("--models", nargs="+", default=["closed", "think"])
     parser.add_argument(
+        "--seed-only",
+        action="store_true",
+        help="seed the database (for bench/cases_profile.py) and stop: no server, no wrk",
+    )
+    parser.add_argument(
         "--only",
         nargs="+",
         default=[],
@@ -344,6 +349,8 @@ def main() -> int:
 
         seed_signals(args.signals)
     print(manage("verify_processing_log").strip())  # seals what the seeding logged
+    if args.seed_only:
+        return 0
     # One session per connection, as with real users: a single shared session row
     # would serialise every request on the session save.
     sessions = re.findall(
