@@ -34,6 +34,7 @@ from bovenwater.cases.services.coordination import (
     victim_update,
 )
 from bovenwater.cases.views.common import apply_errors
+from bovenwater.lib.refusals import attempt
 
 
 def _owned(actor: Actor, case_id: int) -> selectors.CaseAccess:
@@ -65,14 +66,13 @@ def case_take_view(request: HttpRequest, case_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Laad de pagina opnieuw en probeer het nog eens."))
         return redirect("cases:detail", case_id=case_id)
-    try:
-        case_take(actor=actor, case=access.case, expected_version=form.cleaned_data["version"])
-    except StaleCase as error:
-        messages.error(request, " ".join(error.messages))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("U bent nu de zorgcoördinator van deze casus."))
+    attempt(
+        request,
+        lambda: case_take(
+            actor=actor, case=access.case, expected_version=form.cleaned_data["version"]
+        ),
+        success=_("U bent nu de zorgcoördinator van deze casus."),
+    )
     return redirect("cases:detail", case_id=case_id)
 
 
