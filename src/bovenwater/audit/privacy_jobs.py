@@ -12,15 +12,35 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from bovenwater.audit.models import PrivacyJobRun
+from bovenwater.audit.retention import RETENTION_TABLE, SweepReport
 from bovenwater.audit.scheduling import Job, job_named, registered_jobs
 
 logger = logging.getLogger(__name__)
+
+
+def retention_preview(
+    *, organisation_id: int | None = None, now: datetime | None = None
+) -> list[SweepReport]:
+    """Dry run of the sweeps that can preview (cases, signals): what would go at the next
+    run (counts only, nothing is written), for one organisation or for all; in the order
+    of the retention table."""
+    order = {rule.job: position for position, rule in enumerate(RETENTION_TABLE)}
+    previewing = sorted(
+        (job for job in registered_jobs() if job.preview is not None),
+        key=lambda job: order.get(job.name, len(order)),
+    )
+    return [
+        job.preview(organisation_id=organisation_id, now=now)
+        for job in previewing
+        if job.preview is not None
+    ]
 
 
 def _fresh_connections() -> None:

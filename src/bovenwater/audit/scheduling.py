@@ -11,9 +11,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
 
 from apscheduler.triggers.base import BaseTrigger  # type: ignore[import-untyped]
 from django.utils.functional import Promise
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from bovenwater.audit.retention import SweepReport
+
+
+class Preview(Protocol):
+    """A dry run of a retention sweep: what would go now (counts only, nothing written)."""
+
+    def __call__(
+        self, *, organisation_id: int | None = None, now: datetime | None = None
+    ) -> SweepReport: ...
 
 
 @dataclass(frozen=True)
@@ -27,6 +41,7 @@ class Job:
     trigger: Callable[[], BaseTrigger]
     schedule_text: Callable[[], str]  # in words, for the privacy officer
     count_labels: Mapping[str, Promise] = field(default_factory=dict)
+    preview: Preview | None = None  # retention sweeps that can show what they would remove
 
     @property
     def schedule(self) -> str:
