@@ -14,7 +14,7 @@ from apscheduler.schedulers.background import BackgroundScheduler  # type: ignor
 from django.core.management import call_command
 from django.test import Client, override_settings
 from django.utils import timezone
-from tests.webscan.webscan_support import World, corpus_lines
+from tests.webscan.factories import World, corpus_lines
 
 from bovenwater.accounts.models import Membership, Organisation
 from bovenwater.accounts.roles import Role

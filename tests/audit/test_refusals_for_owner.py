@@ -12,7 +12,7 @@ from django.db.models import Model
 from django.test import Client
 from django.utils import timezone
 from tests.cases import factories
-from tests.webscan.webscan_support import World
+from tests.webscan.factories import World
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Membership, Organisation

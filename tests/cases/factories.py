@@ -12,7 +12,14 @@ from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Membership, Organisation
 from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.cases import services
-from bovenwater.cases.models import Case, Referral, SharedPart
+from bovenwater.cases.models import (
+    Case,
+    Referral,
+    SharedPart,
+    Shelter,
+    ShelterCapacity,
+    ShelterCategory,
+)
 from bovenwater.cases.types import VictimDetails
 from bovenwater.reference.models import Municipality, Nationality
 
@@ -93,3 +100,15 @@ def refer_with_consent(by: Actor, case: Case, to: Organisation) -> Referral:
         shared_parts=[SharedPart.SUMMARY],
         consent=consent,
     )
+
+
+def cosm_shelter(care: Organisation) -> Shelter:
+    """A shelter with two COSM places in the region of ``care``."""
+    shelter = Shelter.objects.create(
+        name="Opvang COSM test",
+        organisation=organisation(OrganisationKind.SHELTER),
+        region=care.municipality.police_unit,
+        municipality=care.municipality,
+    )
+    ShelterCapacity.objects.create(shelter=shelter, category=ShelterCategory.COSM, places=2)
+    return shelter

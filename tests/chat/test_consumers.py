@@ -13,7 +13,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.chat.communicator import WebsocketCommunicator
-from tests.chat.conftest import actor_of
+from tests.chat.factories import actor_of
 
 from bovenwater.accounts.middleware import SESSION_KEY
 from bovenwater.asgi import application

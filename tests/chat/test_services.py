@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from tests.chat.conftest import actor_of
+from tests.chat.factories import actor_of
 from tests.support import login
 
 from bovenwater.accounts.actor import Actor

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Callable
 
 import pytest
-from tests.estimation.conftest import add_registrations
+from tests.estimation.factories import add_registrations
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Membership, Organisation

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from tests.linkage.conftest import World, lists, make_project
+from tests.linkage.factories import World, lists, make_project
 from tests.pprl.support import VARIANTS, people_csv
 
 from bovenwater.audit.models import ProcessingLogEntry

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from tests.linkage.conftest import World, lists, make_project
+from tests.linkage.factories import World, lists, make_project
 
 from bovenwater.accounts.models import Membership
 from bovenwater.estimation.models import EstimateRun

@@ -14,10 +14,9 @@ from django.utils import timezone
 from tests.cases import factories
 from tests.support import login
 
-from bovenwater.accounts.models import Organisation
 from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.cases import services
-from bovenwater.cases.models import Shelter, ShelterCapacity, ShelterCategory
+from bovenwater.cases.models import ShelterCategory
 from bovenwater.cases.services.case import case_open
 from bovenwater.cases.services.coordination import case_assign
 from bovenwater.cases.services.deadline_notices import deadline_notices_send
@@ -108,21 +107,9 @@ def test_cosm_placement_request_goes_to_the_registrar_and_its_answer_back(region
     )
     assert users_told("placement_requested") == {placer.user.pk}  # the registrar's placer
     assert region["first"].user.pk not in users_told("placement_requested")
-    shelter = factories_shelter(region["care"])
+    shelter = factories.cosm_shelter(region["care"])
     services.placement_create(actor=placer, request=request, shelter=shelter)
     assert users_told("placement_answered") == {region["first"].user.pk}
-
-
-def factories_shelter(care: Organisation) -> Shelter:
-
-    shelter = Shelter.objects.create(
-        name="Opvang COSM test",
-        organisation=factories.organisation(OrganisationKind.SHELTER),
-        region=care.municipality.police_unit,
-        municipality=care.municipality,
-    )
-    ShelterCapacity.objects.create(shelter=shelter, category=ShelterCategory.COSM, places=2)
-    return shelter
 
 
 def test_meeting_agenda_and_deadlines(region) -> None:  # type: ignore[no-untyped-def]

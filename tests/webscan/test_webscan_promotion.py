@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from tests.support import login
-from tests.webscan.webscan_support import World, actor_of
+from tests.webscan.factories import World, actor_of
 
 from bovenwater.accounts import services as accounts_services
 from bovenwater.accounts.models import Organisation

@@ -13,7 +13,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.utils import timezone
-from tests.webscan.webscan_support import World, actor_of, source_input, upload
+from tests.webscan.factories import World, actor_of, source_input, upload
 
 from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.adscan import pipeline

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from tests.webscan.webscan_support import World, upload
+from tests.webscan.factories import World, upload
 
 from bovenwater.audit.models import Action, ProcessingLogEntry
 from bovenwater.intake.models import Signal
