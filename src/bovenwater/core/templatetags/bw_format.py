@@ -42,5 +42,5 @@ def nl(value: object) -> str:
     if value in (None, ""):
         return ""
     if (translation.get_language() or "nl").startswith("nl"):
-        return conditional_escape(value)
+        return conditional_escape(str(value))
     return format_html('<span lang="nl">{}</span>', value)
