@@ -14,12 +14,25 @@ import pytest
 import uvicorn
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.browser.axe import axe_violations
 from tests.browser.test_login_browser import _log_in
+from tests.support import TEST_PASSWORD, TEST_SECRET, token_for
 
+from bovenwater.accounts import services as accounts
+from bovenwater.accounts.roles import Role
 from bovenwater.asgi import application, django_application
 from bovenwater.chat import demo as chat_demo
-from bovenwater.chat.models import Conversation, Handoff, OpeningHours, PickupMessage, Team
+from bovenwater.chat.models import (
+    Conversation,
+    Handoff,
+    Helper,
+    OpeningHours,
+    PickupMessage,
+    Presence,
+    Team,
+    Transfer,
+)
 from bovenwater.core import demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -182,12 +195,6 @@ def test_queue_position_updates_live_and_a_warm_transfer_between_helpers(
     """Two young people wait: the second sees position 2, then 1 once the first is
     taken. The helper then hands the first conversation warmly to a colleague, who
     reads along, takes it over and chats on; the young person sees the new name."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-    from tests.support import TEST_PASSWORD, TEST_SECRET, token_for
-
-    from bovenwater.accounts import services as accounts
-    from bovenwater.accounts.roles import Role
-    from bovenwater.chat.models import Helper, Presence, Team, Transfer
 
     team = Team.objects.get()
     user = accounts.user_create(
