@@ -123,11 +123,11 @@ def test_beheerder_changes_a_role_and_ends_a_membership_with_reasons(
     client = login_as(beheerder)
     url = reverse("accounts:member", args=[colleague.pk])
     assert client.get(url).status_code == 200
-    no_reason = client.post(url, {"action": "role", "role": Role.CONTACT_OFFICER})
+    no_reason = client.post(url, {"action": "role", "role-role": Role.CONTACT_OFFICER})
     assert no_reason.status_code == 400
     assert "Geef een reden op." in no_reason.content.decode()
     response = client.post(
-        url, {"action": "role", "role": Role.CONTACT_OFFICER, "reason": "nieuwe taak"}
+        url, {"action": "role", "role-role": Role.CONTACT_OFFICER, "role-reason": "nieuwe taak"}
     )
     assert response.status_code == 302
     colleague.refresh_from_db()
@@ -137,7 +137,7 @@ def test_beheerder_changes_a_role_and_ends_a_membership_with_reasons(
         "changes": {"role": [Role.SIGNALLER, Role.CONTACT_OFFICER]},
         "reason": "nieuwe taak",
     }
-    response = client.post(url, {"action": "end", "reason": "uit dienst"})
+    response = client.post(url, {"action": "end", "end-reason": "uit dienst"})
     assert response.status_code == 302
     colleague.refresh_from_db()
     assert not colleague.is_active
@@ -154,7 +154,7 @@ def test_no_platform_administrator_role_and_not_the_own_membership(
     client = login_as(beheerder)
     response = client.post(
         reverse("accounts:member", args=[colleague.pk]),
-        {"action": "role", "role": Role.PLATFORM_ADMINISTRATOR, "reason": "graag"},
+        {"action": "role", "role-role": Role.PLATFORM_ADMINISTRATOR, "role-reason": "graag"},
     )
     assert response.status_code == 400
     colleague.refresh_from_db()
@@ -170,7 +170,7 @@ def test_no_platform_administrator_role_and_not_the_own_membership(
     )
     assert response.status_code == 400
     own = reverse("accounts:member", args=[beheerder.pk])
-    response = client.post(own, {"action": "end", "reason": "weg"})
+    response = client.post(own, {"action": "end", "end-reason": "weg"})
     assert response.status_code == 400
     beheerder.refresh_from_db()
     assert beheerder.is_active
@@ -189,8 +189,8 @@ def test_another_organisations_members_answer_404_and_the_owner_sees_the_attempt
     assert client.get(missing).status_code == 404
     for response in (
         client.get(url),
-        client.post(url, {"action": "role", "role": Role.CONTACT_OFFICER, "reason": "x"}),
-        client.post(url, {"action": "end", "reason": "x"}),
+        client.post(url, {"action": "role", "role-role": Role.CONTACT_OFFICER, "role-reason": "x"}),
+        client.post(url, {"action": "end", "end-reason": "x"}),
     ):
         assert response.status_code == 404
         assert foreign.user.username not in response.content.decode()
@@ -211,7 +211,7 @@ def test_other_roles_cannot_manage_members(make_member: Member, login_as: Login)
     assert client.get(reverse("accounts:member", args=[colleague.pk])).status_code == 403
     response = client.post(
         reverse("accounts:member", args=[colleague.pk]),
-        {"action": "end", "reason": "x"},
+        {"action": "end", "end-reason": "x"},
     )
     assert response.status_code == 403
     colleague.refresh_from_db()

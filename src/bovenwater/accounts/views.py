@@ -377,8 +377,11 @@ def member_detail_view(request: HttpRequest, membership_id: int) -> HttpResponse
     role_form = MemberRoleForm(
         request.POST if request.POST.get("action") == "role" else None,
         initial={"role": membership.role},
+        prefix="role",
     )
-    end_form = MemberEndForm(request.POST if request.POST.get("action") == "end" else None)
+    end_form = MemberEndForm(
+        request.POST if request.POST.get("action") == "end" else None, prefix="end"
+    )
     if request.method == "POST":
         try:
             if request.POST.get("action") == "role" and role_form.is_valid():
