@@ -40,7 +40,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from bovenwater.mse.errors import MSEInputError, NotEstimableError
 from bovenwater.mse.fitting import (
@@ -257,6 +256,9 @@ class ExhaustiveSearch:
         few dozen columns, so a second thread only adds synchronisation, and on a
         shared machine it doubles the CPU time for nothing.
         """
+
+        # Lazy for start-up: a small table never gets here (tests/mse/test_mse_cli.py).
+        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # noqa: PLC0415
 
         with threadpool_limits(limits=1, user_api="blas"):
             return self._run(ys)
