@@ -120,6 +120,31 @@ def _function_lines(module: Path, names: tuple[str, ...]) -> list[range]:
     return spans
 
 
+def _annotation_spans(module: Path) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Where the module's annotations are: with ``from __future__ import annotations``
+    they are never evaluated, so a mutant there (``X | None`` -> ``X & None``) is
+    equivalent by construction and is left out instead of run."""
+    tree = ast.parse(module.read_text())
+    if not any(
+        isinstance(node, ast.ImportFrom)
+        and node.module == "__future__"
+        and any(alias.name == "annotations" for alias in node.names)
+        for node in tree.body
+    ):
+        return []
+    found: list[ast.expr] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.arg) and node.annotation is not None:
+            found.append(node.annotation)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.returns:
+            found.append(node.returns)
+        elif isinstance(node, ast.AnnAssign):
+            found.append(node.annotation)
+    return [
+        ((n.lineno, n.col_offset), (n.end_lineno or n.lineno, n.end_col_offset or 0)) for n in found
+    ]
+
+
 def _equivalents() -> list[dict[str, str]]:
     if not EQUIVALENTS.exists():
         return []

@@ -213,3 +213,29 @@ def test_a_referral_to_one_organisation_gives_another_nothing(world) -> None:  #
     other = factories.actor(Role.INVESTIGATOR, factories.organisation(OrganisationKind.POLICE))
     assert selectors.case_access(actor=other, case=world["case"]) is None
     assert shared_case_ids(other) == []
+
+
+# The national registrar (COSM placements) ----------------------------------------------
+
+
+def _fresh(actor):  # type: ignore[no-untyped-def]
+    """The actor as a request builds it: membership and organisation read from the
+    database (the kind a plain string, not the enum member the factory set)."""
+    from bovenwater.accounts.actor import Actor
+    from bovenwater.accounts.models import Membership
+
+    membership = Membership.objects.select_related("organisation", "user").get(
+        pk=actor.membership.pk
+    )
+    return Actor(user=membership.user, membership=membership)
+
+
+def test_only_the_national_registrar_with_the_cosm_permission_places_in_cosm() -> None:
+    registrar = factories.organisation(OrganisationKind.NATIONAL_REGISTRAR)
+    coordinator = _fresh(factories.actor(Role.CARE_COORDINATOR, registrar))
+    assert type(coordinator.organisation.kind) is str
+    assert selectors.is_national_registrar(coordinator) is True
+    elsewhere = _fresh(factories.actor(Role.CARE_COORDINATOR, factories.organisation()))
+    assert selectors.is_national_registrar(elsewhere) is False
+    signaller = _fresh(factories.actor(Role.SIGNALLER, registrar))
+    assert not selectors.is_national_registrar(signaller)
