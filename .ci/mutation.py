@@ -4,7 +4,7 @@
 
 Each group names the modules (or the functions in a module) whose conditions hold an
 access rule, and the tests that must catch a change to them. For every group the
-script copies ``src/`` and ``tests/`` to ``var/mutation/tree`` (the work tree is never
+script copies ``src/`` and ``tests/`` to ``var/mutation/tree-GROUPS`` (the work tree is never
 changed), runs the group's tests once on a kept SQLite test database, lets Cosmic Ray
 apply each mutation in turn and run the tests (``pytest -x``), and prints the score.
 
@@ -31,7 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "var" / "mutation"
-TREE = WORK / "tree"
+TREE = WORK / "tree"  # one per run: WORK / "tree-GROUP…" (runs of other groups may go on beside it)
 EQUIVALENTS = ROOT / ".ci" / "mutation_equivalents.toml"
 EXCLUDED_OPERATORS = (
     r"core/ReplaceBinaryOperator_.*_(Pow|RShift|LShift|FloorDiv|Mod|BitXor)$",
@@ -73,7 +73,7 @@ GROUPS: dict[str, Group] = {
     ),
     "signal-scope": Group(
         ("src/bovenwater/intake/selectors.py",),
-        ("tests/intake", "tests/cases/test_access_rules.py"),
+        ("tests/intake/test_signal_scope.py", "tests/intake/test_intake_services.py"),
     ),
     "log-hash": Group(
         ("src/bovenwater/audit/models.py",),
@@ -248,6 +248,8 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown group(s): {', '.join(sorted(unknown))}")
     WORK.mkdir(parents=True, exist_ok=True)
+    global TREE
+    TREE = WORK / ("tree-" + "-".join(args.groups or ["all"]))
     _copy_tree()
     scores: list[str] = []
     failed = False

@@ -239,3 +239,200 @@ def test_only_the_national_registrar_with_the_cosm_permission_places_in_cosm() -
     assert selectors.is_national_registrar(elsewhere) is False
     signaller = _fresh(factories.actor(Role.SIGNALLER, registrar))
     assert not selectors.is_national_registrar(signaller)
+
+
+# Referral: the rest of referral_send, referral_respond and referral_withdraw -----------
+
+
+def _send_error(world, **changes) -> set[str]:  # type: ignore[no-untyped-def]
+    arguments = {
+        "actor": world["coordinator"],
+        "case": world["case"],
+        "to_organisation": world["police"],
+        "kind": "police_report",
+        "shared_parts": [SharedPart.SUMMARY],
+        "legal_basis": "Wet politiegegevens art. 8",
+    } | changes
+    with pytest.raises(ValidationError) as info:
+        services.referral_send(**arguments)
+    assert not Referral.objects.exists()
+    return set(info.value.error_dict)
+
+
+def test_a_referral_needs_known_parts_and_a_known_kind(world) -> None:  # type: ignore[no-untyped-def]
+    assert _send_error(world, shared_parts=[]) == {"shared_parts"}
+    assert _send_error(world, shared_parts=[SharedPart.SUMMARY, "alles"]) == {"shared_parts"}
+    assert _send_error(world, kind="iets") == {"kind"}
+
+
+def test_a_referral_stores_its_basis_and_logs_what_it_shares(world) -> None:  # type: ignore[no-untyped-def]
+    from bovenwater.audit.models import ProcessingLogEntry
+    from bovenwater.notifications.models import Notification
+
+    by_law = services.referral_send(
+        actor=world["coordinator"],
+        case=world["case"],
+        to_organisation=world["police"],
+        kind="police_report",
+        shared_parts=[SharedPart.VICTIM, SharedPart.SUMMARY, SharedPart.VICTIM],
+        legal_basis="  Wet politiegegevens art. 8  ",
+    )
+    assert by_law.legal_basis == "Wet politiegegevens art. 8"
+    assert by_law.consent is None
+    assert by_law.shared_parts == sorted({SharedPart.SUMMARY, SharedPart.VICTIM})
+    assert by_law.from_organisation_id == world["owner"].pk
+    assert by_law.requested_by_id == world["coordinator"].user.pk
+    entry = ProcessingLogEntry.objects.get(object_type="cases.referral", object_id=str(by_law.pk))
+    assert entry.action == "share"
+    assert entry.details == {
+        "to": world["police"].pk,
+        "parts": sorted({SharedPart.SUMMARY, SharedPart.VICTIM}),
+        "consent": None,
+    }
+    assert Notification.objects.filter(
+        user=world["investigator"].user, event="referral_received"
+    ).exists()
+    consent = _consent(world)
+    with_consent = services.referral_send(
+        actor=world["coordinator"],
+        case=world["case"],
+        to_organisation=world["police"],
+        kind="police_report",
+        shared_parts=[SharedPart.SUMMARY],
+        consent=consent,
+        legal_basis="genegeerd naast een toestemming",
+    )
+    assert with_consent.legal_basis == ""
+    assert with_consent.consent_id == consent.pk
+    entry = ProcessingLogEntry.objects.get(
+        object_type="cases.referral", object_id=str(with_consent.pk)
+    )
+    assert entry.details["consent"] == consent.pk
+
+
+def test_only_the_owners_case_managers_record_consent_and_refer(world) -> None:  # type: ignore[no-untyped-def]
+    from bovenwater.lib.errors import NotFound
+
+    colleague_without_rights = factories.actor(Role.SIGNALLER, world["owner"])
+    stranger = factories.actor(Role.CARE_COORDINATOR, factories.organisation())
+    for actor in (colleague_without_rights, stranger, world["investigator"]):
+        with pytest.raises((NotFound, Http404)):
+            services.consent_record(
+                actor=actor,
+                case=world["case"],
+                subject_matter="x",
+                recipient=world["police"],
+                purpose="x",
+                given_on=timezone.localdate(),
+                given_by="x",
+            )
+        with pytest.raises((NotFound, Http404)):
+            services.referral_send(
+                actor=actor,
+                case=world["case"],
+                to_organisation=world["police"],
+                kind="police_report",
+                shared_parts=[SharedPart.SUMMARY],
+                legal_basis="Wet politiegegevens art. 8",
+            )
+    assert not Referral.objects.exists()
+
+
+def test_consent_cannot_be_dated_in_the_future(world) -> None:  # type: ignore[no-untyped-def]
+    import datetime
+
+    from bovenwater.cases.models import Consent
+
+    with pytest.raises(ValidationError) as info:
+        services.consent_record(
+            actor=world["coordinator"],
+            case=world["case"],
+            subject_matter="x",
+            recipient=world["police"],
+            purpose="x",
+            given_on=timezone.localdate() + datetime.timedelta(days=1),
+            given_by="x",
+        )
+    assert set(info.value.error_dict) == {"given_on"}
+    assert not Consent.objects.exists()
+    today = _consent(world)
+    assert today.given_on == timezone.localdate()
+    assert today.recorded_by_id == world["coordinator"].user.pk
+    assert today.case_id == world["case"].pk
+
+
+def test_withdrawing_consent_tells_the_receivers_whose_access_ended(world) -> None:  # type: ignore[no-untyped-def]
+    from bovenwater.notifications.models import Notification
+
+    consent = _consent(world)
+    referral = _send(world, consent)
+    services.referral_respond(actor=world["investigator"], referral=referral, accept=True)
+    services.consent_withdraw(actor=world["coordinator"], consent=consent)
+    consent.refresh_from_db()
+    assert consent.withdrawn_at is not None
+    assert consent.withdrawn_by_id == world["coordinator"].user.pk
+    assert Notification.objects.filter(
+        user=world["investigator"].user, event="consent_withdrawn"
+    ).exists()
+    assert not _sees(world["investigator"], world["case"])
+    stranger = factories.actor(Role.CARE_COORDINATOR, factories.organisation())
+    from bovenwater.lib.errors import NotFound
+
+    with pytest.raises((NotFound, Http404)):
+        services.consent_withdraw(actor=stranger, consent=consent)
+
+
+def test_a_referral_is_answered_once_by_a_case_worker_of_the_receiver(world) -> None:  # type: ignore[no-untyped-def]
+    from bovenwater.lib.errors import NotFound
+
+    referral = _send(world, _consent(world))
+    signaller = factories.actor(Role.SIGNALLER, world["police"])  # receiver, no case rights
+    with pytest.raises((NotFound, Http404)):
+        services.referral_respond(actor=signaller, referral=referral, accept=True)
+    accepted = services.referral_respond(
+        actor=world["investigator"], referral=referral, accept=True, reason="  prima  "
+    )
+    assert accepted.status == ReferralStatus.ACCEPTED
+    assert accepted.responded_by_id == world["investigator"].user.pk
+    assert accepted.responded_at is not None
+    assert accepted.response_reason == "prima"
+    with pytest.raises(ValidationError):
+        services.referral_respond(
+            actor=world["investigator"], referral=referral, accept=False, reason="toch niet"
+        )
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.ACCEPTED
+    declined = _send(world, _consent(world))
+    with pytest.raises(ValidationError):
+        services.referral_respond(
+            actor=world["investigator"], referral=declined, accept=False, reason="   "
+        )
+    services.referral_respond(
+        actor=world["investigator"], referral=declined, accept=False, reason=" vol "
+    )
+    declined.refresh_from_db()
+    assert (declined.status, declined.response_reason) == (ReferralStatus.DECLINED, "vol")
+
+
+def test_a_withdrawn_referral_ends_access_and_needs_a_reason(world) -> None:  # type: ignore[no-untyped-def]
+    referral = _send(world, _consent(world))
+    services.referral_respond(actor=world["investigator"], referral=referral, accept=True)
+    assert _sees(world["investigator"], world["case"])
+    with pytest.raises(ValidationError):
+        services.referral_withdraw(actor=world["coordinator"], referral=referral, reason="  ")
+    withdrawn = services.referral_withdraw(
+        actor=world["coordinator"], referral=referral, reason=" Niet meer nodig "
+    )
+    assert withdrawn.status == ReferralStatus.WITHDRAWN
+    assert withdrawn.response_reason == "Niet meer nodig"
+    assert withdrawn.responded_by_id == world["coordinator"].user.pk
+    assert not _sees(world["investigator"], world["case"])
+    with pytest.raises(ValidationError):
+        services.referral_withdraw(actor=world["coordinator"], referral=referral, reason="nog eens")
+    requested = _send(world, _consent(world))
+    assert (
+        services.referral_withdraw(
+            actor=world["coordinator"], referral=requested, reason="Vergissing"
+        ).status
+        == ReferralStatus.WITHDRAWN
+    )
