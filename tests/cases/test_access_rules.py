@@ -16,7 +16,7 @@ from tests.cases import factories
 from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.cases import selectors, services
 from bovenwater.cases.models import EmergencyAccess, Referral, ReferralStatus, SharedPart
-from bovenwater.cases.selectors.access import shared_case_ids
+from bovenwater.cases.selectors.access import log_object_read, shared_case_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -436,3 +436,95 @@ def test_a_withdrawn_referral_ends_access_and_needs_a_reason(world) -> None:  # 
         ).status
         == ReferralStatus.WITHDRAWN
     )
+
+
+def test_no_other_kind_of_organisation_is_the_national_registrar() -> None:
+    for kind in OrganisationKind:
+        if kind == OrganisationKind.NATIONAL_REGISTRAR:
+            continue
+        coordinator = _fresh(factories.actor(Role.CARE_COORDINATOR, factories.organisation(kind)))
+        assert selectors.is_national_registrar(coordinator) is False, kind
+
+
+def test_a_read_of_a_case_object_is_logged_as_a_view_and_without_a_case_as_a_refusal(world) -> None:  # type: ignore[no-untyped-def]
+    from bovenwater.audit.models import ProcessingLogEntry
+
+    log_object_read(
+        actor=world["investigator"],  # a reader of another organisation: the owner is named
+        object_type="cases.referral",
+        object_id=41,
+        case=world["case"],
+    )
+    read = ProcessingLogEntry.objects.get(object_type="cases.referral", object_id="41")
+    assert (read.action, read.refused) == ("view", False)
+    assert read.data_subject == f"case:{world['case'].number}"
+    assert read.owner_organisation_id == world["owner"].pk
+    log_object_read(
+        actor=world["investigator"],
+        object_type="cases.referral",
+        object_id=42,
+        case=None,
+        owner_organisation_id=world["owner"].pk,
+    )
+    refused = ProcessingLogEntry.objects.get(object_type="cases.referral", object_id="42")
+    assert refused.refused is True
+    assert refused.owner_organisation_id == world["owner"].pk
+
+
+def test_a_withdrawn_referral_cannot_be_answered(world) -> None:  # type: ignore[no-untyped-def]
+    referral = _send(world, _consent(world))
+    services.referral_withdraw(actor=world["coordinator"], referral=referral, reason="Vergissing")
+    for accept, reason in ((True, ""), (False, "Toch niet")):
+        with pytest.raises(ValidationError):
+            services.referral_respond(
+                actor=world["investigator"], referral=referral, accept=accept, reason=reason
+            )
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.WITHDRAWN
+    assert not _sees(world["investigator"], world["case"])
+
+
+def test_a_notice_of_withdrawn_consent_links_to_the_case(world) -> None:  # type: ignore[no-untyped-def]
+    """The link is built from the view's name, however the name string was made."""
+    from bovenwater.cases.services.referral import _notify
+    from bovenwater.notifications.models import Notification
+
+    name = "".join(["cases:", "detail"])  # equal, not the same string object
+    _notify(world["police"], "consent_withdrawn", world["case"], url_name=name)
+    notice = Notification.objects.get(user=world["investigator"].user, event="consent_withdrawn")
+    assert notice.url == f"/casussen/{world['case'].pk}/"
+    assert notice.reference == world["case"].number
+
+
+def _ids_from(model, start: int) -> None:  # type: ignore[no-untyped-def]
+    """Let the next id of ``model`` be above ``start`` (ints above 256 are distinct objects
+    in CPython, so ``is`` can no longer stand in for ``==`` on them)."""
+    from django.db import connection
+
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("UPDATE sqlite_sequence SET seq = %s WHERE name = %s", [start, table])
+            if cursor.rowcount == 0:
+                cursor.execute(
+                    "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, start]
+                )
+        else:
+            cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [table, start])
+
+
+def test_a_consent_carries_a_referral_whatever_the_size_of_the_ids() -> None:
+    from bovenwater.accounts.models import Organisation
+    from bovenwater.cases.models import Case, Consent
+
+    for model in (Organisation, Case, Consent):
+        _ids_from(model, 5000)
+    owner = factories.organisation(OrganisationKind.CARE_COORDINATION)
+    police = factories.organisation(OrganisationKind.POLICE)
+    coordinator = factories.actor(Role.CARE_COORDINATOR, owner)
+    world = {"owner": owner, "police": police, "coordinator": coordinator}
+    world["case"] = factories.open_case(coordinator)
+    assert world["case"].pk > 5000 and police.pk > 5000
+    consent = _consent(world)
+    referral = _send(world, Consent.objects.get(pk=consent.pk))
+    assert referral.consent_id == consent.pk
