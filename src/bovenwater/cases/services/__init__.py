@@ -48,6 +48,7 @@ from bovenwater.cases.services.registration import (
     RegistrationBasis,
     case_register,
 )
+from bovenwater.cases.services.transfer import transfer_answer, transfer_propose
 from bovenwater.cases.types import VictimDetails
 from bovenwater.cases.workflow import TransitionNotAllowed
 
@@ -86,4 +87,6 @@ __all__ = [
     "reflection_deadline",
     "task_complete",
     "task_create",
+    "transfer_answer",
+    "transfer_propose",
 ]
