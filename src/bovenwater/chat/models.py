@@ -301,7 +301,16 @@ class Transfer(models.Model):
 
 
 class Handoff(models.Model):
-    """A warm hand-off into care: proposed, agreed (versioned consent text) or not."""
+    """A warm hand-off into care: proposed, agreed (versioned consent text) or not.
+
+    It goes into a new signal (intake) or, when the young person is already known there,
+    into an existing case of the receiving organisation: then a case worker of that
+    organisation who may work on the case adds the agreed parts to it (``case_number``).
+    """
+
+    class Target(models.TextChoices):
+        SIGNAL = "signal", _("Nieuw signaal")
+        CASE = "case", _("Bestaande casus bij de ontvangende organisatie")
 
     class State(models.TextChoices):
         PROPOSED = "proposed", _("Voorgesteld")
@@ -321,6 +330,12 @@ class Handoff(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.PROPOSED)
     legal_ground = models.TextField(blank=True)
     signal_reference = models.CharField(max_length=30, blank=True)
+    target = models.CharField(max_length=8, choices=Target.choices, default=Target.SIGNAL)
+    case_number = models.CharField(max_length=30, blank=True)
+    added_to_case_at = models.DateTimeField(null=True, blank=True)
+    added_to_case_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
 

@@ -370,7 +370,8 @@ def board(actor: Actor) -> dict[str, Any]:
 
 
 def handoffs_for_professional(actor: Actor) -> list[Handoff]:
-    """Agreed hand-offs to the actor's organisation whose chat is still going (logged)."""
+    """Agreed hand-offs to the actor's organisation whose chat is still going, and those
+    into an existing case that no case worker has added to it yet (logged)."""
     if not actor.has(Permission.VIEW_SIGNALS):
         log_refusal(
             actor=actor,
@@ -383,10 +384,13 @@ def handoffs_for_professional(actor: Actor) -> list[Handoff]:
     log_list_read(actor=actor, object_type="chat.handoff", purpose=Purpose.SIGNAL_HANDLING)
     return list(
         Handoff.objects.select_related("conversation")
+        .filter(receiving_organisation_id=actor.organisation_id)
         .filter(
-            receiving_organisation_id=actor.organisation_id,
-            state__in=(Handoff.State.AGREED, Handoff.State.ACUTE),
-            conversation__state=ConversationState.ACTIVE,
+            Q(
+                state__in=(Handoff.State.AGREED, Handoff.State.ACUTE),
+                conversation__state=ConversationState.ACTIVE,
+            )
+            | Q(state=Handoff.State.AGREED, target=Handoff.Target.CASE, case_number="")
         )
         .order_by("-decided_at")
     )

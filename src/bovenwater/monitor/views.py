@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.middleware import public_view, request_actor
 from bovenwater.lib import csvsafe
-from bovenwater.lib.csp import charts_page
 from bovenwater.monitor import charts
 from bovenwater.monitor.counts import STATS_BY_NAME
 from bovenwater.monitor.models import ALL, OpenDataRelease
@@ -107,7 +106,6 @@ def _table(actor: Actor, stat: str, filters: Filters) -> Table:
     )
 
 
-@charts_page
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     require_monitor(actor)

@@ -48,6 +48,7 @@ from bovenwater.cases.services.registration import (
     RegistrationBasis,
     case_register,
 )
+from bovenwater.cases.services.retention import existing_case_numbers, sweep_closed_cases
 from bovenwater.cases.services.transfer import transfer_answer, transfer_propose
 from bovenwater.cases.types import VictimDetails
 from bovenwater.cases.workflow import TransitionNotAllowed
@@ -72,6 +73,7 @@ __all__ = [
     "consent_withdraw",
     "default_coordinator",
     "emergency_access_open",
+    "existing_case_numbers",
     "measure_create",
     "measure_set_status",
     "meeting_create",
@@ -85,6 +87,7 @@ __all__ = [
     "referral_send",
     "referral_withdraw",
     "reflection_deadline",
+    "sweep_closed_cases",
     "task_complete",
     "task_create",
     "transfer_answer",
