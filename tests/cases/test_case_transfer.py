@@ -334,3 +334,31 @@ def test_pages_propose_and_accept_then_the_former_owner_sees_the_explanation(
     own = one.get(detail).content.decode()
     assert "Geheimvoet" not in own and "Wat uw organisatie vastlegde" in own
     assert one.post(detail, {"answer": "withdrawn", "reason": "x"}).status_code == 404
+
+
+def test_retention_deletes_a_transferred_case_whole_with_its_transfers(
+    world: dict[str, Any],
+) -> None:
+    """The retention of closed cases counts from the hand-over's new owner and takes the
+    transfers (and the consent they rest on) with the case."""
+    case = world["case"]
+    consent = services.consent_record(
+        actor=world["coordinator"],
+        case=case,
+        subject_matter="Dossier",
+        recipient=world["receiver"],
+        purpose="Overdracht",
+        given_on=datetime.date(2026, 1, 5),
+        given_by="Betrokkene",
+    )
+    shelter = factories.organisation(OrganisationKind.SHELTER, AMSTERDAM)
+    factories.refer_with_consent(world["coordinator"], case, shelter)
+    transfer = propose(world, consent=consent, legal_basis="")
+    services.transfer_answer(actor=world["taker"], transfer=transfer, to_status="accepted")
+    long_ago = timezone.now() - datetime.timedelta(days=365 * 30)
+    Case.objects.filter(pk=case.pk).update(state="closed", closed_at=long_ago)
+    services.case_counts_rebuild()
+    report = services.sweep_closed_cases()
+    assert report.deleted == 1
+    assert not Case.objects.filter(pk=case.pk).exists()
+    assert not Transfer.objects.exists()

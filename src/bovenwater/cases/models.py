@@ -344,7 +344,7 @@ class Referral(models.Model):
     kind = models.CharField(_("soort verwijzing"), max_length=20, choices=ReferralKind.choices)
     consent = models.ForeignKey(
         Consent,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,  # goes only with its case (retention)
         null=True,
         blank=True,
         related_name="referrals",

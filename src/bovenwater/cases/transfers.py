@@ -35,9 +35,9 @@ class Transfer(models.Model):
         verbose_name=_("naar zorgcoördinatie"),
     )
     reason = models.TextField(_("reden"))
-    consent = models.ForeignKey(
+    consent = models.ForeignKey(  # RESTRICT: goes only with its case (retention)
         "cases.Consent",
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="transfers",
