@@ -31,6 +31,7 @@ from bovenwater.cases.transfers import Transfer, TransferStatus
 from bovenwater.cases.workflow import TRANSFER_WORKFLOW, TransferParty
 from bovenwater.lib.errors import NotFound
 from bovenwater.notifications.models import Event
+from bovenwater.notifications.services import notify_organisation, notify_users
 
 CLOSED_STATES = frozenset({CaseState.CLOSED, CaseState.DROPPED_OUT})
 
@@ -113,8 +114,6 @@ def transfer_propose(
         },
         owner_organisation_id=to_organisation.pk,
     )
-    from bovenwater.notifications.services import notify_organisation
-
     notify_organisation(
         organisation=to_organisation,
         permission=Permission.MANAGE_CASES,
@@ -185,8 +184,6 @@ def transfer_answer(
         },
         owner_organisation_id=other,
     )
-    from bovenwater.notifications.services import notify_organisation, notify_users
-
     if target == TransferStatus.WITHDRAWN:
         notify_organisation(
             organisation=locked.to_organisation,
