@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import URLPattern, path
 
 from bovenwater.cases import views
+from bovenwater.cases.views.shelter_capacity import shelter_capacity_view
 
 app_name = "cases"
 
@@ -37,6 +38,7 @@ urlpatterns: list[URLPattern] = [
         name="referral_withdraw",
     ),
     path("opvang/", views.capacity_board, name="capacity"),
+    path("opvang/capaciteit/", shelter_capacity_view, name="shelter_capacity"),
     path("opvang/verzoek/<int:request_id>/plaatsen/", views.placement_create, name="place"),
     path("noodtoegang/", views.emergency_access, name="emergency_access"),
     path("noodtoegang/overzicht/", views.emergency_access_log, name="emergency_log"),
