@@ -123,3 +123,26 @@ def test_group_claims_move_only_mapped_memberships(
     assert sources.count() == 3  # created, ended, created
     member.user.refresh_from_db()
     assert member.user.oidc_subject == "s-1"
+
+
+def test_a_password_login_after_an_abandoned_sso_step_is_logged_as_a_password_login(
+    client: Any, make_member: Callable[..., Membership]
+) -> None:
+    from django.urls import reverse
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from tests.support import TEST_PASSWORD, token_for
+
+    from bovenwater.accounts.views import PENDING_SSO
+    from bovenwater.audit.models import Action
+
+    member = make_member()
+    session = client.session
+    session[PENDING_SSO] = True  # a provider round trip that was left at the code step
+    session.save()
+    client.post(
+        reverse("accounts:login"), {"username": member.user.username, "password": TEST_PASSWORD}
+    )
+    device = TOTPDevice.objects.get(user=member.user)
+    assert client.post(reverse("accounts:verify"), {"token": token_for(device)}).status_code == 302
+    entry = ProcessingLogEntry.objects.get(action=Action.LOGIN, actor_user_id=member.user_id)
+    assert entry.details == {"result": "success"}
