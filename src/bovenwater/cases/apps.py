@@ -30,6 +30,12 @@ def _retention_preview(
     return sweep_closed_cases(now=now, dry_run=True, organisation_id=organisation_id)
 
 
+def _deadline_notices() -> dict[str, int]:
+    from bovenwater.cases.services import deadline_notices_send  # noqa: PLC0415
+
+    return {"notices": deadline_notices_send()}
+
+
 class CasesConfig(AppConfig):
     name = "bovenwater.cases"
     verbose_name = _("Casussen en zorgcoördinatie")
@@ -50,5 +56,15 @@ class CasesConfig(AppConfig):
                     "files_deleted": _("bijlagen verwijderd"),
                 },
                 preview=_retention_preview,
+            )
+        )
+        register(
+            Job(
+                "case_deadline_notices",
+                _("Meldingen van termijnen (taken en B8-bedenktijd)"),
+                _deadline_notices,
+                lambda: CronTrigger(hour=6, minute=0),
+                lambda: str(_("dagelijks om 06.00 uur")),
+                {"notices": _("meldingen gemaakt")},
             )
         )
