@@ -341,6 +341,7 @@ def main() -> int:
     if "postgres" not in ENV.get("DATABASE_URL", ""):
         sys.exit("Set DATABASE_URL to a PostgreSQL database.")
     manage("migrate", "--noinput", "-v0")
+    manage("createcachetable")
     manage("collectstatic", "--noinput", "-v0")
     manage("load_reference_data", "-v0")
     print(manage("shell", "-c", SEED.format(count=args.cases)).strip())
