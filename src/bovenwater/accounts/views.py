@@ -125,6 +125,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             error = _("Gebruikersnaam of wachtwoord is onjuist.")
         else:
             request.session.cycle_key()
+            request.session.pop(PENDING_SSO, None)  # this first step is the password
             request.session[PENDING_USER] = user.pk
             request.session[PENDING_SINCE] = time.time()
             request.session[PENDING_NEXT] = _safe_next(request, request.GET.get("next"))

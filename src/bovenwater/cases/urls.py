@@ -23,6 +23,8 @@ urlpatterns: list[URLPattern] = [
     path("<int:case_id>/plaatsing/", views.placement_request_create, name="placement_request"),
     path("<int:case_id>/taak/", views.task_create, name="task_create"),
     path("<int:case_id>/registratie/", views.case_register, name="register"),
+    path("<int:case_id>/overdragen/", views.transfer_create, name="transfer_create"),
+    path("overdrachten/<int:transfer_id>/", views.transfer_detail, name="transfer"),
     path(
         "toestemming/<int:consent_id>/intrekken/", views.consent_withdraw, name="consent_withdraw"
     ),
