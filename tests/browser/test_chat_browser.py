@@ -79,7 +79,7 @@ def test_youth_and_helper_chat_hand_off_and_quick_exit(asgi_url: str, browser: A
     youth = youth_context.new_page()
     helper = helper_context.new_page()
     for page in (youth, helper):
-        page.set_default_timeout(15_000)
+        page.set_default_timeout(60_000)
     try:
         youth.goto(f"{asgi_url}/chat/")
         assert axe_violations(youth) == []
@@ -211,7 +211,7 @@ def test_queue_position_updates_live_and_a_warm_transfer_between_helpers(
     contexts = [browser.new_context(locale="nl-NL") for _ in range(4)]
     first, second, helper, kim = (context.new_page() for context in contexts)
     for page in (first, second, helper, kim):
-        page.set_default_timeout(15_000)
+        page.set_default_timeout(60_000)
     try:
         for page, name in ((first, "Mila"), (second, "Ravi")):
             page.goto(f"{asgi_url}/chat/")
