@@ -48,7 +48,13 @@ from bovenwater.pprl.encode import (
 )
 from bovenwater.pprl.errors import PPRLInputError
 from bovenwater.pprl.match import link
-from bovenwater.pprl.normalise import given_names, normalise_sex, parse_date, surname_parts
+from bovenwater.pprl.normalise import (
+    given_names,
+    normalise_sex,
+    order_free_key,
+    parse_date,
+    surname_parts,
+)
 from bovenwater.pprl.people import PeopleFileError, RowError, read_people
 
 UNIT_KINDS = frozenset({OrganisationKind.NATIONAL_REGISTRAR})
@@ -402,7 +408,13 @@ def _query_file(project: LinkageProject, query: PersonQuery) -> EncodedFile:
     if not surname:
         raise ValidationError({"surname": _("Vul een achternaam in.")}, code="required")
     keys = project_keys(project.pk)
-    person = Person(given_names(query.first_names), surname, dob, normalise_sex(query.sex))
+    person = Person(
+        given_names(query.first_names),
+        surname,
+        dob,
+        normalise_sex(query.sex),
+        order_free_key(query.first_names, query.surname),
+    )
     blob = Encoder(keys).encode(person)
     header = Header(source=QUERY_SOURCE, key_fingerprint=keys.fingerprint, records=1)
     return EncodedFile(header=header, record_ids=["q"], payload=blob)

@@ -35,6 +35,7 @@ from bovenwater.pprl.encode import (
     KIND_FULL,
     KIND_INITIALS,
     KIND_MISSING,
+    KIND_SEVERAL,
     N_TOKENS,
     PAD_BYTES,
     RECORD_BYTES,
@@ -44,6 +45,7 @@ from bovenwater.pprl.encode import (
     T_FIRST_YEAR,
     T_KIND,
     T_LAST_YEAR,
+    T_ORDER_FREE,
     T_SEX,
     T_Y,
     T_YM,
@@ -252,15 +254,28 @@ MIN_FREQUENCY = 2e-4
 NAME_PRIOR = 0.005
 SMOOTHING = 100.0
 M_NAMES_EXACT = 0.70
-MIN_NAMES_U = 5e-4
+MIN_NAMES_U = 1e-4
+# the smaller name filter counts as contained in the larger only when nearly all of
+# its bits are there (one of two given names, a birth name inside a married name)
+CONTAINED_MIN = 0.8
+# both records hold several given names and they agree: the later names are evidence
+# beyond the first one's frequency (another person with the same first name has the
+# same further names about one time in ten)
+U_FURTHER_NAMES = 0.1
+# a different surname: a married name (the sex token is keyed, so the matcher cannot
+# tell women from men; this is the rate over everyone)
+M_SURNAME_DIFFERENT = 0.08
 SKELETON_SHARE = 8.0
 
-M_DATE_EXACT, M_DATE_SWAP, M_DATE_OTHER = 0.95, 0.02, 0.02
+M_DATE_EXACT, M_DATE_SWAP, M_DATE_OTHER = 0.95, 0.02, 0.005
 # one digit of the day differs (same year and month): about 1 in 100 true pairs; for
 # different people born in the same year, same month and one shared digit ~ 1 in 50
 M_DATE_DIGIT, U_DATE_DIGIT = 0.01, 0.02
 VETO = -40.0
 M_SEX_AGREE, M_SEX_DIFFER = 0.98, 0.02
+# first names and surname swapped: about one record in fifty (more for name orders
+# that differ between cultures), times the chance that both lead names then agree
+M_SWAPPED = 0.02
 
 
 def _bits(m: float | FloatArray, u: float | FloatArray) -> FloatArray:
@@ -280,7 +295,9 @@ def _name_similarity(
     # containment counts only when the smaller side is a real part of the larger one
     # (XOR-folding clears about one in ten of the smaller side's bits, hence the margin)
     contained = np.where(
-        np.minimum(a, b) <= 0.7 * np.maximum(a, b), np.minimum(overlap + 0.05, 1.0), 0.0
+        (np.minimum(a, b) <= 0.7 * np.maximum(a, b)) & (overlap >= CONTAINED_MIN),
+        np.minimum(overlap + 0.05, 1.0),
+        0.0,
     )
     result: FloatArray = np.maximum(dice, contained).astype(np.float32)
     return result
@@ -386,12 +403,15 @@ def _score_chunk(data: Dataset, freq: _Frequencies, i: Int64Array, j: Int64Array
     )
     # Written-out first names that are not even near each other veto the link: with
     # the same surname and date of birth that is what twins look like.
-    both_full = (kind_i == KIND_FULL) & (kind_j == KIND_FULL)
+    both_full = (kind_i >= KIND_FULL) & (kind_j >= KIND_FULL)
     first_w = np.where(both_full & (first_sim < NEAR_SIM), VETO, first_w)
+    several = (kind_i == KIND_SEVERAL) & (kind_j == KIND_SEVERAL) & (first_sim >= EXACT_SIM)
+    first_w = np.where(several, first_w + _bits(1.0, U_FURTHER_NAMES), first_w)
     first_w = np.where((kind_i == KIND_MISSING) | (kind_j == KIND_MISSING), 0.0, first_w)
     # surname
     last_sim = _name_similarity(li, data.last_count[i], data.last_count[j])
     last_w = _name_weight(last_sim, _pair_frequency(freq.last, i, j))
+    last_w = np.where(last_sim < NEAR_SIM, _bits(M_SURNAME_DIFFERENT, 0.9), last_w)
     # date of birth and sex
     date_w = _date_weight(ti, tj, _pair_frequency(freq.date, i, j))
     sex_i = ti[:, T_SEX]
@@ -403,6 +423,17 @@ def _score_chunk(data: Dataset, freq: _Frequencies, i: Int64Array, j: Int64Array
         0.0,
     )
     salted = (first_w + last_w + date_w + sex_w).astype(np.float32)
+    # The same two lead names in either order and the same year: the fields may have
+    # been swapped on one side, so the name filters are compared crosswise in effect.
+    order_free = ti[:, T_ORDER_FREE]
+    swapped_same = (order_free == tj[:, T_ORDER_FREE]) & (order_free != 0)
+    if swapped_same.any():
+        swap_u = np.maximum(
+            _pair_frequency(freq.first, i, j) * _pair_frequency(freq.last, i, j) * SKELETON_SHARE,
+            MIN_NAMES_U,
+        )
+        swapped = (_bits(M_SWAPPED, swap_u) + date_w + sex_w).astype(np.float32)
+        salted = np.where(swapped_same, np.maximum(salted, swapped), salted).astype(np.float32)
     # Years differ or one is missing: the year-salted filters cannot be compared, so
     # only exact keyed tokens that leave the year out can link the pair: the first
     # given name with a surname part, and with the day/month pair.
