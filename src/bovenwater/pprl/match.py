@@ -58,7 +58,7 @@ from bovenwater.pprl.errors import PPRLInputError
 MAX_BLOCK = 300
 PAIR_BUDGET = 2_000_000  # pairs scored at once (memory ~ 300 bytes per pair)
 CHUNK = 250_000
-THRESHOLD = 12.0  # bits: posterior odds of about 100:1 at the prior of a blocked pair
+THRESHOLD = 13.0  # bits: posterior odds of about 200:1 at the prior of a blocked pair
 DUPLICATE_THRESHOLD = 18.0
 # The prior odds that a blocked pair is a match fall as lists grow: every record meets
 # more namesakes. Both thresholds rise by log2 of the comparisons per record above this
@@ -94,9 +94,9 @@ class Dataset:
         return self.sources[src], self.record_ids[src][index - self.offsets[src]]
 
 
-def build_dataset(files: Sequence[EncodedFile]) -> Dataset:
+def build_dataset(files: Sequence[EncodedFile], min_files: int = 2) -> Dataset:
     """Stack the sources' records; all files must share one key and distinct sources."""
-    if len(files) < 2:
+    if len(files) < max(min_files, 1):
         raise PPRLInputError("matching needs at least two encoding files")
     names = [f.header.source for f in files]
     if len(set(names)) != len(names):
@@ -262,6 +262,9 @@ CONTAINED_MIN = 0.8
 # beyond the first one's frequency (another person with the same first name has the
 # same further names about one time in ten)
 U_FURTHER_NAMES = 0.1
+# the pair of names counts as commoner than its parts say only when at least this many
+# other records carry it (fewer are noise, often the same person's other records)
+JOINT_MIN_OTHERS = 3
 # a different surname: a married name (the sex token is keyed, so the matcher cannot
 # tell women from men; this is the rate over everyone)
 M_SURNAME_DIFFERENT = 0.08
@@ -325,22 +328,32 @@ def _name_weight(sim: FloatArray, frequency: FloatArray) -> FloatArray:
     return weight.astype(np.float32)
 
 
-def _frequencies(data: Dataset, column: int, prior: float, group: int = T_Y) -> FloatArray:
+def _frequencies(
+    data: Dataset,
+    column: int,
+    prior: float,
+    group: int | None = T_Y,
+    own_copies: int = 2,
+    min_others: int = 0,
+) -> FloatArray:
     """Per record: the share of other records (of its birth year, or year and month, as
     ``group`` says) with its token value.
 
-    The pair itself is left out of the count (two records), and the share is smoothed
+    The pair itself is left out of the count (``own_copies`` records), and the share is smoothed
     towards ``prior`` so that a rare year or a small list does not make every name look
     unique.
     """
     values = data.tokens[:, column]
     _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
-    groups = data.tokens[:, group]
-    _, group_inverse, group_counts = np.unique(groups, return_inverse=True, return_counts=True)
-    totals = group_counts[group_inverse].astype(np.float64)
-    others = np.maximum(counts[inverse].astype(np.float64) - 2.0, 0.0)
+    if group is None:
+        totals = np.full(values.shape[0], float(values.shape[0]))
+    else:
+        groups = data.tokens[:, group]
+        _, group_inverse, group_counts = np.unique(groups, return_inverse=True, return_counts=True)
+        totals = group_counts[group_inverse].astype(np.float64)
+    others = np.maximum(counts[inverse].astype(np.float64) - own_copies, 0.0)
     share = (others + prior * SMOOTHING) / (totals + SMOOTHING)
-    share = np.where(values == 0, np.nan, share)
+    share = np.where((values == 0) | (others < min_others), np.nan, share)
     return share.astype(np.float32)
 
 
@@ -349,6 +362,7 @@ class _Frequencies:
     first: FloatArray
     last: FloatArray
     date: FloatArray
+    joint: FloatArray
 
     @classmethod
     def of(cls, data: Dataset) -> _Frequencies:
@@ -357,6 +371,18 @@ class _Frequencies:
             first=_frequencies(data, T_FIRST_YEAR, NAME_PRIOR),
             last=_frequencies(data, T_LAST_YEAR, NAME_PRIOR),
             date=_frequencies(data, T_YMD, 1 / 366),
+            # first given name with the first surname skeleton, over all years: names
+            # are not independent (origin, family), so the pair is often commoner than
+            # the product of the two frequencies
+            # (a person is on each list at most once: that many copies may be their own)
+            joint=_frequencies(
+                data,
+                T_BLOCK + 6,
+                NAME_PRIOR * NAME_PRIOR,
+                group=None,
+                own_copies=max(2, len(data.sources)),
+                min_others=JOINT_MIN_OTHERS,
+            ),
         )
 
 
@@ -412,6 +438,15 @@ def _score_chunk(data: Dataset, freq: _Frequencies, i: Int64Array, j: Int64Array
     last_sim = _name_similarity(li, data.last_count[i], data.last_count[j])
     last_w = _name_weight(last_sim, _pair_frequency(freq.last, i, j))
     last_w = np.where(last_sim < NEAR_SIM, _bits(M_SURNAME_DIFFERENT, 0.9), last_w)
+    # both names agree: the evidence is that of the pair of names, which is at least as
+    # common as the product of their frequencies says
+    both_exact = (first_sim >= EXACT_SIM) & (last_sim >= EXACT_SIM)
+    product = np.maximum(_pair_frequency(freq.first, i, j), MIN_FREQUENCY) * np.maximum(
+        _pair_frequency(freq.last, i, j), MIN_FREQUENCY
+    )
+    joint = _pair_frequency(freq.joint, i, j, default=0.0)
+    dependence = np.log2(np.maximum(joint / product, 1.0)).astype(np.float32)
+    last_w = np.where(both_exact, last_w - dependence, last_w)
     # date of birth and sex
     date_w = _date_weight(ti, tj, _pair_frequency(freq.date, i, j))
     sex_i = ti[:, T_SEX]
@@ -512,11 +547,16 @@ def _date_weight(
 
 
 class _Groups:
-    """Union-find over record indexes with the set of sources (bit mask) per group."""
+    """Union-find over record indexes with the set of sources (bit mask) and the years
+    of birth (keyed tokens) per group."""
 
     def __init__(self, data: Dataset) -> None:
         self.parent: list[int] = list(range(data.size))
         self.mask: list[int] = [1 << s for s in data.source_of.tolist()]
+        self.record_year: list[int] = data.tokens[:, T_Y].tolist()
+        self.years: list[frozenset[int]] = [
+            frozenset((y,)) if y else frozenset() for y in self.record_year
+        ]
 
     def find(self, x: int) -> int:
         parent = self.parent
@@ -528,13 +568,25 @@ class _Groups:
         return root
 
     def union(self, a: int, b: int, *, disjoint: bool) -> bool:
+        """Join the groups of ``a`` and ``b`` unless a rule forbids it.
+
+        One record per source (``disjoint``); and two groups with different years of
+        birth only through a link that itself compared two different years (a year
+        typo): a record without a date must not bridge two people of the same name.
+        """
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return False
         if disjoint and self.mask[ra] & self.mask[rb]:
             return False
+        ya, yb = self.years[ra], self.years[rb]
+        if ya and yb and not (ya & yb):
+            year_a, year_b = self.record_year[a], self.record_year[b]
+            if not (year_a and year_b and year_a != year_b):
+                return False
         self.parent[rb] = ra
         self.mask[ra] |= self.mask[rb]
+        self.years[ra] = ya | yb
         return True
 
     def labels(self) -> Int64Array:
@@ -593,10 +645,15 @@ def link(
     *,
     threshold: float = THRESHOLD,
     duplicate_threshold: float = DUPLICATE_THRESHOLD,
+    min_files: int = 2,
 ) -> MatchResult:
-    """Group the records of ``files`` (see the module docstring for the rules)."""
+    """Group the records of ``files`` (see the module docstring for the rules).
+
+    De-duplicating one list (``min_files=1``) expects duplicates; pass
+    ``duplicate_threshold=THRESHOLD`` then.
+    """
     started = time.perf_counter()
-    data = build_dataset(files)
+    data = build_dataset(files, min_files)
     scored = scored_candidates(
         data, _Frequencies.of(data), keep_min=min(threshold, duplicate_threshold)
     )
