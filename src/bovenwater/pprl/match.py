@@ -463,8 +463,12 @@ def _score_chunk(data: Dataset, freq: _Frequencies, i: Int64Array, j: Int64Array
     order_free = ti[:, T_ORDER_FREE]
     swapped_same = (order_free == tj[:, T_ORDER_FREE]) & (order_free != 0)
     if swapped_same.any():
+        # the frequencies of whichever record kept the usual order: the larger of the
+        # two records' products (the swapped record's fields hold unusual names)
+        first_f = np.nan_to_num(freq.first, nan=NAME_PRIOR)
+        last_f = np.nan_to_num(freq.last, nan=NAME_PRIOR)
         swap_u = np.maximum(
-            _pair_frequency(freq.first, i, j) * _pair_frequency(freq.last, i, j) * SKELETON_SHARE,
+            np.maximum(first_f[i] * last_f[i], first_f[j] * last_f[j]) * SKELETON_SHARE,
             MIN_NAMES_U,
         )
         swapped = (_bits(M_SWAPPED, swap_u) + date_w + sex_w).astype(np.float32)
