@@ -140,3 +140,10 @@ clean:
 .PHONY: webscan-native
 webscan-native: install
 	$(PY) -m bovenwater.adscan.build_native
+
+# `make mutation`: mutation testing of the access rules with Cosmic Ray (.ci/mutation.py;
+# docs/testing.md). Slow (a test run per mutant), so not part of `make test`;
+# MUTATION_GROUPS picks groups (`.venv/bin/python .ci/mutation.py --list`).
+.PHONY: mutation
+mutation: install assets messages
+	$(PY) .ci/mutation.py $(MUTATION_GROUPS)

@@ -143,3 +143,62 @@ def test_coverage_floor_counts_only_the_rule_modules_and_fails_below_it(tmp_path
     assert floor.main([str(report)]) == 0  # measured and printed, no floor given
     report.write_text(json.dumps({"files": {}}))
     assert floor.main([str(report), "--floor", "0"]) == 1
+
+
+def _anchor_test_without_openssl(
+    tmp_path: Path, ci: str | None
+) -> subprocess.CompletedProcess[str]:
+    """The RFC 3161 test skips without the openssl command: run it with an empty PATH."""
+    env = {key: value for key, value in os.environ.items() if key != "CI"}
+    empty = tmp_path / "bin"
+    empty.mkdir(exist_ok=True)
+    env["PATH"] = str(empty)
+    if ci is not None:
+        env["CI"] = ci
+    return subprocess.run(
+        [
+            *(sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs"),
+            "tests/audit/test_anchor.py::test_the_time_stamp_request_is_valid_rfc_3161",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_a_skip_for_a_missing_tool_fails_under_ci(tmp_path: Path) -> None:
+    result = _anchor_test_without_openssl(tmp_path, ci="true")
+    output = result.stdout + result.stderr
+    assert result.returncode == pytest.ExitCode.TESTS_FAILED, output
+    assert "skipped under CI=true, where every test must run: needs the openssl command" in output
+
+
+def test_a_skip_for_a_missing_tool_stays_a_skip_outside_ci(tmp_path: Path) -> None:
+    result = _anchor_test_without_openssl(tmp_path, ci=None)
+    output = result.stdout + result.stderr
+    assert result.returncode == pytest.ExitCode.OK, output
+    assert "1 skipped" in output
+    assert "needs the openssl command" in output
+
+
+def test_the_pass_split_skip_is_accepted_under_ci() -> None:
+    """The worker tests skip in the PostgreSQL pass by design (they run in the SQLite pass)."""
+    env = dict(os.environ, CI="true", DATABASE_URL="postgres://nobody@127.0.0.1:1/none")
+    result = subprocess.run(
+        [
+            *(sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs"),
+            "tests/worker/test_worker_processes.py",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == pytest.ExitCode.OK, output
+    assert "runs in the SQLite pass" in output
+    assert " skipped" in output
+    assert "failed" not in output

@@ -491,6 +491,18 @@ PROCESSING_LOG_ANCHOR_MINUTES = env(
     help="How often the privacy-job scheduler seals and anchors the processing log, in minutes.",
     group="Processing log",
 )
+CASE_RETENTION_YEARS = env(
+    "CASE_RETENTION_YEARS",
+    default=5,
+    help="Years after a case was closed (or dropped out) after which the retention job deletes it with everything attached. No source in the domain facts sets this term: decide it with your privacy officer (docs/security.md, retention table).",
+    group="Privacy",
+)
+SIGNAL_RETENTION_DAYS = env(
+    "SIGNAL_RETENTION_DAYS",
+    default=365,
+    help="Days after the decision on a signal (closed without follow-up, forwarded, made into or linked to a case) after which the retention job deletes it; a signal of a case is kept while the case exists. No source in the domain facts sets this term: decide it with your privacy officer.",
+    group="Privacy",
+)
 PROCESSING_LOG_TSA_URL = env(
     "PROCESSING_LOG_TSA_URL",
     default="",

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from tests.chat.conftest import actor_of
+from tests.support import login
 
 from bovenwater.accounts.models import Membership, Organisation
 from bovenwater.accounts.roles import OrganisationKind, Role
@@ -17,7 +20,6 @@ from bovenwater.audit.models import ProcessingLogEntry
 from bovenwater.chat import hours, pow, selectors, services
 from bovenwater.chat.masking import mask_contacts
 from bovenwater.chat.models import (
-    ChatCount,
     ChatMessage,
     Conversation,
     Handoff,
@@ -31,6 +33,8 @@ from bovenwater.chat.models import (
     Transfer,
 )
 from bovenwater.intake.selectors import SignalFilter, signals_for_actor
+from bovenwater.monitor.models import CountRow
+from bovenwater.monitor.selectors import chat_tables_read
 from bovenwater.reference.models import Municipality
 
 pytestmark = pytest.mark.django_db
@@ -294,8 +298,10 @@ def test_retention_masks_counts_and_deletes_only_what_it_should(
     bodies = dict(ChatMessage.objects.filter(sender="youth").values_list("conversation_id", "body"))
     assert "0612345678" not in bodies[recent.conversation.pk]
     assert bodies[running.conversation.pk] == "mijn nummer is 0612345678"  # still running
-    total = ChatCount.objects.get(stat="total")
-    assert total.count == 3 and total.suppressed  # below the threshold of 10
+    year = timezone.localdate().year
+    total = chat_tables_read(year=year)["chat_topic"].total
+    assert total.count is None and total.display == "<10"  # 3: below the threshold of 10
+    assert CountRow.objects.get(stat="chat_total", year=year, police_unit="*", form="*").count == 3
     assert services.retention_run().counted == 0  # counted once
     assert ProcessingLogEntry.objects.filter(details__kind="retention").count() == 1
 
@@ -327,3 +333,187 @@ def test_conversations_are_isolated_between_organisations_and_helpers(
         )
     assert ProcessingLogEntry.objects.filter(details__refused=True).count() == 2
     assert ProcessingLogEntry.objects.filter(details__kind="transcript").count() == 1
+
+
+def test_handoff_into_an_existing_case_is_added_by_a_case_worker_of_its_owner(
+    start_chat: Callable[..., services.StartResult],
+    make_helper: Callable[..., Helper],
+    make_organisation: Callable[..., Organisation],
+    make_member: Callable[..., Membership],
+    client: Client,
+) -> None:
+    from bovenwater.cases import selectors as case_selectors
+    from bovenwater.cases import services as case_services
+    from bovenwater.cases.types import VictimDetails
+
+    sam = make_helper()
+    started = start_chat(nickname="Noa", age_band="16-17")
+    services.assign_queued(team_id=started.conversation.team_id)
+    conversation = Conversation.objects.get(pk=started.conversation.pk)
+    shared = services.message_post(
+        conversation=conversation, body="Hij wil dat ik weer voor hem werk", sender=Sender.YOUTH
+    )
+    services.message_post(conversation=conversation, body="privé", sender=Sender.YOUTH)
+    care = make_organisation(name="Zorgcoördinatie Oost", kind=OrganisationKind.CARE_COORDINATION)
+    other = make_organisation(name="Zorgcoördinatie West", kind=OrganisationKind.CARE_COORDINATION)
+    coordinator = actor_of_membership(make_member(role=Role.CARE_COORDINATOR, organisation=care))
+    stranger = actor_of_membership(make_member(role=Role.CARE_COORDINATOR, organisation=other))
+    case = case_services.case_open(
+        actor=coordinator, owner=care, victim=VictimDetails(is_minor=True)
+    )
+    foreign = case_services.case_open(actor=stranger, owner=other, victim=VictimDetails())
+    handoff = services.handoff_propose(
+        actor=actor_of(sam),
+        conversation=conversation,
+        receiving_organisation=care,
+        municipality=Municipality.objects.get(code="GM0363"),
+        summary="Noa wordt opnieuw benaderd door haar uitbuiter.",
+        shared_seqs=[shared.seq],
+        target=Handoff.Target.CASE,
+    )
+    text = selectors.state_for(conversation, for_youth=True)["handoff"]["text"]
+    assert "waar je al hulp krijgt" in text and "Zorgcoördinatie Oost" in text
+    services.handoff_decide(conversation=conversation, handoff_id=handoff.pk, agree=True)
+    handoff.refresh_from_db()
+    # Agreed into a case: no signal is made, nothing is in a case yet.
+    assert handoff.state == "agreed" and handoff.signal_reference == ""
+    assert handoff.consent_version == "2026-12-casus-v1"
+    assert list(signals_for_actor(actor=actor_of(sam), filters=SignalFilter())) == []
+    # The chat has ended: the hand-off still waits for a case worker of the receiver.
+    services.conversation_end(conversation=conversation, by="youth")
+    assert selectors.handoffs_for_professional(coordinator) == [handoff]
+    assert selectors.handoffs_for_professional(stranger) == []
+    # Another organisation's case, an unknown number, and the helper: refused, logged.
+    before = ProcessingLogEntry.objects.count()
+    for number in (foreign.number, "C-1999-99999"):
+        with pytest.raises(services.ChatError):
+            services.handoff_add_to_case(actor=coordinator, handoff=handoff, case_number=number)
+    assert ProcessingLogEntry.objects.filter(
+        object_type="cases.case", object_id=str(foreign.pk), details__refused__isnull=False
+    ).exists()
+    assert ProcessingLogEntry.objects.count() == before + 1  # the unknown number has no subject
+    with pytest.raises(PermissionDenied):
+        services.handoff_add_to_case(actor=actor_of(sam), handoff=handoff, case_number=case.number)
+    with pytest.raises(PermissionDenied):
+        services.handoff_add_to_case(actor=stranger, handoff=handoff, case_number=foreign.number)
+    handoff.refresh_from_db()
+    assert handoff.case_number == ""
+    # The owner's case worker adds it, through the case's own write path.
+    login(client, coordinator.membership)
+    response = client.post(
+        reverse("chat:handoff_case", args=[handoff.pk]), {"case_number": f" {case.number} "}
+    )
+    assert response.status_code == 302
+    handoff.refresh_from_db()
+    assert handoff.case_number == case.number and handoff.added_to_case_by is not None
+    access = case_selectors.case_get_for_actor(actor=coordinator, case_id=case.pk)
+    notes = [e.text for e in case_selectors.timeline_for_access(access=access) if e.kind == "note"]
+    assert len(notes) == 1
+    assert "Hij wil dat ik weer voor hem werk" in notes[0] and "privé" not in notes[0]
+    assert "2026-12-casus-v1" in notes[0] and conversation.reference in notes[0]
+    assert ProcessingLogEntry.objects.filter(
+        action="share", details__kind="handoff_into_case", details__case=case.number
+    ).exists()
+    # Once only; and it leaves the list.
+    with pytest.raises(services.ChatError):
+        services.handoff_add_to_case(actor=coordinator, handoff=handoff, case_number=case.number)
+    assert selectors.handoffs_for_professional(coordinator) == []
+
+
+def test_handoff_into_case_page_keeps_the_number_and_says_why(
+    start_chat: Callable[..., services.StartResult],
+    make_helper: Callable[..., Helper],
+    make_organisation: Callable[..., Organisation],
+    make_member: Callable[..., Membership],
+    client: Client,
+) -> None:
+    sam = make_helper()
+    started = start_chat()
+    services.assign_queued(team_id=started.conversation.team_id)
+    conversation = Conversation.objects.get(pk=started.conversation.pk)
+    care = make_organisation(name="Zorgcoördinatie Noord", kind=OrganisationKind.CARE_COORDINATION)
+    handoff = services.handoff_propose(
+        actor=actor_of(sam),
+        conversation=conversation,
+        receiving_organisation=care,
+        municipality=Municipality.objects.get(code="GM0363"),
+        summary="Zorgen.",
+        target="case",
+    )
+    services.handoff_decide(conversation=conversation, handoff_id=handoff.pk, agree=True)
+    login(client, make_member(role=Role.CARE_COORDINATOR, organisation=care))
+    response = client.post(
+        reverse("chat:handoff_case", args=[handoff.pk]), {"case_number": "C-2026-12345"}
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Casus C-2026-12345 bestaat niet of je kunt er niets aan toevoegen." in body
+    assert 'value="C-2026-12345"' in body
+    assert Handoff.objects.get(pk=handoff.pk).case_number == ""
+
+
+def test_chat_counts_go_to_the_monitor_count_table_and_its_dashboard(
+    start_chat: Callable[..., services.StartResult],
+    make_helper: Callable[..., Helper],
+    make_member: Callable[..., Membership],
+    settings: Any,
+) -> None:
+    from bovenwater.monitor.fill import fill_counts
+    from bovenwater.reference.models import ExploitationForm, PoliceUnit
+
+    settings.SMALL_NUMBER_THRESHOLD = 2
+    sam = make_helper(capacity=4)
+    unit = PoliceUnit.objects.order_by("code").first()
+    form = ExploitationForm.objects.order_by("code").first()
+    assert unit is not None and form is not None
+    for topic, unit_code in (
+        ("grooming", unit.code),
+        ("grooming", unit.code),
+        ("online", unit.code),
+        ("online", ""),
+    ):
+        started = start_chat(age_band="12-15")
+        services.assign_queued(team_id=started.conversation.team_id)
+        conversation = Conversation.objects.get(pk=started.conversation.pk)
+        services.classify(
+            actor=actor_of(sam),
+            conversation=conversation,
+            topic=topic,
+            form_code=form.code,
+            police_unit_code=unit_code,
+        )
+        services.conversation_end(conversation=conversation, by="youth")
+    assert services.retention_run().counted == 4
+    year = timezone.localdate().year
+    tables = chat_tables_read(year=year)
+    topics = {c.label: c.count for c in tables["chat_topic"].cells}
+    assert topics == {"Loverboy / grooming": 2, "Online (sextortion, beelden)": 2}
+    assert tables["chat_topic"].total.count == 4
+    assert {c.label: c.count for c in tables["chat_age_band"].cells} == {"12 tot en met 15 jaar": 4}
+    assert {c.label: c.count for c in tables["chat_handoff"].cells} == {"Nee": 4}
+    # The police-unit filter holds 3 of 4: shown, the national total would reveal the 1
+    # elsewhere, so the monitor's difference rule hides it, and every cell below it.
+    unit_row = CountRow.objects.get(stat="chat_total", year=year, police_unit=unit.code, form="*")
+    assert unit_row.count == 3 and unit_row.suppressed
+    filtered = chat_tables_read(year=year, police_unit=unit.code)
+    assert filtered["chat_topic"].total.count is None
+    assert {c.count for c in filtered["chat_topic"].cells} == {None}
+    assert filtered["chat_topic"].total.display == "<2"
+    regions = {c.label: c.count for c in tables["chat_region"].cells}
+    assert regions == {unit.name: None, "Onbekend": None}
+    # A full rebuild of the registry counts leaves the chat's counts alone.
+    fill_counts(full=True)
+    assert chat_tables_read(year=year)["chat_topic"].total.count == 4
+    # The dashboard shows them with Dutch labels, no codes.
+    CountRow.objects.create(stat="total", year=year, police_unit="*", form="*", value="", count=20)
+    client = login(Client(), make_member(role=Role.POLICY_OFFICER))
+    page = client.get(reverse("monitor:dashboard"), {"jaar": year}).content.decode()
+    section = page[page.index('data-testid="chat-counts"') :]
+    assert "Anonieme chat voor jongeren" in section
+    assert "Loverboy / grooming" in section and "12 tot en met 15 jaar" in section
+    assert ">grooming<" not in section and ">chat_topic<" not in section
+    assert "12-15" not in section
+    # The supervisors' board reads the same table.
+    boss = make_helper("Baas", supervisor=True)
+    board = [t.stat.name for t in selectors.counts(actor_of(boss), year)]
+    assert board == ["chat_topic", "chat_age_band", "chat_handoff", "chat_form", "chat_region"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from apscheduler.triggers.base import BaseTrigger  # type: ignore[import-untyped]
@@ -24,6 +25,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from bovenwater.audit.models import PrivacyJobRun
+from bovenwater.audit.retention import SweepReport
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +56,38 @@ def _chat_retention() -> dict[str, int]:
         "messages_deleted": result.pickups_deleted,
         "blocks_deleted": result.blocks_deleted,
     }
+
+
+def _case_retention() -> dict[str, int]:
+    from bovenwater.cases.services import sweep_closed_cases
+
+    return sweep_closed_cases().counts()
+
+
+def _signal_retention() -> dict[str, int]:
+    from bovenwater.cases.services import existing_case_numbers
+    from bovenwater.intake.retention import sweep_signals
+
+    return sweep_signals(case_exists=existing_case_numbers).counts()
+
+
+def retention_preview(
+    *, organisation_id: int | None = None, now: datetime | None = None
+) -> list[SweepReport]:
+    """Dry run of the case and signal sweeps: what would go at the next run (counts only,
+    nothing is written), for one organisation or for all."""
+    from bovenwater.cases.services import existing_case_numbers, sweep_closed_cases
+    from bovenwater.intake.retention import sweep_signals
+
+    return [
+        sweep_closed_cases(now=now, dry_run=True, organisation_id=organisation_id),
+        sweep_signals(
+            case_exists=existing_case_numbers,
+            now=now,
+            dry_run=True,
+            organisation_id=organisation_id,
+        ),
+    ]
 
 
 def _open_data_release() -> dict[str, int]:
@@ -99,6 +133,20 @@ JOBS: tuple[Job, ...] = (
         _chat_retention,
         lambda: CronTrigger(hour=3, minute=15),
         lambda: str(_("dagelijks om 03.15 uur")),
+    ),
+    Job(
+        "case_retention",
+        _("Bewaartermijn afgesloten casussen"),
+        _case_retention,
+        lambda: CronTrigger(hour=3, minute=30),
+        lambda: str(_("dagelijks om 03.30 uur")),
+    ),
+    Job(
+        "signal_retention",
+        _("Bewaartermijn afgehandelde signalen"),
+        _signal_retention,
+        lambda: CronTrigger(hour=3, minute=45),
+        lambda: str(_("dagelijks om 03.45 uur")),
     ),
     Job(
         "open_data_release",
@@ -166,6 +214,14 @@ COUNT_LABELS: dict[str, Promise] = {
     "messages_deleted": _("berichten verwijderd"),
     "blocks_deleted": _("blokkades opgeheven"),
     "release": _("publicatienummer"),
+    "cases_deleted": _("casussen verwijderd"),
+    "cases_held": _("casussen aangehouden (lopende maatregel)"),
+    "cases_failed": _("casussen niet gelukt (volgende keer opnieuw)"),
+    "signals_deleted": _("signalen verwijderd"),
+    "signals_held": _("signalen aangehouden (casus bestaat nog)"),
+    "signals_failed": _("signalen niet gelukt (volgende keer opnieuw)"),
+    "rows_deleted": _("bijbehorende regels verwijderd"),
+    "files_deleted": _("bijlagen verwijderd"),
 }
 
 

@@ -16,7 +16,8 @@ from bovenwater.audit import chaincheck
 from bovenwater.audit.describe import EntryRow, describe, member_choices, object_type_choices
 from bovenwater.audit.forms import LogFilterForm
 from bovenwater.audit.jobs import chain_pending
-from bovenwater.audit.privacy_jobs import job_statuses
+from bovenwater.audit.privacy_jobs import job_statuses, retention_preview
+from bovenwater.audit.retention import RETENTION_TABLE
 from bovenwater.audit.selectors import (
     LogFilter,
     object_types_in_log,
@@ -118,6 +119,8 @@ def log_view(request: HttpRequest) -> HttpResponse:
             "rows": describe(page),
             "query": query.urlencode(),
             "jobs": job_statuses(),
+            "retention": RETENTION_TABLE,
+            "preview": retention_preview(organisation_id=actor.organisation.pk),
             "check": chaincheck.latest_chain_check(actor=actor),
         },
         status=400 if form.errors else 200,

@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 CURRENT_VERSION = "2026-12-v1"
+# Into an existing case: the receiving organisation already helps the young person.
+CASE_VERSION = "2026-12-casus-v1"
 
 TEXTS = {
     "2026-12-v1": _(
@@ -18,6 +20,16 @@ TEXTS = {
         "Zij gebruiken dit alleen om je te helpen, en nemen contact op zoals je met je "
         "hulpverlener hebt afgesproken. Je naam en adres geven we niet door, tenzij je die "
         "zelf in de chat hebt gezet. Zeg je nee, dan blijft alles in deze chat. "
+        "Alleen bij acuut gevaar moeten we soms zonder jouw toestemming hulp inschakelen; "
+        "dat vertellen we je dan eerlijk."
+    ),
+    "2026-12-casus-v1": _(
+        "Je hulpverlener wil doorgeven wat je vertelt aan %(organisation)s, waar je al "
+        "hulp krijgt. Als je ja zegt, zet een medewerker van %(organisation)s dit bij wat "
+        "zij al over jou hebben: %(summary)s "
+        "Ook de berichten die je hulpverlener heeft aangewezen gaan mee (%(count)s). "
+        "Zij gebruiken dit alleen om je te helpen. Verder gaat er niets uit deze chat. "
+        "Zeg je nee, dan blijft alles in deze chat. "
         "Alleen bij acuut gevaar moeten we soms zonder jouw toestemming hulp inschakelen; "
         "dat vertellen we je dan eerlijk."
     ),

@@ -26,7 +26,6 @@ from bovenwater.audit.services import log_list_read, log_processing, log_refusal
 from bovenwater.chat import hours, keys
 from bovenwater.chat.models import (
     CannedResponse,
-    ChatCount,
     ChatMessage,
     ChatNote,
     Conversation,
@@ -41,6 +40,7 @@ from bovenwater.chat.models import (
     Transfer,
 )
 from bovenwater.chat.services import handoff_text, message_payload
+from bovenwater.monitor.selectors import Table, chat_tables_read, chat_years
 
 DEFAULT_MINUTES_PER_PLACE = 4
 
@@ -370,7 +370,8 @@ def board(actor: Actor) -> dict[str, Any]:
 
 
 def handoffs_for_professional(actor: Actor) -> list[Handoff]:
-    """Agreed hand-offs to the actor's organisation whose chat is still going (logged)."""
+    """Agreed hand-offs to the actor's organisation whose chat is still going, and those
+    into an existing case that no case worker has added to it yet (logged)."""
     if not actor.has(Permission.VIEW_SIGNALS):
         log_refusal(
             actor=actor,
@@ -383,10 +384,13 @@ def handoffs_for_professional(actor: Actor) -> list[Handoff]:
     log_list_read(actor=actor, object_type="chat.handoff", purpose=Purpose.SIGNAL_HANDLING)
     return list(
         Handoff.objects.select_related("conversation")
+        .filter(receiving_organisation_id=actor.organisation_id)
         .filter(
-            receiving_organisation_id=actor.organisation_id,
-            state__in=(Handoff.State.AGREED, Handoff.State.ACUTE),
-            conversation__state=ConversationState.ACTIVE,
+            Q(
+                state__in=(Handoff.State.AGREED, Handoff.State.ACUTE),
+                conversation__state=ConversationState.ACTIVE,
+            )
+            | Q(state=Handoff.State.AGREED, target=Handoff.Target.CASE, case_number="")
         )
         .order_by("-decided_at")
     )
@@ -399,18 +403,12 @@ def handoff_for_professional(*, actor: Actor, handoff_id: int) -> Handoff:
     raise PermissionDenied
 
 
-def counts(actor: Actor) -> list[dict[str, Any]]:
-    """The chat's count table for a supervisor, suppressed cells as None."""
+def counts(actor: Actor, year: int) -> list[Table]:
+    """The chat's counts of one year for a supervisor, from the monitor's count table
+    (aggregates, small numbers suppressed by the monitor's rules)."""
     helper = helper_for_actor(actor)
     if not helper.is_supervisor:
         raise PermissionDenied
-    return [
-        {
-            "stat": row.stat,
-            "year": row.year,
-            "month": row.month,
-            "value": row.value,
-            "count": None if row.suppressed else row.count,
-        }
-        for row in ChatCount.objects.order_by("-year", "-month", "stat", "value")
-    ]
+    if year not in chat_years():
+        return []
+    return list(chat_tables_read(year=year).values())

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -737,9 +738,15 @@ def handoff_propose(
     municipality: Municipality,
     summary: str,
     shared_seqs: Sequence[int] = (),
+    target: str = Handoff.Target.SIGNAL,
 ) -> Handoff:
-    """Propose a warm hand-off: the young person sees the consent text in the chat."""
+    """Propose a warm hand-off: the young person sees the consent text in the chat.
+
+    ``target`` is a new signal (intake) or an existing case of the receiving
+    organisation; each has its own consent text."""
     helper = _conversation_of_helper(actor, conversation)
+    if target not in Handoff.Target.values:
+        raise ChatError(_("Kies een nieuw signaal of een bestaande casus."))
     if conversation.state != ConversationState.ACTIVE:
         raise ChatError(_("Een overdracht kan alleen tijdens het gesprek."))
     summary = summary.strip()
@@ -757,16 +764,23 @@ def handoff_propose(
         proposed_by=helper,
         receiving_organisation=receiving_organisation,
         municipality_code=municipality.code,
-        consent_version=consent.CURRENT_VERSION,
+        consent_version=(
+            consent.CASE_VERSION if target == Handoff.Target.CASE else consent.CURRENT_VERSION
+        ),
         summary=summary[:MAX_BODY],
         shared_seqs=sorted(known),
+        target=target,
     )
     _system(conversation, _("Je hulpverlener stelt voor om je in contact te brengen met hulp."))
     _log(
         conversation=conversation,
         action=Action.UPDATE,
         actor=actor,
-        details={"kind": "handoff_proposed", "to": receiving_organisation.name},
+        details={
+            "kind": "handoff_proposed",
+            "to": receiving_organisation.name,
+            "target": target,
+        },
     )
     conversation_id = conversation.pk
     transaction.on_commit(lambda: notify.state_notice(conversation_id))
@@ -782,13 +796,19 @@ def handoff_text(handoff: Handoff) -> str:
     )
 
 
-def _signal_for(handoff: Handoff, *, acute: bool) -> str:
-    conversation = handoff.conversation
-    shared = list(
-        ChatMessage.objects.filter(conversation=conversation, seq__in=handoff.shared_seqs)
+def _shared_bodies(handoff: Handoff) -> list[str]:
+    return list(
+        ChatMessage.objects.filter(
+            conversation_id=handoff.conversation_id, seq__in=handoff.shared_seqs
+        )
         .order_by("seq")
         .values_list("body", flat=True)
     )
+
+
+def _signal_for(handoff: Handoff, *, acute: bool) -> str:
+    conversation = handoff.conversation
+    shared = _shared_bodies(handoff)
     lines = [handoff.summary, ""]
     if shared:
         lines.append(
@@ -832,7 +852,30 @@ def handoff_decide(*, conversation: Conversation, handoff_id: int, agree: bool) 
     if handoff is None or handoff.state != Handoff.State.PROPOSED:
         raise ChatError(_("Dit voorstel is niet meer open."))
     handoff.decided_at = timezone.now()
-    if agree:
+    if agree and handoff.target == Handoff.Target.CASE:
+        # Nothing leaves the chat yet: a case worker of the receiving organisation who
+        # may work on the case adds the agreed parts to it (``handoff_add_to_case``).
+        handoff.state = Handoff.State.AGREED
+        Conversation.objects.filter(pk=conversation.pk).update(handed_off=True)
+        _system(
+            conversation,
+            _(
+                "Je hebt ja gezegd. %(organisation)s zet de afgesproken informatie bij wat "
+                "zij al over jou hebben."
+            )
+            % {"organisation": handoff.receiving_organisation.name},
+        )
+        _log(
+            conversation=conversation,
+            action=Action.UPDATE,
+            details={
+                "kind": "handoff_agreed",
+                "target": Handoff.Target.CASE,
+                "consent_version": handoff.consent_version,
+                "to": handoff.receiving_organisation.name,
+            },
+        )
+    elif agree:
         handoff.signal_reference = _signal_for(handoff, acute=False)
         handoff.state = Handoff.State.AGREED
         Conversation.objects.filter(pk=conversation.pk).update(handed_off=True)
@@ -915,6 +958,84 @@ def handoff_acute(
         },
     )
     return handoff
+
+
+def handoff_add_to_case(*, actor: Actor, handoff: Handoff, case_number: str) -> Handoff:
+    """Add an agreed hand-off to an existing case of the receiving organisation.
+
+    Need-to-know is the case app's: the case is looked up through its selector (the
+    read, or the refusal, is in the processing log under the case) and written through
+    its service, which lets only the owner's case workers add to a case. The look-up
+    runs before the write transaction, so a refusal stays logged when nothing is
+    written. The chat's own log gets a SHARE entry with the consent version.
+    """
+    from bovenwater.cases import selectors as case_selectors
+    from bovenwater.cases import services as case_services
+
+    if handoff.receiving_organisation_id != actor.organisation_id or not actor.has(
+        Permission.VIEW_SIGNALS
+    ):
+        raise PermissionDenied
+    number = case_number.strip()
+    if not number:
+        raise ChatError(_("Vul het casusnummer in."))
+    refused = ChatError(
+        _("Casus %(number)s bestaat niet of je kunt er niets aan toevoegen.") % {"number": number}
+    )
+    try:
+        access = case_selectors.case_get_by_number_for_actor(
+            actor=actor, number=number, purpose=Purpose.CARE_COORDINATION
+        )
+    except Http404:
+        raise refused from None
+    if not access.can_manage:
+        raise refused
+    with transaction.atomic():
+        locked = (
+            Handoff.objects.select_for_update()
+            .select_related("conversation", "receiving_organisation")
+            .get(pk=handoff.pk)
+        )
+        if locked.target != Handoff.Target.CASE or locked.state != Handoff.State.AGREED:
+            raise ChatError(_("Deze overdracht kan niet bij een casus worden gezet."))
+        if locked.case_number:
+            raise ChatError(
+                _("Deze overdracht staat al bij casus %(number)s.") % {"number": locked.case_number}
+            )
+        conversation = locked.conversation
+        lines = [
+            _(
+                "Warme overdracht uit de anonieme chat (%(reference)s), met toestemming van "
+                "de jongere (toestemmingstekst %(version)s)."
+            )
+            % {"reference": conversation.reference, "version": locked.consent_version},
+            "",
+            locked.summary,
+        ]
+        shared = _shared_bodies(locked)
+        if shared:
+            lines += ["", _("Uit de chat (met toestemming gedeeld):")]
+            lines.extend(f"- {body}" for body in shared)
+        try:
+            case_services.case_note_add(actor=actor, case=access.case, text="\n".join(lines))
+        except Http404:  # not (or no longer) a case the actor may work on
+            raise refused from None
+        locked.case_number = access.case.number
+        locked.added_to_case_at = timezone.now()
+        locked.added_to_case_by = actor.membership
+        locked.save(update_fields=["case_number", "added_to_case_at", "added_to_case_by"])
+        _log(
+            conversation=conversation,
+            action=Action.SHARE,
+            actor=actor,
+            details={
+                "kind": "handoff_into_case",
+                "case": access.case.number,
+                "consent_version": locked.consent_version,
+                "messages": len(shared),
+            },
+        )
+    return locked
 
 
 @transaction.atomic

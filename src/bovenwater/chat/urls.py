@@ -35,4 +35,5 @@ urlpatterns = [
     path("hulp/berichten/<int:pk>/", views.pickup_answer, name="pickup_answer"),
     path("overdrachten/", views.handoffs, name="handoffs"),
     path("overdrachten/<int:pk>/meedoen/", views.handoff_join, name="handoff_join"),
+    path("overdrachten/<int:pk>/casus/", views.handoff_case, name="handoff_case"),
 ]

@@ -31,6 +31,7 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -640,6 +641,7 @@ def handoff(request: HttpRequest, pk: int) -> HttpResponse:
                 municipality=args[1],
                 summary=request.POST.get("summary", ""),
                 shared_seqs=seqs,
+                target=request.POST.get("target", "signal"),
             )
             messages.success(request, _("Voorstel staat nu bij de jongere in de chat."))
     except services.ChatError as error:
@@ -651,7 +653,12 @@ def handoff(request: HttpRequest, pk: int) -> HttpResponse:
 def board(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     data = selectors.board(actor)
-    return render(request, "chat/board.html", {**data, "counts": selectors.counts(actor)})
+    year = timezone.localdate().year
+    return render(
+        request,
+        "chat/board.html",
+        {**data, "counts": selectors.counts(actor, year), "counts_year": year},
+    )
 
 
 @no_store
@@ -675,6 +682,33 @@ def handoffs(request: HttpRequest) -> HttpResponse:
     return render(
         request, "chat/handoffs.html", {"handoffs": selectors.handoffs_for_professional(actor)}
     )
+
+
+@no_store
+@require_POST
+def handoff_case(request: HttpRequest, pk: int) -> HttpResponse:
+    """A case worker of the receiving organisation adds an agreed hand-off to a case."""
+    actor = request_actor(request)
+    found = selectors.handoff_for_professional(actor=actor, handoff_id=pk)
+    number = request.POST.get("case_number", "")
+    try:
+        added = services.handoff_add_to_case(actor=actor, handoff=found, case_number=number)
+    except services.ChatError as error:
+        messages.error(request, str(error))
+        return render(
+            request,
+            "chat/handoffs.html",
+            {
+                "handoffs": selectors.handoffs_for_professional(actor),
+                "form_handoff": pk,
+                "form_case_number": number,
+            },
+            status=400,
+        )
+    messages.success(
+        request, _("De overdracht staat nu bij casus %(number)s.") % {"number": added.case_number}
+    )
+    return redirect("chat:handoffs")
 
 
 @require_POST

@@ -18,13 +18,14 @@ from django.views.decorators.http import require_GET
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.middleware import public_view, request_actor
 from bovenwater.lib import csvsafe
-from bovenwater.lib.csp import charts_page
 from bovenwater.monitor import charts
 from bovenwater.monitor.counts import STATS_BY_NAME
 from bovenwater.monitor.models import ALL, OpenDataRelease
 from bovenwater.monitor.opendata import RELEASE_STATS, latest_release, release_csv, stat_title
 from bovenwater.monitor.selectors import (
     Table,
+    chat_tables_read,
+    chat_years,
     fill_state,
     monitor_table,
     monitor_tables,
@@ -107,7 +108,6 @@ def _table(actor: Actor, stat: str, filters: Filters) -> Table:
     )
 
 
-@charts_page
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     require_monitor(actor)
@@ -158,6 +158,12 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         topo_url=reverse("monitor:geo"),
         hidden=display(None),
     )
+    if filters.year in chat_years():
+        chat = chat_tables_read(
+            year=filters.year, police_unit=filters.police_unit, form=filters.form
+        )
+        context["chat_tables"] = list(chat.values())
+        context["chat_total"] = next(iter(chat.values())).total
     context.update(
         {
             "trend": trend,

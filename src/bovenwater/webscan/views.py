@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_POST
 from bovenwater.accounts.middleware import active_memberships, request_actor
 from bovenwater.accounts.roles import Permission
 from bovenwater.adscan.municipalities import by_code
-from bovenwater.lib.csp import charts_page
 from bovenwater.webscan import selectors, services
 from bovenwater.webscan.charts import network_map_spec
 from bovenwater.webscan.explain import (
@@ -247,7 +246,6 @@ def _network_context(request: HttpRequest, pk: int, form: DecisionForm | None) -
     }
 
 
-@charts_page
 @require_GET
 def network_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "webscan/network.html", _network_context(request, pk, None))

@@ -48,6 +48,7 @@ from bovenwater.cases.services.registration import (
     RegistrationBasis,
     case_register,
 )
+from bovenwater.cases.services.retention import existing_case_numbers, sweep_closed_cases
 from bovenwater.cases.types import VictimDetails
 from bovenwater.cases.workflow import TransitionNotAllowed
 
@@ -71,6 +72,7 @@ __all__ = [
     "consent_withdraw",
     "default_coordinator",
     "emergency_access_open",
+    "existing_case_numbers",
     "measure_create",
     "measure_set_status",
     "meeting_create",
@@ -84,6 +86,7 @@ __all__ = [
     "referral_send",
     "referral_withdraw",
     "reflection_deadline",
+    "sweep_closed_cases",
     "task_complete",
     "task_create",
 ]

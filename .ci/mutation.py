@@ -1,0 +1,241 @@
+"""Mutation testing of the access rules with Cosmic Ray (`make mutation`).
+
+    .venv/bin/python .ci/mutation.py [GROUP ...] [--list]
+
+Each group names the modules (or the functions in a module) whose conditions hold an
+access rule, and the tests that must catch a change to them. For every group the
+script copies ``src/`` and ``tests/`` to ``var/mutation/tree`` (the work tree is never
+changed), runs the group's tests once on a kept SQLite test database, lets Cosmic Ray
+apply each mutation in turn and run the tests (``pytest -x``), and prints the score.
+
+A surviving mutant fails the run unless it is listed, with its reason, in
+``.ci/mutation_equivalents.toml`` (reviewed equivalent mutants; docs/testing.md).
+Operators that can only produce a type error on this code (powers, shifts, modulo,
+floor division, exclusive or) are left out: they would always be killed and only cost
+time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / "var" / "mutation"
+TREE = WORK / "tree"
+EQUIVALENTS = ROOT / ".ci" / "mutation_equivalents.toml"
+EXCLUDED_OPERATORS = (
+    r"core/ReplaceBinaryOperator_.*_(Pow|RShift|LShift|FloorDiv|Mod|BitXor)$",
+    r"core/ReplaceBinaryOperator_(Pow|RShift|LShift|FloorDiv|Mod|BitXor)_.*",
+)
+TIMEOUT = 300.0
+ENV = {
+    "DEBUG": "false",
+    "DEMO_MODE": "false",
+    "SECRET_KEY": "test-only-not-a-secret",
+    "ALLOWED_HOSTS": "testserver,localhost,127.0.0.1",
+    "SECURE_COOKIES": "false",
+    "SECURE_SSL_REDIRECT": "false",
+    "PSEUDONYM_KEY": "test-only-pseudonym-key",
+    "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+}
+
+
+@dataclass(frozen=True)
+class Group:
+    modules: tuple[str, ...]
+    tests: tuple[str, ...]
+    functions: tuple[str, ...] = field(default=())  # only these functions (all when empty)
+
+
+GROUPS: dict[str, Group] = {
+    "case-access": Group(
+        ("src/bovenwater/cases/selectors/access.py",),
+        ("tests/cases/test_case_access.py", "tests/cases/test_access_rules.py"),
+    ),
+    "referral-consent": Group(
+        ("src/bovenwater/cases/services/referral.py",),
+        ("tests/cases/test_case_access.py", "tests/cases/test_access_rules.py"),
+    ),
+    "break-the-glass": Group(
+        ("src/bovenwater/cases/services/case.py",),
+        ("tests/cases/test_case_access.py", "tests/cases/test_access_rules.py"),
+        functions=("emergency_access_open",),
+    ),
+    "signal-scope": Group(
+        ("src/bovenwater/intake/selectors.py",),
+        ("tests/intake", "tests/cases/test_access_rules.py"),
+    ),
+    "log-hash": Group(
+        ("src/bovenwater/audit/models.py",),
+        ("tests/audit/test_log_hash_fields.py", "tests/audit/test_processing_log.py"),
+    ),
+}
+
+
+def _copy_tree() -> None:
+    if TREE.exists():
+        shutil.rmtree(TREE)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for name in ("src", "tests"):
+        shutil.copytree(ROOT / name, TREE / name, ignore=ignore)
+    shutil.copy2(ROOT / "pyproject.toml", TREE / "pyproject.toml")
+    (TREE / "var").mkdir()
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ, **ENV)
+    env["DATABASE_URL"] = f"sqlite:///{TREE / 'var' / 'mutation.sqlite3'}"
+    env["PYTHONPATH"] = str(TREE / "src")  # before the editable install's path
+    env.pop("CI", None)
+    return env
+
+
+def _test_command(group: Group) -> list[str]:
+    return [
+        *(sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider"),
+        *("--reuse-db", "-W", "ignore"),
+        *group.tests,
+    ]
+
+
+def _function_lines(module: Path, names: tuple[str, ...]) -> list[range]:
+    tree = ast.parse(module.read_text())
+    spans = [
+        range(node.lineno, (node.end_lineno or node.lineno) + 1)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef) and node.name in names
+    ]
+    if len(spans) != len(names):
+        raise SystemExit(f"{module}: functions {names} not all found")
+    return spans
+
+
+def _equivalents() -> list[dict[str, str]]:
+    if not EQUIVALENTS.exists():
+        return []
+    return list(tomllib.loads(EQUIVALENTS.read_text()).get("equivalent", []))
+
+
+def _line(module: str, lineno: int) -> str:
+    return (ROOT / module).read_text().splitlines()[lineno - 1].strip()
+
+
+def _is_equivalent(module: str, operator: str, line: str, listed: list[dict[str, str]]) -> bool:
+    return any(
+        entry["module"] == module and entry["operator"] == operator and entry["line"] == line
+        for entry in listed
+    )
+
+
+def run_group(name: str, group: Group) -> tuple[int, int, list[str]]:
+    """Mutate one group; (killed, mutants, unexplained survivors)."""
+    from cosmic_ray.work_db import WorkDB, use_db
+    from cosmic_ray.work_item import WorkerOutcome, WorkResult
+
+    env = _env()
+    session = WORK / f"{name}.sqlite"
+    config = WORK / f"{name}.toml"
+    session.unlink(missing_ok=True)
+    command = " ".join(_test_command(group))
+    config.write_text(
+        "[cosmic-ray]\n"
+        f"module-path = {json.dumps(list(group.modules))}\n"
+        f"timeout = {TIMEOUT}\n"
+        "excluded-modules = []\n"
+        f"test-command = {json.dumps(command)}\n"
+        '[cosmic-ray.distributor]\nname = "local"\n'
+    )
+    print(f"== {name}: baseline ({' '.join(group.tests)})", flush=True)
+    baseline = subprocess.run(  # noqa: S603 (our own interpreter and test files)
+        [*_test_command(group), "--create-db"], cwd=TREE, env=env, check=False
+    )
+    if baseline.returncode != 0:
+        raise SystemExit(f"{name}: the tests fail without any mutation")
+    cosmic = [sys.executable, "-m", "cosmic_ray.cli"]
+    subprocess.run([*cosmic, "init", str(config), str(session)], cwd=TREE, env=env, check=True)  # noqa: S603
+    excluded = re.compile("|".join(EXCLUDED_OPERATORS))
+    spans = {
+        module: _function_lines(TREE / module, group.functions) if group.functions else None
+        for module in group.modules
+    }
+    with use_db(str(session), WorkDB.Mode.open) as work_db:
+        for item in list(work_db.pending_work_items):
+            mutation = item.mutations[0]
+            module = str(Path(mutation.module_path))
+            lines = spans.get(module)
+            outside = lines is not None and not any(mutation.start_pos[0] in span for span in lines)
+            if excluded.match(mutation.operator_name) or outside:
+                work_db.set_result(
+                    item.job_id,
+                    WorkResult(output="left out", worker_outcome=WorkerOutcome.SKIPPED),
+                )
+        pending = sum(1 for _ in work_db.pending_work_items)
+    print(f"== {name}: {pending} mutants", flush=True)
+    subprocess.run([*cosmic, "exec", str(config), str(session)], cwd=TREE, env=env, check=True)  # noqa: S603
+
+    listed = _equivalents()
+    killed = mutants = 0
+    survivors: list[str] = []
+    with use_db(str(session), WorkDB.Mode.open) as work_db:
+        for item, result in work_db.completed_work_items:
+            if result.worker_outcome == WorkerOutcome.SKIPPED:
+                continue
+            if result.worker_outcome != WorkerOutcome.NORMAL:
+                raise SystemExit(f"{name}: {item.job_id} {result.worker_outcome}: {result.output}")
+            mutants += 1
+            if result.is_killed:
+                killed += 1
+                continue
+            mutation = item.mutations[0]
+            module = str(Path(mutation.module_path))
+            line = _line(module, mutation.start_pos[0])
+            if _is_equivalent(module, mutation.operator_name, line, listed):
+                killed += 1
+                continue
+            survivors.append(
+                f"{module}:{mutation.start_pos[0]} {mutation.operator_name} "
+                f"#{mutation.occurrence}\n    {line}\n{result.diff or ''}"
+            )
+    return killed, mutants, survivors
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("groups", nargs="*", help=f"default: all of {', '.join(GROUPS)}")
+    parser.add_argument("--list", action="store_true", help="list the groups and exit")
+    args = parser.parse_args(argv)
+    if args.list:
+        for name, group in GROUPS.items():
+            scope = f" ({', '.join(group.functions)})" if group.functions else ""
+            print(f"{name}: {', '.join(group.modules)}{scope} <- {' '.join(group.tests)}")
+        return 0
+    unknown = set(args.groups) - set(GROUPS)
+    if unknown:
+        parser.error(f"unknown group(s): {', '.join(sorted(unknown))}")
+    WORK.mkdir(parents=True, exist_ok=True)
+    _copy_tree()
+    scores: list[str] = []
+    failed = False
+    for name in args.groups or list(GROUPS):
+        killed, mutants, survivors = run_group(name, GROUPS[name])
+        for survivor in survivors:
+            print(f"SURVIVED {survivor}")
+        score = 100 * killed / mutants if mutants else 100.0
+        scores.append(f"{name}: {killed}/{mutants} killed or listed equivalent ({score:.1f} %)")
+        failed = failed or bool(survivors)
+    print("\n".join(["== mutation score", *scores]))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
