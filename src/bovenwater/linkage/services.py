@@ -256,9 +256,9 @@ def source_label(source: LinkageSource) -> str:
         return source.organisation.name
     try:
         kind = str(OrganisationKind(source.organisation_kind).label)
-    except ValueError:
-        return source.name
-    return f"{source.name} ({kind})"
+    except ValueError:  # typed in by the unit for an organisation outside the platform
+        kind = source.organisation_kind
+    return f"{source.name} ({kind})" if kind else source.name
 
 
 def _run_list_labels(run: LinkageRun) -> list[str]:
