@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 from tests.support import TEST_PASSWORD, TEST_SECRET, login
 
 from bovenwater.accounts import services
@@ -216,6 +216,9 @@ def browser() -> Iterator[Any]:
     run beside it. Closed at the end of each browser module, it is out of their way.
     """
 
+    # Generous waits: a loaded CI machine may take seconds for a page; a real defect
+    # still fails, only later.
+    expect.set_options(timeout=30_000)
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         yield launched
@@ -226,6 +229,6 @@ def browser() -> Iterator[Any]:
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(locale="nl-NL", accept_downloads=True)
     new_page = context.new_page()
-    new_page.set_default_timeout(15_000)
+    new_page.set_default_timeout(60_000)
     yield new_page
     context.close()
