@@ -181,3 +181,92 @@ def test_closed_hours_leave_a_message_and_read_the_answer_with_the_code(
     page.get_by_role("button", name="Ophalen").click()
     assert page.get_by_test_id("pickup-answer").inner_text() == "Ja, we zijn er om zeven uur."
     assert page.context.cookies() == []
+
+
+def test_queue_position_updates_live_and_a_warm_transfer_between_helpers(
+    asgi_url: str, browser: Any
+) -> None:
+    """Two young people wait: the second sees position 2, then 1 once the first is
+    taken. The helper then hands the first conversation warmly to a colleague, who
+    reads along, takes it over and chats on; the young person sees the new name."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from tests.support import TEST_PASSWORD, TEST_SECRET, token_for
+
+    from bovenwater.accounts import services as accounts
+    from bovenwater.accounts.roles import Role
+    from bovenwater.chat.models import Helper, Presence, Team, Transfer
+
+    team = Team.objects.get()
+    user = accounts.user_create(
+        username="test.chathulp.kim", password=TEST_PASSWORD, first_name="Kim", last_name="Test"
+    )
+    accounts.totp_device_set_known_secret(user=user, secret_base32=TEST_SECRET)
+    membership = accounts.membership_add(
+        user=user, organisation=team.organisation, role=Role.CHAT_HELPER
+    )
+    # Busy: takes a transfer, but is not given queued conversations.
+    Helper.objects.create(
+        membership=membership, team=team, display_name="Kim", presence=Presence.BUSY
+    )
+    contexts = [browser.new_context(locale="nl-NL") for _ in range(4)]
+    first, second, helper, kim = (context.new_page() for context in contexts)
+    for page in (first, second, helper, kim):
+        page.set_default_timeout(15_000)
+    try:
+        for page, name in ((first, "Mila"), (second, "Ravi")):
+            page.goto(f"{asgi_url}/chat/")
+            page.get_by_label("Bijnaam").fill(name)
+            page.get_by_role("button", name="Start de chat").click()
+        first.get_by_test_id("chat-status").filter(has_text="nummer 1 in de wachtrij").wait_for()
+        waiting = second.get_by_test_id("chat-status")
+        waiting.filter(has_text="nummer 2 in de wachtrij").wait_for()
+
+        _log_in(helper, asgi_url, HELPER)
+        helper.wait_for_url(f"{asgi_url}/")
+        helper.goto(f"{asgi_url}/chat/hulp/")
+        helper.get_by_label("Status", exact=True).select_option("available")
+        helper.get_by_label("Gesprekken tegelijk (1 tot en met 4)").fill("1")
+        helper.get_by_role("button", name="Status opslaan").click()
+        # The first is taken; the second moves up, live.
+        first.get_by_test_id("chat-status").filter(has_text="Je chat nu met").wait_for()
+        waiting.filter(has_text="nummer 1 in de wachtrij").wait_for()
+
+        kim.goto(f"{asgi_url}/account/inloggen/")
+        kim.get_by_label("Gebruikersnaam").fill("test.chathulp.kim")
+        kim.get_by_label("Wachtwoord").fill(TEST_PASSWORD)
+        kim.get_by_role("button", name="Volgende stap").click()
+        kim.wait_for_url("**/inloggen/code/")
+        device = TOTPDevice.objects.get(user__username="test.chathulp.kim")
+        kim.get_by_label("Code uit uw authenticator-app").fill(token_for(device))
+        kim.get_by_role("button", name="Inloggen").click()
+        kim.wait_for_url(f"{asgi_url}/")
+        kim.goto(f"{asgi_url}/chat/hulp/")
+
+        helper.get_by_test_id("my-conversation").first.click()
+        helper.get_by_label("Collega", exact=True).select_option(label="Kim — Bezet, 0/2")
+        helper.get_by_label("Soort overdracht").select_option("warm")
+        helper.get_by_label("Toelichting voor je collega").fill("Mila wil met een vrouw praten.")
+        helper.get_by_role("button", name="Overdragen", exact=True).click()
+        # Warm: the colleague joins first (the young person is told), then takes over.
+        first.get_by_test_id("chat-message").filter(has_text="leest even mee").wait_for()
+        offer = kim.get_by_test_id("incoming-transfer")
+        offer.filter(has_text="Mila wil met een vrouw praten.").wait_for()
+        offer.get_by_role("link", name="Meelezen").click()
+        assert "Mila wil met een vrouw praten." in kim.get_by_test_id("transfer-note").inner_text()
+        kim.get_by_role("button", name="Gesprek overnemen").click()
+        first.get_by_test_id("chat-message").filter(
+            has_text="Je praat nu verder met Kim"
+        ).wait_for()
+        transfer = Transfer.objects.get()
+        assert transfer.state == "done" and transfer.kind == "warm"
+        assert transfer.to_helper.display_name == "Kim"
+
+        kim.get_by_label("Bericht", exact=True).fill("Hoi Mila, ik ben Kim.")
+        kim.get_by_role("button", name="Verstuur").click()
+        first.get_by_test_id("chat-message").filter(has_text="ik ben Kim").wait_for()
+        first.get_by_label("Jouw bericht").fill("Hoi Kim")
+        first.get_by_role("button", name="Verstuur").click()
+        kim.get_by_test_id("chat-message").filter(has_text="Hoi Kim").wait_for()
+    finally:
+        for context in contexts:
+            context.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -19,7 +20,6 @@ from bovenwater.audit.models import ProcessingLogEntry
 from bovenwater.chat import hours, pow, selectors, services
 from bovenwater.chat.masking import mask_contacts
 from bovenwater.chat.models import (
-    ChatCount,
     ChatMessage,
     Conversation,
     Handoff,
@@ -33,6 +33,8 @@ from bovenwater.chat.models import (
     Transfer,
 )
 from bovenwater.intake.selectors import SignalFilter, signals_for_actor
+from bovenwater.monitor.models import CountRow
+from bovenwater.monitor.selectors import chat_tables_read
 from bovenwater.reference.models import Municipality
 
 pytestmark = pytest.mark.django_db
@@ -296,8 +298,10 @@ def test_retention_masks_counts_and_deletes_only_what_it_should(
     bodies = dict(ChatMessage.objects.filter(sender="youth").values_list("conversation_id", "body"))
     assert "0612345678" not in bodies[recent.conversation.pk]
     assert bodies[running.conversation.pk] == "mijn nummer is 0612345678"  # still running
-    total = ChatCount.objects.get(stat="total")
-    assert total.count == 3 and total.suppressed  # below the threshold of 10
+    year = timezone.localdate().year
+    total = chat_tables_read(year=year)["chat_topic"].total
+    assert total.count is None and total.display == "<10"  # 3: below the threshold of 10
+    assert CountRow.objects.get(stat="chat_total", year=year, police_unit="*", form="*").count == 3
     assert services.retention_run().counted == 0  # counted once
     assert ProcessingLogEntry.objects.filter(details__kind="retention").count() == 1
 
@@ -446,3 +450,70 @@ def test_handoff_into_case_page_keeps_the_number_and_says_why(
     assert "Casus C-2026-12345 bestaat niet of je kunt er niets aan toevoegen." in body
     assert 'value="C-2026-12345"' in body
     assert Handoff.objects.get(pk=handoff.pk).case_number == ""
+
+
+def test_chat_counts_go_to_the_monitor_count_table_and_its_dashboard(
+    start_chat: Callable[..., services.StartResult],
+    make_helper: Callable[..., Helper],
+    make_member: Callable[..., Membership],
+    settings: Any,
+) -> None:
+    from bovenwater.monitor.fill import fill_counts
+    from bovenwater.reference.models import ExploitationForm, PoliceUnit
+
+    settings.SMALL_NUMBER_THRESHOLD = 2
+    sam = make_helper(capacity=4)
+    unit = PoliceUnit.objects.order_by("code").first()
+    form = ExploitationForm.objects.order_by("code").first()
+    assert unit is not None and form is not None
+    for topic, unit_code in (
+        ("grooming", unit.code),
+        ("grooming", unit.code),
+        ("online", unit.code),
+        ("online", ""),
+    ):
+        started = start_chat(age_band="12-15")
+        services.assign_queued(team_id=started.conversation.team_id)
+        conversation = Conversation.objects.get(pk=started.conversation.pk)
+        services.classify(
+            actor=actor_of(sam),
+            conversation=conversation,
+            topic=topic,
+            form_code=form.code,
+            police_unit_code=unit_code,
+        )
+        services.conversation_end(conversation=conversation, by="youth")
+    assert services.retention_run().counted == 4
+    year = timezone.localdate().year
+    tables = chat_tables_read(year=year)
+    topics = {c.label: c.count for c in tables["chat_topic"].cells}
+    assert topics == {"Loverboy / grooming": 2, "Online (sextortion, beelden)": 2}
+    assert tables["chat_topic"].total.count == 4
+    assert {c.label: c.count for c in tables["chat_age_band"].cells} == {"12 tot en met 15 jaar": 4}
+    assert {c.label: c.count for c in tables["chat_handoff"].cells} == {"Nee": 4}
+    # The police-unit filter holds 3 of 4: shown, the national total would reveal the 1
+    # elsewhere, so the monitor's difference rule hides it, and every cell below it.
+    unit_row = CountRow.objects.get(stat="chat_total", year=year, police_unit=unit.code, form="*")
+    assert unit_row.count == 3 and unit_row.suppressed
+    filtered = chat_tables_read(year=year, police_unit=unit.code)
+    assert filtered["chat_topic"].total.count is None
+    assert {c.count for c in filtered["chat_topic"].cells} == {None}
+    assert filtered["chat_topic"].total.display == "<2"
+    regions = {c.label: c.count for c in tables["chat_region"].cells}
+    assert regions == {unit.name: None, "Onbekend": None}
+    # A full rebuild of the registry counts leaves the chat's counts alone.
+    fill_counts(full=True)
+    assert chat_tables_read(year=year)["chat_topic"].total.count == 4
+    # The dashboard shows them with Dutch labels, no codes.
+    CountRow.objects.create(stat="total", year=year, police_unit="*", form="*", value="", count=20)
+    client = login(Client(), make_member(role=Role.POLICY_OFFICER))
+    page = client.get(reverse("monitor:dashboard"), {"jaar": year}).content.decode()
+    section = page[page.index('data-testid="chat-counts"') :]
+    assert "Anonieme chat voor jongeren" in section
+    assert "Loverboy / grooming" in section and "12 tot en met 15 jaar" in section
+    assert ">grooming<" not in section and ">chat_topic<" not in section
+    assert "12-15" not in section
+    # The supervisors' board reads the same table.
+    boss = make_helper("Baas", supervisor=True)
+    board = [t.stat.name for t in selectors.counts(actor_of(boss), year)]
+    assert board == ["chat_topic", "chat_age_band", "chat_handoff", "chat_form", "chat_region"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 
 import pytest
@@ -233,7 +234,12 @@ def test_english_interface_notes_that_the_handbook_is_dutch(
     client.cookies["django_language"] = "en"
     english = client.get("/kompas/hoofdstuk/zorg-en-opvang/").content.decode()
     assert '<html lang="en"' in english
-    assert '<article class="bw-chapter" lang="nl">' in english
+    # The chapter's title has an English version; its text exists only in Dutch and is
+    # marked so (language of parts), while the interface around it stays English.
+    assert '<h1 class="utrecht-heading-1" lang="en">Care and shelter</h1>' in english
+    assert re.search(r'<div lang="nl">\s*<p', english)
+    assert '<span lang="nl">' in english.split('data-testid="chapter-summary"', 1)[1]
+    assert '<div lang="nl">' not in dutch.split('data-testid="chapter-summary"', 1)[0]
     assert (
         "The handbook is written in Dutch." in english
         or "Het handboek is in het Nederlands geschreven." in english

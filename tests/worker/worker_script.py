@@ -6,6 +6,8 @@ python -m tests.worker.worker_script tasks ID...   # status and exception of tho
 python -m tests.worker.worker_script run ID        # status of an estimate run
 python -m tests.worker.worker_script log N         # commit N processing-log entries
 python -m tests.worker.worker_script pending       # entries not sealed yet
+python -m tests.worker.worker_script commits N     # N entries, each in its own transaction
+python -m tests.worker.worker_script chain-tasks   # the sealing tasks: status, deferred?
 """
 
 from __future__ import annotations
@@ -83,6 +85,25 @@ def main(command: str, args: list[str]) -> Any:
                     purpose=Purpose.ACCOUNT_SECURITY,
                 )
         return int(args[0])
+    if command == "commits":
+        for i in range(int(args[0])):
+            with transaction.atomic():
+                log_processing(
+                    actor=None,
+                    action=Action.VIEW,
+                    object_type="workertest.commit",
+                    object_id=i,
+                    purpose=Purpose.ACCOUNT_SECURITY,
+                    details={"commit": i},
+                )
+        return int(args[0])
+    if command == "chain-tasks":
+        from django_tasks_db.models import get_date_max
+
+        rows = DBTaskResult.objects.filter(task_path=chain_processing_log.module_path)
+        return [
+            [r.status, r.run_after != get_date_max() and r.run_after > r.enqueued_at] for r in rows
+        ]
     if command == "pending":
         return ProcessingLogEntry.objects.filter(seq__isnull=True).count()
     raise SystemExit(f"unknown command {command}")

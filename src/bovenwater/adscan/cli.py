@@ -10,6 +10,7 @@ their line number and never stop the run. Bad arguments exit with code 2.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -73,7 +74,7 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _cluster(args: argparse.Namespace) -> int:
-    from bovenwater.adscan.pipeline import ad_record, network_record, scan
+    from bovenwater.adscan.run import run
 
     source: Path = args.input
     if not source.is_file():
@@ -90,30 +91,25 @@ def _cluster(args: argparse.Namespace) -> int:
             print(f"{source}: {item}", file=sys.stderr)
         else:
             ads.append(item)
-    result = scan(
-        ads,
-        workers=args.workers,
-        threshold=args.threshold,
-        templates=not args.no_templates,
-        max_entity_df=args.max_entity_df,
-    )
-    by_id = {network.cluster_id: network for network in result.networks}
-    # one encoder for all lines (json.dumps with options builds one per call); records
-    # hold no cycles, so the check for them is skipped: the same text either way
-    encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
-    with args.out.open("w", encoding="utf-8") as handle:
-        for analysis, cluster_id in zip(result.analyses, result.cluster_of, strict=True):
-            record = ad_record(analysis, cluster_id, by_id.get(cluster_id) if cluster_id else None)
-            handle.write(encode(record) + "\n")
-    if args.networks is not None:
-        with args.networks.open("w", encoding="utf-8") as handle:
-            for network in result.networks:
-                handle.write(json.dumps(network_record(network), ensure_ascii=False) + "\n")
-    for value in result.clustering.ignored_entities:
+    with contextlib.ExitStack() as stack:
+        out = stack.enter_context(args.out.open("wb"))
+        networks = (
+            stack.enter_context(args.networks.open("wb")) if args.networks is not None else None
+        )
+        result = run(
+            ads,
+            out,
+            workers=args.workers,
+            threshold=args.threshold,
+            max_entity_df=args.max_entity_df,
+            networks_out=networks,
+            templates=not args.no_templates,
+        )
+    for value in result.ignored_entities:
         print(f"ignored over-shared contact value: {value}", file=sys.stderr)
     elapsed = time.perf_counter() - started
     print(
-        f"{len(ads)} ads, {errors} malformed line(s) skipped, {len(result.networks)} networks, "
+        f"{result.ads} ads, {errors} malformed line(s) skipped, {result.networks} networks, "
         f"{elapsed:.1f} s",
         file=sys.stderr,
     )

@@ -16,7 +16,7 @@ import os
 import re
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -54,7 +54,7 @@ from bovenwater.adscan.indicators import (
     risk_score,
 )
 from bovenwater.adscan.model import Ad, Analysis
-from bovenwater.adscan.municipalities import by_code
+from bovenwater.adscan.municipalities import Municipality, by_code
 from bovenwater.adscan.normalise import normalise
 from bovenwater.adscan.phones import PhoneHit
 from bovenwater.adscan.sketch import (
@@ -296,6 +296,9 @@ def _no_cyclic_gc(freeze: bool = False) -> Iterator[None]:
 _WORKER_ADS: Sequence[Ad] = ()
 
 PackedAnalysis = tuple[Any, ...]
+# what a caller keeps of each analysed chunk instead of the analyses (runs in the
+# process that analysed the chunk; the result must pickle)
+Summarise = Callable[[list[Analysis]], list[Any]]
 
 
 def _init_worker(ads: Sequence[Ad]) -> None:
@@ -375,10 +378,16 @@ def _unpack(ad: Ad, packed: PackedAnalysis, hits: _Interned, prices: _Interned) 
     return Analysis(ad, extraction, list(map(hits.__getitem__, found)) if found else [])
 
 
-def _sketch_range(bounds: tuple[int, int]) -> tuple[list[PackedAnalysis], Shingles]:
-    """Worker side: analyse ``_WORKER_ADS[start:end]``; only what the parent lacks goes back."""
+def _sketch_range(
+    bounds: tuple[int, int], summarise: Summarise | None = None
+) -> tuple[list[Any], Shingles]:
+    """Worker side: analyse ``_WORKER_ADS[start:end]``; only what the parent lacks goes
+    back (packed analyses, or what ``summarise`` makes of them)."""
     start, end = bounds
     analyses, signatures = _sketch_chunk_quiet(_WORKER_ADS[start:end])
+    if summarise is not None:
+        with _no_cyclic_gc():
+            return summarise(analyses), signatures
     return [_pack(a) for a in analyses], signatures
 
 
@@ -408,18 +417,28 @@ def analyse_and_sketch(
 
 
 def _analyse_and_shingle(
-    ads: Sequence[Ad], workers: int, chunk: int
-) -> tuple[list[Analysis], list[Shingles]]:
+    ads: Sequence[Ad], workers: int, chunk: int, summarise: Summarise | None = None
+) -> tuple[list[Any], list[Shingles]]:
+    """Analyses (without tokens) and shingles of ``ads``, in ranges, optionally in
+    worker processes. With ``summarise``, each range's analyses are replaced by
+    ``summarise(analyses)`` in the process that made them (one item per ad, in order):
+    nothing else of them is kept or sent back."""
+
+    def keep(done: list[Analysis]) -> list[Any]:
+        if summarise is not None:
+            return summarise(done)
+        _strip(done)  # the shingles hold what clustering needs: less memory
+        return done
+
     bounds = [(i, min(i + chunk, len(ads))) for i in range(0, len(ads), chunk)]
-    analyses: list[Analysis] = []
+    analyses: list[Any] = []
     parts: list[Shingles] = [shingle_batch([])]
     freeze = len(ads) >= FREEZE_FROM
     if workers <= 1 or len(bounds) < 2:
         with _no_cyclic_gc(freeze):
             for start, end in bounds:
                 done, signatures = _sketch_chunk(ads[start:end])
-                _strip(done)  # the shingles hold what clustering needs: less memory
-                analyses.extend(done)
+                analyses.extend(keep(done))
                 parts.append(signatures)
         return analyses, parts
     # The parent analyses a first, small part itself before the pool starts: the caches it
@@ -427,20 +446,22 @@ def _analyse_and_shingle(
     warm = min(chunk, WARM_UP)
     with _no_cyclic_gc():
         first, signatures = _sketch_chunk(ads[:warm])
-    _strip(first)
-    analyses.extend(first)
+        analyses.extend(keep(first))
     parts.append(signatures)
     # The parent is one of the ``workers``: ``workers - 1`` processes take ranges from the
     # front, the parent takes them from the back (cancelling the futures not yet started)
     # until they meet. What the parent analyses needs no transfer at all.
     ranges = _ranges(warm, len(ads), workers, chunk)
-    by_range: list[tuple[list[Analysis], Shingles] | None] = [None] * len(ranges)
+    by_range: list[tuple[list[Any], Shingles] | None] = [None] * len(ranges)
     hits = _Interned(Hit)
     prices = _Interned(Price)
 
     def receive(index: int) -> None:
         start, end = ranges[index]
         packed, signatures = futures[index].result()
+        if summarise is not None:
+            by_range[index] = (packed, signatures)
+            return
         by_range[index] = (
             [
                 _unpack(ad, item, hits, prices)
@@ -458,7 +479,7 @@ def _analyse_and_shingle(
         ) as pool,
         _no_cyclic_gc(freeze),
     ):
-        futures = [pool.submit(_sketch_range, bounds) for bounds in ranges]
+        futures = [pool.submit(_sketch_range, bounds, summarise) for bounds in ranges]
         received = 0  # the workers' ranges before this one are unpacked
         last = len(ranges) - 1
         while last >= received:
@@ -471,8 +492,7 @@ def _analyse_and_shingle(
                 break
             start, end = ranges[last]
             local, signatures = _sketch_chunk(ads[start:end])
-            _strip(local)
-            by_range[last] = (local, signatures)
+            by_range[last] = (keep(local), signatures)
             last -= 1
         for index in range(received, last + 1):
             receive(index)
@@ -513,19 +533,22 @@ def _strip(analyses: list[Analysis]) -> None:
 
 def regional_medians(analyses: Iterable[Analysis]) -> dict[str, float]:
     """Median hourly price per safety region (only regions with enough prices)."""
-    prices: dict[str, list[float]] = defaultdict(list)
+    return medians_of((a.extraction.hourly_price, a.extraction.municipality) for a in analyses)
+
+
+def medians_of(prices: Iterable[tuple[float | None, Municipality | None]]) -> dict[str, float]:
+    """:func:`regional_medians` from ``(hourly price, municipality)`` per ad."""
+    by_region: dict[str, list[float]] = defaultdict(list)
     national: list[float] = []
-    for analysis in analyses:
-        hourly = analysis.extraction.hourly_price
+    for hourly, municipality in prices:
         if hourly is None:
             continue
         national.append(hourly)
-        municipality = analysis.extraction.municipality
         if municipality is not None:
-            prices[municipality.region_code].append(hourly)
+            by_region[municipality.region_code].append(hourly)
     medians = {
         region: statistics.median(values)
-        for region, values in prices.items()
+        for region, values in by_region.items()
         if len(values) >= MIN_PRICES_PER_REGION
     }
     medians["NL"] = (
@@ -568,9 +591,40 @@ class Network:
     risk: float = 0.0
 
 
+# what the network features need of one ad: dialable phones, phone keys, e-mail
+# addresses, handles, names (lists of str), municipality code, posted_at
+FeatureItem = tuple[
+    Sequence[str],
+    Sequence[str],
+    Sequence[str],
+    Sequence[str],
+    Sequence[str],
+    str | None,
+    str | None,
+]
+
+
+def feature_item(analysis: Analysis) -> FeatureItem:
+    e = analysis.extraction
+    return (
+        [p.e164 for p in e.phones],
+        [p.e164 for p in e.phone_keys],
+        e.emails,
+        e.handles,
+        e.names,
+        e.municipality.code if e.municipality is not None else None,
+        analysis.ad.posted_at,
+    )
+
+
 def network_features(
     analyses: Sequence[Analysis], members: list[int]
 ) -> tuple[dict[str, Any], list[str]]:
+    return features_of([feature_item(analyses[index]) for index in members])
+
+
+def features_of(items: Iterable[FeatureItem]) -> tuple[dict[str, Any], list[str]]:
+    """A network's features and network indicators from its members' :data:`FeatureItem`."""
     phones: set[str] = set()
     phone_keys: set[str] = set()
     emails: set[str] = set()
@@ -579,19 +633,19 @@ def network_features(
     names_per_contact: dict[str, set[str]] = defaultdict(set)
     timeline: list[tuple[Any, str | None]] = []
     cities: list[str] = []
-    for index in members:
-        e = analyses[index].extraction
-        phones.update(p.e164 for p in e.phones)
-        phone_keys.update(p.e164 for p in e.phone_keys)
-        emails.update(e.emails)
-        handles.update(e.handles)
-        names.update(e.names)
-        for contact in [*(p.e164 for p in e.phones), *e.handles]:
-            names_per_contact[contact].update(e.names)
-        code = e.municipality.code if e.municipality is not None else None
+    count = 0
+    for ad_phones, ad_keys, ad_emails, ad_handles, ad_names, code, posted_at in items:
+        count += 1
+        phones.update(ad_phones)
+        phone_keys.update(ad_keys)
+        emails.update(ad_emails)
+        handles.update(ad_handles)
+        names.update(ad_names)
+        for contact in [*ad_phones, *ad_handles]:
+            names_per_contact[contact].update(ad_names)
         if code is not None and code not in cities:
             cities.append(code)
-        timeline.append((parse_time(analyses[index].ad.posted_at), code))
+        timeline.append((parse_time(posted_at), code))
     dated = sorted((t, c) for t, c in timeline if t is not None and c is not None)
     hops = sum(1 for (_, a), (_, b) in itertools.pairwise(dated) if a != b)
     times = [t for t, _ in timeline if t is not None]
@@ -605,7 +659,7 @@ def network_features(
                 break
     lookup = by_code()
     features: dict[str, Any] = {
-        "ads": len(members),
+        "ads": count,
         "phones": sorted(phones),
         "n_phones": len(phones),
         # numbers outside the numbering plan: linking keys, not dialable phones
@@ -678,14 +732,18 @@ def scan(
 
 def evidence(analysis: Analysis) -> list[dict[str, Any]]:
     """Where each fired indicator is in the original title/body (field + offsets)."""
-    ad = analysis.ad
-    if not analysis.hits:
+    return evidence_of(analysis.ad, analysis.hits, analysis.extraction.phones)
+
+
+def evidence_of(ad: Ad, hits: Sequence[Hit], phones: Sequence[PhoneHit]) -> list[dict[str, Any]]:
+    """:func:`evidence` for ``hits`` of ``ad`` (``phones``: its dialable phones)."""
+    if not hits:
         return []
     norm = normalise(ad.text)
     title_len = len(ad.title) + 1 if ad.title else 0
     items: list[dict[str, Any]] = []
-    for hit in analysis.hits:
-        span = _locate(hit, analysis, norm)
+    for hit in hits:
+        span = _locate(hit, phones, norm)
         item: dict[str, Any] = {"code": hit.code, "kind": hit.kind, "match": " ".join(hit.phrase)}
         if span is not None:
             start, end = norm.to_original(*span)
@@ -698,9 +756,9 @@ def evidence(analysis: Analysis) -> list[dict[str, Any]]:
     return items
 
 
-def _locate(hit: Hit, analysis: Analysis, norm: Any) -> tuple[int, int] | None:
+def _locate(hit: Hit, phones: Sequence[PhoneHit], norm: Any) -> tuple[int, int] | None:
     if hit.kind == "phone":
-        for phone in analysis.extraction.phones:
+        for phone in phones:
             if phone.e164 == hit.phrase[0]:
                 return phone.start, phone.end
         return None

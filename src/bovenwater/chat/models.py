@@ -15,29 +15,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bovenwater.accounts.models import Membership, Organisation
+from bovenwater.chat.choices import MINOR_BANDS, AgeBand, Topic
 
-
-class AgeBand(models.TextChoices):
-    UNKNOWN = "", _("Zeg ik liever niet")
-    UNDER_12 = "u12", _("Jonger dan 12")
-    FROM_12 = "12-15", _("12 tot en met 15 jaar")
-    FROM_16 = "16-17", _("16 of 17 jaar")
-    FROM_18 = "18-23", _("18 tot en met 23 jaar")
-    OVER_23 = "o23", _("Ouder dan 23")
-
-
-MINOR_BANDS = frozenset({AgeBand.UNDER_12, AgeBand.FROM_12, AgeBand.FROM_16})
-
-
-class Topic(models.TextChoices):
-    UNKNOWN = "", _("Niet vastgelegd")
-    GROOMING = "grooming", _("Loverboy / grooming")
-    SEXUAL = "sexual", _("Seksuele uitbuiting")
-    CRIMINAL = "criminal", _("Criminele uitbuiting")
-    LABOUR = "labour", _("Arbeidsuitbuiting")
-    ONLINE = "online", _("Online (sextortion, beelden)")
-    HOME = "home", _("Thuis of relatie")
-    OTHER = "other", _("Iets anders")
+__all__ = ["MINOR_BANDS", "AgeBand", "Topic"]  # re-exported; defined in chat.choices
 
 
 class Team(models.Model):
@@ -383,25 +363,3 @@ class SurveyResponse(models.Model):
 
     def __str__(self) -> str:
         return f"SurveyResponse {self.pk}"
-
-
-class ChatCount(models.Model):
-    """Aggregate counts of ended conversations (no personal data), per year and month,
-    with the small-number decision stored per cell like the monitor's count tables."""
-
-    stat = models.CharField(max_length=20)
-    year = models.PositiveSmallIntegerField()
-    month = models.PositiveSmallIntegerField()
-    value = models.CharField(max_length=40)
-    count = models.PositiveIntegerField(default=0)
-    suppressed = models.BooleanField(default=False)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["stat", "year", "month", "value"], name="chat_count_cell"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"ChatCount {self.pk}"

@@ -26,7 +26,6 @@ from bovenwater.audit.services import log_list_read, log_processing, log_refusal
 from bovenwater.chat import hours, keys
 from bovenwater.chat.models import (
     CannedResponse,
-    ChatCount,
     ChatMessage,
     ChatNote,
     Conversation,
@@ -41,6 +40,7 @@ from bovenwater.chat.models import (
     Transfer,
 )
 from bovenwater.chat.services import handoff_text, message_payload
+from bovenwater.monitor.selectors import Table, chat_tables_read, chat_years
 
 DEFAULT_MINUTES_PER_PLACE = 4
 
@@ -403,18 +403,12 @@ def handoff_for_professional(*, actor: Actor, handoff_id: int) -> Handoff:
     raise PermissionDenied
 
 
-def counts(actor: Actor) -> list[dict[str, Any]]:
-    """The chat's count table for a supervisor, suppressed cells as None."""
+def counts(actor: Actor, year: int) -> list[Table]:
+    """The chat's counts of one year for a supervisor, from the monitor's count table
+    (aggregates, small numbers suppressed by the monitor's rules)."""
     helper = helper_for_actor(actor)
     if not helper.is_supervisor:
         raise PermissionDenied
-    return [
-        {
-            "stat": row.stat,
-            "year": row.year,
-            "month": row.month,
-            "value": row.value,
-            "count": None if row.suppressed else row.count,
-        }
-        for row in ChatCount.objects.order_by("-year", "-month", "stat", "value")
-    ]
+    if year not in chat_years():
+        return []
+    return list(chat_tables_read(year=year).values())

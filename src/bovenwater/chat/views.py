@@ -31,6 +31,7 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -652,7 +653,12 @@ def handoff(request: HttpRequest, pk: int) -> HttpResponse:
 def board(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     data = selectors.board(actor)
-    return render(request, "chat/board.html", {**data, "counts": selectors.counts(actor)})
+    year = timezone.localdate().year
+    return render(
+        request,
+        "chat/board.html",
+        {**data, "counts": selectors.counts(actor, year), "counts_year": year},
+    )
 
 
 @no_store

@@ -19,6 +19,7 @@ import markdown
 import yaml
 from django.utils.functional import Promise
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
@@ -88,6 +89,19 @@ class Chapter:
     intro_html: str
     summary_en: str = ""
     links: tuple[str, ...] = ()
+    title_en: str = ""
+
+    @property
+    def display_title(self) -> str:
+        """The title in the interface language: the English title in the English UI."""
+        if self.title_en and not (get_language() or "nl").startswith("nl"):
+            return self.title_en
+        return self.title
+
+    @property
+    def display_lang(self) -> str:
+        """The language of ``display_title``, for its ``lang`` attribute."""
+        return "nl" if self.display_title == self.title else "en"
 
     @property
     def part_label(self) -> Promise:
@@ -214,6 +228,7 @@ def parse_chapter(raw: str, path: Path) -> Chapter:
         sections=sections,
         intro_html=render_markdown(intro) if intro else "",
         summary_en=str(meta.get("summary_en", "")).strip(),
+        title_en=str(meta.get("title_en", "")).strip(),
         links=tuple(str(link) for link in meta.get("links", []) or []),
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from bovenwater.accounts.models import Membership
@@ -16,6 +17,17 @@ TEXTBOX = {"class": "utrecht-textbox utrecht-textbox--html-input"}
 SELECT = {"class": "utrecht-select utrecht-select--html-select"}
 
 
+class DutchContentSelect(forms.Select):
+    """A choice of Kompas parts: their titles exist only in Dutch, so in another UI
+    language every option says so (``lang="nl"``, WCAG 3.1.2)."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        if not (get_language() or "nl").startswith("nl"):
+            option["attrs"]["lang"] = "nl"
+        return option
+
+
 class ColleagueField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.user.display_name)
@@ -23,7 +35,9 @@ class ColleagueField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 class NoteForm(forms.Form):
     prefix = "note"
-    target = forms.ChoiceField(label=_("Bij welk onderdeel?"), widget=forms.Select(attrs=SELECT))
+    target = forms.ChoiceField(
+        label=_("Bij welk onderdeel?"), widget=DutchContentSelect(attrs=SELECT)
+    )
     body = forms.CharField(
         label=_("Uw notitie"),
         max_length=5000,
@@ -52,7 +66,7 @@ class NoteEditForm(forms.Form):
 
 class ShareForm(forms.Form):
     prefix = "share"
-    target = forms.ChoiceField(label=_("Welk onderdeel?"), widget=forms.Select(attrs=SELECT))
+    target = forms.ChoiceField(label=_("Welk onderdeel?"), widget=DutchContentSelect(attrs=SELECT))
     recipient = ColleagueField(
         label=_("Collega"),
         queryset=Membership.objects.none(),

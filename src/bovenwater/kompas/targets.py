@@ -20,6 +20,7 @@ class Target:
     key: str
     title: str
     url: str
+    lang: str = ""  # "nl" for a title that exists only in Dutch
 
 
 def exists(kind: str, key: str) -> bool:
@@ -73,7 +74,8 @@ def resolve(kind: str, key: str) -> Target | None:
         scenario = training.scenario(key)
         if scenario is None:
             return None
-        return Target(kind, key, scenario.title, reverse("kompas:scenario", args=[key]))
+        url = reverse("kompas:scenario", args=[key])
+        return Target(kind, key, scenario.title, url, "nl")
     return None
 
 
@@ -87,7 +89,7 @@ def resolve_link(link: str) -> Target | None:
         if chapter is None or (anchor and chapter.section(anchor) is None):
             return None
         url = reverse("kompas:chapter", args=[slug]) + (f"#{anchor}" if anchor else "")
-        return Target(kind, key, chapter.title, url)
+        return Target(kind, key, chapter.display_title, url, chapter.display_lang)
     if kind == "kaart":
         return resolve(TargetKind.CARD, key)
     if kind == "casus":

@@ -76,7 +76,37 @@ STATS: tuple[CountStat, ...] = (
     ),
     CountStat("police_unit", _("Politie-eenheid"), True, lambda f: (f.police_unit,)),
 )
-STATS_BY_NAME: dict[str, CountStat] = {stat.name: stat for stat in STATS}
+
+# The anonymous chat's statistics, in the same count table: ended conversations per year
+# (of their start), with the police unit and the form of exploitation the helper
+# recorded as the two filters, so the dashboard's filters apply to them too. They are
+# filled by the chat (``chat/counts.py``, through ``fill.add_counts``), which knows the
+# conversations; a full rebuild from the registry leaves them alone (transcripts are
+# deleted after their retention period, so these counts cannot be rebuilt). Every
+# statistic is single-valued: its cells add up to ``chat_total`` of the same view.
+CHAT_PREFIX = "chat_"
+CHAT_TOTAL = "chat_total"
+
+
+def _filled_by_chat(facts: Facts) -> Iterable[str]:
+    return ()
+
+
+CHAT_STATS: tuple[CountStat, ...] = (
+    CountStat(CHAT_TOTAL, _("Chatgesprekken met jongeren"), True, _filled_by_chat),
+    CountStat("chat_topic", _("Onderwerp van het gesprek"), True, _filled_by_chat),
+    CountStat("chat_age_band", _("Leeftijd van de jongere"), True, _filled_by_chat),
+    CountStat("chat_handoff", _("Warm overgedragen naar hulp"), True, _filled_by_chat),
+    CountStat("chat_form", _("Uitbuitingsvorm (volgens de chathulp)"), True, _filled_by_chat),
+    CountStat("chat_region", _("Politie-eenheid (volgens de chathulp)"), True, _filled_by_chat),
+)
+STATS_BY_NAME: dict[str, CountStat] = {stat.name: stat for stat in (*STATS, *CHAT_STATS)}
+
+
+def total_of(stat: str) -> str:
+    """The statistic whose cells a breakdown adds up to (within one view)."""
+    return CHAT_TOTAL if stat.startswith(CHAT_PREFIX) else TOTAL
+
 
 Key = tuple[str, int, str, str, str]  # stat, year, police unit filter, form filter, value
 

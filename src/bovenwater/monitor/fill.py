@@ -3,7 +3,8 @@
 Registrations are append-only, so the job adds the contributions of registrations with
 an id above ``FillState.last_registration_id`` and moves that mark. After each fill it
 recomputes the suppression flags of the years it touched (all years when the
-threshold changed). ``fill_counts(full=True)`` rebuilds everything.
+threshold changed). ``fill_counts(full=True)`` rebuilds the registry's statistics (the chat's
+``chat_*`` rows, added by ``add_counts``, cannot be rebuilt and stay).
 
 The mark is an id, so a registration whose transaction commits only after a fill has
 moved past its id (possible with concurrent writers on PostgreSQL) is not counted by
@@ -23,7 +24,7 @@ from datetime import datetime
 from django.db import connection, transaction
 from django.utils import timezone
 
-from bovenwater.monitor.counts import Facts, Key, contributions
+from bovenwater.monitor.counts import CHAT_PREFIX, Facts, Key, contributions
 from bovenwater.monitor.models import UNKNOWN, CountRow, FillState
 from bovenwater.monitor.suppression import suppressed_cells, threshold
 from bovenwater.registry.selectors import registrations_after
@@ -138,8 +139,8 @@ def fill_counts(*, full: bool = False) -> FillResult:
     state, _created = FillState.objects.select_for_update().get_or_create(
         name=STATE_NAME, defaults={"last_registration_id": 0}
     )
-    if full:
-        CountRow.objects.all().delete()
+    if full:  # the chat's statistics are not rebuilt from the registry (see counts.py)
+        CountRow.objects.exclude(stat__startswith=CHAT_PREFIX).delete()
         state.last_registration_id = 0
         state.registrations_counted = 0
         state.last_registration_created_at = None
@@ -171,3 +172,32 @@ def fill_counts(*, full: bool = False) -> FillResult:
         years_resuppressed=tuple(sorted(touched)),
         last_registration_id=state.last_registration_id,
     )
+
+
+@dataclass(frozen=True)
+class AddResult:
+    cells_written: int
+    years_resuppressed: tuple[int, ...]
+
+
+@transaction.atomic
+def add_counts(*, name: str, counter: Counter[Key], items: int, last_id: int) -> AddResult:
+    """Add counts that another app computed (the chat's ``chat_*`` statistics) to the
+    count table, re-decide the suppression of the years touched and keep the fill state
+    ``name`` (items counted, the last id, when, with which threshold). Runs in the
+    caller's transaction, so the caller's own "counted" marks commit with the counts."""
+    if any(not key[0].startswith(CHAT_PREFIX) for key in counter):
+        raise ValueError("add_counts adds only statistics filled outside the registry")
+    state, _created = FillState.objects.select_for_update().get_or_create(
+        name=name, defaults={"last_registration_id": 0}
+    )
+    limit = threshold()
+    cells = _add(counter) if counter else 0
+    years = {key[1] for key in counter}
+    resuppress(years, limit)
+    state.last_registration_id = max(state.last_registration_id, last_id)
+    state.registrations_counted += items
+    state.threshold = limit
+    state.filled_at = timezone.now()
+    state.save()
+    return AddResult(cells_written=cells, years_resuppressed=tuple(sorted(years)))

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.roles import Permission
-from bovenwater.monitor.counts import STATS_BY_NAME, TOTAL, CountStat
+from bovenwater.monitor.counts import CHAT_STATS, STATS_BY_NAME, TOTAL, CountStat, total_of
 from bovenwater.monitor.models import ALL, UNKNOWN, CountRow, FillState
 from bovenwater.monitor.suppression import display
 from bovenwater.reference.models import (
@@ -29,6 +29,8 @@ from bovenwater.reference.models import (
     TraffickingMethod,
 )
 from bovenwater.registry.choices import Gender, MelderType
+
+CHAT_BREAKDOWNS: tuple[str, ...] = tuple(s.name for s in CHAT_STATS[1:])
 
 
 @dataclass(frozen=True)
@@ -90,8 +92,21 @@ def _value_labels(stat: str, language: str) -> dict[str, str]:
         labels.update({m.code: m.name for m in TraffickingMethod.objects.all()})
     elif stat == "municipality":
         labels.update({m.code: m.name for m in Municipality.objects.all()})
-    elif stat == "police_unit":
+    elif stat in ("police_unit", "chat_region"):
         labels.update({p.code: p.name for p in PoliceUnit.objects.all()})
+    elif stat == "chat_form":
+        labels.update({f.code: f.name for f in ExploitationForm.objects.all()})
+    elif stat == "chat_topic":
+        from bovenwater.chat.choices import Topic
+
+        labels.update({str(v): str(label) for v, label in Topic.choices if v})
+    elif stat == "chat_age_band":
+        from bovenwater.chat.choices import AgeBand
+
+        labels.update({str(v): str(label) for v, label in AgeBand.choices if v})
+        labels[UNKNOWN] = _("Niet opgegeven")
+    elif stat == "chat_handoff":
+        labels.update({"yes": _("Ja"), "no": _("Nee")})
     return labels
 
 
@@ -124,17 +139,18 @@ def tables_read(
 ) -> dict[str, Table]:
     """Several breakdowns of one filtered view, in one query (no access check)."""
     declared = {name: _stat(name) for name in stats}
+    wholes = {total_of(name) for name in stats}
     rows = CountRow.objects.filter(
-        year=year, police_unit=police_unit, form=form, stat__in=[TOTAL, *stats]
+        year=year, police_unit=police_unit, form=form, stat__in=[*wholes, *stats]
     ).values_list("stat", "value", "count", "suppressed")
     labels = {name: value_labels(name) for name in stats}
     total_label = str(_("Totaal"))
-    total = _cell("", total_label, 0, False)
+    totals = {whole: _cell("", total_label, 0, False) for whole in wholes}
     cells: dict[str, list[Cell]] = {name: [] for name in stats}
     for row_stat, value, count, suppressed in rows:
-        if row_stat == TOTAL:
-            total = _cell("", total_label, count, suppressed)
-        if row_stat in cells and row_stat != TOTAL:
+        if row_stat in totals:
+            totals[row_stat] = _cell("", total_label, count, suppressed)
+        if row_stat in cells and row_stat not in totals:
             names = labels[row_stat]
             cells[row_stat].append(_cell(value, names.get(value, value), count, suppressed))
     tables = {}
@@ -145,7 +161,7 @@ def tables_read(
             year=year,
             police_unit=police_unit,
             form=form,
-            total=total,
+            total=totals[total_of(name)],
             cells=ordered,
         )
     return tables
@@ -201,3 +217,18 @@ def trend_read(*, police_unit: str = ALL, form: str = ALL) -> list[TrendPoint]:
 def monitor_trend(*, actor: Actor, police_unit: str = ALL, form: str = ALL) -> list[TrendPoint]:
     require_monitor(actor)
     return trend_read(police_unit=police_unit, form=form)
+
+
+def chat_years() -> list[int]:
+    """The years with chat counts (the count table's national rows)."""
+    return sorted(
+        CountRow.objects.filter(stat=CHAT_STATS[0].name, police_unit=ALL, form=ALL)
+        .values_list("year", flat=True)
+        .distinct()
+    )
+
+
+def chat_tables_read(*, year: int, police_unit: str = ALL, form: str = ALL) -> dict[str, Table]:
+    """The chat's breakdowns of one view (aggregates only, suppressed; no access check:
+    the monitor and the chat supervisors' board call it after their own check)."""
+    return tables_read(stats=list(CHAT_BREAKDOWNS), year=year, police_unit=police_unit, form=form)

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from bovenwater.monitor.counts import STATS, TOTAL, Key
+from bovenwater.monitor.counts import CHAT_STATS, CHAT_TOTAL, STATS, TOTAL, Key, total_of
 from bovenwater.monitor.models import ALL, UNKNOWN
 
 
@@ -49,6 +49,12 @@ def canonical(key: Key) -> Key:
     stat, year, unit, form, value = key
     if stat == "police_unit" and unit in (ALL, value):
         return (TOTAL, year, value, form, "")
+    # The chat's region and form are its filters and single-valued: a cell is the
+    # total of its own filtered view (another form filter than the value holds 0).
+    if stat == "chat_region" and unit in (ALL, value):
+        return (CHAT_TOTAL, year, value, form, "")
+    if stat == "chat_form" and form in (ALL, value):
+        return (CHAT_TOTAL, year, unit, value, "")
     if stat == "form":
         if form in (ALL, value):
             return (TOTAL, year, unit, value, "")
@@ -67,13 +73,17 @@ def relaxations(key: Key) -> Iterable[Key]:
     stat, year, unit, form, value = key
     for u in {unit, ALL}:
         for f in {form, ALL}:
-            for s, v in {(stat, value), (TOTAL, "")}:
+            for s, v in {(stat, value), (total_of(stat), "")}:
                 candidate = (s, year, u, f, v)
                 if candidate != key:
                     yield candidate
 
 
-SINGLE_VALUED = tuple(stat.name for stat in STATS if stat.single_valued and stat.name != TOTAL)
+SINGLE_VALUED = tuple(
+    stat.name
+    for stat in (*STATS, *CHAT_STATS)
+    if stat.single_valued and stat.name not in (TOTAL, CHAT_TOTAL)
+)
 
 
 def partitions(keys: Iterable[Key]) -> dict[tuple[Key, str], set[Key]]:
@@ -82,7 +92,7 @@ def partitions(keys: Iterable[Key]) -> dict[tuple[Key, str], set[Key]]:
     for key in keys:
         stat, year, unit, form, value = key
         if stat in SINGLE_VALUED:
-            result[((TOTAL, year, unit, form, ""), stat)].add(key)
+            result[((total_of(stat), year, unit, form, ""), stat)].add(key)
         if unit != ALL:
             result[((stat, year, ALL, form, value), "police_unit")].add(key)
     return result

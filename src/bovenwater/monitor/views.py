@@ -24,6 +24,8 @@ from bovenwater.monitor.models import ALL, OpenDataRelease
 from bovenwater.monitor.opendata import RELEASE_STATS, latest_release, release_csv, stat_title
 from bovenwater.monitor.selectors import (
     Table,
+    chat_tables_read,
+    chat_years,
     fill_state,
     monitor_table,
     monitor_tables,
@@ -156,6 +158,12 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         topo_url=reverse("monitor:geo"),
         hidden=display(None),
     )
+    if filters.year in chat_years():
+        chat = chat_tables_read(
+            year=filters.year, police_unit=filters.police_unit, form=filters.form
+        )
+        context["chat_tables"] = list(chat.values())
+        context["chat_total"] = next(iter(chat.values())).total
     context.update(
         {
             "trend": trend,

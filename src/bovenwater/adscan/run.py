@@ -1,0 +1,265 @@
+"""The command line's whole-file run: ``bovenwater webscan cluster`` without holding
+every analysis.
+
+:func:`pipeline.scan` keeps one :class:`Analysis` per ad and builds every output
+record at the end, in one process. Here the process that analyses a range of ads
+(a worker or the parent) also turns each analysis into what the rest of the run
+needs and nothing more (:data:`Summary`): the contact values for clustering, the
+price and municipality for the regional medians, the rule codes, the network
+features, and the ad's output line already encoded up to its evidence. The parent
+then clusters, adds the network-dependent fields (cluster, network indicators,
+risk, the price rule that needs the medians) and writes the lines. The output is
+byte for byte that of ``scan`` + ``pipeline.ad_record`` (a test compares them);
+templates are built only when the networks file is written, the one place they
+appear.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import IO
+
+import numpy as np
+
+from bovenwater.adscan.cluster import DEFAULT_MAX_ENTITY_DF, DEFAULT_THRESHOLD, cluster
+from bovenwater.adscan.indicators import RULESET_VERSION, Hit, price_hit, risk_score
+from bovenwater.adscan.model import Ad, Analysis
+from bovenwater.adscan.municipalities import by_code
+from bovenwater.adscan.pipeline import (
+    NETWORK_WEIGHTS,
+    SKETCH_CHUNK,
+    FeatureItem,
+    Network,
+    _analyse_and_shingle,
+    entities_of,
+    evidence_of,
+    features_of,
+    medians_of,
+    network_record,
+)
+from bovenwater.adscan.sketch import sketch_weighted
+from bovenwater.adscan.templates import build_template
+
+# json.dumps' separators and escaping (ensure_ascii off, as the records are written)
+_ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+PRICE_BELOW_MEDIAN = "PRICE_BELOW_MEDIAN"  # the code of indicators.price_hit
+_TAIL = f'], "ruleset_version": {_ENCODE(RULESET_VERSION)}}}\n'.encode()
+
+# Per ad, compact (tuples: an empty one costs nothing): contact values, hourly
+# price, municipality code, rule codes, network features, the output line up to its
+# cluster and from "phones" up to the evidence items (UTF-8), and where the price
+# rule's evidence would point (JSON members, or "")
+Summary = tuple[
+    tuple[str, ...], float | None, str | None, tuple[str, ...], FeatureItem, bytes, bytes, str
+]
+
+
+def summarise(analyses: list[Analysis]) -> list[Summary]:
+    """What the run keeps of each analysis (runs where the analysis was made)."""
+    out: list[Summary] = []
+    for analysis in analyses:
+        e = analysis.extraction
+        phones = tuple([p.e164 for p in e.phones])
+        keys = tuple([p.e164 for p in e.phone_keys])
+        code = e.municipality.code if e.municipality is not None else None
+        hourly = e.hourly_price
+        # the price rule's evidence is located by the ad's own price only (its median
+        # comes later): located now, while the ad's text is at hand
+        hits = analysis.hits
+        if hourly is not None:
+            hits = [*hits, Hit(PRICE_BELOW_MEDIAN, (f"{hourly:g}",), "price")]
+        items = evidence_of(analysis.ad, hits, e.phones)
+        where = ""
+        if hourly is not None:
+            found = items.pop()
+            del found["code"], found["kind"], found["match"]
+            where = _ENCODE(found)[1:-1]
+        # the fields of pipeline.ad_record from "phones" to "evidence", in its order;
+        # the line is kept open after the evidence items (the price item may follow)
+        line = _ENCODE(
+            {
+                "phones": phones,
+                "phone_keys": keys,
+                "emails": e.emails,
+                "handles": e.handles,
+                "urls": e.urls,
+                "age": e.age,
+                "hourly_price": hourly,
+                "municipality_code": code,
+                "languages": e.languages,
+                "names": e.names,
+                "evidence": items,
+            }
+        )[1:-2].encode()
+        out.append(
+            (
+                tuple(entities_of(analysis)),
+                hourly,
+                code,
+                tuple(analysis.codes),
+                (
+                    phones,
+                    keys,
+                    tuple(e.emails),
+                    tuple(e.handles),
+                    tuple(e.names),
+                    code,
+                    analysis.ad.posted_at,
+                ),
+                f'{{"id": {_ENCODE(analysis.ad.id)}, "cluster_id": '.encode(),
+                line,
+                where,
+            )
+        )
+    return out
+
+
+@dataclass(slots=True)
+class RunResult:
+    ads: int
+    networks: int
+    ignored_entities: list[str] = field(default_factory=list)
+
+
+def run(
+    ads: list[Ad],
+    out: IO[bytes],
+    *,
+    workers: int = 1,
+    threshold: float = DEFAULT_THRESHOLD,
+    max_entity_df: int = DEFAULT_MAX_ENTITY_DF,
+    networks_out: IO[bytes] | None = None,
+    templates: bool = True,
+    times: dict[str, float] | None = None,
+) -> RunResult:
+    """Analyse, cluster and write one line per ad to ``out`` (and, with
+    ``networks_out``, one line per network, with its template unless ``templates``
+    is false). ``times``, when given, receives this process's CPU seconds per stage.
+
+    ``ads`` is emptied once analysed (the ads are then held only by their summaries),
+    unless templates are to be written.
+    """
+    lap = _Laps(times)
+    summaries, parts = _analyse_and_shingle(ads, workers, SKETCH_CHUNK, summarise)
+    texts = [ad.text for ad in ads] if networks_out is not None and templates else []
+    ads.clear()
+    lap("analyse")
+    mixed = np.concatenate([part[0] for part in parts])
+    counts = np.concatenate([part[1] for part in parts])
+    del parts
+    signatures = sketch_weighted(mixed, counts)
+    del mixed, counts
+    lap("sketch")
+    lookup = by_code()
+    medians = medians_of((s[1], lookup[s[2]] if s[2] is not None else None) for s in summaries)
+    # the price rule (needs every ad's price): its hit comes after the ad's own hits
+    priced: dict[int, str] = {}  # ad -> its encoded evidence item
+    national = medians["NL"]
+    for index, s in enumerate(summaries):
+        hourly = s[1]
+        if hourly is None:
+            continue
+        region = lookup[s[2]].region_code if s[2] is not None else "NL"
+        hit = price_hit(hourly, medians.get(region, national))
+        if hit is not None:
+            where = f", {s[7]}" if s[7] else ""
+            priced[index] = (
+                f'{{"code": {_ENCODE(hit.code)}, "kind": {_ENCODE(hit.kind)}, '
+                f'"match": {_ENCODE(" ".join(hit.phrase))}{where}}}'
+            )
+    lap("prices")
+    result = cluster(signatures, [s[0] for s in summaries], threshold, max_entity_df)
+    del signatures
+    lap("cluster")
+    groups: dict[int, list[int]] = defaultdict(list)
+    for index, label in enumerate(result.labels.tolist()):
+        if label >= 0:
+            groups[label].append(index)
+    networks: list[Network] = []
+    network_of: list[Network | None] = [None] * len(summaries)
+    for label in sorted(groups):
+        members = groups[label]
+        features, codes = features_of(summaries[i][4] for i in members)
+        network = Network(f"net-{label + 1:06d}", members, features, codes)
+        ad_codes = {code for i in members for code in summaries[i][3]}
+        if any(i in priced for i in members):
+            ad_codes.add(PRICE_BELOW_MEDIAN)
+        network.risk = risk_score(ad_codes | set(codes), NETWORK_WEIGHTS)
+        if networks_out is not None and templates:
+            network.template = build_template([texts[i] for i in members]).as_dict()
+        networks.append(network)
+        for index in members:
+            network_of[index] = network
+    lap("networks")
+    _write(summaries, network_of, priced, out)
+    if networks_out is not None:
+        for network in networks:
+            networks_out.write(_ENCODE(network_record(network)).encode() + b"\n")
+    lap("write")
+    return RunResult(len(summaries), len(networks), result.ignored_entities)
+
+
+class _Laps:
+    def __init__(self, times: dict[str, float] | None) -> None:
+        self.times = times
+        self.last = time.process_time()
+
+    def __call__(self, stage: str) -> None:
+        if self.times is not None:
+            now = time.process_time()
+            self.times[stage] = self.times.get(stage, 0.0) + now - self.last
+            self.last = now
+
+
+_BATCH = 4096  # lines per write
+
+
+def _write(
+    summaries: list[Summary],
+    network_of: list[Network | None],
+    priced: dict[int, str],
+    out: IO[bytes],
+) -> None:
+    # the part between cluster and "phones" depends only on the ad's and the
+    # network's indicators: encoded once per distinct pair
+    middles: dict[tuple[tuple[str, ...], tuple[str, ...]], bytes] = {}
+    clusters: dict[int, tuple[bytes, tuple[str, ...]]] = {}  # id(network) -> (id, codes)
+    alone: tuple[bytes, tuple[str, ...]] = (b"null", ())
+    lines: list[bytes] = []
+    for index, (summary, network) in enumerate(zip(summaries, network_of, strict=True)):
+        price = priced.get(index)
+        codes = summary[3] if price is None else (*summary[3], PRICE_BELOW_MEDIAN)
+        if network is None:
+            cluster, network_codes = alone
+        else:
+            known = clusters.get(id(network))
+            if known is None:
+                known = clusters[id(network)] = (
+                    _ENCODE(network.cluster_id).encode(),
+                    tuple(network.indicators),
+                )
+            cluster, network_codes = known
+        middle = middles.get((codes, network_codes))
+        if middle is None:
+            indicators = [*codes, *network_codes]
+            middle = middles[codes, network_codes] = (
+                f', "risk": {_ENCODE(risk_score(indicators, NETWORK_WEIGHTS))}, '
+                f'"ad_risk": {_ENCODE(risk_score(list(codes)))}, '
+                f'"indicators": {_ENCODE(indicators)}, '
+            ).encode()
+        if price is None:
+            lines.append(b"".join((summary[5], cluster, middle, summary[6], _TAIL)))
+        else:
+            joint = ", " if summary[6][-1:] != b"[" else ""
+            lines.append(
+                b"".join(
+                    (summary[5], cluster, middle, summary[6], f"{joint}{price}".encode(), _TAIL)
+                )
+            )
+        if len(lines) >= _BATCH:
+            out.write(b"".join(lines))
+            lines.clear()
+    out.write(b"".join(lines))
