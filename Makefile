@@ -52,7 +52,7 @@ $(ASSETS): frontend/package.json frontend/package-lock.json frontend/build.mjs
 
 assets: $(ASSETS)
 
-$(MO): $(STAMP) src/bovenwater/locale/en/LC_MESSAGES/django.po
+$(MO): $(STAMP) src/bovenwater/locale/en/LC_MESSAGES/django.po src/bovenwater/locale/nl/LC_MESSAGES/django.po
 	$(PY) -m bovenwater.i18n_compile
 
 messages: $(MO)
@@ -116,7 +116,7 @@ test: check pytest
 # from locale/en/pending/*.json; fails while Dutch texts lack English.
 translations: install
 	cd src/bovenwater && $(TEST_ENV) ../../$(PY) -m django makemessages -l en --no-location --settings bovenwater.settings \
-		--ignore "mse/*" --ignore "adscan/*" --ignore "static/*"
+		--ignore "mse/*" --ignore "adscan/*" --ignore "static/*" --ignore "templates/admin/*"
 	$(PY) -m bovenwater.i18n_merge
 	$(PY) -m bovenwater.i18n_compile
 

@@ -59,6 +59,12 @@ def _backend_ticks(connection: Any) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--path", default="/casussen/")
+    parser.add_argument(
+        "--user",
+        action="append",
+        help="demo user(s) to measure, e.g. demo.contactpersoon.amsterdam for the home "
+        "page `--path /` (default: demo.zorgcoordinator.amsterdam); repeatable",
+    )
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--top", type=int, default=30)
@@ -77,50 +83,54 @@ def main() -> int:
     from bovenwater.accounts.models import Membership
     from bovenwater.audit.models import ProcessingLogEntry
 
-    membership = Membership.objects.get(user__username="demo.zorgcoordinator.amsterdam")
-    client = Client()
-    client.force_login(membership.user, backend="django.contrib.auth.backends.ModelBackend")
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=membership.user).persistent_id
-    session[SESSION_KEY] = membership.pk
-    session.save()
-    for _ in range(5):
-        assert client.get(args.path).status_code == 200
-    before = ProcessingLogEntry.objects.count()
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(args.path).status_code == 200
-    captured = list(queries.captured_queries)  # evaluated lazily otherwise
-    logged = ProcessingLogEntry.objects.count() - before
-    cpu: list[float] = []
-    wall: list[float] = []
-    db_ticks_before = _backend_ticks(connection)
-    profiler = cProfile.Profile() if args.profile else None
-    for _ in range(args.repeat):
-        c0, w0 = time.process_time(), time.perf_counter()
+    for username in args.user or ["demo.zorgcoordinator.amsterdam"]:
+        membership = Membership.objects.filter(user__username=username).first()
+        if membership is None:
+            print(f"{username}: no such demo user", file=sys.stderr)
+            return 2
+        client = Client()
+        client.force_login(membership.user, backend="django.contrib.auth.backends.ModelBackend")
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=membership.user).persistent_id
+        session[SESSION_KEY] = membership.pk
+        session.save()
+        for _ in range(5):
+            assert client.get(args.path).status_code == 200
+        before = ProcessingLogEntry.objects.count()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(args.path).status_code == 200
+        captured = list(queries.captured_queries)  # evaluated lazily otherwise
+        logged = ProcessingLogEntry.objects.count() - before
+        cpu: list[float] = []
+        wall: list[float] = []
+        db_ticks_before = _backend_ticks(connection)
+        profiler = cProfile.Profile() if args.profile else None
+        for _ in range(args.repeat):
+            c0, w0 = time.process_time(), time.perf_counter()
+            if profiler is not None:
+                profiler.enable()
+            response = client.get(args.path)
+            if profiler is not None:
+                profiler.disable()
+            cpu.append((time.process_time() - c0) * 1000)
+            wall.append((time.perf_counter() - w0) * 1000)
+            assert response.status_code == 200
+        load = os.getloadavg()[0]
+        db_ticks = _backend_ticks(connection) - db_ticks_before
+        db_cpu = db_ticks * 1000 / os.sysconf("SC_CLK_TCK") / args.repeat
+        print(
+            f"{args.path} as {username}: CPU median {statistics.median(cpu):.1f} ms, "
+            f"database server CPU mean {db_cpu:.1f} ms, "
+            f"wall median {statistics.median(wall):.1f} ms (min {min(wall):.1f}), "
+            f"{len(captured)} SQL queries, {logged} log entries per request, "
+            f"{len(response.content)} bytes, load {load:.2f}"
+        )
         if profiler is not None:
-            profiler.enable()
-        response = client.get(args.path)
-        if profiler is not None:
-            profiler.disable()
-        cpu.append((time.process_time() - c0) * 1000)
-        wall.append((time.perf_counter() - w0) * 1000)
-        assert response.status_code == 200
-    load = os.getloadavg()[0]
-    db_ticks = _backend_ticks(connection) - db_ticks_before
-    db_cpu = db_ticks * 1000 / os.sysconf("SC_CLK_TCK") / args.repeat
-    print(
-        f"{args.path}: CPU median {statistics.median(cpu):.1f} ms, "
-        f"database server CPU mean {db_cpu:.1f} ms, "
-        f"wall median {statistics.median(wall):.1f} ms (min {min(wall):.1f}), "
-        f"{len(captured)} SQL queries, {logged} log entries per request, "
-        f"{len(response.content)} bytes, load {load:.2f}"
-    )
-    if profiler is not None:
-        print("(timings above include cProfile overhead)")
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.top)
-    if os.environ.get("SHOW_SQL"):
-        for query in captured:
-            print(query["time"], query["sql"][:300])
+            print("(timings above include cProfile overhead)")
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.top)
+        if os.environ.get("SHOW_SQL"):
+            for query in captured:
+                print(query["time"], query["sql"][:300])
     return 0
 
 

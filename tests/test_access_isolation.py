@@ -118,6 +118,7 @@ def organisation_b(
     assert entry.entry_hash is not None
     linkage_ids = _linkage_of_b(organisation, member)
     chat_ids = _chat_of_b(organisation)
+    case_ids = _case_of_b(organisation, actor, make_organisation)
     return {
         "organisation": organisation,
         "markers": (*MARKERS, entry.entry_hash),
@@ -125,8 +126,41 @@ def organisation_b(
             {organisation.pk, member.pk, member.user_id, officer.pk, officer.user_id, entry.pk}
             | linkage_ids
             | chat_ids
+            | case_ids
         ),
     }
+
+
+def _case_of_b(
+    organisation: Organisation, actor: Actor, make_organisation: Callable[..., Organisation]
+) -> set[int]:
+    """B's case (the victim's name a marker) with an open transfer proposal to the care
+    coordination of a third region C; the case and the transfer join the URL walk
+    (``/casussen/<id>/overdragen/``, ``/casussen/overdrachten/<id>/``)."""
+    from bovenwater.accounts.roles import OrganisationKind
+    from bovenwater.cases import services as cases
+    from bovenwater.cases.types import VictimDetails
+
+    case = cases.case_open(
+        actor=actor,
+        owner=organisation,
+        coordinator=actor.user,
+        victim=VictimDetails(estimated_age=30, first_name="Bo", last_name="Geheimsma"),
+        reason="Casus van B",
+    )
+    receiver = make_organisation(
+        name="Zorgcoördinatie C",
+        kind=OrganisationKind.CARE_COORDINATION,
+        municipality_code="GM0193",
+    )
+    transfer = cases.transfer_propose(
+        actor=actor,
+        case=case,
+        to_organisation=receiver,
+        reason="Geheimsma verhuist",
+        legal_basis="Geheimsma grondslag",
+    )
+    return {case.pk, transfer.pk}
 
 
 def _linkage_of_b(organisation: Organisation, member: Membership) -> set[int]:

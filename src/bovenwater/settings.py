@@ -294,6 +294,84 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# Single sign-on with OpenID Connect (mozilla-django-oidc), beside password + TOTP.
+# Off while OIDC_PROVIDER_NAME is empty. Accounts are never created by signing in: the
+# provider's verified e-mail address (the first time) or subject identifier (after
+# that) must belong to an existing account. See docs/security.md.
+_sso = "Single sign-on (OpenID Connect)"
+OIDC_PROVIDER_NAME = env(
+    "OIDC_PROVIDER_NAME",
+    default="",
+    help="Name of the identity provider on the login button (e.g. 'Gemeente Amsterdam-account'); empty turns single sign-on off.",
+    group=_sso,
+)
+OIDC_OP_ISSUER = env(
+    "OIDC_OP_ISSUER",
+    default="",
+    help="The provider's issuer identifier; the ID token's `iss` must equal it.",
+    group=_sso,
+)
+OIDC_OP_AUTHORIZATION_ENDPOINT = env(
+    "OIDC_OP_AUTHORIZATION_ENDPOINT", default="", help="Authorization endpoint URL.", group=_sso
+)
+OIDC_OP_TOKEN_ENDPOINT = env(
+    "OIDC_OP_TOKEN_ENDPOINT", default="", help="Token endpoint URL.", group=_sso
+)
+OIDC_OP_USER_ENDPOINT = env(
+    "OIDC_OP_USER_ENDPOINT", default="", help="UserInfo endpoint URL.", group=_sso
+)
+OIDC_OP_JWKS_ENDPOINT = env(
+    "OIDC_OP_JWKS_ENDPOINT",
+    default="",
+    help="JWKS URL with the provider's signing keys (ID tokens are checked against it).",
+    group=_sso,
+)
+OIDC_RP_CLIENT_ID = env(
+    "OIDC_RP_CLIENT_ID", default="", help="Client id of Bovenwater at the provider.", group=_sso
+)
+OIDC_RP_CLIENT_SECRET = env(
+    "OIDC_RP_CLIENT_SECRET", default="", help="Client secret of Bovenwater.", group=_sso
+)
+OIDC_RP_SIGN_ALGO = env(
+    "OIDC_RP_SIGN_ALGO", default="RS256", help="Signing algorithm of ID tokens.", group=_sso
+)
+OIDC_RP_SCOPES = env(
+    "OIDC_RP_SCOPES",
+    default="openid email profile",
+    help="Scopes asked for; `openid` and `email` are needed.",
+    group=_sso,
+)
+OIDC_MFA_AMR = env(
+    "OIDC_MFA_AMR",
+    default=["mfa", "otp", "hwk", "swk", "sc"],
+    help="`amr` values (RFC 8176) that show the provider checked a second factor; with none of them (and no OIDC_MFA_ACR match) Bovenwater asks for its own TOTP code.",
+    group=_sso,
+)
+OIDC_MFA_ACR = env(
+    "OIDC_MFA_ACR",
+    default=[],
+    help="`acr` values that count as a second factor at the provider (e.g. an eHerkenning/DigiD level agreed with it).",
+    group=_sso,
+)
+OIDC_MEMBERSHIP_CLAIM = env(
+    "OIDC_MEMBERSHIP_CLAIM",
+    default="groups",
+    help="Claim (ID token or UserInfo) with the user's groups, read with OIDC_MEMBERSHIP_MAP.",
+    group=_sso,
+)
+OIDC_MEMBERSHIP_MAP = env(
+    "OIDC_MEMBERSHIP_MAP",
+    default="",
+    help='JSON: group → membership, e.g. `{"mh-af": {"organisation": "Gemeente Amsterdam", "role": "contact_officer"}}`. At each sign-in the mapped memberships follow the groups (added, re-activated or ended, logged); memberships outside the map are left alone.',
+    group=_sso,
+)
+OIDC_TIMEOUT = 10  # seconds for each call to the provider
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso_callback"
+SSO_ENABLED = bool(OIDC_PROVIDER_NAME and OIDC_RP_CLIENT_ID)
+
 LOGIN_ADDRESS_FAILURE_LIMIT = env(
     "LOGIN_ADDRESS_FAILURE_LIMIT",
     default=100,

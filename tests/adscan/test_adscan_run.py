@@ -107,3 +107,14 @@ def test_blockwise_weighted_sketch_equals_the_whole_batch(monkeypatch: pytest.Mo
     copies = sketch.idf_copies(mixed, n)
     assert set(np.unique(copies).tolist()) == {1, 2, 3, 4}
     assert np.array_equal(sketch._idf_copies_compact(mixed, n), copies)
+
+
+def test_unique_pairs_equals_unique_over_rows() -> None:
+    rng = np.random.default_rng(9)
+    pairs = np.sort(rng.integers(0, 50, size=(4000, 2)), axis=1)  # many repeats
+    expected_rows, expected_first = np.unique(pairs, axis=0, return_index=True)
+    rows, first = sketch.unique_pairs(pairs, 50)
+    assert np.array_equal(rows, expected_rows)
+    assert np.array_equal(first, expected_first)
+    empty, none = sketch.unique_pairs(np.zeros((0, 2), dtype=np.int64), 10)
+    assert empty.shape == (0, 2) and none.size == 0

@@ -249,3 +249,31 @@ def test_network_page_flags_numbers_outside_the_numbering_plan(
     assert 'data-testid="phone-keys"' in content
     assert "0601234567" in content
     assert "niet geldig volgens nummerplan" in content
+
+
+def test_ad_page_shows_the_phone_key_flagged_to_reviewers_only(
+    client: Client, world: World, login_as: Any
+) -> None:
+    line = json.dumps(
+        {
+            "id": "key-1",
+            "title": "",
+            "body": "Rustige massage, bel 06-01234567 of mail lisa@example.test",
+            "city": "Utrecht",
+        }
+    )
+    world.scan([line])
+    ad = Ad.objects.get(external_id="key-1")
+    assert ad.phone_keys == ["0601234567"] and ad.phones == []
+    url = f"/webscan/advertenties/{ad.pk}/"
+    login_as(world.admin)  # manages sources, does not review ads: no contact data
+    response = client.get(url)
+    assert response.status_code == 403
+    assert "0601234567" not in response.content.decode()
+    login_as(world.analyst)
+    content = client.get(url).content.decode()
+    assert 'data-testid="phone-keys"' in content
+    assert "0601234567" in content and "niet geldig volgens nummerplan" in content
+    assert "lisa@example.test" in content
+    entry = ProcessingLogEntry.objects.filter(object_type="webscan.ad").order_by("pk").last()
+    assert entry is not None and entry.object_id == str(ad.pk)

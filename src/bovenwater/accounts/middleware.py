@@ -35,10 +35,25 @@ def public_view(view: F) -> F:
     return view
 
 
+# Set by the single sign-on callback (to the user's id) when the identity provider's
+# ``amr``/``acr`` claims show it checked a second factor; see accounts.views.
+PROVIDER_SECOND_FACTOR_KEY = "bovenwater_provider_second_factor"
+
+
+def second_factor_at_provider(session: Any, user_id: object) -> bool:
+    return user_id is not None and session.get(PROVIDER_SECOND_FACTOR_KEY) == user_id
+
+
 def user_is_verified(request: HttpRequest) -> bool:
-    """Logged in with password and a second factor (django-otp adds ``is_verified``)."""
+    """Logged in with a second factor: a TOTP code here (django-otp adds
+    ``is_verified``) or one the identity provider vouched for at single sign-on."""
     user = request.user
-    return bool(user.is_authenticated and user.is_verified())  # type: ignore[attr-defined]
+    if not user.is_authenticated:
+        return False
+    return bool(
+        user.is_verified()  # type: ignore[attr-defined]
+        or second_factor_at_provider(request.session, user.pk)
+    )
 
 
 def request_actor(request: HttpRequest) -> Actor:

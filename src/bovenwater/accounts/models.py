@@ -65,6 +65,14 @@ class User(AbstractUser):
             "Koppeling van een organisatie via de API, met een token in plaats van een wachtwoord."
         ),
     )
+    oidc_subject = models.CharField(
+        _("kenmerk bij de identiteitsprovider"),
+        max_length=255,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Het vaste kenmerk (sub) van dit account bij single sign-on."),
+    )
     preferred_language = models.CharField(
         _("voorkeurstaal"),
         max_length=5,

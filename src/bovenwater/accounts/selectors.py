@@ -9,10 +9,10 @@ from django.db.models import QuerySet
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Membership, Organisation, User
-from bovenwater.accounts.roles import Permission
+from bovenwater.accounts.roles import Permission, Role
 from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
-from bovenwater.audit.services import log_processing
+from bovenwater.audit.services import log_processing, refuse
 
 
 def members_list_for_actor(*, actor: Actor, purpose: Purpose) -> QuerySet[Membership]:
@@ -93,3 +93,36 @@ def users_in_roles(*, organisation_id: int, roles: Iterable[str]) -> QuerySet[Us
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
+
+
+def member_for_management(*, actor: Actor, membership_id: int) -> Membership:
+    """A membership of the actor's own organisation, for its beheerder to change.
+
+    Another organisation's membership answers as a missing one would (404); the refused
+    attempt is logged so that the owning organisation's privacy officer sees it too."""
+    membership = (
+        Membership.objects.select_related("user", "organisation").filter(pk=membership_id).first()
+    )
+    allowed = (
+        actor.has(Permission.MANAGE_ORGANISATION)
+        and membership is not None
+        and membership.organisation_id == actor.organisation_id
+        and membership.role != Role.PLATFORM_ADMINISTRATOR
+    )
+    if membership is None or not allowed:
+        raise refuse(
+            actor=actor,
+            object_type="accounts.membership",
+            object_id=membership_id,
+            purpose=Purpose.ORGANISATION_MANAGEMENT,
+            owner_organisation_id=membership.organisation_id if membership else None,
+        )
+    log_processing(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="accounts.membership",
+        object_id=membership.pk,
+        data_subject=f"user:{membership.user_id}",
+        purpose=Purpose.ORGANISATION_MANAGEMENT,
+    )
+    return membership

@@ -154,7 +154,15 @@ def totp_device_set_known_secret(*, user: User, secret_base32: str) -> TOTPDevic
     return device
 
 
-def login_record(*, user: User, organisation: Organisation | None, succeeded: bool) -> None:
+def login_record(
+    *,
+    user: User,
+    organisation: Organisation | None,
+    succeeded: bool,
+    method: dict[str, str] | None = None,
+) -> None:
+    """A login or a failed second step; ``method`` says how (single sign-on, which
+    second factor) when it was not password + TOTP."""
     log_processing(
         actor=None,
         action=Action.LOGIN,
@@ -164,7 +172,7 @@ def login_record(*, user: User, organisation: Organisation | None, succeeded: bo
         purpose=Purpose.ACCOUNT_SECURITY,
         user=user,
         organisation=organisation,
-        details={"result": "success" if succeeded else "failed_second_factor"},
+        details={"result": "success" if succeeded else "failed_second_factor", **(method or {})},
     )
 
 

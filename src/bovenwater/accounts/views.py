@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
+import requests
 import segno
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, user_login_failed
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,9 +22,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from jwt import PyJWTError
+from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
-from bovenwater.accounts import services
+from bovenwater.accounts import member_services, services
 from bovenwater.accounts.forms import (
+    InvitationPasswordForm,
+    MemberAddForm,
+    MemberEndForm,
+    MemberRoleForm,
     OrganisationContactForm,
     PasswordStepForm,
     SwitchOrganisationForm,
@@ -30,19 +38,29 @@ from bovenwater.accounts.forms import (
 )
 from bovenwater.accounts.lockout import address_blocked
 from bovenwater.accounts.middleware import (
+    PROVIDER_SECOND_FACTOR_KEY,
     SESSION_KEY,
     acting_membership,
     public_view,
     request_actor,
 )
 from bovenwater.accounts.models import Membership, User
+from bovenwater.accounts.oidc import (
+    BovenwaterOIDCBackend,
+    SsoRefused,
+    membership_map,
+    second_factor_at_provider,
+)
 from bovenwater.accounts.roles import Permission
-from bovenwater.accounts.selectors import members_list_for_actor
+from bovenwater.accounts.selectors import member_for_management, members_list_for_actor
 from bovenwater.audit.purposes import Purpose
+
+logger = logging.getLogger(__name__)
 
 PENDING_USER = "bovenwater_pending_user"
 PENDING_SINCE = "bovenwater_pending_since"
 PENDING_NEXT = "bovenwater_pending_next"
+PENDING_SSO = "bovenwater_pending_sso"  # the first step was the identity provider
 PENDING_MAX_AGE = 300  # seconds between the password step and the code step
 
 
@@ -107,6 +125,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             error = _("Gebruikersnaam of wachtwoord is onjuist.")
         else:
             request.session.cycle_key()
+            request.session.pop(PENDING_SSO, None)  # this first step is the password
             request.session[PENDING_USER] = user.pk
             request.session[PENDING_SINCE] = time.time()
             request.session[PENDING_NEXT] = _safe_next(request, request.GET.get("next"))
@@ -116,7 +135,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/login.html",
-        {"form": form, "error": error, **_demo_context()},
+        {
+            "form": form,
+            "error": error,
+            "sso_name": settings.OIDC_PROVIDER_NAME if settings.SSO_ENABLED else "",
+            "sso_next": request.GET.get("next", ""),
+            **_demo_context(),
+        },
         status=200 if not error else 400,
     )
 
@@ -136,16 +161,31 @@ def _token_failed(request: HttpRequest, user: User) -> None:
     services.login_record(user=user, organisation=None, succeeded=False)
 
 
-def _finish_login(request: HttpRequest, user: User, device: TOTPDevice) -> HttpResponseRedirect:
+def _finish_login(
+    request: HttpRequest, user: User, device: TOTPDevice | None, provider_factor: str = ""
+) -> HttpResponseRedirect:
+    """Log the user in after the second step: a TOTP ``device`` here, or the second
+    factor the identity provider vouched for (``provider_factor``, single sign-on)."""
     next_url = str(request.session.get(PENDING_NEXT) or reverse("core:home"))
+    via_sso = bool(request.session.get(PENDING_SSO))
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    otp_login(request, device)
-    request.session.pop(PENDING_USER, None)
+    if device is not None:
+        otp_login(request, device)
+    elif provider_factor:
+        request.session[PROVIDER_SECOND_FACTOR_KEY] = user.pk
+    else:  # pragma: no cover - every caller gives one of the two
+        raise PermissionDenied
+    for key in (PENDING_USER, PENDING_SSO):
+        request.session.pop(key, None)
     membership = acting_membership(request)
     if membership is not None:
         request.session[SESSION_KEY] = membership.pk
+    method = {"method": "oidc", "second_factor": provider_factor or "totp"} if via_sso else None
     services.login_record(
-        user=user, organisation=membership.organisation if membership else None, succeeded=True
+        user=user,
+        organisation=membership.organisation if membership else None,
+        succeeded=True,
+        method=method,
     )
     return redirect(next_url)
 
@@ -253,10 +293,13 @@ def no_membership_view(request: HttpRequest) -> HttpResponse:
 
 
 def members_view(request: HttpRequest) -> HttpResponse:
-    memberships = members_list_for_actor(
-        actor=request_actor(request), purpose=Purpose.ORGANISATION_MANAGEMENT
+    actor = request_actor(request)
+    memberships = members_list_for_actor(actor=actor, purpose=Purpose.ORGANISATION_MANAGEMENT)
+    return render(
+        request,
+        "accounts/members.html",
+        {"memberships": memberships, "can_manage": actor.has(Permission.MANAGE_ORGANISATION)},
     )
-    return render(request, "accounts/members.html", {"memberships": memberships})
 
 
 @require_http_methods(["GET", "POST"])
@@ -281,3 +324,191 @@ def organisation_view(request: HttpRequest) -> HttpResponse:
         {"form": form, "organisation": organisation},
         status=400 if form.errors else 200,
     )
+
+
+def _manager(request: HttpRequest) -> Any:
+    actor = request_actor(request)
+    if not actor.has(Permission.MANAGE_ORGANISATION):
+        raise PermissionDenied
+    return actor
+
+
+def _form_error(form: Any, error: ValidationError) -> None:
+    for message in error.messages:
+        form.add_error(None, message)
+
+
+@require_http_methods(["GET", "POST"])
+def member_add_view(request: HttpRequest) -> HttpResponse:
+    """The beheerder adds a person to its own organisation (existing account or invitation)."""
+    actor = _manager(request)
+    form = MemberAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = member_services.member_add(actor=actor, **form.cleaned_data)
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            if added.invited:
+                messages.success(
+                    request,
+                    _("%(name)s is toegevoegd en krijgt een uitnodiging per e-mail.")
+                    % {"name": added.membership.user.display_name},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s is toegevoegd als %(role)s.")
+                    % {
+                        "name": added.membership.user.display_name,
+                        "role": added.membership.get_role_display(),
+                    },
+                )
+            return redirect("accounts:members")
+    return render(
+        request, "accounts/member_add.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def member_detail_view(request: HttpRequest, membership_id: int) -> HttpResponse:
+    """One membership of the beheerder's organisation: change its role or end it."""
+    actor = _manager(request)
+    membership = member_for_management(actor=actor, membership_id=membership_id)
+    role_form = MemberRoleForm(
+        request.POST if request.POST.get("action") == "role" else None,
+        initial={"role": membership.role},
+        prefix="role",
+    )
+    end_form = MemberEndForm(
+        request.POST if request.POST.get("action") == "end" else None, prefix="end"
+    )
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "role" and role_form.is_valid():
+                member_services.member_change_role(
+                    actor=actor, membership=membership, **role_form.cleaned_data
+                )
+                messages.success(request, _("De rol is gewijzigd."))
+                return redirect("accounts:members")
+            if request.POST.get("action") == "end" and end_form.is_valid():
+                member_services.member_end(
+                    actor=actor, membership=membership, **end_form.cleaned_data
+                )
+                messages.success(request, _("Het lidmaatschap is beëindigd."))
+                return redirect("accounts:members")
+        except ValidationError as error:
+            _form_error(role_form if request.POST.get("action") == "role" else end_form, error)
+    bad = request.method == "POST"
+    return render(
+        request,
+        "accounts/member_detail.html",
+        {
+            "membership": membership,
+            "role_form": role_form,
+            "end_form": end_form,
+            "own": membership.pk == actor.membership.pk,
+        },
+        status=400 if bad else 200,
+    )
+
+
+@public_view
+@require_http_methods(["GET", "POST"])
+def invitation_view(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """An invited person chooses a password; then the normal login (with TOTP) follows."""
+    user = member_services.invitation_check(uidb64=uidb64, token=token)
+    if user is None:
+        return render(request, "accounts/invitation_invalid.html", status=404)
+    form = InvitationPasswordForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        member_services.invitation_accept(user=user, password=form.cleaned_data["password1"])
+        messages.success(
+            request,
+            _("Uw wachtwoord is ingesteld. Log in met gebruikersnaam %(username)s.")
+            % {"username": user.username},
+        )
+        return redirect("accounts:login")
+    return render(
+        request,
+        "accounts/invitation.html",
+        {"form": form, "invited": user},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- Single sign-on (OpenID Connect) ---------------------------------------------------
+
+
+class _SsoRequestView(OIDCAuthenticationRequestView):  # type: ignore[misc]
+    pass
+
+
+@public_view
+@require_http_methods(["GET"])
+def sso_start_view(request: HttpRequest) -> HttpResponse:
+    """Send the browser to the identity provider (state, nonce and PKCE in the session)."""
+    if not settings.SSO_ENABLED:
+        raise Http404
+    response: HttpResponse = _SsoRequestView.as_view()(request)
+    request.session["oidc_login_next"] = _safe_next(request, request.GET.get("next"))
+    return response
+
+
+def _sso_refused(request: HttpRequest, reason: str) -> HttpResponse:
+    messages_by_reason = {
+        "no_account": _(
+            "Er is geen Bovenwater-account met het e-mailadres dat %(provider)s doorgeeft (of het adres is daar niet bevestigd). Vraag de beheerder van uw organisatie om u toe te voegen."
+        ),
+        "provider": _(
+            "%(provider)s heeft het inloggen niet bevestigd. Probeer het opnieuw, of log in met uw gebruikersnaam en wachtwoord."
+        ),
+    }
+    text = messages_by_reason.get(reason, messages_by_reason["provider"]) % {
+        "provider": settings.OIDC_PROVIDER_NAME
+    }
+    return render(request, "accounts/sso_refused.html", {"text": text}, status=403)
+
+
+@public_view
+@require_http_methods(["GET"])
+def sso_callback_view(request: HttpRequest) -> HttpResponse:
+    """Back from the provider: check the state, exchange the code (server to server),
+    verify the ID token, find the account. Then the second step: done when the provider
+    vouched for a second factor (``amr``/``acr``), else the local TOTP code."""
+    if not settings.SSO_ENABLED:
+        raise Http404
+    states = request.session.get("oidc_states")
+    state = request.GET.get("state", "")
+    if request.GET.get("error") or not isinstance(states, dict) or state not in states:
+        return _sso_refused(request, "provider")
+    entry = states.pop(state)
+    request.session["oidc_states"] = states
+    next_url = _safe_next(request, request.session.get("oidc_login_next"))
+    backend = BovenwaterOIDCBackend()
+    try:
+        user = backend.authenticate(
+            request, nonce=entry.get("nonce"), code_verifier=entry.get("code_verifier")
+        )
+    except SsoRefused as refused:
+        return _sso_refused(request, refused.reason)
+    except (SuspiciousOperation, requests.RequestException, PyJWTError, ValueError, KeyError):
+        logger.warning("single sign-on failed", exc_info=True)
+        return _sso_refused(request, "provider")
+    if not isinstance(user, User) or not user.is_active or user.is_system_account:
+        return _sso_refused(request, "no_account")
+    mapping = {group: (m.organisation, m.role) for group, m in membership_map().items()}
+    member_services.sso_link_and_sync(
+        user=user, subject=str(backend.id_claims["sub"]), groups=backend.groups(), mapping=mapping
+    )
+    request.session.cycle_key()
+    request.session[PENDING_USER] = user.pk
+    request.session[PENDING_SINCE] = time.time()
+    request.session[PENDING_NEXT] = next_url
+    request.session[PENDING_SSO] = True
+    provider_factor = second_factor_at_provider(backend.id_claims)
+    if provider_factor:
+        return _finish_login(request, user, None, provider_factor)
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return redirect("accounts:verify")
+    return redirect("accounts:enrol")

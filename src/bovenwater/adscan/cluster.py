@@ -31,7 +31,7 @@ from datetime import datetime
 import numpy as np
 import numpy.typing as npt
 
-from bovenwater.adscan.sketch import Signatures, scored_pairs
+from bovenwater.adscan.sketch import Signatures, scored_pairs, unique_pairs
 
 # Verified (weighted) MinHash agreement for a text link: a strong link from STRONG,
 # a weak one from the threshold, kept when the two groups are cohesive (see above).
@@ -122,7 +122,7 @@ def cohesive_links(
     across = a != b
     if not across.any():
         return np.zeros((0, 2), dtype=np.int64)
-    pairs = np.unique(np.sort(np.stack([a[across], b[across]], axis=1), axis=1), axis=0)
+    pairs = unique_pairs(np.sort(np.stack([a[across], b[across]], axis=1), axis=1), labels.size)[0]
     groups = np.unique(pairs)
     sample = _samples(labels, groups)
     left = sample[np.searchsorted(groups, pairs[:, 0])]

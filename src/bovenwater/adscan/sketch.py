@@ -282,8 +282,22 @@ def scored_pairs(
         return np.zeros((0, 2), dtype=np.int64), np.zeros(0)
     pairs = np.sort(np.concatenate(found), axis=1)
     agree_all = np.concatenate(scores)
-    unique, first = np.unique(pairs, axis=0, return_index=True)
+    unique, first = unique_pairs(pairs, n)
     return unique, agree_all[first]
+
+
+def unique_pairs(
+    pairs: npt.NDArray[np.int64], n: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """``np.unique(pairs, axis=0, return_index=True)`` for pairs of values in ``[0, n)``,
+    through one int64 key per pair (the same rows, in the same order, and the index of
+    each row's first occurrence; several times faster than unique over rows)."""
+    if pairs.shape[0] == 0 or n == 0:
+        unique, first = np.unique(pairs.reshape(-1, 2), axis=0, return_index=True)
+        return unique, first
+    keys = pairs[:, 0] * np.int64(n) + pairs[:, 1]
+    found, first = np.unique(keys, return_index=True)
+    return np.stack([found // n, found % n], axis=1), first
 
 
 def jaccard_estimate(a: Signatures, b: Signatures) -> float:

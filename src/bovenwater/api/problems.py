@@ -48,6 +48,8 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     else:
         detail = getattr(exc, "detail", "")
         body["detail"] = str(detail)
+        for key, value in getattr(exc, "extensions", {}).items():
+            body.setdefault(key, value)
     response.data = body
     response.content_type = "application/problem+json"
     return response
@@ -60,6 +62,8 @@ def _problem_title(status_code: int) -> str:
         status.HTTP_403_FORBIDDEN: _("Geen toegang"),
         status.HTTP_404_NOT_FOUND: _("Niet gevonden"),
         status.HTTP_405_METHOD_NOT_ALLOWED: _("Methode niet toegestaan"),
+        status.HTTP_409_CONFLICT: _("Conflict met de huidige toestand"),
+        status.HTTP_412_PRECONDITION_FAILED: _("Versie komt niet overeen"),
         status.HTTP_413_REQUEST_ENTITY_TOO_LARGE: _("Verzoek te groot"),
         status.HTTP_429_TOO_MANY_REQUESTS: _("Te veel verzoeken"),
     }

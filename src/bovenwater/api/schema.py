@@ -67,6 +67,25 @@ PROBLEM_SCHEMA: dict[str, Any] = {
         "status": {"type": "integer"},
         "detail": {"type": "string"},
         "instance": {"type": "string"},
+        "current_version": {
+            "type": "integer",
+            "description": "409/412 on a stale version: the object's version now.",
+        },
+        "changes": {
+            "type": "array",
+            "description": "409/412 on a stale version: what changed since the version "
+            "sent, as far as the caller may see it.",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "field": {"type": "string"},
+                    "old": {"type": "string"},
+                    "new": {"type": "string"},
+                    "by": {"type": "string"},
+                    "at": {"type": "string", "format": "date-time"},
+                },
+            },
+        },
         "invalid_params": {
             "type": "array",
             "items": {
@@ -84,6 +103,7 @@ _DESCRIPTIONS = {
     "403": "The acting role or organisation may not do this.",
     "404": "Not found, or outside the caller's scope (the two are not told apart).",
     "409": "The change does not fit the current state of the object.",
+    "412": "The `If-Match` header names a version the object no longer has.",
     "413": "The request body is larger than the limit.",
     "415": "The request body is not JSON.",
     "429": "Too many requests from this network address; try again later.",
@@ -167,6 +187,8 @@ def document_problem_responses(
                     codes.add("409" if method == "post" else "400")
             if path.rstrip("/").split("/")[-1] in _STATE_CHANGES:
                 codes.add("409")
+            if any(p.get("name") == "If-Match" for p in operation.get("parameters", [])):
+                codes.add("412")
             if anonymous and method == "post":
                 codes |= {"429"}
                 if "additions" in path:

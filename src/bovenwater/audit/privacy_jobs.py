@@ -90,6 +90,20 @@ def retention_preview(
     ]
 
 
+def _case_deadline_notices() -> dict[str, int]:
+    from bovenwater.cases.services import deadline_notices_send
+
+    return {"notices": deadline_notices_send()}
+
+
+def _notification_digest() -> dict[str, int]:
+    # via the task queue, like every notice e-mail (the worker sends it)
+    from bovenwater.notifications.tasks import send_daily_digest
+
+    send_daily_digest.enqueue()
+    return {"queued": 1}
+
+
 def _open_data_release() -> dict[str, int]:
     from bovenwater.monitor.fill import fill_counts
     from bovenwater.monitor.opendata import release_create
@@ -147,6 +161,20 @@ JOBS: tuple[Job, ...] = (
         _signal_retention,
         lambda: CronTrigger(hour=3, minute=45),
         lambda: str(_("dagelijks om 03.45 uur")),
+    ),
+    Job(
+        "case_deadline_notices",
+        _("Meldingen van termijnen (taken en B8-bedenktijd)"),
+        _case_deadline_notices,
+        lambda: CronTrigger(hour=6, minute=0),
+        lambda: str(_("dagelijks om 06.00 uur")),
+    ),
+    Job(
+        "notification_digest",
+        _("Dagelijks overzicht van meldingen per e-mail"),
+        _notification_digest,
+        lambda: CronTrigger(hour=7, minute=0),
+        lambda: str(_("dagelijks om 07.00 uur")),
     ),
     Job(
         "open_data_release",
@@ -222,6 +250,8 @@ COUNT_LABELS: dict[str, Promise] = {
     "signals_failed": _("signalen niet gelukt (volgende keer opnieuw)"),
     "rows_deleted": _("bijbehorende regels verwijderd"),
     "files_deleted": _("bijlagen verwijderd"),
+    "notices": _("meldingen gemaakt"),
+    "queued": _("e-mailtaken klaargezet"),
 }
 
 

@@ -51,6 +51,7 @@ def _labels() -> None:
             "urgency": (_("Urgentie"), choice(CaseUrgency.choices)),
             "state": (_("Status"), choice(CaseState.choices)),
             "coordinator": (_("Zorgcoördinator"), _display),
+            "owner": (_("Eigenaar"), _display),
         }
     )
     VICTIM_FIELDS.clear()

@@ -445,3 +445,74 @@ class VictimForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Risico's en afspraken voor de veiligheid van betrokkene."),
     )
+
+
+class TransferForm(VersionedForm):
+    """Propose the transfer of a case to another region's care coordination."""
+
+    to_organisation = forms.ModelChoiceField(
+        label=_("Naar zorgcoördinatie"),
+        queryset=Organisation.objects.none(),
+        empty_label=_("Kies een zorgcoördinatie"),
+        error_messages={"required": _("Kies de zorgcoördinatie die de casus overneemt.")},
+    )
+    reason = forms.CharField(
+        label=_("Reden"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Bijvoorbeeld: het slachtoffer verhuist naar deze regio."),
+        error_messages={"required": _("Geef een reden voor de overdracht.")},
+    )
+    consent = forms.ModelChoiceField(
+        label=_("Toestemming"),
+        queryset=Consent.objects.none(),
+        required=False,
+        empty_label=_("Geen (wettelijke grondslag)"),
+    )
+    legal_basis = forms.CharField(
+        label=_("Wettelijke grondslag"),
+        max_length=300,
+        required=False,
+        help_text=_("Alleen invullen als er geen toestemming is."),
+    )
+
+    def __init__(self, *args: Any, consents: Any, owner: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from bovenwater.accounts.roles import OrganisationKind
+
+        region = owner.municipality.police_unit_id if owner.municipality else None
+        coordination = (
+            _organisations()
+            .filter(kind=OrganisationKind.CARE_COORDINATION)
+            .exclude(pk=owner.pk)
+            .exclude(municipality__police_unit_id=region)
+            .select_related("municipality__police_unit")
+        )
+        field = self.fields["to_organisation"]
+        field.queryset = coordination  # type: ignore[attr-defined]
+        field.label_from_instance = lambda o: (  # type: ignore[attr-defined]
+            f"{o.name} ({o.municipality.police_unit.name})" if o.municipality else o.name
+        )
+        self.fields["consent"].queryset = consents.select_related("recipient")  # type: ignore[attr-defined]
+        self.fields["consent"].label_from_instance = lambda c: (  # type: ignore[attr-defined]
+            f"{c.subject_matter} → {c.recipient.name} ({c.given_on:%d-%m-%Y})"
+        )
+
+
+class TransferAnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Antwoord"),
+        choices=[],
+        error_messages={"required": _("Kies uw antwoord.")},
+    )
+    reason = forms.CharField(
+        label=_("Reden of toelichting"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Verplicht bij afwijzen of intrekken."),
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["answer"].choices = [("", _("Kies uw antwoord")), *choices]  # type: ignore[attr-defined]

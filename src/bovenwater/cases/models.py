@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bovenwater.accounts.models import Organisation, User
 from bovenwater.cases.corrections import AppendOnlyModel, CameIntoView, CaseUrgency
+from bovenwater.cases.transfers import Transfer, TransferStatus  # noqa: F401 (models of this app)
 from bovenwater.reference.models import (
     ExploitationForm,
     Municipality,
@@ -241,6 +242,7 @@ class EventKind(models.TextChoices):
     EMERGENCY_ACCESS = "emergency_access", _("Noodtoegang")
     ASSIGNED = "assigned", _("Zorgcoördinator")
     CORRECTED = "corrected", _("Gegevens gewijzigd")
+    TRANSFER = "transfer", _("Overdracht")
 
 
 class CaseEvent(AppendOnlyModel):
@@ -342,7 +344,7 @@ class Referral(models.Model):
     kind = models.CharField(_("soort verwijzing"), max_length=20, choices=ReferralKind.choices)
     consent = models.ForeignKey(
         Consent,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,  # goes only with its case (retention)
         null=True,
         blank=True,
         related_name="referrals",

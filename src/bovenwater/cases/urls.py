@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import URLPattern, path
 
 from bovenwater.cases import views
+from bovenwater.cases.views.shelter_capacity import shelter_capacity_view
 
 app_name = "cases"
 
@@ -22,6 +23,8 @@ urlpatterns: list[URLPattern] = [
     path("<int:case_id>/plaatsing/", views.placement_request_create, name="placement_request"),
     path("<int:case_id>/taak/", views.task_create, name="task_create"),
     path("<int:case_id>/registratie/", views.case_register, name="register"),
+    path("<int:case_id>/overdragen/", views.transfer_create, name="transfer_create"),
+    path("overdrachten/<int:transfer_id>/", views.transfer_detail, name="transfer"),
     path(
         "toestemming/<int:consent_id>/intrekken/", views.consent_withdraw, name="consent_withdraw"
     ),
@@ -37,6 +40,7 @@ urlpatterns: list[URLPattern] = [
         name="referral_withdraw",
     ),
     path("opvang/", views.capacity_board, name="capacity"),
+    path("opvang/capaciteit/", shelter_capacity_view, name="shelter_capacity"),
     path("opvang/verzoek/<int:request_id>/plaatsen/", views.placement_create, name="place"),
     path("noodtoegang/", views.emergency_access, name="emergency_access"),
     path("noodtoegang/overzicht/", views.emergency_access_log, name="emergency_log"),

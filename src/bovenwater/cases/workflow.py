@@ -12,13 +12,18 @@ from django.utils.translation import gettext_lazy as _
 
 from bovenwater.accounts.roles import Permission
 from bovenwater.cases.models import CaseState
+from bovenwater.cases.transfers import Transfer, TransferStatus
 from bovenwater.lib.workflow import HasPermissions, Messages, TransitionNotAllowed, Workflow
 
 __all__ = [
     "OPEN_STATES",
     "REASON_REQUIRED",
+    "RECEIVING_ORGANISATION",
+    "SENDING_ORGANISATION",
+    "TRANSFER_WORKFLOW",
     "TRANSITIONS",
     "WORKFLOW",
+    "TransferParty",
     "TransitionNotAllowed",
     "allowed_next_states",
 ]
@@ -105,3 +110,49 @@ WORKFLOW: Workflow[CaseState] = Workflow(
 def allowed_next_states(state: str, actor: HasPermissions) -> list[CaseState]:
     """The states the actor may move a case in ``state`` to (for the status form)."""
     return WORKFLOW.allowed(state, actor)
+
+
+# A transfer of a case to another region's care coordination. Which side may answer is
+# part of the table: the two parties are pseudo-permissions that ``TransferParty``
+# grants by the actor's organisation, next to the role's own permissions.
+RECEIVING_ORGANISATION = "transfer:receiving_organisation"
+SENDING_ORGANISATION = "transfer:sending_organisation"
+T = TransferStatus
+TRANSFER_TRANSITIONS: dict[TransferStatus, dict[TransferStatus, frozenset[str]]] = {
+    T.PROPOSED: {
+        T.ACCEPTED: WORK | {RECEIVING_ORGANISATION},
+        T.DECLINED: WORK | {RECEIVING_ORGANISATION},
+        T.WITHDRAWN: WORK | {SENDING_ORGANISATION},
+    },
+}
+
+TRANSFER_WORKFLOW: Workflow[TransferStatus] = Workflow(
+    states=TransferStatus,
+    table=TRANSFER_TRANSITIONS,
+    reason_required=frozenset({T.DECLINED, T.WITHDRAWN}),
+    messages=Messages(
+        no_edge=_("Deze overdracht heeft de status ‘%(from)s’ en kan niet meer veranderen."),
+        forbidden=_(
+            "Alleen een zorgcoördinator van de ontvangende organisatie kan een overdracht "
+            "accepteren of afwijzen, en alleen de voorstellende organisatie kan haar intrekken."
+        ),
+        reason_missing=_("Geef een reden op."),
+    ),
+)
+
+
+class TransferParty:
+    """An actor as a party to one transfer: the role's permissions, plus the side its
+    organisation is on (``RECEIVING_ORGANISATION`` or ``SENDING_ORGANISATION``)."""
+
+    def __init__(self, actor: HasPermissions, organisation_id: int, transfer: Transfer) -> None:
+        self.actor = actor
+        self.organisation_id = organisation_id
+        self.transfer = transfer
+
+    def has(self, permission: object) -> bool:
+        if permission == RECEIVING_ORGANISATION:
+            return self.organisation_id == self.transfer.to_organisation_id
+        if permission == SENDING_ORGANISATION:
+            return self.organisation_id == self.transfer.from_organisation_id
+        return self.actor.has(permission)

@@ -1,7 +1,8 @@
 """The acting staff member of a WebSocket or streaming request, from the session login.
 
 Mirrors the web rules: a user logged in with password and second factor (the session's
-django-otp device belongs to the user and is confirmed), acting in the membership the
+django-otp device belongs to the user and is confirmed, or the identity provider
+vouched for a second factor at single sign-on), acting in the membership the
 session names, which must be active in an active organisation.
 """
 
@@ -14,21 +15,22 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.models import Device
 
 from bovenwater.accounts.actor import Actor
-from bovenwater.accounts.middleware import SESSION_KEY
+from bovenwater.accounts.middleware import SESSION_KEY, second_factor_at_provider
 from bovenwater.accounts.models import Membership
 
 
 def actor_from_scope(scope: dict[str, Any]) -> Actor | None:
     user = scope.get("user") or AnonymousUser()
     session = scope.get("session")
-    if session is None or not user.is_authenticated:
+    if session is None or not user.is_authenticated or user.pk is None:
         return None
-    persistent_id = session.get(DEVICE_ID_SESSION_KEY)
-    if not persistent_id:
-        return None
-    device = Device.from_persistent_id(persistent_id)
-    if device is None or device.user_id != user.pk or not device.confirmed:
-        return None
+    if not second_factor_at_provider(session, user.pk):
+        persistent_id = session.get(DEVICE_ID_SESSION_KEY)
+        if not persistent_id:
+            return None
+        device = Device.from_persistent_id(persistent_id)
+        if device is None or device.user_id != user.pk or not device.confirmed:
+            return None
     memberships = Membership.objects.select_related("user", "organisation").filter(
         user_id=user.pk, is_active=True, organisation__is_active=True
     )

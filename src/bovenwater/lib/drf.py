@@ -1,5 +1,5 @@
 """The REST framework's side of the kernel: the acting user and organisation of a request,
-the 409 answer, and a service's ``ValidationError`` as the API's validation error.
+the 409 and 412 answers, and a service's ``ValidationError`` as the API's validation error.
 
 ``api.problems`` turns ``ValidationError``, ``TransitionNotAllowed`` (409) and not-found
 into RFC 7807 problems, so API views let a service's errors through instead of catching
@@ -28,11 +28,30 @@ class HasActor(BasePermission):
         return request.user is not None and request_actor(request) is not None
 
 
-class Conflict(exceptions.APIException):
-    """The request conflicts with the object's state (a workflow step, a full shelter)."""
+class ProblemWithExtensions(exceptions.APIException):
+    """An API error whose problem details carry extension members (RFC 7807, 3.2):
+    ``extensions`` is added to the body by ``api.problems``."""
+
+    def __init__(
+        self, detail: Any = None, code: Any = None, extensions: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(detail, code)
+        self.extensions = dict(extensions or {})
+
+
+class Conflict(ProblemWithExtensions):
+    """The request conflicts with the object's state (a workflow step, a full shelter, a
+    stale ``version`` in the body)."""
 
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
+
+
+class PreconditionFailed(ProblemWithExtensions):
+    """The ``If-Match`` header names a version the object no longer has (RFC 9110, 13.1.1)."""
+
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_code = "precondition_failed"
 
 
 def api_validation_error(error: ValidationError) -> exceptions.ValidationError:

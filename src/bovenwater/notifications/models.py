@@ -24,6 +24,8 @@ class Event(models.TextChoices):
     DEADLINE_SOON = "deadline_soon", _("Termijn binnen 7 dagen")
     DEADLINE_OVERDUE = "deadline_overdue", _("Termijn verlopen")
     MEETING_AGENDA = "meeting_agenda", _("Agenda casusoverleg")
+    TRANSFER_PROPOSED = "transfer_proposed", _("Overdracht van een casus voorgesteld")
+    TRANSFER_ANSWERED = "transfer_answered", _("Overdracht beantwoord")
 
 
 class EmailMode(models.TextChoices):

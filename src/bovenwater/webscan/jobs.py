@@ -209,6 +209,7 @@ def _store(run: ScanRun, result: Any) -> None:
                 indicators=record["indicators"],
                 evidence=record["evidence"],
                 phones=record["phones"],
+                phone_keys=record["phone_keys"],
                 emails=record["emails"],
                 handles=record["handles"],
                 names=record["names"],

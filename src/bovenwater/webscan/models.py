@@ -184,6 +184,9 @@ class Ad(models.Model):
     indicators = models.JSONField(_("indicatoren"), default=list, blank=True)
     evidence = models.JSONField(_("vindplaatsen"), default=list, blank=True)
     phones = models.JSONField(_("telefoonnummers"), default=list, blank=True)
+    # numbers written like a phone number but outside the numbering plan: they link
+    # ads, but are not dialable ("niet geldig volgens nummerplan")
+    phone_keys = models.JSONField(_("nummers buiten het nummerplan"), default=list, blank=True)
     emails = models.JSONField(_("e-mailadressen"), default=list, blank=True)
     handles = models.JSONField(_("accounts"), default=list, blank=True)
     names = models.JSONField(_("namen"), default=list, blank=True)

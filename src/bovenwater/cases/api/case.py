@@ -1,4 +1,12 @@
-"""API of cases: list, open, detail and transition."""
+"""API of cases: list, open, detail and transition.
+
+**Versions.** A case's detail carries its ``version`` and an ``ETag`` header (the version
+in quotes). A transition may name the version it was decided on, as ``If-Match: "7"``
+or as ``"version": 7`` in the body; when the case has changed since, nothing is written
+and the answer is a problem with the case's ``current_version`` and the ``changes`` since
+(as far as the caller may see them): 412 for ``If-Match``, 409 for the body field.
+Without either the transition is not checked against a version (as before).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +15,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -30,9 +38,9 @@ from bovenwater.cases.models import (
     SharedPart,
 )
 from bovenwater.cases.selectors.access import AccessPath
-from bovenwater.cases.services.coordination import ClosureBlocked
+from bovenwater.cases.services.coordination import ClosureBlocked, StaleCase
 from bovenwater.cases.types import VictimDetails
-from bovenwater.lib.drf import Conflict, StrictTypesMixin
+from bovenwater.lib.drf import Conflict, PreconditionFailed, StrictTypesMixin
 from bovenwater.reference.models import ExploitationForm, Municipality, Nationality
 from bovenwater.reference.serializer_fields import ReferenceCodeField
 
@@ -107,6 +115,52 @@ class CaseDetailSerializer(serializers.Serializer[Any]):
     closed_at = serializers.DateTimeField(allow_null=True)
     b8 = serializers.DictField(allow_null=True)
     victim = serializers.DictField(allow_null=True)
+    version = serializers.IntegerField(
+        help_text="Goes up with every change of the case's data, state, owner or "
+        "coordinator; send it back (If-Match or `version`) with a transition."
+    )
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description='The case version the change was decided on, as the detail\'s ETag ("7"). '
+    "A case changed since answers 412 and nothing is written.",
+)
+ETAG = OpenApiParameter(
+    "ETag",
+    str,
+    OpenApiParameter.HEADER,
+    response=True,
+    description='The case version in quotes ("7"), for If-Match.',
+)
+
+
+def _versioned(response: Response, version: int) -> Response:
+    response["ETag"] = f'"{version}"'
+    return response
+
+
+def _if_match(request: Request) -> int | None:
+    """The version named by ``If-Match`` (``None`` without one or with ``*``); a value
+    that is no version of ours matches nothing (0)."""
+    header = str(request.headers.get("If-Match", "")).strip()
+    if not header or header == "*":
+        return None
+    tag = header.split(",")[0].strip().removeprefix("W/").strip('"')
+    return int(tag) if tag.isdigit() else 0
+
+
+def _stale_problem(error: StaleCase) -> dict[str, Any]:
+    return {
+        "current_version": error.current_version,
+        "changes": [
+            {"field": c.label, "old": c.old, "new": c.new, "by": c.by, "at": c.at.isoformat()}
+            for c in error.changes
+        ],
+    }
 
 
 def _case_detail(actor: Actor, access: selectors.CaseAccess) -> dict[str, Any]:
@@ -135,6 +189,7 @@ def _case_detail(actor: Actor, access: selectors.CaseAccess) -> dict[str, Any]:
         "opened_at": case.opened_at,
         "closed_at": case.closed_at,
         "b8": b8,
+        "version": case.version,
         "victim": None
         if victim is None
         else {
@@ -153,6 +208,14 @@ def _case_detail(actor: Actor, access: selectors.CaseAccess) -> dict[str, Any]:
 class CaseTransitionSerializer(StrictTypesMixin, serializers.Serializer[Any]):
     to_state = serializers.ChoiceField(choices=CaseState.choices)
     reason = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
+    version = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The case version the step was decided on; a case changed since "
+        "answers 409 and nothing is written.",
+    )
 
 
 class CaseListView(generics.ListAPIView[Case]):
@@ -212,17 +275,22 @@ class CaseListView(generics.ListAPIView[Case]):
 
 
 class CaseDetailView(APIView):
-    @extend_schema(responses=CaseDetailSerializer)
+    @extend_schema(responses=CaseDetailSerializer, parameters=[ETAG])
     def get(self, request: Request, case_id: int) -> Response:
         actor = api_actor(request)
         access = selectors.case_get_for_actor(actor=actor, case_id=case_id)
-        return Response(_case_detail(actor, access))
+        return _versioned(Response(_case_detail(actor, access)), access.case.version)
 
 
 class CaseTransitionView(APIView):
-    """Move a case to another state; 409 with the reason when the table forbids it."""
+    """Move a case to another state; 409 with the reason when the table forbids it, and
+    412 (``If-Match``) or 409 (``version``) when the case changed since that version."""
 
-    @extend_schema(request=CaseTransitionSerializer, responses=CaseDetailSerializer)
+    @extend_schema(
+        request=CaseTransitionSerializer,
+        responses=CaseDetailSerializer,
+        parameters=[IF_MATCH, ETAG],
+    )
     def post(self, request: Request, case_id: int) -> Response:
         actor = api_actor(request)
         access = selectors.case_get_for_actor(actor=actor, case_id=case_id)
@@ -230,14 +298,20 @@ class CaseTransitionView(APIView):
             raise Http404
         data = CaseTransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        header_version = _if_match(request)
+        expected = header_version if header_version is not None else data.validated_data["version"]
         try:
             services.case_transition(
                 actor=actor,
                 case=access.case,
                 to_state=data.validated_data["to_state"],
                 reason=data.validated_data["reason"],
+                expected_version=expected,
             )
+        except StaleCase as error:  # changed since the version the caller named
+            problem = PreconditionFailed if header_version is not None else Conflict
+            raise problem(error.messages[0], extensions=_stale_problem(error)) from error
         except ClosureBlocked as error:  # open tasks, placements or referrals
             raise Conflict(" ".join([error.messages[0], *error.open_items])) from error
         access = selectors.case_get_for_actor(actor=actor, case_id=case_id)
-        return Response(_case_detail(actor, access))
+        return _versioned(Response(_case_detail(actor, access)), access.case.version)

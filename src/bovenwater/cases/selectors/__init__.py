@@ -88,6 +88,13 @@ from bovenwater.cases.selectors.referral import (
     referrals_for_access,
     referrals_list_for_actor,
 )
+from bovenwater.cases.selectors.transfer import (
+    TransferView,
+    incoming_transfers_for_actor,
+    open_transfer_of,
+    transfer_for_actor,
+    transferred_away_for_actor,
+)
 
 __all__ = [
     "ALL_PARTS",
@@ -104,6 +111,7 @@ __all__ = [
     "Deadline",
     "IncomingReferral",
     "RegistrationDone",
+    "TransferView",
     "WaitingRow",
     "active_consents_of_case",
     "capacity_board",
@@ -125,6 +133,7 @@ __all__ = [
     "ended_share_for_actor",
     "field_history_for_access",
     "incoming_referrals_for_actor",
+    "incoming_transfers_for_actor",
     "is_national_registrar",
     "may_place",
     "measure_get_for_actor",
@@ -134,6 +143,7 @@ __all__ = [
     "meeting_get_for_actor",
     "meeting_hidden_count",
     "meetings_for_actor",
+    "open_transfer_of",
     "owns_request",
     "placement_created_by_actor",
     "placement_get_for_actor",
@@ -152,6 +162,8 @@ __all__ = [
     "task_by_id",
     "tasks_for_access",
     "timeline_for_access",
+    "transfer_for_actor",
+    "transferred_away_for_actor",
     "victim_for_access",
     "waiting_list",
     "waiting_rows",

@@ -27,6 +27,7 @@ from bovenwater.cases.services.case import (
     task_complete,
     task_create,
 )
+from bovenwater.cases.services.deadline_notices import deadline_notices_send
 from bovenwater.cases.services.measure import measure_create, measure_set_status
 from bovenwater.cases.services.meeting import meeting_create, meeting_decision_add
 from bovenwater.cases.services.placement import (
@@ -49,6 +50,7 @@ from bovenwater.cases.services.registration import (
     case_register,
 )
 from bovenwater.cases.services.retention import existing_case_numbers, sweep_closed_cases
+from bovenwater.cases.services.transfer import transfer_answer, transfer_propose
 from bovenwater.cases.types import VictimDetails
 from bovenwater.cases.workflow import TransitionNotAllowed
 
@@ -70,6 +72,7 @@ __all__ = [
     "case_transition",
     "consent_record",
     "consent_withdraw",
+    "deadline_notices_send",
     "default_coordinator",
     "emergency_access_open",
     "existing_case_numbers",
@@ -89,4 +92,6 @@ __all__ = [
     "sweep_closed_cases",
     "task_complete",
     "task_create",
+    "transfer_answer",
+    "transfer_propose",
 ]

@@ -57,11 +57,14 @@ def record(
     object_id: object = None,
     purpose: Purpose = Purpose.CARE_COORDINATION,
     details: dict[str, object] | Callable[[CaseEvent | None], dict[str, object]] | None = None,
+    owner_organisation_id: int | None = None,
 ) -> CaseEvent | None:
     """Record one change of a case, in the caller's transaction: the timeline event
     (when ``event`` is given) and the processing-log row, with the case as data subject.
 
     ``details`` may be computed from the new event (a note logs the event's id).
+    ``owner_organisation_id`` names the other data owner when there are two (a transfer):
+    the entry then shows in both organisations' processing logs.
     """
     written = (
         timeline_event(
@@ -78,6 +81,7 @@ def record(
         data_subject=data_subject(case),
         purpose=purpose,
         details=details(written) if callable(details) else details,
+        owner_organisation_id=owner_organisation_id,
     )
     return written
 

@@ -45,6 +45,7 @@ from bovenwater.cases.views.referral import (
 from bovenwater.cases.views.registration import (
     case_register,
 )
+from bovenwater.cases.views.transfer import transfer_create, transfer_detail
 
 __all__ = [
     "capacity_board",
@@ -75,5 +76,7 @@ __all__ = [
     "referral_withdraw",
     "task_complete",
     "task_create",
+    "transfer_create",
+    "transfer_detail",
     "victim_edit_view",
 ]

@@ -125,6 +125,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "deadlines": deadlines,
         "incoming": dashboard.incoming,
         "work_queue": list(selectors.work_queue_for_actor(actor=actor)),
+        "incoming_transfers": list(selectors.incoming_transfers_for_actor(actor=actor)),
         "can_open": actor.has(Permission.MANAGE_CASES),
         "can_break_glass": actor.has(Permission.EMERGENCY_ACCESS),
     }
@@ -177,6 +178,10 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         # a receiver whose access ended with a withdrawn consent is told so, and no more
         if selectors.ended_share_for_actor(actor=actor, case_id=case_id) is not None:
             return render(request, "cases/no_longer_shared.html", status=404)
+        # a former owner after a transfer is told where the case went, and no more
+        transfer = selectors.transferred_away_for_actor(actor=actor, case_id=case_id)
+        if transfer is not None:
+            return render(request, "cases/transferred.html", {"transfer": transfer}, status=404)
         raise
     return render(request, "cases/case_detail.html", context)
 

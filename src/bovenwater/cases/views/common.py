@@ -63,6 +63,9 @@ def detail_context(
         and case.state not in (CaseState.CLOSED, CaseState.DROPPED_OUT),
         "can_assign": access.via == "owner"
         and actor.role in (Role.CARE_COORDINATOR, Role.CHAIN_DIRECTOR),
+        "open_transfer": selectors.open_transfer_of(case_id=case.pk)
+        if access.via == AccessPath.OWNER
+        else None,
         "stale": forms.get("stale"),
         "open_items": forms.get("open_items", []),
         "changes": forms.get("changes", []),
