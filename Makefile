@@ -99,12 +99,14 @@ pytest: install assets messages
 
 # `make coverage`: the pytest suite under coverage.py; prints the package's figures and
 # those of the selectors and services modules. Floors are enforced only when given:
-# `fail_under` in pyproject.toml (none yet) and COVERAGE_RULES_FLOOR=PERCENT.
+# COVERAGE_FLOOR=PERCENT (the package) and COVERAGE_RULES_FLOOR=PERCENT (selectors and
+# services); CI (.ci/run) gives both.
 coverage: install assets messages
 	@mkdir -p $(VAR)
 	rm -f $(VAR)/.coverage
 	$(TEST_ENV) COVERAGE_FILE=$(VAR)/.coverage $(BIN)/coverage run -m pytest $(PYTEST_ARGS)
-	COVERAGE_FILE=$(VAR)/.coverage $(BIN)/coverage report --skip-covered --sort=cover
+	COVERAGE_FILE=$(VAR)/.coverage $(BIN)/coverage report --skip-covered --sort=cover \
+		$(if $(COVERAGE_FLOOR),--fail-under=$(COVERAGE_FLOOR))
 	COVERAGE_FILE=$(VAR)/.coverage $(BIN)/coverage json --quiet -o $(VAR)/coverage.json
 	$(PY) .ci/coverage_floor.py $(VAR)/coverage.json $(if $(COVERAGE_RULES_FLOOR),--floor $(COVERAGE_RULES_FLOOR))
 

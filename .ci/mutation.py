@@ -4,7 +4,7 @@
 
 Each group names the modules (or the functions in a module) whose conditions hold an
 access rule, and the tests that must catch a change to them. For every group the
-script copies ``src/`` and ``tests/`` to ``var/mutation/tree`` (the work tree is never
+script copies ``src/`` and ``tests/`` to ``var/mutation/tree-GROUPS`` (the work tree is never
 changed), runs the group's tests once on a kept SQLite test database, lets Cosmic Ray
 apply each mutation in turn and run the tests (``pytest -x``), and prints the score.
 
@@ -28,10 +28,11 @@ import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "var" / "mutation"
-TREE = WORK / "tree"
+TREE = WORK / "tree"  # one per run: WORK / "tree-GROUP…" (runs of other groups may go on beside it)
 EQUIVALENTS = ROOT / ".ci" / "mutation_equivalents.toml"
 EXCLUDED_OPERATORS = (
     r"core/ReplaceBinaryOperator_.*_(Pow|RShift|LShift|FloorDiv|Mod|BitXor)$",
@@ -73,7 +74,7 @@ GROUPS: dict[str, Group] = {
     ),
     "signal-scope": Group(
         ("src/bovenwater/intake/selectors.py",),
-        ("tests/intake", "tests/cases/test_access_rules.py"),
+        ("tests/intake/test_signal_scope.py", "tests/intake/test_intake_services.py"),
     ),
     "log-hash": Group(
         ("src/bovenwater/audit/models.py",),
@@ -120,6 +121,31 @@ def _function_lines(module: Path, names: tuple[str, ...]) -> list[range]:
     return spans
 
 
+def _annotation_spans(module: Path) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Where the module's annotations are: with ``from __future__ import annotations``
+    they are never evaluated, so a mutant there (``X | None`` -> ``X & None``) is
+    equivalent by construction and is left out instead of run."""
+    tree = ast.parse(module.read_text())
+    if not any(
+        isinstance(node, ast.ImportFrom)
+        and node.module == "__future__"
+        and any(alias.name == "annotations" for alias in node.names)
+        for node in tree.body
+    ):
+        return []
+    found: list[ast.expr] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.arg) and node.annotation is not None:
+            found.append(node.annotation)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.returns:
+            found.append(node.returns)
+        elif isinstance(node, ast.AnnAssign):
+            found.append(node.annotation)
+    return [
+        ((n.lineno, n.col_offset), (n.end_lineno or n.lineno, n.end_col_offset or 0)) for n in found
+    ]
+
+
 def _equivalents() -> list[dict[str, str]]:
     if not EQUIVALENTS.exists():
         return []
@@ -137,16 +163,25 @@ def _is_equivalent(module: str, operator: str, line: str, listed: list[dict[str,
     )
 
 
-def run_group(name: str, group: Group) -> tuple[int, int, list[str]]:
-    """Mutate one group; (killed, mutants, unexplained survivors)."""
-    from cosmic_ray.work_db import WorkDB, use_db
-    from cosmic_ray.work_item import WorkerOutcome, WorkResult
+def run_group(name: str, group: Group, resume: bool = False) -> tuple[int, int, list[str]]:
+    """Mutate one group; (killed, mutants, unexplained survivors). ``resume`` goes on with
+    the group's session and tree of an interrupted run (no new baseline)."""
 
     env = _env()
     session = WORK / f"{name}.sqlite"
     config = WORK / f"{name}.toml"
-    session.unlink(missing_ok=True)
     command = " ".join(_test_command(group))
+    cosmic = [sys.executable, "-m", "cosmic_ray.cli"]
+    if not resume:
+        session.unlink(missing_ok=True)
+        _baseline_and_init(name, group, config, session, command)
+    _leave_out(group, session)
+    subprocess.run([*cosmic, "exec", str(config), str(session)], cwd=TREE, env=env, check=True)  # noqa: S603
+    return _score(name, group, session)
+
+
+def _baseline_and_init(name: str, group: Group, config: Path, session: Path, command: str) -> None:
+    env = _env()
     config.write_text(
         "[cosmic-ray]\n"
         f"module-path = {json.dumps(list(group.modules))}\n"
@@ -163,32 +198,57 @@ def run_group(name: str, group: Group) -> tuple[int, int, list[str]]:
         raise SystemExit(f"{name}: the tests fail without any mutation")
     cosmic = [sys.executable, "-m", "cosmic_ray.cli"]
     subprocess.run([*cosmic, "init", str(config), str(session)], cwd=TREE, env=env, check=True)  # noqa: S603
+
+
+def _left_out(group: Group) -> Any:
+    """A test for what is never run: excluded operators, lines outside the group's
+    functions, annotations."""
     excluded = re.compile("|".join(EXCLUDED_OPERATORS))
     spans = {
         module: _function_lines(TREE / module, group.functions) if group.functions else None
         for module in group.modules
     }
+    annotations = {module: _annotation_spans(TREE / module) for module in group.modules}
+
+    def left_out(mutation: Any) -> bool:
+        module = str(Path(mutation.module_path))
+        lines = spans.get(module)
+        outside = lines is not None and not any(mutation.start_pos[0] in span for span in lines)
+        start = tuple(mutation.start_pos)
+        annotation = any(a <= start < b for a, b in annotations[module])
+        return bool(excluded.match(mutation.operator_name)) or outside or annotation
+
+    return left_out
+
+
+def _leave_out(group: Group, session: Path) -> None:
+    """Mark as skipped the pending mutants that are never run (``_left_out``)."""
+    from cosmic_ray.work_db import WorkDB, use_db
+    from cosmic_ray.work_item import WorkerOutcome, WorkResult
+
+    left_out = _left_out(group)
     with use_db(str(session), WorkDB.Mode.open) as work_db:
         for item in list(work_db.pending_work_items):
-            mutation = item.mutations[0]
-            module = str(Path(mutation.module_path))
-            lines = spans.get(module)
-            outside = lines is not None and not any(mutation.start_pos[0] in span for span in lines)
-            if excluded.match(mutation.operator_name) or outside:
+            if left_out(item.mutations[0]):
                 work_db.set_result(
                     item.job_id,
                     WorkResult(output="left out", worker_outcome=WorkerOutcome.SKIPPED),
                 )
         pending = sum(1 for _ in work_db.pending_work_items)
-    print(f"== {name}: {pending} mutants", flush=True)
-    subprocess.run([*cosmic, "exec", str(config), str(session)], cwd=TREE, env=env, check=True)  # noqa: S603
+    print(f"== {session.stem}: {pending} mutants to run", flush=True)
 
+
+def _score(name: str, group: Group, session: Path) -> tuple[int, int, list[str]]:
+    from cosmic_ray.work_db import WorkDB, use_db
+    from cosmic_ray.work_item import WorkerOutcome
+
+    left_out = _left_out(group)  # also what ran before a resumed run left it out
     listed = _equivalents()
     killed = mutants = 0
     survivors: list[str] = []
     with use_db(str(session), WorkDB.Mode.open) as work_db:
         for item, result in work_db.completed_work_items:
-            if result.worker_outcome == WorkerOutcome.SKIPPED:
+            if result.worker_outcome == WorkerOutcome.SKIPPED or left_out(item.mutations[0]):
                 continue
             if result.worker_outcome != WorkerOutcome.NORMAL:
                 raise SystemExit(f"{name}: {item.job_id} {result.worker_outcome}: {result.output}")
@@ -213,6 +273,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("groups", nargs="*", help=f"default: all of {', '.join(GROUPS)}")
     parser.add_argument("--list", action="store_true", help="list the groups and exit")
+    parser.add_argument(
+        "--resume", action="store_true", help="go on with an interrupted run (same groups)"
+    )
     args = parser.parse_args(argv)
     if args.list:
         for name, group in GROUPS.items():
@@ -223,11 +286,14 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown group(s): {', '.join(sorted(unknown))}")
     WORK.mkdir(parents=True, exist_ok=True)
-    _copy_tree()
+    global TREE
+    TREE = WORK / ("tree-" + "-".join(args.groups or ["all"]))
+    if not args.resume:
+        _copy_tree()
     scores: list[str] = []
     failed = False
     for name in args.groups or list(GROUPS):
-        killed, mutants, survivors = run_group(name, GROUPS[name])
+        killed, mutants, survivors = run_group(name, GROUPS[name], resume=args.resume)
         for survivor in survivors:
             print(f"SURVIVED {survivor}")
         score = 100 * killed / mutants if mutants else 100.0

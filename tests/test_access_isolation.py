@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from tests.isolation_world import records_of_b
+from tests.support import TEST_PASSWORD, TEST_SECRET
 
 from bovenwater.accounts import services
 from bovenwater.accounts.actor import Actor
@@ -46,20 +48,26 @@ def _patterns(resolver: URLResolver | None = None, prefix: str = "") -> Iterator
             yield prefix + route
 
 
-def _fill(route: str, ids: list[int]) -> list[str]:
+def _fill(route: str, ids: list[int], strings: tuple[str, ...] = ()) -> list[str]:
+    """The route with every id of B's records in its parameters; a route with a text
+    parameter also with each of B's references (case and signal numbers)."""
     route = route.lstrip("^").rstrip("$")
     if not PARAM.search(route):
         return ["/" + route]
+    texts = any(m.group("converter") not in (None, "int") for m in PARAM.finditer(route))
     urls = []
-
-    def filled(value: int) -> str:
-        return PARAM.sub(
-            lambda m: str(value) if m.group("converter") in (None, "int") else "b-geheim", route
-        )
-
     for value in ids:
-        urls.append("/" + filled(value))
-    return urls
+        for text in (*strings, "b-geheim") if texts else ("b-geheim",):
+            urls.append(
+                "/"
+                + PARAM.sub(
+                    lambda m, v=value, t=text: (
+                        str(v) if m.group("converter") in (None, "int") else t
+                    ),
+                    route,
+                )
+            )
+    return sorted(set(urls))
 
 
 def _chat_of_b(organisation: Organisation) -> set[int]:
@@ -94,11 +102,15 @@ def organisation_b(
     organisation = make_organisation(name="Organisatie B", municipality_code="GM0599")
     member = services.membership_add(
         user=services.user_create(
-            username="geheim.gebruiker.b", password=None, first_name="Bea", last_name="Geheimsma"
+            username="geheim.gebruiker.b",
+            password=TEST_PASSWORD,
+            first_name="Bea",
+            last_name="Geheimsma",
         ),
         organisation=organisation,
         role=Role.CARE_COORDINATOR,
     )
+    services.totp_device_set_known_secret(user=member.user, secret_base32=TEST_SECRET)
     officer = make_member(role=Role.PRIVACY_OFFICER, organisation=organisation)
     actor = Actor(user=member.user, membership=member)
     token = set_current(TraceContext(trace_id=B_TRACE, span_id="b5" * 8))
@@ -118,6 +130,7 @@ def organisation_b(
     assert entry.entry_hash is not None
     linkage_ids = _linkage_of_b(organisation, member)
     chat_ids = _chat_of_b(organisation)
+    records = records_of_b(organisation, member)
     case_ids = _case_of_b(organisation, actor, make_organisation)
     return {
         "organisation": organisation,
@@ -126,8 +139,12 @@ def organisation_b(
             {organisation.pk, member.pk, member.user_id, officer.pk, officer.user_id, entry.pk}
             | linkage_ids
             | chat_ids
+            | records["ids"]
             | case_ids
         ),
+        "strings": tuple(records["strings"]),
+        "own_pages": records["own_pages"],
+        "member": member,
     }
 
 
@@ -340,7 +357,7 @@ def test_no_role_of_a_sees_b_by_any_url(
     for route in _patterns():
         if route.startswith(SKIP_PREFIXES):
             continue
-        for url in _fill(route, ids):
+        for url in _fill(route, ids, organisation_b["strings"]):
             login_as(member_a)  # some routes (logout) end the session; start each URL logged in
             for method, response in (
                 ("GET", client.get(url)),
@@ -360,6 +377,26 @@ def test_no_role_of_a_sees_b_by_any_url(
     home = client.get("/").content.decode()
     assert member_a.organisation.name in home
     assert "Organisatie B" not in home
+
+
+def test_b_itself_sees_the_markers_so_the_walk_can_find_them(
+    client: Client,
+    organisation_b: dict[str, Any],
+    login_as: Callable[[Membership], Client],
+) -> None:
+    """The walk is not vacuous: B's own coordinator gets B's case and signal with markers,
+    at URLs the walk also fills for A (B's ids and references)."""
+    login_as(organisation_b["member"])
+    for url in organisation_b["own_pages"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Geheimsma" in response.content.decode(), url
+        route_urls = {
+            filled
+            for route in _patterns()
+            for filled in _fill(route, organisation_b["ids"], organisation_b["strings"])
+        }
+        assert url in route_urls
 
 
 def test_admin_is_closed_to_non_staff(
@@ -386,10 +423,33 @@ def test_system_token_of_a_sees_nothing_of_b(
         for route in _patterns():
             if not route.startswith("api/"):
                 continue
-            for url in _fill(route, organisation_b["ids"]):
+            for url in _fill(route, organisation_b["ids"], organisation_b["strings"]):
                 response = client.get(
                     url,
                     {"limit": "1000", "data_subject": "betrokkene-b-geheim"},
                     HTTP_AUTHORIZATION=f"Token {plain}",
                 )
                 _assert_no_marker(response, url, role, organisation_b["markers"])
+
+
+def test_every_openapi_path_is_a_route_the_walk_visits() -> None:
+    """The walk enumerates the URL resolver; every path of the OpenAPI file is one of its
+    routes (filled with an id), so a new API operation is walked without editing the test."""
+    import yaml
+    from django.conf import settings
+    from django.urls import Resolver404, resolve
+
+    spec = yaml.safe_load((settings.BASE_DIR / "api" / "openapi.yaml").read_text())
+    walked = {route.lstrip("^").rstrip("$") for route in _patterns()}
+    missing = []
+    for path in spec["paths"]:
+        concrete = re.sub(r"\{[^}]+\}", "1", path)
+        try:
+            match = resolve(concrete)
+        except Resolver404:
+            missing.append(path)
+            continue
+        if match.route not in walked:
+            missing.append(f"{path} ({match.route})")
+    assert len(spec["paths"]) > 10
+    assert not missing, missing

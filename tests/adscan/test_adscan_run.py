@@ -106,7 +106,14 @@ def test_blockwise_weighted_sketch_equals_the_whole_batch(monkeypatch: pytest.Mo
     assert np.array_equal(sketch.sketch_weighted(mixed, counts), whole)
     copies = sketch.idf_copies(mixed, n)
     assert set(np.unique(copies).tolist()) == {1, 2, 3, 4}
-    assert np.array_equal(sketch._idf_copies_compact(mixed, n), copies)
+    assert np.array_equal(sketch._idf_copies_compact([(mixed, counts)], mixed.size, n), copies)
+    cut = np.cumsum(counts)
+    parts = [
+        (mixed[(cut[a - 1] if a else 0) : cut[b - 1]], counts[a:b])
+        for a, b in [(0, 700), (700, 701), (701, 2999), (2999, 3000)]
+    ]
+    assert np.array_equal(sketch.sketch_parts(parts), whole)
+    assert parts == []
 
 
 def test_unique_pairs_equals_unique_over_rows() -> None:

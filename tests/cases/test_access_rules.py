@@ -16,7 +16,7 @@ from tests.cases import factories
 from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.cases import selectors, services
 from bovenwater.cases.models import EmergencyAccess, Referral, ReferralStatus, SharedPart
-from bovenwater.cases.selectors.access import shared_case_ids
+from bovenwater.cases.selectors.access import log_object_read, shared_case_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -213,3 +213,318 @@ def test_a_referral_to_one_organisation_gives_another_nothing(world) -> None:  #
     other = factories.actor(Role.INVESTIGATOR, factories.organisation(OrganisationKind.POLICE))
     assert selectors.case_access(actor=other, case=world["case"]) is None
     assert shared_case_ids(other) == []
+
+
+# The national registrar (COSM placements) ----------------------------------------------
+
+
+def _fresh(actor):  # type: ignore[no-untyped-def]
+    """The actor as a request builds it: membership and organisation read from the
+    database (the kind a plain string, not the enum member the factory set)."""
+    from bovenwater.accounts.actor import Actor
+    from bovenwater.accounts.models import Membership
+
+    membership = Membership.objects.select_related("organisation", "user").get(
+        pk=actor.membership.pk
+    )
+    return Actor(user=membership.user, membership=membership)
+
+
+def test_only_the_national_registrar_with_the_cosm_permission_places_in_cosm() -> None:
+    registrar = factories.organisation(OrganisationKind.NATIONAL_REGISTRAR)
+    coordinator = _fresh(factories.actor(Role.CARE_COORDINATOR, registrar))
+    assert type(coordinator.organisation.kind) is str
+    assert selectors.is_national_registrar(coordinator) is True
+    elsewhere = _fresh(factories.actor(Role.CARE_COORDINATOR, factories.organisation()))
+    assert selectors.is_national_registrar(elsewhere) is False
+    signaller = _fresh(factories.actor(Role.SIGNALLER, registrar))
+    assert not selectors.is_national_registrar(signaller)
+
+
+# Referral: the rest of referral_send, referral_respond and referral_withdraw -----------
+
+
+def _send_error(world, **changes) -> set[str]:  # type: ignore[no-untyped-def]
+    arguments = {
+        "actor": world["coordinator"],
+        "case": world["case"],
+        "to_organisation": world["police"],
+        "kind": "police_report",
+        "shared_parts": [SharedPart.SUMMARY],
+        "legal_basis": "Wet politiegegevens art. 8",
+    } | changes
+    with pytest.raises(ValidationError) as info:
+        services.referral_send(**arguments)
+    assert not Referral.objects.exists()
+    return set(info.value.error_dict)
+
+
+def test_a_referral_needs_known_parts_and_a_known_kind(world) -> None:  # type: ignore[no-untyped-def]
+    assert _send_error(world, shared_parts=[]) == {"shared_parts"}
+    assert _send_error(world, shared_parts=[SharedPart.SUMMARY, "alles"]) == {"shared_parts"}
+    assert _send_error(world, kind="iets") == {"kind"}
+
+
+def test_a_referral_stores_its_basis_and_logs_what_it_shares(world) -> None:  # type: ignore[no-untyped-def]
+    from bovenwater.audit.models import ProcessingLogEntry
+    from bovenwater.notifications.models import Notification
+
+    by_law = services.referral_send(
+        actor=world["coordinator"],
+        case=world["case"],
+        to_organisation=world["police"],
+        kind="police_report",
+        shared_parts=[SharedPart.VICTIM, SharedPart.SUMMARY, SharedPart.VICTIM],
+        legal_basis="  Wet politiegegevens art. 8  ",
+    )
+    assert by_law.legal_basis == "Wet politiegegevens art. 8"
+    assert by_law.consent is None
+    assert by_law.shared_parts == sorted({SharedPart.SUMMARY, SharedPart.VICTIM})
+    assert by_law.from_organisation_id == world["owner"].pk
+    assert by_law.requested_by_id == world["coordinator"].user.pk
+    entry = ProcessingLogEntry.objects.get(object_type="cases.referral", object_id=str(by_law.pk))
+    assert entry.action == "share"
+    assert entry.details == {
+        "to": world["police"].pk,
+        "parts": sorted({SharedPart.SUMMARY, SharedPart.VICTIM}),
+        "consent": None,
+    }
+    assert Notification.objects.filter(
+        user=world["investigator"].user, event="referral_received"
+    ).exists()
+    consent = _consent(world)
+    with_consent = services.referral_send(
+        actor=world["coordinator"],
+        case=world["case"],
+        to_organisation=world["police"],
+        kind="police_report",
+        shared_parts=[SharedPart.SUMMARY],
+        consent=consent,
+        legal_basis="genegeerd naast een toestemming",
+    )
+    assert with_consent.legal_basis == ""
+    assert with_consent.consent_id == consent.pk
+    entry = ProcessingLogEntry.objects.get(
+        object_type="cases.referral", object_id=str(with_consent.pk)
+    )
+    assert entry.details["consent"] == consent.pk
+
+
+def test_only_the_owners_case_managers_record_consent_and_refer(world) -> None:  # type: ignore[no-untyped-def]
+    from bovenwater.lib.errors import NotFound
+
+    colleague_without_rights = factories.actor(Role.SIGNALLER, world["owner"])
+    stranger = factories.actor(Role.CARE_COORDINATOR, factories.organisation())
+    for actor in (colleague_without_rights, stranger, world["investigator"]):
+        with pytest.raises((NotFound, Http404)):
+            services.consent_record(
+                actor=actor,
+                case=world["case"],
+                subject_matter="x",
+                recipient=world["police"],
+                purpose="x",
+                given_on=timezone.localdate(),
+                given_by="x",
+            )
+        with pytest.raises((NotFound, Http404)):
+            services.referral_send(
+                actor=actor,
+                case=world["case"],
+                to_organisation=world["police"],
+                kind="police_report",
+                shared_parts=[SharedPart.SUMMARY],
+                legal_basis="Wet politiegegevens art. 8",
+            )
+    assert not Referral.objects.exists()
+
+
+def test_consent_cannot_be_dated_in_the_future(world) -> None:  # type: ignore[no-untyped-def]
+    import datetime
+
+    from bovenwater.cases.models import Consent
+
+    with pytest.raises(ValidationError) as info:
+        services.consent_record(
+            actor=world["coordinator"],
+            case=world["case"],
+            subject_matter="x",
+            recipient=world["police"],
+            purpose="x",
+            given_on=timezone.localdate() + datetime.timedelta(days=1),
+            given_by="x",
+        )
+    assert set(info.value.error_dict) == {"given_on"}
+    assert not Consent.objects.exists()
+    today = _consent(world)
+    assert today.given_on == timezone.localdate()
+    assert today.recorded_by_id == world["coordinator"].user.pk
+    assert today.case_id == world["case"].pk
+
+
+def test_withdrawing_consent_tells_the_receivers_whose_access_ended(world) -> None:  # type: ignore[no-untyped-def]
+    from bovenwater.notifications.models import Notification
+
+    consent = _consent(world)
+    referral = _send(world, consent)
+    services.referral_respond(actor=world["investigator"], referral=referral, accept=True)
+    services.consent_withdraw(actor=world["coordinator"], consent=consent)
+    consent.refresh_from_db()
+    assert consent.withdrawn_at is not None
+    assert consent.withdrawn_by_id == world["coordinator"].user.pk
+    assert Notification.objects.filter(
+        user=world["investigator"].user, event="consent_withdrawn"
+    ).exists()
+    assert not _sees(world["investigator"], world["case"])
+    stranger = factories.actor(Role.CARE_COORDINATOR, factories.organisation())
+    from bovenwater.lib.errors import NotFound
+
+    with pytest.raises((NotFound, Http404)):
+        services.consent_withdraw(actor=stranger, consent=consent)
+
+
+def test_a_referral_is_answered_once_by_a_case_worker_of_the_receiver(world) -> None:  # type: ignore[no-untyped-def]
+    from bovenwater.lib.errors import NotFound
+
+    referral = _send(world, _consent(world))
+    signaller = factories.actor(Role.SIGNALLER, world["police"])  # receiver, no case rights
+    with pytest.raises((NotFound, Http404)):
+        services.referral_respond(actor=signaller, referral=referral, accept=True)
+    accepted = services.referral_respond(
+        actor=world["investigator"], referral=referral, accept=True, reason="  prima  "
+    )
+    assert accepted.status == ReferralStatus.ACCEPTED
+    assert accepted.responded_by_id == world["investigator"].user.pk
+    assert accepted.responded_at is not None
+    assert accepted.response_reason == "prima"
+    with pytest.raises(ValidationError):
+        services.referral_respond(
+            actor=world["investigator"], referral=referral, accept=False, reason="toch niet"
+        )
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.ACCEPTED
+    declined = _send(world, _consent(world))
+    with pytest.raises(ValidationError):
+        services.referral_respond(
+            actor=world["investigator"], referral=declined, accept=False, reason="   "
+        )
+    services.referral_respond(
+        actor=world["investigator"], referral=declined, accept=False, reason=" vol "
+    )
+    declined.refresh_from_db()
+    assert (declined.status, declined.response_reason) == (ReferralStatus.DECLINED, "vol")
+
+
+def test_a_withdrawn_referral_ends_access_and_needs_a_reason(world) -> None:  # type: ignore[no-untyped-def]
+    referral = _send(world, _consent(world))
+    services.referral_respond(actor=world["investigator"], referral=referral, accept=True)
+    assert _sees(world["investigator"], world["case"])
+    with pytest.raises(ValidationError):
+        services.referral_withdraw(actor=world["coordinator"], referral=referral, reason="  ")
+    withdrawn = services.referral_withdraw(
+        actor=world["coordinator"], referral=referral, reason=" Niet meer nodig "
+    )
+    assert withdrawn.status == ReferralStatus.WITHDRAWN
+    assert withdrawn.response_reason == "Niet meer nodig"
+    assert withdrawn.responded_by_id == world["coordinator"].user.pk
+    assert not _sees(world["investigator"], world["case"])
+    with pytest.raises(ValidationError):
+        services.referral_withdraw(actor=world["coordinator"], referral=referral, reason="nog eens")
+    requested = _send(world, _consent(world))
+    assert (
+        services.referral_withdraw(
+            actor=world["coordinator"], referral=requested, reason="Vergissing"
+        ).status
+        == ReferralStatus.WITHDRAWN
+    )
+
+
+def test_no_other_kind_of_organisation_is_the_national_registrar() -> None:
+    for kind in OrganisationKind:
+        if kind == OrganisationKind.NATIONAL_REGISTRAR:
+            continue
+        coordinator = _fresh(factories.actor(Role.CARE_COORDINATOR, factories.organisation(kind)))
+        assert selectors.is_national_registrar(coordinator) is False, kind
+
+
+def test_a_read_of_a_case_object_is_logged_as_a_view_and_without_a_case_as_a_refusal(world) -> None:  # type: ignore[no-untyped-def]
+    from bovenwater.audit.models import ProcessingLogEntry
+
+    log_object_read(
+        actor=world["investigator"],  # a reader of another organisation: the owner is named
+        object_type="cases.referral",
+        object_id=41,
+        case=world["case"],
+    )
+    read = ProcessingLogEntry.objects.get(object_type="cases.referral", object_id="41")
+    assert (read.action, read.refused) == ("view", False)
+    assert read.data_subject == f"case:{world['case'].number}"
+    assert read.owner_organisation_id == world["owner"].pk
+    log_object_read(
+        actor=world["investigator"],
+        object_type="cases.referral",
+        object_id=42,
+        case=None,
+        owner_organisation_id=world["owner"].pk,
+    )
+    refused = ProcessingLogEntry.objects.get(object_type="cases.referral", object_id="42")
+    assert refused.refused is True
+    assert refused.owner_organisation_id == world["owner"].pk
+
+
+def test_a_withdrawn_referral_cannot_be_answered(world) -> None:  # type: ignore[no-untyped-def]
+    referral = _send(world, _consent(world))
+    services.referral_withdraw(actor=world["coordinator"], referral=referral, reason="Vergissing")
+    for accept, reason in ((True, ""), (False, "Toch niet")):
+        with pytest.raises(ValidationError):
+            services.referral_respond(
+                actor=world["investigator"], referral=referral, accept=accept, reason=reason
+            )
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.WITHDRAWN
+    assert not _sees(world["investigator"], world["case"])
+
+
+def test_a_notice_of_withdrawn_consent_links_to_the_case(world) -> None:  # type: ignore[no-untyped-def]
+    """The link is built from the view's name, however the name string was made."""
+    from bovenwater.cases.services.referral import _notify
+    from bovenwater.notifications.models import Notification
+
+    name = "".join(["cases:", "detail"])  # equal, not the same string object
+    _notify(world["police"], "consent_withdrawn", world["case"], url_name=name)
+    notice = Notification.objects.get(user=world["investigator"].user, event="consent_withdrawn")
+    assert notice.url == f"/casussen/{world['case'].pk}/"
+    assert notice.reference == world["case"].number
+
+
+def _ids_from(model, start: int) -> None:  # type: ignore[no-untyped-def]
+    """Let the next id of ``model`` be above ``start`` (ints above 256 are distinct objects
+    in CPython, so ``is`` can no longer stand in for ``==`` on them)."""
+    from django.db import connection
+
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("UPDATE sqlite_sequence SET seq = %s WHERE name = %s", [start, table])
+            if cursor.rowcount == 0:
+                cursor.execute(
+                    "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, start]
+                )
+        else:
+            cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [table, start])
+
+
+def test_a_consent_carries_a_referral_whatever_the_size_of_the_ids() -> None:
+    from bovenwater.accounts.models import Organisation
+    from bovenwater.cases.models import Case, Consent
+
+    for model in (Organisation, Case, Consent):
+        _ids_from(model, 5000)
+    owner = factories.organisation(OrganisationKind.CARE_COORDINATION)
+    police = factories.organisation(OrganisationKind.POLICE)
+    coordinator = factories.actor(Role.CARE_COORDINATOR, owner)
+    world = {"owner": owner, "police": police, "coordinator": coordinator}
+    world["case"] = factories.open_case(coordinator)
+    assert world["case"].pk > 5000 and police.pk > 5000
+    consent = _consent(world)
+    referral = _send(world, Consent.objects.get(pk=consent.pk))
+    assert referral.consent_id == consent.pk

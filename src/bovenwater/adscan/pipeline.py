@@ -417,16 +417,25 @@ def analyse_and_sketch(
 
 
 def _analyse_and_shingle(
-    ads: Sequence[Ad], workers: int, chunk: int, summarise: Summarise | None = None
+    ads: Sequence[Ad],
+    workers: int,
+    chunk: int,
+    summarise: Summarise | None = None,
+    release: list[Ad] | None = None,
 ) -> tuple[list[Any], list[Shingles]]:
     """Analyses (without tokens) and shingles of ``ads``, in ranges, optionally in
     worker processes. With ``summarise``, each range's analyses are replaced by
     ``summarise(analyses)`` in the process that made them (one item per ad, in order):
-    nothing else of them is kept or sent back."""
+    nothing else of them is kept or sent back. ``release`` (``ads`` itself, as a list,
+    with ``summarise``): each range of it is replaced by a placeholder in this process
+    once summarised, so the memory of the ads is reused for the summaries."""
 
-    def keep(done: list[Analysis]) -> list[Any]:
+    def keep(done: list[Analysis], start: int = 0) -> list[Any]:
         if summarise is not None:
-            return summarise(done)
+            kept = summarise(done)
+            if release is not None:
+                release[start : start + len(done)] = [_RELEASED] * len(done)
+            return kept
         _strip(done)  # the shingles hold what clustering needs: less memory
         return done
 
@@ -438,7 +447,7 @@ def _analyse_and_shingle(
         with _no_cyclic_gc(freeze):
             for start, end in bounds:
                 done, signatures = _sketch_chunk(ads[start:end])
-                analyses.extend(keep(done))
+                analyses.extend(keep(done, start))
                 parts.append(signatures)
         return analyses, parts
     # The parent analyses a first, small part itself before the pool starts: the caches it
@@ -461,6 +470,8 @@ def _analyse_and_shingle(
         packed, signatures = futures[index].result()
         if summarise is not None:
             by_range[index] = (packed, signatures)
+            if release is not None:
+                release[start:end] = [_RELEASED] * (end - start)
             return
         by_range[index] = (
             [
@@ -492,7 +503,7 @@ def _analyse_and_shingle(
                 break
             start, end = ranges[last]
             local, signatures = _sketch_chunk(ads[start:end])
-            by_range[last] = (keep(local), signatures)
+            by_range[last] = (keep(local, start), signatures)
             last -= 1
         for index in range(received, last + 1):
             receive(index)
@@ -502,6 +513,9 @@ def _analyse_and_shingle(
         analyses.extend(part[0])
         parts.append(part[1])
     return analyses, parts
+
+
+_RELEASED = Ad("", "", "")  # what a released ad is replaced by
 
 
 def _ranges(start: int, end: int, workers: int, chunk: int) -> list[tuple[int, int]]:

@@ -22,8 +22,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import IO
 
-import numpy as np
-
 from bovenwater.adscan.cluster import DEFAULT_MAX_ENTITY_DF, DEFAULT_THRESHOLD, cluster
 from bovenwater.adscan.indicators import RULESET_VERSION, Hit, price_hit, risk_score
 from bovenwater.adscan.model import Ad, Analysis
@@ -40,7 +38,7 @@ from bovenwater.adscan.pipeline import (
     medians_of,
     network_record,
 )
-from bovenwater.adscan.sketch import sketch_weighted
+from bovenwater.adscan.sketch import sketch_parts
 from bovenwater.adscan.templates import build_template
 
 # json.dumps' separators and escaping (ensure_ascii off, as the records are written)
@@ -143,15 +141,14 @@ def run(
     unless templates are to be written.
     """
     lap = _Laps(times)
-    summaries, parts = _analyse_and_shingle(ads, workers, SKETCH_CHUNK, summarise)
-    texts = [ad.text for ad in ads] if networks_out is not None and templates else []
+    with_templates = networks_out is not None and templates
+    summaries, parts = _analyse_and_shingle(
+        ads, workers, SKETCH_CHUNK, summarise, release=None if with_templates else ads
+    )
+    texts = [ad.text for ad in ads] if with_templates else []
     ads.clear()
     lap("analyse")
-    mixed = np.concatenate([part[0] for part in parts])
-    counts = np.concatenate([part[1] for part in parts])
-    del parts
-    signatures = sketch_weighted(mixed, counts)
-    del mixed, counts
+    signatures = sketch_parts(parts)  # empties parts
     lap("sketch")
     lookup = by_code()
     medians = medians_of((s[1], lookup[s[2]] if s[2] is not None else None) for s in summaries)

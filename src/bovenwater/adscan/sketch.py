@@ -161,35 +161,56 @@ def idf_copies(mixed: npt.NDArray[np.uint64], n_ads: int) -> npt.NDArray[np.int6
 def sketch_weighted(mixed: npt.NDArray[np.uint64], counts: npt.NDArray[np.int64]) -> Signatures:
     """Signatures with rarity (IDF) weights over this batch (:func:`idf_copies`).
 
-    Large batches are sketched in blocks of :data:`BLOCK` ads, with the weights looked
-    up in a table of one byte per counter: the same signatures as
+    Large batches are sketched in blocks of at least :data:`BLOCK` ads, with the weights
+    looked up in a table of one byte per counter: the same signatures as
     ``sketch_shingles(mixed, counts, idf_copies(mixed, n))`` (a test compares them)
     with far smaller temporary arrays (several hundred MB less at 200,000 ads).
     """
     n = int(counts.size)
     if mixed.size == 0 or n < 2 or n <= BLOCK:
         return sketch_shingles(mixed, counts, idf_copies(mixed, n))
-    copies = _idf_copies_compact(mixed, n)
+    return sketch_parts([(mixed, counts)])
+
+
+def sketch_parts(parts: list[Shingles]) -> Signatures:
+    """:func:`sketch_weighted` of the concatenated ``parts`` (consecutive ranges of ads),
+    without concatenating them; ``parts`` is emptied as they are sketched."""
+    n = sum(int(counts.size) for _, counts in parts)
+    total = sum(int(mixed.size) for mixed, _ in parts)
+    if total == 0 or n < 2 or n <= BLOCK:
+        mixed = np.concatenate([m for m, _ in parts]) if parts else np.zeros(0, np.uint64)
+        counts = np.concatenate([c for _, c in parts]) if parts else np.zeros(0, np.int64)
+        parts.clear()
+        return sketch_shingles(mixed, counts, idf_copies(mixed, n))
+    copies = _idf_copies_compact(parts, total, n)
     signatures = np.empty((n, NUM_PERM), dtype=np.uint32)
-    ends = np.cumsum(counts)
-    for start in range(0, n, BLOCK):
-        stop = min(start + BLOCK, n)
-        low = int(ends[start - 1]) if start else 0
-        high = int(ends[stop - 1])
-        signatures[start:stop] = sketch_shingles(
-            mixed[low:high], counts[start:stop], copies[low:high]
-        )
+    row = 0
+    low = 0
+    parts.reverse()  # taken from the end: each part is freed once sketched
+    while parts:
+        block = [parts.pop()]
+        while parts and sum(int(c.size) for _, c in block) < BLOCK:
+            block.append(parts.pop())
+        mixed = np.concatenate([m for m, _ in block]) if len(block) > 1 else block[0][0]
+        counts = np.concatenate([c for _, c in block]) if len(block) > 1 else block[0][1]
+        del block
+        high = low + int(mixed.size)
+        signatures[row : row + counts.size] = sketch_shingles(mixed, counts, copies[low:high])
+        row += int(counts.size)
+        low = high
     return signatures
 
 
 BLOCK = 16_384  # ads per block in sketch_weighted
 
 
-def _idf_copies_compact(mixed: npt.NDArray[np.uint64], n_ads: int) -> npt.NDArray[np.int8]:
-    """:func:`idf_copies` as int8, computed per distinct document frequency."""
-    size = 1 << min(26, max(16, int(mixed.size * 2 - 1).bit_length()))
+def _idf_copies_compact(parts: list[Shingles], total: int, n_ads: int) -> npt.NDArray[np.int8]:
+    """:func:`idf_copies` of the concatenated parts' shingles (``total`` of them) as
+    int8, computed per distinct document frequency."""
+    size = 1 << min(26, max(16, int(total * 2 - 1).bit_length()))
     # the slot fits in 26 bits, so the signed view of the masked value is the same number
-    slot = np.bitwise_and(mixed, np.uint64(size - 1)).view(np.int64)
+    mask = np.uint64(size - 1)
+    slot = np.concatenate([np.bitwise_and(mixed, mask) for mixed, _ in parts]).view(np.int64)
     # idf_copies' expression, evaluated once per possible df (0 never occurs: every
     # looked-up counter holds the shingle itself)
     df = np.arange(n_ads + 1, dtype=np.float64)
@@ -206,6 +227,7 @@ def _idf_copies_compact(mixed: npt.NDArray[np.uint64], n_ads: int) -> npt.NDArra
         table = np.bincount(these, minlength=part)
         np.minimum(table, n_ads, out=table)
         per_counter[first : first + part] = lookup[table]
+    del high
     out: npt.NDArray[np.int8] = per_counter[slot]
     return out
 
