@@ -12,6 +12,7 @@ const files = [
   ["@utrecht/component-library-css/dist/index.css", "utrecht/component-library.css"],
   ["htmx.org/dist/htmx.min.js", "htmx/htmx.min.js"],
   ["htmx-ext-sse/dist/sse.min.js", "htmx/sse.min.js"],
+  ["htmx-ext-ws/dist/ws.min.js", "htmx/ws.min.js"],
   ["vega/build/vega.min.js", "vega/vega.min.js"],
   ["vega-lite/build/vega-lite.min.js", "vega/vega-lite.min.js"],
   ["vega-embed/build/vega-embed.min.js", "vega/vega-embed.min.js"],

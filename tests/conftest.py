@@ -215,8 +215,11 @@ def browser() -> Iterator[Any]:
     the test thread while it is open, and the async tests (the chat's consumers) cannot
     run beside it. Closed at the end of each browser module, it is out of their way.
     """
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Generous waits: a loaded CI machine may take seconds for a page; a real defect
+    # still fails, only later.
+    expect.set_options(timeout=30_000)
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         yield launched
@@ -227,6 +230,6 @@ def browser() -> Iterator[Any]:
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(locale="nl-NL", accept_downloads=True)
     new_page = context.new_page()
-    new_page.set_default_timeout(15_000)
+    new_page.set_default_timeout(60_000)
     yield new_page
     context.close()

@@ -59,7 +59,7 @@ def test_propose_and_accept_a_transfer_as_two_users(
     # Rotterdam finds it in the work queue and accepts.
     other_context = browser.new_context(locale="nl-NL")
     other = other_context.new_page()
-    other.set_default_timeout(15_000)
+    other.set_default_timeout(60_000)
     log_in(other, base, ROTTERDAM)
     other.goto(f"{base}/casussen/")
     queue = other.get_by_test_id("incoming-transfers")

@@ -79,7 +79,7 @@ def test_youth_and_helper_chat_hand_off_and_quick_exit(asgi_url: str, browser: A
     youth = youth_context.new_page()
     helper = helper_context.new_page()
     for page in (youth, helper):
-        page.set_default_timeout(15_000)
+        page.set_default_timeout(60_000)
     try:
         youth.goto(f"{asgi_url}/chat/")
         assert axe_violations(youth) == []
@@ -211,7 +211,7 @@ def test_queue_position_updates_live_and_a_warm_transfer_between_helpers(
     contexts = [browser.new_context(locale="nl-NL") for _ in range(4)]
     first, second, helper, kim = (context.new_page() for context in contexts)
     for page in (first, second, helper, kim):
-        page.set_default_timeout(15_000)
+        page.set_default_timeout(60_000)
     try:
         for page, name in ((first, "Mila"), (second, "Ravi")):
             page.goto(f"{asgi_url}/chat/")
@@ -223,13 +223,21 @@ def test_queue_position_updates_live_and_a_warm_transfer_between_helpers(
 
         _log_in(helper, asgi_url, HELPER)
         helper.wait_for_url(f"{asgi_url}/")
+        # The supervisors' board (the demo helper is one), live through htmx's ws extension.
+        board = contexts[2].new_page()
+        board.set_default_timeout(15_000)
+        board.goto(f"{asgi_url}/chat/hulp/overzicht/")
+        summary = board.get_by_test_id("board-summary")
+        assert "2 wachtenden" in summary.inner_text()
         helper.goto(f"{asgi_url}/chat/hulp/")
         helper.get_by_label("Status", exact=True).select_option("available")
         helper.get_by_label("Gesprekken tegelijk (1 tot en met 4)").fill("1")
         helper.get_by_role("button", name="Status opslaan").click()
-        # The first is taken; the second moves up, live.
+        # The first is taken; the second moves up, live; so does the board.
         first.get_by_test_id("chat-status").filter(has_text="Je chat nu met").wait_for()
         waiting.filter(has_text="nummer 1 in de wachtrij").wait_for()
+        summary.filter(has_text="1 wachtende,").wait_for()
+        assert board.get_by_role("button", name="Meelezen").count() == 1
 
         kim.goto(f"{asgi_url}/account/inloggen/")
         kim.get_by_label("Gebruikersnaam").fill("test.chathulp.kim")

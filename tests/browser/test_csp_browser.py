@@ -83,7 +83,7 @@ def test_pages_with_scripts_run_under_the_strict_policy(
     context = browser.new_context(locale="nl-NL")
     context.add_init_script(LISTEN)
     page = context.new_page()
-    page.set_default_timeout(20_000)
+    page.set_default_timeout(60_000)
     seen: dict[str, list[str]] = {}
 
     for url in ("/account/inloggen/", "/melden/", "/chat/"):  # public; QR code, forms, chat

@@ -528,3 +528,84 @@ def test_a_consent_carries_a_referral_whatever_the_size_of_the_ids() -> None:
     consent = _consent(world)
     referral = _send(world, Consent.objects.get(pk=consent.pk))
     assert referral.consent_id == consent.pk
+    owner_actor = _fresh(coordinator)
+    access = selectors.case_access(actor=owner_actor, case=Case.objects.get(pk=world["case"].pk))
+    assert access is not None and access.via == selectors.AccessPath.OWNER
+
+
+def test_the_access_decision_cannot_be_changed_after_it_was_made(world) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    access = selectors.case_access(actor=world["coordinator"], case=world["case"])
+    assert access is not None
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        access.can_manage = False  # type: ignore[misc]
+
+
+def test_access_by_case_number(world) -> None:  # type: ignore[no-untyped-def]
+    from bovenwater.cases.selectors.access import case_access_by_number
+
+    number = world["case"].number
+    found = case_access_by_number(actor=world["coordinator"], number=f"  {number} ")
+    assert found is not None and found.case == world["case"]
+    assert case_access_by_number(actor=world["coordinator"], number="C-0000-99999") is None
+    assert case_access_by_number(actor=world["investigator"], number=number) is None
+
+
+def test_ids_are_compared_by_value_not_by_order(world) -> None:  # type: ignore[no-untyped-def]
+    """Recipients and cases older or newer than the other side: only equality counts."""
+    from bovenwater.cases.models import Case
+
+    older_police = world["police"]  # made before the owner's newer case below
+    newer_police = factories.organisation(OrganisationKind.POLICE)
+    # a consent for the newer police cannot carry a referral to the older one
+    with pytest.raises(ValidationError) as info:
+        _send(world, _consent(world, recipient=newer_police), to=older_police)
+    assert "consent" in info.value.error_dict
+    # a consent of the older case cannot carry a referral of a newer case
+    older_consent = _consent(world)
+    newer_case = factories.open_case(world["coordinator"], first_name="Nieuw")
+    with pytest.raises(ValidationError) as info:
+        services.referral_send(
+            actor=world["coordinator"],
+            case=newer_case,
+            to_organisation=older_police,
+            kind="police_report",
+            shared_parts=[SharedPart.SUMMARY],
+            consent=older_consent,
+        )
+    assert "consent" in info.value.error_dict
+    assert not Referral.objects.exists()
+    # an owner newer than the recipient still refers (the recipient is not the owner)
+    later_owner = factories.organisation(OrganisationKind.CARE_COORDINATION)
+    assert later_owner.pk > older_police.pk
+    later = factories.actor(Role.CARE_COORDINATOR, later_owner)
+    case = factories.open_case(later)
+    referral = services.referral_send(
+        actor=later,
+        case=case,
+        to_organisation=older_police,
+        kind="police_report",
+        shared_parts=[SharedPart.SUMMARY],
+        legal_basis="Wet politiegegevens art. 8",
+    )
+    assert referral.to_organisation_id == older_police.pk
+    assert Case.objects.filter(pk=case.pk).exists()
+
+
+def test_the_timeline_says_whether_a_referral_was_accepted_or_declined(world) -> None:  # type: ignore[no-untyped-def]
+    from bovenwater.cases.models import CaseEvent
+
+    accepted = _send(world, _consent(world))
+    services.referral_respond(actor=world["investigator"], referral=accepted, accept=True)
+    declined = _send(world, _consent(world))
+    services.referral_respond(
+        actor=world["investigator"], referral=declined, accept=False, reason="Vol"
+    )
+    texts = list(
+        CaseEvent.objects.filter(case=world["case"]).order_by("pk").values_list("text", flat=True)
+    )
+    police = world["police"].name
+    assert texts.index(f"Verwijzing geaccepteerd door {police}.") < texts.index(
+        f"Verwijzing afgewezen door {police}."
+    )

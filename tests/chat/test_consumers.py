@@ -250,3 +250,39 @@ def test_a_block_is_recorded_by_the_young_persons_connection_as_a_keyed_hash(
     with pytest.raises(services.ChatError):
         services.conversation_start(team=started.conversation.team, address="198.51.100.23")
     assert Conversation.objects.get().flagged
+
+
+def test_supervisor_board_is_live_over_the_htmx_ws_socket(
+    start_chat: Callable[..., services.StartResult], make_helper: Callable[..., Helper]
+) -> None:
+    """The board's socket sends the live part as HTML with the id htmx swaps, again
+    when the queue changes; a helper who is not a supervisor gets no socket."""
+    boss = make_helper("Baas", presence="offline", supervisor=True)
+    plain = make_helper("Sam", presence="offline")
+    boss_cookie = _session_cookie(boss) + "; csrftoken=" + "a" * 32
+    plain_cookie = _session_cookie(plain)
+
+    def board_socket(cookie: str) -> WebsocketCommunicator:
+        headers = [(b"origin", b"http://testserver"), (b"cookie", cookie.encode())]
+        return WebsocketCommunicator(application, "/ws/chat/bord/", headers=headers)
+
+    async def scenario() -> None:
+        refused = board_socket(plain_cookie)
+        connected, _code = await refused.connect()
+        assert not connected
+        anonymous = board_socket("")
+        assert not (await anonymous.connect())[0]
+        board = board_socket(boss_cookie)
+        assert (await board.connect())[0]
+        first = await board.receive_from(timeout=5)
+        assert first.startswith('<div id="board-live"') and "0 wachtenden" in first
+        await sync_to_async(start_chat)(nickname="Mila")
+        again = await board.receive_from(timeout=5)
+        while "1 wachtende," not in again:  # one render per notice
+            again = await board.receive_from(timeout=5)
+        assert 'name="csrfmiddlewaretoken"' not in again  # nobody in a conversation yet
+        assert "Mila" not in again  # no names of young people on the board
+        await board.send_to(text_data='{"anything": 1}')  # read-only: ignored
+        await board.disconnect()
+
+    async_to_sync(scenario)()

@@ -517,3 +517,17 @@ def test_chat_counts_go_to_the_monitor_count_table_and_its_dashboard(
     boss = make_helper("Baas", supervisor=True)
     board = [t.stat.name for t in selectors.counts(actor_of(boss), year)]
     assert board == ["chat_topic", "chat_age_band", "chat_handoff", "chat_form", "chat_region"]
+
+
+def test_supervisor_board_page_renders_with_its_live_part_and_counts(
+    client: Client, make_helper: Callable[..., Helper], start_chat: Callable[..., Any]
+) -> None:
+    boss = make_helper("Baas", presence=Presence.OFFLINE, supervisor=True)
+    start_chat()
+    login(client, boss.membership)
+    response = client.get(reverse("chat:board"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.count('<div id="board-live"') == 1 and 'ws-connect="/ws/chat/bord/"' in body
+    assert "1 wachtende," in body and "Nog geen tellingen." in body
+    assert "vendor/htmx/ws.min.js" in body

@@ -28,7 +28,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def tab(browser: Any) -> Iterator[Any]:
     context = browser.new_context(locale="nl-NL", accept_downloads=True)
     tab = context.new_page()
-    tab.set_default_timeout(15_000)
+    tab.set_default_timeout(60_000)
     yield tab
     context.close()
 

@@ -20,7 +20,9 @@ IMMEDIATE = "django_tasks.backends.immediate.ImmediateBackend"
 
 @pytest.fixture(autouse=True)
 def _immediate_tasks(settings: Any) -> None:
-    settings.TASKS = {"default": {"BACKEND": IMMEDIATE}}
+    settings.TASKS = {
+        "default": {"BACKEND": IMMEDIATE, "QUEUES": ["default", "audit", "notifications"]}
+    }
 
 
 @dataclass

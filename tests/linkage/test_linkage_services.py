@@ -74,6 +74,12 @@ def test_a_project_runs_end_to_end_and_starts_an_estimate(world: World) -> None:
     assert estimate.origin_label.startswith("Gekoppelde lijsten")
     table = estimate.inputs["tables"]["2025"]
     assert sum(table["counts"]) == len(VARIANTS) + 4
+    # the lists carry their organisations' names, never a kind code with a number
+    assert sorted(table["lists"]) == ["Politie test", "Zorgcoördinatie test"]
+    assert sorted(project.sources.values_list("name", flat=True)) == [
+        "Politie test",
+        "Zorgcoördinatie test",
+    ]
     logged = set(
         ProcessingLogEntry.objects.filter(object_type__startswith="linkage.").values_list(
             "object_type", "action"

@@ -11,6 +11,7 @@ from tests.pprl.support import SECRET, VARIANTS, people_csv, source_rows
 
 from bovenwater.cli import main
 from bovenwater.mse import CaptureTable
+from bovenwater.pprl import FORMAT_VERSION
 
 NAMES_THAT_MUST_NOT_LEAK = [
     "Vries",
@@ -72,7 +73,7 @@ def test_encode_writes_header_and_records_without_plaintext(
     lines = out.read_text(encoding="utf-8").splitlines()
     header = json.loads(lines[0])
     assert header["format"] == "bovenwater-pprl"
-    assert header["version"] == 1
+    assert header["version"] == FORMAT_VERSION
     assert header["source"] == "politie"  # default: the file stem
     assert len(header["key_fingerprint"]) == 16
     assert header["records"] == len(lines) - 1 == len(source_rows()[0])

@@ -206,3 +206,41 @@ def test_the_engine_never_imports_django() -> None:
         "sys.exit(any(m == 'django' or m.startswith('django.') for m in sys.modules))"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_swapped_first_names_and_surname_are_linked() -> None:
+    a = encode_text(people_csv([("Niels Sander", "Kuijpers", "22-09-1991", "M")], "A"), "a")
+    b = encode_text(people_csv([("KUIJPERS", "niels", "1991-09-22", "man")], "B"), "b")
+    assert len(link([a, b]).groups()) == 1
+    # the same two names in another year are somebody else
+    c = encode_text(people_csv([("KUIJPERS", "niels", "1993-09-22", "man")], "C"), "c")
+    assert link([a, c]).groups() == []
+
+
+def test_a_record_without_a_date_does_not_bridge_two_people_born_in_different_years() -> None:
+    a = encode_text(people_csv([("Abdoulie", "Obi", "2006-06-18", "M")], "A"), "a")
+    b = encode_text(people_csv([("Abdoulie", "Obi", "", "M")], "B"), "b")
+    c = encode_text(people_csv([("Abdoulie", "Obi", "1994-11-13", "M")], "C"), "c")
+    # a low threshold: the rule under test is the grouping's, not the score's
+    for groups in (link([a, b], threshold=10).groups(), link([b, c], threshold=10).groups()):
+        assert len(groups) == 1  # each pair alone may link
+    groups = link([a, b, c], threshold=10).groups()
+    years_joined = [g for g in groups if {s for s, _ in g} >= {"a", "c"}]
+    assert years_joined == []
+
+
+def test_one_list_can_be_deduplicated_when_asked() -> None:
+    a = encode_text(
+        people_csv(
+            [
+                ("Maria Johanna", "de Vries", "14-03-1990", "V"),
+                ("Mieke", "Vries, de", "1990-03-14", "V"),
+            ],
+            "A",
+        ),
+        "a",
+    )
+    with pytest.raises(PPRLInputError):
+        link([a])
+    result = link([a], duplicate_threshold=13.0, min_files=1)
+    assert len(result.groups()) == 1

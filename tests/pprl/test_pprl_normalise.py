@@ -10,6 +10,7 @@ from bovenwater.pprl.normalise import (
     fold,
     given_names,
     normalise_sex,
+    order_free_key,
     parse_date,
     surname_parts,
 )
@@ -229,3 +230,40 @@ def test_sex(written: str, expected: str) -> None:
 
 def test_fold_keeps_letters_only() -> None:
     assert fold("  O'Neill-Smith ") == "o neill smith"
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("Pieer", "Pieter"),  # a letter left out
+        ("Grerit", "Gerrit"),  # a letter replaced
+        ("Jlakub", "Jakub"),  # a letter added
+        ("Ieon", "Ion"),  # neighbours swapped (and a letter added)
+        ("Wilhelmila", "Wilhelmina"),
+    ],
+)
+def test_one_typing_error_from_a_known_name_finds_its_group(typed: str, meant: str) -> None:
+    assert given_names(typed).names == given_names(meant).names
+
+
+def test_typing_tolerance_keeps_different_names_apart() -> None:
+    # the last letter differs: a different name (and often sex), not a typo
+    assert given_names("Marian").names != given_names("Maria").names
+    assert given_names("Daniela").names != given_names("Daniel").names
+    # unknown names stay themselves
+    assert given_names("Zorbulak").names == ("zorbulak",)
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [("Kuijpers", "Niels"), ("TEN CATE", "Cornelis"), ("Vries, De", "Isa"), ("de vries", "ISA")],
+)
+def test_order_free_key_survives_swapped_name_fields(first: str, last: str) -> None:
+    assert order_free_key(first, last) == order_free_key(last, first)
+    assert order_free_key(first, last) != ""
+
+
+def test_order_free_key_needs_both_names() -> None:
+    assert order_free_key("", "Jansen") == ""
+    assert order_free_key("M.J.", "Jansen") == ""  # initials are no lead name
+    assert order_free_key("Jan", "Jansen") != order_free_key("Piet", "Jansen")

@@ -30,10 +30,14 @@ import logging
 from typing import Any
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
 from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from bovenwater.accounts.actor import Actor
@@ -341,3 +345,75 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
                 reason=str(event["reason"]),
                 membership_id=event.get("by"),
             )
+
+
+class BoardConsumer(AsyncWebsocketConsumer):
+    """The supervisors' board, live through htmx's ws extension (``/ws/chat/bord/``).
+
+    On connect, and after every notice to the team's group (a conversation queued,
+    taken, transferred or ended, a helper's status), the consumer sends the board's live
+    part as HTML; htmx swaps it in by its id. It is read-only: nothing the browser sends
+    is used. Only a supervisor of the team gets it, as the page. The board holds no
+    conversation content (references, waits, helpers' names and load), so, like the
+    page, a refresh writes no processing-log entry.
+    """
+
+    actor: Actor | None = None
+    group: str = ""
+    csrf_secret: str = ""
+    language: str = ""
+
+    async def connect(self) -> None:
+        actor = await database_sync_to_async(actor_from_scope)(dict(self.scope))
+        team_id = await database_sync_to_async(_supervised_team)(actor)
+        if actor is None or team_id is None:
+            await self.close(code=4403)
+            return
+        self.actor = actor
+        cookies = self.scope.get("cookies") or {}
+        self.csrf_secret = cookies.get(settings.CSRF_COOKIE_NAME, "")
+        language = cookies.get(settings.LANGUAGE_COOKIE_NAME, "")
+        self.language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        self.group = notify.team_group(team_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await self._send_board()
+
+    async def disconnect(self, code: int) -> None:
+        if self.group:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        return  # read-only
+
+    async def chat_queue(self, event: dict[str, Any]) -> None:
+        await self._send_board()
+
+    async def _send_board(self) -> None:
+        try:
+            html = await database_sync_to_async(self._board_html)()
+        except PermissionDenied:  # no longer a supervisor of this team
+            await self.close(code=4403)
+            return
+        await self.send(text_data=html)
+
+    def _board_html(self) -> str:
+        assert self.actor is not None
+        request = HttpRequest()
+        if self.csrf_secret:  # the page's forms keep working after a swap
+            request.META["CSRF_COOKIE"] = self.csrf_secret
+        data = selectors.board(self.actor)
+        with translation.override(self.language):
+            return render_to_string(
+                "chat/_board_live.html", {**data, "csrf_token": get_token(request)}
+            )
+
+
+def _supervised_team(actor: Actor | None) -> int | None:
+    if actor is None:
+        return None
+    try:
+        helper = selectors.helper_for_actor(actor)
+    except PermissionDenied:
+        return None
+    return helper.team_id if helper.is_supervisor else None

@@ -472,8 +472,8 @@ def assign_queued(*, team_id: int) -> int:
         if _assign(conversation_id, helper):
             free[helper.pk] -= 1
             assigned += 1
-    if waiting:
-        transaction.on_commit(lambda: notify.queue_notice(team_id))
+    # Always: the supervisors' live board follows starts, ends and status changes.
+    transaction.on_commit(lambda: notify.queue_notice(team_id))
     return assigned
 
 
@@ -603,8 +603,9 @@ def _complete_transfer(transfer: Transfer) -> None:
         conversation,
         _("Je praat nu verder met %(name)s.") % {"name": transfer.to_helper.display_name},
     )
-    ids = (conversation.pk, transfer.to_helper_id, transfer.from_helper_id)
+    ids = (conversation.pk, transfer.to_helper_id, transfer.from_helper_id, conversation.team_id)
     transaction.on_commit(lambda: notify.state_notice(ids[0]))
+    transaction.on_commit(lambda: notify.queue_notice(ids[3]))
     transaction.on_commit(lambda: notify.helper_notice(ids[1]))
     transaction.on_commit(lambda: notify.helper_notice(ids[2]))
 

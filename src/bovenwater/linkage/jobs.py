@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from bovenwater.linkage.models import LinkageRun, RunStatus
+from bovenwater.linkage.models import LinkageRun, ProjectPurpose, RunStatus
 from bovenwater.linkage.storage import unpack
-from bovenwater.pprl.match import link
+from bovenwater.pprl.match import THRESHOLD, link
 
 
 def execute_run(run_id: int) -> LinkageRun:
@@ -19,7 +19,12 @@ def execute_run(run_id: int) -> LinkageRun:
         by_name = {s.name: s for s in run.project.sources.all()}
         files = [unpack(by_name[name]) for name in run.sources]
         LinkageRun.objects.filter(pk=run.pk).update(progress=30)
-        result = link(files)
+        if run.project.purpose == ProjectPurpose.DEDUPLICATION:
+            # one list or more, and duplicates are what is looked for: the same
+            # threshold within a list as between lists
+            result = link(files, duplicate_threshold=THRESHOLD, min_files=1)
+        else:
+            result = link(files)
         groups = [
             [[result.sources.index(source), record_id] for source, record_id in members]
             for members in result.groups()

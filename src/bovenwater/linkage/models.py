@@ -192,6 +192,15 @@ class HitAnswer(models.Model):
         _("status"), max_length=10, choices=ReplyStatus.choices, default=ReplyStatus.OPEN
     )
     replied_at = models.DateTimeField(_("beantwoord op"), null=True, blank=True)
+    # the asking organisation's referral of its case to the responder, once accepted
+    referral = models.ForeignKey(
+        "cases.Referral",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verwijzing"),
+    )
 
     class Meta:
         verbose_name = _("hit")

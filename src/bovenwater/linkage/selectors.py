@@ -151,6 +151,20 @@ def open_requests_for(actor: Actor) -> QuerySet[HitAnswer]:
     ).select_related("query", "query__requester")
 
 
+def own_answer_get(*, actor: Actor, pk: int) -> HitAnswer:
+    """A hit on a question the actor's organisation asked (for its referral)."""
+    if not actor.has(Permission.ASK_HIT_NO_HIT):
+        raise PermissionDenied
+    answer = (
+        HitAnswer.objects.filter(pk=pk, query__requester=actor.organisation)
+        .select_related("query", "responder")
+        .first()
+    )
+    if answer is None:
+        raise Http404
+    return answer
+
+
 def answer_get(*, actor: Actor, pk: int) -> HitAnswer:
     answer = open_requests_for(actor).filter(pk=pk).first()
     if answer is None:

@@ -48,7 +48,13 @@ from bovenwater.pprl.encode import (
 )
 from bovenwater.pprl.errors import PPRLInputError
 from bovenwater.pprl.match import link
-from bovenwater.pprl.normalise import given_names, normalise_sex, parse_date, surname_parts
+from bovenwater.pprl.normalise import (
+    given_names,
+    normalise_sex,
+    order_free_key,
+    parse_date,
+    surname_parts,
+)
 from bovenwater.pprl.people import PeopleFileError, RowError, read_people
 
 UNIT_KINDS = frozenset({OrganisationKind.NATIONAL_REGISTRAR})
@@ -208,7 +214,11 @@ def source_upload_people(
         raise ValidationError(lines, code="invalid_rows") from None
     keys = project_keys(project.pk)
     encoder = Encoder(keys)
-    name = _platform_source_name(actor.organisation)
+    name = _platform_source_name(project, actor.organisation)
+    # a new upload replaces the organisation's earlier list, whatever it was called
+    project.sources.filter(organisation=actor.organisation, kind=SourceKind.PLATFORM).exclude(
+        name=name
+    ).delete()
     header = Header(source=name, key_fingerprint=keys.fingerprint, records=len(people))
     records = [(record_id, encoder.encode(person)) for record_id, person in people]
     return _store_source(
@@ -224,9 +234,45 @@ def source_upload_people(
     )
 
 
-def _platform_source_name(organisation: Organisation) -> str:
-    name = f"{organisation.kind}-{organisation.pk}"
-    return name[:40]
+def _platform_source_name(project: LinkageProject, organisation: Organisation) -> str:
+    """The organisation's own name as the list name (what the overlap table and the
+    estimate show), in the characters a list name allows, unique within the project."""
+    cleaned = "".join(ch if ch.isalnum() or ch in "_-. " else " " for ch in organisation.name)
+    base = " ".join(cleaned.split())[:40].strip() or str(_("lijst"))
+    name = base
+    number = 2
+    others = project.sources.exclude(organisation=organisation)
+    while others.filter(name=name).exists():
+        suffix = f" {number}"
+        name = base[: 40 - len(suffix)].rstrip() + suffix
+        number += 1
+    return name
+
+
+def source_label(source: LinkageSource) -> str:
+    """How a list is named on screen: its organisation's name, else the file's name with
+    the kind of organisation that sent it (in the user's language)."""
+    if source.kind == SourceKind.PLATFORM and source.organisation is not None:
+        return source.organisation.name
+    try:
+        kind = str(OrganisationKind(source.organisation_kind).label)
+    except ValueError:  # typed in by the unit for an organisation outside the platform
+        kind = source.organisation_kind
+    return f"{source.name} ({kind})" if kind else source.name
+
+
+def _run_list_labels(run: LinkageRun) -> list[str]:
+    """The run's lists by their human names (unique), in the run's order."""
+    by_name = {s.name: source_label(s) for s in run.project.sources.select_related("organisation")}
+    labels: list[str] = []
+    for name in run.sources:
+        label = by_name.get(name, name)
+        candidate, number = label, 2
+        while candidate in labels:
+            candidate = f"{label} ({number})"
+            number += 1
+        labels.append(candidate)
+    return labels
 
 
 _ENCODED_MESSAGES = (
@@ -319,9 +365,12 @@ def source_upload_encoded(
 def run_request(*, actor: Actor, project: LinkageProject, enqueue: bool = True) -> LinkageRun:
     _require_unit(actor, project)
     sources = list(project.sources.order_by("name"))
-    if len(sources) < 2:
+    needed = 1 if project.purpose == ProjectPurpose.DEDUPLICATION else 2
+    if len(sources) < needed:
         raise ValidationError(
-            _("Koppelen kan pas als er minstens twee lijsten zijn aangeleverd."),
+            _("Koppelen kan pas als er minstens twee lijsten zijn aangeleverd.")
+            if needed == 2
+            else _("Ontdubbelen kan pas als er een lijst is aangeleverd."),
             code="too_few_sources",
         )
     if len(sources) > 10:
@@ -359,7 +408,8 @@ def estimate_from_run(*, actor: Actor, run: LinkageRun) -> int:
     _require_unit(actor, run.project)
     if run.status != RunStatus.DONE:
         raise ValidationError(_("Deze koppeling is nog niet klaar."), code="not_done")
-    lists, counts = overlap_counts(run)
+    counts = overlap_counts(run)[1]
+    lists = tuple(_run_list_labels(run))
     estimate = run_request_from_overlap(
         actor=actor,
         year=str(run.project.year),
@@ -402,7 +452,13 @@ def _query_file(project: LinkageProject, query: PersonQuery) -> EncodedFile:
     if not surname:
         raise ValidationError({"surname": _("Vul een achternaam in.")}, code="required")
     keys = project_keys(project.pk)
-    person = Person(given_names(query.first_names), surname, dob, normalise_sex(query.sex))
+    person = Person(
+        given_names(query.first_names),
+        surname,
+        dob,
+        normalise_sex(query.sex),
+        order_free_key(query.first_names, query.surname),
+    )
     blob = Encoder(keys).encode(person)
     header = Header(source=QUERY_SOURCE, key_fingerprint=keys.fingerprint, records=1)
     return EncodedFile(header=header, record_ids=["q"], payload=blob)

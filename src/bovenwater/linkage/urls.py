@@ -21,5 +21,6 @@ urlpatterns: list[URLPattern] = [
     path("vraag/", views.ask_view, name="ask"),
     path("vraag/<int:pk>/", views.query_view, name="query"),
     path("verzoek/<int:pk>/", views.reply_view, name="reply"),
+    path("treffer/<int:pk>/verwijzen/", views.refer_view, name="refer"),
     path("privacy/", views.privacy_view, name="privacy"),
 ]

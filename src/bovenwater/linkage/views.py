@@ -16,6 +16,7 @@ from bovenwater.accounts.roles import OrganisationKind, Permission
 from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
 from bovenwater.audit.services import log_processing
+from bovenwater.cases.models import ReferralKind, SharedPart
 from bovenwater.linkage import selectors, services
 from bovenwater.linkage.forms import (
     EncodedUploadForm,
@@ -23,8 +24,16 @@ from bovenwater.linkage.forms import (
     PeopleUploadForm,
     ProjectForm,
 )
+from bovenwater.linkage.hit_referral import hit_refer
 from bovenwater.linkage.keys import project_secret
-from bovenwater.linkage.models import LinkageProject, LinkageRun, RunStatus, SourceKind
+from bovenwater.linkage.models import (
+    LinkageProject,
+    LinkageRun,
+    ProjectPurpose,
+    ReplyStatus,
+    RunStatus,
+)
+from bovenwater.linkage.registry_counts import linked_registry_counts
 
 
 def _kind_label(value: str) -> str:
@@ -35,13 +44,9 @@ def _kind_label(value: str) -> str:
 
 
 def _source_labels(project: LinkageProject) -> dict[str, str]:
-    labels = {}
-    for source in selectors.project_sources(project):
-        if source.kind == SourceKind.PLATFORM and source.organisation is not None:
-            labels[source.name] = source.organisation.name
-        else:
-            labels[source.name] = f"{source.name} ({source.organisation_kind})"
-    return labels
+    return {
+        source.name: services.source_label(source) for source in selectors.project_sources(project)
+    }
 
 
 def _run_context(run: LinkageRun, labels: dict[str, str], unit: bool) -> dict[str, Any]:
@@ -256,7 +261,16 @@ def run_view(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "project": project,
         "unit": unit,
-        "can_estimate": unit and actor.has(Permission.RUN_ESTIMATES),
+        "can_estimate": unit
+        and actor.has(Permission.RUN_ESTIMATES)
+        and project.purpose == ProjectPurpose.ESTIMATE,
+        "registry_counts": (
+            linked_registry_counts(actor=actor, run=run)
+            if unit
+            and project.purpose == ProjectPurpose.DEDUPLICATION
+            and actor.has(Permission.EXCHANGE_HTCDS)
+            else []
+        ),
         **_run_context(run, _source_labels(project), unit),
     }
     return render(request, "linkage/run.html", context)
@@ -354,15 +368,45 @@ def _add_errors(form: HitQueryForm, exc: ValidationError) -> None:
 def query_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
     query = selectors.hit_query_get(actor=actor, pk=pk)
+    can_refer = actor.has(Permission.MANAGE_CASES)
     answers = [
         {
+            "pk": a.pk,
             "kind": _kind_label(a.responder_kind),
             "contact": a.contact_route,
             "status": a.get_status_display(),
+            "referred": a.referral_id is not None,
+            "can_refer": can_refer
+            and a.status == ReplyStatus.ACCEPTED
+            and a.responder_id is not None
+            and a.referral_id is None,
         }
         for a in selectors.query_answers(query)
     ]
-    return render(request, "linkage/query.html", {"query": query, "answers": answers})
+    error = request.session.pop(f"linkage-refer-{query.pk}", "")
+    return render(
+        request,
+        "linkage/query.html",
+        {
+            "query": query,
+            "answers": answers,
+            "referral_kinds": ReferralKind.choices,
+            "refer_error": error,
+        },
+    )
+
+
+@require_POST
+def refer_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Turn an accepted hit into a referral of the case named by the question."""
+    actor = request_actor(request)
+    answer = selectors.own_answer_get(actor=actor, pk=pk)
+    kind = request.POST.get("kind", "")
+    try:
+        hit_refer(actor=actor, answer=answer, kind=kind, shared_parts=[SharedPart.SUMMARY])
+    except ValidationError as exc:
+        request.session[f"linkage-refer-{answer.query_id}"] = " ".join(exc.messages)
+    return redirect("linkage:query", pk=answer.query_id)
 
 
 @require_POST

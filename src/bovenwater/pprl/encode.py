@@ -1,15 +1,16 @@
 """Encodings of people: hardened Bloom filters per field plus keyed tokens.
 
-Format version 1, per record (little-endian, 426 bytes, base64 in the JSONL file):
+Format version 2, per record (little-endian, 432 bytes, base64 in the JSONL file):
 
 * first names: a 1,024-bit Bloom filter of the bigrams of every canonical given name
   and one token per initial;
 * surname: a 1,024-bit Bloom filter of the bigrams of every surname component;
-* 21 keyed 64-bit tokens: the kind of the first names (missing, initials only,
-  written out), sex, six date-of-birth tokens (full date; year with the unordered
+* 22 keyed 64-bit tokens: the kind of the first names (missing, initials only,
+  one or several written out), sex, six date-of-birth tokens (full date; year with the unordered
   day/month pair; year and month; year; year and month with either digit of the day),
-  two name-with-year tokens (for name frequencies) and eleven blocking keys;
-* two zero bytes (so that a record is a whole number of base64 groups).
+  two name-with-year tokens (for name frequencies) and twelve blocking keys (the last
+  one holds the two fields' lead names in sorted order with the year, so a record
+  whose first names and surname were swapped still meets its partner).
 
 Hardening. Every field has its own key, derived with HKDF-SHA256 from one secret, so
 the same bigram sets different bits in different fields and nobody without the secret
@@ -35,10 +36,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from bovenwater.pprl.errors import PPRLInputError
-from bovenwater.pprl.normalise import GivenNames, PartialDate
+from bovenwater.pprl.normalise import GivenNames, PartialDate, skeleton
 
 FORMAT = "bovenwater-pprl"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 RAW_BITS = 2048
 FILTER_BITS = 1024
 FILTER_BYTES = FILTER_BITS // 8
@@ -58,7 +59,8 @@ T_DAY_UNITS = 7
 T_FIRST_YEAR = 8  # first given name with the year of birth: name frequencies only
 T_LAST_YEAR = 9  # first surname part with the year of birth: name frequencies only
 T_BLOCK = 10
-N_BLOCK = 11
+N_BLOCK = 12
+T_ORDER_FREE = T_BLOCK + 11  # blocking key of the unordered lead names
 N_TOKENS = T_BLOCK + N_BLOCK
 # reserved zero bytes make a record a multiple of 3 bytes, so base64 has no padding
 PAD_BYTES = -(2 * FILTER_BYTES + 8 * N_TOKENS) % 3
@@ -66,7 +68,8 @@ RECORD_BYTES = 2 * FILTER_BYTES + 8 * N_TOKENS + PAD_BYTES
 
 KIND_MISSING = 0
 KIND_INITIALS = 1
-KIND_FULL = 2
+KIND_FULL = 2  # one written-out given name (with or without initials)
+KIND_SEVERAL = 3  # two or more written-out given names
 
 _FOLD_MASK = (1 << FILTER_BITS) - 1
 _HKDF_SALT = b"bovenwater-pprl/1"
@@ -121,6 +124,7 @@ class Person:
     surname: tuple[str, ...]
     dob: PartialDate | None
     sex: str = ""
+    order_free: str = ""  # normalise.order_free_key of the two name fields as written
 
 
 def _token(key: bytes, label: str) -> int:
@@ -128,11 +132,6 @@ def _token(key: bytes, label: str) -> int:
         hashlib.blake2b(label.encode(), key=key, digest_size=8).digest(), "little"
     )
     return value or 1
-
-
-def skeleton(part: str) -> str:
-    """First letter and the next consonants of a phonetic surname part (a blocking key)."""
-    return (part[:1] + "".join(ch for ch in part[1:] if ch not in "aeiou"))[:4]
 
 
 class Encoder:
@@ -181,7 +180,9 @@ class Encoder:
         for part in person.surname:
             last |= self._name_bits(1, salt, part)
         tokens = [0] * N_TOKENS
-        if person.given.names:
+        if len(person.given.names) > 1:
+            tokens[T_KIND] = KIND_SEVERAL
+        elif person.given.names:
             tokens[T_KIND] = KIND_FULL
         elif person.given.initials:
             tokens[T_KIND] = KIND_INITIALS
@@ -215,12 +216,13 @@ class Encoder:
         )
 
     def _blocking(self, person: Person) -> list[int]:
-        """Eleven keyed blocking keys (0 where a field is missing).
+        """Twelve keyed blocking keys (0 where a field is missing).
 
         Surname part or first name, each with the year and month of birth, or with the
         unordered day/month pair (a swap keeps it), and first name with surname part
         (a wrong date keeps that one). One error in any single field leaves a true pair
-        several shared keys; every key is fine enough to keep blocks small.
+        several shared keys; every key is fine enough to keep blocks small. The last
+        key is the unordered pair of lead names with the year of birth.
         """
         key = self.keys.blocking
         dob = person.dob
@@ -249,6 +251,8 @@ class Encoder:
                 out[9] = _token(key, f"gm|{first}|{month}")
             if pair:
                 out[10] = _token(key, f"gp|{first}|{pair}")
+        if person.order_free and dob is not None:
+            out[11] = _token(key, f"of|{person.order_free}|{dob.year}")
         return out
 
 

@@ -126,12 +126,99 @@ def _build_name_index() -> dict[str, str]:
 
 
 NAME_INDEX: dict[str, str] = _build_name_index()
+FUZZY_MIN_LENGTH = 4
 
 
+def _deletions(key: str) -> set[str]:
+    return {key[:i] + key[i + 1 :] for i in range(len(key))}
+
+
+def _build_deletion_index() -> dict[str, frozenset[str]]:
+    """Every known spelling and its one-letter deletions -> the canonical keys it reaches."""
+    reach: dict[str, set[str]] = {}
+    for key, canonical in NAME_INDEX.items():
+        if len(key) < FUZZY_MIN_LENGTH - 1:
+            continue
+        for variant in {key, *_deletions(key)}:
+            reach.setdefault(variant, set()).add(canonical)
+    return {k: frozenset(v) for k, v in reach.items()}
+
+
+_DELETION_INDEX = _build_deletion_index()
+_KEYS_BY_CANONICAL: dict[str, tuple[str, ...]] = {}
+for _key, _canonical in NAME_INDEX.items():
+    _KEYS_BY_CANONICAL[_canonical] = (*_KEYS_BY_CANONICAL.get(_canonical, ()), _key)
+
+
+def _close_variant(token: str, known: str) -> bool:
+    """One substitution, insertion, deletion or swap of neighbours apart, same last letter.
+
+    The last letter must agree: ``marian``/``maria``, ``daniel``/``daniela`` are different
+    names (often of different sexes), not typing errors.
+    """
+    if token[-1] != known[-1] or abs(len(token) - len(known)) > 1:
+        return False
+    if len(token) == len(known):
+        diffs = [i for i in range(len(token)) if token[i] != known[i]]
+        if len(diffs) == 1:
+            return True
+        return (
+            len(diffs) == 2
+            and diffs[1] == diffs[0] + 1
+            and token[diffs[0]] == known[diffs[1]]
+            and token[diffs[1]] == known[diffs[0]]
+        )
+    short, long = (token, known) if len(token) < len(known) else (known, token)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+@lru_cache(maxsize=200_000)
 def canonical_given_name(token: str) -> str:
-    """The canonical key of one folded given name (itself when it is in no group)."""
+    """The canonical key of one folded given name (itself when it is in no group).
+
+    A spelling that is in no group but one typing error away from the spellings of
+    exactly one group (``pieer``, ``jhon``, ``luacs``) gets that group's key; names
+    shorter than four letters are taken as written.
+    """
     key = phonetic(token)
-    return NAME_INDEX.get(key, key)
+    known = NAME_INDEX.get(key)
+    if known is not None:
+        return known
+    if len(key) < FUZZY_MIN_LENGTH:
+        return key
+    candidates: set[str] = set()
+    for variant in {key, *_deletions(key)}:
+        for canonical in _DELETION_INDEX.get(variant, ()):
+            if canonical not in candidates and any(
+                _close_variant(key, spelling) for spelling in _KEYS_BY_CANONICAL[canonical]
+            ):
+                candidates.add(canonical)
+    return candidates.pop() if len(candidates) == 1 else key
+
+
+def skeleton(part: str) -> str:
+    """First letter and the next consonants of a phonetic name (a blocking key)."""
+    return (part[:1] + "".join(ch for ch in part[1:] if ch not in "aeiou"))[:4]
+
+
+def lead_name(text: str) -> str:
+    """The skeleton of the first name-like word of a field (particles and initials skipped).
+
+    Applied alike to the first-names and the surname field, so the unordered pair of the
+    two leads survives a record whose first names and surname were swapped.
+    """
+    for token in fold(text).split():
+        if len(token) > 1 and token not in PARTICLES:
+            return skeleton(phonetic(_strip_glued(token)))
+    return ""
+
+
+def order_free_key(first_names: str, surname: str) -> str:
+    """The two fields' lead names in sorted order (``""`` when either is missing)."""
+    first, last = lead_name(first_names), lead_name(surname)
+    if not first or not last:
+        return ""
+    return "|".join(sorted((first, last)))
 
 
 def _strip_glued(token: str) -> str:

@@ -17,7 +17,13 @@ from datetime import date
 
 from bovenwater.pprl.encode import Person
 from bovenwater.pprl.errors import PPRLInputError
-from bovenwater.pprl.normalise import given_names, normalise_sex, parse_date, surname_parts
+from bovenwater.pprl.normalise import (
+    given_names,
+    normalise_sex,
+    order_free_key,
+    parse_date,
+    surname_parts,
+)
 
 REQUIRED = ("record_id", "first_names", "surname", "date_of_birth")
 OPTIONAL = ("sex", "nationality", "place_of_birth")
@@ -132,7 +138,9 @@ def read_people(text: str, *, reference_year: int | None = None) -> list[tuple[s
             dob = None
         raw_sex = cell("sex")
         sex = normalise_sex(raw_sex) if raw_sex else ""
-        out.append((record_id, Person(given=given, surname=surname, dob=dob, sex=sex)))
+        order_free = order_free_key(cell("first_names"), cell("surname"))
+        person = Person(given=given, surname=surname, dob=dob, sex=sex, order_free=order_free)
+        out.append((record_id, person))
     if errors:
         raise PeopleFileError(errors[:MAX_REPORTED], total=len(errors))
     if not out:
