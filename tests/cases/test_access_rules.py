@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
@@ -39,6 +39,7 @@ from bovenwater.cases.selectors.access import (
     log_object_read,
     shared_case_ids,
 )
+from bovenwater.cases.services import referral as module
 from bovenwater.cases.services.referral import _notify
 from bovenwater.lib.errors import NotFound
 from bovenwater.notifications.models import Notification
@@ -620,8 +621,6 @@ def test_the_timeline_says_whether_a_referral_was_accepted_or_declined(world) ->
 
 
 def test_a_notice_to_a_page_without_the_case_links_to_that_page(world) -> None:  # type: ignore[no-untyped-def]
-    from bovenwater.cases.services.referral import _notify
-    from bovenwater.notifications.models import Notification
 
     _notify(world["police"], "referral_received", world["case"], url_name="cases:capacity")
     notice = Notification.objects.get(user=world["investigator"].user, event="referral_received")
@@ -630,7 +629,6 @@ def test_a_notice_to_a_page_without_the_case_links_to_that_page(world) -> None: 
 
 def test_the_sender_cannot_answer_its_own_referral(world) -> None:  # type: ignore[no-untyped-def]
     """The owner's coordinator (an organisation made before the receiver) gets 404."""
-    from bovenwater.lib.errors import NotFound
 
     referral = _send(world, _consent(world))
     assert world["owner"].pk < world["police"].pk
@@ -641,7 +639,6 @@ def test_the_sender_cannot_answer_its_own_referral(world) -> None:  # type: igno
 
 
 def test_consent_given_in_the_past_is_recorded(world) -> None:  # type: ignore[no-untyped-def]
-    import datetime
 
     consent = services.consent_record(
         actor=world["coordinator"],
@@ -656,7 +653,6 @@ def test_consent_given_in_the_past_is_recorded(world) -> None:  # type: ignore[n
 
 
 def test_an_answer_tells_the_coordinator_or_else_the_case_managers(world) -> None:  # type: ignore[no-untyped-def]
-    from bovenwater.notifications.models import Notification
 
     colleague = factories.actor(Role.CARE_COORDINATOR, world["owner"])
     referral = _send(world, _consent(world))
@@ -687,8 +683,6 @@ def test_an_answer_tells_the_coordinator_or_else_the_case_managers(world) -> Non
 def test_a_failure_after_the_first_write_leaves_nothing_half_written(world, step) -> None:  # type: ignore[no-untyped-def]
     """Each service is one transaction: when its log entry cannot be written, the change
     it made before is rolled back too."""
-    from bovenwater.cases.models import Consent
-    from bovenwater.cases.services import referral as module
 
     referral = _send(world, _consent(world))
     if step == "referral_withdraw":
@@ -700,7 +694,7 @@ def test_a_failure_after_the_first_write_leaves_nothing_half_written(world, step
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(module, "record", broken_record)
-        calls = {
+        calls: dict[str, Callable[[], object]] = {
             "consent_record": lambda: _consent(world),
             "referral_respond": lambda: services.referral_respond(
                 actor=world["investigator"], referral=referral, accept=True
