@@ -609,3 +609,101 @@ def test_the_timeline_says_whether_a_referral_was_accepted_or_declined(world) ->
     assert texts.index(f"Verwijzing geaccepteerd door {police}.") < texts.index(
         f"Verwijzing afgewezen door {police}."
     )
+
+
+def test_a_notice_to_a_page_without_the_case_links_to_that_page(world) -> None:  # type: ignore[no-untyped-def]
+    from bovenwater.cases.services.referral import _notify
+    from bovenwater.notifications.models import Notification
+
+    _notify(world["police"], "referral_received", world["case"], url_name="cases:capacity")
+    notice = Notification.objects.get(user=world["investigator"].user, event="referral_received")
+    assert notice.url == "/casussen/opvang/"
+
+
+def test_the_sender_cannot_answer_its_own_referral(world) -> None:  # type: ignore[no-untyped-def]
+    """The owner's coordinator (an organisation made before the receiver) gets 404."""
+    from bovenwater.lib.errors import NotFound
+
+    referral = _send(world, _consent(world))
+    assert world["owner"].pk < world["police"].pk
+    with pytest.raises((NotFound, Http404)):
+        services.referral_respond(actor=world["coordinator"], referral=referral, accept=True)
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.REQUESTED
+
+
+def test_consent_given_in_the_past_is_recorded(world) -> None:  # type: ignore[no-untyped-def]
+    import datetime
+
+    consent = services.consent_record(
+        actor=world["coordinator"],
+        case=world["case"],
+        subject_matter="x",
+        recipient=world["police"],
+        purpose="x",
+        given_on=timezone.localdate() - datetime.timedelta(days=30),
+        given_by="x",
+    )
+    assert consent.given_on == timezone.localdate() - datetime.timedelta(days=30)
+
+
+def test_an_answer_tells_the_coordinator_or_else_the_case_managers(world) -> None:  # type: ignore[no-untyped-def]
+    from bovenwater.notifications.models import Notification
+
+    colleague = factories.actor(Role.CARE_COORDINATOR, world["owner"])
+    referral = _send(world, _consent(world))
+    services.referral_respond(actor=world["investigator"], referral=referral, accept=True)
+    told = set(
+        Notification.objects.filter(event="referral_answered").values_list("user_id", flat=True)
+    )
+    assert told == {world["coordinator"].user.pk}  # the case's coordinator only
+    Notification.objects.all().delete()
+    unassigned = factories.open_case(factories.actor(Role.CONTACT_OFFICER, world["owner"]))
+    assert unassigned.coordinator is None
+    referral = services.referral_send(
+        actor=world["coordinator"],
+        case=unassigned,
+        to_organisation=world["police"],
+        kind="police_report",
+        shared_parts=[SharedPart.SUMMARY],
+        legal_basis="Wet politiegegevens art. 8",
+    )
+    services.referral_respond(actor=world["investigator"], referral=referral, accept=True)
+    told = set(
+        Notification.objects.filter(event="referral_answered").values_list("user_id", flat=True)
+    )
+    assert {world["coordinator"].user.pk, colleague.user.pk} <= told
+
+
+@pytest.mark.parametrize("step", ["consent_record", "referral_respond", "referral_withdraw"])
+def test_a_failure_after_the_first_write_leaves_nothing_half_written(world, step) -> None:  # type: ignore[no-untyped-def]
+    """Each service is one transaction: when its log entry cannot be written, the change
+    it made before is rolled back too."""
+    from bovenwater.cases.models import Consent
+    from bovenwater.cases.services import referral as module
+
+    referral = _send(world, _consent(world))
+    if step == "referral_withdraw":
+        services.referral_respond(actor=world["investigator"], referral=referral, accept=True)
+    consents = Consent.objects.count()
+
+    def broken_record(**_kwargs: object) -> None:
+        raise RuntimeError("log unavailable")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(module, "record", broken_record)
+        calls = {
+            "consent_record": lambda: _consent(world),
+            "referral_respond": lambda: services.referral_respond(
+                actor=world["investigator"], referral=referral, accept=True
+            ),
+            "referral_withdraw": lambda: services.referral_withdraw(
+                actor=world["coordinator"], referral=referral, reason="Vergissing"
+            ),
+        }
+        with pytest.raises(RuntimeError):
+            calls[step]()
+    referral.refresh_from_db()
+    assert Consent.objects.count() == consents
+    expected = ReferralStatus.ACCEPTED if step == "referral_withdraw" else ReferralStatus.REQUESTED
+    assert referral.status == expected

@@ -372,10 +372,13 @@ def signal_submit(
         involves_minor=involves_minor,
     )
     signal.forms.set(data.forms)
+    once: dict[int, tuple[Indicator, str]] = {}  # named twice: recorded once, first note
+    for indicator, note in data.indicators:
+        once.setdefault(indicator.pk, (indicator, note))
     SignalIndicator.objects.bulk_create(
         [
             SignalIndicator(signal=signal, indicator=indicator, note=note.strip()[:500])
-            for indicator, note in data.indicators
+            for indicator, note in once.values()
         ]
     )
     people = (
