@@ -47,6 +47,9 @@ def test_every_bench_script_answers_help(script: str) -> None:
 def test_the_webscan_benchmarks_run_at_a_tiny_size(tmp_path: Path) -> None:
     assert "ARI" in _run("bench/webscan_bench.py", "--n", "300")
     assert "ARI" in _run("bench/webscan_quality.py", "--n", "300", "--dir", str(tmp_path))
+    ads = tmp_path / "stages.jsonl"
+    _run("-m", "bovenwater.cli", "webscan", "generate", "--n", "200", "--seed", "1", str(ads))
+    assert "us/ad" in _run("bench/webscan_stages.py", str(ads), "--workers", "1")
 
 
 def test_the_linkage_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
@@ -60,6 +63,13 @@ def test_the_linkage_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
     assert "reidentified_both_names" in _run(
         "bench/linkage_attack.py", "--target", str(population), "--reference-people", "300"
     )
+
+    side = json.loads(_run("bench/linkage_sidebyside.py", "--data", str(data)))
+    assert side["records"] > 0  # the lists and the ground truth are read
+    missing = [t for t in ("anonlink", "splink") if "ModuleNotFoundError" in str(side[t])]
+    if missing:
+        pytest.skip(f"comparison libraries not installed: {', '.join(missing)}")
+    assert all("accuracy" in side[t] for t in ("anonlink", "splink"))
 
 
 def test_the_mse_benchmark_runs_at_a_tiny_size() -> None:
