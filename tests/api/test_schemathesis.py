@@ -26,6 +26,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     negative_data_rejection,
+    positive_data_acceptance,
     status_code_conformance,
 )
 
@@ -80,5 +81,6 @@ def test_api_answers_only_documented_statuses_and_never_5xx(case: Any, token: st
             status_code_conformance,
             content_type_conformance,
             negative_data_rejection,
+            positive_data_acceptance,
         ],
     )

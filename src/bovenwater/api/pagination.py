@@ -21,7 +21,7 @@ def _whole_number(request: Any, name: str, minimum: int) -> int | None:
     values = request.query_params.getlist(name)
     if not values:
         return None
-    if len(values) > 1 or not values[0].isdigit() or int(values[0]) < minimum:
+    if len(values) > 1 or not values[0].isdecimal() or int(values[0]) < minimum:
         raise ValidationError(
             {name: [_("Geef één geheel getal van %(min)s of meer.") % {"min": minimum}]}
         )
@@ -40,3 +40,12 @@ class BoundedLimitOffsetPagination(LimitOffsetPagination):
     def get_offset(self, request: Any) -> int:
         offset = _whole_number(request, self.offset_query_param, 0)
         return min(offset or 0, MAX_OFFSET)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        """``limit`` from 1 and ``offset`` from 0, as read above (larger values are capped)."""
+        parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)
+        minimum = {self.limit_query_param: 1, self.offset_query_param: 0}
+        for parameter in parameters:
+            if parameter["name"] in minimum:
+                parameter["schema"] = {**parameter["schema"], "minimum": minimum[parameter["name"]]}
+        return parameters

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.extensions import (
+    OpenApiAuthenticationExtension,
+    OpenApiSerializerFieldExtension,
+)
+
+from bovenwater.reference.serializer_fields import current_codes
 
 
 class SystemTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
@@ -31,6 +36,26 @@ class VerifiedSessionScheme(OpenApiAuthenticationExtension):  # type: ignore[no-
             "name": "sessionid",
             "description": "Browser session after password and TOTP login.",
         }
+
+
+class ReferenceCodeFieldExtension(OpenApiSerializerFieldExtension):  # type: ignore[no-untyped-call]
+    """A reference code is one of the codes the data files define: an enum in the schema
+    (the validation accepts exactly the current entries, see ``ReferenceCodeField``)."""
+
+    target_class = "bovenwater.reference.serializer_fields.ReferenceCodeField"
+
+    def get_name(self) -> str:
+        """One component per code list (``MunicipalityCode``; ``…OrNull`` where null is
+        allowed), so the lists are in the file once."""
+        field = self.target
+        return f"{field.reference_model.__name__}Code{'OrNull' if field.allow_null else ''}"
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        field = self.target
+        codes: list[str | None] = list(current_codes(field.reference_model))
+        if field.allow_null:
+            codes.append(None)
+        return {"type": "string", "enum": codes}
 
 
 PROBLEM_SCHEMA: dict[str, Any] = {
@@ -80,7 +105,7 @@ _DESCRIPTIONS = {
     "409": "The change does not fit the current state of the object.",
     "412": "The `If-Match` header names a version the object no longer has.",
     "413": "The request body is larger than the limit.",
-    "415": "The request body is not JSON (or a form).",
+    "415": "The request body is not JSON.",
     "429": "Too many requests from this network address; try again later.",
 }
 _STATE_CHANGES = ("transition", "transitions", "depart", "respond")
@@ -95,6 +120,34 @@ def _problem(code: str) -> dict[str, Any]:
     }
 
 
+def _refers_by_id(result: dict[str, Any], operation: dict[str, Any]) -> bool:
+    """Whether the request body names other objects by id (an integer property): an id
+    that does not exist, or lies outside the caller's scope, is a 404."""
+    content = operation.get("requestBody", {}).get("content", {})
+    for media in content.values():
+        schema = media.get("schema", {})
+        ref = schema.get("$ref", "")
+        if ref.startswith("#/components/schemas/"):
+            schema = result["components"]["schemas"].get(ref.rsplit("/", 1)[-1], {})
+        properties = schema.get("properties", {})
+        if any(p.get("type") == "integer" for p in properties.values()):
+            return True
+    return False
+
+
+NO_NUL = "^[^\\u0000]*$"
+
+
+def _forbid_nul(schema: dict[str, Any]) -> None:
+    """Text fields refuse the NUL character (the database cannot store it): say so."""
+    if schema.get("type") == "string" and not {"enum", "format", "pattern"} & schema.keys():
+        schema["pattern"] = NO_NUL
+    for child in schema.get("properties", {}).values():
+        _forbid_nul(child)
+    if isinstance(schema.get("items"), dict):
+        _forbid_nul(schema["items"])
+
+
 def document_problem_responses(
     result: dict[str, Any], generator: Any, request: Any, public: bool
 ) -> dict[str, Any]:
@@ -102,12 +155,17 @@ def document_problem_responses(
 
     What each operation can return besides its success follows from how it is reached:
     invalid input (400) wherever it takes parameters or a body; 401 and 403 behind
-    authentication; 404 with a path parameter (or a receipt code); 409 on state changes
+    authentication; 404 with a path parameter, a receipt code or an object's id in the
+    body; 409 on state changes
     and creations that check state; 413 and 415 with a body; 429 on the throttled
     anonymous endpoints. The schemathesis run in the test suite fails on any status not
     listed here, so this list and the code cannot drift apart unnoticed.
     """
-    result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    for name, schema in schemas.items():
+        if name.endswith("Request"):
+            _forbid_nul(schema)
+    schemas["Problem"] = PROBLEM_SCHEMA
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             if not isinstance(operation, dict) or "responses" not in operation:
@@ -121,7 +179,7 @@ def document_problem_responses(
                 codes.add("400")
             if not anonymous:
                 codes |= {"401", "403"}
-            if "{" in path:
+            if "{" in path or _refers_by_id(result, operation):
                 codes.add("404")
             if has_body:
                 codes |= {"413", "415"}

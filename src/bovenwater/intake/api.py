@@ -16,9 +16,10 @@ from rest_framework.views import APIView
 from bovenwater.accounts.roles import Permission
 from bovenwater.intake import selectors, services
 from bovenwater.intake.models import Signal, SignalState, Urgency
-from bovenwater.lib.drf import Conflict, request_actor
+from bovenwater.lib.drf import Conflict, StrictTypesMixin, request_actor
 from bovenwater.lib.ratelimit import AddressRateThrottle
 from bovenwater.reference.models import ExploitationForm, Indicator, Municipality
+from bovenwater.reference.serializer_fields import ReferenceCodeField
 
 IDEMPOTENCY = OpenApiParameter(
     "Idempotency-Key",
@@ -38,11 +39,9 @@ class PublicReportThrottle(AddressRateThrottle):
 MAX_SIGNS = 100
 
 
-class PublicReportSerializer(serializers.Serializer[Any]):
+class PublicReportSerializer(StrictTypesMixin, serializers.Serializer[Any]):
     description = serializers.CharField(max_length=5000)
-    municipality = serializers.SlugRelatedField(
-        slug_field="code", queryset=Municipality.objects.all()
-    )
+    municipality = ReferenceCodeField(Municipality)
     place_description = serializers.CharField(max_length=300, required=False, default="")
     observed_on = serializers.DateField(required=False, allow_null=True, default=None)
     observed_when = serializers.CharField(max_length=200, required=False, default="")
@@ -71,7 +70,7 @@ class PublicReportSerializer(serializers.Serializer[Any]):
         return list(dict.fromkeys(value))
 
 
-class PublicAdditionSerializer(serializers.Serializer[Any]):
+class PublicAdditionSerializer(StrictTypesMixin, serializers.Serializer[Any]):
     receipt_code = serializers.CharField(max_length=20)
     text = serializers.CharField(max_length=5000)
 
@@ -106,17 +105,11 @@ class SignalSerializer(serializers.ModelSerializer[Signal]):
         return selectors.signal_recipient_names(signal=signal)
 
 
-class SignalCreateSerializer(serializers.Serializer[Any]):
+class SignalCreateSerializer(StrictTypesMixin, serializers.Serializer[Any]):
     description = serializers.CharField(max_length=10000)
-    municipality = serializers.SlugRelatedField(
-        slug_field="code", queryset=Municipality.objects.all()
-    )
-    forms = serializers.SlugRelatedField(
-        slug_field="code", many=True, queryset=ExploitationForm.objects.all(), required=False
-    )
-    indicators = serializers.SlugRelatedField(
-        slug_field="code", many=True, queryset=Indicator.objects.all(), required=False
-    )
+    municipality = ReferenceCodeField(Municipality)
+    forms = ReferenceCodeField(ExploitationForm, many=True, required=False)
+    indicators = ReferenceCodeField(Indicator, many=True, required=False)
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
     address = serializers.CharField(max_length=300, required=False, default="")
     victim_estimated_age = serializers.IntegerField(
@@ -125,7 +118,7 @@ class SignalCreateSerializer(serializers.Serializer[Any]):
     victim_is_minor = serializers.BooleanField(required=False, default=False)
 
 
-class TransitionSerializer(serializers.Serializer[Any]):
+class TransitionSerializer(StrictTypesMixin, serializers.Serializer[Any]):
     to_state = serializers.ChoiceField(choices=SignalState.choices)
     reason = serializers.CharField(max_length=2000, required=False, default="")
     case_reference = serializers.CharField(max_length=30, required=False, default="")
@@ -205,6 +198,9 @@ class SignalListView(generics.ListCreateAPIView[Signal]):
     @extend_schema(
         request=SignalCreateSerializer, parameters=[IDEMPOTENCY], responses={201: SignalSerializer}
     )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.create(request, *args, **kwargs)
+
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         actor = request_actor(request)
         if not actor.has(Permission.SUBMIT_SIGNAL):

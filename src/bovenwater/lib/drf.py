@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from rest_framework import exceptions, status
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, fields, relations, serializers, status
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
@@ -63,3 +64,59 @@ def api_validation_error(error: ValidationError) -> exceptions.ValidationError:
             }
         )
     return exceptions.ValidationError({"non_field_errors": error.messages})
+
+
+def _json_type_error(field: Any, value: Any) -> str | None:
+    """Whether a JSON value has the type the field's schema promises (the REST framework
+    would otherwise turn 0 into "0" or False, and "5" into 5)."""
+
+    if value is None:
+        return None  # allow_null is the field's own business
+    if isinstance(field, serializers.BaseSerializer) and not isinstance(
+        field, serializers.ListSerializer
+    ):
+        return None if isinstance(value, dict) else "object"
+    if isinstance(
+        field, fields.ListField | relations.ManyRelatedField | serializers.ListSerializer
+    ):
+        return None if isinstance(value, list) else "array"
+    if isinstance(field, fields.BooleanField):
+        return None if isinstance(value, bool) else "boolean"
+    if isinstance(field, fields.IntegerField):
+        return None if isinstance(value, int) and not isinstance(value, bool) else "integer"
+    if isinstance(
+        field,
+        fields.CharField | fields.ChoiceField | fields.DateField | relations.SlugRelatedField,
+    ):
+        return None if isinstance(value, str) else "string"
+    return None
+
+
+_TYPE_MESSAGES = {
+    "object": _("Verwacht een object."),
+    "array": _("Verwacht een lijst."),
+    "boolean": _("Verwacht true of false."),
+    "integer": _("Verwacht een geheel getal."),
+    "string": _("Verwacht tekst (tussen aanhalingstekens)."),
+}
+
+
+class StrictTypesMixin:
+    """Refuse JSON values of the wrong type before the fields coerce them, so a request
+    the OpenAPI schema calls invalid is never accepted (schemathesis checks this)."""
+
+    fields: Any
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            wrong = {
+                name: _TYPE_MESSAGES[expected]
+                for name, field in self.fields.items()
+                if not field.read_only
+                and field.source != "*"
+                and name in data
+                and (expected := _json_type_error(field, data[name])) is not None
+            }
+            if wrong:
+                raise exceptions.ValidationError(wrong)
+        return super().to_internal_value(data)  # type: ignore[misc]

@@ -40,20 +40,20 @@ from bovenwater.cases.models import (
 from bovenwater.cases.selectors.access import AccessPath
 from bovenwater.cases.services.coordination import ClosureBlocked, StaleCase
 from bovenwater.cases.types import VictimDetails
-from bovenwater.lib.drf import Conflict, PreconditionFailed
+from bovenwater.lib.drf import Conflict, PreconditionFailed, StrictTypesMixin
 from bovenwater.reference.models import ExploitationForm, Municipality, Nationality
+from bovenwater.reference.serializer_fields import ReferenceCodeField
 
 
-class CaseVictimSerializer(serializers.Serializer[Any]):
+class CaseVictimSerializer(StrictTypesMixin, serializers.Serializer[Any]):
     estimated_age = serializers.IntegerField(
         min_value=0, max_value=120, required=False, allow_null=True, default=None
     )
     date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
     is_minor = serializers.BooleanField(required=False, default=False)
     gender = serializers.ChoiceField(choices=Gender.choices, required=False, default="unknown")
-    nationality = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=Nationality.objects.all(),
+    nationality = ReferenceCodeField(
+        Nationality,
         required=False,
         allow_null=True,
         default=None,
@@ -63,18 +63,16 @@ class CaseVictimSerializer(serializers.Serializer[Any]):
     last_name = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
 
 
-class CaseCreateSerializer(serializers.Serializer[Any]):
+class CaseCreateSerializer(StrictTypesMixin, serializers.Serializer[Any]):
     victim = CaseVictimSerializer()
-    forms = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=ExploitationForm.objects.all(),
+    forms = ReferenceCodeField(
+        ExploitationForm,
         many=True,
         required=False,
         default=list,
     )
-    crime_municipality = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=Municipality.objects.all(),
+    crime_municipality = ReferenceCodeField(
+        Municipality,
         required=False,
         allow_null=True,
         default=None,
@@ -207,7 +205,7 @@ def _case_detail(actor: Actor, access: selectors.CaseAccess) -> dict[str, Any]:
     }
 
 
-class CaseTransitionSerializer(serializers.Serializer[Any]):
+class CaseTransitionSerializer(StrictTypesMixin, serializers.Serializer[Any]):
     to_state = serializers.ChoiceField(choices=CaseState.choices)
     reason = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
     version = serializers.IntegerField(

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.request import Request
@@ -26,8 +27,9 @@ from bovenwater.cases.models import (
     PlacementRequest,
     ShelterCategory,
 )
-from bovenwater.lib.drf import Conflict
+from bovenwater.lib.drf import Conflict, StrictTypesMixin
 from bovenwater.reference.models import PoliceUnit
+from bovenwater.reference.serializer_fields import ReferenceCodeField
 
 
 class PlacementRequestSerializer(serializers.ModelSerializer[PlacementRequest]):
@@ -39,10 +41,10 @@ class PlacementRequestSerializer(serializers.ModelSerializer[PlacementRequest]):
         fields = ("id", "case", "case_id", "category", "region", "status", "requested_at")
 
 
-class PlacementRequestCreateSerializer(serializers.Serializer[Any]):
+class PlacementRequestCreateSerializer(StrictTypesMixin, serializers.Serializer[Any]):
     case_id = serializers.IntegerField()
     category = serializers.ChoiceField(choices=ShelterCategory.choices)
-    region = serializers.SlugRelatedField(slug_field="code", queryset=PoliceUnit.objects.all())
+    region = ReferenceCodeField(PoliceUnit)
     note = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
 
 
@@ -64,13 +66,13 @@ class PlacementSerializer(serializers.ModelSerializer[Placement]):
         )
 
 
-class PlacementCreateSerializer(serializers.Serializer[Any]):
+class PlacementCreateSerializer(StrictTypesMixin, serializers.Serializer[Any]):
     request_id = serializers.IntegerField()
-    shelter = serializers.PrimaryKeyRelatedField(queryset=selectors.shelters_all())
+    shelter = serializers.IntegerField(help_text="Id of the shelter (404 when it does not exist).")
     started_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class PlacementDepartSerializer(serializers.Serializer[Any]):
+class PlacementDepartSerializer(StrictTypesMixin, serializers.Serializer[Any]):
     departed_on = serializers.DateField()
     reason = serializers.CharField(max_length=300)
 
@@ -157,12 +159,15 @@ class PlacementListView(generics.ListAPIView[Placement]):
         placement_request = selectors.placement_request_get_for_actor(
             actor=actor, request_id=values["request_id"]
         )
+        shelter = selectors.shelters_all().filter(pk=values["shelter"]).first()
+        if shelter is None:
+            raise exceptions.NotFound(_("Deze opvang bestaat niet."))
 
         def create() -> Placement:
             return services.placement_create(
                 actor=actor,
                 request=placement_request,
-                shelter=values["shelter"],
+                shelter=shelter,
                 started_on=values["started_on"],
             )
 

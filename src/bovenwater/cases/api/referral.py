@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.request import Request
@@ -28,7 +29,7 @@ from bovenwater.cases.models import (
     ReferralKind,
     SharedPart,
 )
-from bovenwater.lib.drf import Conflict
+from bovenwater.lib.drf import Conflict, StrictTypesMixin
 
 
 class ReferralSerializer(serializers.ModelSerializer[Referral]):
@@ -59,10 +60,10 @@ class ReferralSerializer(serializers.ModelSerializer[Referral]):
         return None if obj.consent is None else obj.consent.withdrawn_at is not None
 
 
-class ReferralCreateSerializer(serializers.Serializer[Any]):
+class ReferralCreateSerializer(StrictTypesMixin, serializers.Serializer[Any]):
     case_id = serializers.IntegerField()
-    to_organisation = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.filter(is_active=True)
+    to_organisation = serializers.IntegerField(
+        help_text="Id of the receiving organisation (404 when it does not exist)."
     )
     kind = serializers.ChoiceField(choices=ReferralKind.choices)
     shared_parts = serializers.ListField(child=serializers.ChoiceField(choices=SharedPart.choices))
@@ -73,7 +74,7 @@ class ReferralCreateSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
 
 
-class ReferralRespondSerializer(serializers.Serializer[Any]):
+class ReferralRespondSerializer(StrictTypesMixin, serializers.Serializer[Any]):
     accept = serializers.BooleanField()
     reason = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
 
@@ -108,17 +109,22 @@ class ReferralListView(generics.ListAPIView[Referral]):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         case = managed_case(actor, values["case_id"])
+        to_organisation = Organisation.objects.filter(
+            is_active=True, pk=values["to_organisation"]
+        ).first()
+        if to_organisation is None:
+            raise exceptions.NotFound(_("Deze organisatie bestaat niet."))
         consent = None
         if values["consent_id"] is not None:
             consent = selectors.consent_of_case(case=case, consent_id=values["consent_id"])
             if consent is None:
-                raise exceptions.ValidationError({"consent_id": "Onbekende toestemming."})
+                raise exceptions.NotFound(_("Deze toestemming hoort niet bij de casus."))
 
         def create() -> Referral:
             return services.referral_send(
                 actor=actor,
                 case=case,
-                to_organisation=values["to_organisation"],
+                to_organisation=to_organisation,
                 kind=values["kind"],
                 shared_parts=values["shared_parts"],
                 consent=consent,
