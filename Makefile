@@ -91,7 +91,7 @@ format: install
 	$(BIN)/ruff format .
 
 typecheck: install messages
-	$(TEST_ENV) $(BIN)/mypy src
+	$(TEST_ENV) $(BIN)/mypy
 
 pytest: install assets messages
 	@mkdir -p $(VAR)

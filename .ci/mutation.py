@@ -225,8 +225,9 @@ def _left_out(group: Group) -> Any:
 
 def _leave_out(group: Group, session: Path) -> None:
     """Mark as skipped the pending mutants that are never run (``_left_out``)."""
-    from cosmic_ray.work_db import WorkDB, use_db
-    from cosmic_ray.work_item import WorkerOutcome, WorkResult
+    # Only `make mutation` needs cosmic-ray: importing this module does not.
+    from cosmic_ray.work_db import WorkDB, use_db  # noqa: PLC0415
+    from cosmic_ray.work_item import WorkerOutcome, WorkResult  # noqa: PLC0415
 
     left_out = _left_out(group)
     with use_db(str(session), WorkDB.Mode.open) as work_db:
@@ -241,8 +242,9 @@ def _leave_out(group: Group, session: Path) -> None:
 
 
 def _score(name: str, group: Group, session: Path) -> tuple[int, int, list[str]]:
-    from cosmic_ray.work_db import WorkDB, use_db
-    from cosmic_ray.work_item import WorkerOutcome
+    # Only `make mutation` needs cosmic-ray: importing this module does not.
+    from cosmic_ray.work_db import WorkDB, use_db  # noqa: PLC0415
+    from cosmic_ray.work_item import WorkerOutcome  # noqa: PLC0415
 
     left_out = _left_out(group)  # also what ran before a resumed run left it out
     listed = _equivalents()

@@ -59,6 +59,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from intake_bench import seed_signals
 from server_env import ENV, PY, ROOT
 
 LATENCY = re.compile(r"^P(50|95|99) (\d+)$", re.M)
@@ -326,6 +327,11 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
     parser.add_argument("--models", nargs="+", default=["closed", "think"])
     parser.add_argument(
+        "--seed-only",
+        action="store_true",
+        help="seed the database (for bench/cases_profile.py) and stop: no server, no wrk",
+    )
+    parser.add_argument(
         "--only",
         nargs="+",
         default=[],
@@ -335,15 +341,17 @@ def main() -> int:
     if "postgres" not in ENV.get("DATABASE_URL", ""):
         sys.exit("Set DATABASE_URL to a PostgreSQL database.")
     manage("migrate", "--noinput", "-v0")
+    manage("createcachetable")
     manage("collectstatic", "--noinput", "-v0")
     manage("load_reference_data", "-v0")
     print(manage("shell", "-c", SEED.format(count=args.cases)).strip())
     if args.signals:
         sys.path.insert(0, str(Path(__file__).resolve().parent))
-        from intake_bench import seed_signals
 
         seed_signals(args.signals)
     print(manage("verify_processing_log").strip())  # seals what the seeding logged
+    if args.seed_only:
+        return 0
     # One session per connection, as with real users: a single shared session row
     # would serialise every request on the session save.
     sessions = re.findall(

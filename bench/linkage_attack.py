@@ -29,6 +29,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import csv
+import io
+
 import linkage_population as population
 
 from bovenwater.pprl.encode import (
@@ -112,9 +115,6 @@ def run_attack(
 
 
 def people_of(rows: list[dict[str, str]]) -> list[Person]:
-    import csv
-    import io
-
     out = io.StringIO()
     writer = csv.DictWriter(
         out, fieldnames=["record_id", "first_names", "surname", "date_of_birth", "sex"]

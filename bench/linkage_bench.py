@@ -33,6 +33,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import unicodedata
+
 from linkage_eval import evaluate, read_groups, read_truth, true_patterns
 
 from bovenwater.mse import CaptureTable, estimate
@@ -64,7 +66,6 @@ def run(args: list[str]) -> tuple[float, float, str]:
 
 def exact_token_groups(data: Path, sources: list[str]) -> list[list[tuple[str, str]]]:
     """Today's pseudonym: an exact keyed hash of normalised names and the date of birth."""
-    import unicodedata
 
     def norm(value: str) -> str:
         decomposed = unicodedata.normalize("NFKD", value.casefold())

@@ -20,6 +20,7 @@ import argparse
 import csv
 import math
 import random
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -1318,8 +1319,6 @@ def _translit(word: str, script: str, org: Org, ukrainian: bool = False) -> str:
 
 
 def _strip_diacritics(word: str) -> str:
-    import unicodedata
-
     table = {
         "ł": "l",
         "ı": "i",

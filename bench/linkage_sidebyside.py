@@ -81,9 +81,9 @@ def _cpu() -> float:
 
 
 def run_anonlink(lists: dict[str, list[dict[str, str]]], threshold: float) -> dict[str, object]:
-    import anonlink
-    from clkhash import clk
-    from clkhash.schema import from_json_dict
+    import anonlink  # noqa: PLC0415 - optional comparison library
+    from clkhash import clk  # noqa: PLC0415 - optional comparison library
+    from clkhash.schema import from_json_dict  # noqa: PLC0415 - optional comparison library
 
     def feature(name: str, bits: int) -> dict[str, object]:
         return {
@@ -158,9 +158,9 @@ def run_anonlink(lists: dict[str, list[dict[str, str]]], threshold: float) -> di
 
 
 def run_splink(lists: dict[str, list[dict[str, str]]], probability: float) -> dict[str, object]:
-    import pandas as pd
-    import splink.comparison_library as cl
-    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+    import pandas as pd  # noqa: PLC0415 - optional comparison library
+    import splink.comparison_library as cl  # noqa: PLC0415 - optional comparison library
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on  # noqa: PLC0415 - optional comparison library
 
     started, cpu = time.perf_counter(), _cpu()
     db_api = DuckDBAPI()

@@ -43,11 +43,10 @@ from bovenwater.adscan.pipeline import (
     regional_medians,
 )
 from bovenwater.adscan.sketch import sketch_batch
+from bovenwater.adscan.tokens import split_tokens, token_info
 
 
 def _compare(ads: list[Ad]) -> None:
-    from bovenwater.adscan.tokens import split_tokens, token_info
-
     shingle_sets = []
     hashes = []
     for ad in ads:
@@ -59,7 +58,7 @@ def _compare(ads: list[Ad]) -> None:
     own = time.perf_counter() - started
     print(f"numpy one-permutation MinHash (64 bins): {len(ads) / own:,.0f} ads/s")
     try:
-        from datasketch import MinHash
+        from datasketch import MinHash  # noqa: PLC0415 - optional comparison, may be absent
     except ImportError:
         print("datasketch not installed")
     else:
@@ -70,7 +69,7 @@ def _compare(ads: list[Ad]) -> None:
         elapsed = time.perf_counter() - started
         print(f"datasketch MinHash (64 perm, update_batch): {len(ads) / elapsed:,.0f} ads/s")
     try:
-        from rensa import RMinHash
+        from rensa import RMinHash  # noqa: PLC0415 - optional comparison, may be absent
     except ImportError:
         print("rensa not installed")
     else:

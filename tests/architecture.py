@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from django.apps import apps
+
 SRC = Path(__file__).resolve().parents[1] / "src" / "bovenwater"
 
 # Models that hold personal data (of victims, signallers, suspects, users), by app label.
@@ -143,7 +145,6 @@ def personal_model_modules() -> dict[str, str]:
 def related_accessors() -> dict[str, frozenset[str]]:
     """Related-manager names that lead to a personal-data model, with the apps they lead
     to: ``{"tasks": {"cases"}, "persons": {"intake"}, …}`` (from Django's registry)."""
-    from django.apps import apps
 
     found: dict[str, set[str]] = {}
     for model in apps.get_models():
@@ -239,11 +240,11 @@ def check_source(path: str, source: str) -> list[Offence]:
     entry = is_entry_module(path)
     offences: list[Offence] = []
     seeding = path.endswith("/demo.py")
-    for line, text, apps in _queries(tree, models):
+    for line, text, model_apps in _queries(tree, models):
         model = text.split(".", 1)[0]
         if entry and (path, model) not in ENTRY_ALLOWED:
             offences.append(Offence("entry", path, line, text))
-        elif own_app not in apps and not seeding:
+        elif own_app not in model_apps and not seeding:
             # A related-manager name can lead to models of several apps (``decisions``);
             # one of them being the module's own app is taken as that one.
             offences.append(Offence("cross-app", path, line, text))

@@ -9,13 +9,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from playwright.sync_api import expect, sync_playwright
 from tests.support import TEST_PASSWORD, TEST_SECRET, login
 
 from bovenwater.accounts import services
 from bovenwater.accounts.models import Membership, Organisation
 from bovenwater.accounts.roles import OrganisationKind, Role
+from bovenwater.audit.guards import install_guards, remove_guards
+from bovenwater.intake.defaults import ensure_default_rules
+from bovenwater.intake.models import RoutingRule
 from bovenwater.reference.models import Municipality
 
 # BOVENWATER_CHROMIUM points elsewhere (tests/test_ci_guards.py uses a missing path to
@@ -93,7 +100,6 @@ def _fresh_shared_cache(request: pytest.FixtureRequest) -> None:
     for name in ("transactional_db", "db"):
         if name in request.fixturenames:
             request.getfixturevalue(name)
-            from django.core.cache import cache
 
             cache.clear()
             return
@@ -105,7 +111,6 @@ def django_db_modify_db_settings(
 ) -> None:
     """With ``--reuse-db`` an SQLite test database lives in a file beside the database
     (``NAME`` + ``-reuse``), so a second run skips the migrations (``make mutation``)."""
-    from django.conf import settings
 
     database = settings.DATABASES["default"]
     if request.config.getoption("reuse_db") and database["ENGINE"].endswith("sqlite3"):
@@ -132,11 +137,6 @@ def live_database(transactional_db: None) -> Iterator[None]:
     processing log's append-only triggers are in place during the test, and removed
     just before pytest-django empties the database again.
     """
-    from django.db import connection
-
-    from bovenwater.audit.guards import install_guards, remove_guards
-    from bovenwater.intake.defaults import ensure_default_rules
-    from bovenwater.intake.models import RoutingRule
 
     load_reference_data()
     ensure_default_rules(RoutingRule)  # data migrations are emptied by the flush too
@@ -215,7 +215,6 @@ def browser() -> Iterator[Any]:
     the test thread while it is open, and the async tests (the chat's consumers) cannot
     run beside it. Closed at the end of each browser module, it is out of their way.
     """
-    from playwright.sync_api import expect, sync_playwright
 
     # Generous waits: a loaded CI machine may take seconds for a page; a real defect
     # still fails, only later.

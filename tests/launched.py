@@ -12,10 +12,12 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -139,8 +141,6 @@ def migrated_sqlite(directory: Path) -> str:
     Migrating takes a while, so the first call of a test run migrates a template that
     later calls copy.
     """
-    import shutil
-    import tempfile
 
     if "path" not in _TEMPLATE:
         template = Path(tempfile.mkdtemp(prefix="bw-template-")) / "template.sqlite3"
@@ -161,7 +161,6 @@ class PrivatePostgres:
     """
 
     def __init__(self) -> None:
-        import tempfile
 
         # its own directory under /tmp: pytest's tmp_path is not readable by ``postgres``
         directory = Path(tempfile.mkdtemp(prefix="bw-pg-"))
@@ -204,14 +203,10 @@ class PrivatePostgres:
         self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def remove(self) -> None:
-        import shutil
-
         with contextlib.suppress(subprocess.CalledProcessError):
             self.stop()
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
 def shutil_chown(directory: Path) -> None:
-    import shutil
-
     shutil.chown(directory, user="postgres", group="postgres")

@@ -10,23 +10,39 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import pytest
+import yaml
+from django.conf import settings
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
+from django.utils import timezone
 from tests.isolation_world import records_of_b
 from tests.support import TEST_PASSWORD, TEST_SECRET
 
 from bovenwater.accounts import services
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Membership, Organisation
-from bovenwater.accounts.roles import Role
+from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.audit.jobs import chain_pending
 from bovenwater.audit.models import Action, ProcessingLogEntry
 from bovenwater.audit.purposes import Purpose
 from bovenwater.audit.services import log_processing
+from bovenwater.cases import services as cases
+from bovenwater.cases.types import VictimDetails
+from bovenwater.chat import services as chat
+from bovenwater.chat.models import ChatNote, PickupMessage, Sender, Team
 from bovenwater.lib.tracing import TraceContext, reset_current, set_current
+from bovenwater.linkage.models import (
+    HitAnswer,
+    HitQuery,
+    LinkageProject,
+    LinkageRun,
+    LinkageSource,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -58,32 +74,23 @@ def _fill(route: str, ids: list[int], strings: tuple[str, ...] = ()) -> list[str
     urls = []
     for value in ids:
         for text in (*strings, "b-geheim") if texts else ("b-geheim",):
-            urls.append(
-                "/"
-                + PARAM.sub(
-                    lambda m, v=value, t=text: (
-                        str(v) if m.group("converter") in (None, "int") else t
-                    ),
-                    route,
-                )
-            )
+            urls.append("/" + PARAM.sub(partial(_parameter, value=value, text=text), route))
     return sorted(set(urls))
+
+
+def _parameter(match: re.Match[str], value: object, text: str) -> str:
+    """A route parameter filled in: an id for a number, ``text`` for a string."""
+    return str(value) if match.group("converter") in (None, "int") else text
 
 
 def _chat_of_b(organisation: Organisation) -> set[int]:
     """B's chat: a team, a helper-less conversation with a message and a note carrying a
     marker, a pick-up message; their ids join the URL walk (``/chat/hulp/gesprek/<id>/``)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from bovenwater.chat import services as chat
-    from bovenwater.chat.models import ChatNote, PickupMessage, Team
 
     team = Team.objects.create(organisation=organisation, name="Chat B", is_public=False)
     started = chat.conversation_start(team=team, nickname="Geheimsma")
     chat.message_post(
-        conversation=started.conversation, body="Geheimsma chatbericht", sender="youth"
+        conversation=started.conversation, body="Geheimsma chatbericht", sender=Sender.YOUTH
     )
     note = ChatNote.objects.create(conversation=started.conversation, text="Geheimsma notitie")
     pickup = PickupMessage.objects.create(
@@ -154,9 +161,6 @@ def _case_of_b(
     """B's case (the victim's name a marker) with an open transfer proposal to the care
     coordination of a third region C; the case and the transfer join the URL walk
     (``/casussen/<id>/overdragen/``, ``/casussen/overdrachten/<id>/``)."""
-    from bovenwater.accounts.roles import OrganisationKind
-    from bovenwater.cases import services as cases
-    from bovenwater.cases.types import VictimDetails
 
     case = cases.case_open(
         actor=actor,
@@ -182,13 +186,6 @@ def _case_of_b(
 
 def _linkage_of_b(organisation: Organisation, member: Membership) -> set[int]:
     """B's linkage project, list, run, hit/no-hit question and contact request."""
-    from bovenwater.linkage.models import (
-        HitAnswer,
-        HitQuery,
-        LinkageProject,
-        LinkageRun,
-        LinkageSource,
-    )
 
     project = LinkageProject.objects.create(
         unit=organisation,
@@ -435,9 +432,6 @@ def test_system_token_of_a_sees_nothing_of_b(
 def test_every_openapi_path_is_a_route_the_walk_visits() -> None:
     """The walk enumerates the URL resolver; every path of the OpenAPI file is one of its
     routes (filled with an id), so a new API operation is walked without editing the test."""
-    import yaml
-    from django.conf import settings
-    from django.urls import Resolver404, resolve
 
     spec = yaml.safe_load((settings.BASE_DIR / "api" / "openapi.yaml").read_text())
     walked = {route.lstrip("^").rstrip("$") for route in _patterns()}

@@ -1,24 +1,31 @@
 """The benchmark scripts run, so they cannot rot unnoticed (a removed constant once broke
 ``bench/monitor_bench.py`` for weeks).
 
-Every script answers ``--help`` (it imports and parses its options); the engine
-benchmarks that need neither PostgreSQL, a load generator nor R run end to end at a tiny
-size. No timing is asserted: a benchmark's numbers belong in bench/README.md.
+Every script answers ``--help`` (it imports and parses its options) and runs end to end
+at a tiny size. The ones that need PostgreSQL (monitor, case list) run in the PostgreSQL
+pass against the test database; a script whose outside tool is absent (``wrk`` for the
+load runs, R and its packages for ``mse_vs_r.py``) is skipped saying so. No timing is
+asserted: a benchmark's numbers belong in bench/README.md. ``linkage_eval.py`` and
+``server_env.py`` are modules of the others and run with them.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = sorted(p.name for p in (ROOT / "bench").glob("*.py"))
 
 
-def _run(*args: str, timeout: int = 300) -> str:
+def _run(*args: str, timeout: int = 300, env: dict[str, str] | None = None) -> str:
     result = subprocess.run(
         [sys.executable, *args],
         cwd=ROOT,
@@ -26,6 +33,7 @@ def _run(*args: str, timeout: int = 300) -> str:
         text=True,
         timeout=timeout,
         check=False,
+        env=env,
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
     return result.stdout
@@ -47,3 +55,101 @@ def test_the_linkage_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
         "bench/linkage_population.py", "--people", "200", "--out", str(data)
     )
     assert "load_after" in _run("bench/linkage_bench.py", "--people", "200", "--data", str(data))
+    population = data / "politie.csv"
+    assert population.is_file()
+    assert "reidentified_both_names" in _run(
+        "bench/linkage_attack.py", "--target", str(population), "--reference-people", "300"
+    )
+
+
+def test_the_mse_benchmark_runs_at_a_tiny_size() -> None:
+    out = _run("bench/mse_bench.py", "--tiny", "--repeat", "1", "--replicates", "5")
+    assert "BIC search, 5 lists, order 2" in out
+    assert "bootstrap 5 replicates" in out
+
+
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file (no reference data), copied by the scripts that would
+    each migrate a fresh database (migrating is most of their time at a tiny size)."""
+    path = tmp_path_factory.mktemp("migrated") / "bench.sqlite3"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}"}
+    _run("-m", "bovenwater.cli", "manage", "migrate", "--noinput", "-v0", env=env)
+    return path
+
+
+def _copy(migrated: Path, folder: Path) -> str:
+    target = folder / "bench.sqlite3"
+    shutil.copy(migrated, target)
+    return f"sqlite:///{target}"
+
+
+def test_the_reference_benchmark_runs_once(migrated: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "DATABASE_URL": _copy(migrated, tmp_path)}
+    out = _run("bench/reference_bench.py", "--repeat", "1", env=env)
+    assert "first load (empty tables)" in out
+    assert "reload, nothing changed" in out
+
+
+def test_the_chat_benchmark_runs_at_a_tiny_size(migrated: Path, tmp_path: Path) -> None:
+    database = _copy(migrated, tmp_path)
+    out = _run(
+        "bench/chat_bench.py", "--conversations", "2", "--seconds", "2", "--database-url", database
+    )
+    result = json.loads(out.strip().splitlines()[-1])
+    assert result["conversations"] == 2
+    assert result["lost"] == result["duplicated"] == 0  # delivery, not speed
+
+
+def test_the_r_comparison_runs_or_says_what_is_missing() -> None:
+    out = _run("bench/mse_vs_r.py", "--repeat", "1", "--only", "Western")
+    if "not found" in out:
+        pytest.skip(out.strip().splitlines()[0])
+    assert "| Western |" in out
+
+
+def _test_database_url() -> str:
+    """The URL of the database the tests run on (the scripts reach it from a process of
+    their own, so the data must be committed: a transactional test)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: runs in the PostgreSQL pass (make pytest with DATABASE_URL)")
+    s = connection.settings_dict
+    return f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_monitor_benchmark_runs_at_a_tiny_size(live_database: None) -> None:
+    env = {**os.environ, "DATABASE_URL": _test_database_url()}
+    out = _run(
+        "bench/monitor_bench.py",
+        "--registrations", "300", "--incremental", "20", "--repeat", "1",
+        env=env,
+    )  # fmt: skip
+    assert "fill_counts(full=True)" in out
+    assert "| view | median | p95 |" in out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_case_list_benchmarks_run_at_a_tiny_size(live_database: None) -> None:
+    env = {**os.environ, "DATABASE_URL": _test_database_url()}
+    seed = ["bench/cases_bench.py", "--cases", "40", "--signals", "20", "--connections", "2"]
+    if shutil.which("wrk") is None:
+        seed.append("--seed-only")  # the load run needs wrk; the seeding runs all the same
+    else:
+        seed += ["--seconds", "1", "--think-ms", "0", "--workers", "1"]
+    _run(*seed, env=env)
+    out = _run("bench/cases_profile.py", "--repeat", "2", env=env)
+    assert "/casussen/: CPU median" in out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_intake_load_benchmark_runs_at_a_tiny_size(live_database: None) -> None:
+    env = {**os.environ, "DATABASE_URL": _test_database_url()}
+    if shutil.which("wrk") is None:
+        pytest.skip("wrk (the HTTP load generator) is not installed")
+    out = _run(
+        "bench/intake_bench.py",
+        "--signals", "20", "--connections", "2", "--seconds", "1",
+        env=env,
+    )  # fmt: skip
+    assert "| request | concurrent |" in out

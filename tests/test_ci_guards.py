@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -206,7 +207,6 @@ def test_the_pass_split_skip_is_accepted_under_ci() -> None:
 
 def test_every_reviewed_equivalent_mutant_names_a_line_that_exists() -> None:
     """A listed equivalent whose line was changed or removed is stale: it must go."""
-    import tomllib
 
     listed = tomllib.loads((ROOT / ".ci" / "mutation_equivalents.toml").read_text())
     for entry in listed["equivalent"]:

@@ -23,6 +23,7 @@ PLANTS: dict[str, tuple[str, str]] = {
     "pure-engines": ("mse/planted_engine.py", "import django.db"),
     "kernel": ("lib/planted_kernel.py", "import bovenwater.reference.models"),
     "audit-core": ("audit/purposes.py", "import bovenwater.accounts.roles"),
+    "audit-accounts": ("audit/planted_accounts.py", "import bovenwater.accounts.selectors"),
     "registry-announces": ("registry/planted_follow.py", "import bovenwater.monitor.fill"),
     "cases-models": ("intake/planted_models.py", "import bovenwater.cases.models"),
     "intake-models": ("cases/planted_models.py", "import bovenwater.intake.models"),

@@ -37,7 +37,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = tuple(module for module, _ in SUBCOMMANDS.
 
 def _manage(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bovenwater.settings")
-    from django.core.management import execute_from_command_line
+    from django.core.management import execute_from_command_line  # noqa: PLC0415 - Django loads only for `manage` (start-up cost)
 
     execute_from_command_line(["bovenwater manage", *args.django_args])
     return 0

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import importlib
-import os
 import sys
+
+from bovenwater.envconf import REGISTRY
+
+# Importing the settings fills the registry.
+from bovenwater.settings import PROJECT_DIR
 
 
 def render() -> str:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bovenwater.settings")
-    importlib.import_module("bovenwater.settings")
-    from bovenwater.envconf import REGISTRY
-    from bovenwater.settings import PROJECT_DIR
-
     lines = [
         "# Configuration",
         "",

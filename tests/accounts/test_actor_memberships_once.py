@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db import connection
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bovenwater.accounts import services
+from bovenwater.accounts.middleware import active_memberships
 from bovenwater.accounts.models import Membership, Organisation
 from bovenwater.accounts.roles import Role
 
@@ -79,10 +80,6 @@ def test_memberships_are_built_as_select_related_would(
     make_member: Callable[..., Membership],
     make_organisation: Callable[..., Organisation],
 ) -> None:
-    from django.test import RequestFactory
-
-    from bovenwater.accounts.middleware import active_memberships
-
     first, second = _two_memberships(make_member, make_organisation)
     closed = services.membership_add(
         user=first.user, organisation=make_organisation(name="Aaa gesloten"), role=Role.ANALYST

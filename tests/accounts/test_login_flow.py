@@ -3,8 +3,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import pytest
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
@@ -12,15 +14,21 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.support import TEST_PASSWORD, token_for
 
+from bovenwater.accounts import services
 from bovenwater.accounts.middleware import IDLE_REFRESH_KEY, SESSION_KEY
 from bovenwater.accounts.models import Membership
 from bovenwater.accounts.roles import Role
 from bovenwater.audit.models import Action, ProcessingLogEntry
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
+
 pytestmark = pytest.mark.django_db
 
 
-def _password_step(client: Client, username: str, password: str = TEST_PASSWORD) -> object:
+def _password_step(
+    client: Client, username: str, password: str = TEST_PASSWORD
+) -> _MonkeyPatchedWSGIResponse:
     return client.post(reverse("accounts:login"), {"username": username, "password": password})
 
 
@@ -52,8 +60,8 @@ def test_wrong_password_gives_dutch_error_and_keeps_username(
 ) -> None:
     membership = make_member()
     response = _password_step(client, membership.user.username, "verkeerd-wachtwoord")
-    body = response.content.decode()  # type: ignore[attr-defined]
-    assert response.status_code == 400  # type: ignore[attr-defined]
+    body = response.content.decode()
+    assert response.status_code == 400
     assert "Gebruikersnaam of wachtwoord is onjuist." in body
     assert f'value="{membership.user.username}"' in body
     assert 'value="verkeerd-wachtwoord"' not in body
@@ -93,8 +101,8 @@ def test_repeated_failures_lock_the_account(
     for _attempt in range(5):
         response = _password_step(client, membership.user.username, "nog-steeds-fout")
     response = _password_step(client, membership.user.username)  # even the right password
-    assert response.status_code == 429  # type: ignore[attr-defined]
-    assert "Account tijdelijk geblokkeerd" in response.content.decode()  # type: ignore[attr-defined]
+    assert response.status_code == 429
+    assert "Account tijdelijk geblokkeerd" in response.content.decode()
 
 
 def test_repeated_wrong_codes_lock_the_account(
@@ -114,7 +122,7 @@ def test_first_login_enrols_an_authenticator_with_qr_code(
 ) -> None:
     membership = make_member(with_device=False)
     response = _password_step(client, membership.user.username)
-    assert response["Location"] == reverse("accounts:enrol")  # type: ignore[index]
+    assert response["Location"] == reverse("accounts:enrol")
     page = client.get(reverse("accounts:enrol"))
     assert page.status_code == 200
     assert "<svg" in page.content.decode()
@@ -132,8 +140,6 @@ def test_first_login_enrols_an_authenticator_with_qr_code(
 def test_session_times_out_when_idle(
     client: Client, make_member: Callable[..., Membership], login_as: Callable[[Membership], Client]
 ) -> None:
-    from django.conf import settings
-
     membership = make_member()
     login_as(membership)
     client.get(reverse("core:home"))
@@ -166,8 +172,6 @@ def _set_session(client: Client, *, refreshed_ago: int, expires_in: int) -> date
 def test_idle_timeout_is_refreshed_at_most_once_a_minute(
     client: Client, make_member: Callable[..., Membership], login_as: Callable[[Membership], Client]
 ) -> None:
-    from django.conf import settings
-
     login_as(make_member())
     # Refreshed 10 s ago: requests within the minute do not write the session.
     expire = _set_session(client, refreshed_ago=10, expires_in=890)
@@ -197,7 +201,6 @@ def test_a_changed_session_is_saved_at_once(
     login_as: Callable[[Membership], Client],
 ) -> None:
     """The throttle only skips saves of an unchanged session (here: switching organisation)."""
-    from bovenwater.accounts import services
 
     first = make_member(role=Role.CONTACT_OFFICER)
     second = services.membership_add(
@@ -226,8 +229,6 @@ def test_acting_organisation_can_be_switched_only_to_own_memberships(
     make_organisation: Callable[..., object],
     login_as: Callable[[Membership], Client],
 ) -> None:
-    from bovenwater.accounts import services
-
     first = make_member(role=Role.CONTACT_OFFICER)
     second_org = make_organisation(name="Tweede organisatie")
     second = services.membership_add(user=first.user, organisation=second_org, role=Role.ANALYST)  # type: ignore[arg-type]

@@ -15,12 +15,16 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.core.exceptions import SuspiciousOperation
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from tests.support import TEST_PASSWORD, token_for
 
 from bovenwater.accounts import member_services
 from bovenwater.accounts.models import Membership, Organisation
 from bovenwater.accounts.oidc import BovenwaterOIDCBackend, SsoRefused, second_factor_at_provider
 from bovenwater.accounts.roles import Role
-from bovenwater.audit.models import ProcessingLogEntry
+from bovenwater.accounts.views import PENDING_SSO
+from bovenwater.audit.models import Action, ProcessingLogEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -128,13 +132,6 @@ def test_group_claims_move_only_mapped_memberships(
 def test_a_password_login_after_an_abandoned_sso_step_is_logged_as_a_password_login(
     client: Any, make_member: Callable[..., Membership]
 ) -> None:
-    from django.urls import reverse
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-    from tests.support import TEST_PASSWORD, token_for
-
-    from bovenwater.accounts.views import PENDING_SSO
-    from bovenwater.audit.models import Action
-
     member = make_member()
     session = client.session
     session[PENDING_SSO] = True  # a provider round trip that was left at the code step

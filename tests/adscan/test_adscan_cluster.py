@@ -1,14 +1,22 @@
 from __future__ import annotations
 
+import random
 import zlib
 
+import numpy as np
 import pytest
 
-from bovenwater.adscan.cluster import adjusted_rand_index, cluster, entity_pairs
+from bovenwater.adscan.cluster import (
+    adjusted_rand_index,
+    cluster,
+    cohesive_links,
+    components,
+    entity_pairs,
+)
 from bovenwater.adscan.generate import format_phone, generate
 from bovenwater.adscan.model import Ad
 from bovenwater.adscan.pipeline import scan
-from bovenwater.adscan.sketch import sketch_batch
+from bovenwater.adscan.sketch import shingle_batch, sketch_batch, sketch_shingles, sketch_weighted
 from bovenwater.adscan.templates import build_template
 
 
@@ -115,9 +123,6 @@ def test_network_features_city_hopping() -> None:
 
 def test_stock_phrases_do_not_link_unrelated_ads_but_a_rare_template_does() -> None:
     """Rarity weighting: what many ads share weighs little, what two ads share much."""
-    import random
-
-    from bovenwater.adscan.sketch import shingle_batch, sketch_shingles, sketch_weighted
 
     rng = random.Random(2)
     stock = "welkom heren ik ontvang je graag in een rustige en schone kamer met eigen douche"
@@ -140,9 +145,6 @@ def test_stock_phrases_do_not_link_unrelated_ads_but_a_rare_template_does() -> N
 def test_one_weak_link_does_not_join_two_cohesive_groups() -> None:
     """Two groups joined by a single pair above the threshold stay apart when the
     groups are on average dissimilar; an edited copy close to its group joins it."""
-    import numpy as np
-
-    from bovenwater.adscan.cluster import cohesive_links, components
 
     rng = np.random.default_rng(0)
     base_a = rng.integers(0, 2**26, 64, dtype=np.uint32)

@@ -144,7 +144,7 @@ def test_prices_and_hourly_price() -> None:
 
 def test_city_to_municipality_code() -> None:
     assert facts("x", city="Den Haag").municipality is not None
-    assert facts("x", city="Den Haag").municipality.code == "GM0518"  # type: ignore[union-attr]
+    assert facts("x", city="Den Haag").municipality.code == "GM0518"
     assert facts("Nu in 's-Hertogenbosch centrum").cities_mentioned == ["GM0796"]
     assert facts("Nieuw in Hengelo en Alphen aan den Rijn").cities_mentioned == ["GM0164", "GM0484"]
     # ambiguous names only count after a place preposition

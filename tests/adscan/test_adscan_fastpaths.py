@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import argparse
+import gc
 import random
+from itertools import pairwise
 
 import numpy as np
 import pytest
 
-from bovenwater.adscan.extract import extract
+from bovenwater.adscan.cli import register
+from bovenwater.adscan.cluster import DEFAULT_MAX_ENTITY_DF, DEFAULT_THRESHOLD
+from bovenwater.adscan.extract import _plain, extract, token_roles
 from bovenwater.adscan.generate import _phone, generate
+from bovenwater.adscan.indicators import FIRST_WORDS
 from bovenwater.adscan.model import Ad
 from bovenwater.adscan.phones import (
     _digit_units,
@@ -19,7 +25,16 @@ from bovenwater.adscan.phones import (
     extract_phones,
     nl_national_to_e164,
 )
-from bovenwater.adscan.pipeline import analyse, analyse_and_sketch, analyse_batch
+from bovenwater.adscan.pipeline import (
+    MIDDLE_RANGE,
+    RANGE,
+    _ColumnCache,
+    _no_cyclic_gc,
+    _ranges,
+    analyse,
+    analyse_and_sketch,
+    analyse_batch,
+)
 from bovenwater.adscan.sketch import shingle_batch, sketch_batch, sketch_weighted
 from bovenwater.adscan.tokens import (
     _compute,
@@ -161,11 +176,6 @@ def test_generator_never_reuses_a_phone_by_accident() -> None:
 
 
 def test_cli_defaults_follow_the_clustering_defaults() -> None:
-    import argparse
-
-    from bovenwater.adscan.cli import register
-    from bovenwater.adscan.cluster import DEFAULT_MAX_ENTITY_DF, DEFAULT_THRESHOLD
-
     parser = argparse.ArgumentParser()
     register(parser.add_subparsers())
     args = parser.parse_args(["webscan", "cluster", "in.jsonl", "--out", "out.jsonl"])
@@ -207,10 +217,6 @@ def test_token_info_shortcut_for_plain_numbers() -> None:
 
 
 def test_column_cache_shortcut_for_plain_numbers() -> None:
-    from bovenwater.adscan.extract import token_roles
-    from bovenwater.adscan.indicators import FIRST_WORDS
-    from bovenwater.adscan.pipeline import _ColumnCache
-
     rng = random.Random(13)
     numbers = [t for t in FIRST_WORDS if t.isdigit()]
     tokens = ["0", "06", "2024", *numbers, *(str(rng.randrange(10**12)) for _ in range(300))]
@@ -224,10 +230,6 @@ def test_column_cache_shortcut_for_plain_numbers() -> None:
 
 
 def test_worker_ranges_cover_every_ad_once() -> None:
-    from itertools import pairwise
-
-    from bovenwater.adscan.pipeline import MIDDLE_RANGE, RANGE, _ranges
-
     assert _ranges(0, 0, 2, 5000) == []
     for start, end, chunk in ((250, 100_000, 5000), (0, 7, 300), (1000, 9431, 300), (5, 6, 5000)):
         ranges = _ranges(start, end, 2, chunk)
@@ -240,10 +242,6 @@ def test_worker_ranges_cover_every_ad_once() -> None:
 
 
 def test_analysis_leaves_the_garbage_collector_as_it_found_it() -> None:
-    import gc
-
-    from bovenwater.adscan.pipeline import _no_cyclic_gc
-
     ads = [Ad(f"g{i}", "", f"Bel 06-1234567{i % 10} nu") for i in range(20)]
     assert gc.isenabled()
     frozen = gc.get_freeze_count()
@@ -267,8 +265,6 @@ def test_analysis_leaves_the_garbage_collector_as_it_found_it() -> None:
 
 
 def test_ascii_phone_scan_on_text_with_only_euro_signs_and_emoji() -> None:
-    from bovenwater.adscan.extract import _plain
-
     texts = [
         f"{r['title']} {r['body']} 🍒 € 06-{n:08d} 🌹+31 6 {n:08d}"
         for n, r in enumerate(generate(300, seed=14))

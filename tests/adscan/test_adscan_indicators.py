@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from bovenwater.adscan.indicators import RULES, RULES_BY_CODE, price_hit, risk_score
 from bovenwater.adscan.model import Ad
-from bovenwater.adscan.pipeline import analyse, evidence
+from bovenwater.adscan.pipeline import NETWORK_RULES, analyse, evidence, rule_catalogue
 
 # (code, Dutch positive, English positive, negative)
 CASES = [
@@ -58,8 +62,6 @@ def test_every_rule_is_documented_and_tested() -> None:
 
 
 def test_the_catalogue_explains_every_rule_in_both_languages() -> None:
-    from bovenwater.adscan.pipeline import NETWORK_RULES, rule_catalogue
-
     catalogue = rule_catalogue()
     assert {rule["code"] for rule in catalogue} == set(RULES_BY_CODE) | set(NETWORK_RULES)
     for rule in catalogue:
@@ -102,9 +104,6 @@ def test_risk_is_noisy_or_and_explained_with_spans() -> None:
 
 def test_risk_score_is_the_same_in_every_process() -> None:
     # the noisy-OR multiplies floats; in set order the last digit depended on the hash seed
-    import os
-    import subprocess
-    import sys
 
     script = (
         "from bovenwater.adscan.indicators import risk_score; "

@@ -93,7 +93,7 @@ def test_hard_corpus_networks_are_recovered_without_false_merges() -> None:
     truth = [r.get("network_id") or f"alone-{r['id']}" for r in records]
     predicted = [c or f"alone-{r['id']}" for c, r in zip(result.cluster_of, records, strict=True)]
     # no predicted network mixes two planted networks or a network and an independent
-    mixed = {}
+    mixed: dict[str, set[str]] = {}
     for t, p in zip(truth, predicted, strict=True):
         if not p.startswith("alone-"):
             mixed.setdefault(p, set()).add(t)

@@ -31,7 +31,7 @@ SCHEMA = yaml.safe_load(
 )
 
 
-def _auth(role: Role, organisation: Organisation) -> dict[str, str]:
+def _auth(role: Role, organisation: Organisation) -> dict[str, Any]:
     user = account_services.user_create(
         username=f"systeem.schema.{next(_n)}", password=None, is_system_account=True
     )
@@ -40,7 +40,7 @@ def _auth(role: Role, organisation: Organisation) -> dict[str, str]:
     return {"HTTP_AUTHORIZATION": f"Token {plain}"}
 
 
-def _post(client: Client, url: str, body: Any, auth: dict[str, str]) -> Any:
+def _post(client: Client, url: str, body: Any, auth: dict[str, Any]) -> Any:
     return client.post(url, body, content_type="application/json", **auth)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def anchor_dir(tmp_path: Path) -> Path:
+def anchor_dir(tmp_path: Path) -> Iterator[Path]:
     with override_settings(PROCESSING_LOG_ANCHOR_DIR=tmp_path):
         yield tmp_path
 

@@ -14,12 +14,13 @@ from apscheduler.schedulers.background import BackgroundScheduler  # type: ignor
 from django.core.management import call_command
 from django.test import Client, override_settings
 from django.utils import timezone
-from tests.webscan.webscan_support import World, corpus_lines
+from tests.webscan.factories import World, corpus_lines
 
 from bovenwater.accounts.models import Membership, Organisation
 from bovenwater.accounts.roles import Role
 from bovenwater.audit.models import PrivacyJobRun
-from bovenwater.audit.privacy_jobs import JOBS, build_scheduler, run_job
+from bovenwater.audit.privacy_jobs import build_scheduler, run_job
+from bovenwater.audit.scheduling import Job, JobNameTaken, job_named, register, registered_jobs
 from bovenwater.launch import children
 from bovenwater.webscan.models import Ad, ScanRun
 
@@ -32,17 +33,40 @@ def anchor_dir(tmp_path: Path) -> Iterator[Path]:
 
 def test_every_job_has_a_schedule_and_make_run_starts_the_scheduler() -> None:
     scheduler = build_scheduler(BackgroundScheduler())
-    assert {job.id for job in scheduler.get_jobs()} == {job.name for job in JOBS}
+    assert {job.id for job in scheduler.get_jobs()} == {job.name for job in registered_jobs()}
     assert {
         "processing_log_anchor",
         "webscan_retention",
         "chat_retention",
         "open_data_release",
-    } <= {job.name for job in JOBS}
+    } <= {job.name for job in registered_jobs()}
     launched = children(port=0, web_workers=1, interval=1.0)
     scheduler_child = [child for child in launched if child.name == "scheduler"]
     assert scheduler_child and scheduler_child[0].argv[-1] == "run_scheduler"
     assert scheduler_child[0].restart
+
+
+def test_each_app_registers_its_own_jobs_and_a_name_is_taken_once() -> None:
+    # audit imports no domain app: the jobs come from the apps' AppConfig.ready().
+    owners = {job.name: job.run.__module__ for job in registered_jobs()}
+    assert owners["processing_log_anchor"] == "bovenwater.audit.apps"
+    assert owners["webscan_retention"] == "bovenwater.webscan.apps"
+    assert owners["chat_retention"] == "bovenwater.chat.apps"
+    assert owners["open_data_release"] == "bovenwater.monitor.apps"
+    for job in registered_jobs():
+        assert job.count_labels, f"{job.name} names none of its counts"
+
+    mine = job_named("chat_retention")
+    register(mine)  # ready() run again by the same app: the same job, no error
+    assert job_named("chat_retention") is mine
+    intruder = Job(mine.name, mine.label, _counts_nothing, mine.trigger, mine.schedule_text)
+    with pytest.raises(JobNameTaken):
+        register(intruder)
+    assert job_named("chat_retention") is mine
+
+
+def _counts_nothing() -> dict[str, int]:
+    return {}
 
 
 @pytest.mark.django_db(transaction=True)

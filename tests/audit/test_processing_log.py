@@ -16,6 +16,7 @@ from django.urls import reverse
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Membership
 from bovenwater.accounts.roles import Role
+from bovenwater.audit import services
 from bovenwater.audit.jobs import chain_pending
 from bovenwater.audit.models import (
     GENESIS_HASH,
@@ -315,8 +316,6 @@ def test_a_commit_that_logged_queues_the_chaining_at_most_once_a_second(
     django_capture_on_commit_callbacks: Callable[..., Any],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from bovenwater.audit import services
-
     membership = make_member()
     actor = Actor(user=membership.user, membership=membership)
     monkeypatch.setattr(services, "_last_queued", 0.0)

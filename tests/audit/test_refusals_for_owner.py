@@ -8,10 +8,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db.models import Model
 from django.test import Client
 from django.utils import timezone
 from tests.cases import factories
-from tests.webscan.webscan_support import World
+from tests.webscan.factories import World
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Membership, Organisation
@@ -19,6 +20,7 @@ from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.audit.models import ProcessingLogEntry
 from bovenwater.audit.selectors import LogFilter, processing_log_for_actor
 from bovenwater.cases import services as case_services
+from bovenwater.cases.selectors import case_get_for_actor
 from bovenwater.kompas import services as kompas_services
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +57,7 @@ def test_a_probe_on_b_is_seen_by_bs_officer_only_as_an_attempt(
     make_member: Callable[..., Membership],
     login_as: Callable[[Membership], Client],
 ) -> None:
+    target: Model
     if kind == "webscan_source":
         world_b = World(make_organisation, make_member, "Politie B")
         org_b, target = world_b.organisation, world_b.source()
@@ -125,7 +128,6 @@ def test_a_partners_read_of_a_shared_case_shows_in_the_owners_log(
     referral = factories.refer_with_consent(owner, case, org_a)
     partner = factories.actor(Role.CARE_COORDINATOR, org_a)
     case_services.referral_respond(actor=partner, referral=referral, accept=True)
-    from bovenwater.cases.selectors import case_get_for_actor
 
     case_get_for_actor(actor=partner, case_id=case.pk)
     officer_b = _officer(make_member, org_b)

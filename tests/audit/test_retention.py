@@ -23,8 +23,9 @@ from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Membership, Organisation
 from bovenwater.accounts.roles import Role
 from bovenwater.audit.models import ProcessingLogEntry
-from bovenwater.audit.privacy_jobs import JOBS_BY_NAME, retention_preview, run_job
+from bovenwater.audit.privacy_jobs import retention_preview, run_job
 from bovenwater.audit.retention import RETENTION_TABLE, subtract_years
+from bovenwater.audit.scheduling import registered_jobs
 from bovenwater.cases import services as case_services
 from bovenwater.cases.models import (
     AdministrativeMeasure,
@@ -63,7 +64,7 @@ def coordinator() -> Actor:
     return factories.actor(Role.CARE_COORDINATOR, factories.organisation())
 
 
-def _closed_case(by: Actor, closed_at: datetime.datetime, **names: str) -> Case:
+def _closed_case(by: Actor, closed_at: datetime.datetime, **names: Any) -> Case:
     case = factories.open_case(by, **names)
     case_services.case_transition(actor=by, case=case, to_state=CaseState.CLOSED, reason="klaar")
     Case.objects.filter(pk=case.pk).update(closed_at=closed_at)
@@ -281,7 +282,7 @@ def test_signal_dry_run_and_failure_leave_the_signal_whole() -> None:
 def test_both_sweeps_are_scheduled_privacy_jobs_and_every_rule_has_a_job(
     coordinator: Actor,
 ) -> None:
-    assert {rule.job for rule in RETENTION_TABLE} <= set(JOBS_BY_NAME)
+    assert {rule.job for rule in RETENTION_TABLE} <= {job.name for job in registered_jobs()}
     _closed_case(coordinator, _days_ago(4000))
     _decided_signal(SignalState.FORWARDED, _days_ago(4000))
     cases = run_job("case_retention")

@@ -7,14 +7,33 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from datetime import time as clock
 from typing import Any
 
 import pytest
+import uvicorn
+from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.browser.axe import axe_violations
 from tests.browser.test_login_browser import _log_in
+from tests.support import TEST_PASSWORD, TEST_SECRET, token_for
 
-from bovenwater.chat.models import Conversation, Handoff
+from bovenwater.accounts import services as accounts
+from bovenwater.accounts.roles import Role
+from bovenwater.asgi import application, django_application
+from bovenwater.chat import demo as chat_demo
+from bovenwater.chat.models import (
+    Conversation,
+    Handoff,
+    Helper,
+    OpeningHours,
+    PickupMessage,
+    Presence,
+    Team,
+    Transfer,
+)
+from bovenwater.core import demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,12 +42,6 @@ HELPER = "demo.chathulp.amsterdam"
 
 @pytest.fixture
 def asgi_url(live_database: None, settings: Any) -> Iterator[str]:
-    import uvicorn
-
-    from bovenwater.asgi import application
-    from bovenwater.chat import demo as chat_demo
-    from bovenwater.core import demo
-
     settings.DEMO_MODE = True
     settings.CHAT_POW_DIFFICULTY = 8
     steps = demo.DEMO_STEPS
@@ -41,9 +54,6 @@ def asgi_url(live_database: None, settings: Any) -> Iterator[str]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
-
-    from bovenwater.asgi import django_application
 
     static = ASGIStaticFilesHandler(django_application)  # static files from the finders
 
@@ -155,10 +165,6 @@ def test_youth_and_helper_chat_hand_off_and_quick_exit(asgi_url: str, browser: A
 def test_closed_hours_leave_a_message_and_read_the_answer_with_the_code(
     asgi_url: str, page: Any
 ) -> None:
-    from datetime import time as clock
-
-    from bovenwater.chat.models import OpeningHours, PickupMessage, Team
-
     team = Team.objects.get()
     OpeningHours.objects.filter(team=team).delete()
     now = timezone.localtime()
@@ -189,12 +195,6 @@ def test_queue_position_updates_live_and_a_warm_transfer_between_helpers(
     """Two young people wait: the second sees position 2, then 1 once the first is
     taken. The helper then hands the first conversation warmly to a colleague, who
     reads along, takes it over and chats on; the young person sees the new name."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-    from tests.support import TEST_PASSWORD, TEST_SECRET, token_for
-
-    from bovenwater.accounts import services as accounts
-    from bovenwater.accounts.roles import Role
-    from bovenwater.chat.models import Helper, Presence, Team, Transfer
 
     team = Team.objects.get()
     user = accounts.user_create(

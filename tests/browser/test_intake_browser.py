@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from tests.browser.axe import axe_violations
 from tests.browser.test_login_browser import _log_in
 
+import bovenwater.core.demo as demo
 from bovenwater.core.demo import seed_demo
 from bovenwater.intake.models import PublicAddition, Signal, SignalState
 
@@ -17,7 +18,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def accounts(live_database: None, settings: Any) -> None:
     settings.DEMO_MODE = True
     settings.PUBLIC_REPORT_RATE_LIMIT = 50
-    import bovenwater.core.demo as demo
 
     steps = demo.DEMO_STEPS
     demo.DEMO_STEPS = ()  # accounts and organisations only; signals are made in the test

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -31,7 +32,7 @@ def test_a_citizen_reports_on_a_phone_in_six_interactions(
     assert 0 < visible < all_questions  # only this category's questions and the general ones
     assert page.get_by_label("Moet iemand seks hebben met anderen").is_hidden()
 
-    interactions = [
+    interactions: list[Callable[[], object]] = [
         lambda: page.get_by_label(
             "Woont of slaapt iemand op de plek waar hij of zij werkt?"
         ).check(),

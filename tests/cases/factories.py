@@ -5,13 +5,21 @@ from __future__ import annotations
 import itertools
 
 from django.utils import timezone
+from tests.support import TEST_PASSWORD, TEST_SECRET
 
 from bovenwater.accounts import services as account_services
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Membership, Organisation
 from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.cases import services
-from bovenwater.cases.models import Case, Referral, SharedPart
+from bovenwater.cases.models import (
+    Case,
+    Referral,
+    SharedPart,
+    Shelter,
+    ShelterCapacity,
+    ShelterCategory,
+)
 from bovenwater.cases.types import VictimDetails
 from bovenwater.reference.models import Municipality, Nationality
 
@@ -34,7 +42,6 @@ def member(
     role: Role, org: Organisation, username: str | None = None, can_login: bool = False
 ) -> Membership:
     """A member; ``can_login`` adds a password and TOTP device (slow: password hashing)."""
-    from tests.support import TEST_PASSWORD, TEST_SECRET
 
     user = account_services.user_create(
         username=username or f"casegebruiker{next(_counter)}",
@@ -93,3 +100,15 @@ def refer_with_consent(by: Actor, case: Case, to: Organisation) -> Referral:
         shared_parts=[SharedPart.SUMMARY],
         consent=consent,
     )
+
+
+def cosm_shelter(care: Organisation) -> Shelter:
+    """A shelter with two COSM places in the region of ``care``."""
+    shelter = Shelter.objects.create(
+        name="Opvang COSM test",
+        organisation=organisation(OrganisationKind.SHELTER),
+        region=care.municipality.police_unit,
+        municipality=care.municipality,
+    )
+    ShelterCapacity.objects.create(shelter=shelter, category=ShelterCategory.COSM, places=2)
+    return shelter

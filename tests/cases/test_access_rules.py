@@ -7,16 +7,42 @@ while it stands; a referral gives access only when accepted, and only to the agr
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
+from collections.abc import Callable, Sequence
+from typing import Any
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.http import Http404
 from django.utils import timezone
 from tests.cases import factories
 
+from bovenwater.accounts import services as accounts
+from bovenwater.accounts.actor import Actor
+from bovenwater.accounts.models import Membership, Organisation
 from bovenwater.accounts.roles import OrganisationKind, Role
+from bovenwater.audit.models import ProcessingLogEntry
 from bovenwater.cases import selectors, services
-from bovenwater.cases.models import EmergencyAccess, Referral, ReferralStatus, SharedPart
-from bovenwater.cases.selectors.access import log_object_read, shared_case_ids
+from bovenwater.cases.models import (
+    Case,
+    CaseEvent,
+    Consent,
+    EmergencyAccess,
+    Referral,
+    ReferralStatus,
+    SharedPart,
+)
+from bovenwater.cases.selectors.access import (
+    case_access_by_number,
+    log_object_read,
+    shared_case_ids,
+)
+from bovenwater.cases.services import referral as module
+from bovenwater.cases.services.referral import _notify
+from bovenwater.lib.errors import NotFound
+from bovenwater.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +63,9 @@ def world():  # type: ignore[no-untyped-def]
     }
 
 
-def _consent(world, case=None, recipient=None):  # type: ignore[no-untyped-def]
+def _consent(
+    world: dict[str, Any], case: Case | None = None, recipient: Organisation | None = None
+) -> Consent:
     return services.consent_record(
         actor=world["coordinator"],
         case=case or world["case"],
@@ -49,7 +77,12 @@ def _consent(world, case=None, recipient=None):  # type: ignore[no-untyped-def]
     )
 
 
-def _send(world, consent, to=None, parts=(SharedPart.SUMMARY,)):  # type: ignore[no-untyped-def]
+def _send(
+    world: dict[str, Any],
+    consent: Consent,
+    to: Organisation | None = None,
+    parts: Sequence[SharedPart] = (SharedPart.SUMMARY,),
+) -> Referral:
     return services.referral_send(
         actor=world["coordinator"],
         case=world["case"],
@@ -86,8 +119,6 @@ def test_break_the_glass_is_personal_not_for_colleagues(world) -> None:  # type:
 
 def test_break_the_glass_is_bound_to_the_organisation_it_was_opened_in(world) -> None:  # type: ignore[no-untyped-def]
     """The same person in another organisation (a second membership) has no access."""
-    from bovenwater.accounts import services as accounts
-    from bovenwater.accounts.actor import Actor
 
     opener = factories.actor(Role.CARE_COORDINATOR, factories.organisation())
     services.emergency_access_open(actor=opener, case=world["case"], reason=REASON)
@@ -218,11 +249,9 @@ def test_a_referral_to_one_organisation_gives_another_nothing(world) -> None:  #
 # The national registrar (COSM placements) ----------------------------------------------
 
 
-def _fresh(actor):  # type: ignore[no-untyped-def]
+def _fresh(actor: Actor) -> Actor:
     """The actor as a request builds it: membership and organisation read from the
     database (the kind a plain string, not the enum member the factory set)."""
-    from bovenwater.accounts.actor import Actor
-    from bovenwater.accounts.models import Membership
 
     membership = Membership.objects.select_related("organisation", "user").get(
         pk=actor.membership.pk
@@ -266,8 +295,6 @@ def test_a_referral_needs_known_parts_and_a_known_kind(world) -> None:  # type: 
 
 
 def test_a_referral_stores_its_basis_and_logs_what_it_shares(world) -> None:  # type: ignore[no-untyped-def]
-    from bovenwater.audit.models import ProcessingLogEntry
-    from bovenwater.notifications.models import Notification
 
     by_law = services.referral_send(
         actor=world["coordinator"],
@@ -311,7 +338,6 @@ def test_a_referral_stores_its_basis_and_logs_what_it_shares(world) -> None:  # 
 
 
 def test_only_the_owners_case_managers_record_consent_and_refer(world) -> None:  # type: ignore[no-untyped-def]
-    from bovenwater.lib.errors import NotFound
 
     colleague_without_rights = factories.actor(Role.SIGNALLER, world["owner"])
     stranger = factories.actor(Role.CARE_COORDINATOR, factories.organisation())
@@ -339,9 +365,6 @@ def test_only_the_owners_case_managers_record_consent_and_refer(world) -> None: 
 
 
 def test_consent_cannot_be_dated_in_the_future(world) -> None:  # type: ignore[no-untyped-def]
-    import datetime
-
-    from bovenwater.cases.models import Consent
 
     with pytest.raises(ValidationError) as info:
         services.consent_record(
@@ -362,7 +385,6 @@ def test_consent_cannot_be_dated_in_the_future(world) -> None:  # type: ignore[n
 
 
 def test_withdrawing_consent_tells_the_receivers_whose_access_ended(world) -> None:  # type: ignore[no-untyped-def]
-    from bovenwater.notifications.models import Notification
 
     consent = _consent(world)
     referral = _send(world, consent)
@@ -376,14 +398,12 @@ def test_withdrawing_consent_tells_the_receivers_whose_access_ended(world) -> No
     ).exists()
     assert not _sees(world["investigator"], world["case"])
     stranger = factories.actor(Role.CARE_COORDINATOR, factories.organisation())
-    from bovenwater.lib.errors import NotFound
 
     with pytest.raises((NotFound, Http404)):
         services.consent_withdraw(actor=stranger, consent=consent)
 
 
 def test_a_referral_is_answered_once_by_a_case_worker_of_the_receiver(world) -> None:  # type: ignore[no-untyped-def]
-    from bovenwater.lib.errors import NotFound
 
     referral = _send(world, _consent(world))
     signaller = factories.actor(Role.SIGNALLER, world["police"])  # receiver, no case rights
@@ -447,7 +467,6 @@ def test_no_other_kind_of_organisation_is_the_national_registrar() -> None:
 
 
 def test_a_read_of_a_case_object_is_logged_as_a_view_and_without_a_case_as_a_refusal(world) -> None:  # type: ignore[no-untyped-def]
-    from bovenwater.audit.models import ProcessingLogEntry
 
     log_object_read(
         actor=world["investigator"],  # a reader of another organisation: the owner is named
@@ -486,8 +505,6 @@ def test_a_withdrawn_referral_cannot_be_answered(world) -> None:  # type: ignore
 
 def test_a_notice_of_withdrawn_consent_links_to_the_case(world) -> None:  # type: ignore[no-untyped-def]
     """The link is built from the view's name, however the name string was made."""
-    from bovenwater.cases.services.referral import _notify
-    from bovenwater.notifications.models import Notification
 
     name = "".join(["cases:", "detail"])  # equal, not the same string object
     _notify(world["police"], "consent_withdrawn", world["case"], url_name=name)
@@ -499,7 +516,6 @@ def test_a_notice_of_withdrawn_consent_links_to_the_case(world) -> None:  # type
 def _ids_from(model, start: int) -> None:  # type: ignore[no-untyped-def]
     """Let the next id of ``model`` be above ``start`` (ints above 256 are distinct objects
     in CPython, so ``is`` can no longer stand in for ``==`` on them)."""
-    from django.db import connection
 
     table = model._meta.db_table
     with connection.cursor() as cursor:
@@ -514,15 +530,12 @@ def _ids_from(model, start: int) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_a_consent_carries_a_referral_whatever_the_size_of_the_ids() -> None:
-    from bovenwater.accounts.models import Organisation
-    from bovenwater.cases.models import Case, Consent
-
     for model in (Organisation, Case, Consent):
         _ids_from(model, 5000)
     owner = factories.organisation(OrganisationKind.CARE_COORDINATION)
     police = factories.organisation(OrganisationKind.POLICE)
     coordinator = factories.actor(Role.CARE_COORDINATOR, owner)
-    world = {"owner": owner, "police": police, "coordinator": coordinator}
+    world: dict[str, Any] = {"owner": owner, "police": police, "coordinator": coordinator}
     world["case"] = factories.open_case(coordinator)
     assert world["case"].pk > 5000 and police.pk > 5000
     consent = _consent(world)
@@ -539,7 +552,6 @@ def test_a_consent_carries_a_referral_whatever_the_size_of_the_ids() -> None:
 
 
 def test_the_access_decision_cannot_be_changed_after_it_was_made(world) -> None:  # type: ignore[no-untyped-def]
-    import dataclasses
 
     access = selectors.case_access(actor=world["coordinator"], case=world["case"])
     assert access is not None
@@ -548,7 +560,6 @@ def test_the_access_decision_cannot_be_changed_after_it_was_made(world) -> None:
 
 
 def test_access_by_case_number(world) -> None:  # type: ignore[no-untyped-def]
-    from bovenwater.cases.selectors.access import case_access_by_number
 
     number = world["case"].number
     found = case_access_by_number(actor=world["coordinator"], number=f"  {number} ")
@@ -559,7 +570,6 @@ def test_access_by_case_number(world) -> None:  # type: ignore[no-untyped-def]
 
 def test_ids_are_compared_by_value_not_by_order(world) -> None:  # type: ignore[no-untyped-def]
     """Recipients and cases older or newer than the other side: only equality counts."""
-    from bovenwater.cases.models import Case
 
     older_police = world["police"]  # made before the owner's newer case below
     newer_police = factories.organisation(OrganisationKind.POLICE)
@@ -599,7 +609,6 @@ def test_ids_are_compared_by_value_not_by_order(world) -> None:  # type: ignore[
 
 
 def test_the_timeline_says_whether_a_referral_was_accepted_or_declined(world) -> None:  # type: ignore[no-untyped-def]
-    from bovenwater.cases.models import CaseEvent
 
     accepted = _send(world, _consent(world))
     services.referral_respond(actor=world["investigator"], referral=accepted, accept=True)
@@ -617,8 +626,6 @@ def test_the_timeline_says_whether_a_referral_was_accepted_or_declined(world) ->
 
 
 def test_a_notice_to_a_page_without_the_case_links_to_that_page(world) -> None:  # type: ignore[no-untyped-def]
-    from bovenwater.cases.services.referral import _notify
-    from bovenwater.notifications.models import Notification
 
     _notify(world["police"], "referral_received", world["case"], url_name="cases:capacity")
     notice = Notification.objects.get(user=world["investigator"].user, event="referral_received")
@@ -627,7 +634,6 @@ def test_a_notice_to_a_page_without_the_case_links_to_that_page(world) -> None: 
 
 def test_the_sender_cannot_answer_its_own_referral(world) -> None:  # type: ignore[no-untyped-def]
     """The owner's coordinator (an organisation made before the receiver) gets 404."""
-    from bovenwater.lib.errors import NotFound
 
     referral = _send(world, _consent(world))
     assert world["owner"].pk < world["police"].pk
@@ -638,7 +644,6 @@ def test_the_sender_cannot_answer_its_own_referral(world) -> None:  # type: igno
 
 
 def test_consent_given_in_the_past_is_recorded(world) -> None:  # type: ignore[no-untyped-def]
-    import datetime
 
     consent = services.consent_record(
         actor=world["coordinator"],
@@ -653,7 +658,6 @@ def test_consent_given_in_the_past_is_recorded(world) -> None:  # type: ignore[n
 
 
 def test_an_answer_tells_the_coordinator_or_else_the_case_managers(world) -> None:  # type: ignore[no-untyped-def]
-    from bovenwater.notifications.models import Notification
 
     colleague = factories.actor(Role.CARE_COORDINATOR, world["owner"])
     referral = _send(world, _consent(world))
@@ -693,8 +697,6 @@ def test_an_answer_tells_the_coordinator_or_else_the_case_managers(world) -> Non
 def test_a_failure_after_the_first_write_leaves_nothing_half_written(world, step) -> None:  # type: ignore[no-untyped-def]
     """Each service is one transaction: when its log entry cannot be written, the change
     it made before is rolled back too."""
-    from bovenwater.cases.models import Consent
-    from bovenwater.cases.services import referral as module
 
     referral = _send(world, _consent(world))
     if step == "referral_withdraw":
@@ -706,7 +708,7 @@ def test_a_failure_after_the_first_write_leaves_nothing_half_written(world, step
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(module, "record", broken_record)
-        calls = {
+        calls: dict[str, Callable[[], object]] = {
             "consent_record": lambda: _consent(world),
             "consent_withdraw": lambda: services.consent_withdraw(
                 actor=world["coordinator"], consent=referral.consent

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +20,7 @@ from bovenwater.cases.corrections import AppendOnlyError
 from bovenwater.cases.models import (
     CaseEvent,
     CaseState,
+    Consent,
     EmergencyAccess,
     Placement,
     PlacementRequestStatus,
@@ -49,7 +52,9 @@ def world():  # type: ignore[no-untyped-def]
     }
 
 
-def _refer(world, parts=(SharedPart.SUMMARY, SharedPart.VICTIM)):  # type: ignore[no-untyped-def]
+def _refer(
+    world: dict[str, Any], parts: Sequence[SharedPart] = (SharedPart.SUMMARY, SharedPart.VICTIM)
+) -> tuple[Consent, Referral]:
     consent = services.consent_record(
         actor=world["coordinator"],
         case=world["case"],

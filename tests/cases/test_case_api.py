@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 _n = itertools.count(1)
 
 
-def token(role: Role, organisation: Organisation) -> dict[str, str]:
+def token(role: Role, organisation: Organisation) -> dict[str, Any]:
     user = account_services.user_create(
         username=f"systeem.cases.{next(_n)}", password=None, is_system_account=True
     )

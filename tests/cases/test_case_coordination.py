@@ -3,14 +3,19 @@ and stale forms refused for edits and transitions (SQLite and PostgreSQL alike).
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from tests.cases import factories
 from tests.support import login
 
+from bovenwater.accounts.actor import Actor
+from bovenwater.accounts.models import Organisation
 from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.audit.models import ProcessingLogEntry
 from bovenwater.cases import selectors, services
@@ -23,6 +28,7 @@ from bovenwater.cases.models import (
 )
 from bovenwater.cases.services.coordination import (
     CaseCore,
+    ClosureBlocked,
     StaleCase,
     VictimData,
     case_assign,
@@ -30,15 +36,14 @@ from bovenwater.cases.services.coordination import (
     case_update,
     victim_update,
 )
+from bovenwater.cases.types import VictimDetails
 from bovenwater.notifications.models import Notification
 from bovenwater.reference.models import Nationality
 
 pytestmark = pytest.mark.django_db
 
 
-def from_triage(contact, owner):  # type: ignore[no-untyped-def]
-    from bovenwater.cases.types import VictimDetails
-
+def from_triage(contact: Actor, owner: Organisation) -> Case:
     return services.case_open(
         actor=contact,
         owner=owner,
@@ -234,11 +239,6 @@ def test_stale_form_page_keeps_the_input_and_shows_the_change(world, client: Cli
 
 
 def test_closing_lists_open_work_and_closes_once_it_is_resolved(world) -> None:  # type: ignore[no-untyped-def]
-    import datetime
-
-    from django.utils import timezone
-
-    from bovenwater.cases.services.coordination import ClosureBlocked
 
     first, case = world["first"], world["case"]
     case_take(actor=first, case=case)

@@ -6,13 +6,14 @@ import datetime
 from collections.abc import Callable
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.utils import timezone
 from tests.cases import factories
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Membership
-from bovenwater.accounts.roles import Role
+from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.audit.models import ProcessingLogEntry
 from bovenwater.cases import selectors, services
 from bovenwater.cases.models import CaseState
@@ -132,8 +133,6 @@ def test_dashboard_selector_returns_the_shown_columns() -> None:
 
 
 def test_dashboard_needs_view_cases() -> None:
-    from django.core.exceptions import PermissionDenied
-
     actor = factories.actor(Role.ANALYST, factories.organisation())
     since = _last_id()
     with pytest.raises(PermissionDenied):
@@ -144,8 +143,6 @@ def test_dashboard_needs_view_cases() -> None:
 def test_dashboard_lists_referrals_waiting_for_an_answer(
     client: Client, login_as: Callable[[Membership], Client]
 ) -> None:
-    from bovenwater.accounts.roles import OrganisationKind
-
     care = factories.organisation(name="Zorgcoördinatie Verwijzer")
     police = factories.organisation(kind=OrganisationKind.POLICE, name="Politie Ontvanger")
     coordinator = factories.actor(Role.CARE_COORDINATOR, care)

@@ -13,6 +13,7 @@ from tests.cases import factories
 
 from bovenwater.accounts.models import Membership, Organisation
 from bovenwater.accounts.roles import OrganisationKind, Role
+from bovenwater.cases import services
 from bovenwater.cases.models import (
     Case,
     CaseEvent,
@@ -182,7 +183,6 @@ def test_coordinator_flow_through_pages(
 @pytest.fixture
 def organisation_b() -> dict[str, Any]:
     """Organisation B's case with every kind of object around it, marked with secrets."""
-    from bovenwater.cases import services
 
     owner = factories.organisation(name="Organisatie B zorg", municipality_code="GM0599")
     b_actor = factories.actor(Role.CARE_COORDINATOR, owner)

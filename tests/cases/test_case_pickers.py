@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.forms import ModelChoiceField
 
 from bovenwater.accounts.models import Organisation
 from bovenwater.accounts.roles import OrganisationKind
 from bovenwater.cases.forms import ConsentForm, MeetingForm, ReferralForm
-from bovenwater.cases.models import Consent
+from bovenwater.cases.models import Case, Consent
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +39,8 @@ def test_recipients_are_grouped_by_region_and_kind_without_the_own_organisation(
         assert groups == sorted(groups)
         assert any("Amsterdam" in g and "Politie" in g for g in groups)
         assert html.count("<optgroup") == len(groups)
+        assert isinstance(field.field, ModelChoiceField)
+        assert field.field.queryset is not None
         assert own not in field.field.queryset
 
 
@@ -55,8 +58,6 @@ def test_a_post_for_the_own_organisation_is_refused_by_the_form(
 
 
 def test_the_agenda_is_sorted_and_searchable() -> None:
-    from bovenwater.cases.models import Case
-
     form = MeetingForm(cases=Case.objects.all(), attendees=Organisation.objects.all())
     assert form.fields["agenda"].picker  # type: ignore[attr-defined]
     assert str(form.fields["agenda"].queryset.query).endswith('ORDER BY "cases_case"."number" ASC')  # type: ignore[attr-defined]

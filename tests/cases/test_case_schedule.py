@@ -15,7 +15,8 @@ from tests.cases import factories
 
 from bovenwater.accounts.models import User
 from bovenwater.accounts.roles import Role
-from bovenwater.audit.privacy_jobs import JOBS_BY_NAME, build_scheduler, run_job
+from bovenwater.audit.privacy_jobs import build_scheduler, run_job
+from bovenwater.audit.scheduling import registered_jobs
 from bovenwater.cases import services
 from bovenwater.notifications.models import EmailMode, Notification, Preference
 
@@ -26,7 +27,7 @@ def test_the_daily_notices_are_in_the_schedule_once_a_day() -> None:
     scheduler = build_scheduler(BackgroundScheduler())
     scheduled = {job.id: job for job in scheduler.get_jobs()}
     for name in DAILY:
-        assert name in JOBS_BY_NAME
+        assert name in {job.name for job in registered_jobs()}
         trigger = scheduled[name].trigger
         assert isinstance(trigger, CronTrigger)
         fields = {f.name: str(f) for f in trigger.fields}

@@ -4,10 +4,12 @@ every other (state, next state, role) combination is refused and writes nothing.
 from __future__ import annotations
 
 import pytest
+from django.http import Http404
 from tests.cases import factories
 from tests.lib.workflow_walk import role_edges
 
 from bovenwater.accounts.actor import Actor
+from bovenwater.accounts.models import Organisation
 from bovenwater.accounts.roles import ROLE_PERMISSIONS, Role
 from bovenwater.audit.models import ProcessingLogEntry
 from bovenwater.cases import services
@@ -30,7 +32,7 @@ def _case_in_state(owner_actor: Actor, state: CaseState) -> Case:
 
 
 @pytest.fixture
-def org():  # type: ignore[no-untyped-def]
+def org() -> Organisation:
     return factories.organisation()
 
 
@@ -56,7 +58,7 @@ def test_the_permissions_give_the_roles_of_the_former_role_table() -> None:
 
 
 @pytest.mark.parametrize(("state", "target", "role"), ALLOWED)
-def test_allowed_edge(state: CaseState, target: CaseState, role: Role, org) -> None:  # type: ignore[no-untyped-def]
+def test_allowed_edge(state: CaseState, target: CaseState, role: Role, org: Organisation) -> None:
     opener = factories.actor(Role.CARE_COORDINATOR, org)
     case = _case_in_state(opener, state)
     acting = factories.actor(role, org)
@@ -82,10 +84,8 @@ def test_forbidden_edges_write_nothing(
     state: CaseState,
     target: CaseState,
     roles: list[Role],
-    org,  # type: ignore[no-untyped-def]
+    org: Organisation,
 ) -> None:
-    from django.http import Http404
-
     opener = factories.actor(Role.CARE_COORDINATOR, org)
     case = _case_in_state(opener, state)
     for role in roles:
@@ -114,7 +114,6 @@ def test_reason_required(target: CaseState, org) -> None:  # type: ignore[no-unt
 
 
 def test_other_organisation_cannot_transition(org) -> None:  # type: ignore[no-untyped-def]
-    from django.http import Http404
 
     coordinator = factories.actor(Role.CARE_COORDINATOR, org)
     case = factories.open_case(coordinator)

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Membership, Organisation
 from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.chat import services
@@ -51,10 +50,6 @@ def make_helper(
         )
 
     return make
-
-
-def actor_of(helper: Helper) -> Actor:
-    return Actor(user=helper.membership.user, membership=helper.membership)
 
 
 @pytest.fixture

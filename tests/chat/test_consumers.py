@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from typing import Any
+from unittest import mock
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
@@ -12,13 +13,13 @@ from django.contrib.sessions.backends.db import SessionStore
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.chat.communicator import WebsocketCommunicator
-from tests.chat.conftest import actor_of
+from tests.chat.factories import actor_of
 
 from bovenwater.accounts.middleware import SESSION_KEY
 from bovenwater.asgi import application
 from bovenwater.audit.models import ProcessingLogEntry
 from bovenwater.chat import services
-from bovenwater.chat.models import ChatMessage, Conversation, Helper, Sender
+from bovenwater.chat.models import Block, ChatMessage, Conversation, Helper, Sender
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("live_database")]
 
@@ -45,7 +46,7 @@ def _communicator(cookie: str = "") -> WebsocketCommunicator:
 
 async def _until(communicator: WebsocketCommunicator, kind: str, **match: Any) -> dict[str, Any]:
     while True:
-        event = await communicator.receive_json_from(timeout=5)
+        event: dict[str, Any] = await communicator.receive_json_from(timeout=5)
         if event["type"] == kind and all(event.get(k) == v for k, v in match.items()):
             return event
 
@@ -160,8 +161,6 @@ def test_a_lost_notice_is_filled_from_the_database(
 
 
 def _store_silently(conversation: Conversation, body: str) -> None:
-    from unittest import mock
-
     with mock.patch("bovenwater.chat.notify.message_notice"):
         services.message_post(conversation=conversation, body=body, sender=Sender.HELPER)
 
@@ -218,8 +217,6 @@ def test_quick_exit_over_the_socket_ends_the_conversation(
 def test_a_block_is_recorded_by_the_young_persons_connection_as_a_keyed_hash(
     start_chat: Callable[..., services.StartResult], make_helper: Callable[..., Helper]
 ) -> None:
-    from bovenwater.chat.models import Block
-
     helper = make_helper()
     started = start_chat()
 
@@ -275,6 +272,7 @@ def test_supervisor_board_is_live_over_the_htmx_ws_socket(
         board = board_socket(boss_cookie)
         assert (await board.connect())[0]
         first = await board.receive_from(timeout=5)
+        assert isinstance(first, str)
         assert first.startswith('<div id="board-live"') and "0 wachtenden" in first
         await sync_to_async(start_chat)(nickname="Mila")
         again = await board.receive_from(timeout=5)

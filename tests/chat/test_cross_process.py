@@ -21,6 +21,9 @@ from typing import Any
 
 import pytest
 import websockets
+from websockets.typing import Origin
+
+from bovenwater.chat.pow import solve
 
 REDIS = shutil.which("redis-server")
 pytestmark = pytest.mark.skipif(REDIS is None, reason="redis-server is not installed")
@@ -180,8 +183,6 @@ class Server:
             return dict(json.loads(response.read()))
 
     def start_chat(self) -> str:
-        from bovenwater.chat.pow import solve
-
         with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/chat/api/controle/") as r:
             challenge = json.loads(r.read())
         nonce = solve(challenge["challenge"], challenge["bits"])
@@ -309,9 +310,9 @@ async def _fault_run(
                 else servers[1]
             )
             try:
-                async with websockets.connect(  # type: ignore[arg-type]
+                async with websockets.connect(
                     f"ws://127.0.0.1:{server.port}/ws/chat/",
-                    origin=f"http://127.0.0.1:{server.port}",
+                    origin=Origin(f"http://127.0.0.1:{server.port}"),
                 ) as ws:
                     await ws.send(json.dumps({"type": "hello", "token": token, "after": last}))
                     while True:

@@ -11,12 +11,16 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from tests.chat.conftest import actor_of
+from tests.chat.factories import actor_of
 from tests.support import login
 
+from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Membership, Organisation
 from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.audit.models import ProcessingLogEntry
+from bovenwater.cases import selectors as case_selectors
+from bovenwater.cases import services as case_services
+from bovenwater.cases.types import VictimDetails
 from bovenwater.chat import hours, pow, selectors, services
 from bovenwater.chat.masking import mask_contacts
 from bovenwater.chat.models import (
@@ -33,9 +37,10 @@ from bovenwater.chat.models import (
     Transfer,
 )
 from bovenwater.intake.selectors import SignalFilter, signals_for_actor
+from bovenwater.monitor.fill import fill_counts
 from bovenwater.monitor.models import CountRow
 from bovenwater.monitor.selectors import chat_tables_read
-from bovenwater.reference.models import Municipality
+from bovenwater.reference.models import ExploitationForm, Municipality, PoliceUnit
 
 pytestmark = pytest.mark.django_db
 
@@ -193,8 +198,8 @@ def test_declined_handoff_shares_nothing(
     assert list(signals_for_actor(actor=actor_of(sam), filters=SignalFilter())) == []
 
 
-def actor_of_membership(membership: Membership) -> services.Actor:
-    return services.Actor(user=membership.user, membership=membership)
+def actor_of_membership(membership: Membership) -> Actor:
+    return Actor(user=membership.user, membership=membership)
 
 
 def test_opening_hours_with_holidays_and_midnight() -> None:
@@ -279,7 +284,7 @@ def test_retention_masks_counts_and_deletes_only_what_it_should(
     old, handed, recent, running = (start_chat() for _ in range(4))
     for started in (old, handed, recent, running):
         services.message_post(
-            conversation=started.conversation, body="mijn nummer is 0612345678", sender="youth"
+            conversation=started.conversation, body="mijn nummer is 0612345678", sender=Sender.YOUTH
         )
     for started in (old, handed, recent):
         services.conversation_end(conversation=started.conversation, by="youth")
@@ -342,10 +347,6 @@ def test_handoff_into_an_existing_case_is_added_by_a_case_worker_of_its_owner(
     make_member: Callable[..., Membership],
     client: Client,
 ) -> None:
-    from bovenwater.cases import selectors as case_selectors
-    from bovenwater.cases import services as case_services
-    from bovenwater.cases.types import VictimDetails
-
     sam = make_helper()
     started = start_chat(nickname="Noa", age_band="16-17")
     services.assign_queued(team_id=started.conversation.team_id)
@@ -458,9 +459,6 @@ def test_chat_counts_go_to_the_monitor_count_table_and_its_dashboard(
     make_member: Callable[..., Membership],
     settings: Any,
 ) -> None:
-    from bovenwater.monitor.fill import fill_counts
-    from bovenwater.reference.models import ExploitationForm, PoliceUnit
-
     settings.SMALL_NUMBER_THRESHOLD = 2
     sam = make_helper(capacity=4)
     unit = PoliceUnit.objects.order_by("code").first()

@@ -23,6 +23,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -63,7 +64,7 @@ def session(base: str) -> requests.Session:
 
 
 def post(s: requests.Session, url: str, data: dict[str, str]) -> requests.Response:
-    data = {"csrfmiddlewaretoken": s.cookies.get("csrftoken", ""), **data}
+    data = {"csrfmiddlewaretoken": s.cookies.get("csrftoken") or "", **data}
     return s.post(url, data=data, allow_redirects=False, timeout=120)
 
 
@@ -157,12 +158,11 @@ def test_make_run_on_sqlite_survives_concurrent_writes(tmp_path: Path) -> None:
             wrong_code_answers.append(r.status_code)
 
         jobs: list[Callable[[], None]] = []
-        jobs += [lambda i=i: report(i) for i in range(REPORTS)]
-        jobs += [lambda ref=ref: triage(ref) for ref in data["signals"]]
-        jobs += [lambda i=i: edit(data["cases"][i % len(data["cases"])], i) for i in range(EDITS)]
+        jobs += [partial(report, i) for i in range(REPORTS)]
+        jobs += [partial(triage, ref) for ref in data["signals"]]
+        jobs += [partial(edit, data["cases"][i % len(data["cases"])], i) for i in range(EDITS)]
         jobs += [
-            lambda i=i: wrong_code(data["wrong"][i % len(data["wrong"])])
-            for i in range(WRONG_CODES)
+            partial(wrong_code, data["wrong"][i % len(data["wrong"])]) for i in range(WRONG_CODES)
         ]
         random.Random(13).shuffle(jobs)
         started = time.monotonic()

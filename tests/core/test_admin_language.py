@@ -29,7 +29,7 @@ def test_admin_pages_speak_the_interface_language(
     platform = make_organisation(name="Platformbeheer (test)", kind=OrganisationKind.OTHER)
     client = login_as(make_member(role=Role.PLATFORM_ADMINISTRATOR, organisation=platform))
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    problems = []
+    problems: list[str] = []
     for url in PAGES:
         response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
         assert response.status_code == 200, url

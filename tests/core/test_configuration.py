@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bovenwater.envconf import REGISTRY
 from bovenwater.envdoc import render
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,7 +47,5 @@ def test_configuration_doc_is_up_to_date() -> None:
 
 
 def test_every_setting_has_a_meaning() -> None:
-    from bovenwater.envconf import REGISTRY
-
     assert len(REGISTRY) >= 15
     assert all(setting.help.strip() for setting in REGISTRY.values())

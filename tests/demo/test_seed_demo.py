@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bovenwater.accounts.models import Membership, Organisation, User
 from bovenwater.accounts.roles import OrganisationKind, Role
@@ -67,7 +68,9 @@ def test_demo_region_is_complete_and_seeding_twice_changes_nothing(settings: Any
         )
         assert roles == set(Role.values) - {Role.PLATFORM_ADMINISTRATOR}
     # Every demo person has a confirmed TOTP device with the shared demo secret.
-    assert all(user.totpdevice_set.filter(confirmed=True).exists() for user in User.objects.all())
+    assert all(
+        TOTPDevice.objects.filter(user=user, confirmed=True).exists() for user in User.objects.all()
+    )
 
 
 def test_demo_is_refused_outside_demo_mode(settings: Any) -> None:

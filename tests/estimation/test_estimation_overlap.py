@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Callable
 
 import pytest
-from tests.estimation.conftest import add_registrations
+from tests.estimation.factories import add_registrations
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Membership, Organisation
@@ -48,7 +48,7 @@ def test_overlap_counts_each_person_once_per_year_on_the_union_of_lists() -> Non
         (2023, "a", MelderType.KMAR),
     ]
     tables = overlap_tables(rows)
-    assert sorted(tables) == [2023, 2024]
+    assert set(tables) == {2023, 2024}
     t2024 = tables[2024]
     expected = [0] * 63
     expected[mask(P, Z) - 1] = 1
@@ -98,8 +98,10 @@ def test_overlap_from_registry_equals_a_direct_count(
     for (year, _person), m in patterns.items():
         direct.setdefault(year, Counter())[m] += 1
     assert sorted(tables) == ["2023", "2024"]
-    for year, table in tables.items():
-        assert {m: c for m, c in enumerate(table.counts, start=1) if c} == dict(direct[int(year)])
+    for year_text, table in tables.items():
+        assert {m: c for m, c in enumerate(table.counts, start=1) if c} == dict(
+            direct[int(year_text)]
+        )
     assert tables["2024"].counts[mask(P, S) - 1] == 1
     assert tables["2024"].counts[mask(P, A, Z) - 1] == 1
     assert tables["2024"].counts[mask(P) - 1] == 2

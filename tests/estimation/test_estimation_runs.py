@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.test import Client
-from tests.estimation.conftest import add_registrations
+from tests.estimation.factories import add_registrations
 from tests.support import login
 
 from bovenwater.accounts.actor import Actor

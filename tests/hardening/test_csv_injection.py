@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from tests.monitor.registry_factory import Spec, create
@@ -23,6 +24,7 @@ from bovenwater.kompas.models import Note, TargetKind
 from bovenwater.lib.csvsafe import FORMULA_STARTS, safe_cell
 from bovenwater.monitor.fill import fill_counts
 from bovenwater.monitor.opendata import release_create
+from bovenwater.monitor.selectors import _value_labels
 from bovenwater.reference.models import PoliceUnit
 from bovenwater.registry.importing import RowError, error_report_csv
 from bovenwater.registry.models import Registration
@@ -110,8 +112,6 @@ def test_kompas_notes_export(
 def test_monitor_table_export(
     make_member: Callable[..., Membership], login_as: Callable[[Membership], Client]
 ) -> None:
-    from bovenwater.monitor.selectors import _value_labels
-
     PoliceUnit.objects.filter(code="PE-AMSTERDAM").update(name=EVIL)
     _value_labels.cache_clear()  # names are cached per language; an earlier test filled it
     create([Spec(2024, "PE-AMSTERDAM", "politie", False, "female", "NL") for _ in range(12)])
@@ -158,7 +158,6 @@ def test_registry_htcds_export(
             ["2024-02-01", "Bakker", "2007-05-04", "politie", "GM0363"],
         ]
     )
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     imported = client.post(
         reverse("registry:import"),

@@ -15,7 +15,9 @@ from bovenwater.accounts.models import Membership, Organisation
 from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.audit.models import Action, ProcessingLogEntry
 from bovenwater.audit.selectors import LogFilter, processing_log_for_actor
+from bovenwater.cases.models import Shelter, ShelterCapacity
 from bovenwater.intake.models import RoutingRule
+from bovenwater.reference.models import Municipality
 
 pytestmark = pytest.mark.django_db
 
@@ -117,9 +119,6 @@ def test_shelter_category_change_is_logged(
     make_organisation: Callable[..., Organisation],
     login_as: Callable[[Membership], Client],
 ) -> None:
-    from bovenwater.cases.models import Shelter, ShelterCapacity
-    from bovenwater.reference.models import Municipality
-
     amsterdam = Municipality.objects.get(code="GM0363")
     shelter = Shelter.objects.create(
         name="Opvang Test",

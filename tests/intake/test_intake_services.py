@@ -5,14 +5,17 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Permission as ModelPermission
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.test import Client
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Organisation
-from bovenwater.accounts.roles import OrganisationKind, Role
+from bovenwater.accounts.roles import OrganisationKind, Permission, Role
 from bovenwater.audit.models import Action, ProcessingLogEntry
-from bovenwater.intake import services
+from bovenwater.cases.models import Case, CaseEvent
+from bovenwater.intake import routing, services
 from bovenwater.intake.deadlines import add_working_days
 from bovenwater.intake.models import (
     PublicAddition,
@@ -24,6 +27,8 @@ from bovenwater.intake.models import (
     SignalRecipient,
     SignalState,
 )
+from bovenwater.intake.selectors import signal_get_for_actor
+from bovenwater.intake.workflow import TRANSITIONS
 from bovenwater.lib.models import IdempotencyRecord
 from bovenwater.lib.workflow import TransitionNotAllowed
 from bovenwater.reference.models import Municipality
@@ -153,8 +158,6 @@ def test_triage_table_edge_by_edge(
     submit_signal: Callable[..., Signal],
     actor_for: Callable[..., Actor],
 ) -> None:
-    from bovenwater.intake.workflow import TRANSITIONS
-
     signal = submit_signal()
     Signal.objects.filter(pk=signal.pk).update(state=start)
     signal.refresh_from_db()
@@ -166,7 +169,7 @@ def test_triage_table_edge_by_edge(
         "forward_to": region["police"],
         "case_reference": "C-2026-00001",
     }
-    if permissions is not None and all(actor.has(p) for p in permissions):
+    if permissions is not None and all(actor.has(Permission(p)) for p in permissions):
         services.signal_transition(actor=actor, signal=signal, to_state=target, **kwargs)  # type: ignore[arg-type]
         signal.refresh_from_db()
         assert signal.state == target
@@ -207,8 +210,6 @@ def test_forwarding_gives_the_police_access(
     submit_signal: Callable[..., Signal],
     actor_for: Callable[..., Actor],
 ) -> None:
-    from bovenwater.intake.selectors import signal_get_for_actor
-
     signal = submit_signal(actor=actor_for(Role.SIGNALLER, region["outsider"]))
     officer = actor_for(Role.INVESTIGATOR, region["police"])
     with pytest.raises(Http404):
@@ -238,7 +239,6 @@ def test_opening_a_case_from_a_signal(
     updated = services.signal_open_case(actor=contact, signal=signal, reason="intake nodig")
     assert updated.state == SignalState.CASE_OPENED
     assert updated.case_reference.startswith("C-")
-    from bovenwater.cases.models import Case
 
     case = Case.objects.get(number=updated.case_reference)
     assert case.owner == region["care"]
@@ -248,9 +248,6 @@ def test_opening_a_case_from_a_signal(
 def test_an_administrator_edits_routing_rules_in_the_admin(
     client: object, region: dict[str, Organisation], make_member: object, login_as: object
 ) -> None:
-    from django.contrib.auth.models import Permission as ModelPermission
-    from django.test import Client
-
     assert isinstance(client, Client)
     membership = make_member(role=Role.PLATFORM_ADMINISTRATOR, organisation=region["municipality"])  # type: ignore[operator]
     user = membership.user
@@ -276,8 +273,6 @@ def test_default_rules_route_by_form_of_exploitation(
     form: str, minor: bool, kind: OrganisationKind, make_organisation: Any
 ) -> None:
     """Issue #13, point 7: the seeded rules by form (reasons in docs/routing.md)."""
-    from bovenwater.intake import routing
-    from bovenwater.intake.models import SignalKind
 
     target = make_organisation(name=f"Ontvanger {form}", kind=kind)
     other = make_organisation(name=f"Andere {form}", kind=kind, municipality_code="GM0599")
@@ -313,7 +308,6 @@ def test_the_signal_to_case_hand_off_is_one_transaction(
 ) -> None:
     """``signal_open_case`` owns the transaction: when the signal's step fails after the
     case was opened, no case, no case event and no log entry of it remain."""
-    from bovenwater.cases.models import Case, CaseEvent
 
     signal = submit_signal()
     contact = actor_for(Role.CONTACT_OFFICER, region["municipality"])

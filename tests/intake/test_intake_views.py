@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -76,8 +78,6 @@ def test_public_report_errors_are_dutch_and_keep_input(
 def test_honeypot_and_rate_limit_stop_abuse(
     client: Client, region: dict[str, Organisation], settings: object
 ) -> None:
-    from django.core.cache import cache
-
     cache.clear()
     assert (
         client.post(reverse("report:new"), _public_post(website="http://spam")).status_code == 400
@@ -289,8 +289,6 @@ def test_overdue_signals_are_listed(
     make_member: Callable[..., Membership],
     login_as: Callable[[Membership], Client],
 ) -> None:
-    from datetime import date
-
     late = submit_signal()
     Signal.objects.filter(pk=late.pk).update(due_date=date(2020, 1, 1))
     submit_signal()

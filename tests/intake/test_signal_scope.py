@@ -15,6 +15,7 @@ import pytest
 from django.http import Http404
 from django.utils import timezone
 
+from bovenwater.accounts import services as accounts
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Organisation
 from bovenwater.accounts.roles import Role
@@ -80,7 +81,6 @@ def test_a_reporter_in_another_organisation_no_longer_sees_the_signal(
     submit_signal: Callable[..., Signal],
 ) -> None:
     """The reporter's access is tied to the organisation they reported for."""
-    from bovenwater.accounts import services as accounts
 
     reporter = actor_for(Role.SIGNALLER, region["police"])
     signal = submit_signal(actor=reporter)

@@ -18,6 +18,7 @@ from tests.support import login
 
 from bovenwater.accounts.models import Membership, Organisation
 from bovenwater.accounts.roles import Role
+from bovenwater.kompas import demo, learning
 from bovenwater.kompas.assessment import yardstick
 from bovenwater.kompas.models import ActionItem, Note, SelfAssessment, Share
 
@@ -130,7 +131,6 @@ def test_play_a_branching_scenario_to_its_end(
 
 def _answer_check(tab: Any) -> None:
     """Answer every drawn question with the right option, found in the question bank."""
-    from bovenwater.kompas import learning
 
     by_text = {q.text: q for bank in learning.banks().values() for q in bank}
     fieldsets = tab.get_by_test_id("quiz-form").locator("fieldset")
@@ -185,8 +185,6 @@ def test_follow_a_learning_path_to_a_verified_certificate(
 def test_find_a_shelter_for_a_minor_in_twente_on_the_sociale_kaart(
     live_server: Any, officer: Membership, tab: Any
 ) -> None:
-    from bovenwater.kompas import demo
-
     demo._seed_social_map()
     base = live_server.url
     _enter(tab, base, officer)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bovenwater.kompas import assessment, cards, content
+from bovenwater.kompas import assessment, cards, content, targets
 from bovenwater.reference.models import Indicator
 
 GOOD = """---
@@ -55,8 +55,6 @@ TOMORROW = "Wat doet u morgen?"
 def test_every_chapter_has_an_english_summary_and_three_links_that_resolve(
     chapter: content.Chapter,
 ) -> None:
-    from bovenwater.kompas import targets
-
     assert len(chapter.summary_en) > 40
     resolved = [targets.resolve_link(link) for link in chapter.links]
     assert len(chapter.links) >= 3 and all(resolved), dict(

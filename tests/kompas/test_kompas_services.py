@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 import pytest
 from django.core import mail
@@ -88,14 +89,14 @@ def test_note_on_unknown_target_is_refused_and_not_written(
 def test_share_reaches_the_colleague_with_mail_and_never_carries_notes(
     make_member: Callable[..., Membership],
     org_a: Organisation,
-    django_capture_on_commit_callbacks: Callable[..., object],
+    django_capture_on_commit_callbacks: Callable[..., AbstractContextManager[object]],
 ) -> None:
     sender = actor_of(make_member(organisation=org_a))
     recipient_membership = make_member(organisation=org_a)
     recipient_membership.user.email = "collega@example.org"
     recipient_membership.user.save()
     services.note_create(actor=sender, kind=TargetKind.CARD, target="vorm-labour", body="GEHEIM")
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+    with django_capture_on_commit_callbacks(execute=True):
         share = services.share_create(
             actor=sender,
             kind=TargetKind.CARD,

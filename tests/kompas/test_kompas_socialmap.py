@@ -75,6 +75,7 @@ def test_import_with_a_bad_row_imports_nothing_and_reports_the_row(
     good = SimpleUploadedFile("kaart.csv", f"{HEADER}\n{GOOD}\n".encode())
     assert client.post("/kompas/sociale-kaart/import/", {"bestand": good}).status_code == 302
     entry = HelpEntry.objects.get()
+    assert entry.municipality is not None
     assert (entry.name, entry.municipality.name, entry.target_groups) == (
         "Opvang Oefenhuis",
         "Enschede",

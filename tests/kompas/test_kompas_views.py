@@ -13,9 +13,11 @@ from pypdf import PdfReader
 from tests.support import login
 
 from bovenwater.accounts.models import Membership, Organisation
-from bovenwater.accounts.roles import Role
+from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.kompas import content
+from bovenwater.kompas.assessment import yardstick
 from bovenwater.kompas.models import ActionItem, Note, SelfAssessment, Share, TargetKind
+from bovenwater.monitor.models import ALL, CountRow
 
 pytestmark = pytest.mark.django_db
 
@@ -84,8 +86,8 @@ def test_chapter_and_card_download_as_pdf_with_their_text(
     text = pdf_text(response.content)
     assert "De bedenktijd en de B8-regeling" in text
     reader = PdfReader(io.BytesIO(response.content))
-    root = reader.trailer["/Root"]
-    assert root["/Lang"] == "nl"  # tagged, language set: PDF/UA
+    root = reader.root_object
+    assert str(root["/Lang"]) == "nl"  # tagged, language set: PDF/UA
     assert "/StructTreeRoot" in root
     assert reader.metadata is not None
     assert reader.metadata.title == "De bedenktijd en de B8-regeling · Bovenwater"
@@ -128,7 +130,6 @@ def test_self_assessment_flow_with_action_item_and_pdf(
     member: Membership, login_as: Callable[[Membership], Client]
 ) -> None:
     client = login_as(member)
-    from bovenwater.kompas.assessment import yardstick
 
     answers = {s.code: "2" for s in yardstick().statements}
     answers["opvang-v2"] = "0"
@@ -201,8 +202,6 @@ def test_no_user_of_organisation_a_reaches_b_by_url(
 def test_numbers_chapter_shows_live_monitor_counts_to_monitor_users_only(
     make_member: Callable[..., Membership], login_as: Callable[[Membership], Client]
 ) -> None:
-    from bovenwater.monitor.models import ALL, CountRow
-
     for year, count, suppressed in ((2024, 123, False), (2025, 4, True)):
         CountRow.objects.create(
             stat="total",
@@ -284,8 +283,6 @@ def test_chain_partner_card_pdf_lists_the_regions_organisations(
     make_organisation: Callable[..., Organisation],
     login_as: Callable[[Membership], Client],
 ) -> None:
-    from bovenwater.accounts.roles import OrganisationKind
-
     home = make_organisation(name="Gemeente Kaartstad", municipality_code="GM0363")
     make_organisation(
         name="Zorgcoördinatie Amstelregio",
@@ -308,8 +305,6 @@ def test_chain_partner_card_pdf_lists_the_regions_organisations(
 def test_self_assessment_errors_next_to_the_field_and_history_over_time(
     member: Membership, login_as: Callable[[Membership], Client]
 ) -> None:
-    from bovenwater.kompas.assessment import yardstick
-
     client = login_as(member)
     answers = {s.code: "1" for s in yardstick().statements}
     del answers["samenwerking-b2"]

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from tests.pprl.support import people_csv, source_rows
+from tests.linkage.factories import World, actor_of
 
-from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Membership, Organisation
 from bovenwater.accounts.roles import OrganisationKind, Role
-from bovenwater.linkage import services
-from bovenwater.linkage.models import LinkageProject, ProjectPurpose
 
 IMMEDIATE = "django_tasks.backends.immediate.ImmediateBackend"
 
@@ -23,23 +19,6 @@ def _immediate_tasks(settings: Any) -> None:
     settings.TASKS = {
         "default": {"BACKEND": IMMEDIATE, "QUEUES": ["default", "audit", "notifications"]}
     }
-
-
-@dataclass
-class World:
-    unit: Actor
-    police: Actor
-    care: Actor
-    police_officer: Actor
-    care_officer: Actor
-    outsider: Actor
-    registrar: Organisation
-    police_org: Organisation
-    care_org: Organisation
-
-
-def actor_of(membership: Membership) -> Actor:
-    return Actor(user=membership.user, membership=membership)
 
 
 @pytest.fixture
@@ -61,19 +40,3 @@ def world(
         police_org=police,
         care_org=care,
     )
-
-
-def make_project(world: World, purpose: str = ProjectPurpose.ESTIMATE) -> LinkageProject:
-    return services.project_create(
-        actor=world.unit,
-        name=f"Project {purpose}",
-        year=2025,
-        purpose=purpose,
-        legal_basis="AVG art. 89 (test)",
-        participants=[world.police_org, world.care_org],
-    )
-
-
-def lists() -> tuple[str, str]:
-    rows_a, rows_b = source_rows()
-    return people_csv(rows_a, "P"), people_csv(rows_b, "Z")

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from tests.cases import factories
-from tests.linkage.conftest import World, lists, make_project
+from tests.linkage.factories import World, lists, make_project
 
 from bovenwater.accounts.models import Membership
 from bovenwater.audit.models import ProcessingLogEntry

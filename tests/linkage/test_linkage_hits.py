@@ -5,11 +5,17 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from tests.linkage.conftest import World, lists, make_project
+from tests.linkage.factories import World, lists, make_project
 
 from bovenwater.audit.models import ProcessingLogEntry
 from bovenwater.linkage import selectors, services
-from bovenwater.linkage.models import HitAnswer, HitQuery, ProjectPurpose, ReplyStatus
+from bovenwater.linkage.models import (
+    HitAnswer,
+    HitQuery,
+    LinkageProject,
+    ProjectPurpose,
+    ReplyStatus,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +24,7 @@ UNKNOWN = services.PersonQuery("Zoë", "Onbekendsma", "2001-01-01", "V")
 
 
 @pytest.fixture
-def hit_project(world: World):  # type: ignore[no-untyped-def]
+def hit_project(world: World) -> LinkageProject:
     project = make_project(world, ProjectPurpose.HIT_NO_HIT)
     police_list, care_list = lists()
     services.source_upload_people(actor=world.police, project=project, text=police_list)
@@ -29,12 +35,12 @@ def hit_project(world: World):  # type: ignore[no-untyped-def]
 
 
 def test_a_hit_names_only_the_kind_of_organisation_and_a_contact_route(
-    world: World, hit_project: object
+    world: World, hit_project: LinkageProject
 ) -> None:
     query = services.hit_query(
         actor=world.police,
         project=hit_project,
-        basis="investigation",  # type: ignore[arg-type]
+        basis="investigation",
         reference="PL-2025-17",
         person=KNOWN,
     )
@@ -48,11 +54,11 @@ def test_a_hit_names_only_the_kind_of_organisation_and_a_contact_route(
     assert not {"score", "similarity", "surname", "first_names"} & fields
 
 
-def test_no_hit(world: World, hit_project: object) -> None:
+def test_no_hit(world: World, hit_project: LinkageProject) -> None:
     query = services.hit_query(
         actor=world.police,
         project=hit_project,
-        basis="consent",  # type: ignore[arg-type]
+        basis="consent",
         reference="PL-2025-18",
         person=UNKNOWN,
     )
@@ -60,13 +66,13 @@ def test_no_hit(world: World, hit_project: object) -> None:
 
 
 def test_legal_basis_and_reference_are_required_and_nothing_is_asked_without(
-    world: World, hit_project: object
+    world: World, hit_project: LinkageProject
 ) -> None:
     for basis, reference in (("", "PL-1"), ("consent", " ")):
         with pytest.raises(ValidationError):
             services.hit_query(
                 actor=world.police,
-                project=hit_project,  # type: ignore[arg-type]
+                project=hit_project,
                 basis=basis,
                 reference=reference,
                 person=KNOWN,
@@ -75,14 +81,14 @@ def test_legal_basis_and_reference_are_required_and_nothing_is_asked_without(
 
 
 def test_outsiders_and_roles_without_the_permission_cannot_ask(
-    world: World, hit_project: object
+    world: World, hit_project: LinkageProject
 ) -> None:
     for actor in (world.outsider, world.unit, world.police_officer):
         with pytest.raises(PermissionDenied):
             services.hit_query(
                 actor=actor,
                 project=hit_project,
-                basis="consent",  # type: ignore[arg-type]
+                basis="consent",
                 reference="X",
                 person=KNOWN,
             )
@@ -90,12 +96,12 @@ def test_outsiders_and_roles_without_the_permission_cannot_ask(
 
 
 def test_both_sides_are_logged_and_both_privacy_officers_see_the_query(
-    world: World, hit_project: object
+    world: World, hit_project: LinkageProject
 ) -> None:
     query = services.hit_query(
         actor=world.police,
         project=hit_project,
-        basis="investigation",  # type: ignore[arg-type]
+        basis="investigation",
         reference="PL-2025-19",
         person=KNOWN,
     )
@@ -110,12 +116,12 @@ def test_both_sides_are_logged_and_both_privacy_officers_see_the_query(
         selectors.hit_log_for_privacy_officer(world.police)
 
 
-def test_queries_are_rate_limited(world: World, hit_project: object) -> None:
+def test_queries_are_rate_limited(world: World, hit_project: LinkageProject) -> None:
     for n in range(services.HIT_LIMIT_PER_DAY):
         services.hit_query(
             actor=world.police,
             project=hit_project,
-            basis="consent",  # type: ignore[arg-type]
+            basis="consent",
             reference=f"PL-{n}",
             person=UNKNOWN,
         )
@@ -123,7 +129,7 @@ def test_queries_are_rate_limited(world: World, hit_project: object) -> None:
         services.hit_query(
             actor=world.police,
             project=hit_project,
-            basis="consent",  # type: ignore[arg-type]
+            basis="consent",
             reference="PL-extra",
             person=KNOWN,
         )
@@ -131,11 +137,11 @@ def test_queries_are_rate_limited(world: World, hit_project: object) -> None:
     assert ProcessingLogEntry.objects.filter(object_id="refused-rate-limit").exists()
 
 
-def test_the_other_side_accepts_once(world: World, hit_project: object) -> None:
+def test_the_other_side_accepts_once(world: World, hit_project: LinkageProject) -> None:
     query = services.hit_query(
         actor=world.police,
         project=hit_project,
-        basis="consent",  # type: ignore[arg-type]
+        basis="consent",
         reference="PL-20",
         person=KNOWN,
     )

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
-from tests.linkage.conftest import World, make_project
+from tests.linkage.factories import World, make_project
 
 from bovenwater.accounts.models import Membership
 from bovenwater.linkage import services

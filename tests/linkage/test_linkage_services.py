@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from tests.linkage.conftest import World, lists, make_project
+from tests.linkage.factories import World, lists, make_project
 from tests.pprl.support import VARIANTS, people_csv
 
 from bovenwater.audit.models import ProcessingLogEntry
@@ -117,7 +118,7 @@ def test_upload_is_all_or_nothing_with_a_dutch_report_per_row(world: World) -> N
     assert not LinkageSource.objects.exists()
 
 
-def _encode_with_cli(tmp_path: Any, secret: bytes, source: str = "IND") -> bytes:
+def _encode_with_cli(tmp_path: Path, secret: bytes, source: str = "IND") -> bytes:
     people = tmp_path / "ind.csv"
     people.write_text(people_csv([pair[1] for pair in VARIANTS[:5]], "I"), encoding="utf-8")
     key = tmp_path / "project.key"

@@ -7,10 +7,11 @@ from collections.abc import Callable
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from tests.linkage.conftest import World, lists
+from tests.linkage.factories import World, lists, make_project
 
 from bovenwater.accounts.models import Membership
 from bovenwater.estimation.models import EstimateRun
+from bovenwater.linkage import services
 from bovenwater.linkage.models import LinkageProject, LinkageRun, LinkageSource
 
 pytestmark = pytest.mark.django_db
@@ -88,10 +89,6 @@ def test_project_pages_from_creation_to_an_estimate(
 def test_participants_see_no_groups_and_no_overlap_cells(
     client: Client, world: World, login_as: Callable[[Membership], Client]
 ) -> None:
-    from tests.linkage.conftest import make_project
-
-    from bovenwater.linkage import services
-
     project = make_project(world)
     police_list, care_list = lists()
     services.source_upload_people(actor=world.police, project=project, text=police_list)

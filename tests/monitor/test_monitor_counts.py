@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 from typing import Any
 
 import pytest
@@ -20,9 +21,12 @@ from tests.monitor.registry_factory import (
     create,
 )
 
+from bovenwater.accounts.actor import Actor
+from bovenwater.accounts.roles import Role
 from bovenwater.monitor.fill import fill_counts
 from bovenwater.monitor.models import CountRow, FillState
-from bovenwater.registry.models import Person, Registration
+from bovenwater.registry.models import Person, Registration, Source
+from bovenwater.registry.services import RegistrationInput, registration_create
 
 pytestmark = pytest.mark.django_db
 
@@ -130,13 +134,6 @@ def test_second_fill_without_new_registrations_changes_nothing() -> None:
 def test_a_registration_queues_the_fill_on_commit(
     django_capture_on_commit_callbacks: Any, make_member: Any
 ) -> None:
-    from datetime import date
-
-    from bovenwater.accounts.actor import Actor
-    from bovenwater.accounts.roles import Role
-    from bovenwater.registry.models import Source
-    from bovenwater.registry.services import RegistrationInput, registration_create
-
     member = make_member(role=Role.INVESTIGATOR)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         registration_create(

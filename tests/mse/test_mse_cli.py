@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -150,8 +152,6 @@ def test_unknown_method_is_an_argparse_error(capsys: pytest.CaptureFixture[str])
 
 def _modules_after(*argv: str) -> set[str]:
     """The modules a fresh ``bovenwater`` process has loaded when it exits."""
-    import subprocess
-    import sys
 
     code = (
         "import sys, atexit\n"

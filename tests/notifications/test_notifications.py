@@ -17,6 +17,7 @@ from tests.support import login
 from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.cases import services
 from bovenwater.cases.models import ShelterCategory
+from bovenwater.cases.services.case import case_open
 from bovenwater.cases.services.coordination import case_assign
 from bovenwater.cases.services.deadline_notices import deadline_notices_send
 from bovenwater.cases.types import VictimDetails
@@ -106,22 +107,9 @@ def test_cosm_placement_request_goes_to_the_registrar_and_its_answer_back(region
     )
     assert users_told("placement_requested") == {placer.user.pk}  # the registrar's placer
     assert region["first"].user.pk not in users_told("placement_requested")
-    shelter = factories_shelter(region["care"])
+    shelter = factories.cosm_shelter(region["care"])
     services.placement_create(actor=placer, request=request, shelter=shelter)
     assert users_told("placement_answered") == {region["first"].user.pk}
-
-
-def factories_shelter(care):  # type: ignore[no-untyped-def]
-    from bovenwater.cases.models import Shelter, ShelterCapacity
-
-    shelter = Shelter.objects.create(
-        name="Opvang COSM test",
-        organisation=factories.organisation(OrganisationKind.SHELTER),
-        region=care.municipality.police_unit,
-        municipality=care.municipality,
-    )
-    ShelterCapacity.objects.create(shelter=shelter, category=ShelterCategory.COSM, places=2)
-    return shelter
 
 
 def test_meeting_agenda_and_deadlines(region) -> None:  # type: ignore[no-untyped-def]
@@ -163,7 +151,6 @@ def test_email_has_no_personal_data_and_follows_the_preference(  # type: ignore[
         user.save()
     Preference.objects.create(user=region["second"].user, email=EmailMode.NONE)
     mail.outbox.clear()
-    from bovenwater.cases.services.case import case_open
 
     with django_capture_on_commit_callbacks(execute=True):  # the mail is queued on commit
         case = case_open(
@@ -179,7 +166,7 @@ def test_email_has_no_personal_data_and_follows_the_preference(  # type: ignore[
         )
     assert users_told("case_queued") == {region["first"].user.pk, region["second"].user.pk}
     assert [m.to for m in mail.outbox] == [["first@example.org"]]  # "none" got no e-mail
-    body = mail.outbox[0].subject + mail.outbox[0].body
+    body = str(mail.outbox[0].subject) + str(mail.outbox[0].body)
     for secret in (SECRET_NAME, "Ioana", case.number, "bouw", "Roemen"):
         assert secret not in body
     assert "nieuw werk" in body and reverse("notifications:list") in body
@@ -195,7 +182,6 @@ def test_email_has_no_personal_data_and_follows_the_preference(  # type: ignore[
 
 def test_centre_shows_count_marks_read_and_saves_preference(region, client: Client) -> None:  # type: ignore[no-untyped-def]
     member = factories.member(Role.CARE_COORDINATOR, region["care"], can_login=True)
-    from bovenwater.cases.services.case import case_open
 
     case_open(actor=region["contact"], owner=region["care"], victim=VictimDetails(estimated_age=20))
     login(client, member)

@@ -25,6 +25,7 @@ from tests.cases import factories
 from tests.launched import REPO, free_port
 
 from bovenwater.accounts.roles import OrganisationKind, Role
+from bovenwater.notifications.mail import mail_immediate
 from bovenwater.notifications.models import Event, Notification
 from bovenwater.notifications.services import notify_users
 
@@ -114,8 +115,6 @@ def test_a_notice_email_arrives_at_a_real_smtp_server(
 def test_a_refused_connection_fails_the_task_and_the_notice_waits_for_the_next_run(
     settings: Any, smtp_server: tuple[int, Mailbox]
 ) -> None:
-    from bovenwater.notifications.mail import mail_immediate
-
     port, mailbox = smtp_server
     _smtp_settings(settings, free_port())  # nothing listens there
     _actor, ids = _notice("wacht@example.org")

@@ -24,13 +24,14 @@ class _QuietHandler(WSGIRequestHandler):
 
 def main() -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "tests.oidc_provider.settings"
-    import django
+    # Django and the provider's models load only once the settings module is chosen.
+    import django  # noqa: PLC0415
 
     django.setup()
-    from django.contrib.auth.models import Group, User
-    from django.core.management import call_command
-    from django.core.wsgi import get_wsgi_application
-    from oauth2_provider.models import Application
+    from django.contrib.auth.models import Group, User  # noqa: PLC0415
+    from django.core.management import call_command  # noqa: PLC0415
+    from django.core.wsgi import get_wsgi_application  # noqa: PLC0415
+    from oauth2_provider.models import Application  # noqa: PLC0415
 
     setup = json.load(sys.stdin)
     call_command("migrate", verbosity=0)

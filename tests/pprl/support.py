@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 from pathlib import Path
 
 from bovenwater.pprl.encode import EncodedFile, Encoder, Header, Keys, read_encodings
@@ -82,8 +83,6 @@ _TMP: list[str] = []
 
 
 def _tmp_dir() -> str:
-    import tempfile
-
     if not _TMP:
         _TMP.append(tempfile.mkdtemp(prefix="pprl-test-"))
     return _TMP[0]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from tests.pprl.support import SECRET, VARIANTS, encode_text, people_csv, source_rows
@@ -198,9 +201,6 @@ def test_two_files_with_the_same_source_name_are_refused() -> None:
 
 
 def test_the_engine_never_imports_django() -> None:
-    import subprocess
-    import sys
-
     code = (
         "import sys, bovenwater.pprl.cli, bovenwater.pprl.match;"
         "sys.exit(any(m == 'django' or m.startswith('django.') for m in sys.modules))"

@@ -10,6 +10,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -66,7 +67,6 @@ def _empty_reference_tables() -> None:
     the forms are loaded) refer to reference rows, so they go first and the load adds
     them again.
     """
-    from django.apps import apps
 
     tables = [apps.get_model("intake", "RoutingRule")._meta.db_table]
     tables += [Indicator.forms.through._meta.db_table, Indicator.sectors.through._meta.db_table]

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.webscan.webscan_support import World, corpus_lines
+from tests.webscan.factories import World, corpus_lines
 
 from bovenwater.accounts.models import Membership, Organisation
 

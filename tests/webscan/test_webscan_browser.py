@@ -9,7 +9,7 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.browser.axe import axe_violations
 from tests.support import TEST_PASSWORD, token_for
-from tests.webscan.webscan_support import World
+from tests.webscan.factories import World
 
 from bovenwater.accounts.models import Membership, Organisation
 from bovenwater.intake.models import Signal

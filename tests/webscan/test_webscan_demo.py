@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+import bovenwater.core.demo as demo
 from bovenwater.core.demo import seed_demo
 from bovenwater.webscan.models import Ad, Network, NetworkState, RunStatus, ScanRun, Source
 
@@ -14,7 +15,6 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_seeds_scanned_sources_with_networks_in_the_queue_once(settings: Any) -> None:
     settings.DEMO_MODE = True
-    import bovenwater.core.demo as demo
 
     steps = demo.DEMO_STEPS
     demo.DEMO_STEPS = ("bovenwater.webscan.demo",)

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.utils import translation
 
-from bovenwater.webscan.explain import rule_text
+from bovenwater.adscan.ingest import read_jsonl
+from bovenwater.webscan.charts import network_map_spec
+from bovenwater.webscan.explain import ingest_reason, rule_text
 
 
 def test_evidence_note_follows_the_interface_language() -> None:
@@ -24,8 +28,6 @@ def test_network_rules_are_explained_in_dutch_too() -> None:
 
 
 def test_the_network_map_colours_only_the_municipalities_in_the_ads() -> None:
-    from bovenwater.webscan.charts import network_map_spec
-
     cities = [
         {"code": "GM0363", "name": "Amsterdam", "count": 9},
         {"code": "GM0599", "name": "Rotterdam", "count": 1},
@@ -42,8 +44,6 @@ def test_the_network_map_colours_only_the_municipalities_in_the_ads() -> None:
 
 
 def test_malformed_line_reasons_are_shown_in_the_interface_language() -> None:
-    from bovenwater.webscan.explain import ingest_reason
-
     with translation.override("nl"):
         assert ingest_reason("missing field(s): title, body") == (
             "ontbrekend(e) veld(en): title, body"
@@ -60,11 +60,6 @@ def test_malformed_line_reasons_are_shown_in_the_interface_language() -> None:
 
 
 def test_every_engine_reason_has_a_dutch_text(tmp_path: object) -> None:
-    from pathlib import Path
-
-    from bovenwater.adscan.ingest import read_jsonl
-    from bovenwater.webscan.explain import ingest_reason
-
     path = Path(str(tmp_path)) / "bad.jsonl"
     path.write_bytes(
         b'[1]\n{"id": "a"}\n{"id": true, "title": "t", "body": "b"}\n'

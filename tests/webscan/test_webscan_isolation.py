@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from tests.webscan.webscan_support import World
+from tests.webscan.factories import World
 
 from bovenwater.accounts.roles import Role
 from bovenwater.intake.models import Signal

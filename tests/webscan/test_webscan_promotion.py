@@ -10,10 +10,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from tests.support import login
-from tests.webscan.webscan_support import World, actor_of
+from tests.webscan.factories import World, actor_of
 
+from bovenwater.accounts import services as accounts_services
 from bovenwater.accounts.models import Organisation
-from bovenwater.accounts.roles import OrganisationKind
+from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.intake.models import Signal, Urgency
 from bovenwater.webscan import services
 from bovenwater.webscan.models import Network
@@ -111,9 +112,6 @@ def test_an_empty_queue_says_where_the_users_work_waits(
     small_corpus: list[str],
     make_organisation: Callable[..., Organisation],
 ) -> None:
-    from bovenwater.accounts import services as accounts_services
-    from bovenwater.accounts.roles import Role
-
     world.scan(small_corpus)  # networks wait at the police team
     riec = make_organisation(name="RIEC Testregio", kind=OrganisationKind.OTHER)
     elsewhere = accounts_services.membership_add(

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from datetime import date, timedelta
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.utils import timezone
-from tests.webscan.webscan_support import World, actor_of, source_input, upload
+from tests.webscan.factories import World, actor_of, source_input, upload
 
-from bovenwater.accounts.roles import Role
+from bovenwater.accounts.roles import OrganisationKind, Role
+from bovenwater.adscan import pipeline
 from bovenwater.audit.models import ProcessingLogEntry
 from bovenwater.intake.models import Signal
 from bovenwater.webscan import jobs, services
@@ -94,8 +98,6 @@ def test_only_the_administrator_records_sources(world: World, make_member: Any, 
 def test_an_organisation_without_a_screening_task_records_no_sources(
     make_organisation: Any, make_member: Any
 ) -> None:
-    from bovenwater.accounts.roles import OrganisationKind
-
     shelter = make_organisation(kind=OrganisationKind.SHELTER)
     admin = make_member(role=Role.ADMINISTRATOR, organisation=shelter)
     with pytest.raises(PermissionDenied):
@@ -335,10 +337,6 @@ def test_retention_deletes_old_ads_unless_promoted_and_prunes_their_networks(
 
 
 def test_retention_command_reports_counts(world: World, small_corpus: list[str]) -> None:
-    from io import StringIO
-
-    from django.core.management import call_command
-
     world.scan(small_corpus[:20])
     out = StringIO()
     call_command("apply_webscan_retention", stdout=out)
@@ -348,10 +346,6 @@ def test_retention_command_reports_counts(world: World, small_corpus: list[str])
 def test_a_large_scan_leaves_no_objects_frozen_in_the_worker(
     world: World, small_corpus: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import gc
-
-    from bovenwater.adscan import pipeline
-
     monkeypatch.setattr(pipeline, "FREEZE_FROM", 1)  # every scan counts as large here
     frozen: list[int] = []
     real_freeze = gc.freeze

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from tests.webscan.webscan_support import World, upload
+from tests.webscan.factories import World, upload
 
 from bovenwater.audit.models import Action, ProcessingLogEntry
 from bovenwater.intake.models import Signal
@@ -98,9 +98,9 @@ def test_analyst_uploads_a_file_and_sees_the_rejected_lines(
 ) -> None:
     source = world.source()
     login_as(world.analyst)
-    page = client.get(f"/webscan/bronnen/{source.pk}/")
-    assert page.status_code == 200
-    assert "Scan starten" in page.content.decode()
+    source_page = client.get(f"/webscan/bronnen/{source.pk}/")
+    assert source_page.status_code == 200
+    assert "Scan starten" in source_page.content.decode()
     response = client.post(
         f"/webscan/bronnen/{source.pk}/scannen/",
         {"upload": upload([*small_corpus[:50], "{kapot"])},

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from tests.lib.workflow_walk import role_edges
-from tests.webscan.webscan_support import World, actor_of
+from tests.webscan.factories import World, actor_of
 
 from bovenwater.accounts.models import Membership
 from bovenwater.accounts.roles import ROLE_PERMISSIONS, Role

@@ -22,7 +22,7 @@ import django
 django.setup()
 
 from django.db import transaction  # noqa: E402
-from django_tasks_db.models import DBTaskResult  # noqa: E402
+from django_tasks_db.models import DBTaskResult, get_date_max  # noqa: E402
 
 from bovenwater.accounts import services as accounts  # noqa: E402
 from bovenwater.accounts.roles import OrganisationKind  # noqa: E402
@@ -98,8 +98,6 @@ def main(command: str, args: list[str]) -> Any:
                 )
         return int(args[0])
     if command == "chain-tasks":
-        from django_tasks_db.models import get_date_max
-
         rows = DBTaskResult.objects.filter(task_path=chain_processing_log.module_path)
         return [
             [r.status, r.run_after != get_date_max() and r.run_after > r.enqueued_at] for r in rows

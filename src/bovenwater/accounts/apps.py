@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext_lazy as _
+
+from bovenwater.accounts.lockout import count_failure
 
 
 class AccountsConfig(AppConfig):
@@ -7,8 +10,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Organisaties en gebruikers")
 
     def ready(self) -> None:
-        from django.contrib.auth.signals import user_login_failed
-
-        from bovenwater.accounts.lockout import count_failure
-
         user_login_failed.connect(count_failure, dispatch_uid="bovenwater-login-address")

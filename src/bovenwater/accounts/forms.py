@@ -7,6 +7,8 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from bovenwater.accounts.member_services import ASSIGNABLE_ROLES
+
 
 class PasswordStepForm(forms.Form):
     username = forms.CharField(
@@ -53,8 +55,6 @@ class OrganisationContactForm(forms.Form):
 
 
 def _role_choices() -> list[tuple[str, str]]:
-    from bovenwater.accounts.member_services import ASSIGNABLE_ROLES
-
     return [(role.value, str(role.label)) for role in ASSIGNABLE_ROLES]
 
 

@@ -42,9 +42,9 @@ ignore_missing_imports = True
 
 def build() -> list[Path]:
     """Compile into a temporary directory, then replace ``native/``; returns its files."""
-    from mypyc.build import mypycify
-    from setuptools import Distribution  # type: ignore[import-untyped]
-    from setuptools.command.build_ext import build_ext  # type: ignore[import-untyped]
+    from mypyc.build import mypycify  # noqa: PLC0415 - build-time tools, needed only by the native build
+    from setuptools import Distribution  # type: ignore[import-untyped]  # noqa: PLC0415 - build-time tools, needed only by the native build
+    from setuptools.command.build_ext import build_ext  # type: ignore[import-untyped]  # noqa: PLC0415 - build-time tools, needed only by the native build
 
     stamp = source_stamp(PACKAGE)
     with tempfile.TemporaryDirectory(prefix="webscan-native-") as tmp:

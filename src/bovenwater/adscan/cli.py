@@ -17,8 +17,10 @@ import sys
 import time
 from pathlib import Path
 
+from bovenwater.adscan.generate import generate
 from bovenwater.adscan.ingest import IngestError, read_ads
 from bovenwater.adscan.model import Ad
+from bovenwater.adscan.run import run
 
 
 def _positive_int(text: str) -> int:
@@ -56,8 +58,6 @@ def _writable(path: Path) -> str | None:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from bovenwater.adscan.generate import generate
-
     out: Path = args.out
     problem = _writable(out)
     if problem:
@@ -74,8 +74,6 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _cluster(args: argparse.Namespace) -> int:
-    from bovenwater.adscan.run import run
-
     source: Path = args.input
     if not source.is_file():
         return _error(f"cannot read input file: {source}")

@@ -12,7 +12,14 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from bovenwater.adscan.municipalities import AMBIGUOUS, Municipality, fold_name, lookup
+from bovenwater.adscan.municipalities import (
+    AMBIGUOUS,
+    Municipality,
+    by_code,
+    fold_name,
+    lookup,
+    name_index,
+)
 from bovenwater.adscan.phones import PhoneHit, extract_phones
 from bovenwater.adscan.tokens import _NOT_SIMPLE_RE, positions, split_tokens, token_info
 
@@ -311,8 +318,6 @@ _CITY_SINGLE: dict[str, tuple[tuple[str, ...], Municipality]] = {}
 
 def _city_token_index() -> dict[str, list[tuple[tuple[str, ...], Municipality]]]:
     if not _CITY_INDEX:
-        from bovenwater.adscan.municipalities import name_index
-
         for key, municipality in name_index().items():
             name_tokens = tuple(split_tokens(fold_name(key)))
             if name_tokens:
@@ -367,8 +372,6 @@ def _stated_age(
 def _municipality(city: str | None, cities_mentioned: list[str]) -> Municipality | None:
     municipality = lookup(city) if city else None
     if municipality is None and cities_mentioned:
-        from bovenwater.adscan.municipalities import by_code
-
         municipality = by_code()[cities_mentioned[0]]
     return municipality
 

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bovenwater.adscan.extract import Extraction
-from bovenwater.adscan.tokens import positions
+from bovenwater.adscan.tokens import positions, split_tokens, token_info
 
 RULESET_VERSION = "2025.1"
 
@@ -472,8 +472,6 @@ NEGATIONS = frozenset({"geen", "niet", "nooit", "no", "not", "never"})
 
 
 def _phrase_index() -> dict[str, list[tuple[str, tuple[str, ...]]]]:
-    from bovenwater.adscan.tokens import split_tokens, token_info
-
     index: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
     for rule in RULES:
         for phrase in (*rule.phrases_nl, *rule.phrases_en):

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
+from bovenwater.adscan.municipalities import AMBIGUOUS, name_index
 from bovenwater.adscan.normalise import (
     EMOJI_RE,
     INVISIBLE,
@@ -95,7 +96,6 @@ def _compute_general(token: str) -> TokenInfo:
 @lru_cache(maxsize=1)
 def _place_words() -> frozenset[str]:
     """One-word municipality names (not those that are also ordinary words)."""
-    from bovenwater.adscan.municipalities import AMBIGUOUS, name_index
 
     return frozenset(key for key in name_index() if key.isalpha() and key not in AMBIGUOUS)
 

@@ -6,4 +6,4 @@ class ApiConfig(AppConfig):
     verbose_name = "API"
 
     def ready(self) -> None:
-        from bovenwater.api import schema  # noqa: F401  (registers the OpenAPI extensions)
+        from bovenwater.api import schema  # noqa: PLC0415, F401  (registers the OpenAPI extensions)

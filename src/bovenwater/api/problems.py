@@ -12,6 +12,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from bovenwater.api.parsers import RequestTooLarge
 from bovenwater.lib.drf import Conflict, api_validation_error
 from bovenwater.lib.workflow import TransitionNotAllowed
 
@@ -28,8 +29,6 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, RequestDataTooBig):
-        from bovenwater.api.parsers import RequestTooLarge
-
         exc = RequestTooLarge()
     response = exception_handler(exc, context)
     if response is None:

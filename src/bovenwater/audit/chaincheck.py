@@ -8,13 +8,14 @@ and the result. The result is about the whole chain: it says nothing about any p
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
 
-from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.roles import Permission
 from bovenwater.audit.anchor import check_anchors
 from bovenwater.audit.jobs import chain_pending
@@ -22,6 +23,9 @@ from bovenwater.audit.models import Action, PrivacyJobRun, ProcessingLogEntry
 from bovenwater.audit.purposes import Purpose
 from bovenwater.audit.services import log_processing
 from bovenwater.audit.verify import verify_chain
+
+if TYPE_CHECKING:
+    from bovenwater.accounts.actor import Actor
 
 JOB = "chain_check"
 

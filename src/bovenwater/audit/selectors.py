@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.roles import Permission
 from bovenwater.audit.models import Action, ProcessingLogEntry
 from bovenwater.audit.purposes import Purpose
 from bovenwater.audit.services import log_processing
+
+if TYPE_CHECKING:
+    from bovenwater.accounts.actor import Actor
 
 
 @dataclass(frozen=True)

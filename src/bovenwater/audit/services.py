@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from bovenwater.audit.models import Action, ProcessingLogEntry
 from bovenwater.audit.purposes import Purpose, legal_basis_for
+from bovenwater.audit.tasks import chain_processing_log
 from bovenwater.lib.tracing import current_trace
 
 if TYPE_CHECKING:  # audit sits beside accounts and needs its types only
@@ -163,7 +164,6 @@ def _queue_chaining() -> None:
     if now - _last_queued < CHAIN_QUEUE_INTERVAL:
         return
     _last_queued = now
-    from bovenwater.audit.tasks import chain_processing_log
 
     if chain_processing_log.get_backend().supports_defer:
         run_after = timezone.now() + timedelta(seconds=CHAIN_QUEUE_INTERVAL)

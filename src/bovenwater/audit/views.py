@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -10,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.middleware import request_actor
 from bovenwater.audit import chaincheck
 from bovenwater.audit.describe import EntryRow, describe, member_choices, object_type_choices
@@ -25,6 +26,9 @@ from bovenwater.audit.selectors import (
     processing_log_viewed,
 )
 from bovenwater.lib import csvsafe, formatting
+
+if TYPE_CHECKING:
+    from bovenwater.accounts.actor import Actor
 
 # Readable columns first (names and labels in the interface language), then the stored
 # references they were made from, so that a row can still be traced to its entry.

@@ -27,11 +27,16 @@ from bovenwater.cases.models import (
     Case,
     CaseState,
     Placement,
+    PlacementRequest,
+    PlacementRequestStatus,
+    Referral,
+    ReferralStatus,
     Shelter,
     ShelterCapacity,
     ShelterCategory,
 )
 from bovenwater.cases.types import VictimDetails
+from bovenwater.core.demo import ORGANISATION_NAMES, REGIONS, demo_username
 from bovenwater.reference.models import ExploitationForm, Municipality, Nationality
 
 if TYPE_CHECKING:
@@ -120,8 +125,6 @@ def _ensure_account(
 
 
 def _organisation(region: DemoRegion, kind: OrganisationKind) -> Organisation:
-    from bovenwater.core.demo import ORGANISATION_NAMES
-
     name = ORGANISATION_NAMES[kind].format(
         city=region.city, unit=region.police_unit, area=region.area
     )
@@ -161,8 +164,6 @@ def _free_shelter(shelters: list[Shelter], category: str) -> Shelter | None:
 
 
 def seed(report: SeedReport) -> None:
-    from bovenwater.core.demo import REGIONS, demo_username
-
     for region_index, region in enumerate(REGIONS):
         with transaction.atomic():
             _seed_region(report, region, region_index, demo_username)
@@ -435,12 +436,6 @@ def _resolve_before_closing(
     coordinator: Actor, case: Case, placement: Placement | None, today: datetime.date
 ) -> Placement | None:
     """Closing needs no open work (``ClosureBlocked``): depart, withdraw, cancel first."""
-    from bovenwater.cases.models import (
-        PlacementRequest,
-        PlacementRequestStatus,
-        Referral,
-        ReferralStatus,
-    )
 
     if placement is not None and not placement.departed_on:
         placement = services.placement_depart(

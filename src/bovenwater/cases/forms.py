@@ -8,6 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bovenwater.accounts.models import Organisation
+from bovenwater.accounts.roles import OrganisationKind
+from bovenwater.accounts.selectors import users_in_roles
 from bovenwater.cases.corrections import CameIntoView, CaseUrgency
 from bovenwater.cases.models import (
     Case,
@@ -358,7 +360,6 @@ class AssignForm(VersionedForm):
 
     def __init__(self, *args: Any, owner: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from bovenwater.accounts.selectors import users_in_roles
 
         self.fields["coordinator"].queryset = users_in_roles(  # type: ignore[attr-defined]
             organisation_id=owner.pk, roles=["care_coordinator"]
@@ -478,7 +479,6 @@ class TransferForm(VersionedForm):
 
     def __init__(self, *args: Any, consents: Any, owner: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from bovenwater.accounts.roles import OrganisationKind
 
         region = owner.municipality.police_unit_id if owner.municipality else None
         coordination = (

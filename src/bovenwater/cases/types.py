@@ -5,7 +5,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+# The choices a caller passes to the referral service (public: other apps name them).
+from bovenwater.cases.models import ReferralKind, SharedPart
 from bovenwater.reference.models import Nationality
+
+__all__ = ["ReferralKind", "SharedPart", "VictimDetails"]
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,9 @@ from bovenwater.accounts.roles import Permission
 from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
 from bovenwater.audit.services import log_processing
-from bovenwater.chat import consent, keys, notify
+from bovenwater.cases import selectors as case_selectors
+from bovenwater.cases import services as case_services
+from bovenwater.chat import consent, counts, keys, notify
 from bovenwater.chat.masking import mask_contacts
 from bovenwater.chat.models import (
     MINOR_BANDS,
@@ -970,8 +972,6 @@ def handoff_add_to_case(*, actor: Actor, handoff: Handoff, case_number: str) -> 
     runs before the write transaction, so a refusal stays logged when nothing is
     written. The chat's own log gets a SHARE entry with the consent version.
     """
-    from bovenwater.cases import selectors as case_selectors
-    from bovenwater.cases import services as case_services
 
     if handoff.receiving_organisation_id != actor.organisation_id or not actor.has(
         Permission.VIEW_SIGNALS
@@ -1109,7 +1109,6 @@ def retention_run(*, now: datetime | None = None) -> RetentionResult:
     """The chat's retention job: mask ended transcripts, count them for the monitor,
     delete those past their retention date (not handed off), and expired pick-up
     messages and blocks. One processing-log entry per deleted transcript."""
-    from bovenwater.chat import counts
 
     now = now or timezone.now()
     ended = Conversation.objects.filter(state=ConversationState.ENDED)

@@ -19,7 +19,18 @@ from django.utils.translation import gettext_lazy
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.roles import Permission
+from bovenwater.cases.selectors import (
+    capacity_board,
+    deadlines_for_actor,
+    emergency_accesses_for_privacy_officer,
+    incoming_referrals_for_actor,
+    waiting_rows,
+)
+from bovenwater.estimation.selectors import runs_for
+from bovenwater.intake import selectors
+from bovenwater.kompas.selectors import progress_of_actor
 from bovenwater.lib import formatting
+from bovenwater.monitor.selectors import monitor_trend
 
 SHOWN = 5
 
@@ -44,8 +55,6 @@ class Block:
 
 
 def _signals(actor: Actor) -> Block:
-    from bovenwater.intake import selectors
-
     open_signals = selectors.signals_for_actor(
         actor=actor, filters=selectors.SignalFilter(state=selectors.OPEN)
     )
@@ -74,8 +83,6 @@ def _signals(actor: Actor) -> Block:
 
 
 def _my_reports(actor: Actor) -> Block:
-    from bovenwater.intake import selectors
-
     mine = list(
         selectors.signals_for_actor(
             actor=actor, filters=selectors.SignalFilter(state=selectors.ALL, reported_by_me=True)
@@ -100,8 +107,6 @@ def _my_reports(actor: Actor) -> Block:
 
 
 def _deadlines(actor: Actor) -> Block:
-    from bovenwater.cases.selectors import deadlines_for_actor
-
     deadlines = deadlines_for_actor(actor=actor, limit=SHOWN)
     return Block(
         key="deadlines",
@@ -122,8 +127,6 @@ def _deadlines(actor: Actor) -> Block:
 
 
 def _incoming_referrals(actor: Actor) -> Block:
-    from bovenwater.cases.selectors import incoming_referrals_for_actor
-
     waiting = incoming_referrals_for_actor(actor=actor)
     first = list(waiting.order_by("pk")[:SHOWN])
     return Block(
@@ -145,8 +148,6 @@ def _incoming_referrals(actor: Actor) -> Block:
 
 
 def _shelter(actor: Actor) -> Block:
-    from bovenwater.cases.selectors import capacity_board, waiting_rows
-
     own = [
         row
         for row in capacity_board(actor=actor, region_id=None)
@@ -173,8 +174,6 @@ def _shelter(actor: Actor) -> Block:
 
 
 def _figures(actor: Actor) -> Block:
-    from bovenwater.monitor.selectors import monitor_trend
-
     trend = monitor_trend(actor=actor)
     year = timezone.localdate().year
     complete = [point for point in trend if point.year < year]
@@ -196,8 +195,6 @@ def _figures(actor: Actor) -> Block:
 
 
 def _estimates(actor: Actor) -> Block:
-    from bovenwater.estimation.selectors import runs_for
-
     runs = list(runs_for(actor)[:SHOWN])
     return Block(
         key="estimates",
@@ -217,8 +214,6 @@ def _estimates(actor: Actor) -> Block:
 
 
 def _emergency_accesses(actor: Actor) -> Block:
-    from bovenwater.cases.selectors import emergency_accesses_for_privacy_officer
-
     accesses = emergency_accesses_for_privacy_officer(actor=actor)
     first = list(accesses[:SHOWN])
     return Block(
@@ -243,8 +238,6 @@ def _emergency_accesses(actor: Actor) -> Block:
 
 
 def _learning(actor: Actor) -> Block:
-    from bovenwater.kompas.selectors import progress_of_actor
-
     rows = progress_of_actor(actor=actor)
     return Block(
         key="learning",

@@ -31,6 +31,9 @@ from bovenwater.accounts.roles import OrganisationKind, Permission
 from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
 from bovenwater.audit.services import log_processing
+from bovenwater.cases import selectors as case_selectors
+from bovenwater.cases.services import case_open
+from bovenwater.cases.types import VictimDetails
 from bovenwater.intake import routing
 from bovenwater.intake.deadlines import due_date
 from bovenwater.intake.models import (
@@ -49,6 +52,8 @@ from bovenwater.intake.models import (
 from bovenwater.intake.workflow import WORKFLOW, allowed_next
 from bovenwater.lib import idempotency
 from bovenwater.lib.workflow import Refusal, TransitionNotAllowed
+from bovenwater.notifications.models import Event
+from bovenwater.notifications.services import notify_organisation
 from bovenwater.reference.models import (
     ExploitationForm,
     Indicator,
@@ -179,8 +184,6 @@ def _new_signal(**fields: object) -> Signal:
 
 def _notify_recipient(signal: Signal, organisation: Organisation) -> None:
     """The organisation's members who triage signals get a notice (reference only)."""
-    from bovenwater.notifications.models import Event
-    from bovenwater.notifications.services import notify_organisation
 
     notify_organisation(
         organisation=organisation,
@@ -505,7 +508,6 @@ def signal_transition(
 
 def _case_id_for_actor(actor: Actor, case_number: str) -> int:
     """The id of a case the actor may see, by its number; TransitionNotAllowed otherwise."""
-    from bovenwater.cases import selectors as case_selectors
 
     try:
         access = case_selectors.case_get_by_number_for_actor(
@@ -535,8 +537,6 @@ def signal_link_case(*, actor: Actor, signal: Signal, case_number: str, reason: 
 @transaction.atomic
 def signal_open_case(*, actor: Actor, signal: Signal, reason: str = "") -> Signal:
     """Open a case for the signal's (possible) victim at the regional care coordination."""
-    from bovenwater.cases.services import case_open
-    from bovenwater.cases.types import VictimDetails
 
     if not actor.has(Permission.OPEN_CASE_FROM_SIGNAL):
         raise PermissionDenied

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import random
 
+import yaml
 from django.utils import timezone
 
 from bovenwater.accounts.actor import Actor
@@ -13,6 +14,7 @@ from bovenwater.accounts.models import Membership
 from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.core.demo import REGIONS, SeedReport, demo_username
 from bovenwater.kompas import assessment, learning, services, training, training_services
+from bovenwater.kompas.content import CONTENT_DIR
 from bovenwater.kompas.models import (
     ActionItem,
     HelpEntry,
@@ -20,6 +22,8 @@ from bovenwater.kompas.models import (
     ScenarioAttempt,
     SelfAssessment,
 )
+from bovenwater.kompas.socialmap_services import clean_entry
+from bovenwater.reference.models import PoliceUnit
 
 # Answers per demo region: (statement code prefix or code -> answer); everything else "ja".
 PARTIAL: dict[str, dict[str, int]] = {
@@ -54,11 +58,6 @@ def _actor(username: str) -> Actor | None:
 def _seed_social_map() -> int:
     """Fictional sociale-kaart entries for the four demo regions and three national
     numbers; written once (an existing name in the region is left alone)."""
-    import yaml
-
-    from bovenwater.kompas.content import CONTENT_DIR
-    from bovenwater.kompas.socialmap_services import clean_entry
-    from bovenwater.reference.models import PoliceUnit
 
     data = yaml.safe_load((CONTENT_DIR / "socialmap_demo.yaml").read_text(encoding="utf-8"))
     created = 0

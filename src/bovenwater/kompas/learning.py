@@ -18,6 +18,7 @@ from functools import cache
 import yaml
 
 from bovenwater.kompas.content import CONTENT_DIR, ContentError, chapter
+from bovenwater.kompas.training import scenario
 
 CHECK_SIZE = 5
 MIN_BANK = 7
@@ -79,7 +80,6 @@ def banks() -> dict[str, tuple[Question, ...]]:
 @cache
 def paths() -> tuple[Path, ...]:
     data = yaml.safe_load((CONTENT_DIR / "paths.yaml").read_text(encoding="utf-8"))
-    from bovenwater.kompas.training import scenario
 
     items = []
     for raw in data["paths"]:

@@ -14,7 +14,7 @@ logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def render_pdf(template: str, context: dict[str, Any], request: HttpRequest | None = None) -> bytes:
-    from weasyprint import HTML  # type: ignore[import-untyped]
+    from weasyprint import HTML  # type: ignore[import-untyped]  # noqa: PLC0415 - weasyprint costs ~1 s to import; only PDF requests need it
 
     html = render_to_string(template, context, request=request)
     document = HTML(string=html, base_url=None)

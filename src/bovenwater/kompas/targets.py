@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from bovenwater.kompas import cards, content, training
-from bovenwater.kompas.models import HelpEntry, TargetKind
-from bovenwater.reference.models import PoliceUnit
+from bovenwater.kompas.models import HelpCategory, HelpEntry, TargetKind
+from bovenwater.reference.models import Indicator, PoliceUnit
 
 HELP_PREFIX = "hulp-"
 
@@ -95,8 +95,6 @@ def resolve_link(link: str) -> Target | None:
     if kind == "casus":
         return resolve(TargetKind.SCENARIO, key)
     if kind == "indicator":
-        from bovenwater.reference.models import Indicator
-
         indicator = Indicator.objects.current().filter(code=key).first()
         if indicator is None:
             return None
@@ -106,8 +104,6 @@ def resolve_link(link: str) -> Target | None:
         url = reverse("kompas:card", args=[card.key]) + f"#indicator-{indicator.code}"
         return Target(kind, key, indicator.name, url)
     if kind == "sociale-kaart":
-        from bovenwater.kompas.models import HelpCategory
-
         if key not in HelpCategory.values:
             return None
         url = reverse("kompas:social_map") + f"?soort={key}"

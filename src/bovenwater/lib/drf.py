@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions, fields, relations, serializers, status
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
@@ -69,7 +69,6 @@ def api_validation_error(error: ValidationError) -> exceptions.ValidationError:
 def _json_type_error(field: Any, value: Any) -> str | None:
     """Whether a JSON value has the type the field's schema promises (the REST framework
     would otherwise turn 0 into "0" or False, and "5" into 5)."""
-    from rest_framework import fields, relations, serializers
 
     if value is None:
         return None  # allow_null is the field's own business

@@ -25,6 +25,7 @@ from django.utils import timezone
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Membership, Organisation
 from bovenwater.accounts.roles import OrganisationKind, Role
+from bovenwater.estimation.jobs import execute_run as execute_estimate
 from bovenwater.linkage import services
 from bovenwater.linkage.jobs import execute_run as execute_linkage
 from bovenwater.linkage.keys import project_keys
@@ -280,7 +281,6 @@ def seed(report: SeedReport) -> None:
     run = services.run_request(actor=unit, project=project, enqueue=False)
     run = execute_linkage(run.pk)
     estimate = services.estimate_from_run(actor=unit, run=run)
-    from bovenwater.estimation.jobs import execute_run as execute_estimate
 
     execute_estimate(estimate)
     # hit/no-hit between the police and the care coordination

@@ -6,6 +6,7 @@ or declines as any referral. Nothing of the other side's record is ever shown.""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,11 +18,13 @@ from bovenwater.accounts.roles import Permission
 from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
 from bovenwater.audit.services import log_processing
-from bovenwater.cases.models import Referral
 from bovenwater.cases.selectors.case import case_get_by_number_for_actor
 from bovenwater.cases.selectors.referral import active_consents_of_case
 from bovenwater.cases.services.referral import referral_send
 from bovenwater.linkage.models import HitAnswer, HitBasis, ReplyStatus
+
+if TYPE_CHECKING:
+    from bovenwater.cases.models import Referral
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ while they are encoded; what is stored are encodings, groups and counts.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -24,6 +25,7 @@ from bovenwater.accounts.roles import OrganisationKind, Permission
 from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
 from bovenwater.audit.services import log_processing
+from bovenwater.estimation.services import run_request_from_overlap
 from bovenwater.linkage.keys import project_keys
 from bovenwater.linkage.models import (
     HitAnswer,
@@ -293,8 +295,6 @@ _ENCODED_MESSAGES = (
 
 
 def _encoded_error_text(message: str) -> str:
-    import re
-
     line = re.search(r"line (\d+)", message)
     for needle, dutch in _ENCODED_MESSAGES:
         if needle in message:
@@ -403,7 +403,6 @@ def overlap_counts(run: LinkageRun) -> tuple[tuple[str, ...], tuple[int, ...]]:
 @transaction.atomic
 def estimate_from_run(*, actor: Actor, run: LinkageRun) -> int:
     """Start a hidden-number estimate from the run's overlap table; returns its id."""
-    from bovenwater.estimation.services import run_request_from_overlap
 
     _require_unit(actor, run.project)
     if run.status != RunStatus.DONE:

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bovenwater.accounts.middleware import request_actor
@@ -16,7 +17,7 @@ from bovenwater.accounts.roles import OrganisationKind, Permission
 from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
 from bovenwater.audit.services import log_processing
-from bovenwater.cases.models import ReferralKind, SharedPart
+from bovenwater.cases.types import ReferralKind, SharedPart
 from bovenwater.linkage import selectors, services
 from bovenwater.linkage.forms import (
     EncodedUploadForm,
@@ -193,8 +194,6 @@ def upload_people_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _utf8_message() -> str:
-    from django.utils.translation import gettext as _
-
     return _("Het bestand is geen UTF-8-tekst. Sla het op als CSV UTF-8 en probeer opnieuw.")
 
 

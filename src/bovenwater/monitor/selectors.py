@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.roles import Permission
+from bovenwater.chat.choices import AgeBand, Topic
 from bovenwater.monitor.counts import CHAT_STATS, STATS_BY_NAME, TOTAL, CountStat, total_of
 from bovenwater.monitor.models import ALL, UNKNOWN, CountRow, FillState
 from bovenwater.monitor.suppression import display
@@ -97,12 +98,8 @@ def _value_labels(stat: str, language: str) -> dict[str, str]:
     elif stat == "chat_form":
         labels.update({f.code: f.name for f in ExploitationForm.objects.all()})
     elif stat == "chat_topic":
-        from bovenwater.chat.choices import Topic
-
         labels.update({str(v): str(label) for v, label in Topic.choices if v})
     elif stat == "chat_age_band":
-        from bovenwater.chat.choices import AgeBand
-
         labels.update({str(v): str(label) for v, label in AgeBand.choices if v})
         labels[UNKNOWN] = _("Niet opgegeven")
     elif stat == "chat_handoff":

@@ -258,7 +258,7 @@ def mle_exists_lp(matrix: FloatArray, y: FloatArray) -> bool:
     sufficient statistics, ``matrix' z = matrix' y``. Maximise ``s`` subject to that,
     ``z_c >= s`` for all cells and ``s <= 1``; the MLE exists iff the optimum is > 0.
     """
-    from scipy.optimize import linprog  # only for the rare tables that need the LP
+    from scipy.optimize import linprog  # noqa: PLC0415 - only for the rare tables that need the LP
 
     n_cells, _ = matrix.shape
     c = np.zeros(n_cells + 1)

@@ -256,7 +256,9 @@ class ExhaustiveSearch:
         few dozen columns, so a second thread only adds synchronisation, and on a
         shared machine it doubles the CPU time for nothing.
         """
-        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+
+        # Lazy for start-up: a small table never gets here (tests/mse/test_mse_cli.py).
+        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # noqa: PLC0415
 
         with threadpool_limits(limits=1, user_api="blas"):
             return self._run(ys)

@@ -20,6 +20,7 @@ from bovenwater.accounts.models import Organisation, User
 from bovenwater.accounts.roles import ROLE_PERMISSIONS, Permission
 from bovenwater.accounts.selectors import users_in_roles
 from bovenwater.notifications.models import EmailMode, Event, Notification, Preference
+from bovenwater.notifications.tasks import mail_notices
 
 
 def _roles_with(permission: Permission) -> list[str]:
@@ -88,8 +89,6 @@ def notify_organisation(
 
 
 def _queue_mail(ids: list[int]) -> None:
-    from bovenwater.notifications.tasks import mail_notices
-
     mail_notices.enqueue(ids)
 
 

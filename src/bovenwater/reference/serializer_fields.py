@@ -12,6 +12,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from bovenwater.reference.datasets import read_reference_data
 from bovenwater.reference.models import ReferenceEntry
 
 
@@ -40,7 +41,5 @@ _CACHE: list[Any] = []
 
 def _batches() -> list[Any]:
     if not _CACHE:
-        from bovenwater.reference.datasets import read_reference_data
-
         _CACHE.extend(read_reference_data())
     return _CACHE

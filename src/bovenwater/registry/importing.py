@@ -113,7 +113,7 @@ class ImportReport:
 def read_table(upload: IO[bytes], file_name: str) -> list[list[str]]:
     """Rows of a CSV (UTF-8, comma or semicolon) or XLSX file, as strings."""
     if file_name.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
+        from openpyxl import load_workbook  # noqa: PLC0415 - openpyxl costs ~0.15 s to import; only spreadsheet imports need it
 
         workbook = load_workbook(upload, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]

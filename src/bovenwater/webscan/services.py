@@ -29,8 +29,11 @@ from bovenwater.adscan.crawler import ConfigurationError, SiteConfig
 from bovenwater.adscan.indicators import RULESET_VERSION
 from bovenwater.audit.models import Action
 from bovenwater.audit.services import log_processing
+from bovenwater.intake.selectors import recipient_names
+from bovenwater.intake.services import SignalInput, SignalUrgency, signal_submit
 from bovenwater.lib import formatting
 from bovenwater.lib.workflow import Refusal, TransitionNotAllowed
+from bovenwater.reference.models import ExploitationForm, Municipality
 from bovenwater.webscan.explain import signal_description
 from bovenwater.webscan.jobs import PURPOSE, upload_dir
 from bovenwater.webscan.models import (
@@ -278,8 +281,6 @@ def _promote(actor: Actor, network: Network) -> Any:
 
     One shared signal rather than one per region: the network is one phenomenon, the
     regions see the same evidence and each other as recipients (docs/webscan.md)."""
-    from bovenwater.intake.services import SignalInput, SignalUrgency, signal_submit
-    from bovenwater.reference.models import ExploitationForm, Municipality
 
     codes = _network_municipality_codes(network)
     found = {m.code: m for m in Municipality.objects.filter(code__in=codes)}
@@ -311,7 +312,6 @@ def _promote(actor: Actor, network: Network) -> Any:
 
 def decision_confirmation(*, actor: Actor, decision: Decision) -> str:
     """What the reviewer is told after a decision: for a promotion, where the signal went."""
-    from bovenwater.intake.selectors import recipient_names
 
     if decision.kind != DecisionKind.PROMOTE:
         return _("Het besluit is vastgelegd: %(kind)s.") % {"kind": decision.get_kind_display()}

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Model, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.roles import Permission
@@ -209,8 +210,6 @@ def _deadline_query(kind: str, limit: int) -> CompiledQuery:
 
 
 def _deadlines(actor: Actor, today: datetime.date | None, limit: int) -> list[Deadline]:
-    from django.utils.translation import gettext as _
-
     if not actor.has(Permission.MANAGE_CASES):
         return []
     today = today or timezone.localdate()

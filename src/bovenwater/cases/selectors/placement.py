@@ -101,7 +101,6 @@ def capacity_board(*, actor: Actor, region_id: int | None) -> list[CapacityRow]:
         .values("shelter_id", "category")
         .annotate(n=Count("pk"))
     }
-    from bovenwater.cases.models import ShelterCategory
 
     labels = dict(ShelterCategory.choices)
     return [

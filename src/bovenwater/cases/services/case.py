@@ -37,9 +37,18 @@ from bovenwater.cases.services.common import (
     managed_case_for_update,
     record,
 )
+from bovenwater.cases.services.coordination import (
+    ClosureBlocked,
+    bump_version,
+    check_version,
+    history_add,
+    open_items_of,
+)
 from bovenwater.cases.types import VictimDetails
 from bovenwater.cases.workflow import WORKFLOW
 from bovenwater.lib import formatting
+from bovenwater.notifications.models import Event
+from bovenwater.notifications.services import notify_organisation
 from bovenwater.reference.models import ExploitationForm, Municipality
 
 EMERGENCY_ACCESS_HOURS = 8
@@ -151,9 +160,6 @@ def case_open(
         details={"owner": owner.pk, "origin_signal": origin_signal_reference},
     )
     if coordinator is None:  # lands in the owner's work queue: its coordinators hear of it
-        from bovenwater.notifications.models import Event
-        from bovenwater.notifications.services import notify_organisation
-
         notify_organisation(
             organisation=owner,
             permission=Permission.MANAGE_CASES,
@@ -181,15 +187,12 @@ def case_transition(
     meanwhile is refused with ``StaleCase``: the step is never applied to a state its
     user did not see.
     """
-    from bovenwater.cases.services.coordination import bump_version, check_version, history_add
 
     # Scope: the owning organisation; which role may take which edge is the table's.
     locked = managed_case_for_update(actor=actor, case=case, permission=Permission.VIEW_CASES)
     check_version(locked, expected_version, actor=actor)
     WORKFLOW.check(state=locked.state, to_state=to_state, actor=actor, reason=reason)
     if to_state == CaseState.CLOSED:
-        from bovenwater.cases.services.coordination import ClosureBlocked, open_items_of
-
         open_items = open_items_of(locked)
         if open_items:
             raise ClosureBlocked(open_items)

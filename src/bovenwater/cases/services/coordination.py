@@ -21,12 +21,14 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import User
 from bovenwater.accounts.roles import Permission, Role
+from bovenwater.accounts.selectors import works_as
 from bovenwater.audit.models import Action
 from bovenwater.cases.corrections import CaseFieldChange, FieldPart
 from bovenwater.cases.fields import CASE_FIELDS, VICTIM_FIELDS, _labels, field_label
@@ -35,9 +37,16 @@ from bovenwater.cases.models import (
     CaseState,
     EventKind,
     Gender,
+    Placement,
+    PlacementRequest,
+    PlacementRequestStatus,
+    Referral,
+    ReferralStatus,
+    Task,
     VictimProfile,
 )
 from bovenwater.cases.services.common import record
+from bovenwater.notifications.services import notify_users
 from bovenwater.reference.models import ExploitationForm, Municipality, Nationality, Sector
 
 CLOSED_STATES = frozenset({CaseState.CLOSED, CaseState.DROPPED_OUT})
@@ -117,15 +126,11 @@ def bump_version(locked: Case) -> int:
 def _lock_owned(actor: Actor, case: Case) -> Case:
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if locked.owner_id != actor.organisation_id or not actor.has(Permission.VIEW_CASES):
-        from django.http import Http404
-
         raise Http404
     return locked
 
 
 def _is_coordinator_of(user: User, organisation_id: int) -> bool:
-    from bovenwater.accounts.selectors import works_as
-
     return works_as(user=user, organisation_id=organisation_id, role=Role.CARE_COORDINATOR)
 
 
@@ -166,8 +171,6 @@ def _set_coordinator(
         details={"coordinator": coordinator.pk, "taken": taken, "version": locked.version},
     )
     if not taken and coordinator.pk != actor.user.pk:
-        from bovenwater.notifications.services import notify_users
-
         notify_users(
             users=[coordinator],
             organisation=locked.owner,
@@ -363,14 +366,6 @@ class ClosureBlocked(ValidationError):
 def open_items_of(case: Case) -> list[str]:
     """What keeps a case from closing: open tasks, current placements, waiting placement
     requests and referrals without an answer (in Dutch, for the coordinator)."""
-    from bovenwater.cases.models import (
-        Placement,
-        PlacementRequest,
-        PlacementRequestStatus,
-        Referral,
-        ReferralStatus,
-        Task,
-    )
 
     items: list[str] = []
     for task in Task.objects.filter(case=case, done_at__isnull=True).order_by("deadline"):

@@ -24,6 +24,8 @@ from bovenwater.cases.selectors import (
 )
 from bovenwater.cases.services.common import record
 from bovenwater.lib import formatting
+from bovenwater.notifications.models import Event
+from bovenwater.notifications.services import notify_organisation
 
 
 @transaction.atomic
@@ -61,8 +63,6 @@ def meeting_create(
             object_type="cases.casemeeting",
             object_id=meeting.pk,
         )
-    from bovenwater.notifications.models import Event
-    from bovenwater.notifications.services import notify_organisation
 
     for organisation in {*attendees, actor.organisation}:  # the agenda, to every attendee
         notify_organisation(

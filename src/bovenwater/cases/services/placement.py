@@ -26,8 +26,11 @@ from bovenwater.cases.selectors import (
     is_national_registrar,
 )
 from bovenwater.cases.services.common import managed_case_for_update, record
+from bovenwater.cases.services.referral import notify_owner
 from bovenwater.cases.workflow import OPEN_STATES
 from bovenwater.lib.errors import NotFound
+from bovenwater.notifications.models import Event
+from bovenwater.notifications.services import notify_organisation
 from bovenwater.reference.models import PoliceUnit
 
 
@@ -59,9 +62,6 @@ def placement_request_create(
         object_id=request.pk,
     )
     if category == ShelterCategory.COSM:  # placed by the national registrar: tell it
-        from bovenwater.notifications.models import Event
-        from bovenwater.notifications.services import notify_organisation
-
         for registrar in Organisation.objects.filter(
             kind=OrganisationKind.NATIONAL_REGISTRAR, is_active=True
         ):
@@ -134,9 +134,6 @@ def placement_create(
         object_id=placement.pk,
     )
     if case.owner_id != actor.organisation_id:  # placed by the registrar: tell the owner
-        from bovenwater.cases.services.referral import notify_owner
-        from bovenwater.notifications.models import Event
-
         notify_owner(case, Event.PLACEMENT_ANSWERED)
     return placement
 

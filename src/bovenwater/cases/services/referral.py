@@ -26,6 +26,7 @@ from bovenwater.cases.models import (
 from bovenwater.cases.services.common import managed_case_for_update, record
 from bovenwater.lib.errors import NotFound
 from bovenwater.notifications.models import Event
+from bovenwater.notifications.services import notify_organisation, notify_users
 
 
 @transaction.atomic
@@ -167,7 +168,6 @@ def _notify(
     organisation: Organisation, event: str, case: Case, *, url_name: str = "cases:detail"
 ) -> None:
     """The organisation's case workers get a notice (the case number only)."""
-    from bovenwater.notifications.services import notify_organisation
 
     notify_organisation(
         organisation=organisation,
@@ -181,7 +181,6 @@ def _notify(
 
 def notify_owner(case: Case, event: str) -> None:
     """The case's coordinator, or without one the owner's case workers, get a notice."""
-    from bovenwater.notifications.services import notify_organisation, notify_users
 
     if case.coordinator is not None:
         notify_users(

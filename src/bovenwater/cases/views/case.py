@@ -34,6 +34,7 @@ from bovenwater.cases.views.common import (
     to_tab,
 )
 from bovenwater.cases.workflow import TransitionNotAllowed
+from bovenwater.lib.refusals import attempt
 
 
 def _display_rows(
@@ -282,10 +283,7 @@ def task_complete(request: HttpRequest, task_id: int) -> HttpResponse:
     if task is None:
         raise Http404
     managed_case(actor, task.case_id)
-    try:
-        services.task_complete(actor=actor, task=task)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    attempt(request, lambda: services.task_complete(actor=actor, task=task))
     return to_tab(task.case_id, "traject")
 
 

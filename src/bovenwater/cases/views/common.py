@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from bovenwater.accounts.actor import Actor
@@ -16,10 +17,11 @@ from bovenwater.accounts.middleware import request_actor
 from bovenwater.accounts.roles import Permission, Role
 from bovenwater.cases import forms as case_forms
 from bovenwater.cases import selectors, services
-from bovenwater.cases.models import Case, CaseState
+from bovenwater.cases.models import Case
 from bovenwater.cases.selectors.access import AccessPath
 from bovenwater.cases.selectors.meeting import meetings_for_actor
-from bovenwater.cases.workflow import allowed_next_states
+from bovenwater.cases.workflow import OPEN_STATES, allowed_next_states
+from bovenwater.lib.refusals import put_on_form
 
 
 def require_permission(actor: Actor, permission: Permission) -> None:
@@ -27,13 +29,8 @@ def require_permission(actor: Actor, permission: Permission) -> None:
         raise PermissionDenied
 
 
-def apply_errors(form: Form, error: ValidationError) -> None:
-    """Put a service's validation errors next to the fields they name."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
+# A service's refusal next to the fields it names (one helper for every view: lib.refusals).
+apply_errors = put_on_form
 
 
 def detail_context(
@@ -60,7 +57,7 @@ def detail_context(
         "can_take": access.via == "owner"
         and actor.role == Role.CARE_COORDINATOR
         and case.coordinator_id is None
-        and case.state not in (CaseState.CLOSED, CaseState.DROPPED_OUT),
+        and case.state in OPEN_STATES,
         "can_assign": access.via == "owner"
         and actor.role in (Role.CARE_COORDINATOR, Role.CHAIN_DIRECTOR),
         "open_transfer": selectors.open_transfer_of(case_id=case.pk)
@@ -168,7 +165,6 @@ def _default_tab(forms: dict[str, Any]) -> str:
 
 def to_tab(case_id: int, tab: str) -> HttpResponse:
     """Back to the case page, on the tab where the action was taken."""
-    from django.urls import reverse
 
     return redirect(f"{reverse('cases:detail', kwargs={'case_id': case_id})}?tab={tab}")
 

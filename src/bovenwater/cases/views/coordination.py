@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,6 +34,7 @@ from bovenwater.cases.services.coordination import (
     victim_update,
 )
 from bovenwater.cases.views.common import apply_errors
+from bovenwater.lib.refusals import attempt
 
 
 def _owned(actor: Actor, case_id: int) -> selectors.CaseAccess:
@@ -64,14 +66,13 @@ def case_take_view(request: HttpRequest, case_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Laad de pagina opnieuw en probeer het nog eens."))
         return redirect("cases:detail", case_id=case_id)
-    try:
-        case_take(actor=actor, case=access.case, expected_version=form.cleaned_data["version"])
-    except StaleCase as error:
-        messages.error(request, " ".join(error.messages))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("U bent nu de zorgcoördinator van deze casus."))
+    attempt(
+        request,
+        lambda: case_take(
+            actor=actor, case=access.case, expected_version=form.cleaned_data["version"]
+        ),
+        success=_("U bent nu de zorgcoördinator van deze casus."),
+    )
     return redirect("cases:detail", case_id=case_id)
 
 
@@ -190,8 +191,6 @@ def victim_edit_view(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 def _detail(case_id: int) -> str:
-    from django.urls import reverse
-
     return reverse("cases:detail", kwargs={"case_id": case_id})
 
 

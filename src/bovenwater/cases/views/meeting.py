@@ -15,8 +15,8 @@ from bovenwater.accounts.models import Organisation
 from bovenwater.accounts.roles import Permission
 from bovenwater.cases import forms as case_forms
 from bovenwater.cases import selectors, services
-from bovenwater.cases.models import CaseState
 from bovenwater.cases.views.common import apply_errors
+from bovenwater.cases.workflow import OPEN_STATES
 
 
 def _partner_organisations(actor: Actor) -> QuerySet[Organisation]:
@@ -30,9 +30,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     meetings = selectors.meetings_for_actor(actor=actor)
     form = None
     if actor.has(Permission.MANAGE_MEETINGS):
-        cases = selectors.cases_visible_to(actor).filter(
-            state__in=[s.value for s in CaseState if s not in ("closed", "dropped_out")]
-        )
+        cases = selectors.cases_visible_to(actor).filter(state__in=sorted(OPEN_STATES))
         form = case_forms.MeetingForm(
             request.POST or None, cases=cases, attendees=_partner_organisations(actor)
         )

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +15,7 @@ from bovenwater.accounts.middleware import request_actor
 from bovenwater.cases import forms as case_forms
 from bovenwater.cases import selectors, services
 from bovenwater.cases.views.common import managed_case, simple_post, to_tab
+from bovenwater.lib.refusals import attempt
 from bovenwater.reference.models import PoliceUnit
 
 
@@ -36,17 +38,16 @@ def placement_depart(request: HttpRequest, placement_id: int) -> HttpResponse:
     managed_case(actor, placement.case_id)
     form = case_forms.DepartForm(request.POST)
     if form.is_valid():
-        try:
-            services.placement_depart(
+        attempt(
+            request,
+            lambda: services.placement_depart(
                 actor=actor,
                 placement=placement,
                 departed_on=form.cleaned_data["departed_on"],
                 reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Het vertrek is vastgelegd."))
+            ),
+            success=_("Het vertrek is vastgelegd."),
+        )
     else:
         messages.error(request, _("Vul de datum en de reden van vertrek in."))
     return to_tab(placement.case_id, "opvang")
@@ -107,21 +108,19 @@ def placement_create(request: HttpRequest, request_id: int) -> HttpResponse:
     form = case_forms.PlaceForm(request.POST, shelters=shelters, prefix=f"r{request_id}")
     if form.is_valid():
         try:
-            services.placement_create(
-                actor=actor, request=placement_request, shelter=form.cleaned_data["shelter"]
+            attempt(
+                request,
+                lambda: services.placement_create(
+                    actor=actor, request=placement_request, shelter=form.cleaned_data["shelter"]
+                ),
+                success=_("De plaatsing is vastgelegd."),
             )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
         except PermissionDenied as error:
             messages.error(request, str(error) or _("Geen toegang."))
-        else:
-            messages.success(request, _("De plaatsing is vastgelegd."))
     else:
         messages.error(request, _("Kies een opvanglocatie."))
     return redirect(f"{_capacity_url()}?regio={placement_request.region_id}")
 
 
 def _capacity_url() -> str:
-    from django.urls import reverse
-
     return reverse("cases:capacity")

@@ -21,6 +21,7 @@ from bovenwater.cases.views.common import (
     simple_post,
     to_tab,
 )
+from bovenwater.lib.refusals import attempt
 
 
 @require_POST
@@ -44,15 +45,11 @@ def consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
     consent = selectors.consent_of_case(case=managed_case(actor, case_id), consent_id=consent_id)
     if consent is None:
         raise Http404
-    try:
-        services.consent_withdraw(actor=actor, consent=consent)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            _("De toestemming is ingetrokken; de toegang via deze toestemming is beëindigd."),
-        )
+    attempt(
+        request,
+        lambda: services.consent_withdraw(actor=actor, consent=consent),
+        success=_("De toestemming is ingetrokken; de toegang via deze toestemming is beëindigd."),
+    )
     return to_tab(consent.case_id, "verwijzingen")
 
 

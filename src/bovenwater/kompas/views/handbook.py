@@ -14,6 +14,7 @@ from bovenwater.kompas import anchoring, content, search, selectors, targets
 from bovenwater.kompas.models import Note, TargetKind
 from bovenwater.kompas.pdf import pdf_response
 from bovenwater.kompas.views.common import PURPOSE, base, note_and_share
+from bovenwater.monitor.selectors import monitor_trend
 
 # The chapter on numbers shows the monitor's live counts to those who may see the monitor.
 LIVE_FIGURES_CHAPTER = "aard-en-omvang"
@@ -84,8 +85,6 @@ def chapter_view(request: HttpRequest, slug: str) -> HttpResponse:
     index = ordered.index(chapter)
     live = None
     if slug == LIVE_FIGURES_CHAPTER and actor.has(Permission.VIEW_MONITOR):
-        from bovenwater.monitor.selectors import monitor_trend
-
         live = monitor_trend(actor=actor) or None
     links = [t for link in chapter.links if (t := targets.resolve_link(link)) is not None]
     return render(

@@ -4,14 +4,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from bovenwater.audit.privacy_jobs import JOBS_BY_NAME, run_job
+from bovenwater.audit.privacy_jobs import run_job
+from bovenwater.audit.scheduling import registered_jobs
 
 
 class Command(BaseCommand):
     help = "Run one privacy job now and record it (for an outside scheduler, or by hand)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("job", choices=sorted(JOBS_BY_NAME))
+        parser.add_argument("job", choices=sorted(job.name for job in registered_jobs()))
 
     def handle(self, *args: Any, **options: Any) -> None:
         run = run_job(options["job"])

@@ -6,7 +6,8 @@ from apscheduler.schedulers.blocking import BlockingScheduler  # type: ignore[im
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from bovenwater.audit.privacy_jobs import JOBS, build_scheduler
+from bovenwater.audit.privacy_jobs import build_scheduler
+from bovenwater.audit.scheduling import registered_jobs
 
 
 class Command(BaseCommand):
@@ -17,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         scheduler = build_scheduler(BlockingScheduler(timezone=settings.TIME_ZONE))
-        names = ", ".join(job.name for job in JOBS)
+        names = ", ".join(job.name for job in registered_jobs())
         self.stdout.write(f"Privacy job scheduler running: {names}.")
         try:
             scheduler.start()

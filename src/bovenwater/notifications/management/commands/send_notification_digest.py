@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from bovenwater.notifications.mail import digest_send
 from bovenwater.notifications.tasks import send_daily_digest
 
 
@@ -17,8 +18,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["now"]:
-            from bovenwater.notifications.mail import digest_send
-
             self.stdout.write(f"{digest_send()} e-mails sent")
         else:
             send_daily_digest.enqueue()
