@@ -541,6 +541,11 @@ def test_a_consent_carries_a_referral_whatever_the_size_of_the_ids() -> None:
     consent = _consent(world)
     referral = _send(world, Consent.objects.get(pk=consent.pk))
     assert referral.consent_id == consent.pk
+    investigator = factories.actor(Role.INVESTIGATOR, police)
+    services.referral_respond(actor=investigator, referral=referral, accept=True)
+    with pytest.raises(ValidationError) as info:
+        _send(world, _consent(world, recipient=owner), to=Organisation.objects.get(pk=owner.pk))
+    assert "to_organisation" in info.value.error_dict
     owner_actor = _fresh(coordinator)
     access = selectors.case_access(actor=owner_actor, case=Case.objects.get(pk=world["case"].pk))
     assert access is not None and access.via == selectors.AccessPath.OWNER
@@ -679,7 +684,16 @@ def test_an_answer_tells_the_coordinator_or_else_the_case_managers(world) -> Non
     assert {world["coordinator"].user.pk, colleague.user.pk} <= told
 
 
-@pytest.mark.parametrize("step", ["consent_record", "referral_respond", "referral_withdraw"])
+@pytest.mark.parametrize(
+    "step",
+    [
+        "consent_record",
+        "consent_withdraw",
+        "referral_send",
+        "referral_respond",
+        "referral_withdraw",
+    ],
+)
 def test_a_failure_after_the_first_write_leaves_nothing_half_written(world, step) -> None:  # type: ignore[no-untyped-def]
     """Each service is one transaction: when its log entry cannot be written, the change
     it made before is rolled back too."""
@@ -696,6 +710,10 @@ def test_a_failure_after_the_first_write_leaves_nothing_half_written(world, step
         patch.setattr(module, "record", broken_record)
         calls: dict[str, Callable[[], object]] = {
             "consent_record": lambda: _consent(world),
+            "consent_withdraw": lambda: services.consent_withdraw(
+                actor=world["coordinator"], consent=referral.consent
+            ),
+            "referral_send": lambda: _send(world, referral.consent),
             "referral_respond": lambda: services.referral_respond(
                 actor=world["investigator"], referral=referral, accept=True
             ),
@@ -707,5 +725,7 @@ def test_a_failure_after_the_first_write_leaves_nothing_half_written(world, step
             calls[step]()
     referral.refresh_from_db()
     assert Consent.objects.count() == consents
+    assert Referral.objects.count() == 1
+    assert referral.consent.withdrawn_at is None
     expected = ReferralStatus.ACCEPTED if step == "referral_withdraw" else ReferralStatus.REQUESTED
     assert referral.status == expected
