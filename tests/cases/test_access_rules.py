@@ -702,6 +702,8 @@ def test_a_failure_after_the_first_write_leaves_nothing_half_written(world, step
     if step == "referral_withdraw":
         services.referral_respond(actor=world["investigator"], referral=referral, accept=True)
     consents = Consent.objects.count()
+    consent = referral.consent
+    assert consent is not None
 
     def broken_record(**_kwargs: object) -> None:
         raise RuntimeError("log unavailable")
@@ -711,9 +713,9 @@ def test_a_failure_after_the_first_write_leaves_nothing_half_written(world, step
         calls: dict[str, Callable[[], object]] = {
             "consent_record": lambda: _consent(world),
             "consent_withdraw": lambda: services.consent_withdraw(
-                actor=world["coordinator"], consent=referral.consent
+                actor=world["coordinator"], consent=consent
             ),
-            "referral_send": lambda: _send(world, referral.consent),
+            "referral_send": lambda: _send(world, consent),
             "referral_respond": lambda: services.referral_respond(
                 actor=world["investigator"], referral=referral, accept=True
             ),
@@ -726,6 +728,7 @@ def test_a_failure_after_the_first_write_leaves_nothing_half_written(world, step
     referral.refresh_from_db()
     assert Consent.objects.count() == consents
     assert Referral.objects.count() == 1
-    assert referral.consent.withdrawn_at is None
+    consent.refresh_from_db()
+    assert consent.withdrawn_at is None
     expected = ReferralStatus.ACCEPTED if step == "referral_withdraw" else ReferralStatus.REQUESTED
     assert referral.status == expected
