@@ -702,12 +702,12 @@ def test_a_failure_after_the_first_write_leaves_nothing_half_written(world, step
     if step == "referral_withdraw":
         services.referral_respond(actor=world["investigator"], referral=referral, accept=True)
     consents = Consent.objects.count()
+    consent = referral.consent
+    assert consent is not None
 
     def broken_record(**_kwargs: object) -> None:
         raise RuntimeError("log unavailable")
 
-    consent = referral.consent
-    assert consent is not None
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(module, "record", broken_record)
         calls: dict[str, Callable[[], object]] = {
@@ -728,7 +728,7 @@ def test_a_failure_after_the_first_write_leaves_nothing_half_written(world, step
     referral.refresh_from_db()
     assert Consent.objects.count() == consents
     assert Referral.objects.count() == 1
-    assert referral.consent is not None
-    assert referral.consent.withdrawn_at is None
+    consent.refresh_from_db()
+    assert consent.withdrawn_at is None
     expected = ReferralStatus.ACCEPTED if step == "referral_withdraw" else ReferralStatus.REQUESTED
     assert referral.status == expected
