@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from playwright.sync_api import expect, sync_playwright
-from tests.support import TEST_PASSWORD, TEST_SECRET, login
+from tests.support import OPTIONAL_BENCH_TOOL, TEST_PASSWORD, TEST_SECRET, login
 
 from bovenwater.accounts import services
 from bovenwater.accounts.models import Membership, Organisation
@@ -66,9 +66,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     )
 
 
-# The one kind of skip CI accepts: a process-level test that starts its own databases
-# runs in CI's SQLite pass and is skipped in the PostgreSQL pass, which would only repeat it.
+# The kinds of skip CI accepts, each named in the skip's reason:
+# - the pass split: a process-level test that starts its own databases runs in CI's SQLite
+#   pass and is skipped in the PostgreSQL pass, which would only repeat it; a benchmark's
+#   tiny run that needs PostgreSQL runs in the PostgreSQL pass only;
+# - a side-by-side benchmark's outside tool that no Debian package provides (R with
+#   SparseMSE, anonlink/splink in their own environment, wrk for the load runs): the
+#   benchmark itself still runs at a tiny size, only the comparison is left out.
 CI_PASS_SPLIT = "runs in the SQLite pass"
+CI_ACCEPTED_SKIPS = (CI_PASS_SPLIT, "runs in the PostgreSQL pass", OPTIONAL_BENCH_TOOL)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -82,7 +88,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     longrepr = report.longrepr
     reason = str(longrepr[2]) if isinstance(longrepr, tuple) else str(longrepr)
     reason = reason.removeprefix("Skipped: ")
-    if CI_PASS_SPLIT in reason:
+    if any(accepted in reason for accepted in CI_ACCEPTED_SKIPS):
         return
     report.outcome = "failed"
     report.longrepr = f"skipped under CI=true, where every test must run: {reason}"

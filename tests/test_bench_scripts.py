@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from tests.support import OPTIONAL_BENCH_TOOL
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = sorted(p.name for p in (ROOT / "bench").glob("*.py"))
@@ -68,7 +69,7 @@ def test_the_linkage_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
     assert side["records"] > 0  # the lists and the ground truth are read
     missing = [t for t in ("anonlink", "splink") if "ModuleNotFoundError" in str(side[t])]
     if missing:
-        pytest.skip(f"comparison libraries not installed: {', '.join(missing)}")
+        pytest.skip(f"{OPTIONAL_BENCH_TOOL}: {', '.join(missing)} not installed")
     assert all("accuracy" in side[t] for t in ("anonlink", "splink"))
 
 
@@ -114,7 +115,7 @@ def test_the_chat_benchmark_runs_at_a_tiny_size(migrated: Path, tmp_path: Path) 
 def test_the_r_comparison_runs_or_says_what_is_missing() -> None:
     out = _run("bench/mse_vs_r.py", "--repeat", "1", "--only", "Western")
     if "not found" in out:
-        pytest.skip(out.strip().splitlines()[0])
+        pytest.skip(f"{OPTIONAL_BENCH_TOOL}: {out.strip().splitlines()[0]}")
     assert "| Western |" in out
 
 
@@ -164,7 +165,7 @@ def test_the_case_list_benchmarks_run_at_a_tiny_size(live_database: None) -> Non
 def test_the_intake_load_benchmark_runs_at_a_tiny_size(live_database: None) -> None:
     env = {**os.environ, "DATABASE_URL": _test_database_url()}
     if shutil.which("wrk") is None:
-        pytest.skip("wrk (the HTTP load generator) is not installed")
+        pytest.skip(f"{OPTIONAL_BENCH_TOOL}: wrk (the HTTP load generator) is not installed")
     out = _run(
         "bench/intake_bench.py",
         "--signals", "20", "--connections", "2", "--seconds", "1",
