@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 import yaml
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
@@ -330,6 +331,20 @@ def _assert_no_marker(response: Any, url: str, role: Role, markers: tuple[str, .
         assert marker not in text, f"{role.value} of organisation A saw {marker!r} at {url}"
 
 
+# The PostgreSQL pass walks the roles that read personal data; every role is walked in
+# the SQLite pass (the walk takes about a minute per role on PostgreSQL, and CI must stay
+# well under an hour).
+POSTGRESQL_WALK = frozenset(
+    {
+        Role.CONTACT_OFFICER,
+        Role.CARE_COORDINATOR,
+        Role.CHAIN_DIRECTOR,
+        Role.INVESTIGATOR,
+        Role.PRIVACY_OFFICER,
+    }
+)
+
+
 @pytest.mark.parametrize("role", list(Role))
 def test_no_role_of_a_sees_b_by_any_url(
     role: Role,
@@ -338,6 +353,8 @@ def test_no_role_of_a_sees_b_by_any_url(
     make_member: Callable[..., Membership],
     login_as: Callable[[Membership], Client],
 ) -> None:
+    if connection.vendor == "postgresql" and role not in POSTGRESQL_WALK:
+        pytest.skip(f"{role.label}: the walk of every role runs in the SQLite pass")
     member_a = make_member(role=role)
     login_as(member_a)
     ids: list[int] = organisation_b["ids"]
