@@ -39,7 +39,9 @@ def hit_refer(
     """Refer the case named by the question's reference to the organisation that
     accepted the contact request; returns the referral (status: sent)."""
     locked = (
-        HitAnswer.objects.select_for_update().select_related("query", "responder").get(pk=answer.pk)
+        HitAnswer.objects.select_for_update(of=("self",))
+        .select_related("query", "responder")
+        .get(pk=answer.pk)
     )
     query = locked.query
     if query.requester_id != actor.organisation_id or not actor.has(Permission.MANAGE_CASES):
