@@ -7,6 +7,7 @@ input kept; its version is then the current one, so saving again is a conscious 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -125,11 +126,13 @@ def case_edit_view(request: HttpRequest, case_id: int) -> HttpResponse:
     }
     form = case_forms.CaseCoreForm(request.POST or None, initial=initial)
     context: dict[str, Any] = {"case": case, "access": access, "part": "case"}
-    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            changed = case_update(
+        return _save_edit(
+            request,
+            form,
+            context,
+            lambda: case_update(
                 actor=actor,
                 case=case,
                 data=CaseCore(
@@ -140,18 +143,10 @@ def case_edit_view(request: HttpRequest, case_id: int) -> HttpResponse:
                     urgency=data["urgency"],
                 ),
                 expected_version=data["version"],
-            )
-        except StaleCase as error:
-            context.update(_stale(form, error))
-            status = 409
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            _saved(request, changed)
-            return redirect(f"{_detail(case_id)}?tab=overzicht")
-    if form.errors and status == 200:
-        status = 400
-    return _render(request, "cases/case_edit.html", context, form, status)
+            ),
+            f"{_detail(case_id)}?tab=overzicht",
+        )
+    return _render(request, "cases/case_edit.html", context, form, 400 if form.errors else 200)
 
 
 def victim_edit_view(request: HttpRequest, case_id: int) -> HttpResponse:
@@ -167,31 +162,48 @@ def victim_edit_view(request: HttpRequest, case_id: int) -> HttpResponse:
         initial.update({name: getattr(victim, name) for name in fields})
     form = case_forms.VictimForm(request.POST or None, initial=initial)
     context: dict[str, Any] = {"case": case, "access": access, "part": "victim"}
-    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            changed = victim_update(
+        return _save_edit(
+            request,
+            form,
+            context,
+            lambda: victim_update(
                 actor=actor,
                 case=case,
                 data=VictimData(**{name: data[name] for name in fields}),
                 expected_version=data["version"],
-            )
-        except StaleCase as error:
-            context.update(_stale(form, error))
-            status = 409
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            _saved(request, changed)
-            return redirect(f"{_detail(case_id)}?tab=persoon")
-    if form.errors and status == 200:
-        status = 400
-    return _render(request, "cases/case_edit.html", context, form, status)
+            ),
+            f"{_detail(case_id)}?tab=persoon",
+        )
+    return _render(request, "cases/case_edit.html", context, form, 400 if form.errors else 200)
 
 
 def _detail(case_id: int) -> str:
     return reverse("cases:detail", kwargs={"case_id": case_id})
+
+
+def _save_edit(
+    request: HttpRequest,
+    form: Form,
+    context: dict[str, Any],
+    save: Callable[[], list[str]],
+    next_url: str,
+) -> HttpResponse:
+    """One versioned edit: saved → back to the tab; a stale version → 409 with what
+    changed; a refusal → the message next to its fields (400). The input stays."""
+    status = 400
+    try:
+        changed = save()
+    except StaleCase as error:
+        context.update(_stale(form, error))
+        status = 409
+    except ValidationError as error:
+        apply_errors(form, error)
+    else:
+        _saved(request, changed)
+        return redirect(next_url)
+    return _render(request, "cases/case_edit.html", context, form, status)
 
 
 def _saved(request: HttpRequest, changed: list[str]) -> None:
