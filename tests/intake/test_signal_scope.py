@@ -160,6 +160,9 @@ def test_the_inbox_filters_by_status_by_reporter_and_by_overdue(
     # Overdue: open and due before today (a signal due today is not overdue yet).
     assert _references(handler, state=selectors.ALL, overdue_only=True) == {late.reference}
     assert _references(handler, state=selectors.ALL, reported_by_me=True) == {own.reference}
+    # A filter is a value: one shared between requests (a default) cannot be changed.
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ALL.state = selectors.OPEN  # type: ignore[misc]
 
 
 def test_a_refused_signal_is_logged_with_the_lead_recipient_as_owner(
