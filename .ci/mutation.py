@@ -83,6 +83,17 @@ GROUPS: dict[str, Group] = {
         ("tests/audit/test_log_hash_fields.py", "tests/audit/test_processing_log.py"),
         functions=("update", "delete", "save", "refused", "content", "compute_hash"),
     ),
+    # What one entry says (actor, owner, refusal); the queueing of the sealing task is
+    # timing, pinned by tests/audit/test_processing_log.py and the worker test.
+    "log-services": Group(
+        ("src/bovenwater/audit/services.py",),
+        ("tests/audit/test_log_rules.py", "tests/audit/test_refusals_for_owner.py"),
+        functions=("log_processing", "log_refusal", "refuse", "log_list_read"),
+    ),
+    "log-verify": Group(
+        ("src/bovenwater/audit/verify.py",),
+        ("tests/audit/test_log_rules.py", "tests/audit/test_processing_log.py"),
+    ),
 }
 
 
