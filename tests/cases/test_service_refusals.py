@@ -20,6 +20,7 @@ from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.cases import services
 from bovenwater.cases.models import (
     AdministrativeMeasure,
+    Case,
     CaseEvent,
     CaseMeeting,
     MeetingDecision,
@@ -31,8 +32,17 @@ from bovenwater.cases.models import (
     ShelterCategory,
     Task,
 )
+from bovenwater.cases.services.coordination import (
+    CaseCore,
+    VictimData,
+    case_assign,
+    case_take,
+    case_update,
+    victim_update,
+)
 from bovenwater.cases.services.shelter_capacity import shelter_capacity_set
-from bovenwater.reference.models import Municipality
+from bovenwater.cases.types import VictimDetails
+from bovenwater.reference.models import ExploitationForm, Municipality
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -318,3 +328,88 @@ def test_shelter_capacity_is_set_only_by_the_shelter_within_bounds(world: dict[s
     capacity.refresh_from_db()
     assert capacity.places == 1
     assert set_places(actor=manager, capacity=capacity, places=1, reason="Gelijk").places == 1
+
+
+def _core(case: Any, **changes: Any) -> CaseCore:
+    values = {
+        "forms": list(case.forms.all()),
+        "sector": case.sector,
+        "crime_municipality": case.crime_municipality,
+        "came_into_view": case.came_into_view,
+        "urgency": case.urgency,
+    }
+    values.update(changes)
+    return CaseCore(**values)
+
+
+def test_taking_and_assigning_refuse_other_roles_and_needless_changes(
+    world: dict[str, Any],
+) -> None:
+    case = world["case"]  # the coordinator opened it and coordinates it
+    director = factories.actor(Role.CHAIN_DIRECTOR, world["owner"])
+    with pytest.raises(PermissionDenied):
+        case_take(actor=director, case=case)
+    with pytest.raises(ValidationError) as mine:
+        case_take(actor=world["coordinator"], case=case)
+    assert mine.value.code == "mine"
+    with pytest.raises(Http404):
+        case_take(actor=world["outsider"], case=case)
+    with pytest.raises(PermissionDenied):
+        case_assign(
+            actor=factories.actor(Role.CONTACT_OFFICER, world["owner"]),
+            case=case,
+            coordinator=world["coordinator"].user,
+            reason="Overname",
+        )
+    with pytest.raises(ValidationError) as same:
+        case_assign(actor=director, case=case, coordinator=world["coordinator"].user, reason="Zo")
+    assert same.value.message_dict == {"coordinator": ["Deze zorgcoördinator heeft de casus al."]}
+
+    # A case without a coordinator that is closed cannot be taken.
+    unassigned = services.case_open(
+        actor=factories.actor(Role.CONTACT_OFFICER, world["owner"]),
+        owner=world["owner"],
+        victim=VictimDetails(estimated_age=30),
+        reason="Uit triage",
+    )
+    Case.objects.filter(pk=unassigned.pk).update(state="closed")
+    with pytest.raises(ValidationError) as closed:
+        case_take(actor=world["coordinator"], case=unassigned)
+    assert closed.value.code == "closed"
+    assert Case.objects.get(pk=unassigned.pk).coordinator_id is None
+
+
+def test_corrections_refuse_roles_without_the_right_and_write_nothing_unchanged(
+    world: dict[str, Any],
+) -> None:
+    case = world["case"]
+    director = factories.actor(Role.CHAIN_DIRECTOR, world["owner"])
+    with pytest.raises(PermissionDenied):
+        case_update(actor=director, case=case, data=_core(case), expected_version=None)
+    with pytest.raises(PermissionDenied):
+        victim_update(actor=director, case=case, data=VictimData(), expected_version=None)
+    version = Case.objects.get(pk=case.pk).version
+    assert (
+        case_update(actor=world["coordinator"], case=case, data=_core(case), expected_version=None)
+        == []
+    )
+    with pytest.raises(ValidationError) as born:
+        victim_update(
+            actor=world["coordinator"],
+            case=case,
+            data=VictimData(date_of_birth=TODAY + datetime.timedelta(days=1)),
+            expected_version=None,
+        )
+    assert "date_of_birth" in born.value.message_dict
+    assert Case.objects.get(pk=case.pk).version == version
+    # Adding a form to none, and removing every form again: changes shown with a dash.
+    labour = ExploitationForm.objects.get(code="LABOUR")
+    for forms in ([labour], []):
+        changed = case_update(
+            actor=world["coordinator"],
+            case=case,
+            data=_core(case, forms=forms),
+            expected_version=None,
+        )
+        assert changed
+        assert list(Case.objects.get(pk=case.pk).forms.all()) == forms
