@@ -163,8 +163,8 @@ def test_a_departure_is_checked_and_recorded_once(world: dict[str, Any]) -> None
     depart(actor=world["coordinator"], placement=placement, departed_on=TODAY, reason="Eigen huis")
     with pytest.raises(ValidationError, match="al vastgelegd"):
         depart(actor=world["coordinator"], placement=placement, departed_on=TODAY, reason="Weer")
-    placement.refresh_from_db()
-    assert (placement.departed_on, placement.departure_reason) == (TODAY, "Eigen huis")
+    departed = Placement.objects.get(pk=placement.pk)
+    assert (departed.departed_on, departed.departure_reason) == (TODAY, "Eigen huis")
 
 
 def test_case_open_and_coordinator_refusals(world: dict[str, Any]) -> None:
