@@ -48,6 +48,19 @@ from bovenwater.lib.clientaddress import client_address
 
 logger = logging.getLogger(__name__)
 
+# Database calls leave the event loop. asgiref runs "thread-sensitive" calls one at a
+# time on a single thread per process, so every socket's writes queued behind each
+# other's commits. On PostgreSQL the chat's calls run in the loop's thread pool (each
+# thread its own connection): commits overlap and one process carries many more
+# messages a second. SQLite has one writer anyway and keeps the single thread.
+_SERIAL_DB = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+
+
+def db(func: Any) -> Any:
+    """``database_sync_to_async`` for the chat consumers (see above)."""
+    return database_sync_to_async(func, thread_sensitive=_SERIAL_DB)
+
+
 WRITERS = {ParticipantRole.HELPER: Sender.HELPER, ParticipantRole.PROFESSIONAL: Sender.PROFESSIONAL}
 
 
@@ -57,6 +70,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     role: str = ""
     sent: int = 0
     refused: bool = False
+    author: str = ""
     groups_joined: list[str]
 
     async def connect(self) -> None:
@@ -125,7 +139,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         self.sent = after
         await self._send_state()  # sends the state, then what was missed after ``after``
 
-    @database_sync_to_async
+    @db
     def _authenticate(self, content: dict[str, Any]) -> tuple[Conversation, str] | None:
         token = content.get("token")
         if isinstance(token, str) and token:
@@ -172,14 +186,19 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self._catch_up()
         await self.send_json({"type": "ack", "id": client_id, "seq": message.seq})
 
-    @database_sync_to_async
-    def _author_name(self) -> str:
+    async def _author_name(self) -> str:
+        if not self.author:  # once per socket: the name does not change mid-conversation
+            self.author = await self._author_from_db()
+        return self.author
+
+    @db
+    def _author_from_db(self) -> str:
         assert self.actor is not None
         if self.role == ParticipantRole.HELPER:
             return selectors.helper_for_actor(self.actor).display_name
         return self.actor.user.first_name or self.actor.user.username
 
-    @database_sync_to_async
+    @db
     def _post(self, body: str, sender: Sender, author: str, client_id: str) -> Any:
         assert self.conversation is not None
         # The conversation may have been transferred meanwhile: check again.
@@ -220,7 +239,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return
         if self.youth or self.role == ParticipantRole.HELPER:
             try:
-                await database_sync_to_async(services.read_mark)(
+                await db(services.read_mark)(
                     conversation=self.conversation, by_youth=self.youth, seq=seq
                 )
             except DatabaseError:  # read state is a courtesy: a busy database skips it
@@ -241,7 +260,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return
         assert self.conversation is not None
         try:
-            await database_sync_to_async(services.handoff_decide)(
+            await db(services.handoff_decide)(
                 conversation=self.conversation,
                 handoff_id=int(content.get("handoff") or 0),
                 agree=content.get("agree") is True,
@@ -254,9 +273,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return
         assert self.conversation is not None
         by = "exit" if content.get("type") == "exit" else "youth"
-        await database_sync_to_async(services.conversation_end)(
-            conversation=self.conversation, by=by
-        )
+        await db(services.conversation_end)(conversation=self.conversation, by=by)
 
     # --- from the channel layer ------------------------------------------------------------
 
@@ -277,16 +294,14 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
                 await self.channel_layer.group_add(group, self.channel_name)
             except Exception:
                 logger.warning("chat group join failed", exc_info=True)
-        last = await database_sync_to_async(selectors.last_seq)(self.conversation.pk)
+        last = await db(selectors.last_seq)(self.conversation.pk)
         if last > self.sent:
             await self._catch_up()
 
     async def _catch_up(self) -> None:
         assert self.conversation is not None
         while True:
-            batch = await database_sync_to_async(selectors.messages_after)(
-                self.conversation.pk, self.sent
-            )
+            batch = await db(selectors.messages_after)(self.conversation.pk, self.sent)
             for message in batch:
                 if message["seq"] > self.sent:
                     self.sent = message["seq"]
@@ -296,9 +311,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def _send_state(self) -> None:
         assert self.conversation is not None
-        state = await database_sync_to_async(selectors.state_for)(
-            self.conversation, for_youth=self.youth
-        )
+        state = await db(selectors.state_for)(self.conversation, for_youth=self.youth)
         if self.youth and state["state"] != ConversationState.QUEUED:
             group = notify.team_group(self.conversation.team_id)
             if group in self.groups_joined:
@@ -339,7 +352,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return
         address = self._client_address()
         if address:
-            await database_sync_to_async(services.block_record)(
+            await db(services.block_record)(
                 address=address,
                 hours=int(event["hours"]),
                 reason=str(event["reason"]),
@@ -364,8 +377,8 @@ class BoardConsumer(AsyncWebsocketConsumer):
     language: str = ""
 
     async def connect(self) -> None:
-        actor = await database_sync_to_async(actor_from_scope)(dict(self.scope))
-        team_id = await database_sync_to_async(_supervised_team)(actor)
+        actor = await db(actor_from_scope)(dict(self.scope))
+        team_id = await db(_supervised_team)(actor)
         if actor is None or team_id is None:
             await self.close(code=4403)
             return
@@ -391,7 +404,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
 
     async def _send_board(self) -> None:
         try:
-            html = await database_sync_to_async(self._board_html)()
+            html = await db(self._board_html)()
         except PermissionDenied:  # no longer a supervisor of this team
             await self.close(code=4403)
             return
