@@ -469,7 +469,7 @@ async def run(
 
     # 2. Run: both sides write every ~interval seconds; faults midway.
     bench.running = True
-    bench.run_t0 = time.perf_counter()  # type: ignore[attr-defined]
+    bench.run_t0 = bench.t0 = time.perf_counter()  # type: ignore[attr-defined]
     writers = [asyncio.create_task(bench.writer(side)) for side in sides]
     beats = [asyncio.create_task(bench.heartbeat(side)) for side in sides]
     fault_task = asyncio.create_task(faults(bench, redis, args.seconds)) if args.fault else None
