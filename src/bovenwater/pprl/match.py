@@ -23,20 +23,22 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import NDArray
 
-from bovenwater.pprl import assign, em
+import bovenwater.pprl.assign as assign
+import bovenwater.pprl.em as em
 from bovenwater.pprl.encode import T_BLOCK, T_Y, EncodedFile
+from bovenwater.pprl.learned import learn_model, score_pairs_learned
 from bovenwater.pprl.score import (
     Dataset,
     FloatArray,
     Int64Array,
     _Frequencies,
     build_dataset,
-    learn_model,
     score_pairs,
-    score_pairs_learned,
 )
 
 __all__ = ["MatchResult", "build_dataset", "candidate_pairs", "link", "score_pairs"]
@@ -71,25 +73,65 @@ def _pairs_within(order: Int64Array, starts: Int64Array, sizes: Int64Array) -> I
     return np.stack((order[left_pos], order[right_pos]), axis=1)
 
 
-def _blocks(data: Dataset, max_block: int) -> tuple[Int64Array, Int64Array, Int64Array, int]:
+class Blocks(NamedTuple):
+    records: Int64Array  # record indexes sorted by blocking key
+    starts: Int64Array  # start of every usable block in ``records``
+    sizes: Int64Array  # its size
+    skipped: int  # blocks larger than the maximum, skipped
+    values: NDArray[np.uint64]  # the key value of every usable block
+    usable: NDArray[np.bool_]  # per record and key column: the key's block is usable
+
+
+def _blocks(data: Dataset, max_block: int) -> Blocks:
     """Records sorted by blocking key, with the start and size of every usable block."""
     keys = data.tokens[:, T_BLOCK:]
     n_blocks = keys.shape[1]
     flat = keys.reshape(-1)
-    records = np.repeat(np.arange(data.size, dtype=np.int64), n_blocks)
-    present = flat != 0
-    flat = flat[present]
-    records = records[present]
     order = np.argsort(flat, kind="stable")
     sorted_keys = flat[order]
-    sorted_records = records[order]
-    del flat, records, order
+    present = sorted_keys != 0
+    order = order[present]
+    sorted_keys = sorted_keys[present]
+    sorted_records = order // n_blocks
     boundaries = np.flatnonzero(np.diff(sorted_keys)) + 1
     starts = np.concatenate(([0], boundaries)).astype(np.int64)
     sizes = np.diff(np.concatenate((starts, [sorted_keys.shape[0]]))).astype(np.int64)
     usable = (sizes >= 2) & (sizes <= max_block)
     skipped = int(np.count_nonzero(sizes > max_block))
-    return sorted_records, starts[usable], sizes[usable], skipped
+    usable_keys = np.zeros(flat.shape[0], dtype=bool)
+    usable_keys[order] = np.repeat(usable, sizes)
+    return Blocks(
+        records=sorted_records,
+        starts=starts[usable],
+        sizes=sizes[usable],
+        skipped=skipped,
+        values=sorted_keys[starts[usable]],
+        usable=usable_keys.reshape(keys.shape),
+    )
+
+
+# key columns whose values can be equal between two records: the three surname parts
+# of one kind of key, and each single key with itself
+_KEY_GROUPS = ((0, 1, 2), (3, 4, 5), (6, 7, 8), (9,), (10,), (11,))
+
+
+def _first_meeting(
+    data: Dataset, blocks: Blocks, low: Int64Array, high: Int64Array, value: NDArray[np.uint64]
+) -> NDArray[np.bool_]:
+    """Whether the block of ``value`` is the first (smallest key value) usable block the
+    pair shares: a pair that shares several keys is scored there only."""
+    keys_i = data.tokens[low, T_BLOCK:]
+    keys_j = data.tokens[high, T_BLOCK:]
+    usable_i = blocks.usable[low]
+    earlier = np.zeros(low.shape[0], dtype=bool)
+    for group in _KEY_GROUPS:
+        for a in group:
+            ka = keys_i[:, a]
+            candidate = usable_i[:, a] & (ka < value) & (ka != 0)
+            for b in group:
+                earlier |= candidate & (ka == keys_j[:, b])
+    result: NDArray[np.bool_] = ~earlier
+    return result
 
 
 def _distinct(values: Int64Array) -> Int64Array:
@@ -112,7 +154,7 @@ def candidate_pairs(
     data: Dataset, max_block: int = MAX_BLOCK
 ) -> tuple[Int64Array, Int64Array, int]:
     """Distinct record pairs (i < j) sharing a blocking key; also the skipped blocks."""
-    sorted_records, starts, sizes, skipped = _blocks(data, max_block)
+    sorted_records, starts, sizes, skipped = _blocks(data, max_block)[:4]
     low, high = _ordered(_pairs_within(sorted_records, starts, sizes))
     codes = _distinct(low * data.size + high)
     return codes // data.size, codes % data.size, skipped
@@ -137,15 +179,17 @@ def scored_candidates(
     max_block: int = MAX_BLOCK,
     budget: int = PAIR_BUDGET,
     scorer: Scorer | None = None,
-    blocks: tuple[Int64Array, Int64Array, Int64Array, int] | None = None,
+    blocks: Blocks | None = None,
 ) -> _Scored:
     """Score the blocked pairs a batch of blocks at a time, keeping those >= ``keep_min``.
 
     Memory stays bounded by ``budget`` pairs whatever the size of the lists; a pair that
     shares several keys is scored once per key and kept once.
     """
-    sorted_records, starts, sizes, skipped = blocks or _blocks(data, max_block)
-    cumulative = np.cumsum(sizes * (sizes - 1) // 2)
+    blocks = blocks or _blocks(data, max_block)
+    sorted_records, starts, sizes, skipped = blocks[:4]
+    pairs_per_block = sizes * (sizes - 1) // 2
+    cumulative = np.cumsum(pairs_per_block)
     lefts: list[Int64Array] = []
     rights: list[Int64Array] = []
     kept: list[FloatArray] = []
@@ -154,7 +198,10 @@ def scored_candidates(
     while begin < starts.shape[0]:
         base = int(cumulative[begin - 1]) if begin else 0
         end = max(begin + 1, int(np.searchsorted(cumulative, base + budget, side="right")))
-        low, high = _ordered(_pairs_within(sorted_records, starts[begin:end], sizes[begin:end]))
+        pairs = _pairs_within(sorted_records, starts[begin:end], sizes[begin:end])
+        value = np.repeat(blocks.values[begin:end], pairs_per_block[begin:end])
+        first = _first_meeting(data, blocks, pairs[:, 0], pairs[:, 1], value)
+        low, high = _ordered(pairs[first])
         scores = score_pairs(data, low, high, freq) if scorer is None else scorer(data, low, high)
         compared += int(low.shape[0])
         keep = scores >= keep_min
@@ -165,11 +212,10 @@ def scored_candidates(
     if not lefts:
         empty = np.zeros(0, dtype=np.int64)
         return _Scored(empty, empty, np.zeros(0, dtype=np.float32), 0, skipped)
-    left = np.concatenate(lefts)
-    right = np.concatenate(rights)
-    scores = np.concatenate(kept)
-    _, first = np.unique(left * data.size + right, return_index=True)
-    return _Scored(left[first], right[first], scores[first], compared, skipped)
+    # every pair was scored once, in the first block it shares
+    return _Scored(
+        np.concatenate(lefts), np.concatenate(rights), np.concatenate(kept), compared, skipped
+    )
 
 
 # -------------------------------------------------------------------------- grouping
@@ -264,11 +310,9 @@ class MatchResult:
         return patterns
 
 
-def learn_model_if_enough(
-    data: Dataset, blocks: tuple[Int64Array, Int64Array, Int64Array, int]
-) -> em.Model | None:
+def learn_model_if_enough(data: Dataset, blocks: Blocks) -> em.Model | None:
     """The learned model, or None when the lists give too few blocked pairs for EM."""
-    sorted_records, starts, sizes, _ = blocks
+    sorted_records, starts, sizes = blocks.records, blocks.starts, blocks.sizes
     if int((sizes * (sizes - 1) // 2).sum()) < em.MIN_EM_PAIRS:
         return None
     chosen = em.sample_blocks(sizes, em.EM_SAMPLE)
