@@ -39,6 +39,7 @@ def work_queue_for_actor(*, actor: Actor, limit: int = 50) -> QuerySet[Case]:
     return (
         Case.objects.filter(owner_id=actor.organisation_id, coordinator__isnull=True)
         .exclude(state__in=CLOSED)
+        .only("pk", "number", "state", "opened_at")
         .order_by("opened_at", "pk")[:limit]
     )
 
