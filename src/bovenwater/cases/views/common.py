@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,16 +21,12 @@ from bovenwater.cases.models import Case
 from bovenwater.cases.selectors.access import AccessPath
 from bovenwater.cases.selectors.meeting import meetings_for_actor
 from bovenwater.cases.workflow import OPEN_STATES, allowed_next_states
-from bovenwater.lib.refusals import put_on_form
+from bovenwater.lib.refusals import REFUSALS, put_on_form
 
 
 def require_permission(actor: Actor, permission: Permission) -> None:
     if not actor.has(permission):
         raise PermissionDenied
-
-
-# A service's refusal next to the fields it names (one helper for every view: lib.refusals).
-apply_errors = put_on_form
 
 
 def detail_context(
@@ -202,8 +198,8 @@ def simple_post(
     if form.is_valid():
         try:
             action(actor, case, form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
+        except REFUSALS as error:
+            put_on_form(form, error)
         else:
             messages.success(request, success)
             return to_tab(case_id, FORM_TABS.get(form_name, "overzicht"))
