@@ -24,7 +24,7 @@ from bovenwater.cases.models import (
     ReferralStatus,
     SharedPart,
 )
-from bovenwater.cases.selectors.access import CaseAccess, data_subject
+from bovenwater.cases.selectors.access import AccessPath, CaseAccess, data_subject
 
 CLOSED = (CaseState.CLOSED, CaseState.DROPPED_OUT)
 
@@ -55,7 +55,7 @@ def field_history_for_access(*, actor: Actor, access: CaseAccess) -> list[CaseFi
     )
     if not access.can_see_victim:
         rows = rows.exclude(part=FieldPart.VICTIM)
-    if access.via == "referral":
+    if access.via == AccessPath.REFERRAL:
         rows = rows.filter(part__in=[FieldPart.CASE, FieldPart.VICTIM]).exclude(
             field__in=["coordinator"]
         )
@@ -70,7 +70,7 @@ def field_history_for_access(*, actor: Actor, access: CaseAccess) -> list[CaseFi
             object_id=access.case.pk,
             data_subject=data_subject(access.case),
             purpose=Purpose.EMERGENCY_ACCESS
-            if access.via == "emergency"
+            if access.via == AccessPath.EMERGENCY
             else Purpose.CARE_COORDINATION,
             details={"history": "victim"},
         )

@@ -48,13 +48,13 @@ def detail_context(
         "registration": selectors.registration_of(actor=actor, case=case),
         "history": selectors.field_history_for_access(actor=actor, access=access),
         "meetings": meetings_for_actor(actor=actor).filter(agenda=case)
-        if access.via != "referral"
+        if access.via != AccessPath.REFERRAL
         else [],
-        "can_take": access.via == "owner"
+        "can_take": access.via == AccessPath.OWNER
         and actor.role == Role.CARE_COORDINATOR
         and case.coordinator_id is None
         and case.state in OPEN_STATES,
-        "can_assign": access.via == "owner"
+        "can_assign": access.via == AccessPath.OWNER
         and actor.role in (Role.CARE_COORDINATOR, Role.CHAIN_DIRECTOR),
         "open_transfer": selectors.open_transfer_of(case_id=case.pk)
         if access.via == AccessPath.OWNER
@@ -130,13 +130,13 @@ def _tab_visible(key: str, access: selectors.CaseAccess) -> bool:
     if key == "persoon":
         return access.can_see_victim
     if key == "traject":
-        return access.shows("b8") or access.via != "referral"
+        return access.shows("b8") or access.via != AccessPath.REFERRAL
     if key == "opvang":
         return access.shows("placements")
     if key == "tijdlijn":
         return access.shows("timeline")
     if key == "overleg":
-        return access.via != "referral"
+        return access.via != AccessPath.REFERRAL
     return True
 
 

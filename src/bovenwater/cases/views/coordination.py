@@ -24,6 +24,7 @@ from bovenwater.accounts.roles import Role
 from bovenwater.cases import forms as case_forms
 from bovenwater.cases import selectors
 from bovenwater.cases.models import Case
+from bovenwater.cases.selectors.access import AccessPath
 from bovenwater.cases.services.coordination import (
     CaseCore,
     StaleCase,
@@ -38,7 +39,7 @@ from bovenwater.lib.refusals import REFUSALS, attempt, put_on_form
 
 def _owned(actor: Actor, case_id: int) -> selectors.CaseAccess:
     access = selectors.case_get_for_actor(actor=actor, case_id=case_id)
-    if access.via != "owner":
+    if access.via != AccessPath.OWNER:
         raise Http404
     return access
 
