@@ -20,7 +20,7 @@ listed app is covered as soon as it is listed in ``PERSONAL_DATA_MODELS``.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -264,11 +264,12 @@ def source_modules() -> Iterable[Path]:
         yield module
 
 
-def check_tree() -> list[Offence]:
+def check_tree(check: Callable[[str, str], list[Offence]] | None = None) -> list[Offence]:
+    """The offences of every module against ``check`` (the access rule by default)."""
     offences: list[Offence] = []
     for module in source_modules():
         path = module.relative_to(SRC).as_posix()
-        offences += check_source(path, module.read_text(encoding="utf-8"))
+        offences += (check or check_source)(path, module.read_text(encoding="utf-8"))
     return offences
 
 
@@ -319,12 +320,4 @@ def check_refusals(path: str, source: str) -> list[Offence]:
             for line, name in caught
             if name in REFUSAL_NAMES
         ]
-    return offences
-
-
-def check_refusals_tree() -> list[Offence]:
-    offences: list[Offence] = []
-    for module in source_modules():
-        path = module.relative_to(SRC).as_posix()
-        offences += check_refusals(path, module.read_text(encoding="utf-8"))
     return offences

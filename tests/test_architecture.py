@@ -260,7 +260,7 @@ def test_the_size_check_fails_on_a_planted_long_module(tmp_path: Path) -> None:
 
 
 def test_views_catch_refusals_only_through_lib_refusals() -> None:
-    assert [str(o) for o in architecture.check_refusals_tree()] == []
+    assert [str(o) for o in check_tree(architecture.check_refusals)] == []
 
 
 @pytest.mark.parametrize(

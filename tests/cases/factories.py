@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-from typing import Any
 
 from django.utils import timezone
 from tests.support import TEST_PASSWORD, TEST_SECRET
@@ -113,13 +112,3 @@ def cosm_shelter(care: Organisation) -> Shelter:
     )
     ShelterCapacity.objects.create(shelter=shelter, category=ShelterCategory.COSM, places=2)
     return shelter
-
-
-def api_token(role: Role, organisation: Organisation) -> dict[str, Any]:
-    """The Authorization header of a new system account's API token in ``organisation``."""
-    user = account_services.user_create(
-        username=f"systeem.cases.{next(_counter)}", password=None, is_system_account=True
-    )
-    membership = account_services.membership_add(user=user, organisation=organisation, role=role)
-    _token, plain = account_services.api_token_create(membership=membership, label="test")
-    return {"HTTP_AUTHORIZATION": f"Token {plain}"}

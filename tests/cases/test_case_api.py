@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 from tests.cases import factories
+from tests.support import api_token
 
 from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.cases import services
@@ -37,7 +38,7 @@ VICTIM = {
 
 def test_create_is_idempotent_per_key(client: Client) -> None:
     org = factories.organisation()
-    auth = factories.api_token(Role.CARE_COORDINATOR, org)
+    auth = api_token(Role.CARE_COORDINATOR, org)
     first = client.post(
         "/api/v1/cases/",
         VICTIM,
@@ -66,7 +67,7 @@ def test_create_is_idempotent_per_key(client: Client) -> None:
     assert other.status_code == 201
     assert Case.objects.count() == 2
     # The same key from another caller is another request.
-    auth_b = factories.api_token(Role.CARE_COORDINATOR, org)
+    auth_b = api_token(Role.CARE_COORDINATOR, org)
     third = client.post(
         "/api/v1/cases/",
         VICTIM,
@@ -85,7 +86,7 @@ def test_create_needs_manage_permission_and_valid_input(client: Client) -> None:
         "/api/v1/cases/",
         VICTIM,
         content_type="application/json",
-        **factories.api_token(Role.SIGNALLER, org),
+        **api_token(Role.SIGNALLER, org),
     )
     assert response.status_code == 403
     assert response["Content-Type"] == "application/problem+json"
@@ -93,7 +94,7 @@ def test_create_needs_manage_permission_and_valid_input(client: Client) -> None:
         "/api/v1/cases/",
         {"victim": {"gender": "robot"}},
         content_type="application/json",
-        **factories.api_token(Role.CARE_COORDINATOR, org),
+        **api_token(Role.CARE_COORDINATOR, org),
     )
     assert response.status_code == 400
     assert [p["name"] for p in response.json()["invalid_params"]] == ["victim.gender"]
@@ -102,7 +103,7 @@ def test_create_needs_manage_permission_and_valid_input(client: Client) -> None:
 
 def test_illegal_transition_is_409_problem_and_writes_nothing(client: Client) -> None:
     org = factories.organisation()
-    auth = factories.api_token(Role.CARE_COORDINATOR, org)
+    auth = api_token(Role.CARE_COORDINATOR, org)
     case = factories.open_case(factories.actor(Role.CARE_COORDINATOR, org))
     events = CaseEvent.objects.count()
     response = client.post(
@@ -141,8 +142,8 @@ def test_referral_flow_and_scope(client: Client) -> None:
         given_on=timezone.localdate(),
         given_by="Betrokkene",
     )
-    owner_auth = factories.api_token(Role.CARE_COORDINATOR, owner)
-    police_auth = factories.api_token(Role.INVESTIGATOR, police)
+    owner_auth = api_token(Role.CARE_COORDINATOR, owner)
+    police_auth = api_token(Role.INVESTIGATOR, police)
     payload = {
         "case_id": case.pk,
         "to_organisation": police.pk,
@@ -202,7 +203,7 @@ def test_placements_api(client: Client) -> None:
     owner = factories.organisation()
     coordinator = factories.actor(Role.CARE_COORDINATOR, owner)
     case = factories.open_case(coordinator)
-    auth = factories.api_token(Role.CARE_COORDINATOR, owner)
+    auth = api_token(Role.CARE_COORDINATOR, owner)
     municipality = Municipality.objects.get(code="GM0363")
     shelter = Shelter.objects.create(
         name="API-opvang",
@@ -233,7 +234,7 @@ def test_placements_api(client: Client) -> None:
     assert PlacementRequest.objects.count() == 1
     placement_id = response.json()["id"]
     assert client.get(f"/api/v1/placements/{placement_id}/", **auth).status_code == 200
-    stranger: dict[str, Any] = factories.api_token(Role.CARE_COORDINATOR, factories.organisation())
+    stranger: dict[str, Any] = api_token(Role.CARE_COORDINATOR, factories.organisation())
     assert client.get(f"/api/v1/placements/{placement_id}/", **stranger).status_code == 404
     assert client.get("/api/v1/placements/", **stranger).json()["count"] == 0
     response = client.post(
@@ -267,7 +268,7 @@ def test_every_role_of_another_organisation_sees_nothing(client: Client, role: R
         shared_parts=["summary"],
         legal_basis="Wpg art. 8",
     )
-    auth = factories.api_token(role, factories.organisation())
+    auth = api_token(role, factories.organisation())
     for url in (
         f"/api/v1/cases/{case.pk}/",
         f"/api/v1/referrals/{referral.pk}/",

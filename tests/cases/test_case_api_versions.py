@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from tests.cases import factories
+from tests.support import api_token
 
 from bovenwater.accounts.roles import Role
 from bovenwater.cases.models import Case, CaseEvent
@@ -23,7 +24,7 @@ def setup(client: Client) -> dict[str, Any]:
     coordinator = factories.actor(Role.CARE_COORDINATOR, org)
     case = factories.open_case(coordinator)
     return {
-        "auth": factories.api_token(Role.CARE_COORDINATOR, org),
+        "auth": api_token(Role.CARE_COORDINATOR, org),
         "case": case,
         "colleague": coordinator,
     }
