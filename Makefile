@@ -93,7 +93,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# The import contracts of pyproject.toml ([tool.importlinter]; docs/adr/0001-import-contracts.md).
+# The import contracts of pyproject.toml ([tool.importlinter]; docs/adr/0013-architecture-rules-as-failing-checks.md).
 imports: install
 	$(BIN)/lint-imports --no-cache
 
