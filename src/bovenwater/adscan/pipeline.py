@@ -753,7 +753,8 @@ def evidence_of(ad: Ad, hits: Sequence[Hit], phones: Sequence[PhoneHit]) -> list
     """:func:`evidence` for ``hits`` of ``ad`` (``phones``: its dialable phones)."""
     if not hits:
         return []
-    norm = normalise(ad.text)
+    text = ad.text  # a property that joins title and body: once
+    norm = normalise(text)
     title_len = len(ad.title) + 1 if ad.title else 0
     items: list[dict[str, Any]] = []
     for hit in hits:
@@ -765,7 +766,7 @@ def evidence_of(ad: Ad, hits: Sequence[Hit], phones: Sequence[PhoneHit]) -> list
                 item.update(field="title", start=start, end=min(end, title_len - 1))
             else:
                 item.update(field="body", start=start - title_len, end=end - title_len)
-            item["text"] = ad.text[start:end]
+            item["text"] = text[start:end]
         items.append(item)
     return items
 

@@ -18,6 +18,7 @@ from django.db.models import F, Sum
 from django.db.models.functions import Greatest
 
 from bovenwater.intake.models import Signal, SignalCount, SignalRecipient
+from bovenwater.lib.count_tables import drift
 
 
 def _add(*, organisation_id: int, state: str, due_date: date, delta: int) -> None:
@@ -88,15 +89,11 @@ def signal_counts_rebuild(*, check_only: bool = False) -> dict[tuple[int, str, d
             (c.organisation_id, c.state, c.due_date): c.count
             for c in SignalCount.objects.filter(count__gt=0)
         }
-        drift = {
-            key: stored.get(key, 0) - actual.get(key, 0)
-            for key in stored.keys() | actual.keys()
-            if stored.get(key, 0) != actual.get(key, 0)
-        }
-        if drift and not check_only:
+        found = drift(stored, actual)
+        if found and not check_only:
             SignalCount.objects.all().delete()
             SignalCount.objects.bulk_create(
                 SignalCount(organisation_id=organisation_id, state=state, due_date=due, count=n)
                 for (organisation_id, state, due), n in sorted(actual.items())
             )
-    return drift
+    return found

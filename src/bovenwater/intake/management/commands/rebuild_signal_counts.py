@@ -2,35 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-
 from bovenwater.intake.counts import signal_counts_rebuild
+from bovenwater.lib.count_tables import RebuildCountsCommand
 
 
-class Command(BaseCommand):
+class Command(RebuildCountsCommand):
     help = (
         "Recompute the number of signals per receiving organisation, state and response "
         "date from the signals (after a bulk load); --check only reports differences."
     )
+    noun = "signal"
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--check",
-            action="store_true",
-            help="Compare only; exit with an error when the table differs from the signals.",
-        )
+    def rebuild(self, *, check_only: bool) -> Mapping[tuple[Any, ...], int]:
+        return signal_counts_rebuild(check_only=check_only)
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        drift = signal_counts_rebuild(check_only=options["check"])
-        for (organisation_id, state, due), difference in sorted(drift.items()):
-            self.stdout.write(
-                f"organisation {organisation_id}, state {state}, due {due}: {difference:+d}"
-            )
-        if not drift:
-            self.stdout.write("Signal counts match the signals.")
-        elif options["check"]:
-            raise CommandError(f"{len(drift)} signal counts differ from the signals.")
-        else:
-            self.stdout.write(f"{len(drift)} signal counts corrected.")
+    def describe(self, key: tuple[Any, ...]) -> str:
+        organisation_id, state, due = key
+        return f"organisation {organisation_id}, state {state}, due {due}"
