@@ -74,7 +74,11 @@ GROUPS: dict[str, Group] = {
     ),
     "signal-scope": Group(
         ("src/bovenwater/intake/selectors.py",),
-        ("tests/intake/test_signal_scope.py", "tests/intake/test_intake_services.py"),
+        (
+            "tests/intake/test_signal_scope.py",
+            "tests/intake/test_signal_counts.py",
+            "tests/intake/test_intake_services.py",
+        ),
     ),
     # The log's append-only guards and its hash; the field declarations of the module are
     # pinned by `makemigrations --check` (tests/test_migrations.py), not mutated here.

@@ -14,9 +14,16 @@ kills one ASGI process with SIGKILL at a third of the run (and starts it again, 
 supervisor would) and restarts Redis halfway; clients reconnect and resume from their
 last sequence number. ``--database-url`` uses another database (PostgreSQL).
 
-After the run the clients drain and resume once more, then every message a side had
+Set-up is bulk (one transaction: helpers with a confirmed second factor and a session,
+the conversations already assigned, 4 per helper); every socket is driven from this one
+asyncio process. Each phase is bounded by time and prints progress on stderr: connect
+(``--connect-timeout``), run (``--seconds``), drain (resend until every message is
+acknowledged, ``--drain-timeout``), settle (every socket pings, as the page's heartbeat
+does, so the server reads the database beyond what it sent; broken sockets resume from
+their last sequence number; ``--settle-timeout``). Then every message a side had
 acknowledged is looked for at the other side: ``lost`` counts those never shown,
-``duplicated`` those shown twice. The last line printed is one JSON object.
+``duplicated`` sequence numbers shown twice. ``--create-database`` drops and creates the
+``--database-url`` PostgreSQL database first. The last line printed is one JSON object.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ import contextlib
 import json
 import os
 import random
+import resource
 import shutil
 import signal
 import socket
@@ -48,46 +56,72 @@ PY = sys.executable
 SETUP = r"""
 import json, os
 from datetime import time
+from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from bovenwater.accounts import services as accounts
 from bovenwater.accounts.middleware import SESSION_KEY
+from bovenwater.accounts.models import Membership, User
 from bovenwater.accounts.roles import OrganisationKind, Role
-from bovenwater.chat import keys, services
-from bovenwater.chat.models import Conversation, Helper, OpeningHours, Presence, Team
+from bovenwater.chat import keys
+from bovenwater.chat.models import (
+    Conversation, ConversationState, Helper, OpeningHours, Participant, ParticipantRole,
+    Presence, Team,
+)
 from bovenwater.reference.models import Municipality
 
+# Bulk set-up (the benchmark measures delivery, not set-up): the team, helpers with a
+# confirmed second factor and a logged-in session each, and the conversations already
+# assigned (4 per helper), as services.conversation_start + assign_queued leave them.
 n = int(os.environ["BENCH_CONVERSATIONS"])
-org = accounts.organisation_create(name="Benchdienst", kind=OrganisationKind.NGO,
-    municipality=Municipality.objects.get(code="GM0363"))
-team = Team.objects.create(organisation=org, name="Bench", max_queue=n + 10)
-for day in range(7):
-    OpeningHours.objects.create(team=team, weekday=day, opens=time(0), closes=time(0))
-cookies = {}
-for i in range((n + 3) // 4 + 1):
-    user = accounts.user_create(username=f"bench{i}", password=None)
-    device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
-    member = accounts.membership_add(user=user, organisation=org, role=Role.CHAT_HELPER)
-    helper = Helper.objects.create(membership=member, team=team, display_name=f"H{i}",
-        presence=Presence.AVAILABLE, capacity=4)
-    session = SessionStore()
-    session["_auth_user_id"] = str(user.pk)
-    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-    session["_auth_user_hash"] = user.get_session_auth_hash()
-    session["otp_device_id"] = device.persistent_id
-    session[SESSION_KEY] = member.pk
-    session.save()
-    cookies[helper.pk] = session.session_key
-tokens = []
-for i in range(n):
-    tokens.append(services.conversation_start(team=team).token)
-while services.assign_queued(team_id=team.pk):
-    pass
-rows = []
-for token in tokens:
-    c = Conversation.objects.get(token_digest=keys.token_digest(token))
-    rows.append({"token": token, "conversation": c.pk, "cookie": cookies[c.helper_id]})
-print(json.dumps({"rows": rows, "idle_cookie": next(iter(cookies.values()))}))
+now = timezone.now()
+with transaction.atomic():
+    org = accounts.organisation_create(name="Benchdienst", kind=OrganisationKind.NGO,
+        municipality=Municipality.objects.get(code="GM0363"))
+    team = Team.objects.create(organisation=org, name="Bench", max_queue=min(n + 10, 32000))
+    OpeningHours.objects.bulk_create(
+        OpeningHours(team=team, weekday=d, opens=time(0), closes=time(0)) for d in range(7))
+    k = (n + 3) // 4 + 1
+    unusable = User(username="x")
+    unusable.set_unusable_password()
+    users = User.objects.bulk_create(
+        User(username=f"bench{i}", password=unusable.password) for i in range(k))
+    devices = TOTPDevice.objects.bulk_create(
+        TOTPDevice(user=u, name="bench", confirmed=True) for u in users)
+    members = Membership.objects.bulk_create(
+        Membership(user=u, organisation=org, role=Role.CHAT_HELPER, is_active=True)
+        for u in users)
+    helpers = Helper.objects.bulk_create(
+        Helper(membership=m, team=team, display_name=f"H{i}", presence=Presence.AVAILABLE,
+               capacity=4, presence_changed_at=now) for i, m in enumerate(members))
+    store = SessionStore()
+    sessions = []
+    for user, device, member in zip(users, devices, members):
+        data = {
+            "_auth_user_id": str(user.pk),
+            "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
+            "_auth_user_hash": user.get_session_auth_hash(),
+            "otp_device_id": device.persistent_id,
+            SESSION_KEY: member.pk,
+        }
+        sessions.append(Session(session_key=store._get_new_session_key(),
+            session_data=store.encode(data),
+            expire_date=now + timezone.timedelta(seconds=settings.SESSION_COOKIE_AGE)))
+    Session.objects.bulk_create(sessions)
+    tokens = [keys.new_token() for _ in range(n)]
+    conversations = Conversation.objects.bulk_create(
+        (Conversation(team=team, token_digest=keys.token_digest(t), state=ConversationState.ACTIVE,
+                      helper=helpers[i // 4], assigned_at=now) for i, t in enumerate(tokens)),
+        batch_size=1000)
+    Participant.objects.bulk_create(
+        (Participant(conversation=c, membership=members[i // 4], role=ParticipantRole.HELPER)
+         for i, c in enumerate(conversations)), batch_size=1000)
+rows = [{"token": t, "conversation": c.pk, "cookie": sessions[i // 4].session_key}
+        for i, (t, c) in enumerate(zip(tokens, conversations))]
+print(json.dumps({"rows": rows, "idle_cookie": sessions[-1].session_key}))
 """
 
 
@@ -150,6 +184,19 @@ class Server:
         self.env, self.root, self.index = env, root, index
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
+        self.cpu_before = 0.0  # CPU seconds of instances killed earlier
+        self.ready = False  # answers its health check (what a load balancer checks)
+
+    def cpu_s(self) -> float:
+        """CPU seconds (user + system) of this server, killed instances included."""
+        total = self.cpu_before
+        if self.alive:
+            assert self.process is not None
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1]
+                parts = fields.split()
+                total += (int(parts[11]) + int(parts[12])) / os.sysconf("SC_CLK_TCK")
+        return total
 
     def start(self) -> None:
         profile = (
@@ -167,6 +214,7 @@ class Server:
         for _ in range(1800):  # a loaded machine takes its time
             with contextlib.suppress(OSError):
                 urllib.request.urlopen(f"http://127.0.0.1:{self.port}/gezondheid/", timeout=2)
+                self.ready = True
                 return
             time.sleep(0.1)
         raise SystemExit(f"server {self.index} did not start")
@@ -177,6 +225,8 @@ class Server:
 
     def kill(self) -> None:
         if self.process is not None:
+            self.cpu_before = self.cpu_s()
+            self.ready = False
             self.process.send_signal(signal.SIGKILL)
             self.process.wait()
 
@@ -197,65 +247,92 @@ class Side:
     hello: dict[str, Any]
     cookie: str
     name: str
+    index: int
     last: int = 0
     acked: set[str] = field(default_factory=set)
     pending: dict[str, str] = field(default_factory=dict)
     shown_ids: dict[str, int] = field(default_factory=dict)
     shown_seqs: dict[int, int] = field(default_factory=dict)
     ws: Any = None
+    connected: bool = False
 
 
-@dataclass
-class Stats:
-    latencies: list[float] = field(default_factory=list)
-    sent_at: dict[str, float] = field(default_factory=dict)
-    reconnects: int = 0
-    errors: int = 0
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(p * len(ordered)))], 1)
+
+
+def progress(text: str) -> None:
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    print(f"[{time.strftime('%H:%M:%S')} load {load:.1f}] {text}", file=sys.stderr, flush=True)
 
 
 class Bench:
+    """Drives every socket from one event loop; each phase is bounded by time."""
+
     def __init__(self, servers: list[Server], args: argparse.Namespace) -> None:
         self.servers = servers
         self.args = args
-        self.stats = Stats()
-        self.running = True
+        self.alive = True  # readers keep (re)connecting
+        self.running = False  # writers send
         self.counter = 0
+        self.t0 = time.perf_counter()
+        self.latencies: list[tuple[float, float]] = []  # (sent at, ms) since t0
+        self.sent_at: dict[str, float] = {}
+        self.sent = self.shown = self.reconnects = self.errors = 0
+        self.gate = asyncio.Semaphore(args.connect_concurrency)
 
     def pick(self, index: int) -> Server:
-        live = [s for s in self.servers if s.alive] or self.servers
+        # As a load balancer with health checks: a restarting process gets no sockets.
+        live = [s for s in self.servers if s.alive and s.ready] or self.servers
         return live[index % len(live)]
 
-    async def connect(self, side: Side, index: int) -> None:
-        while True:
-            server = self.pick(index)
-            headers = {"Cookie": f"sessionid={side.cookie}"} if side.cookie else {}
+    async def open(self, index: int, cookie: str) -> Any:
+        server = self.pick(index)
+        headers = {"Cookie": f"sessionid={cookie}"} if cookie else {}
+        return await websockets.connect(
+            f"ws://127.0.0.1:{server.port}/ws/chat/",
+            origin=f"http://127.0.0.1:{server.port}",  # type: ignore[arg-type]
+            additional_headers=headers,
+            open_timeout=30,
+            close_timeout=2,
+            ping_interval=None,
+            max_queue=None,
+        )
+
+    async def connect(self, side: Side) -> None:
+        """(Re)connect, say hello with the last sequence number shown, resend what is
+        unacknowledged: what the page's client does."""
+        while self.alive:
             try:
-                side.ws = await websockets.connect(
-                    f"ws://127.0.0.1:{server.port}/ws/chat/",
-                    origin=f"http://127.0.0.1:{server.port}",  # type: ignore[arg-type]
-                    additional_headers=headers,
-                    open_timeout=60,
-                    ping_interval=None,
-                    max_queue=None,
-                )
-                await side.ws.send(json.dumps({**side.hello, "after": side.last}))
-                for client_id, body in list(side.pending.items()):
-                    await side.ws.send(json.dumps({"type": "send", "id": client_id, "body": body}))
+                async with self.gate:
+                    side.ws = await self.open(side.index, side.cookie)
+                    await side.ws.send(json.dumps({**side.hello, "after": side.last}))
+                    for client_id, body in list(side.pending.items()):
+                        await side.ws.send(
+                            json.dumps({"type": "send", "id": client_id, "body": body})
+                        )
+                side.connected = True
                 return
             except (OSError, websockets.WebSocketException, TimeoutError):
-                self.stats.reconnects += 1
-                await asyncio.sleep(0.2 + random.random() * 0.3)
+                self.reconnects += 1
+                await asyncio.sleep(0.2 + random.random() * 0.5)
 
-    async def reader(self, side: Side, other: Side, index: int) -> None:
-        while True:
+    async def reader(self, side: Side) -> None:
+        own = side.name + "-"
+        while self.alive:
+            if not side.connected:
+                await self.connect(side)
+                continue
             try:
                 raw = await side.ws.recv()
-            except (websockets.ConnectionClosed, OSError, AttributeError):
-                if not self.running and not side.pending:
-                    return
-                self.stats.reconnects += 1
-                await asyncio.sleep(0.1)
-                await self.connect(side, index)
+            except (websockets.ConnectionClosed, OSError):
+                side.connected = False
+                if self.alive:
+                    self.reconnects += 1
+                    await asyncio.sleep(0.1 + random.random() * 0.4)
                 continue
             now = time.perf_counter()
             event = json.loads(raw)
@@ -265,28 +342,20 @@ class Bench:
                 side.shown_seqs[seq] = side.shown_seqs.get(seq, 0) + 1
                 side.last = max(side.last, seq)
                 client_id = event.get("id") or ""
-                if client_id:
-                    side.shown_ids[client_id] = side.shown_ids.get(client_id, 0) + 1
-                    sent = self.stats.sent_at.get(client_id)
-                    if (
-                        sent is not None
-                        and client_id not in side.pending
-                        and client_id not in side.acked
-                    ) and side.shown_ids[client_id] == 1:
-                        self.stats.latencies.append((now - sent) * 1000)
+                if client_id and not client_id.startswith(own):
+                    count = side.shown_ids.get(client_id, 0) + 1
+                    side.shown_ids[client_id] = count
+                    sent = self.sent_at.get(client_id)
+                    if count == 1 and sent is not None:
+                        self.shown += 1
+                        self.latencies.append((sent - self.t0, (now - sent) * 1000))
             elif kind == "ack":
                 client_id = event.get("id")
                 if client_id in side.pending:
                     del side.pending[client_id]
                     side.acked.add(client_id)
             elif kind == "error":
-                self.stats.errors += 1
-
-    async def heartbeat(self, side: Side) -> None:
-        while self.running:
-            await asyncio.sleep(15)
-            with contextlib.suppress(Exception):
-                await side.ws.send(json.dumps({"type": "ping"}))
+                self.errors += 1
 
     async def writer(self, side: Side) -> None:
         await asyncio.sleep(random.random() * self.args.interval)
@@ -295,41 +364,32 @@ class Bench:
             client_id = f"{side.name}-{self.counter}"
             body = f"bericht {self.counter} " + "x" * 40
             side.pending[client_id] = body
-            self.stats.sent_at[client_id] = time.perf_counter()
-            with contextlib.suppress(Exception):
-                await side.ws.send(json.dumps({"type": "send", "id": client_id, "body": body}))
+            self.sent_at[client_id] = time.perf_counter()
+            self.sent += 1
+            if side.connected:  # otherwise connect() resends it
+                with contextlib.suppress(Exception):
+                    await side.ws.send(json.dumps({"type": "send", "id": client_id, "body": body}))
             await asyncio.sleep(self.args.interval * (0.5 + random.random()))
 
-
-async def resume_once(bench: Bench, side: Side, index: int, semaphore: asyncio.Semaphore) -> None:
-    """Reconnect, say hello with the last sequence number shown, and read until the
-    socket has shown everything up to the conversation's last number (from the state
-    the server sends first); retried on a broken connection, for at most five minutes."""
-    deadline = time.monotonic() + 300
-    async with semaphore:
-        while time.monotonic() < deadline:
-            await bench.connect(side, index)
-            target: int | None = None
-            try:
-                while target is None or side.last < target or side.pending:
-                    raw = await asyncio.wait_for(side.ws.recv(), timeout=60)
-                    event = json.loads(raw)
-                    if event.get("type") == "state" and target is None:
-                        target = int(event["last_seq"])
-                    elif event.get("type") == "msg":
-                        seq = event["seq"]
-                        side.shown_seqs[seq] = side.shown_seqs.get(seq, 0) + 1
-                        side.last = max(side.last, seq)
-                        if event.get("id"):
-                            side.shown_ids[event["id"]] = side.shown_ids.get(event["id"], 0) + 1
-                    elif event.get("type") == "ack" and event.get("id") in side.pending:
-                        del side.pending[event["id"]]
-                        side.acked.add(event["id"])
+    async def heartbeat(self, side: Side) -> None:
+        """The page's heartbeat: a ping every 15 s (the server then rejoins its groups
+        and reads what the database holds beyond what it sent)."""
+        await asyncio.sleep(random.random() * 15)
+        while self.alive:
+            if side.connected:
                 with contextlib.suppress(Exception):
-                    await side.ws.close()
-                return
-            except (TimeoutError, websockets.ConnectionClosed, OSError):
-                bench.stats.reconnects += 1
+                    await side.ws.send(json.dumps({"type": "ping"}))
+            await asyncio.sleep(15)
+
+
+def missing(pairs: list[tuple[Side, Side]]) -> int:
+    return sum(
+        1
+        for youth, helper in pairs
+        for sender, receiver in ((youth, helper), (helper, youth))
+        for client_id in sender.acked
+        if client_id not in receiver.shown_ids
+    )
 
 
 async def faults(bench: Bench, redis: Redis | None, seconds: float) -> dict[str, float]:
@@ -337,130 +397,178 @@ async def faults(bench: Bench, redis: Redis | None, seconds: float) -> dict[str,
     await asyncio.sleep(seconds / 3)
     victim = bench.servers[-1]
     victim.kill()
-    done["kill_at_s"] = round(seconds / 3, 1)
-    await asyncio.to_thread(victim.start)  # a supervisor starts it again
+    done["kill_at_s"] = round(time.perf_counter() - bench.run_t0, 1)
+    progress(f"fault: SIGKILL of ASGI process {victim.index}; a supervisor starts it again")
+    await asyncio.to_thread(victim.start)
+    done["restarted_after_s"] = round(time.perf_counter() - bench.run_t0 - done["kill_at_s"], 1)
     if redis is not None:
-        await asyncio.sleep(max(0.0, seconds / 2 - seconds / 3))
+        await asyncio.sleep(max(0.0, bench.run_t0 + seconds / 2 - time.perf_counter()))
+        progress("fault: Redis restart (its groups and queued notices are gone)")
         redis.stop()
         redis.start()
-        done["redis_restart_at_s"] = round(seconds / 2, 1)
+        done["redis_restart_at_s"] = round(time.perf_counter() - bench.run_t0, 1)
     return done
+
+
+async def wait_phase(name: str, limit: float, done: Any, report: Any) -> float:
+    """Wait until ``done()`` or ``limit`` seconds; progress every few seconds."""
+    start = time.perf_counter()
+    last = start
+    while not done() and time.perf_counter() - start < limit:
+        await asyncio.sleep(0.25)
+        if time.perf_counter() - last >= 5:
+            last = time.perf_counter()
+            progress(f"{name} {last - start:.0f}/{limit:.0f} s: {report()}")
+    return round(time.perf_counter() - start, 1)
 
 
 async def run(
     args: argparse.Namespace, servers: list[Server], redis: Redis | None, setup: dict[str, Any]
 ) -> dict[str, Any]:
     bench = Bench(servers, args)
+    bench.run_t0 = time.perf_counter()  # type: ignore[attr-defined]
     pairs: list[tuple[Side, Side]] = []
     for index, row in enumerate(setup["rows"]):
-        youth = Side({"type": "hello", "token": row["token"]}, "", f"y{index}")
+        youth = Side({"type": "hello", "token": row["token"]}, "", f"y{index}", index)
         helper = Side(
-            {"type": "hello", "conversation": row["conversation"]}, row["cookie"], f"h{index}"
+            {"type": "hello", "conversation": row["conversation"]},
+            row["cookie"],
+            f"h{index}",
+            index + 1,  # the other process when there are two
         )
         pairs.append((youth, helper))
-    connect_start = time.perf_counter()
-    semaphore = asyncio.Semaphore(100)
+    sides = [side for pair in pairs for side in pair]
+    phases: dict[str, float] = {}
 
-    async def open_side(side: Side, index: int) -> None:
-        async with semaphore:
-            await bench.connect(side, index)
-
-    await asyncio.gather(*(open_side(s, i) for i, pair in enumerate(pairs) for s in pair))
+    # 1. Connect every conversation socket (hello) and the idle staff sockets.
+    readers = [asyncio.create_task(bench.reader(side)) for side in sides]
     idle: list[Any] = []
-    for i in range(args.idle):
-        server = bench.pick(i)
-        async with semaphore:
-            idle.append(
-                await websockets.connect(
-                    f"ws://127.0.0.1:{server.port}/ws/chat/",
-                    origin=f"http://127.0.0.1:{server.port}",  # type: ignore[arg-type]
-                    additional_headers={"Cookie": f"sessionid={setup['idle_cookie']}"},
-                    open_timeout=60,
-                    ping_interval=None,
-                )
-            )
-    connected_s = time.perf_counter() - connect_start
-    readers = [
-        asyncio.create_task(bench.reader(side, other, i))
-        for i, (a, b) in enumerate(pairs)
-        for side, other in ((a, b), (b, a))
-    ]
-    writers = [asyncio.create_task(bench.writer(side)) for pair in pairs for side in pair]
-    writers += [asyncio.create_task(bench.heartbeat(side)) for pair in pairs for side in pair]
+
+    async def open_idle(i: int) -> None:
+        while bench.alive:
+            try:
+                async with bench.gate:
+                    idle.append(await bench.open(i, setup["idle_cookie"]))
+                return
+            except (OSError, websockets.WebSocketException, TimeoutError):
+                await asyncio.sleep(0.5)
+
+    idle_tasks = [asyncio.create_task(open_idle(i)) for i in range(args.idle)]
+
+    def connected() -> int:
+        return sum(1 for s in sides if s.connected)
+
+    phases["connect_s"] = await wait_phase(
+        "connect",
+        args.connect_timeout,
+        lambda: connected() == len(sides) and len(idle) == args.idle,
+        lambda: f"{connected()}/{len(sides)} conversation sockets, {len(idle)}/{args.idle} idle",
+    )
+    connected_at_start, idle_at_start = connected(), len(idle)
+    progress(f"connected {connected_at_start}/{len(sides)} + {idle_at_start} idle; run starts")
+
+    # 2. Run: both sides write every ~interval seconds; faults midway.
+    bench.running = True
+    bench.run_t0 = bench.t0 = time.perf_counter()  # type: ignore[attr-defined]
+    writers = [asyncio.create_task(bench.writer(side)) for side in sides]
+    beats = [asyncio.create_task(bench.heartbeat(side)) for side in sides]
     fault_task = asyncio.create_task(faults(bench, redis, args.seconds)) if args.fault else None
-    await asyncio.sleep(args.seconds)
+    end = time.perf_counter() + args.seconds
+    window = 0
+    while time.perf_counter() < end:
+        await asyncio.sleep(min(5.0, max(0.0, end - time.perf_counter())))
+        recent = [ms for _, ms in bench.latencies[window:]]
+        window = len(bench.latencies)
+        progress(
+            f"run {time.perf_counter() - bench.run_t0:.0f}/{args.seconds:.0f} s: sent "
+            f"{bench.sent}, shown {bench.shown}, open {connected()}/{len(sides)}, "
+            f"reconnects {bench.reconnects}, last 5 s p50 {pct(recent, 0.5)} ms "
+            f"p99 {pct(recent, 0.99)} ms"
+        )
     bench.running = False
     for task in writers:
         task.cancel()
     fault_info = await fault_task if fault_task is not None else {}
-    # Drain: resend what is unacknowledged, then reconnect every socket once and resume.
-    await asyncio.sleep(3)
-    for _ in range(20):
-        if not any(s.pending for pair in pairs for s in pair):
-            break
-        await asyncio.sleep(1)
-    for task in readers:
+
+    # 3. Drain: what is not yet acknowledged is resent (on reconnect) until it is.
+    def unacked() -> int:
+        return sum(len(s.pending) for s in sides)
+
+    phases["drain_s"] = await wait_phase(
+        "drain", args.drain_timeout, lambda: unacked() == 0, lambda: f"{unacked()} unacknowledged"
+    )
+
+    # 4. Settle: every socket pings (the server rejoins its groups and reads the database
+    # beyond what it sent, as on the page's heartbeat); a broken socket reconnects and
+    # resumes from its last number. Wait until every acknowledged message is shown at the
+    # other side, or the time is up: what is then still not shown is lost.
+    async def ping_all() -> None:
+        for side in sides:
+            if side.connected:
+                with contextlib.suppress(Exception):
+                    await side.ws.send(json.dumps({"type": "ping"}))
+
+    await ping_all()
+    phases["settle_s"] = await wait_phase(
+        "settle",
+        args.settle_timeout,
+        lambda: missing(pairs) == 0,
+        lambda: f"{missing(pairs)} acknowledged messages not shown yet",
+    )
+    bench.alive = False
+    for task in [*readers, *beats, *idle_tasks]:
         task.cancel()
-    for pair in pairs:
-        for side in pair:
-            with contextlib.suppress(Exception):
-                await side.ws.close()
-    # Every socket resumes once more from its last sequence number (as a client does on
-    # reconnect) and reads until it is quiet: what it then still lacks is lost.
-    # Twice: the first round also delivers what was still unacknowledged (resent), the
-    # second reads what the other side's first round stored.
-    for _round in range(2):
-        await asyncio.gather(
-            *(
-                resume_once(bench, side, i, semaphore)
-                for i, pair in enumerate(pairs)
-                for side in pair
-            )
-        )
-    for ws in idle:
-        with contextlib.suppress(Exception):
-            await ws.close()
-    lost = duplicated = messages = 0
-    for youth, helper in pairs:
-        for sender, receiver in ((youth, helper), (helper, youth)):
-            messages += len(sender.acked)
-            missing = [c for c in sender.acked if c not in receiver.shown_ids]
-            lost += len(missing)
-            if missing and bench.args.verbose:
-                print("lost", missing[:3], "receiver last", receiver.last, file=sys.stderr)
-        for side in (youth, helper):
-            duplicated += sum(n - 1 for n in side.shown_seqs.values() if n > 1)
-    lat = sorted(bench.stats.latencies)
+    await asyncio.gather(*readers, *beats, *idle_tasks, return_exceptions=True)
+    await asyncio.gather(
+        *(s.ws.close() for s in sides if s.ws is not None),
+        *(ws.close() for ws in idle),
+        return_exceptions=True,
+    )
 
-    def pct(p: float) -> float:
-        return round(lat[min(len(lat) - 1, int(p * len(lat)))], 1) if lat else 0.0
-
+    lost = missing(pairs)
+    duplicated = sum(n - 1 for s in sides for n in s.shown_seqs.values() if n > 1)
+    all_ms = [ms for _, ms in bench.latencies]
+    kill_at = fault_info.get("kill_at_s")
+    steady = [ms for at, ms in bench.latencies if kill_at is None or at < kill_at]
     return {
         "conversations": len(pairs),
-        "messages": messages,
-        "p50_ms": round(statistics.median(lat), 1) if lat else 0.0,
-        "p95_ms": pct(0.95),
-        "p99_ms": pct(0.99),
-        "max_ms": round(lat[-1], 1) if lat else 0.0,
+        "messages": sum(len(s.acked) for s in sides),
+        "p50_ms": round(statistics.median(all_ms), 1) if all_ms else 0.0,
+        "p95_ms": pct(all_ms, 0.95),
+        "p99_ms": pct(all_ms, 0.99),
+        "max_ms": round(max(all_ms), 1) if all_ms else 0.0,
         "lost": lost,
         "duplicated": duplicated,
-        "unacknowledged": sum(len(s.pending) for pair in pairs for s in pair),
+        "unacknowledged": unacked(),
+        "before_fault_p50_ms": round(statistics.median(steady), 1) if steady else 0.0,
+        "before_fault_p99_ms": pct(steady, 0.99),
         "processes": len(servers),
         "layer": "redis" if redis is not None else "in-memory",
-        "idle_sockets": args.idle,
+        "connected_at_start": connected_at_start,
+        "idle_sockets": idle_at_start,
         "seconds": args.seconds,
         "interval_s": args.interval,
-        "connect_s": round(connected_s, 1),
-        "reconnects": bench.stats.reconnects,
-        "errors": bench.stats.errors,
+        **phases,
+        "reconnects": bench.reconnects,
+        "errors": bench.errors,
         **fault_info,
     }
+
+
+def create_database(url: str) -> None:
+    """Drop and create the PostgreSQL database named in ``url`` (a bench database)."""
+    import psycopg  # noqa: PLC0415 - only for this option
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--conversations", type=int, default=200)
-    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--seconds", type=float, default=60, help="length of the run phase")
     parser.add_argument(
         "--interval", type=float, default=10.0, help="seconds between a side's messages"
     )
@@ -469,11 +577,20 @@ def main() -> int:
     parser.add_argument("--idle", type=int, default=0, help="idle staff sockets")
     parser.add_argument("--fault", action="store_true", help="SIGKILL one process, restart Redis")
     parser.add_argument("--database-url", default="")
-    parser.add_argument("--verbose", action="store_true", help="report lost ids on stderr")
+    parser.add_argument(
+        "--create-database",
+        action="store_true",
+        help="drop and create the --database-url PostgreSQL database first",
+    )
+    parser.add_argument("--connect-concurrency", type=int, default=200)
+    parser.add_argument("--connect-timeout", type=float, default=180)
+    parser.add_argument("--drain-timeout", type=float, default=60)
+    parser.add_argument("--settle-timeout", type=float, default=120)
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args()
     if args.processes > 1 and not args.redis:
         parser.error("--processes > 1 needs --redis (the in-memory layer is one process)")
+    wall0 = time.perf_counter()
     root = Path(tempfile.mkdtemp(prefix="chat-bench-"))
     redis = Redis(root) if args.redis else None
     if redis is not None:
@@ -484,19 +601,27 @@ def main() -> int:
         f"redis://127.0.0.1:{redis.port}/1" if redis else "",
         args.processes,
     )
+    if args.create_database and args.database_url:
+        create_database(args.database_url)
     manage = [PY, "-m", "bovenwater.cli", "manage"]
+    progress("set-up: migrate, reference data, bulk data")
     for command in (["migrate", "--noinput"], ["createcachetable"], ["load_reference_data"]):
         subprocess.run([*manage, *command], env=env, check=True, capture_output=True)
+    migrated = time.perf_counter()
     setup_env = {**env, "BENCH_CONVERSATIONS": str(args.conversations)}
     out = subprocess.run(
         [*manage, "shell", "-c", SETUP], env=setup_env, check=True, capture_output=True, text=True
     )
     setup = json.loads(out.stdout.strip().splitlines()[-1])
+    setup_s = round(time.perf_counter() - migrated, 1)
+    progress(f"set-up done: {args.conversations} conversations in {setup_s} s; servers start")
     servers = [Server(env, root, i) for i in range(args.processes)]
+    cpu0 = resource.getrusage(resource.RUSAGE_SELF)
     try:
         for server in servers:
             server.start()
         result = asyncio.run(run(args, servers, redis, setup))
+        server_cpu = [round(s.cpu_s(), 1) for s in servers]
     finally:
         for server in servers:
             server.stop()
@@ -506,6 +631,12 @@ def main() -> int:
             shutil.rmtree(root, ignore_errors=True)
         else:
             print("kept", root, file=sys.stderr)
+    cpu1 = resource.getrusage(resource.RUSAGE_SELF)
+    result["migrate_s"] = round(migrated - wall0, 1)
+    result["setup_s"] = setup_s
+    result["wall_s"] = round(time.perf_counter() - wall0, 1)
+    result["client_cpu_s"] = round(cpu1.ru_utime - cpu0.ru_utime + cpu1.ru_stime - cpu0.ru_stime, 1)
+    result["server_cpu_s"] = server_cpu
     with contextlib.suppress(OSError):
         result["load_1min"] = round(os.getloadavg()[0], 2)
     print(json.dumps(result))

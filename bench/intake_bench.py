@@ -75,6 +75,8 @@ for i in range(todo):
 if batch:
     created = Signal.objects.bulk_create(batch)
     SignalRecipient.objects.bulk_create([SignalRecipient(signal=s, organisation=rng.choice(orgs), reason="routed", is_lead=True) for s in created])
+from bovenwater.intake.counts import signal_counts_rebuild
+signal_counts_rebuild()  # rows were written in bulk, past the services
 print("signals:", Signal.objects.count())
 """
     subprocess.run([PY, "manage.py", "shell", "-c", code], cwd=ROOT, env=ENV, check=True)

@@ -20,7 +20,7 @@ listed app is covered as soon as it is listed in ``PERSONAL_DATA_MODELS``.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -264,9 +264,60 @@ def source_modules() -> Iterable[Path]:
         yield module
 
 
-def check_tree() -> list[Offence]:
+def check_tree(check: Callable[[str, str], list[Offence]] | None = None) -> list[Offence]:
+    """The offences of every module against ``check`` (the access rule by default)."""
     offences: list[Offence] = []
     for module in source_modules():
         path = module.relative_to(SRC).as_posix()
-        offences += check_source(path, module.read_text(encoding="utf-8"))
+        offences += (check or check_source)(path, module.read_text(encoding="utf-8"))
+    return offences
+
+
+# One mechanism for a service's refusals in views (``lib.refusals``, issue #12): a web view
+# catches ``REFUSALS`` and hands the error to ``put_on_form``/``refusal_text``/``attempt``;
+# an API view lets it through to ``api.problems`` (or ``lib.drf.refusals_as_conflict``).
+# Catching ``ValidationError`` or ``TransitionNotAllowed`` by hand, or swallowing it with
+# ``contextlib.suppress``, is the local variation the rule ends. Subclasses that carry
+# their own answer (``StaleCase``, ``ClosureBlocked``) are caught by name.
+REFUSAL_NAMES = frozenset({"ValidationError", "TransitionNotAllowed"})
+VIEW_PACKAGE_NAMES = frozenset({"views", "api"})
+
+
+def is_view_module(path: str) -> bool:
+    parts = path.removesuffix(".py").split("/")
+    return len(parts) >= 2 and parts[1] in VIEW_PACKAGE_NAMES
+
+
+def _names(node: ast.expr | None) -> list[tuple[int, str]]:
+    if node is None:
+        return []
+    items = node.elts if isinstance(node, ast.Tuple) else [node]
+    found = []
+    for item in items:
+        if isinstance(item, ast.Name):
+            found.append((item.lineno, item.id))
+        elif isinstance(item, ast.Attribute):
+            found.append((item.lineno, item.attr))
+    return found
+
+
+def check_refusals(path: str, source: str) -> list[Offence]:
+    """Refusals a view module catches by hand (rule ``refusal``)."""
+    if not is_view_module(path):
+        return []
+    offences: list[Offence] = []
+    for node in ast.walk(ast.parse(source)):
+        caught: list[tuple[int, str]] = []
+        if isinstance(node, ast.ExceptHandler):
+            caught = _names(node.type)
+        elif isinstance(node, ast.Call) and _names(node.func)[-1:] == [
+            (node.func.lineno, "suppress")
+        ]:
+            for arg in node.args:
+                caught += _names(arg)
+        offences += [
+            Offence("refusal", path, line, f"except {name}")
+            for line, name in caught
+            if name in REFUSAL_NAMES
+        ]
     return offences

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -210,3 +211,15 @@ class PrivatePostgres:
 
 def shutil_chown(directory: Path) -> None:
     shutil.chown(directory, user="postgres", group="postgres")
+
+
+def wait_for(check: Callable[[], Any], what: str, timeout: float = 90) -> Any:
+    """Poll ``check`` every half second until it returns something true; fail after
+    ``timeout`` seconds naming ``what`` was awaited."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.5)
+    raise AssertionError(f"timed out waiting for {what}")

@@ -1,16 +1,20 @@
-"""Helpers shared by tests: TOTP codes, verified logins."""
+"""Helpers shared by tests: TOTP codes, verified logins, API tokens."""
 
 from __future__ import annotations
 
+import itertools
 import time
+from typing import Any
 
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from bovenwater.accounts import services as account_services
 from bovenwater.accounts.middleware import SESSION_KEY
-from bovenwater.accounts.models import Membership, User
+from bovenwater.accounts.models import Membership, Organisation, User
+from bovenwater.accounts.roles import Role
 
 TEST_SECRET = "JBSWY3DPEHPK3PXPBOVENWATERDEMO22"
 TEST_PASSWORD = "Correct-Paard-Batterij-2026"
@@ -47,3 +51,16 @@ def login(client: Client, membership: Membership) -> Client:
 # A skip reason CI accepts (tests/conftest.py): a side-by-side benchmark's outside tool
 # that no Debian package provides.
 OPTIONAL_BENCH_TOOL = "optional benchmark comparison tool absent"
+
+
+_tokens = itertools.count(1)
+
+
+def api_token(role: Role, organisation: Organisation) -> dict[str, Any]:
+    """The Authorization header of a new system account's API token in ``organisation``."""
+    user = account_services.user_create(
+        username=f"systeem.test.{next(_tokens)}", password=None, is_system_account=True
+    )
+    membership = account_services.membership_add(user=user, organisation=organisation, role=role)
+    _token, plain = account_services.api_token_create(membership=membership, label="test")
+    return {"HTTP_AUTHORIZATION": f"Token {plain}"}

@@ -5,6 +5,8 @@ violation that must make it fail (so a rule cannot silently stop checking).
   tags query no personal-data model; no app queries another app's personal-data model.
 - No import cycle between the modules of ``src/bovenwater``.
 - No module outside the pure engines over 600 lines.
+- Views catch a service's refusal through ``lib.refusals`` only (``REFUSALS``), never
+  ``ValidationError`` or ``TransitionNotAllowed`` by hand.
 """
 
 from __future__ import annotations
@@ -23,8 +25,6 @@ from tests.architecture import SRC, check_source, check_tree
 KNOWN_OFFENCES = frozenset(
     {
         "chat/auth.py: [cross-app] Membership.objects",
-        "kompas/selectors.py: [cross-app] Membership.objects",
-        "kompas/services.py: [cross-app] Membership.objects",
     }
 )
 
@@ -255,3 +255,35 @@ def test_the_size_check_fails_on_a_planted_long_module(tmp_path: Path) -> None:
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "long.py").write_text("x = 1\n" * (MAX_LINES + 1))
     assert long_modules(tmp_path) == [f"app/long.py: {MAX_LINES + 1} lines"]
+
+
+def test_views_catch_refusals_only_through_lib_refusals() -> None:
+    assert [str(o) for o in check_tree(architecture.check_refusals)] == []
+
+
+@pytest.mark.parametrize(
+    ("path", "source"),
+    [
+        ("linkage/views.py", "try:\n    f()\nexcept ValidationError as exc:\n    pass\n"),
+        (
+            "cases/views/planted.py",
+            "try:\n    f()\nexcept (KeyError, TransitionNotAllowed):\n    pass\n",
+        ),
+        ("cases/api/planted.py", "try:\n    f()\nexcept exceptions.ValidationError:\n    pass\n"),
+        ("webscan/views.py", "with contextlib.suppress(ValidationError):\n    f()\n"),
+    ],
+)
+def test_the_refusal_check_fails_on_a_planted_hand_caught_refusal(path: str, source: str) -> None:
+    assert [o.rule for o in architecture.check_refusals(path, source)] == ["refusal"]
+
+
+def test_the_refusal_check_lets_the_mechanism_pass() -> None:
+    allowed = (
+        "try:\n    f()\nexcept REFUSALS as error:\n    put_on_form(form, error)\n"
+        "try:\n    f()\nexcept StaleCase as error:\n    pass\n"
+    )
+    assert architecture.check_refusals("cases/views/x.py", allowed) == []
+    # Outside views (a form validating a password, a service) the rule does not apply.
+    hand = "try:\n    f()\nexcept ValidationError:\n    pass\n"
+    assert architecture.check_refusals("accounts/forms.py", hand) == []
+    assert architecture.check_refusals("cases/services/x.py", hand) == []

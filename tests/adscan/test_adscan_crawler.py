@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bovenwater.adscan.crawler import ConfigurationError, Crawler, SiteConfig
+from bovenwater.adscan.crawler import ConfigurationError, Crawler, SiteConfig, _urllib_fetch
 
 SITE = Path(__file__).parent / "fixtures" / "site"
 
@@ -55,13 +55,28 @@ def site(base_url: str, **overrides: object) -> SiteConfig:
 
 
 def test_crawler_honours_robots_rate_limit_and_scope(server: str) -> None:
-    result = Crawler(site(server)).crawl()
+    # The delay is checked on the crawler's own clock (a fake one that moves only when
+    # the crawler sleeps, plus 10 ms per request), not on the server's arrival times,
+    # which a busy machine can bring closer together than the crawler spaced them.
+    now = [0.0]
+    sent: list[float] = []
+
+    def fetch(url: str, agent: str, timeout: float) -> tuple[int, str]:
+        sent.append(now[0])
+        answer = _urllib_fetch(url, agent, timeout)
+        now[0] += 0.01
+        return answer
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    result = Crawler(site(server), fetch, lambda: now[0], sleep).crawl()
     paths = [path for path, _, _ in _Handler.requests]
     assert paths == ["/robots.txt", "/index.html", "/ads/101.html", "/ads/102.html"]
     assert "/private/ads/103.html" not in paths
-    times = [t for _, t, _ in _Handler.requests]
-    gaps = [b - a for a, b in itertools.pairwise(times)]
-    assert min(gaps) >= 0.14
+    assert len(sent) == len(paths)
+    gaps = [b - a for a, b in itertools.pairwise(sent)]
+    assert min(gaps) >= 0.15 - 1e-9
     assert {agent for _, _, agent in _Handler.requests} == {"BovenwaterWebscan-test/1.0"}
     actions = {(entry.url.replace(server, ""), entry.action) for entry in result.log}
     assert ("/private/ads/103.html", "refused_robots") in actions

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gc
 import random
+import re
 from itertools import pairwise
 
 import numpy as np
@@ -16,6 +17,13 @@ from bovenwater.adscan.extract import _plain, extract, token_roles
 from bovenwater.adscan.generate import _phone, generate
 from bovenwater.adscan.indicators import FIRST_WORDS
 from bovenwater.adscan.model import Ad
+from bovenwater.adscan.normalise import (
+    _LEET_CANDIDATE,
+    NormalisedText,
+    _leet_replace,
+    fold_leet,
+    normalise,
+)
 from bovenwater.adscan.phones import (
     _digit_units,
     _is_obfuscated,
@@ -29,6 +37,7 @@ from bovenwater.adscan.pipeline import (
     MIDDLE_RANGE,
     RANGE,
     _ColumnCache,
+    _hit_search,
     _no_cyclic_gc,
     _ranges,
     analyse,
@@ -278,3 +287,65 @@ def test_ascii_phone_scan_on_text_with_only_euro_signs_and_emoji() -> None:
         checked += 1
         assert extract_phones(base, False, plain=True) == extract_phones(base, False, plain=False)
     assert checked >= 300
+
+
+LEET_TEXTS = [
+    *TEXTS,
+    "s3xy h0t @nal ma$$age 5exy 24/7 10km 2x 1012ab b4 l33t",
+    "a1 1a $a a$ @@ 3e 0 7t, x5-y 4a4 ab1cd 06-12345678",
+    "ik ben 19 jaar, 150 per uur, 69 standjes, 1day 0ne",
+    "hell0 en 06 12",
+    "ma$$ 12",
+]
+
+
+@pytest.mark.parametrize("text", LEET_TEXTS)
+def test_fold_leet_shortcut_equals_the_full_substitution(text: str) -> None:
+    # fold_leet skips texts where no letter touches a foldable character; the result
+    # must be what the candidate pattern's substitution gives on every text
+    base = base_view(text)
+    assert fold_leet(base) == _LEET_CANDIDATE.sub(_leet_replace, base)
+
+
+def _search_as_before(kind: str, phrase: tuple[str, ...], norm: NormalisedText) -> object:
+    # the patterns as written before the literal-first form (look-behind first)
+    if kind == "price":
+        pattern = re.compile(rf"(?<!\d){re.escape(phrase[0].split('.')[0])}(?!\d)")
+        match = pattern.search(norm.base)
+        return match.span() if match else None
+    words = [re.escape(w) for w in phrase]
+    pattern = re.compile(r"(?<![^\W_])" + r"[\W_]+".join(words) + r"(?![^\W_])")
+    match = pattern.search(norm.folded)
+    if match is None and kind == "age":
+        match = re.compile(rf"(?<!\d){words[0]}(?!\d)").search(norm.base)
+    return match.span() if match else None
+
+
+EVIDENCE_TEXT = normalise(
+    "xnieuw in de stad, nieuw_in de stad, Nieuw   in de stad! 121 21 jaar, 21jaar 215 150 1500"
+    " €150 ab150"
+)
+
+
+@pytest.mark.parametrize(
+    ("kind", "phrase"),
+    [
+        ("phrase", ("nieuw", "in", "de", "stad")),
+        ("phrase", ("stad",)),
+        ("phrase", ("jaar",)),
+        ("phrase", ("absent", "phrase")),
+        ("age", ("21",)),
+        ("age", ("12",)),
+        ("price", ("150", "200")),
+        ("price", ("1500.5", "200")),
+        ("price", ("15", "200")),
+    ],
+)
+def test_literal_first_patterns_find_what_the_look_behind_first_ones_found(
+    kind: str, phrase: tuple[str, ...]
+) -> None:
+    on_base, pattern, fallback = _hit_search(kind, phrase)
+    match = pattern.search(EVIDENCE_TEXT.base if on_base else EVIDENCE_TEXT.folded)
+    if match is None and fallback is not None:
+        match = fallback.search(EVIDENCE_TEXT.base)
+    assert (match.span() if match else None) == _search_as_before(kind, phrase, EVIDENCE_TEXT)

@@ -9,7 +9,6 @@ rather than coerced; the API takes JSON only; an indicator named twice is record
 
 from __future__ import annotations
 
-import itertools
 from pathlib import Path
 from typing import Any
 
@@ -17,27 +16,16 @@ import pytest
 import yaml
 from django.test import Client
 from tests.cases import factories
+from tests.support import api_token
 
-from bovenwater.accounts import services as account_services
-from bovenwater.accounts.models import Organisation
 from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.intake.models import Signal
 from bovenwater.reference.models import Indicator, Municipality, Nationality
 
 pytestmark = pytest.mark.django_db
-_n = itertools.count(1)
 SCHEMA = yaml.safe_load(
     (Path(__file__).resolve().parents[2] / "src/bovenwater/api/openapi.yaml").read_text()
 )
-
-
-def _auth(role: Role, organisation: Organisation) -> dict[str, Any]:
-    user = account_services.user_create(
-        username=f"systeem.schema.{next(_n)}", password=None, is_system_account=True
-    )
-    membership = account_services.membership_add(user=user, organisation=organisation, role=role)
-    _token, plain = account_services.api_token_create(membership=membership, label="test")
-    return {"HTTP_AUTHORIZATION": f"Token {plain}"}
 
 
 def _post(client: Client, url: str, body: Any, auth: dict[str, Any]) -> Any:
@@ -62,7 +50,7 @@ def test_a_closed_reference_code_is_refused_like_any_code_not_in_the_enum(
     client: Client,
 ) -> None:
     organisation = factories.organisation()
-    auth = _auth(Role.CARE_COORDINATOR, organisation)
+    auth = api_token(Role.CARE_COORDINATOR, organisation)
     Nationality.objects.filter(code="PL").update(valid_to="2020-01-01")
     response = _post(client, "/api/v1/cases/", {"victim": {"nationality": "PL"}, "forms": []}, auth)
     assert response.status_code == 400
@@ -70,7 +58,7 @@ def test_a_closed_reference_code_is_refused_like_any_code_not_in_the_enum(
 
 
 def test_wrong_json_types_are_refused_not_coerced(client: Client) -> None:
-    auth = _auth(Role.CARE_COORDINATOR, factories.organisation())
+    auth = api_token(Role.CARE_COORDINATOR, factories.organisation())
     for body, field in (
         ({"victim": {}, "reason": 0}, "reason"),
         ({"victim": {"is_minor": 0}}, "victim.is_minor"),
@@ -86,7 +74,7 @@ def test_wrong_json_types_are_refused_not_coerced(client: Client) -> None:
 
 def test_an_unknown_shelter_or_organisation_in_a_body_is_404(client: Client) -> None:
     coordinator = factories.actor(Role.CARE_COORDINATOR, factories.organisation())
-    auth = _auth(Role.CARE_COORDINATOR, coordinator.organisation)
+    auth = api_token(Role.CARE_COORDINATOR, coordinator.organisation)
     case = factories.open_case(coordinator)
     response = _post(
         client,
@@ -101,7 +89,7 @@ def test_an_unknown_shelter_or_organisation_in_a_body_is_404(client: Client) -> 
 
 
 def test_the_api_takes_json_only(client: Client) -> None:
-    auth = _auth(Role.CARE_COORDINATOR, factories.organisation())
+    auth = api_token(Role.CARE_COORDINATOR, factories.organisation())
     response = client.post("/api/v1/cases/", {"reason": "x"}, **auth)  # multipart form
     assert response.status_code == 415
     body = SCHEMA["paths"]["/api/v1/cases/"]["post"]["requestBody"]["content"]
@@ -110,7 +98,7 @@ def test_the_api_takes_json_only(client: Client) -> None:
 
 def test_an_indicator_named_twice_is_recorded_once(client: Client) -> None:
     police = factories.organisation(kind=OrganisationKind.POLICE, municipality_code="GM0599")
-    auth = _auth(Role.SIGNALLER, police)
+    auth = api_token(Role.SIGNALLER, police)
     code = Indicator.objects.current().order_by("code").values_list("code", flat=True)[0]
     response = _post(
         client,

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.test import override_settings
-from tests.audit.test_processing_log import TABLE, _drop_guards, _entries
+from tests.audit.factories import LOG_TABLE, drop_guards, log_entries
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Membership
@@ -39,7 +39,7 @@ def _actor(make_member: Callable[..., Membership]) -> Actor:
 def test_a_truncated_tail_with_the_head_moved_back_is_reported(
     make_member: Callable[..., Membership], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    entries = _entries(_actor(make_member), 5)
+    entries = log_entries(_actor(make_member), 5)
     call_command("anchor_processing_log")
     anchored = read_anchors()[-1]
     assert anchored.seq == ProcessingLogHead.objects.get(pk=1).entry_count
@@ -47,12 +47,12 @@ def test_a_truncated_tail_with_the_head_moved_back_is_reported(
     assert "matches 1 anchors" in capsys.readouterr().out
 
     # The attacker: triggers off, the two newest entries gone, the head moved back.
-    _drop_guards()
+    drop_guards()
     for entry in entries:
         entry.refresh_from_db()
     keep = entries[-3]
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {TABLE} WHERE seq > %s", [keep.seq])
+        cursor.execute(f"DELETE FROM {LOG_TABLE} WHERE seq > %s", [keep.seq])
     ProcessingLogHead.objects.filter(pk=1).update(
         last_entry_id=keep.pk, last_hash=keep.entry_hash, entry_count=keep.seq
     )
@@ -64,14 +64,14 @@ def test_a_truncated_tail_with_the_head_moved_back_is_reported(
 def test_a_rewritten_chain_and_a_forged_anchor_are_reported(
     make_member: Callable[..., Membership],
 ) -> None:
-    _entries(_actor(make_member), 3)
+    log_entries(_actor(make_member), 3)
     anchor_now()
-    _drop_guards()
+    drop_guards()
     last = ProcessingLogEntry.objects.order_by("-seq").first()
     assert last is not None
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {TABLE} SET entry_hash = %s WHERE id = %s",
+            f"UPDATE {LOG_TABLE} SET entry_hash = %s WHERE id = %s",
             ["f" * 64, last.pk],
         )
     with pytest.raises(CommandError, match="BROKEN"):
@@ -87,9 +87,9 @@ def test_anchors_accumulate_and_the_public_key_is_printed(
     make_member: Callable[..., Membership], capsys: pytest.CaptureFixture[str]
 ) -> None:
     actor = _actor(make_member)
-    _entries(actor, 2)
+    log_entries(actor, 2)
     anchor_now()
-    _entries(actor, 2)
+    log_entries(actor, 2)
     chain_pending()
     anchor_now()
     assert [a.seq for a in read_anchors()] == sorted(a.seq for a in read_anchors())

@@ -12,6 +12,7 @@ from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from tests.audit.factories import LOG_TABLE, drop_guards, log_entries
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Membership
@@ -32,31 +33,6 @@ from bovenwater.audit.verify import VerifyResult, verify_chain
 from bovenwater.lib.tracing import new_span, reset_current, set_current
 
 pytestmark = pytest.mark.django_db
-TABLE = ProcessingLogEntry._meta.db_table
-
-
-def _entries(actor: Actor, n: int) -> list[ProcessingLogEntry]:
-    return [
-        log_processing(
-            actor=actor,
-            action=Action.VIEW,
-            object_type="test.thing",
-            object_id=i,
-            purpose=Purpose.SIGNAL_HANDLING,
-            data_subject=f"person:{i}",
-        )
-        for i in range(n)
-    ]
-
-
-def _drop_guards() -> None:
-    """What an attacker with database-owner rights would do first."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER USER")
-        else:
-            cursor.execute("DROP TRIGGER processing_log_no_update")
-            cursor.execute("DROP TRIGGER processing_log_no_delete")
 
 
 def test_entries_form_a_hash_chain_with_purpose_basis_and_trace(
@@ -67,7 +43,7 @@ def test_entries_form_a_hash_chain_with_purpose_basis_and_trace(
     actor = Actor(user=membership.user, membership=membership)
     token = set_current(new_span("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"))
     try:
-        first, second = _entries(actor, 2)
+        first, second = log_entries(actor, 2)
     finally:
         reset_current(token)
     # Inserted unsealed; the chaining step seals them in order.
@@ -87,7 +63,7 @@ def test_entries_form_a_hash_chain_with_purpose_basis_and_trace(
 
 def test_orm_refuses_update_and_delete(make_member: Callable[..., Membership]) -> None:
     membership = make_member()
-    entry = _entries(Actor(user=membership.user, membership=membership), 1)[0]
+    entry = log_entries(Actor(user=membership.user, membership=membership), 1)[0]
     with pytest.raises(AppendOnlyError):
         ProcessingLogEntry.objects.filter(pk=entry.pk).update(actor_username="x")
     with pytest.raises(AppendOnlyError):
@@ -102,13 +78,15 @@ def test_orm_refuses_update_and_delete(make_member: Callable[..., Membership]) -
 
 def test_database_refuses_raw_update_and_delete(make_member: Callable[..., Membership]) -> None:
     membership = make_member()
-    entry = _entries(Actor(user=membership.user, membership=membership), 1)[0]
+    entry = log_entries(Actor(user=membership.user, membership=membership), 1)[0]
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {TABLE} SET actor_username = 'mallory' WHERE id = %s", [entry.pk])
+        cursor.execute(
+            f"UPDATE {LOG_TABLE} SET actor_username = 'mallory' WHERE id = %s", [entry.pk]
+        )
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {TABLE} WHERE id = %s", [entry.pk])
+        cursor.execute(f"DELETE FROM {LOG_TABLE} WHERE id = %s", [entry.pk])
     # The one UPDATE allowed is the seal of an unsealed row, and only with its content kept.
-    seal = f"UPDATE {TABLE} SET seq = 1, prev_hash = %s, entry_hash = %s"
+    seal = f"UPDATE {LOG_TABLE} SET seq = 1, prev_hash = %s, entry_hash = %s"
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"{seal}, object_id = 'ander' WHERE id = %s", [GENESIS_HASH, "f" * 64, entry.pk]
@@ -120,7 +98,7 @@ def test_database_refuses_raw_update_and_delete(make_member: Callable[..., Membe
         cursor.execute(f"{seal} WHERE id = %s", [GENESIS_HASH, "f" * 64, entry.pk])
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {TABLE} SET seq = NULL, entry_hash = NULL WHERE id = %s", [entry.pk]
+            f"UPDATE {LOG_TABLE} SET seq = NULL, entry_hash = NULL WHERE id = %s", [entry.pk]
         )
     after = ProcessingLogEntry.objects.get(pk=entry.pk)
     assert (after.seq, after.entry_hash, after.object_id) == (
@@ -133,13 +111,13 @@ def test_database_refuses_raw_update_and_delete(make_member: Callable[..., Membe
 
 def test_verify_reports_the_first_tampered_row(make_member: Callable[..., Membership]) -> None:
     membership = make_member()
-    entries = _entries(Actor(user=membership.user, membership=membership), 6)
+    entries = log_entries(Actor(user=membership.user, membership=membership), 6)
     call_command("verify_processing_log", stdout=io.StringIO())
     target = entries[3]
-    _drop_guards()
+    drop_guards()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {TABLE} SET object_id = 'andere-persoon' WHERE id = %s", [target.pk]
+            f"UPDATE {LOG_TABLE} SET object_id = 'andere-persoon' WHERE id = %s", [target.pk]
         )
     result = verify_chain()
     assert result.intact is False
@@ -153,18 +131,18 @@ def test_verify_finds_a_removed_row_and_a_removed_tail(
     make_member: Callable[..., Membership],
 ) -> None:
     membership = make_member()
-    entries = _entries(Actor(user=membership.user, membership=membership), 5)
+    entries = log_entries(Actor(user=membership.user, membership=membership), 5)
     chain_pending()
     for entry in entries:
         entry.refresh_from_db()
-    _drop_guards()
+    drop_guards()
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {TABLE} WHERE id = %s", [entries[-1].pk])
+        cursor.execute(f"DELETE FROM {LOG_TABLE} WHERE id = %s", [entries[-1].pk])
     result = verify_chain()
     assert (result.intact, result.broken_seq) == (False, entries[-1].seq)
     assert result.reason == "entries after the last intact one were removed"
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {TABLE} WHERE id = %s", [entries[1].pk])
+        cursor.execute(f"DELETE FROM {LOG_TABLE} WHERE id = %s", [entries[1].pk])
     result = verify_chain()
     assert (result.intact, result.broken_seq) == (False, entries[1].seq)
     assert result.reason == f"entry {entries[1].seq} is missing"
@@ -174,13 +152,13 @@ def test_verify_finds_a_removed_row_and_a_removed_tail(
 
 def test_unsealing_a_row_is_found(make_member: Callable[..., Membership]) -> None:
     membership = make_member()
-    entries = _entries(Actor(user=membership.user, membership=membership), 3)
+    entries = log_entries(Actor(user=membership.user, membership=membership), 3)
     chain_pending()
     entries[1].refresh_from_db()
-    _drop_guards()
+    drop_guards()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {TABLE} SET seq = NULL, prev_hash = '', entry_hash = NULL WHERE id = %s",
+            f"UPDATE {LOG_TABLE} SET seq = NULL, prev_hash = '', entry_hash = NULL WHERE id = %s",
             [entries[1].pk],
         )
     result = verify_chain()
@@ -194,7 +172,7 @@ def test_new_entries_are_pending_until_sealed_and_then_verified(
     actor = Actor(user=membership.user, membership=membership)
     base = chain_pending()  # the set-up's own entries
     assert base > 0
-    _entries(actor, 3)
+    log_entries(actor, 3)
     assert verify_chain() == VerifyResult(True, base, pending=3)
     out = io.StringIO()
     call_command("verify_processing_log", "--no-chain", stdout=out)
@@ -206,7 +184,7 @@ def test_new_entries_are_pending_until_sealed_and_then_verified(
     assert chain_pending() == 0
     assert verify_chain() == VerifyResult(True, base + 3)
     # A later run continues the same chain.
-    later = _entries(actor, 2)
+    later = log_entries(actor, 2)
     assert verify_chain() == VerifyResult(True, base + 3, pending=2)
     out = io.StringIO()
     call_command("verify_processing_log", stdout=out)
@@ -229,7 +207,7 @@ def test_new_entries_are_pending_until_sealed_and_then_verified(
 def test_chain_pending_respects_a_limit(make_member: Callable[..., Membership]) -> None:
     membership = make_member()
     base = chain_pending()
-    _entries(Actor(user=membership.user, membership=membership), 4)
+    log_entries(Actor(user=membership.user, membership=membership), 4)
     assert chain_pending(limit=3) == 3
     assert verify_chain() == VerifyResult(True, base + 3, pending=1)
 
@@ -241,15 +219,15 @@ def test_logging_takes_no_lock_and_writes_one_row(
     membership = make_member()
     actor = Actor(user=membership.user, membership=membership)
     with CaptureQueriesContext(connection) as queries:
-        _entries(actor, 1)
+        log_entries(actor, 1)
     statements = [query["sql"] for query in queries.captured_queries]
     assert len(statements) == 1
-    assert statements[0].startswith(f'INSERT INTO "{TABLE}"')
+    assert statements[0].startswith(f'INSERT INTO "{LOG_TABLE}"')
 
 
 def test_verify_command_reports_intact(make_member: Callable[..., Membership]) -> None:
     membership = make_member()
-    _entries(Actor(user=membership.user, membership=membership), 3)
+    log_entries(Actor(user=membership.user, membership=membership), 3)
     out = io.StringIO()
     call_command("verify_processing_log", stdout=out)
     assert "intact" in out.getvalue()
@@ -260,7 +238,7 @@ def test_privacy_officer_filters_and_exports_and_the_export_is_logged(
 ) -> None:
     officer = make_member(role=Role.PRIVACY_OFFICER)
     colleague = make_member(role=Role.CARE_COORDINATOR, organisation=officer.organisation)
-    _entries(Actor(user=colleague.user, membership=colleague), 3)
+    log_entries(Actor(user=colleague.user, membership=colleague), 3)
     login_as(officer)
     page = client.get(reverse("audit:log"), {"data_subject": "person:1"})
     assert page.status_code == 200
@@ -320,17 +298,17 @@ def test_a_commit_that_logged_queues_the_chaining_at_most_once_a_second(
     actor = Actor(user=membership.user, membership=membership)
     monkeypatch.setattr(services, "_last_queued", 0.0)
     with django_capture_on_commit_callbacks(execute=True):
-        first = _entries(actor, 1)[0]
+        first = log_entries(actor, 1)[0]
     first.refresh_from_db()
     assert first.seq is not None and first.entry_hash == first.compute_hash()
     # Within the interval no second run is queued; the queued (deferred) run covers it.
     with django_capture_on_commit_callbacks(execute=True):
-        second = _entries(actor, 1)[0]
+        second = log_entries(actor, 1)[0]
     second.refresh_from_db()
     assert (second.seq, second.entry_hash) == (None, None)
     monkeypatch.setattr(services, "_last_queued", 0.0)
     with django_capture_on_commit_callbacks(execute=True):
-        third = _entries(actor, 1)[0]
+        third = log_entries(actor, 1)[0]
     second.refresh_from_db()
     third.refresh_from_db()
     assert second.seq is not None and third.seq == second.seq + 1
@@ -373,7 +351,7 @@ def test_the_privacy_officer_checks_the_chain_from_the_log_page(
     django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
     officer = make_member(role=Role.PRIVACY_OFFICER)
-    _entries(Actor(user=officer.user, membership=officer), 4)
+    log_entries(Actor(user=officer.user, membership=officer), 4)
     login_as(officer)
     page = client.get(reverse("audit:log")).content.decode()
     assert "De keten is vanaf deze pagina nog niet gecontroleerd." in page
@@ -398,12 +376,12 @@ def test_a_tampered_chain_is_reported_in_dutch(
     django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
     officer = make_member(role=Role.PRIVACY_OFFICER)
-    entries = _entries(Actor(user=officer.user, membership=officer), 3)
+    entries = log_entries(Actor(user=officer.user, membership=officer), 3)
     chain_pending()
-    _drop_guards()
+    drop_guards()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {TABLE} SET object_id = 'andere-persoon' WHERE id = %s", [entries[1].pk]
+            f"UPDATE {LOG_TABLE} SET object_id = 'andere-persoon' WHERE id = %s", [entries[1].pk]
         )
     login_as(officer)
     with django_capture_on_commit_callbacks(execute=True):

@@ -36,6 +36,7 @@ from bovenwater.cases.models import (
     VictimProfile,
 )
 from bovenwater.intake import services as intake_services
+from bovenwater.intake.counts import signal_counts_rebuild
 from bovenwater.intake.models import (
     PublicReportDetails,
     Signal,
@@ -195,6 +196,7 @@ def _decided_signal(
     Signal.objects.filter(pk=signal.pk).update(
         state=state, case_reference=case_reference, created_at=decided_at
     )
+    signal_counts_rebuild()  # the shortcut above went past the count table
     event = SignalEvent.objects.create(
         signal=signal, kind=SignalEvent.Kind.TRANSITION, from_state="new", to_state=state
     )
@@ -232,6 +234,7 @@ def test_a_signal_decided_longer_ago_than_the_term_goes_with_its_attachment_file
     assert not PublicReportDetails.objects.filter(signal_id=old.pk).exists()
     assert not (media / "abc123").exists()
     assert set(Signal.objects.values_list("pk", flat=True)) == {recent.pk, still_open.pk}
+    assert signal_counts_rebuild(check_only=True) == {}  # the deletion left the count
     entry = ProcessingLogEntry.objects.get(
         object_type="intake.signal", object_id=str(old.pk), action="delete"
     )

@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.browser.axe import axe_violations
+from tests.browser.support import log_in
 from tests.cases import factories
-from tests.support import TEST_PASSWORD, token_for
+from tests.support import TEST_PASSWORD
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Membership, Organisation, User
@@ -31,7 +31,6 @@ from bovenwater.reference.models import Municipality
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-DEMO_PASSWORD = "Bovenwater-demo-2026"
 CONTACT = "demo.aandachtsfunctionaris.amsterdam"
 COORDINATOR = "demo.zorgcoordinator.amsterdam"
 SIGNALLER = "demo.signaleerder.amsterdam"
@@ -52,17 +51,6 @@ def region(live_database: None, settings: Any, monkeypatch: pytest.MonkeyPatch) 
         ),
     )
     return signal.reference
-
-
-def log_in(page: Any, base: str, username: str, password: str = DEMO_PASSWORD) -> None:
-    page.goto(f"{base}/account/inloggen/")
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(password)
-    page.get_by_role("button", name="Volgende stap").click()
-    device = TOTPDevice.objects.get(user__username=username)
-    page.get_by_label("Code uit uw authenticator-app").fill(token_for(device))
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(f"{base}/")
 
 
 def colleague(organisation: Organisation, role: Role, username: str) -> Membership:
@@ -124,7 +112,7 @@ def test_from_signal_to_an_owned_and_corrected_case(
     second = colleague(case.owner, Role.CARE_COORDINATOR, "zc.collega")
     other_context = browser.new_context(locale="nl-NL")
     other = other_context.new_page()
-    log_in(other, base, second.user.username, TEST_PASSWORD)
+    log_in(other, base, second.user.username, password=TEST_PASSWORD)
     other.goto(f"{case_url}persoon/")
     other.get_by_label("Talen").fill("Roemeens, Engels")
 
@@ -195,7 +183,7 @@ def test_from_signal_to_an_owned_and_corrected_case(
     services.consent_withdraw(actor=actor, consent=given)
     shelter_context = browser.new_context(locale="nl-NL")
     shelter_page = shelter_context.new_page()
-    log_in(shelter_page, base, worker.user.username, TEST_PASSWORD)
+    log_in(shelter_page, base, worker.user.username, password=TEST_PASSWORD)
     response = shelter_page.goto(case_url)
     assert response.status == 404
     explained = shelter_page.get_by_test_id("no-longer-shared").inner_text()

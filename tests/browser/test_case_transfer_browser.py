@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from tests.browser.axe import axe_violations
-from tests.browser.test_case_coordination_browser import log_in
+from tests.browser.support import log_in
 from tests.cases import factories
 
 from bovenwater.accounts.actor import Actor

@@ -7,9 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.browser.axe import axe_violations
-from tests.support import token_for
+from tests.browser.support import log_in
 
 from bovenwater.accounts.models import Organisation
 from bovenwater.cases.models import Case, Shelter, ShelterCapacity
@@ -38,18 +37,6 @@ def region(live_database: None, settings: Any, monkeypatch: pytest.MonkeyPatch) 
     return shelter
 
 
-def _log_in(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/account/inloggen/")
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill("Bovenwater-demo-2026")
-    page.get_by_role("button", name="Volgende stap").click()
-    page.wait_for_url("**/inloggen/code/")
-    device = TOTPDevice.objects.get(user__username=username)
-    page.get_by_label("Code uit uw authenticator-app").fill(token_for(device))
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(f"{base}/")
-
-
 def _transition(page: Any, state: str, reason: str = "") -> None:
     form = page.get_by_test_id("transition-form")
     form.get_by_label("Nieuwe status").select_option(label=state)
@@ -63,7 +50,7 @@ def test_case_from_opening_to_closure(
     live_server: Any, region: Shelter, page: Any, browser: Any
 ) -> None:
     base = live_server.url
-    _log_in(page, base, COORDINATOR)
+    log_in(page, base, COORDINATOR)
     page.get_by_role("navigation", name="Hoofdnavigatie").get_by_role(
         "link", name="Casussen"
     ).click()
@@ -120,7 +107,7 @@ def test_case_from_opening_to_closure(
     # The police accept and see the agreed parts only.
     police_context = browser.new_context(locale="nl-NL")
     police = police_context.new_page()
-    _log_in(police, base, INVESTIGATOR)
+    log_in(police, base, INVESTIGATOR)
     police.goto(f"{base}/casussen/verwijzingen/")
     police.get_by_role("link", name=case.number).click()
     police.get_by_role("button", name="Accepteren").click()

@@ -16,7 +16,7 @@ from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.browser.axe import axe_violations
-from tests.browser.test_login_browser import _log_in
+from tests.browser.support import fill_login
 from tests.support import TEST_PASSWORD, TEST_SECRET, token_for
 
 from bovenwater.accounts import services as accounts
@@ -99,7 +99,7 @@ def test_youth_and_helper_chat_hand_off_and_quick_exit(asgi_url: str, browser: A
         status = youth.get_by_test_id("chat-status")
         status.filter(has_text="nummer 1 in de wachtrij").wait_for()
 
-        _log_in(helper, asgi_url, HELPER)
+        fill_login(helper, asgi_url, HELPER)
         helper.wait_for_url(f"{asgi_url}/")
         helper.goto(f"{asgi_url}/chat/hulp/")
         assert axe_violations(helper) == []
@@ -221,7 +221,7 @@ def test_queue_position_updates_live_and_a_warm_transfer_between_helpers(
         waiting = second.get_by_test_id("chat-status")
         waiting.filter(has_text="nummer 2 in de wachtrij").wait_for()
 
-        _log_in(helper, asgi_url, HELPER)
+        fill_login(helper, asgi_url, HELPER)
         helper.wait_for_url(f"{asgi_url}/")
         # The supervisors' board (the demo helper is one), live through htmx's ws extension.
         board = contexts[2].new_page()

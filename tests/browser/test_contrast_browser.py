@@ -6,8 +6,7 @@ from typing import Any
 
 import pytest
 from tests.browser.axe import axe_violations, computed_contrast_failures
-from tests.browser.test_intake_browser import accounts  # noqa: F401
-from tests.browser.test_login_browser import _log_in
+from tests.browser.support import fill_login
 
 pytestmark = [pytest.mark.browser]
 
@@ -37,10 +36,10 @@ def test_a_half_transparent_layer_is_blended_before_judging(page: Any) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_the_new_signal_button_is_readable_and_the_skip_link_hidden_until_focused(
     live_server: Any,
-    accounts: None,  # noqa: F811
+    accounts: None,
     page: Any,
 ) -> None:
-    _log_in(page, live_server.url, "demo.aandachtsfunctionaris.rotterdam")
+    fill_login(page, live_server.url, "demo.aandachtsfunctionaris.rotterdam")
     page.wait_for_url(f"{live_server.url}/")
     page.goto(f"{live_server.url}/signalen/")
     button = page.get_by_role("link", name="Nieuw signaal melden").first

@@ -5,26 +5,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 from tests.browser.axe import axe_violations
-from tests.browser.test_login_browser import _log_in
+from tests.browser.support import fill_login
 
-import bovenwater.core.demo as demo
-from bovenwater.core.demo import seed_demo
 from bovenwater.intake.models import PublicAddition, Signal, SignalState
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def accounts(live_database: None, settings: Any) -> None:
-    settings.DEMO_MODE = True
-    settings.PUBLIC_REPORT_RATE_LIMIT = 50
-
-    steps = demo.DEMO_STEPS
-    demo.DEMO_STEPS = ()  # accounts and organisations only; signals are made in the test
-    try:
-        seed_demo()
-    finally:
-        demo.DEMO_STEPS = steps
 
 
 def test_anonymous_report_with_receipt_code_and_follow_up(
@@ -59,7 +44,7 @@ def test_anonymous_report_with_receipt_code_and_follow_up(
 def test_professional_signal_is_triaged_into_a_case(
     live_server: Any, accounts: None, page: Any, browser: Any
 ) -> None:
-    _log_in(page, live_server.url, "demo.signaleerder.rotterdam")
+    fill_login(page, live_server.url, "demo.signaleerder.rotterdam")
     page.wait_for_url(f"{live_server.url}/")
     page.get_by_role("navigation", name="Hoofdnavigatie").get_by_role(
         "link", name="Signalen", exact=True
@@ -91,7 +76,7 @@ def test_professional_signal_is_triaged_into_a_case(
 
     context = browser.new_context(locale="nl-NL")
     contact = context.new_page()
-    _log_in(contact, live_server.url, "demo.aandachtsfunctionaris.rotterdam")
+    fill_login(contact, live_server.url, "demo.aandachtsfunctionaris.rotterdam")
     contact.wait_for_url(f"{live_server.url}/")
     contact.goto(f"{live_server.url}/signalen/{reference}/")
     assert contact.get_by_role("heading", name=f"Signaal {reference}").is_visible(), (

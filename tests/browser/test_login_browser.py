@@ -3,9 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.browser.axe import axe_violations
-from tests.support import token_for
+from tests.browser.support import fill_login
 
 from bovenwater.accounts.models import User
 from bovenwater.audit.models import Action, ProcessingLogEntry
@@ -24,17 +23,6 @@ def demo(live_database: None, settings: Any) -> None:
     seed_demo()
 
 
-def _log_in(page: Any, base: str, username: str, token: str | None = None) -> None:
-    page.goto(f"{base}/account/inloggen/")
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill("Bovenwater-demo-2026")
-    page.get_by_role("button", name="Volgende stap").click()
-    page.wait_for_url("**/inloggen/code/")
-    device = TOTPDevice.objects.get(user__username=username)
-    page.get_by_label("Code uit uw authenticator-app").fill(token or token_for(device))
-    page.get_by_role("button", name="Inloggen").click()
-
-
 def test_care_coordinator_logs_in_with_totp_switches_language_and_sees_role_navigation(
     live_server: Any, demo: None, page: Any
 ) -> None:
@@ -42,7 +30,7 @@ def test_care_coordinator_logs_in_with_totp_switches_language_and_sees_role_navi
     assert "demo.zorgcoordinator.amsterdam" in page.content()  # demo accounts listed in demo mode
     assert axe_violations(page) == []
 
-    _log_in(page, live_server.url, CARE_COORDINATOR)
+    fill_login(page, live_server.url, CARE_COORDINATOR)
     page.wait_for_url(f"{live_server.url}/")
     acting = page.get_by_test_id("acting").inner_text()
     assert "Zorgcoördinatie mensenhandel Amstelland" in acting
@@ -62,7 +50,7 @@ def test_care_coordinator_logs_in_with_totp_switches_language_and_sees_role_navi
 
 
 def test_wrong_totp_shows_a_clear_dutch_error(live_server: Any, demo: None, page: Any) -> None:
-    _log_in(page, live_server.url, CARE_COORDINATOR, token="123456")
+    fill_login(page, live_server.url, CARE_COORDINATOR, token="123456")
     error = page.get_by_test_id("token-error")
     assert "De code is onjuist of verlopen" in error.inner_text()
     assert page.url.endswith("/account/inloggen/code/")
@@ -73,13 +61,13 @@ def test_privacy_officer_sees_the_login_in_the_processing_log(
 ) -> None:
     colleague_context = browser.new_context(locale="nl-NL")
     colleague = colleague_context.new_page()
-    _log_in(colleague, live_server.url, CONTACT_OFFICER)
+    fill_login(colleague, live_server.url, CONTACT_OFFICER)
     colleague.wait_for_url(f"{live_server.url}/")
     colleague_context.close()
     user = User.objects.get(username=CONTACT_OFFICER)
     assert ProcessingLogEntry.objects.filter(action=Action.LOGIN, actor_user_id=user.pk).exists()
 
-    _log_in(page, live_server.url, PRIVACY_OFFICER)
+    fill_login(page, live_server.url, PRIVACY_OFFICER)
     page.wait_for_url(f"{live_server.url}/")
     page.get_by_role("navigation", name="Hoofdnavigatie").get_by_role(
         "link", name="Verwerkingslogboek"

@@ -7,9 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.browser.axe import axe_violations
-from tests.support import TEST_PASSWORD, TEST_SECRET, token_for
+from tests.browser.support import log_in
+from tests.support import TEST_PASSWORD, TEST_SECRET
 
 from bovenwater.accounts import services
 from bovenwater.accounts.models import Membership, Organisation
@@ -39,18 +39,6 @@ def _member(organisation: Organisation, username: str, role: Role, email: str = 
     return services.membership_add(user=user, organisation=organisation, role=role)
 
 
-def _log_in(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/account/inloggen/")
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Volgende stap").click()
-    page.wait_for_url("**/inloggen/code/")
-    device = TOTPDevice.objects.get(user__username=username)
-    page.get_by_label("Code uit uw authenticator-app").fill(token_for(device))
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(f"{base}/")
-
-
 def test_beheerder_manages_members_and_shelter_capacity(
     live_server: Any, live_database: None, page: Any
 ) -> None:
@@ -68,7 +56,7 @@ def test_beheerder_manages_members_and_shelter_capacity(
         shelter=shelter, category=ShelterCategory.WOMEN, places=4
     )
     base = live_server.url
-    _log_in(page, base, "beheerder.haven")
+    log_in(page, base, "beheerder.haven", password=TEST_PASSWORD)
 
     page.goto(f"{base}/account/organisatie/")
     page.get_by_role("link", name="Leden en hun rollen").click()

@@ -6,18 +6,17 @@ from typing import Any
 
 import pytest
 from tests.browser.axe import axe_violations
-from tests.browser.test_intake_browser import accounts  # noqa: F401
-from tests.browser.test_login_browser import _log_in
+from tests.browser.support import fill_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_municipality_is_found_by_part_of_its_name_with_the_keyboard(
     live_server: Any,
-    accounts: None,  # noqa: F811
+    accounts: None,
     page: Any,
 ) -> None:
-    _log_in(page, live_server.url, "demo.signaleerder.rotterdam")
+    fill_login(page, live_server.url, "demo.signaleerder.rotterdam")
     page.wait_for_url(f"{live_server.url}/")
     page.goto(f"{live_server.url}/signalen/nieuw/")
     select = page.get_by_label("Gemeente plaats delict")

@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 from tests.browser.axe import axe_violations
-from tests.browser.test_intake_browser import accounts  # noqa: F401
 
 from bovenwater.intake.models import PublicReportDetails, Signal
 
@@ -16,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_a_citizen_reports_on_a_phone_in_six_interactions(
     live_server: Any,
-    accounts: None,  # noqa: F811
+    accounts: None,
     browser: Any,
 ) -> None:
     context = browser.new_context(locale="nl-NL", viewport={"width": 360, "height": 740})

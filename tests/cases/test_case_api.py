@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 from tests.cases import factories
+from tests.support import api_token
 
-from bovenwater.accounts import services as account_services
-from bovenwater.accounts.models import Organisation
 from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.cases import services
 from bovenwater.cases.models import (
@@ -26,18 +24,6 @@ from bovenwater.cases.models import (
 from bovenwater.reference.models import Municipality
 
 pytestmark = pytest.mark.django_db
-_n = itertools.count(1)
-
-
-def token(role: Role, organisation: Organisation) -> dict[str, Any]:
-    user = account_services.user_create(
-        username=f"systeem.cases.{next(_n)}", password=None, is_system_account=True
-    )
-    membership = account_services.membership_add(user=user, organisation=organisation, role=role)
-    _token, plain = account_services.api_token_create(membership=membership, label="test")
-    return {"HTTP_AUTHORIZATION": f"Token {plain}"}
-
-
 VICTIM = {
     "victim": {
         "estimated_age": 30,
@@ -52,7 +38,7 @@ VICTIM = {
 
 def test_create_is_idempotent_per_key(client: Client) -> None:
     org = factories.organisation()
-    auth = token(Role.CARE_COORDINATOR, org)
+    auth = api_token(Role.CARE_COORDINATOR, org)
     first = client.post(
         "/api/v1/cases/",
         VICTIM,
@@ -81,7 +67,7 @@ def test_create_is_idempotent_per_key(client: Client) -> None:
     assert other.status_code == 201
     assert Case.objects.count() == 2
     # The same key from another caller is another request.
-    auth_b = token(Role.CARE_COORDINATOR, org)
+    auth_b = api_token(Role.CARE_COORDINATOR, org)
     third = client.post(
         "/api/v1/cases/",
         VICTIM,
@@ -97,7 +83,10 @@ def test_create_is_idempotent_per_key(client: Client) -> None:
 def test_create_needs_manage_permission_and_valid_input(client: Client) -> None:
     org = factories.organisation()
     response = client.post(
-        "/api/v1/cases/", VICTIM, content_type="application/json", **token(Role.SIGNALLER, org)
+        "/api/v1/cases/",
+        VICTIM,
+        content_type="application/json",
+        **api_token(Role.SIGNALLER, org),
     )
     assert response.status_code == 403
     assert response["Content-Type"] == "application/problem+json"
@@ -105,7 +94,7 @@ def test_create_needs_manage_permission_and_valid_input(client: Client) -> None:
         "/api/v1/cases/",
         {"victim": {"gender": "robot"}},
         content_type="application/json",
-        **token(Role.CARE_COORDINATOR, org),
+        **api_token(Role.CARE_COORDINATOR, org),
     )
     assert response.status_code == 400
     assert [p["name"] for p in response.json()["invalid_params"]] == ["victim.gender"]
@@ -114,7 +103,7 @@ def test_create_needs_manage_permission_and_valid_input(client: Client) -> None:
 
 def test_illegal_transition_is_409_problem_and_writes_nothing(client: Client) -> None:
     org = factories.organisation()
-    auth = token(Role.CARE_COORDINATOR, org)
+    auth = api_token(Role.CARE_COORDINATOR, org)
     case = factories.open_case(factories.actor(Role.CARE_COORDINATOR, org))
     events = CaseEvent.objects.count()
     response = client.post(
@@ -153,8 +142,8 @@ def test_referral_flow_and_scope(client: Client) -> None:
         given_on=timezone.localdate(),
         given_by="Betrokkene",
     )
-    owner_auth = token(Role.CARE_COORDINATOR, owner)
-    police_auth = token(Role.INVESTIGATOR, police)
+    owner_auth = api_token(Role.CARE_COORDINATOR, owner)
+    police_auth = api_token(Role.INVESTIGATOR, police)
     payload = {
         "case_id": case.pk,
         "to_organisation": police.pk,
@@ -214,7 +203,7 @@ def test_placements_api(client: Client) -> None:
     owner = factories.organisation()
     coordinator = factories.actor(Role.CARE_COORDINATOR, owner)
     case = factories.open_case(coordinator)
-    auth = token(Role.CARE_COORDINATOR, owner)
+    auth = api_token(Role.CARE_COORDINATOR, owner)
     municipality = Municipality.objects.get(code="GM0363")
     shelter = Shelter.objects.create(
         name="API-opvang",
@@ -245,7 +234,7 @@ def test_placements_api(client: Client) -> None:
     assert PlacementRequest.objects.count() == 1
     placement_id = response.json()["id"]
     assert client.get(f"/api/v1/placements/{placement_id}/", **auth).status_code == 200
-    stranger: dict[str, Any] = token(Role.CARE_COORDINATOR, factories.organisation())
+    stranger: dict[str, Any] = api_token(Role.CARE_COORDINATOR, factories.organisation())
     assert client.get(f"/api/v1/placements/{placement_id}/", **stranger).status_code == 404
     assert client.get("/api/v1/placements/", **stranger).json()["count"] == 0
     response = client.post(
@@ -279,7 +268,7 @@ def test_every_role_of_another_organisation_sees_nothing(client: Client, role: R
         shared_parts=["summary"],
         legal_basis="Wpg art. 8",
     )
-    auth = token(role, factories.organisation())
+    auth = api_token(role, factories.organisation())
     for url in (
         f"/api/v1/cases/{case.pk}/",
         f"/api/v1/referrals/{referral.pk}/",

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from tests.cases import factories
-from tests.cases.test_case_api import token
+from tests.support import api_token
 
 from bovenwater.accounts.roles import Role
 from bovenwater.cases.models import Case, CaseEvent
@@ -23,7 +23,11 @@ def setup(client: Client) -> dict[str, Any]:
     org = factories.organisation()
     coordinator = factories.actor(Role.CARE_COORDINATOR, org)
     case = factories.open_case(coordinator)
-    return {"auth": token(Role.CARE_COORDINATOR, org), "case": case, "colleague": coordinator}
+    return {
+        "auth": api_token(Role.CARE_COORDINATOR, org),
+        "case": case,
+        "colleague": coordinator,
+    }
 
 
 def _transition(client: Client, setup: dict[str, Any], body: dict[str, Any], **headers: str) -> Any:

@@ -337,3 +337,52 @@ async def _fault_run(
 
     await asyncio.wait_for(asyncio.gather(sender(), receiver()), timeout=120)
     return shown
+
+
+def test_after_a_redis_restart_an_open_socket_hears_again_without_ping_or_reconnect(
+    database: Path, tmp_path: Path
+) -> None:
+    """A restarted Redis forgets every group. The socket on B neither reconnects nor
+    sends a heartbeat here: only B's own watch (``consumers.LayerWatch``) can make it
+    join again and read the message that A stored meanwhile. Without the watch the
+    message never arrives (the wait below is a bound, not a speed check)."""
+    redis = Redis(tmp_path)
+    redis.start()
+    url = f"redis://127.0.0.1:{redis.port}/0"
+    a, b = Server(database, url, "watch-a"), Server(database, url, "watch-b")
+    try:
+        a.start()
+        b.start()
+        token = a.start_chat()
+        received = asyncio.run(_quiet_socket_across_restart(a, b, redis, token))
+    finally:
+        a.stop()
+        b.stop()
+        redis.stop()
+    assert [m["body"] for m in received] == ["na de herstart"]
+
+
+async def _quiet_socket_across_restart(
+    a: Server, b: Server, redis: Redis, token: str
+) -> list[dict[str, Any]]:
+    received: list[dict[str, Any]] = []
+    url = f"ws://127.0.0.1:{b.port}/ws/chat/"
+    async with websockets.connect(url, origin=Origin(f"http://127.0.0.1:{b.port}")) as ws:
+        await ws.send(json.dumps({"type": "hello", "token": token, "after": 1}))
+        while json.loads(await asyncio.wait_for(ws.recv(), timeout=30))["type"] != "state":
+            pass
+        await asyncio.to_thread(redis.stop)
+        await asyncio.to_thread(redis.start)
+        await asyncio.to_thread(
+            a.post, "/chat/api/verstuur/", {"token": token, "id": "r-1", "body": "na de herstart"}
+        )
+        deadline = asyncio.get_running_loop().time() + 30
+        while (remaining := deadline - asyncio.get_running_loop().time()) > 0:
+            try:
+                event = json.loads(await asyncio.wait_for(ws.recv(), timeout=remaining))
+            except TimeoutError:
+                break
+            if event["type"] == "msg":
+                received.append(event)
+                break
+    return received

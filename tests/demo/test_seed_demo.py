@@ -9,6 +9,8 @@ from bovenwater.accounts.models import Membership, Organisation, User
 from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.audit.models import ProcessingLogEntry
 from bovenwater.core.demo import PLATFORM_ORGANISATION, REGIONS, seed_demo
+from bovenwater.intake.counts import signal_counts_rebuild
+from bovenwater.intake.models import Signal
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +40,9 @@ def test_demo_region_is_complete_and_seeding_twice_changes_nothing(settings: Any
         0,
     )
     assert _counts() == after_first
+    # The demo back-dates its signals; the signal count table moved with them.
+    assert Signal.objects.exists()
+    assert signal_counts_rebuild(check_only=True) == {}
 
     units = set(
         Organisation.objects.exclude(name=PLATFORM_ORGANISATION).values_list(

@@ -25,6 +25,7 @@ from bovenwater.accounts.models import Organisation
 from bovenwater.accounts.roles import Role
 from bovenwater.audit.models import Action, ProcessingLogEntry
 from bovenwater.intake import selectors, services
+from bovenwater.intake.counts import signal_counts_rebuild
 from bovenwater.intake.models import Signal, SignalPerson, SignalRecipient, SignalState
 from bovenwater.reference.models import Municipality
 
@@ -105,6 +106,7 @@ def test_the_overdue_count_follows_the_same_rule(
 ) -> None:
     signal = submit_signal()
     Signal.objects.filter(pk=signal.pk).update(due_date=datetime.date(2020, 1, 1))
+    signal_counts_rebuild()  # the shortcut above went past the count table
     handler = actor_for(Role.CONTACT_OFFICER, region["municipality"])
     assert selectors.overdue_count_for_actor(actor=handler) == 1
     assert (
@@ -118,6 +120,7 @@ def test_the_overdue_count_follows_the_same_rule(
     Signal.objects.filter(pk=signal.pk).update(
         due_date=timezone.localdate() + datetime.timedelta(days=3)
     )
+    signal_counts_rebuild()
     assert selectors.overdue_count_for_actor(actor=handler) == 0
 
 

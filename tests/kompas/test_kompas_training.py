@@ -7,6 +7,7 @@ import io
 import random
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -14,9 +15,10 @@ from django.test import Client
 from pypdf import PdfReader
 
 from bovenwater.accounts.actor import Actor
-from bovenwater.accounts.models import Membership
+from bovenwater.accounts.models import Membership, User
 from bovenwater.accounts.roles import Role
-from bovenwater.kompas import learning, training, training_services
+from bovenwater.audit.purposes import Purpose
+from bovenwater.kompas import learning, selectors, training, training_services
 from bovenwater.kompas.content import ContentError
 from bovenwater.kompas.models import Certificate, QuizAttempt
 
@@ -187,6 +189,35 @@ def test_manager_sees_completion_and_dates_not_answers_and_can_revoke(
     assert (
         "Ingetrokken" in Client().get(f"/kompas/verificatie/{certificate.code}/").content.decode()
     )
+
+
+def test_the_team_overview_reads_progress_in_two_queries_with_the_same_result(
+    make_member: Callable[..., Membership], django_assert_max_num_queries: Callable[..., Any]
+) -> None:
+    item = learning.path(PATH)
+    assert item is not None
+    done = actor_of(make_member(role=Role.POLICY_OFFICER))
+    organisation = done.organisation
+    half = actor_of(make_member(role=Role.POLICY_OFFICER, organisation=organisation))
+    for module in item.modules:
+        _take(done, item, module, right=2)  # failed first, then passed: the pass counts
+        _take(done, item, module, right=5)
+    _take(done, item, None, right=10)
+    training_services.certificate_issue(actor=done, item=item)
+    _take(half, item, item.modules[0], right=4)
+    _take(half, item, item.modules[1], right=1)
+    for name, actor in (("Jansen", done), ("de Vries", half)):
+        User.objects.filter(pk=actor.user.pk).update(last_name=name)
+        actor.user.refresh_from_db()
+    manager = actor_of(make_member(role=Role.ADMINISTRATOR, organisation=organisation))
+    with django_assert_max_num_queries(5):  # memberships, attempts, certificates, log
+        rows = selectors.team_progress_for_actor(actor=manager, purpose=Purpose.KOMPAS)
+    by_name = {row.name: row.progress for row in rows}
+    for actor in (done, half):
+        one_by_one = [selectors.path_progress(actor.user.pk, p) for p in learning.paths()]
+        assert by_name[actor.user.display_name] == one_by_one
+        assert selectors.progress_of_actor(actor=actor) == one_by_one
+    assert [p.modules_done for p in by_name[half.user.display_name] if p.path.slug == PATH] == [1]
 
 
 # -- branching scenarios -------------------------------------------------------------------

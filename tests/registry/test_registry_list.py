@@ -7,7 +7,6 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 from django.urls import reverse
-from tests.registry.test_registry_access import police_registrations  # noqa: F401
 
 from bovenwater.accounts.models import Membership, Organisation
 from bovenwater.accounts.roles import OrganisationKind, Role
@@ -18,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_national_registrar_lists_searches_and_the_view_is_logged(
-    police_registrations: Organisation,  # noqa: F811
+    police_registrations: Organisation,
     make_member: Callable[..., Membership],
     make_organisation: Callable[..., Organisation],
     login_as: Callable[[Membership], Client],
@@ -43,7 +42,7 @@ def test_the_national_registrar_lists_searches_and_the_view_is_logged(
 
 
 def test_another_organisation_sees_none_of_them_and_roles_without_the_right_get_403(
-    police_registrations: Organisation,  # noqa: F811
+    police_registrations: Organisation,
     make_member: Callable[..., Membership],
     make_organisation: Callable[..., Organisation],
     login_as: Callable[[Membership], Client],

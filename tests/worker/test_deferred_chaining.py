@@ -17,8 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.launched import REPO, django_script, manage, migrated_sqlite, run_env
-from tests.worker.test_worker_processes import wait_for
+from tests.launched import REPO, django_script, manage, migrated_sqlite, run_env, wait_for
 
 SCRIPT = "tests.worker.worker_script"
 pytestmark = pytest.mark.skipif(

@@ -17,7 +17,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,7 @@ from tests.launched import (
     manage,
     migrated_sqlite,
     run_env,
+    wait_for,
 )
 
 from bovenwater.core.worker import ABANDONED_PATH
@@ -42,16 +42,6 @@ pytestmark = pytest.mark.skipif(
     os.environ.get("DATABASE_URL", "").startswith("postgres"),
     reason="process-level test with its own databases; runs in the SQLite pass",
 )
-
-
-def wait_for(check: Callable[[], Any], what: str, timeout: float = 90) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def all_successful(env: dict[str, str], ids: list[str]) -> bool:

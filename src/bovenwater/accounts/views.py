@@ -12,7 +12,7 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, user_login_failed
-from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -54,6 +54,7 @@ from bovenwater.accounts.oidc import (
 from bovenwater.accounts.roles import Permission
 from bovenwater.accounts.selectors import member_for_management, members_list_for_actor
 from bovenwater.audit.purposes import Purpose
+from bovenwater.lib.refusals import REFUSALS, put_on_form
 
 logger = logging.getLogger(__name__)
 
@@ -333,11 +334,6 @@ def _manager(request: HttpRequest) -> Any:
     return actor
 
 
-def _form_error(form: Any, error: ValidationError) -> None:
-    for message in error.messages:
-        form.add_error(None, message)
-
-
 @require_http_methods(["GET", "POST"])
 def member_add_view(request: HttpRequest) -> HttpResponse:
     """The beheerder adds a person to its own organisation (existing account or invitation)."""
@@ -346,8 +342,8 @@ def member_add_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             added = member_services.member_add(actor=actor, **form.cleaned_data)
-        except ValidationError as error:
-            _form_error(form, error)
+        except REFUSALS as error:
+            put_on_form(form, error)
         else:
             if added.invited:
                 messages.success(
@@ -397,8 +393,8 @@ def member_detail_view(request: HttpRequest, membership_id: int) -> HttpResponse
                 )
                 messages.success(request, _("Het lidmaatschap is beëindigd."))
                 return redirect("accounts:members")
-        except ValidationError as error:
-            _form_error(role_form if request.POST.get("action") == "role" else end_form, error)
+        except REFUSALS as error:
+            put_on_form(role_form if request.POST.get("action") == "role" else end_form, error)
     bad = request.method == "POST"
     return render(
         request,

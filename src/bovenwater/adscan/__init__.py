@@ -12,16 +12,19 @@ with shared contact details into networks) -> ``templates`` (MDL template per
 network). ``generate`` writes a synthetic corpus with planted networks and ground
 truth for tests, demo and benchmarks.
 
-Optional compiled build: ``make webscan-native`` compiles the hot modules (the same
-source, with mypyc) into ``native/`` next to this file. They are used only while the
-``native/SOURCES`` stamp matches the current source files, so an edited module (or a
-machine without the build) falls back to the pure-Python modules; the results are the
-same either way.
+Compiled build: ``make install`` (and ``make webscan-native``) compiles the hot modules
+(the same source, with mypyc) into ``native/`` next to this file when a C compiler is
+there. They are used only while the ``native/SOURCES`` stamp matches the current source
+files, so an edited module (or a machine without the build) falls back to the
+pure-Python modules; the results are the same either way. ``BOVENWATER_WEBSCAN_PURE=1``
+in the environment runs the pure-Python modules even with a build (the test suite
+does, so that coverage sees the source).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 __all__ = ["ENGINE_VERSION", "NATIVE"]
@@ -29,8 +32,18 @@ __all__ = ["ENGINE_VERSION", "NATIVE"]
 ENGINE_VERSION = "1.1"  # 1.1: a two-token ad's signature no longer depends on its batch
 
 # The modules ``make webscan-native`` compiles (the engine's hot path).
-NATIVE_MODULES = ("normalise", "tokens", "phones", "extract", "indicators", "model", "pipeline")
+NATIVE_MODULES = (
+    "normalise",
+    "tokens",
+    "phones",
+    "extract",
+    "indicators",
+    "model",
+    "pipeline",
+    "run",
+)
 NATIVE_STAMP = "SOURCES"
+PURE_ENV = "BOVENWATER_WEBSCAN_PURE"  # "1": pure Python even with a compiled build
 
 
 def source_stamp(package: Path) -> str:
@@ -53,6 +66,8 @@ def native_directory(package: Path) -> Path | None:
 
 
 def _use_native() -> bool:
+    if os.environ.get(PURE_ENV) == "1":
+        return False
     native = native_directory(Path(__file__).resolve().parent)
     if native is None:
         return False

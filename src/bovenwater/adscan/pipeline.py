@@ -753,7 +753,8 @@ def evidence_of(ad: Ad, hits: Sequence[Hit], phones: Sequence[PhoneHit]) -> list
     """:func:`evidence` for ``hits`` of ``ad`` (``phones``: its dialable phones)."""
     if not hits:
         return []
-    norm = normalise(ad.text)
+    text = ad.text  # a property that joins title and body: once
+    norm = normalise(text)
     title_len = len(ad.title) + 1 if ad.title else 0
     items: list[dict[str, Any]] = []
     for hit in hits:
@@ -765,7 +766,7 @@ def evidence_of(ad: Ad, hits: Sequence[Hit], phones: Sequence[PhoneHit]) -> list
                 item.update(field="title", start=start, end=min(end, title_len - 1))
             else:
                 item.update(field="body", start=start - title_len, end=end - title_len)
-            item["text"] = ad.text[start:end]
+            item["text"] = text[start:end]
         items.append(item)
     return items
 
@@ -789,16 +790,30 @@ def _hit_search(
 ) -> tuple[bool, re.Pattern[str], re.Pattern[str] | None]:
     """How to find a hit in an ad: (search the base view?, pattern, fallback on the
     base view). Compiled once per distinct hit; hits repeat across ads."""
+    # Every pattern starts with the literal it looks for and checks the character
+    # before it with a look-behind placed after that literal (``w(?<!\dw)`` rather
+    # than ``(?<!\d)w``): the same matches, but the regular expression engine can
+    # then jump from one occurrence of the literal to the next instead of trying
+    # the look-behind at every position of the text (about ten times faster when
+    # the phrase is not in the ad).
     if kind == "price":
-        return True, re.compile(rf"(?<!\d){re.escape(phrase[0].split('.')[0])}(?!\d)"), None
+        return True, _literal_first(re.escape(phrase[0].split(".")[0]), r"\d", r"(?!\d)"), None
     if kind == "language":
         return True, re.compile(r"spreek|speak|talen|languages?|taal"), None
     if kind == "email":
         return True, re.compile(re.escape(phrase[0].split("@")[0])), None
     words = [re.escape(w) for w in phrase]
-    pattern = re.compile(r"(?<![^\W_])" + r"[\W_]+".join(words) + r"(?![^\W_])")
-    fallback = re.compile(rf"(?<!\d){words[0]}(?!\d)") if kind == "age" else None
+    pattern = _literal_first(
+        words[0], r"[^\W_]", "".join(r"[\W_]+" + w for w in words[1:]) + r"(?![^\W_])"
+    )
+    fallback = _literal_first(words[0], r"\d", r"(?!\d)") if kind == "age" else None
     return False, pattern, fallback
+
+
+def _literal_first(literal: str, before: str, rest: str) -> re.Pattern[str]:
+    """``(?<!before)literal rest``, written so that the search starts at the literal
+    (``before`` matches one character; ``literal`` is escaped, of fixed width)."""
+    return re.compile(f"{literal}(?<!{before}{literal}){rest}")
 
 
 def ad_record(

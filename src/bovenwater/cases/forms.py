@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bovenwater.accounts.models import Organisation
-from bovenwater.accounts.roles import OrganisationKind
+from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.accounts.selectors import users_in_roles
 from bovenwater.cases.corrections import CameIntoView, CaseUrgency
 from bovenwater.cases.models import (
@@ -362,7 +362,7 @@ class AssignForm(VersionedForm):
         super().__init__(*args, **kwargs)
 
         self.fields["coordinator"].queryset = users_in_roles(  # type: ignore[attr-defined]
-            organisation_id=owner.pk, roles=["care_coordinator"]
+            organisation_id=owner.pk, roles=[Role.CARE_COORDINATOR]
         )
         self.fields["coordinator"].label_from_instance = lambda u: u.display_name  # type: ignore[attr-defined]
 

@@ -26,11 +26,15 @@ The long-polling fallback (``views.poll``) speaks the same ``after``/``msg`` pro
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import uuid
 from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
+from channels.layers import BaseChannelLayer, InMemoryChannelLayer
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
@@ -48,15 +52,127 @@ from bovenwater.lib.clientaddress import client_address
 
 logger = logging.getLogger(__name__)
 
+# Database calls leave the event loop. asgiref runs "thread-sensitive" calls one at a
+# time on a single thread per process, so every socket's writes queued behind each
+# other's commits. On PostgreSQL the chat's calls run in the loop's thread pool (each
+# thread its own connection): commits overlap and one process carries many more
+# messages a second. SQLite has one writer anyway and keeps the single thread.
+_SERIAL_DB = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+
+
+def db(func: Any) -> Any:
+    """``database_sync_to_async`` for the chat consumers (see above)."""
+    return database_sync_to_async(func, thread_sensitive=_SERIAL_DB)
+
+
+class LayerWatch:
+    """Per process: notices that the channel layer lost its groups and heals the sockets.
+
+    A restarted Redis forgets every group, so the conversations' notices reach nobody
+    until each socket's next heartbeat (15 s) joins again. Every ``INTERVAL`` seconds
+    the watch sends a probe to a group of its own and waits for it; when it does not
+    come back (Redis down, restarted, or the notice lost), it joins again and, once that
+    works, sends every socket of this process a ``chat.resync`` through its own channel
+    (handled in order with its other events): the socket joins its groups again and
+    reads what the database holds beyond what it sent. Not on the in-memory layer
+    (one process: it cannot lose groups while its sockets live). Stops when this
+    process has no chat sockets left.
+    """
+
+    INTERVAL = 1.0
+
+    def __init__(self) -> None:
+        self.channels: set[str] = set()
+        self.task: asyncio.Task[None] | None = None
+
+    def add(self, layer: BaseChannelLayer, channel: str) -> None:
+        if isinstance(layer, InMemoryChannelLayer):
+            return
+        self.channels.add(channel)
+        loop = asyncio.get_running_loop()
+        if self.task is None or self.task.done() or self.task.get_loop() is not loop:
+            self.task = loop.create_task(self._run(layer))
+
+    def discard(self, channel: str) -> None:
+        self.channels.discard(channel)
+        if not self.channels and self.task is not None:
+            self.task.cancel()
+            self.task = None
+
+    async def _run(self, layer: BaseChannelLayer) -> None:
+        probe = await layer.new_channel()
+        group = f"chat.probe.{uuid.uuid4().hex}"
+        joined = await self._join(layer, group, probe)
+        while self.channels:
+            await asyncio.sleep(self.INTERVAL)
+            if joined and await self._probe(layer, group, probe):
+                continue
+            joined = await self._join(layer, group, probe)
+            if joined:
+                logger.warning(
+                    "chat: channel layer lost its groups; %d sockets resync", len(self.channels)
+                )
+                for channel in list(self.channels):
+                    with contextlib.suppress(Exception):
+                        await layer.send(channel, {"type": "chat.resync"})
+
+    async def _join(self, layer: BaseChannelLayer, group: str, probe: str) -> bool:
+        try:
+            await layer.group_add(group, probe)
+        except Exception:  # the layer is down: try again on the next tick
+            return False
+        return True
+
+    async def _probe(self, layer: BaseChannelLayer, group: str, probe: str) -> bool:
+        try:
+            await layer.group_send(group, {"type": "chat.probe"})
+            await asyncio.wait_for(layer.receive(probe), timeout=self.INTERVAL)
+        except Exception:
+            return False
+        return True
+
+
+layer_watch = LayerWatch()
+
+
+class SurvivesLayerOutage:
+    """A consumer whose socket stays open while the channel layer is down.
+
+    Channels reads the socket's channel through ``channel_receive``; when Redis goes
+    away, that read raises and Channels would end the consumer and close the socket
+    (every client then reconnects at once). Here the read waits and tries again; once
+    Redis is back, ``LayerWatch`` sends the socket a ``chat.resync``.
+    """
+
+    _layer_receive: Any = None
+
+    @property
+    def channel_receive(self) -> Any:
+        return self._receive_from_layer
+
+    @channel_receive.setter
+    def channel_receive(self, value: Any) -> None:
+        self._layer_receive = value
+
+    async def _receive_from_layer(self) -> Any:
+        while True:
+            try:
+                return await self._layer_receive()
+            except Exception:
+                logger.info("chat: channel layer unreachable; waiting", exc_info=True)
+                await asyncio.sleep(0.5)
+
+
 WRITERS = {ParticipantRole.HELPER: Sender.HELPER, ParticipantRole.PROFESSIONAL: Sender.PROFESSIONAL}
 
 
-class ChatConsumer(AsyncJsonWebsocketConsumer):
+class ChatConsumer(SurvivesLayerOutage, AsyncJsonWebsocketConsumer):
     conversation: Conversation | None = None
     actor: Actor | None = None
     role: str = ""
     sent: int = 0
     refused: bool = False
+    author: str = ""
     groups_joined: list[str]
 
     async def connect(self) -> None:
@@ -65,6 +181,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
+        layer_watch.discard(self.channel_name)
         for group in self.groups_joined:
             await self.channel_layer.group_discard(group, self.channel_name)
 
@@ -120,12 +237,16 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             groups.append(notify.team_group(self.conversation.team_id))
         for group in groups:
             if group not in self.groups_joined:
-                await self.channel_layer.group_add(group, self.channel_name)
-                self.groups_joined.append(group)
+                self.groups_joined.append(group)  # joined again on resync if this fails
+                try:
+                    await self.channel_layer.group_add(group, self.channel_name)
+                except Exception:  # the layer is down: the socket still works from the db
+                    logger.warning("chat group join failed", exc_info=True)
         self.sent = after
+        layer_watch.add(self.channel_layer, self.channel_name)
         await self._send_state()  # sends the state, then what was missed after ``after``
 
-    @database_sync_to_async
+    @db
     def _authenticate(self, content: dict[str, Any]) -> tuple[Conversation, str] | None:
         token = content.get("token")
         if isinstance(token, str) and token:
@@ -172,14 +293,19 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self._catch_up()
         await self.send_json({"type": "ack", "id": client_id, "seq": message.seq})
 
-    @database_sync_to_async
-    def _author_name(self) -> str:
+    async def _author_name(self) -> str:
+        if not self.author:  # once per socket: the name does not change mid-conversation
+            self.author = await self._author_from_db()
+        return self.author
+
+    @db
+    def _author_from_db(self) -> str:
         assert self.actor is not None
         if self.role == ParticipantRole.HELPER:
             return selectors.helper_for_actor(self.actor).display_name
         return self.actor.user.first_name or self.actor.user.username
 
-    @database_sync_to_async
+    @db
     def _post(self, body: str, sender: Sender, author: str, client_id: str) -> Any:
         assert self.conversation is not None
         # The conversation may have been transferred meanwhile: check again.
@@ -203,14 +329,23 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         assert self.conversation is not None
         if not self.youth and self.role not in WRITERS:
             return
-        await self.channel_layer.group_send(
-            notify.conversation_group(self.conversation.pk),
+        await self._courtesy(
             {
                 "type": "chat.typing",
                 "side": "youth" if self.youth else "helper",
                 "from": self.channel_name,
-            },
+            }
         )
+
+    async def _courtesy(self, event: dict[str, Any]) -> None:
+        """Typing and read notices are a courtesy: a failing layer skips them."""
+        assert self.conversation is not None
+        try:
+            await self.channel_layer.group_send(
+                notify.conversation_group(self.conversation.pk), event
+            )
+        except Exception:
+            logger.info("chat courtesy notice not sent", exc_info=True)
 
     async def _read(self, content: dict[str, Any]) -> None:
         assert self.conversation is not None
@@ -220,20 +355,19 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return
         if self.youth or self.role == ParticipantRole.HELPER:
             try:
-                await database_sync_to_async(services.read_mark)(
+                await db(services.read_mark)(
                     conversation=self.conversation, by_youth=self.youth, seq=seq
                 )
             except DatabaseError:  # read state is a courtesy: a busy database skips it
                 logger.info("chat read state not stored", exc_info=True)
                 return
-            await self.channel_layer.group_send(
-                notify.conversation_group(self.conversation.pk),
+            await self._courtesy(
                 {
                     "type": "chat.read",
                     "side": "youth" if self.youth else "helper",
                     "seq": seq,
                     "from": self.channel_name,
-                },
+                }
             )
 
     async def _consent(self, content: dict[str, Any]) -> None:
@@ -241,7 +375,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return
         assert self.conversation is not None
         try:
-            await database_sync_to_async(services.handoff_decide)(
+            await db(services.handoff_decide)(
                 conversation=self.conversation,
                 handoff_id=int(content.get("handoff") or 0),
                 agree=content.get("agree") is True,
@@ -254,9 +388,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return
         assert self.conversation is not None
         by = "exit" if content.get("type") == "exit" else "youth"
-        await database_sync_to_async(services.conversation_end)(
-            conversation=self.conversation, by=by
-        )
+        await db(services.conversation_end)(conversation=self.conversation, by=by)
 
     # --- from the channel layer ------------------------------------------------------------
 
@@ -268,6 +400,10 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         elif message["seq"] > self.sent + 1:
             await self._catch_up()
 
+    async def chat_resync(self, event: dict[str, Any]) -> None:
+        if self.conversation is not None:
+            await self._resync()
+
     async def _resync(self) -> None:
         """On the client's heartbeat: join the groups again (a restarted Redis has lost
         them) and show what the database holds beyond what this socket sent."""
@@ -277,16 +413,14 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
                 await self.channel_layer.group_add(group, self.channel_name)
             except Exception:
                 logger.warning("chat group join failed", exc_info=True)
-        last = await database_sync_to_async(selectors.last_seq)(self.conversation.pk)
+        last = await db(selectors.last_seq)(self.conversation.pk)
         if last > self.sent:
             await self._catch_up()
 
     async def _catch_up(self) -> None:
         assert self.conversation is not None
         while True:
-            batch = await database_sync_to_async(selectors.messages_after)(
-                self.conversation.pk, self.sent
-            )
+            batch = await db(selectors.messages_after)(self.conversation.pk, self.sent)
             for message in batch:
                 if message["seq"] > self.sent:
                     self.sent = message["seq"]
@@ -296,9 +430,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def _send_state(self) -> None:
         assert self.conversation is not None
-        state = await database_sync_to_async(selectors.state_for)(
-            self.conversation, for_youth=self.youth
-        )
+        state = await db(selectors.state_for)(self.conversation, for_youth=self.youth)
         if self.youth and state["state"] != ConversationState.QUEUED:
             group = notify.team_group(self.conversation.team_id)
             if group in self.groups_joined:
@@ -339,7 +471,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return
         address = self._client_address()
         if address:
-            await database_sync_to_async(services.block_record)(
+            await db(services.block_record)(
                 address=address,
                 hours=int(event["hours"]),
                 reason=str(event["reason"]),
@@ -347,7 +479,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             )
 
 
-class BoardConsumer(AsyncWebsocketConsumer):
+class BoardConsumer(SurvivesLayerOutage, AsyncWebsocketConsumer):
     """The supervisors' board, live through htmx's ws extension (``/ws/chat/bord/``).
 
     On connect, and after every notice to the team's group (a conversation queued,
@@ -364,8 +496,8 @@ class BoardConsumer(AsyncWebsocketConsumer):
     language: str = ""
 
     async def connect(self) -> None:
-        actor = await database_sync_to_async(actor_from_scope)(dict(self.scope))
-        team_id = await database_sync_to_async(_supervised_team)(actor)
+        actor = await db(actor_from_scope)(dict(self.scope))
+        team_id = await db(_supervised_team)(actor)
         if actor is None or team_id is None:
             await self.close(code=4403)
             return
@@ -377,9 +509,11 @@ class BoardConsumer(AsyncWebsocketConsumer):
         self.group = notify.team_group(team_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+        layer_watch.add(self.channel_layer, self.channel_name)
         await self._send_board()
 
     async def disconnect(self, code: int) -> None:
+        layer_watch.discard(self.channel_name)
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
@@ -389,9 +523,15 @@ class BoardConsumer(AsyncWebsocketConsumer):
     async def chat_queue(self, event: dict[str, Any]) -> None:
         await self._send_board()
 
+    async def chat_resync(self, event: dict[str, Any]) -> None:
+        """The layer lost its groups (see ``LayerWatch``): join again, show the board."""
+        with contextlib.suppress(Exception):
+            await self.channel_layer.group_add(self.group, self.channel_name)
+        await self._send_board()
+
     async def _send_board(self) -> None:
         try:
-            html = await database_sync_to_async(self._board_html)()
+            html = await db(self._board_html)()
         except PermissionDenied:  # no longer a supervisor of this team
             await self.close(code=4403)
             return

@@ -55,10 +55,7 @@ class Block:
 
 
 def _signals(actor: Actor) -> Block:
-    open_signals = selectors.signals_for_actor(
-        actor=actor, filters=selectors.SignalFilter(state=selectors.OPEN)
-    )
-    first = list(open_signals[:SHOWN])
+    first = selectors.first_open_signals_for_actor(actor=actor, limit=SHOWN)
     selectors.signals_shown(actor=actor, references=[s.reference for s in first])
     overdue = selectors.overdue_count_for_actor(actor=actor)
     today = timezone.localdate()
@@ -66,7 +63,10 @@ def _signals(actor: Actor) -> Block:
         key="signals",
         title=gettext_lazy("Signalen voor uw organisatie"),
         summary=_("%(open)s open, waarvan %(overdue)s over de reactietermijn.")
-        % {"open": formatting.number(open_signals.count()), "overdue": formatting.number(overdue)},
+        % {
+            "open": formatting.number(selectors.open_count_for_actor(actor=actor)),
+            "overdue": formatting.number(overdue),
+        },
         items=[
             Item(
                 label=s.reference,

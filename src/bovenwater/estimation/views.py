@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -25,6 +24,7 @@ from bovenwater.estimation.selectors import (
 )
 from bovenwater.estimation.services import run_request, run_retry
 from bovenwater.estimation.suppression import suppressed_cells
+from bovenwater.lib.refusals import REFUSALS, attempt, put_on_form
 from bovenwater.reference.models import ExploitationForm
 
 RECENT_RUNS = 10
@@ -138,8 +138,8 @@ def start_view(request: HttpRequest) -> HttpResponse:
             ci=data["ci"],
             form=data["form"] or "",
         )
-    except ValidationError as exc:
-        form.add_error("form", exc)
+    except REFUSALS as error:
+        put_on_form(form, error, field="form")
         return render(request, "estimation/index.html", _index_context(request, form), status=400)
     return redirect("estimation:run", pk=run.pk)
 
@@ -175,10 +175,9 @@ def retry_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Start a failed or abandoned run again with the same inputs and settings."""
     actor = request_actor(request)
     run = run_get(actor=actor, pk=pk)
-    try:
-        run_retry(actor=actor, run=run)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("De schatting staat opnieuw in de wachtrij."))
+    attempt(
+        request,
+        lambda: run_retry(actor=actor, run=run),
+        success=_("De schatting staat opnieuw in de wachtrij."),
+    )
     return redirect("estimation:run", pk=run.pk)

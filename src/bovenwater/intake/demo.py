@@ -17,6 +17,7 @@ from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Membership
 from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.intake import routing, services
+from bovenwater.intake.counts import count_signal
 from bovenwater.intake.deadlines import due_date
 from bovenwater.intake.models import Signal, SignalKind, SignalState, Urgency
 from bovenwater.lib import idempotency
@@ -151,12 +152,16 @@ def seed(report: SeedReport) -> None:
             created += 1
             _advance(signal, rng.choice(STATE_MIX))
             received = timezone.now() - timedelta(days=rng.randint(0, 40), hours=rng.randint(0, 23))
-            Signal.objects.filter(pk=signal.pk).update(
-                created_at=received,
-                due_date=due_date(
-                    SignalKind(signal.kind), Urgency(signal.urgency), received.date()
-                ),
+            # Back-date the signal; its count moves with its response date.
+            signal.refresh_from_db(fields=["state", "due_date"])
+            count_signal(signal=signal, delta=-1)
+            signal.due_date = due_date(
+                SignalKind(signal.kind), Urgency(signal.urgency), received.date()
             )
+            Signal.objects.filter(pk=signal.pk).update(
+                created_at=received, due_date=signal.due_date
+            )
+            count_signal(signal=signal, delta=1)
     report.extra["signals"] = report.extra.get("signals", 0) + created
 
 

@@ -121,6 +121,37 @@ class SignalRecipient(models.Model):
         return f"{self.signal_id} → {self.organisation_id}"
 
 
+class SignalCount(models.Model):
+    """How many signals an organisation has received per state and response date: the
+    count table behind the home page's "open" and "overdue" figures (no personal data).
+
+    The intake services keep it in the same transaction as the change they make (a
+    recipient added, a transition, a deletion), so it is never behind the signals.
+    ``manage.py rebuild_signal_counts`` recomputes it after a bulk load, and with
+    ``--check`` reports any difference.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=20, choices=SignalState.choices)
+    due_date = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("aantal signalen")
+        verbose_name_plural = _("aantallen signalen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "state", "due_date"], name="signal_count_key"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(count__gte=0), name="signal_count_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.state} {self.due_date}: {self.count}"
+
+
 class SignalPerson(models.Model):
     """A person in a professional signal: the possible victim or another person (suspect)."""
 

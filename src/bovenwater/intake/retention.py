@@ -32,6 +32,7 @@ from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
 from bovenwater.audit.retention import RULES_BY_KEY, SweepReport
 from bovenwater.audit.services import log_processing
+from bovenwater.intake.counts import count_signal
 from bovenwater.intake.models import Signal, SignalEvent, SignalRecipient, SignalState
 
 logger = logging.getLogger(__name__)
@@ -127,6 +128,7 @@ def _delete_signal(signal_id: int, now: datetime, owner_id: int | None) -> tuple
             return 0, 0
         files = [root / name for name in signal.attachments.values_list("storage_name", flat=True)]
         state = signal.state
+        count_signal(signal=signal, delta=-1)
         total, per_model = signal.delete()
         removed = {label.split(".")[-1].lower(): n for label, n in sorted(per_model.items())}
         log_processing(

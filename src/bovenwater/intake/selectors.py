@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from bovenwater.accounts.actor import Actor
@@ -19,6 +19,7 @@ from bovenwater.accounts.roles import Permission
 from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
 from bovenwater.audit.services import log_processing, refuse
+from bovenwater.intake import counts
 from bovenwater.intake.models import (
     PublicAddition,
     Signal,
@@ -90,15 +91,57 @@ def signals_shown(
 
 
 def overdue_count_for_actor(*, actor: Actor) -> int:
+    """Open signals the actor's organisation received whose response date has passed
+    (from the count table: no signal is read)."""
     if not actor.has(Permission.VIEW_SIGNALS):
         return 0
-    return Signal.objects.filter(
-        pk__in=SignalRecipient.objects.filter(organisation_id=actor.organisation_id).values(
-            "signal_id"
-        ),
-        state__in=OPEN_STATES,
-        due_date__lt=timezone.localdate(),
-    ).count()
+    return counts.received_count(
+        organisation_id=actor.organisation_id,
+        states=OPEN_STATES,
+        due_before=timezone.localdate(),
+    )
+
+
+def _received(actor: Actor) -> Exists:
+    """The signal was routed or forwarded to the actor's organisation (a correlated
+    ``EXISTS``: probed per signal through the unique index, so a short list ordered by
+    response date stops after a few rows instead of reading every recipient)."""
+    return Exists(
+        SignalRecipient.objects.filter(
+            signal_id=OuterRef("pk"), organisation_id=actor.organisation_id
+        )
+    )
+
+
+def _own_open_not_received(actor: Actor, signals: QuerySet[Signal]) -> QuerySet[Signal]:
+    """The actor's own open reports that did not reach their own organisation (few rows,
+    found through the reporter index)."""
+    return signals.filter(
+        reporter=actor.user, reporting_organisation_id=actor.organisation_id, state__in=OPEN_STATES
+    ).exclude(_received(actor))
+
+
+def open_count_for_actor(*, actor: Actor) -> int:
+    """The number the inbox shows under "open": received signals from the count table,
+    plus the actor's own open reports that did not reach their own organisation."""
+    own = _own_open_not_received(actor, Signal.objects.all()).count()
+    if not actor.has(Permission.VIEW_SIGNALS):
+        return own
+    return own + counts.received_count(organisation_id=actor.organisation_id, states=OPEN_STATES)
+
+
+def first_open_signals_for_actor(*, actor: Actor, limit: int) -> list[Signal]:
+    """The first ``limit`` open signals of the inbox (same scope and order as
+    ``signals_for_actor`` with the open filter), read as two short indexed reads:
+    received by the organisation, and the actor's own reports. The caller logs them."""
+    order = ("due_date", "-created_at")
+    candidates = list(_own_open_not_received(actor, _base()).order_by(*order)[:limit])
+    if actor.has(Permission.VIEW_SIGNALS):
+        candidates += list(
+            _base().filter(_received(actor), state__in=OPEN_STATES).order_by(*order)[:limit]
+        )
+    candidates.sort(key=lambda s: (s.due_date, -s.created_at.timestamp()))
+    return candidates[:limit]
 
 
 def signal_get_for_actor(

@@ -35,6 +35,7 @@ from bovenwater.cases import selectors as case_selectors
 from bovenwater.cases.services import case_open
 from bovenwater.cases.types import VictimDetails
 from bovenwater.intake import routing
+from bovenwater.intake.counts import count_signal
 from bovenwater.intake.deadlines import due_date
 from bovenwater.intake.models import (
     PublicAddition,
@@ -234,6 +235,7 @@ def _route(
             is_lead=is_lead,
         )
         _notify_recipient(signal, organisation)
+    count_signal(signal=signal, delta=1, organisation_ids=[o.pk for o in recipients])
     names = ", ".join(o.name for o in recipients) or _("geen ontvanger gevonden")
     SignalEvent.objects.create(signal=signal, kind=SignalEvent.Kind.ROUTED, note=names)
     if not decisions:
@@ -454,6 +456,9 @@ def signal_transition(
         raise
     if not _recipient_of(actor, locked):
         raise PermissionDenied
+    counted = list(
+        SignalRecipient.objects.filter(signal=locked).values_list("organisation_id", flat=True)
+    )
     if to_state == SignalState.FORWARDED:
         if forward_to is None or forward_to.kind not in FORWARD_KINDS:
             raise TransitionNotAllowed(
@@ -488,8 +493,10 @@ def signal_transition(
         actor=actor.user,
         organisation=actor.organisation,
     )
+    count_signal(signal=locked, delta=-1, organisation_ids=counted)
     locked.state = to_state
     locked.save(update_fields=["state", "case_reference"])
+    count_signal(signal=locked, delta=1)
     log_processing(
         actor=actor,
         action=Action.SHARE if to_state == SignalState.FORWARDED else Action.UPDATE,

@@ -27,7 +27,7 @@ from bovenwater.intake.models import Signal, SignalState, Urgency
 from bovenwater.intake.workflow import allowed_next
 from bovenwater.lib.formlimits import keeps_oversized_input
 from bovenwater.lib.ratelimit import allow
-from bovenwater.lib.workflow import TransitionNotAllowed
+from bovenwater.lib.refusals import REFUSALS, refusal_text
 from bovenwater.reference.models import ExploitationForm, Indicator
 
 OTHER_PREFIXES = ("other1", "other2")
@@ -104,7 +104,11 @@ def signal_list_view(request: HttpRequest) -> HttpResponse:
         overdue_only=request.GET.get("te_laat") == "1",
         reported_by_me=not actor.has(Permission.VIEW_SIGNALS) or request.GET.get("mijn") == "1",
     )
-    signals = list(selectors.signals_for_actor(actor=actor, filters=filters)[:200])
+    if filters == selectors.SignalFilter(state=selectors.OPEN):
+        # The default view, as two short indexed reads (see the selector).
+        signals = selectors.first_open_signals_for_actor(actor=actor, limit=200)
+    else:
+        signals = list(selectors.signals_for_actor(actor=actor, filters=filters)[:200])
     selectors.signals_shown(actor=actor, references=[signal.reference for signal in signals])
     context = {
         "signals": signals,
@@ -304,8 +308,8 @@ def signal_triage_view(request: HttpRequest, reference: str) -> HttpResponse:
                 forward_to=data["forward_to"],
                 case_reference=data["case_reference"].strip(),
             )
-    except TransitionNotAllowed as error:
-        return _render_detail(request, signal, triage, status=409, error=str(error))
+    except REFUSALS as error:
+        return _render_detail(request, signal, triage, status=409, error=refusal_text(error))
     messages.success(request, _("Het besluit is vastgelegd."))
     return redirect("intake:detail", reference=signal.reference)
 

@@ -8,6 +8,8 @@ them.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -52,6 +54,17 @@ class PreconditionFailed(ProblemWithExtensions):
 
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_code = "precondition_failed"
+
+
+@contextmanager
+def refusals_as_conflict() -> Iterator[None]:
+    """Inside, a service's ``ValidationError`` answers 409 Conflict instead of 400: for a
+    request that is well-formed but does not fit the object's state (a referral already
+    answered, a departure before the arrival)."""
+    try:
+        yield
+    except ValidationError as error:
+        raise Conflict(" ".join(error.messages)) from error
 
 
 def api_validation_error(error: ValidationError) -> exceptions.ValidationError:

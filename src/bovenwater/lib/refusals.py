@@ -7,10 +7,15 @@ or conflicting input (``StaleCase`` and ``ClosureBlocked`` in cases are ones),
 ``PermissionDenied``. The API turns them into RFC 7807 problems (``api.problems``); a
 view uses these helpers:
 
-- ``refusal_text(error)``: the user's text of a refusal (the services' texts are Dutch
-  with their English translations);
-- ``put_on_form(form, error)``: a refusal next to the fields it names, the user's input
-  kept (for a page rendered again with status 400 or 409);
+- ``except REFUSALS as error``: how a view catches a refusal (``ValidationError`` and
+  ``TransitionNotAllowed``); never ``except ValidationError`` by hand (a test in
+  ``tests/test_architecture.py`` fails on one in a view module);
+- ``refusal_text(error)`` / ``refusal_messages(error)``: the user's text of a refusal, in
+  one line or as a list (the services' texts are Dutch with their English translations);
+- ``put_on_form(form, error, field=None)``: a refusal next to the fields it names, the
+  user's input kept (for a page rendered again with status 400 or 409); one that names
+  no field goes to ``field`` (the form's own errors by default);
+- ``field_texts(error)``: the texts per named field, for a page without a Django form;
 - ``attempt(request, action, success=...)``: run one service call for a view that
   redirects: on a refusal an error message, otherwise the success message; returns
   whether it succeeded. ``PermissionDenied`` becomes the message ``denied`` when one is
@@ -33,24 +38,41 @@ if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
 
 Refusal = ValidationError | TransitionNotAllowed
+REFUSALS = (ValidationError, TransitionNotAllowed)
+
+
+def refusal_messages(error: Refusal) -> list[str]:
+    """The texts the user reads for a refusal."""
+    if isinstance(error, TransitionNotAllowed):
+        return [error.message]
+    return list(error.messages)
 
 
 def refusal_text(error: Refusal) -> str:
     """The text the user reads for a refusal (several messages in one line)."""
-    if isinstance(error, TransitionNotAllowed):
-        return error.message
-    return " ".join(error.messages)
+    return " ".join(refusal_messages(error))
 
 
-def put_on_form(form: Form, error: Refusal) -> None:
-    """Put a refusal next to the fields it names (the form's own errors otherwise)."""
+def put_on_form(form: Form, error: Refusal, field: str | None = None) -> None:
+    """Put a refusal next to the fields it names; one that names none goes to ``field``
+    (the form's own errors when None), as does a name the form has no field for."""
     if isinstance(error, TransitionNotAllowed):
-        form.add_error(None, error.message)
+        form.add_error(field, error.message)
     elif hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else field, errors)
     else:
-        form.add_error(None, error.messages)
+        form.add_error(field, error.messages)
+
+
+def field_texts(error: Refusal) -> dict[str, str] | None:
+    """Per field it names, a refusal's texts in one line; None for one naming no field."""
+    if isinstance(error, TransitionNotAllowed) or not hasattr(error, "error_dict"):
+        return None
+    return {
+        name: " ".join(message for item in errors for message in item.messages)
+        for name, errors in error.error_dict.items()
+    }
 
 
 def attempt(
@@ -63,7 +85,7 @@ def attempt(
     """Run ``action`` (one service call); a refusal becomes an error message."""
     try:
         action()
-    except (ValidationError, TransitionNotAllowed) as error:
+    except REFUSALS as error:
         messages.error(request, refusal_text(error))
         return False
     except PermissionDenied:

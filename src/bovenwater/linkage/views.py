@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,7 +18,14 @@ from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
 from bovenwater.audit.services import log_processing
 from bovenwater.cases.types import ReferralKind, SharedPart
-from bovenwater.linkage import selectors, services
+from bovenwater.lib.refusals import (
+    REFUSALS,
+    attempt,
+    put_on_form,
+    refusal_messages,
+    refusal_text,
+)
+from bovenwater.linkage import selectors, services, units
 from bovenwater.linkage.forms import (
     EncodedUploadForm,
     HitQueryForm,
@@ -77,8 +84,8 @@ def index_view(request: HttpRequest) -> HttpResponse:
     projects = selectors.project_list(actor)
     context = {
         "projects": projects,
-        "can_create": services.is_unit(actor),
-        "form": ProjectForm() if services.is_unit(actor) else None,
+        "can_create": units.is_unit(actor),
+        "form": ProjectForm() if units.is_unit(actor) else None,
         "open_requests": list(selectors.open_requests_for(actor)),
     }
     return render(request, "linkage/index.html", context)
@@ -87,7 +94,7 @@ def index_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def create_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    if not services.is_unit(actor):
+    if not units.is_unit(actor):
         raise PermissionDenied
     form = ProjectForm(request.POST)
     if form.is_valid():
@@ -101,8 +108,8 @@ def create_view(request: HttpRequest) -> HttpResponse:
                 legal_basis=data["legal_basis"],
                 participants=list(data["participants"]),
             )
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except REFUSALS as error:
+            put_on_form(form, error)
         else:
             return redirect("linkage:project", pk=project.pk)
     context = {
@@ -122,7 +129,7 @@ def _project_context(
     errors: list[str] | None = None,
 ) -> dict[str, Any]:
     actor = request_actor(request)
-    unit = services.is_unit(actor) and project.unit_id == actor.organisation_id
+    unit = units.is_unit(actor) and project.unit_id == actor.organisation_id
     participant = (
         actor.has(Permission.CONTRIBUTE_LINKAGE)
         and project.participants.filter(pk=actor.organisation_id).exists()
@@ -183,8 +190,8 @@ def upload_people_view(request: HttpRequest, pk: int) -> HttpResponse:
                     text=text,
                     contact_route=form.cleaned_data["contact_route"],
                 )
-            except ValidationError as exc:
-                errors = exc.messages
+            except REFUSALS as error:
+                errors = refusal_messages(error)
             else:
                 return redirect("linkage:project", pk=project.pk)
         context = _project_context(request, project, people_form=form, errors=errors)
@@ -211,8 +218,10 @@ def upload_encoded_view(request: HttpRequest, pk: int) -> HttpResponse:
                 organisation_kind=form.cleaned_data["organisation_kind"],
                 contact_route=form.cleaned_data["contact_route"],
             )
-        except ValidationError as exc:
-            context = _project_context(request, project, encoded_form=form, errors=exc.messages)
+        except REFUSALS as error:
+            context = _project_context(
+                request, project, encoded_form=form, errors=refusal_messages(error)
+            )
             return render(request, "linkage/project.html", context, status=400)
         return redirect("linkage:project", pk=project.pk)
     context = _project_context(request, project, encoded_form=form)
@@ -224,7 +233,7 @@ def key_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The project key, for an organisation outside the platform (unit only, logged)."""
     actor = request_actor(request)
     project = selectors.project_get(actor=actor, pk=pk)
-    if not (services.is_unit(actor) and project.unit_id == actor.organisation_id):
+    if not (units.is_unit(actor) and project.unit_id == actor.organisation_id):
         raise PermissionDenied
     log_processing(
         actor=actor,
@@ -245,8 +254,8 @@ def run_start_view(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(actor=actor, pk=pk)
     try:
         run = services.run_request(actor=actor, project=project)
-    except ValidationError as exc:
-        context = _project_context(request, project, errors=exc.messages)
+    except REFUSALS as error:
+        context = _project_context(request, project, errors=refusal_messages(error))
         return render(request, "linkage/project.html", context, status=400)
     return redirect("linkage:run", pk=run.pk)
 
@@ -256,7 +265,7 @@ def run_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
     run = selectors.run_get(actor=actor, pk=pk)
     project = selectors.project_get(actor=actor, pk=run.project_id)
-    unit = services.is_unit(actor) and project.unit_id == actor.organisation_id
+    unit = units.is_unit(actor) and project.unit_id == actor.organisation_id
     context = {
         "project": project,
         "unit": unit,
@@ -319,7 +328,8 @@ def run_estimate_view(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.run_get(actor=actor, pk=pk)
     try:
         estimate_id = services.estimate_from_run(actor=actor, run=run)
-    except ValidationError:
+    except REFUSALS as error:
+        messages.error(request, refusal_text(error))
         return redirect("linkage:run", pk=run.pk)
     return redirect("estimation:run", pk=estimate_id)
 
@@ -347,20 +357,12 @@ def ask_view(request: HttpRequest) -> HttpResponse:
                         sex=data["sex"],
                     ),
                 )
-            except ValidationError as exc:
-                _add_errors(form, exc)
+            except REFUSALS as error:
+                put_on_form(form, error)
             else:
                 return redirect("linkage:query", pk=query.pk)
     context = {"form": form, "has_projects": projects.exists()}
     return render(request, "linkage/ask.html", context, status=status)
-
-
-def _add_errors(form: HitQueryForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @require_GET
@@ -403,8 +405,8 @@ def refer_view(request: HttpRequest, pk: int) -> HttpResponse:
     kind = request.POST.get("kind", "")
     try:
         hit_refer(actor=actor, answer=answer, kind=kind, shared_parts=[SharedPart.SUMMARY])
-    except ValidationError as exc:
-        request.session[f"linkage-refer-{answer.query_id}"] = " ".join(exc.messages)
+    except REFUSALS as error:
+        request.session[f"linkage-refer-{answer.query_id}"] = refusal_text(error)
     return redirect("linkage:query", pk=answer.query_id)
 
 
@@ -415,8 +417,10 @@ def reply_view(request: HttpRequest, pk: int) -> HttpResponse:
     decision = request.POST.get("decision")
     if decision not in ("accept", "decline"):
         raise Http404
-    with contextlib.suppress(ValidationError):
-        services.hit_reply(actor=actor, answer=answer, accept=decision == "accept")
+    attempt(
+        request,
+        lambda: services.hit_reply(actor=actor, answer=answer, accept=decision == "accept"),
+    )
     return redirect("linkage:index")
 
 

@@ -6,7 +6,7 @@ from collections import Counter
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from bovenwater.accounts.middleware import active_memberships, request_actor
 from bovenwater.accounts.roles import Permission
 from bovenwater.adscan.municipalities import by_code
+from bovenwater.lib.refusals import REFUSALS, put_on_form
 from bovenwater.webscan import selectors, services
 from bovenwater.webscan.charts import network_map_spec
 from bovenwater.webscan.explain import (
@@ -102,10 +103,8 @@ def source_create_view(request: HttpRequest) -> HttpResponse:
                         retention_days=data["retention_days"],
                     ),
                 )
-            except ValidationError as exc:
-                for field, messages in exc.message_dict.items():
-                    for message in messages:
-                        form.add_error(field if field in form.fields else None, message)
+            except REFUSALS as error:
+                put_on_form(form, error)
             else:
                 return redirect("webscan:source", pk=source.pk)
         status = 400
@@ -154,8 +153,8 @@ def scan_start_view(request: HttpRequest, pk: int) -> HttpResponse:
             run = services.run_request(
                 actor=actor, source=source, upload=form.cleaned_data.get("upload")
             )
-        except ValidationError as exc:
-            form.add_error("upload", exc)
+        except REFUSALS as error:
+            put_on_form(form, error, field="upload")
         else:
             return redirect("webscan:run", pk=run.pk)
     return render(request, "webscan/source.html", _source_context(request, pk, form), status=400)
@@ -265,13 +264,8 @@ def decide_view(request: HttpRequest, pk: int) -> HttpResponse:
                 kind=form.cleaned_data["kind"],
                 reason=form.cleaned_data["reason"],
             )
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
-            else:
-                form.add_error(None, exc)
+        except REFUSALS as error:
+            put_on_form(form, error)
         else:
             messages.success(
                 request, services.decision_confirmation(actor=actor, decision=decision)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -27,7 +27,7 @@ from bovenwater.cases.models import (
     PlacementRequest,
     ShelterCategory,
 )
-from bovenwater.lib.drf import Conflict, StrictTypesMixin
+from bovenwater.lib.drf import StrictTypesMixin, refusals_as_conflict
 from bovenwater.reference.models import PoliceUnit
 from bovenwater.reference.serializer_fields import ReferenceCodeField
 
@@ -172,11 +172,10 @@ class PlacementListView(generics.ListAPIView[Placement]):
             )
 
         try:
-            placement_id, created = create_once(
-                request, actor, scope="cases.placement", create=create
-            )
-        except ValidationError as error:
-            raise Conflict(" ".join(error.messages)) from error
+            with refusals_as_conflict():
+                placement_id, created = create_once(
+                    request, actor, scope="cases.placement", create=create
+                )
         except PermissionDenied as error:
             raise exceptions.PermissionDenied(str(error)) from error
         placement = selectors.placement_created_by_actor(placement_id=placement_id)
@@ -204,13 +203,11 @@ class PlacementDepartView(APIView):
         managed_case(actor, placement.case_id)
         data = PlacementDepartSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
+        with refusals_as_conflict():
             placement = services.placement_depart(
                 actor=actor,
                 placement=placement,
                 departed_on=data.validated_data["departed_on"],
                 reason=data.validated_data["reason"],
             )
-        except ValidationError as error:
-            raise Conflict(" ".join(error.messages)) from error
         return Response(PlacementSerializer(placement).data)

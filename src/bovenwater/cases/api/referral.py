@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -29,7 +29,7 @@ from bovenwater.cases.models import (
     ReferralKind,
     SharedPart,
 )
-from bovenwater.lib.drf import Conflict, StrictTypesMixin
+from bovenwater.lib.drf import StrictTypesMixin, refusals_as_conflict
 
 
 class ReferralSerializer(serializers.ModelSerializer[Referral]):
@@ -159,13 +159,11 @@ class ReferralRespondView(APIView):
             raise Http404
         data = ReferralRespondSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
+        with refusals_as_conflict():
             referral = services.referral_respond(
                 actor=actor,
                 referral=referral,
                 accept=data.validated_data["accept"],
                 reason=data.validated_data["reason"],
             )
-        except ValidationError as error:
-            raise Conflict(" ".join(error.messages)) from error
         return Response(ReferralSerializer(referral).data)

@@ -24,7 +24,7 @@ from bovenwater.cases.models import (
     ReferralStatus,
     SharedPart,
 )
-from bovenwater.cases.selectors.access import CaseAccess, data_subject
+from bovenwater.cases.selectors.access import AccessPath, CaseAccess, data_subject
 
 CLOSED = (CaseState.CLOSED, CaseState.DROPPED_OUT)
 
@@ -39,6 +39,7 @@ def work_queue_for_actor(*, actor: Actor, limit: int = 50) -> QuerySet[Case]:
     return (
         Case.objects.filter(owner_id=actor.organisation_id, coordinator__isnull=True)
         .exclude(state__in=CLOSED)
+        .only("pk", "number", "state", "opened_at")
         .order_by("opened_at", "pk")[:limit]
     )
 
@@ -54,7 +55,7 @@ def field_history_for_access(*, actor: Actor, access: CaseAccess) -> list[CaseFi
     )
     if not access.can_see_victim:
         rows = rows.exclude(part=FieldPart.VICTIM)
-    if access.via == "referral":
+    if access.via == AccessPath.REFERRAL:
         rows = rows.filter(part__in=[FieldPart.CASE, FieldPart.VICTIM]).exclude(
             field__in=["coordinator"]
         )
@@ -69,7 +70,7 @@ def field_history_for_access(*, actor: Actor, access: CaseAccess) -> list[CaseFi
             object_id=access.case.pk,
             data_subject=data_subject(access.case),
             purpose=Purpose.EMERGENCY_ACCESS
-            if access.via == "emergency"
+            if access.via == AccessPath.EMERGENCY
             else Purpose.CARE_COORDINATION,
             details={"history": "victim"},
         )

@@ -47,6 +47,7 @@ from bovenwater.cases.services.coordination import (
 from bovenwater.cases.types import VictimDetails
 from bovenwater.cases.workflow import WORKFLOW
 from bovenwater.lib import formatting
+from bovenwater.lib.count_tables import drift
 from bovenwater.notifications.models import Event
 from bovenwater.notifications.services import notify_organisation
 from bovenwater.reference.models import ExploitationForm, Municipality
@@ -81,18 +82,14 @@ def case_counts_rebuild(*, check_only: bool = False) -> dict[tuple[int, str], in
             .annotate(n=models.Count("pk"))
         }
         stored = {(c.owner_id, c.state): c.count for c in CaseCount.objects.all()}
-        drift = {
-            key: stored.get(key, 0) - actual.get(key, 0)
-            for key in stored.keys() | actual.keys()
-            if stored.get(key, 0) != actual.get(key, 0)
-        }
-        if drift and not check_only:
+        found = drift(stored, actual)
+        if found and not check_only:
             CaseCount.objects.all().delete()
             CaseCount.objects.bulk_create(
                 CaseCount(owner_id=owner_id, state=state, count=n)
                 for (owner_id, state), n in sorted(actual.items())
             )
-    return drift
+    return found
 
 
 def default_coordinator(actor: Actor) -> User | None:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -21,11 +20,10 @@ from bovenwater.accounts.middleware import request_actor
 from bovenwater.accounts.roles import Permission
 from bovenwater.cases import forms as case_forms
 from bovenwater.cases import selectors, services
-from bovenwater.cases.models import CaseState
+from bovenwater.cases.models import Case, CaseState
 from bovenwater.cases.services.coordination import ClosureBlocked, StaleCase
 from bovenwater.cases.types import VictimDetails
 from bovenwater.cases.views.common import (
-    apply_errors,
     detail_context,
     managed_case,
     render_invalid,
@@ -33,22 +31,27 @@ from bovenwater.cases.views.common import (
     simple_post,
     to_tab,
 )
-from bovenwater.cases.workflow import TransitionNotAllowed
-from bovenwater.lib.refusals import attempt
+from bovenwater.lib import formatting
+from bovenwater.lib.refusals import REFUSALS, attempt, put_on_form, refusal_text
 
 
 def _display_rows(
-    rows: Sequence[selectors.CaseRow], deadlines: list[selectors.Deadline]
-) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
-    """The list and deadline rows as the template shows them, formatted once here.
+    rows: Sequence[selectors.CaseRow],
+    deadlines: list[selectors.Deadline],
+    queue: Iterable[Case],
+) -> tuple[list[dict[str, object]], list[dict[str, object]], list[dict[str, object]]]:
+    """The list, deadline and work-queue rows as the template shows them, formatted once.
 
     The template (``cases/case_list.html``) holds all markup and escapes every value; per
     row it only reads prepared strings from a dict (the fastest lookup of the template
-    language). The case URL is reversed once; choice labels and dates are formatted here.
+    language). The case URL is reversed once; choice labels and dates are formatted here,
+    each distinct date once (a row's ``get_state_display`` or ``|date`` filter costs more
+    than the rest of the row).
     """
     marker = 999999999
     prefix, suffix = reverse("cases:detail", kwargs={"case_id": marker}).split(str(marker))
     states = {value: str(label) for value, label in CaseState.choices}
+    opened_on: dict[object, str] = {}
     case_rows: list[dict[str, object]] = [
         {
             "url": f"{prefix}{row.pk}{suffix}",
@@ -76,7 +79,20 @@ def _display_rows(
         }
         for d in deadlines
     ]
-    return case_rows, deadline_rows
+    queue_rows: list[dict[str, object]] = []
+    for case in queue:
+        day = timezone.localtime(case.opened_at).date()
+        if day not in opened_on:
+            opened_on[day] = formatting.date(day)
+        queue_rows.append(
+            {
+                "url": f"{prefix}{case.pk}{suffix}",
+                "number": case.number,
+                "state": states.get(case.state) or case.state,
+                "opened": opened_on[day],
+            }
+        )
+    return case_rows, deadline_rows, queue_rows
 
 
 FILTER_FIELDS_TEMPLATE = "cases/includes/case_filter_fields.html"
@@ -117,7 +133,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     dashboard = selectors.case_dashboard_for_actor(
         actor=actor, filters=filters, page_number=request.GET.get("pagina")
     )
-    rows, deadlines = _display_rows(dashboard.rows, dashboard.deadlines)
+    rows, deadlines, work_queue = _display_rows(
+        dashboard.rows, dashboard.deadlines, selectors.work_queue_for_actor(actor=actor)
+    )
     context = {
         "form": form,
         "filter_fields": _filter_fields(form),
@@ -125,7 +143,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "deadlines": deadlines,
         "incoming": dashboard.incoming,
-        "work_queue": list(selectors.work_queue_for_actor(actor=actor)),
+        "work_queue": work_queue,
         "incoming_transfers": list(selectors.incoming_transfers_for_actor(actor=actor)),
         "can_open": actor.has(Permission.MANAGE_CASES),
         "can_break_glass": actor.has(Permission.EMERGENCY_ACCESS),
@@ -158,8 +176,8 @@ def case_create(request: HttpRequest) -> HttpResponse:
                 crime_municipality=data["crime_municipality"],
                 reason=data["reason"],
             )
-        except ValidationError as error:
-            apply_errors(form, error)
+        except REFUSALS as error:
+            put_on_form(form, error)
         else:
             messages.success(request, _("Casus %(number)s is geopend.") % {"number": case.number})
             return redirect("cases:detail", case_id=case.pk)
@@ -226,15 +244,15 @@ def case_transition(request: HttpRequest, case_id: int) -> HttpResponse:
             transition_error=error.messages[0],
             open_items=error.open_items,
         )
-    except TransitionNotAllowed as error:
-        form.add_error("to_state", error.message)
+    except REFUSALS as error:
+        put_on_form(form, error, field="to_state")
         return render_invalid(
             request,
             actor,
             case_id,
             status=409,
             transition_form=form,
-            transition_error=error.message,
+            transition_error=refusal_text(error),
         )
     messages.success(request, _("De status is gewijzigd."))
     return redirect("cases:detail", case_id=case_id)
@@ -300,8 +318,8 @@ def emergency_access(request: HttpRequest) -> HttpResponse:
                 services.emergency_access_open(
                     actor=actor, case=case, reason=form.cleaned_data["reason"]
                 )
-            except ValidationError as error:
-                apply_errors(form, error)
+            except REFUSALS as error:
+                put_on_form(form, error)
             else:
                 messages.warning(
                     request,

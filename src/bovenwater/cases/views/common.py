@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,16 +21,12 @@ from bovenwater.cases.models import Case
 from bovenwater.cases.selectors.access import AccessPath
 from bovenwater.cases.selectors.meeting import meetings_for_actor
 from bovenwater.cases.workflow import OPEN_STATES, allowed_next_states
-from bovenwater.lib.refusals import put_on_form
+from bovenwater.lib.refusals import REFUSALS, put_on_form
 
 
 def require_permission(actor: Actor, permission: Permission) -> None:
     if not actor.has(permission):
         raise PermissionDenied
-
-
-# A service's refusal next to the fields it names (one helper for every view: lib.refusals).
-apply_errors = put_on_form
 
 
 def detail_context(
@@ -52,13 +48,13 @@ def detail_context(
         "registration": selectors.registration_of(actor=actor, case=case),
         "history": selectors.field_history_for_access(actor=actor, access=access),
         "meetings": meetings_for_actor(actor=actor).filter(agenda=case)
-        if access.via != "referral"
+        if access.via != AccessPath.REFERRAL
         else [],
-        "can_take": access.via == "owner"
+        "can_take": access.via == AccessPath.OWNER
         and actor.role == Role.CARE_COORDINATOR
         and case.coordinator_id is None
         and case.state in OPEN_STATES,
-        "can_assign": access.via == "owner"
+        "can_assign": access.via == AccessPath.OWNER
         and actor.role in (Role.CARE_COORDINATOR, Role.CHAIN_DIRECTOR),
         "open_transfer": selectors.open_transfer_of(case_id=case.pk)
         if access.via == AccessPath.OWNER
@@ -134,13 +130,13 @@ def _tab_visible(key: str, access: selectors.CaseAccess) -> bool:
     if key == "persoon":
         return access.can_see_victim
     if key == "traject":
-        return access.shows("b8") or access.via != "referral"
+        return access.shows("b8") or access.via != AccessPath.REFERRAL
     if key == "opvang":
         return access.shows("placements")
     if key == "tijdlijn":
         return access.shows("timeline")
     if key == "overleg":
-        return access.via != "referral"
+        return access.via != AccessPath.REFERRAL
     return True
 
 
@@ -202,8 +198,8 @@ def simple_post(
     if form.is_valid():
         try:
             action(actor, case, form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
+        except REFUSALS as error:
+            put_on_form(form, error)
         else:
             messages.success(request, success)
             return to_tab(case_id, FORM_TABS.get(form_name, "overzicht"))

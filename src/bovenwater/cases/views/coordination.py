@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,6 +24,7 @@ from bovenwater.accounts.roles import Role
 from bovenwater.cases import forms as case_forms
 from bovenwater.cases import selectors
 from bovenwater.cases.models import Case
+from bovenwater.cases.selectors.access import AccessPath
 from bovenwater.cases.services.coordination import (
     CaseCore,
     StaleCase,
@@ -34,13 +34,12 @@ from bovenwater.cases.services.coordination import (
     case_update,
     victim_update,
 )
-from bovenwater.cases.views.common import apply_errors
-from bovenwater.lib.refusals import attempt
+from bovenwater.lib.refusals import REFUSALS, attempt, put_on_form
 
 
 def _owned(actor: Actor, case_id: int) -> selectors.CaseAccess:
     access = selectors.case_get_for_actor(actor=actor, case_id=case_id)
-    if access.via != "owner":
+    if access.via != AccessPath.OWNER:
         raise Http404
     return access
 
@@ -100,8 +99,8 @@ def case_assign_view(request: HttpRequest, case_id: int) -> HttpResponse:
         except StaleCase as error:
             context.update(_stale(form, error))
             status = 409
-        except ValidationError as error:
-            apply_errors(form, error)
+        except REFUSALS as error:
+            put_on_form(form, error)
         else:
             messages.success(request, _("De casus is toegewezen."))
             return redirect("cases:detail", case_id=case_id)
@@ -198,8 +197,8 @@ def _save_edit(
     except StaleCase as error:
         context.update(_stale(form, error))
         status = 409
-    except ValidationError as error:
-        apply_errors(form, error)
+    except REFUSALS as error:
+        put_on_form(form, error)
     else:
         _saved(request, changed)
         return redirect(next_url)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,7 +12,7 @@ from bovenwater.accounts.middleware import request_actor
 from bovenwater.accounts.roles import Permission
 from bovenwater.cases import forms as case_forms
 from bovenwater.cases import selectors, services
-from bovenwater.cases.views.common import apply_errors
+from bovenwater.lib.refusals import REFUSALS, put_on_form
 
 
 def measure_list(request: HttpRequest) -> HttpResponse:
@@ -41,8 +41,8 @@ def measure_list(request: HttpRequest) -> HttpResponse:
                         case=case,
                         signal_reference=data["signal_reference"],
                     )
-                except ValidationError as error:
-                    apply_errors(form, error)
+                except REFUSALS as error:
+                    put_on_form(form, error)
                 else:
                     messages.success(request, _("De maatregel is vastgelegd."))
                     return redirect("cases:measure", measure_id=measure.pk)
@@ -68,8 +68,8 @@ def measure_detail(request: HttpRequest, measure_id: int) -> HttpResponse:
         if request.method == "POST" and form.is_valid():
             try:
                 services.measure_set_status(actor=actor, measure=measure, **form.cleaned_data)
-            except ValidationError as error:
-                apply_errors(form, error)
+            except REFUSALS as error:
+                put_on_form(form, error)
             else:
                 messages.success(request, _("De maatregel is bijgewerkt."))
                 return redirect("cases:measure", measure_id=measure.pk)

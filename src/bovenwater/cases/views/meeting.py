@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,8 +15,8 @@ from bovenwater.accounts.models import Organisation
 from bovenwater.accounts.roles import Permission
 from bovenwater.cases import forms as case_forms
 from bovenwater.cases import selectors, services
-from bovenwater.cases.views.common import apply_errors
 from bovenwater.cases.workflow import OPEN_STATES
+from bovenwater.lib.refusals import REFUSALS, put_on_form
 
 
 def _partner_organisations(actor: Actor) -> QuerySet[Organisation]:
@@ -44,8 +44,8 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
                     attendees=list(data["attendees"]),
                     agenda=list(data["agenda"]),
                 )
-            except ValidationError as error:
-                apply_errors(form, error)
+            except REFUSALS as error:
+                put_on_form(form, error)
             else:
                 messages.success(request, _("Het casusoverleg is gepland."))
                 return redirect("cases:meeting", meeting_id=meeting.pk)
@@ -77,8 +77,8 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             data = form.cleaned_data
             try:
                 services.meeting_decision_add(actor=actor, meeting=meeting, **data)
-            except ValidationError as error:
-                apply_errors(form, error)
+            except REFUSALS as error:
+                put_on_form(form, error)
             else:
                 messages.success(request, _("Het besluit is vastgelegd."))
                 return redirect("cases:meeting", meeting_id=meeting.pk)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,13 +14,12 @@ from bovenwater.cases import forms as case_forms
 from bovenwater.cases import selectors, services
 from bovenwater.cases.models import SharedPart
 from bovenwater.cases.views.common import (
-    apply_errors,
     managed_case,
     render_invalid,
     simple_post,
     to_tab,
 )
-from bovenwater.lib.refusals import attempt
+from bovenwater.lib.refusals import REFUSALS, attempt, put_on_form
 
 
 @require_POST
@@ -72,8 +70,8 @@ def referral_create(request: HttpRequest, case_id: int) -> HttpResponse:
                 legal_basis=data["legal_basis"],
                 note=data["note"],
             )
-        except ValidationError as error:
-            apply_errors(form, error)
+        except REFUSALS as error:
+            put_on_form(form, error)
         else:
             messages.success(request, _("De verwijzing is verzonden."))
             return to_tab(case_id, "verwijzingen")
@@ -102,8 +100,8 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
                     accept=accept,
                     reason=form.cleaned_data["reason"],
                 )
-            except ValidationError as error:
-                apply_errors(form, error)
+            except REFUSALS as error:
+                put_on_form(form, error)
             else:
                 messages.success(
                     request,
@@ -140,14 +138,13 @@ def referral_withdraw(request: HttpRequest, referral_id: int) -> HttpResponse:
         raise Http404
     form = case_forms.ReasonForm(request.POST, prefix="withdraw")
     if form.is_valid():
-        try:
-            services.referral_withdraw(
+        attempt(
+            request,
+            lambda: services.referral_withdraw(
                 actor=actor, referral=referral, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("De verwijzing is ingetrokken."))
+            ),
+            success=_("De verwijzing is ingetrokken."),
+        )
     else:
         messages.error(request, _("Geef een reden op."))
     return redirect("cases:referral", referral_id=referral.pk)

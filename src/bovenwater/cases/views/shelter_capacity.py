@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from bovenwater.accounts.middleware import request_actor
 from bovenwater.cases.selectors.shelter_capacity import own_shelter_capacities, own_shelter_capacity
 from bovenwater.cases.services.shelter_capacity import MAX_PLACES, shelter_capacity_set
+from bovenwater.lib.refusals import REFUSALS, put_on_form
 
 
 class CapacityForm(forms.Form):
@@ -52,9 +52,8 @@ def shelter_capacity_view(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 shelter_capacity_set(actor=actor, capacity=capacity, **form.cleaned_data)
-            except ValidationError as error:
-                for message in error.messages:
-                    form.add_error("places", message)
+            except REFUSALS as error:
+                put_on_form(form, error, field="places")
             else:
                 messages.success(request, _("De capaciteit is opgeslagen."))
                 return redirect("cases:shelter_capacity")

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,9 +15,9 @@ from bovenwater.cases import forms as case_forms
 from bovenwater.cases import selectors, services
 from bovenwater.cases.services.coordination import StaleCase
 from bovenwater.cases.transfers import TransferStatus
-from bovenwater.cases.views.common import apply_errors
 from bovenwater.cases.views.coordination import _owned, _stale
-from bovenwater.cases.workflow import TransitionNotAllowed
+from bovenwater.lib.refusals import REFUSALS, put_on_form
+from bovenwater.lib.workflow import Refusal
 
 
 def _answer_label(status: TransferStatus) -> str:
@@ -62,8 +61,8 @@ def transfer_create(request: HttpRequest, case_id: int) -> HttpResponse:
         except StaleCase as error:
             context.update(_stale(form, error))
             status = 409
-        except ValidationError as error:
-            apply_errors(form, error)
+        except REFUSALS as error:
+            put_on_form(form, error)
         else:
             messages.success(
                 request,
@@ -94,10 +93,9 @@ def transfer_detail(request: HttpRequest, transfer_id: int) -> HttpResponse:
                     to_status=answer,
                     reason=form.cleaned_data["reason"],
                 )
-            except TransitionNotAllowed as error:
-                form.add_error("reason" if error.kind == "reason_missing" else None, error.message)
-            except ValidationError as error:
-                apply_errors(form, error)
+            except REFUSALS as error:  # a missing reason next to the reason field
+                missing_reason = getattr(error, "kind", None) == Refusal.REASON_MISSING
+                put_on_form(form, error, field="reason" if missing_reason else None)
             else:
                 if answer == TransferStatus.ACCEPTED:
                     messages.success(

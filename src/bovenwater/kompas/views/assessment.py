@@ -4,7 +4,6 @@ action plan, PDF report and the region's comparison."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +15,8 @@ from bovenwater.accounts.middleware import request_actor
 from bovenwater.kompas import assessment, radar, selectors, services
 from bovenwater.kompas.forms import ActionForm, ActionStatusForm, AssessmentForm
 from bovenwater.kompas.pdf import pdf_response
-from bovenwater.kompas.views.common import PURPOSE, apply_errors, base
+from bovenwater.kompas.views.common import PURPOSE, base
+from bovenwater.lib.refusals import REFUSALS, put_on_form
 
 
 def _gap_choices(answers: dict[str, int] | None) -> list[tuple[str, str]]:
@@ -53,8 +53,8 @@ def assessment_view(request: HttpRequest) -> HttpResponse:
         if action_form.is_valid():
             try:
                 services.action_create(actor=actor, **action_form.cleaned_data)
-            except ValidationError as error:
-                apply_errors(action_form, error)
+            except REFUSALS as error:
+                put_on_form(action_form, error)
             else:
                 messages.success(request, _("Actiepunt toegevoegd."))
                 return redirect(reverse("kompas:assessment") + "#actieplan")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from bovenwater.accounts.roles import OrganisationKind, Permission
 from bovenwater.audit.purposes import Purpose
 from bovenwater.kompas import selectors, services
 from bovenwater.kompas.forms import NoteForm, ShareForm
+from bovenwater.lib.refusals import REFUSALS, put_on_form
 
 PURPOSE = Purpose.KOMPAS
 
@@ -27,14 +27,6 @@ def base(actor: Actor) -> dict[str, Any]:
         "can_follow_team": actor.has(Permission.VIEW_TRAINING_PROGRESS),
         "can_manage_map": actor.has(Permission.MANAGE_SOCIAL_MAP),
     }
-
-
-def apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def note_and_share(
@@ -55,8 +47,8 @@ def note_and_share(
                     body=note_form.cleaned_data["body"],
                     paragraph=note_form.cleaned_data["paragraph"],
                 )
-            except ValidationError as error:
-                apply_errors(note_form, error)
+            except REFUSALS as error:
+                put_on_form(note_form, error)
             else:
                 messages.success(request, _("Uw notitie is opgeslagen."))
                 return note_form, share_form, redirect(request.path)
@@ -71,8 +63,8 @@ def note_and_share(
                     recipient=share_form.cleaned_data["recipient"].user,
                     message=share_form.cleaned_data["message"],
                 )
-            except ValidationError as error:
-                apply_errors(share_form, error)
+            except REFUSALS as error:
+                put_on_form(share_form, error)
             else:
                 messages.success(
                     request,

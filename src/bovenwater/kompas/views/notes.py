@@ -6,7 +6,6 @@ import io
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,8 +18,9 @@ from bovenwater.audit.services import log_processing
 from bovenwater.kompas import selectors, services
 from bovenwater.kompas import targets as target_lookup
 from bovenwater.kompas.forms import NoteEditForm
-from bovenwater.kompas.views.common import PURPOSE, apply_errors, base
+from bovenwater.kompas.views.common import PURPOSE, base
 from bovenwater.lib import csvsafe
+from bovenwater.lib.refusals import REFUSALS, put_on_form
 
 
 def _labelled(items: list[Any]) -> list[tuple[Any, target_lookup.Target | None]]:
@@ -92,8 +92,8 @@ def note_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.note_update(actor=actor, note=note, body=form.cleaned_data["body"])
-            except ValidationError as error:
-                apply_errors(form, error)
+            except REFUSALS as error:
+                put_on_form(form, error)
             else:
                 messages.success(request, _("Uw notitie is opgeslagen."))
                 return redirect("kompas:notes")

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,7 +18,8 @@ from bovenwater.kompas import cards, geo, selectors, socialmap, socialmap_servic
 from bovenwater.kompas.forms import HelpEntryForm, HelpImportForm
 from bovenwater.kompas.models import HelpCategory, HelpEntry, TargetGroup, TargetKind
 from bovenwater.kompas.pdf import pdf_response
-from bovenwater.kompas.views.common import PURPOSE, apply_errors, base, note_and_share
+from bovenwater.kompas.views.common import PURPOSE, base, note_and_share
+from bovenwater.lib.refusals import REFUSALS, put_on_form
 from bovenwater.reference.models import Municipality, PoliceUnit
 
 
@@ -166,8 +166,8 @@ def help_entry_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRes
             data["dag_en_nacht"] = "ja" if data.get("dag_en_nacht") else "nee"
             try:
                 saved = socialmap_services.entry_save(actor=actor, data=data, entry=entry)
-            except ValidationError as error:
-                apply_errors(form, error)
+            except REFUSALS as error:
+                put_on_form(form, error)
             else:
                 messages.success(request, _("Opgeslagen op de sociale kaart."))
                 return redirect("kompas:help_entry", pk=saved.pk)

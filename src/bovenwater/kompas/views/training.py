@@ -7,7 +7,6 @@ import random
 
 from django.contrib import messages
 from django.core import signing
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from bovenwater.kompas import content, learning, selectors, training, training_s
 from bovenwater.kompas.models import TargetKind
 from bovenwater.kompas.pdf import pdf_response
 from bovenwater.kompas.views.common import PURPOSE, base, note_and_share
+from bovenwater.lib.refusals import REFUSALS, field_texts, refusal_text
 
 QUIZ_SALT = "kompas.quiz"
 QUIZ_MAX_AGE = 6 * 3600  # a check is answered the same working day
@@ -125,14 +125,12 @@ def quiz_view(request: HttpRequest, slug: str, module: str | None = None) -> Htt
                 attempt, result = training_services.quiz_submit(
                     actor=actor, item=item, module=module, drawn=drawn, answers=answers
                 )
-            except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    errors = {
-                        k: " ".join(m for e in v for m in e.messages)
-                        for k, v in error.error_dict.items()
-                    }
+            except REFUSALS as error:
+                per_question = field_texts(error)
+                if per_question is not None:
+                    errors = per_question
                 else:
-                    messages.error(request, " ".join(error.messages))
+                    messages.error(request, refusal_text(error))
                     drawn = None
     if drawn is None:
         drawn = learning.draw(
@@ -162,8 +160,8 @@ def certificate_view(request: HttpRequest, slug: str) -> HttpResponse:
     item = _path(slug)
     try:
         certificate = training_services.certificate_issue(actor=actor, item=item)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except REFUSALS as error:
+        messages.error(request, refusal_text(error))
         return redirect("kompas:path", slug=item.slug)
     verify = request.build_absolute_uri(reverse("kompas:verify_code", args=[certificate.code]))
     return pdf_response(
