@@ -10,6 +10,7 @@ batches and compares the end of the walk with the head row.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.http import Http404
@@ -227,3 +228,25 @@ def test_a_chain_longer_than_256_entries_is_checked_by_value(actor: Actor) -> No
     assert verify_chain(batch_size=128) == VerifyResult(True, total)
     ProcessingLogHead.objects.filter(pk=1).update(entry_count=total + 1)
     assert verify_chain().broken_seq == total + 1
+
+
+def test_a_failed_queueing_of_the_seal_does_not_undo_or_fail_the_write(
+    actor: Actor,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    """The sealing task is queued after the commit; when the queue is down the write
+    stands and the entry waits, unsealed, for the next run."""
+
+    def queue_down() -> None:
+        raise RuntimeError("the task queue is down")
+
+    monkeypatch.setattr(services, "_queue_chaining", queue_down)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        entry = services.log_processing(
+            actor=actor, action=Action.VIEW, object_type="t", purpose=Purpose.KOMPAS
+        )
+    assert len(callbacks) == 1
+    assert _fresh(entry).seq is None
+    assert chain_pending() >= 1
+    assert _fresh(entry).seq is not None
