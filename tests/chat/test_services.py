@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -585,3 +586,46 @@ def test_canned_responses_of_the_own_organisation_show_in_the_conversation(
     body = page.content.decode()
     assert 'data-canned="Hier vind je hulp in je buurt: /kompas/sociale-kaart/"' in body
     assert "Van een ander" not in body and "Mag niet" not in body
+
+
+def test_no_address_or_user_agent_is_stored_or_logged_by_the_chat(
+    client: Client,
+    team: Team,
+    make_helper: Callable[..., Helper],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    address, agent = "203.0.113.77", "UniekeBrowser/9.8.7"
+    meta: dict[str, Any] = {"REMOTE_ADDR": address, "HTTP_USER_AGENT": agent}
+    helper = make_helper()
+    caplog.set_level("DEBUG")
+    client.get("/chat/", **meta)
+    challenge = client.get("/chat/api/controle/", **meta).json()
+    nonce = pow.solve(challenge["challenge"], challenge["bits"])
+    token = client.post(
+        "/chat/api/start/",
+        {"challenge": challenge["challenge"], "nonce": nonce},
+        "application/json",
+        **meta,
+    ).json()["token"]
+    sent = client.post(
+        "/chat/api/verstuur/",
+        {"token": token, "id": "a", "body": "hoi"},
+        "application/json",
+        **meta,
+    )
+    assert sent.status_code == 200
+    assert ChatMessage.objects.filter(body="hoi").exists()
+    # A block is kept as the day's keyed hash of the address (what the socket records).
+    services.block_record(
+        address=address, hours=4, reason="scheldt", membership_id=helper.membership.pk
+    )
+    assert services.address_blocked(address)
+    client.post("/chat/bericht/", {"text": "later"}, **meta)
+    stored: list[str] = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f'SELECT * FROM "{table}"')
+            stored.extend(str(row) for row in cursor.fetchall())
+    everything = "\n".join(stored) + "\n" + caplog.text
+    assert address not in everything and address.replace(".", "-") not in everything
+    assert agent not in everything and "UniekeBrowser" not in everything
