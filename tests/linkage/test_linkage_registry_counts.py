@@ -11,6 +11,7 @@ from django.test import Client
 from tests.linkage.factories import World, make_project
 
 from bovenwater.accounts.models import Membership
+from bovenwater.audit.models import ProcessingLogEntry
 from bovenwater.linkage import services
 from bovenwater.linkage.models import ProjectPurpose
 from bovenwater.linkage.registry_counts import YearCount, linked_registry_counts
@@ -93,3 +94,21 @@ def test_the_run_page_shows_and_explains_the_linked_count(
     assert 'data-testid="registry-counts-explained"' in page
     assert "<td>2025</td><td>3</td><td>3</td><td>2</td><td>1</td>" in page
     assert "estimate-start" not in page  # no estimate from a de-duplication
+
+
+def test_the_registry_list_counts_linked_people_after_a_deduplication(
+    world: World, client: Client, login_as: Callable[[Membership], Client]
+) -> None:
+    pseudonyms = _registered(world)
+    login_as(world.unit.membership)
+    before = client.get("/registratie/").content.decode()
+    assert "3 registraties van 3 personen" in before  # by exact pseudonym
+    assert "registration-linked-people" not in before
+    run = _dedup_run(world, pseudonyms)
+    after = client.get("/registratie/").content.decode()
+    assert "3 registraties van 2 personen" in after  # the woman written two ways is one
+    assert 'data-testid="registration-linked-people"' in after
+    assert "3 pseudoniemen horen bij 2 personen" in after
+    assert ProcessingLogEntry.objects.filter(
+        object_type="linkage.run", object_id=str(run.pk), details__use="registry_count"
+    ).exists()

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from bovenwater.linkage.models import LinkageRun, ProjectPurpose, RunStatus
 from bovenwater.linkage.storage import unpack
-from bovenwater.pprl.match import THRESHOLD, link
+from bovenwater.pprl.match import link
 
 
 def execute_run(run_id: int) -> LinkageRun:
@@ -22,7 +22,7 @@ def execute_run(run_id: int) -> LinkageRun:
         if run.project.purpose == ProjectPurpose.DEDUPLICATION:
             # one list or more, and duplicates are what is looked for: the same
             # threshold within a list as between lists
-            result = link(files, duplicate_threshold=THRESHOLD, min_files=1)
+            result = link(files, min_files=1, deduplicate=True)
         else:
             result = link(files)
         groups = [

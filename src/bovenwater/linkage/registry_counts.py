@@ -10,15 +10,18 @@ persons after linkage; only counts leave this module.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.roles import Permission
+from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
+from bovenwater.audit.services import log_processing
 from bovenwater.linkage.models import LinkageRun, ProjectPurpose, RunStatus
-from bovenwater.linkage.services import is_unit
+from bovenwater.linkage.units import is_unit
 from bovenwater.registry.selectors import registrations_for_export
 
 
@@ -78,3 +81,52 @@ def linked_registry_counts(*, actor: Actor, run: LinkageRun) -> list[YearCount]:
         YearCount(year, registrations[year], len(exact[year]), len(persons[year]))
         for year in sorted(registrations, reverse=True)
     ]
+
+
+@dataclass(frozen=True)
+class LinkedPeople:
+    """The people of a selection of registrations, by exact pseudonym and linked."""
+
+    exact_persons: int
+    linked_persons: int
+    run: LinkageRun
+
+
+def latest_deduplication_run(actor: Actor) -> LinkageRun | None:
+    """The linkage unit's latest finished de-duplication run (None for anyone else)."""
+    if not is_unit(actor) or not actor.has(Permission.EXCHANGE_HTCDS):
+        return None
+    return (
+        LinkageRun.objects.filter(
+            project__unit_id=actor.organisation_id,
+            project__purpose=ProjectPurpose.DEDUPLICATION,
+            status=RunStatus.DONE,
+        )
+        .select_related("project")
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+
+
+def linked_people(*, actor: Actor, pseudonyms: Iterable[str]) -> LinkedPeople | None:
+    """How many people the registrations with ``pseudonyms`` concern after the unit's
+    latest de-duplication run: two pseudonyms the run linked count as one person.
+
+    None when there is no such run (the registry then counts by pseudonym). Only the
+    count leaves this function; the use of the run is logged.
+    """
+    run = latest_deduplication_run(actor)
+    if run is None:
+        return None
+    linked = person_of_record(run)
+    distinct = {p.strip().lower() for p in pseudonyms}
+    persons: set[str | int] = {linked.get(p, p) for p in distinct}
+    log_processing(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="linkage.run",
+        object_id=run.pk,
+        purpose=Purpose.LINKAGE,
+        details={"use": "registry_count", "registrations_people": len(distinct)},
+    )
+    return LinkedPeople(exact_persons=len(distinct), linked_persons=len(persons), run=run)

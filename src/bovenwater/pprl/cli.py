@@ -214,6 +214,9 @@ def _summary(result: MatchResult, seconds: float, extra: dict[str, object]) -> s
         "comparisons": result.comparisons,
         "skipped_blocks": result.skipped_blocks,
         "within_source_duplicates": result.within_source_duplicates,
+        # learned: Fellegi-Sunter m by EM and u from random pairs of these lists;
+        # fixed: round-number weights for lists too small to learn from
+        "weights": "fixed" if result.model is None else "learned",
         "seconds": round(seconds, 3),
         **extra,
     }

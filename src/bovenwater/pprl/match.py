@@ -21,12 +21,17 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import NDArray
 
+import bovenwater.pprl.assign as assign
+import bovenwater.pprl.em as em
 from bovenwater.pprl.encode import T_BLOCK, T_Y, EncodedFile
+from bovenwater.pprl.learned import learn_model, score_pairs_learned
 from bovenwater.pprl.score import (
     Dataset,
     FloatArray,
@@ -42,6 +47,10 @@ MAX_BLOCK = 300
 PAIR_BUDGET = 2_000_000  # pairs scored at once (memory ~ 300 bytes per pair)
 THRESHOLD = 13.0  # bits: posterior odds of about 200:1 at the prior of a blocked pair
 DUPLICATE_THRESHOLD = 18.0
+# learned weights: the posterior log-odds (bits) a link needs, and how much more a link
+# within one source needs (duplicates on one list are rarer than people on two)
+POSTERIOR_BITS = 0.0
+DUPLICATE_EXTRA_BITS = 5.0
 # The prior odds that a blocked pair is a match fall as lists grow: every record meets
 # more namesakes. Both thresholds rise by log2 of the comparisons per record above this
 # reference (never fall below it, so a small hit/no-hit question is not more lenient).
@@ -64,25 +73,74 @@ def _pairs_within(order: Int64Array, starts: Int64Array, sizes: Int64Array) -> I
     return np.stack((order[left_pos], order[right_pos]), axis=1)
 
 
-def _blocks(data: Dataset, max_block: int) -> tuple[Int64Array, Int64Array, Int64Array, int]:
+class Blocks(NamedTuple):
+    records: Int64Array  # record indexes sorted by blocking key
+    starts: Int64Array  # start of every usable block in ``records``
+    sizes: Int64Array  # its size
+    skipped: int  # blocks larger than the maximum, skipped
+    values: NDArray[np.uint64]  # the key value of every usable block
+    usable: NDArray[np.bool_]  # per record and key column: the key's block is usable
+
+
+def _blocks(data: Dataset, max_block: int) -> Blocks:
     """Records sorted by blocking key, with the start and size of every usable block."""
     keys = data.tokens[:, T_BLOCK:]
     n_blocks = keys.shape[1]
     flat = keys.reshape(-1)
-    records = np.repeat(np.arange(data.size, dtype=np.int64), n_blocks)
-    present = flat != 0
-    flat = flat[present]
-    records = records[present]
     order = np.argsort(flat, kind="stable")
     sorted_keys = flat[order]
-    sorted_records = records[order]
-    del flat, records, order
+    present = sorted_keys != 0
+    order = order[present]
+    sorted_keys = sorted_keys[present]
+    sorted_records = order // n_blocks
     boundaries = np.flatnonzero(np.diff(sorted_keys)) + 1
     starts = np.concatenate(([0], boundaries)).astype(np.int64)
     sizes = np.diff(np.concatenate((starts, [sorted_keys.shape[0]]))).astype(np.int64)
     usable = (sizes >= 2) & (sizes <= max_block)
     skipped = int(np.count_nonzero(sizes > max_block))
-    return sorted_records, starts[usable], sizes[usable], skipped
+    usable_keys = np.zeros(flat.shape[0], dtype=bool)
+    usable_keys[order] = np.repeat(usable, sizes)
+    return Blocks(
+        records=sorted_records,
+        starts=starts[usable],
+        sizes=sizes[usable],
+        skipped=skipped,
+        values=sorted_keys[starts[usable]],
+        usable=usable_keys.reshape(keys.shape),
+    )
+
+
+# key columns whose values can be equal between two records: the three surname parts
+# of one kind of key, and each single key with itself
+_KEY_GROUPS = ((0, 1, 2), (3, 4, 5), (6, 7, 8), (9,), (10,), (11,))
+
+
+def _first_meeting(
+    data: Dataset, blocks: Blocks, low: Int64Array, high: Int64Array, value: NDArray[np.uint64]
+) -> NDArray[np.bool_]:
+    """Whether the block of ``value`` is the first (smallest key value) usable block the
+    pair shares: a pair that shares several keys is scored there only."""
+    keys_i = data.tokens[low, T_BLOCK:]
+    keys_j = data.tokens[high, T_BLOCK:]
+    usable_i = blocks.usable[low]
+    earlier = np.zeros(low.shape[0], dtype=bool)
+    for group in _KEY_GROUPS:
+        for a in group:
+            ka = keys_i[:, a]
+            candidate = usable_i[:, a] & (ka < value) & (ka != 0)
+            for b in group:
+                earlier |= candidate & (ka == keys_j[:, b])
+    result: NDArray[np.bool_] = ~earlier
+    return result
+
+
+def _distinct(values: Int64Array) -> Int64Array:
+    """Sorted distinct values (sorting: NumPy 2's hash-based ``unique`` is far slower here)."""
+    ordered = np.sort(values)
+    keep = np.ones(ordered.shape[0], dtype=bool)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    result: Int64Array = ordered[keep]
+    return result
 
 
 def _ordered(pairs: Int64Array) -> tuple[Int64Array, Int64Array]:
@@ -96,9 +154,9 @@ def candidate_pairs(
     data: Dataset, max_block: int = MAX_BLOCK
 ) -> tuple[Int64Array, Int64Array, int]:
     """Distinct record pairs (i < j) sharing a blocking key; also the skipped blocks."""
-    sorted_records, starts, sizes, skipped = _blocks(data, max_block)
+    sorted_records, starts, sizes, skipped = _blocks(data, max_block)[:4]
     low, high = _ordered(_pairs_within(sorted_records, starts, sizes))
-    codes = np.unique(low * data.size + high)
+    codes = _distinct(low * data.size + high)
     return codes // data.size, codes % data.size, skipped
 
 
@@ -111,20 +169,27 @@ class _Scored:
     skipped_blocks: int
 
 
+Scorer = Callable[[Dataset, Int64Array, Int64Array], FloatArray]
+
+
 def scored_candidates(
     data: Dataset,
     freq: _Frequencies,
     keep_min: float,
     max_block: int = MAX_BLOCK,
     budget: int = PAIR_BUDGET,
+    scorer: Scorer | None = None,
+    blocks: Blocks | None = None,
 ) -> _Scored:
     """Score the blocked pairs a batch of blocks at a time, keeping those >= ``keep_min``.
 
     Memory stays bounded by ``budget`` pairs whatever the size of the lists; a pair that
     shares several keys is scored once per key and kept once.
     """
-    sorted_records, starts, sizes, skipped = _blocks(data, max_block)
-    cumulative = np.cumsum(sizes * (sizes - 1) // 2)
+    blocks = blocks or _blocks(data, max_block)
+    sorted_records, starts, sizes, skipped = blocks[:4]
+    pairs_per_block = sizes * (sizes - 1) // 2
+    cumulative = np.cumsum(pairs_per_block)
     lefts: list[Int64Array] = []
     rights: list[Int64Array] = []
     kept: list[FloatArray] = []
@@ -133,8 +198,11 @@ def scored_candidates(
     while begin < starts.shape[0]:
         base = int(cumulative[begin - 1]) if begin else 0
         end = max(begin + 1, int(np.searchsorted(cumulative, base + budget, side="right")))
-        low, high = _ordered(_pairs_within(sorted_records, starts[begin:end], sizes[begin:end]))
-        scores = score_pairs(data, low, high, freq)
+        pairs = _pairs_within(sorted_records, starts[begin:end], sizes[begin:end])
+        value = np.repeat(blocks.values[begin:end], pairs_per_block[begin:end])
+        first = _first_meeting(data, blocks, pairs[:, 0], pairs[:, 1], value)
+        low, high = _ordered(pairs[first])
+        scores = score_pairs(data, low, high, freq) if scorer is None else scorer(data, low, high)
         compared += int(low.shape[0])
         keep = scores >= keep_min
         lefts.append(low[keep])
@@ -144,11 +212,10 @@ def scored_candidates(
     if not lefts:
         empty = np.zeros(0, dtype=np.int64)
         return _Scored(empty, empty, np.zeros(0, dtype=np.float32), 0, skipped)
-    left = np.concatenate(lefts)
-    right = np.concatenate(rights)
-    scores = np.concatenate(kept)
-    _, first = np.unique(left * data.size + right, return_index=True)
-    return _Scored(left[first], right[first], scores[first], compared, skipped)
+    # every pair was scored once, in the first block it shares
+    return _Scored(
+        np.concatenate(lefts), np.concatenate(rights), np.concatenate(kept), compared, skipped
+    )
 
 
 # -------------------------------------------------------------------------- grouping
@@ -175,7 +242,7 @@ class _Groups:
             parent[x], x = root, parent[x]
         return root
 
-    def union(self, a: int, b: int, *, disjoint: bool) -> bool:
+    def union(self, a: int, b: int, *, disjoint: bool, check_years: bool = True) -> bool:
         """Join the groups of ``a`` and ``b`` unless a rule forbids it.
 
         One record per source (``disjoint``); and two groups with different years of
@@ -188,7 +255,7 @@ class _Groups:
         if disjoint and self.mask[ra] & self.mask[rb]:
             return False
         ya, yb = self.years[ra], self.years[rb]
-        if ya and yb and not (ya & yb):
+        if check_years and ya and yb and not (ya & yb):
             year_a, year_b = self.record_year[a], self.record_year[b]
             if not (year_a and year_b and year_a != year_b):
                 return False
@@ -216,6 +283,7 @@ class MatchResult:
     seconds: float
     within_source_duplicates: int
     data: Dataset
+    model: em.Model | None = None  # the learned weights, None for the fixed ones
 
     def groups(self) -> list[list[tuple[str, str]]]:
         """Groups of two or more records, members sorted, groups in a stable order."""
@@ -242,6 +310,93 @@ class MatchResult:
         return patterns
 
 
+def learn_model_if_enough(data: Dataset, blocks: Blocks) -> em.Model | None:
+    """The learned model, or None when the lists give too few blocked pairs for EM."""
+    sorted_records, starts, sizes = blocks.records, blocks.starts, blocks.sizes
+    if int((sizes * (sizes - 1) // 2).sum()) < em.MIN_EM_PAIRS:
+        return None
+    chosen = em.sample_blocks(sizes, em.EM_SAMPLE)
+    low, high = _ordered(_pairs_within(sorted_records, starts[chosen], sizes[chosen]))
+    codes = _distinct(low * data.size + high)
+    low, high = codes // data.size, codes % data.size
+    cross = data.source_of[low] != data.source_of[high]
+    if int(cross.sum()) < em.MIN_EM_PAIRS // 4:
+        return None
+    # distinct blocked pairs between sources in all blocks, from the sample's share
+    sampled_with_repeats = int((sizes[chosen] * (sizes[chosen] - 1) // 2).sum())
+    all_with_repeats = int((sizes * (sizes - 1) // 2).sum())
+    total = int(cross.sum()) * all_with_repeats / max(sampled_with_repeats, 1)
+    return learn_model(data, low[cross], high[cross], round(total))
+
+
+def _assign(
+    groups: _Groups,
+    data: Dataset,
+    left: Int64Array,
+    right: Int64Array,
+    score: Callable[[Int64Array, Int64Array], FloatArray],
+    threshold: float,
+) -> None:
+    """Join the links (best first) by the optimal one-to-one grouping of
+    :mod:`bovenwater.pprl.assign`; ``groups`` holds the duplicates joined so far."""
+    unit_of = groups.labels()
+    units, unit_index = np.unique(unit_of, return_inverse=True)
+    n_units = int(units.shape[0])
+    masks = [0] * n_units
+    record_units: list[list[int]] = [[] for _ in range(n_units)]
+    for record, (unit, source) in enumerate(
+        zip(unit_index.tolist(), data.source_of.tolist(), strict=True)
+    ):
+        masks[unit] |= 1 << source
+        record_units[unit].append(record)
+    # components of the links, regardless of the one-to-one rule
+    parent = list(range(n_units))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    a_units = unit_index[left].tolist()
+    b_units = unit_index[right].tolist()
+    for a, b in zip(a_units, b_units, strict=True):
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[rb] = ra
+    component = np.array([find(u) for u in range(n_units)], dtype=np.int64)
+    union_mask: dict[int, int] = {}
+    bit_total: dict[int, int] = {}
+    for unit, root in enumerate(component.tolist()):
+        union_mask[root] = union_mask.get(root, 0) | masks[unit]
+        bit_total[root] = bit_total.get(root, 0) + masks[unit].bit_count()
+    conflicted_roots = {r for r, m in union_mask.items() if m.bit_count() < bit_total[r]}
+    conflicted = np.zeros(n_units, dtype=bool)
+    conflicted[list(conflicted_roots)] = True
+    solved, _ = assign.split_components(
+        unit_index, masks, component, conflicted, record_units, score, threshold
+    )
+    # join: a free component as a whole, a conflicted one as solved; a component too
+    # large for the exact search best link first under the one-to-one rule
+    for a, b, i, j in zip(a_units, b_units, left.tolist(), right.tolist(), strict=True):
+        root = int(component[a])
+        if root not in conflicted_roots:
+            groups.union(i, j, disjoint=False, check_years=False)
+        elif a in solved:
+            if solved[a] == solved[b]:
+                groups.union(i, j, disjoint=False, check_years=False)
+        else:
+            groups.union(i, j, disjoint=True)
+    for unit, representative in solved.items():
+        if unit != representative:
+            groups.union(
+                record_units[unit][0],
+                record_units[representative][0],
+                disjoint=False,
+                check_years=False,
+            )
+
+
 def prior_shift(comparisons: int, records: int) -> float:
     """Bits added to the thresholds for lists where a record meets many candidates."""
     per_record = comparisons / max(records, 1)
@@ -254,21 +409,48 @@ def link(
     threshold: float = THRESHOLD,
     duplicate_threshold: float = DUPLICATE_THRESHOLD,
     min_files: int = 2,
+    deduplicate: bool = False,
+    posterior_bits: float = POSTERIOR_BITS,
+    learn: bool = True,
 ) -> MatchResult:
     """Group the records of ``files`` (see the module docstring for the rules).
 
-    De-duplicating one list (``min_files=1``) expects duplicates; pass
-    ``duplicate_threshold=THRESHOLD`` then.
+    With enough blocked pairs the weights are learned from the lists
+    (:mod:`bovenwater.pprl.em`) and a pair links when its posterior log-odds reach
+    ``posterior_bits`` (``DUPLICATE_EXTRA_BITS`` more within one source); smaller lists
+    use the fixed weights with ``threshold`` and ``duplicate_threshold``. De-duplicating
+    one list (``min_files=1``, ``deduplicate=True``) expects duplicates: the same
+    threshold within a list as between lists.
     """
     started = time.perf_counter()
     data = build_dataset(files, min_files)
-    scored = scored_candidates(
-        data, _Frequencies.of(data), keep_min=min(threshold, duplicate_threshold)
-    )
+    freq = _Frequencies.of(data)
+    blocks = _blocks(data, MAX_BLOCK)
+    model = learn_model_if_enough(data, blocks) if learn else None
+    if model is None:
+        if deduplicate:
+            duplicate_threshold = threshold
+        scored = scored_candidates(
+            data, freq, keep_min=min(threshold, duplicate_threshold), blocks=blocks
+        )
+        shift = prior_shift(scored.comparisons, data.size)
+        threshold += shift
+        duplicate_threshold += shift
+    else:
+        threshold = posterior_bits - model.prior_bits
+        duplicate_threshold = threshold + (0.0 if deduplicate else DUPLICATE_EXTRA_BITS)
+
+        def scorer(d: Dataset, i: Int64Array, j: Int64Array) -> FloatArray:
+            return score_pairs_learned(d, i, j, freq, model)
+
+        scored = scored_candidates(
+            data,
+            freq,
+            keep_min=min(threshold, duplicate_threshold),
+            blocks=blocks,
+            scorer=scorer,
+        )
     left, right, scores = scored.left, scored.right, scored.scores
-    shift = prior_shift(scored.comparisons, data.size)
-    threshold += shift
-    duplicate_threshold += shift
     same_source = data.source_of[left] == data.source_of[right]
     groups = _Groups(data)
     duplicates = 0
@@ -277,8 +459,16 @@ def link(
         if groups.union(int(left[k]), int(right[k]), disjoint=False):
             duplicates += 1
     cross = np.flatnonzero(~same_source & (scores >= threshold))
-    for k in cross[np.argsort(-scores[cross], kind="stable")].tolist():
-        groups.union(int(left[k]), int(right[k]), disjoint=True)
+    cross = cross[np.argsort(-scores[cross], kind="stable")]
+    if model is None:
+        for k in cross.tolist():
+            groups.union(int(left[k]), int(right[k]), disjoint=True)
+    else:
+
+        def rescore(i: Int64Array, j: Int64Array) -> FloatArray:
+            return score_pairs_learned(data, i, j, freq, model)
+
+        _assign(groups, data, left[cross], right[cross], rescore, threshold)
     labels = groups.labels()
     return MatchResult(
         sources=data.sources,
@@ -289,4 +479,5 @@ def link(
         seconds=time.perf_counter() - started,
         within_source_duplicates=duplicates,
         data=data,
+        model=model,
     )

@@ -139,6 +139,8 @@ U_FURTHER_NAMES = 0.1
 # the pair of names counts as commoner than its parts say only when at least this many
 # other records carry it (fewer are noise, often the same person's other records)
 JOINT_MIN_OTHERS = 3
+# the twins rule: written-out first names this far apart (a typo keeps more in common)
+TWINS_SIM = 0.3
 # a different surname: a married name (the sex token is keyed, so the matcher cannot
 # tell women from men; this is the rate over everyone)
 M_SURNAME_DIFFERENT = 0.08
@@ -231,12 +233,31 @@ def _frequencies(
     return share.astype(np.float32)
 
 
+def _others(data: Dataset, column: int) -> FloatArray:
+    """Per record: how many *other people* carry its token value, at least.
+
+    A list holds a person once, so the people with a value number at least its largest
+    count on any one list; the copies on other lists may be the same people. One of
+    them is the record itself. NaN where the token is missing.
+    """
+    values = data.tokens[:, column]
+    keys, inverse = np.unique(values, return_inverse=True)
+    per_source = np.zeros((keys.shape[0], len(data.sources)), dtype=np.int32)
+    np.add.at(per_source, (inverse, data.source_of.astype(np.int64)), 1)
+    people = per_source.max(axis=1)[inverse].astype(np.float64)
+    result: FloatArray = np.where(values == 0, np.nan, people - 1.0).astype(np.float32)
+    return result
+
+
 @dataclass
 class _Frequencies:
     first: FloatArray
     last: FloatArray
     date: FloatArray
     joint: FloatArray
+    # per record: how many other records carry its first given name with its surname
+    # skeleton, besides the one it is compared with (NaN without both names)
+    pair_count: FloatArray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
 
     @classmethod
     def of(cls, data: Dataset) -> _Frequencies:
@@ -257,6 +278,7 @@ class _Frequencies:
                 own_copies=max(2, len(data.sources)),
                 min_others=JOINT_MIN_OTHERS,
             ),
+            pair_count=_others(data, T_BLOCK + 6),
         )
 
 

@@ -17,6 +17,7 @@ from bovenwater.accounts.middleware import request_actor
 from bovenwater.accounts.roles import Permission
 from bovenwater.audit.purposes import Purpose
 from bovenwater.lib import csvsafe
+from bovenwater.linkage.registry_counts import linked_people
 from bovenwater.reference.models import ExploitationForm, PoliceUnit
 from bovenwater.registry.forms import ImportForm
 from bovenwater.registry.importing import (
@@ -69,6 +70,11 @@ def registration_list_view(request: HttpRequest) -> HttpResponse:
     registrations_listed(actor=actor, ids=[r.pk for r in page], filters=filters)
     query = request.GET.copy()
     query.pop("pagina", None)
+    # counted by linked person when the linkage unit has de-duplicated the registry
+    linked = linked_people(
+        actor=actor,
+        pseudonyms=rows.order_by().values_list("person__pseudonym", flat=True).distinct(),
+    )
     return render(
         request,
         "registry/list.html",
@@ -76,7 +82,8 @@ def registration_list_view(request: HttpRequest) -> HttpResponse:
             "page": page,
             "filters": filters,
             "years": years,
-            "people": person_count(rows),
+            "people": linked.linked_persons if linked else person_count(rows),
+            "linked": linked,
             "units": PoliceUnit.objects.current().order_by("name"),
             "forms": ExploitationForm.objects.current().order_by("position"),
             "query": query.urlencode(),
