@@ -24,6 +24,7 @@ from bovenwater.cases.types import VictimDetails
 from bovenwater.chat import hours, pow, selectors, services
 from bovenwater.chat.masking import mask_contacts
 from bovenwater.chat.models import (
+    CannedResponse,
     ChatMessage,
     Conversation,
     Handoff,
@@ -33,6 +34,7 @@ from bovenwater.chat.models import (
     PickupMessage,
     Presence,
     Sender,
+    SurveyResponse,
     Team,
     Transfer,
 )
@@ -529,3 +531,57 @@ def test_supervisor_board_page_renders_with_its_live_part_and_counts(
     assert body.count('<div id="board-live"') == 1 and 'ws-connect="/ws/chat/bord/"' in body
     assert "1 wachtende," in body and "Nog geen tellingen." in body
     assert "vendor/htmx/ws.min.js" in body
+
+
+def test_post_chat_survey_is_optional_comes_after_the_end_and_is_kept_apart(
+    client: Client, team: Team, start_chat: Callable[..., services.StartResult]
+) -> None:
+    started = start_chat()
+    url = "/chat/api/vragenlijst/"
+    answers = {"token": started.token, "helped": 4, "would_return": True, "comment": "Top"}
+    early = client.post(url, answers, "application/json")
+    assert early.status_code == 400 and "na het gesprek" in early.json()["message"]
+    assert not SurveyResponse.objects.exists()
+    services.conversation_end(conversation=started.conversation, by="youth")
+    comment = "Bel me op 06-12345678"
+    assert client.post(url, {**answers, "comment": comment}, "application/json").json() == {
+        "type": "ok"
+    }
+    # All three questions may be skipped; an answer out of range counts as skipped.
+    skipped = {"token": started.token, "helped": 9, "would_return": "misschien"}
+    assert client.post(url, skipped, "application/json").status_code == 200
+    unknown = client.post(url, {"token": "onbekend", "helped": 3}, "application/json")
+    assert unknown.status_code == 404
+    first, second = SurveyResponse.objects.order_by("pk")
+    assert (first.helped, first.would_return, first.team_id) == (4, True, team.pk)
+    assert "12345678" not in first.comment  # contact details masked like transcripts
+    assert (second.helped, second.would_return, second.comment) == (None, None, "")
+    assert not {f.name for f in SurveyResponse._meta.get_fields()} & {"conversation", "token"}
+    assert not client.cookies
+
+
+def test_canned_responses_of_the_own_organisation_show_in_the_conversation(
+    client: Client,
+    start_chat: Callable[..., services.StartResult],
+    make_helper: Callable[..., Helper],
+    make_organisation: Callable[..., Organisation],
+) -> None:
+    sam = make_helper("Sam")
+    boss = make_helper("Baas", presence=Presence.OFFLINE, supervisor=True)
+    services.canned_response_create(
+        actor=actor_of(boss),
+        title="Sociale kaart",
+        body="Hier vind je hulp in je buurt:",
+        link="/kompas/sociale-kaart/",
+    )
+    other = make_organisation(name="Andere chatdienst", kind=OrganisationKind.NGO)
+    CannedResponse.objects.create(organisation=other, title="Van een ander", body="Niet hier")
+    with pytest.raises(PermissionDenied):  # only a supervisor keeps the list
+        services.canned_response_create(actor=actor_of(sam), title="Mag niet", body="x")
+    started = start_chat()
+    services.assign_queued(team_id=started.conversation.team_id)
+    login(client, sam.membership)
+    page = client.get(reverse("chat:conversation", args=[started.conversation.pk]))
+    body = page.content.decode()
+    assert 'data-canned="Hier vind je hulp in je buurt: /kompas/sociale-kaart/"' in body
+    assert "Van een ander" not in body and "Mag niet" not in body

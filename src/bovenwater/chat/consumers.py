@@ -89,8 +89,9 @@ class LayerWatch:
         if isinstance(layer, InMemoryChannelLayer):
             return
         self.channels.add(channel)
-        if self.task is None or self.task.done():
-            self.task = asyncio.get_running_loop().create_task(self._run(layer))
+        loop = asyncio.get_running_loop()
+        if self.task is None or self.task.done() or self.task.get_loop() is not loop:
+            self.task = loop.create_task(self._run(layer))
 
     def discard(self, channel: str) -> None:
         self.channels.discard(channel)
@@ -236,8 +237,11 @@ class ChatConsumer(SurvivesLayerOutage, AsyncJsonWebsocketConsumer):
             groups.append(notify.team_group(self.conversation.team_id))
         for group in groups:
             if group not in self.groups_joined:
-                await self.channel_layer.group_add(group, self.channel_name)
-                self.groups_joined.append(group)
+                self.groups_joined.append(group)  # joined again on resync if this fails
+                try:
+                    await self.channel_layer.group_add(group, self.channel_name)
+                except Exception:  # the layer is down: the socket still works from the db
+                    logger.warning("chat group join failed", exc_info=True)
         self.sent = after
         layer_watch.add(self.channel_layer, self.channel_name)
         await self._send_state()  # sends the state, then what was missed after ``after``
@@ -325,14 +329,23 @@ class ChatConsumer(SurvivesLayerOutage, AsyncJsonWebsocketConsumer):
         assert self.conversation is not None
         if not self.youth and self.role not in WRITERS:
             return
-        await self.channel_layer.group_send(
-            notify.conversation_group(self.conversation.pk),
+        await self._courtesy(
             {
                 "type": "chat.typing",
                 "side": "youth" if self.youth else "helper",
                 "from": self.channel_name,
-            },
+            }
         )
+
+    async def _courtesy(self, event: dict[str, Any]) -> None:
+        """Typing and read notices are a courtesy: a failing layer skips them."""
+        assert self.conversation is not None
+        try:
+            await self.channel_layer.group_send(
+                notify.conversation_group(self.conversation.pk), event
+            )
+        except Exception:
+            logger.info("chat courtesy notice not sent", exc_info=True)
 
     async def _read(self, content: dict[str, Any]) -> None:
         assert self.conversation is not None
@@ -348,14 +361,13 @@ class ChatConsumer(SurvivesLayerOutage, AsyncJsonWebsocketConsumer):
             except DatabaseError:  # read state is a courtesy: a busy database skips it
                 logger.info("chat read state not stored", exc_info=True)
                 return
-            await self.channel_layer.group_send(
-                notify.conversation_group(self.conversation.pk),
+            await self._courtesy(
                 {
                     "type": "chat.read",
                     "side": "youth" if self.youth else "helper",
                     "seq": seq,
                     "from": self.channel_name,
-                },
+                }
             )
 
     async def _consent(self, content: dict[str, Any]) -> None:
