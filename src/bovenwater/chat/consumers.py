@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
 from typing import Any
 
@@ -163,6 +164,8 @@ class SurvivesLayerOutage:
                 await asyncio.sleep(0.5)
 
 
+RESYNC_EVERY = 45.0  # seconds; see ``receive_json`` (ping)
+
 WRITERS = {ParticipantRole.HELPER: Sender.HELPER, ParticipantRole.PROFESSIONAL: Sender.PROFESSIONAL}
 
 
@@ -173,6 +176,7 @@ class ChatConsumer(SurvivesLayerOutage, AsyncJsonWebsocketConsumer):
     sent: int = 0
     refused: bool = False
     author: str = ""
+    resynced_at: float = 0.0
     groups_joined: list[str]
 
     async def connect(self) -> None:
@@ -199,7 +203,14 @@ class ChatConsumer(SurvivesLayerOutage, AsyncJsonWebsocketConsumer):
             return
         kind = content.get("type")
         if kind == "ping":
-            if self.conversation is not None:
+            # The heartbeat (every 15 s) resyncs at most every RESYNC_EVERY seconds: a
+            # restarted Redis is healed by LayerWatch within a second, so this only
+            # bounds how long a single lost notice can go unnoticed, and at 2,000
+            # conversations a resync on every heartbeat was most of the server's work.
+            if (
+                self.conversation is not None
+                and time.monotonic() - self.resynced_at >= RESYNC_EVERY
+            ):
                 await self._resync()
             await self.send_json({"type": "pong"})
             return
@@ -243,6 +254,7 @@ class ChatConsumer(SurvivesLayerOutage, AsyncJsonWebsocketConsumer):
                 except Exception:  # the layer is down: the socket still works from the db
                     logger.warning("chat group join failed", exc_info=True)
         self.sent = after
+        self.resynced_at = time.monotonic()  # the hello below reads the database
         layer_watch.add(self.channel_layer, self.channel_name)
         await self._send_state()  # sends the state, then what was missed after ``after``
 
@@ -408,6 +420,7 @@ class ChatConsumer(SurvivesLayerOutage, AsyncJsonWebsocketConsumer):
         """On the client's heartbeat: join the groups again (a restarted Redis has lost
         them) and show what the database holds beyond what this socket sent."""
         assert self.conversation is not None
+        self.resynced_at = time.monotonic()
         for group in self.groups_joined:
             try:
                 await self.channel_layer.group_add(group, self.channel_name)
