@@ -9,10 +9,12 @@ batches and compares the end of the walk with the head row.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.http import Http404
 
 from bovenwater.accounts.actor import Actor
@@ -27,6 +29,17 @@ from bovenwater.lib.tracing import TraceContext, reset_current, set_current
 from bovenwater.reference.models import Municipality
 
 pytestmark = pytest.mark.django_db
+TABLE = ProcessingLogEntry._meta.db_table
+
+
+def _drop_guards() -> None:
+    """What an attacker with database-owner rights would do first."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER USER")
+        else:
+            cursor.execute("DROP TRIGGER processing_log_no_update")
+            cursor.execute("DROP TRIGGER processing_log_no_delete")
 
 
 @pytest.fixture
@@ -250,3 +263,31 @@ def test_a_failed_queueing_of_the_seal_does_not_undo_or_fail_the_write(
     assert _fresh(entry).seq is None
     assert chain_pending() >= 1
     assert _fresh(entry).seq is not None
+
+
+@pytest.mark.parametrize("tampered", ["0" * 64, "f" * 64])
+def test_a_changed_link_is_reported_as_a_broken_link(actor: Actor, tampered: str) -> None:
+    """A sealed entry whose link (the previous entry's hash) was changed, whatever the new
+    value sorts before or after the right one."""
+    _log(actor, 3)
+    chain_pending()
+    target = ProcessingLogEntry.objects.order_by("-seq")[1]
+    _drop_guards()
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {TABLE} SET prev_hash = %s WHERE id = %s", [tampered, target.pk])
+    result = verify_chain()
+    assert (result.intact, result.broken_id, result.broken_seq) == (False, target.pk, target.seq)
+    assert result.reason == "link to the previous entry is broken"
+
+
+def test_a_head_hash_that_sorts_before_the_chains_is_reported_too(actor: Actor) -> None:
+    _log(actor, 2)
+    chain_pending()
+    ProcessingLogHead.objects.filter(pk=1).update(last_hash="0" * 64)
+    assert verify_chain().reason == "entries after the last intact one were removed"
+
+
+def test_a_result_cannot_be_changed_afterwards() -> None:
+    result = verify_chain()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.intact = False  # type: ignore[misc]
