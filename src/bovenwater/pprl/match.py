@@ -420,7 +420,8 @@ def _assign(
     for a, b, i, j in zip(a_units, b_units, left.tolist(), right.tolist(), strict=True):
         root = int(component[a])
         if root not in conflicted_roots:
-            groups.union(i, j, disjoint=False, check_years=False)
+            # best link first, and never two birth years through a record without one
+            groups.union(i, j, disjoint=False)
         elif a in solved:
             if solved[a] == solved[b]:
                 groups.union(i, j, disjoint=False, check_years=False)
