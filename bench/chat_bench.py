@@ -185,6 +185,7 @@ class Server:
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
         self.cpu_before = 0.0  # CPU seconds of instances killed earlier
+        self.ready = False  # answers its health check (what a load balancer checks)
 
     def cpu_s(self) -> float:
         """CPU seconds (user + system) of this server, killed instances included."""
@@ -213,6 +214,7 @@ class Server:
         for _ in range(1800):  # a loaded machine takes its time
             with contextlib.suppress(OSError):
                 urllib.request.urlopen(f"http://127.0.0.1:{self.port}/gezondheid/", timeout=2)
+                self.ready = True
                 return
             time.sleep(0.1)
         raise SystemExit(f"server {self.index} did not start")
@@ -224,6 +226,7 @@ class Server:
     def kill(self) -> None:
         if self.process is not None:
             self.cpu_before = self.cpu_s()
+            self.ready = False
             self.process.send_signal(signal.SIGKILL)
             self.process.wait()
 
@@ -282,7 +285,8 @@ class Bench:
         self.gate = asyncio.Semaphore(args.connect_concurrency)
 
     def pick(self, index: int) -> Server:
-        live = [s for s in self.servers if s.alive] or self.servers
+        # As a load balancer with health checks: a restarting process gets no sockets.
+        live = [s for s in self.servers if s.alive and s.ready] or self.servers
         return live[index % len(live)]
 
     async def open(self, index: int, cookie: str) -> Any:
@@ -465,7 +469,7 @@ async def run(
 
     # 2. Run: both sides write every ~interval seconds; faults midway.
     bench.running = True
-    bench.run_t0 = time.perf_counter()  # type: ignore[attr-defined]
+    bench.run_t0 = bench.t0 = time.perf_counter()  # type: ignore[attr-defined]
     writers = [asyncio.create_task(bench.writer(side)) for side in sides]
     beats = [asyncio.create_task(bench.heartbeat(side)) for side in sides]
     fault_task = asyncio.create_task(faults(bench, redis, args.seconds)) if args.fault else None

@@ -4,7 +4,7 @@ Usage (from the repository root)::
 
     PYTHONPATH=src .venv/bin/python bench/webscan_stages.py ADS.jsonl [--workers 2]
 
-Runs what ``bovenwater webscan cluster ADS.jsonl --out OUT`` runs (``adscan.run``) in
+Runs what ``bovenwater webscan cluster ADS.jsonl --out OUT`` runs (``adscan.run.run_jsonl``) in
 this process and prints, per stage, this process's CPU time in microseconds per ad,
 then the CPU time of the worker processes, the wall time and the peak resident
 memory of this process and of the largest worker. The load average is printed
@@ -34,16 +34,24 @@ def main() -> int:
     # The imports are part of the timed start-up.
     from bovenwater.adscan import NATIVE  # noqa: PLC0415
     from bovenwater.adscan.ingest import IngestError, read_ads  # noqa: PLC0415
-    from bovenwater.adscan.run import run  # noqa: PLC0415
+    from bovenwater.adscan.run import run, run_jsonl  # noqa: PLC0415
 
     times: dict[str, float] = {"start-up": time.process_time() - cpu}
-    cpu = time.process_time()
-    ads = [ad for ad in read_ads(args.ads) if not isinstance(ad, IngestError)]
-    times["read"] = time.process_time() - cpu
     out = args.out or Path(tempfile.gettempdir()) / "webscan_stages.out.jsonl"
-    n = len(ads)
     with out.open("wb") as handle:
-        result = run(ads, handle, workers=args.workers, times=times)
+        # as the command: JSONL lines parsed by the process that analyses them (in
+        # "analyse"; "read" is then the check for malformed lines and duplicate ids)
+        outcome = None
+        if args.ads.suffix.lower() != ".csv":
+            outcome = run_jsonl(args.ads, handle, workers=args.workers, times=times)
+        if outcome is None:
+            cpu = time.process_time()
+            ads = [ad for ad in read_ads(args.ads) if not isinstance(ad, IngestError)]
+            times["read"] = time.process_time() - cpu
+            result = run(ads, handle, workers=args.workers, times=times)
+        else:
+            result = outcome[0]
+    n = result.ads
     wall = time.perf_counter() - wall
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     worker_cpu = children.ru_utime + children.ru_stime

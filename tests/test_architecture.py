@@ -25,8 +25,6 @@ from tests.architecture import SRC, check_source, check_tree
 KNOWN_OFFENCES = frozenset(
     {
         "chat/auth.py: [cross-app] Membership.objects",
-        "kompas/selectors.py: [cross-app] Membership.objects",
-        "kompas/services.py: [cross-app] Membership.objects",
     }
 )
 

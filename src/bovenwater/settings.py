@@ -757,7 +757,7 @@ WEB_CONCURRENCY = env(
 if CHANNEL_LAYER_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "bovenwater.chat.layers.RedisChannelLayer",
             "CONFIG": {
                 "hosts": [CHANNEL_LAYER_URL],
                 "prefix": CHANNEL_LAYER_PREFIX,

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from bovenwater.adscan.generate import generate
 from bovenwater.adscan.ingest import IngestError, read_csv, read_jsonl
 from bovenwater.cli import main
 
@@ -119,3 +120,66 @@ def test_bad_arguments_exit_2_with_message(
     err = capsys.readouterr().err
     assert message in err
     assert "Traceback" not in err
+
+
+def _bad_lines() -> list[bytes]:
+    return [
+        json.dumps({"id": "a1", "title": "Hoi", "body": "Bel 06-12345678 dag en nacht"}).encode(),
+        b"{not json",
+        b'{"id": "a9", "title": "x", "body": "cut off',
+        json.dumps(["a", "list"]).encode(),
+        b"",
+        b"   \t",
+        json.dumps({"id": "a3", "title": "x", "body": 5}).encode(),
+        b"\xff\xfe broken",
+        json.dumps({"id": 7, "title": "Hi", "body": "Call 0612345678", "city": "Utrecht"}).encode(),
+    ]
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+@pytest.mark.parametrize("trailing_newline", [True, False])
+def test_parsing_in_the_workers_reads_as_the_file_reader(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], workers: str, trailing_newline: bool
+) -> None:
+    # Without --networks each process parses the lines it analyses (run_jsonl); with
+    # --networks the file is read first (read_jsonl): same output, same messages.
+    good = generate(700, seed=4, hard=True)
+    lines = [json.dumps(record, ensure_ascii=False).encode() for record in good]
+    for offset, bad in enumerate(_bad_lines()):
+        lines.insert(offset * 80 + 3, bad)
+    lines.append(b'{"id": "last", "title": "Nieuw", "body": "bel 06-12345678"')  # no "}"
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b"\n".join(lines) + (b"\n" if trailing_newline else b""))
+    outputs = []
+    for networks in ([], ["--networks", str(tmp_path / "networks.jsonl")]):
+        out = tmp_path / "out.jsonl"
+        argv = ["webscan", "cluster", str(source), "--out", str(out), "--workers", workers]
+        assert run([*argv, *networks]) == 0
+        err = capsys.readouterr().err
+        outputs.append((out.read_bytes(), [line for line in err.splitlines() if ": line " in line]))
+    assert outputs[0] == outputs[1]
+    assert len(outputs[0][1]) == 6  # the malformed lines (blank ones are skipped)
+    assert f"line {len(lines)}: invalid JSON" in outputs[0][1][-1]
+    assert outputs[0][0].count(b"\n") == 702
+
+
+def test_duplicate_ids_fall_back_to_reading_the_file_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "in.jsonl"
+    records = [
+        {"id": "a1", "title": "Hoi", "body": "Bel 06-12345678"},
+        {"id": "a2", "title": "Hoi", "body": "Bel 06-87654321"},
+        {"id": "a1", "title": "Tweede", "body": "Bel 06-11111111"},
+    ]
+    source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert run(["webscan", "cluster", str(source), "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "line 3: duplicate id 'a1'" in err
+    assert "2 ads, 1 malformed line(s) skipped" in err
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [(r["id"], r["phones"]) for r in rows] == [
+        ("a1", ["+31612345678"]),
+        ("a2", ["+31687654321"]),
+    ]

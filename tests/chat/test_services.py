@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +25,7 @@ from bovenwater.cases.types import VictimDetails
 from bovenwater.chat import hours, pow, selectors, services
 from bovenwater.chat.masking import mask_contacts
 from bovenwater.chat.models import (
+    CannedResponse,
     ChatMessage,
     Conversation,
     Handoff,
@@ -33,6 +35,7 @@ from bovenwater.chat.models import (
     PickupMessage,
     Presence,
     Sender,
+    SurveyResponse,
     Team,
     Transfer,
 )
@@ -529,3 +532,159 @@ def test_supervisor_board_page_renders_with_its_live_part_and_counts(
     assert body.count('<div id="board-live"') == 1 and 'ws-connect="/ws/chat/bord/"' in body
     assert "1 wachtende," in body and "Nog geen tellingen." in body
     assert "vendor/htmx/ws.min.js" in body
+
+
+def test_post_chat_survey_is_optional_comes_after_the_end_and_is_kept_apart(
+    client: Client, team: Team, start_chat: Callable[..., services.StartResult]
+) -> None:
+    started = start_chat()
+    url = "/chat/api/vragenlijst/"
+    answers = {"token": started.token, "helped": 4, "would_return": True, "comment": "Top"}
+    early = client.post(url, answers, "application/json")
+    assert early.status_code == 400 and "na het gesprek" in early.json()["message"]
+    assert not SurveyResponse.objects.exists()
+    services.conversation_end(conversation=started.conversation, by="youth")
+    comment = "Bel me op 06-12345678"
+    assert client.post(url, {**answers, "comment": comment}, "application/json").json() == {
+        "type": "ok"
+    }
+    # All three questions may be skipped; an answer out of range counts as skipped.
+    skipped = {"token": started.token, "helped": 9, "would_return": "misschien"}
+    assert client.post(url, skipped, "application/json").status_code == 200
+    unknown = client.post(url, {"token": "onbekend", "helped": 3}, "application/json")
+    assert unknown.status_code == 404
+    first, second = SurveyResponse.objects.order_by("pk")
+    assert (first.helped, first.would_return, first.team_id) == (4, True, team.pk)
+    assert "12345678" not in first.comment  # contact details masked like transcripts
+    assert (second.helped, second.would_return, second.comment) == (None, None, "")
+    assert not {f.name for f in SurveyResponse._meta.get_fields()} & {"conversation", "token"}
+    assert not client.cookies
+
+
+def test_canned_responses_of_the_own_organisation_show_in_the_conversation(
+    client: Client,
+    start_chat: Callable[..., services.StartResult],
+    make_helper: Callable[..., Helper],
+    make_organisation: Callable[..., Organisation],
+) -> None:
+    sam = make_helper("Sam")
+    boss = make_helper("Baas", presence=Presence.OFFLINE, supervisor=True)
+    services.canned_response_create(
+        actor=actor_of(boss),
+        title="Sociale kaart",
+        body="Hier vind je hulp in je buurt:",
+        link="/kompas/sociale-kaart/",
+    )
+    other = make_organisation(name="Andere chatdienst", kind=OrganisationKind.NGO)
+    CannedResponse.objects.create(organisation=other, title="Van een ander", body="Niet hier")
+    with pytest.raises(PermissionDenied):  # only a supervisor keeps the list
+        services.canned_response_create(actor=actor_of(sam), title="Mag niet", body="x")
+    started = start_chat()
+    services.assign_queued(team_id=started.conversation.team_id)
+    login(client, sam.membership)
+    page = client.get(reverse("chat:conversation", args=[started.conversation.pk]))
+    body = page.content.decode()
+    assert 'data-canned="Hier vind je hulp in je buurt: /kompas/sociale-kaart/"' in body
+    assert "Van een ander" not in body and "Mag niet" not in body
+
+
+def test_no_address_or_user_agent_is_stored_or_logged_by_the_chat(
+    client: Client,
+    team: Team,
+    make_helper: Callable[..., Helper],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    address, agent = "203.0.113.77", "UniekeBrowser/9.8.7"
+    meta: dict[str, Any] = {"REMOTE_ADDR": address, "HTTP_USER_AGENT": agent}
+    helper = make_helper()
+    caplog.set_level("DEBUG")
+    client.get("/chat/", **meta)
+    challenge = client.get("/chat/api/controle/", **meta).json()
+    nonce = pow.solve(challenge["challenge"], challenge["bits"])
+    token = client.post(
+        "/chat/api/start/",
+        {"challenge": challenge["challenge"], "nonce": nonce},
+        "application/json",
+        **meta,
+    ).json()["token"]
+    sent = client.post(
+        "/chat/api/verstuur/",
+        {"token": token, "id": "a", "body": "hoi"},
+        "application/json",
+        **meta,
+    )
+    assert sent.status_code == 200
+    assert ChatMessage.objects.filter(body="hoi").exists()
+    # A block is kept as the day's keyed hash of the address (what the socket records).
+    services.block_record(
+        address=address, hours=4, reason="scheldt", membership_id=helper.membership.pk
+    )
+    assert services.address_blocked(address)
+    client.post("/chat/bericht/", {"text": "later"}, **meta)
+    stored: list[str] = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f'SELECT * FROM "{table}"')
+            stored.extend(str(row) for row in cursor.fetchall())
+    everything = "\n".join(stored) + "\n" + caplog.text
+    assert address not in everything and address.replace(".", "-") not in everything
+    assert agent not in everything and "UniekeBrowser" not in everything
+
+
+def test_acute_handoff_without_consent_needs_a_legal_ground_and_is_logged_as_a_share(
+    client: Client,
+    start_chat: Callable[..., services.StartResult],
+    make_helper: Callable[..., Helper],
+    make_organisation: Callable[..., Organisation],
+) -> None:
+    sam = make_helper()
+    started = start_chat(nickname="Mila")
+    services.assign_queued(team_id=started.conversation.team_id)
+    conversation = Conversation.objects.get(pk=started.conversation.pk)
+    care = make_organisation(name="Zorgcoördinatie Acuut", kind=OrganisationKind.CARE_COORDINATION)
+    login(client, sam.membership)
+    url = reverse("chat:handoff", args=[conversation.pk])
+    form = {
+        "organisation": care.pk,
+        "municipality": "GM0363",
+        "summary": "Mila wordt vanavond opgehaald door haar uitbuiter.",
+        "legal_ground": "kort",
+        "acute": "1",
+    }
+    refused = client.post(url, form)
+    page = refused.content.decode()
+    assert refused.status_code == 400 and "wettelijke grond" in page
+    assert "opgehaald door haar uitbuiter" in page and ">kort</textarea>" in page  # kept
+    assert f'<option value="{care.pk}" selected>' in page
+    assert not Handoff.objects.exists()
+    ground = "Acuut levensgevaar; melding op grond van artikel 160 Sv (meldcode)."
+    assert client.post(url, {**form, "legal_ground": ground}).status_code == 302
+    handoff = Handoff.objects.get()
+    assert handoff.state == "acute" and handoff.consent_version == ""
+    assert handoff.signal_reference.startswith("S-") and handoff.legal_ground == ground
+    entry = ProcessingLogEntry.objects.get(details__kind="handoff_acute")
+    assert entry.action == "share" and entry.details["without_consent"] is True
+    assert entry.organisation_id == sam.membership.organisation_id  # its privacy officer
+    assert ChatMessage.objects.filter(
+        conversation=conversation, sender=Sender.SYSTEM, body__contains="zonder je toestemming"
+    ).exists()  # the young person is told
+
+
+def test_flag_needs_a_reason_and_is_logged(
+    client: Client,
+    start_chat: Callable[..., services.StartResult],
+    make_helper: Callable[..., Helper],
+) -> None:
+    sam = make_helper()
+    started = start_chat()
+    services.assign_queued(team_id=started.conversation.team_id)
+    login(client, sam.membership)
+    url = reverse("chat:flag", args=[started.conversation.pk])
+    client.post(url, {"reason": " "})
+    assert not Conversation.objects.get().flagged
+    client.post(url, {"reason": "Scheldt en stuurt spam"})
+    flagged = Conversation.objects.get()
+    assert flagged.flagged and flagged.flag_reason == "Scheldt en stuurt spam"
+    assert ProcessingLogEntry.objects.filter(
+        details__kind="flag", details__reason="Scheldt en stuurt spam"
+    ).exists()

@@ -6,9 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.browser.axe import axe_violations
-from tests.support import TEST_PASSWORD, token_for
+from tests.browser.support import log_in
+from tests.support import TEST_PASSWORD
 from tests.webscan.factories import World
 
 from bovenwater.accounts.models import Membership, Organisation
@@ -31,15 +31,7 @@ def test_analyst_reviews_a_network_and_promotes_it_to_a_signal(
     top = Network.objects.order_by("-risk", "-ad_count", "pk").first()
     assert top is not None
     analyst = world.analyst
-    page.goto(f"{live_server.url}/account/inloggen/")
-    page.get_by_label("Gebruikersnaam").fill(analyst.user.username)
-    page.get_by_label("Wachtwoord").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Volgende stap").click()
-    page.wait_for_url("**/inloggen/code/")
-    device = TOTPDevice.objects.get(user=analyst.user)
-    page.get_by_label("Code uit uw authenticator-app").fill(token_for(device))
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server.url, analyst.user.username, password=TEST_PASSWORD)
 
     nav = page.get_by_role("navigation", name="Hoofdnavigatie")
     nav.get_by_role("link", name="Webscan", exact=True).click()
@@ -86,18 +78,6 @@ def test_analyst_reviews_a_network_and_promotes_it_to_a_signal(
     assert axe_violations(page) == []
 
 
-def _log_in(page: Any, base: str, member: Membership) -> None:
-    page.goto(f"{base}/account/inloggen/")
-    page.get_by_label("Gebruikersnaam").fill(member.user.username)
-    page.get_by_label("Wachtwoord").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Volgende stap").click()
-    page.wait_for_url("**/inloggen/code/")
-    device = TOTPDevice.objects.get(user=member.user)
-    page.get_by_label("Code uit uw authenticator-app").fill(token_for(device))
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(f"{base}/")
-
-
 def test_administrator_records_a_crawler_source_only_with_purpose_and_legal_basis(
     live_server: Any,
     live_database: None,
@@ -106,7 +86,7 @@ def test_administrator_records_a_crawler_source_only_with_purpose_and_legal_basi
     make_organisation: Callable[..., Organisation],
 ) -> None:
     world = World(make_organisation, make_member, "Politie bronnentest")
-    _log_in(page, live_server.url, world.admin)
+    log_in(page, live_server.url, world.admin.user.username, password=TEST_PASSWORD)
     nav = page.get_by_role("navigation", name="Hoofdnavigatie")
     nav.get_by_role("link", name="Webscanbronnen").click()
     page.get_by_role("link", name="Nieuwe bron vastleggen").click()

@@ -78,6 +78,35 @@ def works_as(*, user: User, organisation_id: int, role: str) -> bool:
     ).exists()
 
 
+def colleagues(*, organisation_id: int) -> QuerySet[Membership]:
+    """Active memberships of the organisation's active people (no system accounts) with
+    their users, by name: the colleagues another app lists (Kompas shares, a team's
+    training progress). The caller logs the read when it shows the names."""
+    return (
+        Membership.objects.select_related("user")
+        .filter(organisation_id=organisation_id, is_active=True, user__is_active=True)
+        .exclude(user__is_system_account=True)
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+
+
+def is_member(*, user_id: int, organisation_id: int) -> bool:
+    """The user has an active membership of the organisation (a yes or no, not logged)."""
+    return Membership.objects.filter(
+        user_id=user_id, organisation_id=organisation_id, is_active=True
+    ).exists()
+
+
+def home_organisation_id(*, user_id: int) -> int | None:
+    """The organisation of a user's first active membership (an id, not logged)."""
+    return (
+        Membership.objects.filter(user_id=user_id, is_active=True)
+        .order_by("pk")
+        .values_list("organisation_id", flat=True)
+        .first()
+    )
+
+
 def users_in_roles(*, organisation_id: int, roles: Iterable[str]) -> QuerySet[User]:
     """Active users with an active membership of the organisation in one of ``roles``:
     the colleagues another app offers as a choice (a case's coordinator) or notifies of

@@ -20,7 +20,7 @@ from pathlib import Path
 from bovenwater.adscan.generate import generate
 from bovenwater.adscan.ingest import IngestError, read_ads
 from bovenwater.adscan.model import Ad
-from bovenwater.adscan.run import run
+from bovenwater.adscan.run import run, run_jsonl
 
 
 def _positive_int(text: str) -> int:
@@ -81,28 +81,44 @@ def _cluster(args: argparse.Namespace) -> int:
         if path is not None and (problem := _writable(path)):
             return _error(problem)
     started = time.perf_counter()
-    ads: list[Ad] = []
     errors = 0
-    for item in read_ads(source):
-        if isinstance(item, IngestError):
-            errors += 1
-            print(f"{source}: {item}", file=sys.stderr)
-        else:
-            ads.append(item)
     with contextlib.ExitStack() as stack:
         out = stack.enter_context(args.out.open("wb"))
-        networks = (
-            stack.enter_context(args.networks.open("wb")) if args.networks is not None else None
-        )
-        result = run(
-            ads,
-            out,
-            workers=args.workers,
-            threshold=args.threshold,
-            max_entity_df=args.max_entity_df,
-            networks_out=networks,
-            templates=not args.no_templates,
-        )
+        outcome = None
+        if args.networks is None and source.suffix.lower() != ".csv":
+            # each process parses the lines it analyses; None: duplicate ids, read below
+            outcome = run_jsonl(
+                source,
+                out,
+                workers=args.workers,
+                threshold=args.threshold,
+                max_entity_df=args.max_entity_df,
+            )
+        if outcome is not None:
+            result, malformed = outcome
+            for error in malformed:
+                print(f"{source}: {error}", file=sys.stderr)
+            errors = len(malformed)
+        else:
+            ads: list[Ad] = []
+            for item in read_ads(source):
+                if isinstance(item, IngestError):
+                    errors += 1
+                    print(f"{source}: {item}", file=sys.stderr)
+                else:
+                    ads.append(item)
+            networks = (
+                stack.enter_context(args.networks.open("wb")) if args.networks is not None else None
+            )
+            result = run(
+                ads,
+                out,
+                workers=args.workers,
+                threshold=args.threshold,
+                max_entity_df=args.max_entity_df,
+                networks_out=networks,
+                templates=not args.no_templates,
+            )
     for value in result.ignored_entities:
         print(f"ignored over-shared contact value: {value}", file=sys.stderr)
     elapsed = time.perf_counter() - started

@@ -456,7 +456,7 @@ def generate(
     """
     rng = random.Random(seed)
     cities = _weighted_cities(rng)
-    start = datetime(2025, 1, 1, 9, 0)
+    start = datetime(2025, 1, 1, 9, 0)  # noqa: DTZ001 - ads carry local wall-clock times, no zone
     target = int(n * network_share)
     plan: list[tuple[int, int]] = []  # (network index or -1, copy number)
     networks: list[_Network] = []

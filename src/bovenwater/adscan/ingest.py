@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from bovenwater.adscan.model import Ad
 
@@ -58,31 +58,78 @@ def ad_from_mapping(data: Any) -> Ad | str:
     )
 
 
+def parse_line(number: int, raw: bytes) -> Ad | IngestError | None:
+    """One line of a JSONL file (with its newline, if it has one) as :func:`read_jsonl`
+    reads it, without the check for duplicate ids; ``None`` for a blank line."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return IngestError(number, f"not valid UTF-8 ({exc.reason} at byte {exc.start})")
+    if not line.strip():
+        return None
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return IngestError(number, f"invalid JSON ({exc.msg}, column {exc.colno})")
+    result = ad_from_mapping(data)
+    return IngestError(number, result) if isinstance(result, str) else result
+
+
 def read_jsonl(path: Path) -> Iterator[Ad | IngestError]:
     """Ads and errors from a JSONL file, in file order (blank lines are skipped)."""
     seen: set[str] = set()
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                yield IngestError(number, f"not valid UTF-8 ({exc.reason} at byte {exc.start})")
+            result = parse_line(number, raw)
+            if result is None:
                 continue
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield IngestError(number, f"invalid JSON ({exc.msg}, column {exc.colno})")
-                continue
-            result = ad_from_mapping(data)
-            if isinstance(result, str):
-                yield IngestError(number, result)
-            elif result.id in seen:
-                yield IngestError(number, f"duplicate id {result.id!r}")
-            else:
-                seen.add(result.id)
-                yield result
+            if isinstance(result, Ad):
+                if result.id in seen:
+                    result = IngestError(number, f"duplicate id {result.id!r}")
+                else:
+                    seen.add(result.id)
+            yield result
+
+
+class JsonlLines(Sequence[Ad]):
+    """The lines of a JSONL file, parsed only when sliced: ``lines[a:b]`` is the list of
+    the ads on lines ``a + 1`` to ``b`` (blank and malformed lines left out, and no
+    check for duplicate ids), so that each process parses the lines it analyses.
+    ``len`` counts lines, not ads."""
+
+    def __init__(self, data: bytes) -> None:
+        self.lines = data.split(b"\n")
+        # as iterating over the file: a newline ends a line, and there is no empty
+        # line after the last newline
+        self.last_has_newline = self.lines[-1] == b""
+        if self.last_has_newline:
+            self.lines.pop()
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    @overload
+    def __getitem__(self, index: int) -> Ad: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Ad]: ...
+
+    def __getitem__(self, index: int | slice) -> Ad | list[Ad]:
+        if not isinstance(index, slice):
+            raise TypeError("JsonlLines is read by slices of lines")
+        start, stop, _ = index.indices(len(self.lines))
+        ads: list[Ad] = []
+        for number in range(start, stop):
+            result = parse_line(number + 1, self.raw(number))
+            if isinstance(result, Ad):
+                ads.append(result)
+        return ads
+
+    def raw(self, index: int) -> bytes:
+        """Line ``index + 1`` as the file gives it (with its newline)."""
+        if index < len(self.lines) - 1 or self.last_has_newline:
+            return self.lines[index] + b"\n"
+        return self.lines[index]
 
 
 def read_csv(path: Path) -> Iterator[Ad | IngestError]:

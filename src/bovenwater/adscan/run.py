@@ -20,10 +20,12 @@ import json
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO
 
 from bovenwater.adscan.cluster import DEFAULT_MAX_ENTITY_DF, DEFAULT_THRESHOLD, cluster
 from bovenwater.adscan.indicators import RULESET_VERSION, Hit, price_hit, risk_score
+from bovenwater.adscan.ingest import IngestError, JsonlLines, parse_line
 from bovenwater.adscan.model import Ad, Analysis
 from bovenwater.adscan.municipalities import by_code
 from bovenwater.adscan.pipeline import (
@@ -38,7 +40,7 @@ from bovenwater.adscan.pipeline import (
     medians_of,
     network_record,
 )
-from bovenwater.adscan.sketch import sketch_parts
+from bovenwater.adscan.sketch import Shingles, sketch_parts
 from bovenwater.adscan.templates import build_template
 
 # json.dumps' separators and escaping (ensure_ascii off, as the records are written)
@@ -148,6 +150,59 @@ def run(
     texts = [ad.text for ad in ads] if with_templates else []
     ads.clear()
     lap("analyse")
+    return _finish(
+        summaries, parts, texts, out, lap, threshold, max_entity_df, networks_out, templates
+    )
+
+
+def run_jsonl(
+    path: Path,
+    out: IO[bytes],
+    *,
+    workers: int = 1,
+    threshold: float = DEFAULT_THRESHOLD,
+    max_entity_df: int = DEFAULT_MAX_ENTITY_DF,
+    times: dict[str, float] | None = None,
+) -> tuple[RunResult, list[IngestError]] | None:
+    """:func:`run` on the JSONL file ``path``, without networks file, and the
+    file's malformed lines (as :func:`ingest.read_jsonl` reports them). Each process
+    parses the lines it analyses, so reading runs in parallel too.
+
+    Duplicate ids are known only once every line is parsed: when the file has one,
+    nothing is written and the result is ``None`` (read the file with
+    ``read_jsonl`` and call :func:`run`, which skips the later copies). The output is
+    byte for byte that of ``run`` otherwise (a test compares them).
+    """
+    lap = _Laps(times)
+    lines = JsonlLines(path.read_bytes())  # the file's bytes are freed once split
+    summaries, parts = _analyse_and_shingle(lines, workers, SKETCH_CHUNK, summarise)
+    lap("analyse")
+    errors: list[IngestError] = []
+    if len(summaries) != len(lines):  # blank or malformed lines: find which, in order
+        for index in range(len(lines)):
+            parsed = parse_line(index + 1, lines.raw(index))
+            if isinstance(parsed, IngestError):
+                errors.append(parsed)
+    del lines
+    # the encoded '{"id": ...' that starts each line: equal exactly when the ids are
+    if len({s[5] for s in summaries}) != len(summaries):
+        return None
+    lap("read")
+    done = _finish(summaries, parts, [], out, lap, threshold, max_entity_df, None, False)
+    return done, errors
+
+
+def _finish(
+    summaries: list[Summary],
+    parts: list[Shingles],
+    texts: list[str],
+    out: IO[bytes],
+    lap: _Laps,
+    threshold: float,
+    max_entity_df: int,
+    networks_out: IO[bytes] | None,
+    templates: bool,
+) -> RunResult:
     signatures = sketch_parts(parts)  # empties parts
     lap("sketch")
     lookup = by_code()

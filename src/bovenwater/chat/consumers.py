@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
 from typing import Any
 
@@ -89,8 +90,9 @@ class LayerWatch:
         if isinstance(layer, InMemoryChannelLayer):
             return
         self.channels.add(channel)
-        if self.task is None or self.task.done():
-            self.task = asyncio.get_running_loop().create_task(self._run(layer))
+        loop = asyncio.get_running_loop()
+        if self.task is None or self.task.done() or self.task.get_loop() is not loop:
+            self.task = loop.create_task(self._run(layer))
 
     def discard(self, channel: str) -> None:
         self.channels.discard(channel)
@@ -162,6 +164,8 @@ class SurvivesLayerOutage:
                 await asyncio.sleep(0.5)
 
 
+RESYNC_EVERY = 45.0  # seconds; see ``receive_json`` (ping)
+
 WRITERS = {ParticipantRole.HELPER: Sender.HELPER, ParticipantRole.PROFESSIONAL: Sender.PROFESSIONAL}
 
 
@@ -172,6 +176,7 @@ class ChatConsumer(SurvivesLayerOutage, AsyncJsonWebsocketConsumer):
     sent: int = 0
     refused: bool = False
     author: str = ""
+    resynced_at: float = 0.0
     groups_joined: list[str]
 
     async def connect(self) -> None:
@@ -198,7 +203,14 @@ class ChatConsumer(SurvivesLayerOutage, AsyncJsonWebsocketConsumer):
             return
         kind = content.get("type")
         if kind == "ping":
-            if self.conversation is not None:
+            # The heartbeat (every 15 s) resyncs at most every RESYNC_EVERY seconds: a
+            # restarted Redis is healed by LayerWatch within a second, so this only
+            # bounds how long a single lost notice can go unnoticed, and at 2,000
+            # conversations a resync on every heartbeat was most of the server's work.
+            if (
+                self.conversation is not None
+                and time.monotonic() - self.resynced_at >= RESYNC_EVERY
+            ):
                 await self._resync()
             await self.send_json({"type": "pong"})
             return
@@ -236,9 +248,13 @@ class ChatConsumer(SurvivesLayerOutage, AsyncJsonWebsocketConsumer):
             groups.append(notify.team_group(self.conversation.team_id))
         for group in groups:
             if group not in self.groups_joined:
-                await self.channel_layer.group_add(group, self.channel_name)
-                self.groups_joined.append(group)
+                self.groups_joined.append(group)  # joined again on resync if this fails
+                try:
+                    await self.channel_layer.group_add(group, self.channel_name)
+                except Exception:  # the layer is down: the socket still works from the db
+                    logger.warning("chat group join failed", exc_info=True)
         self.sent = after
+        self.resynced_at = time.monotonic()  # the hello below reads the database
         layer_watch.add(self.channel_layer, self.channel_name)
         await self._send_state()  # sends the state, then what was missed after ``after``
 
@@ -325,14 +341,23 @@ class ChatConsumer(SurvivesLayerOutage, AsyncJsonWebsocketConsumer):
         assert self.conversation is not None
         if not self.youth and self.role not in WRITERS:
             return
-        await self.channel_layer.group_send(
-            notify.conversation_group(self.conversation.pk),
+        await self._courtesy(
             {
                 "type": "chat.typing",
                 "side": "youth" if self.youth else "helper",
                 "from": self.channel_name,
-            },
+            }
         )
+
+    async def _courtesy(self, event: dict[str, Any]) -> None:
+        """Typing and read notices are a courtesy: a failing layer skips them."""
+        assert self.conversation is not None
+        try:
+            await self.channel_layer.group_send(
+                notify.conversation_group(self.conversation.pk), event
+            )
+        except Exception:
+            logger.info("chat courtesy notice not sent", exc_info=True)
 
     async def _read(self, content: dict[str, Any]) -> None:
         assert self.conversation is not None
@@ -348,14 +373,13 @@ class ChatConsumer(SurvivesLayerOutage, AsyncJsonWebsocketConsumer):
             except DatabaseError:  # read state is a courtesy: a busy database skips it
                 logger.info("chat read state not stored", exc_info=True)
                 return
-            await self.channel_layer.group_send(
-                notify.conversation_group(self.conversation.pk),
+            await self._courtesy(
                 {
                     "type": "chat.read",
                     "side": "youth" if self.youth else "helper",
                     "seq": seq,
                     "from": self.channel_name,
-                },
+                }
             )
 
     async def _consent(self, content: dict[str, Any]) -> None:
@@ -396,6 +420,7 @@ class ChatConsumer(SurvivesLayerOutage, AsyncJsonWebsocketConsumer):
         """On the client's heartbeat: join the groups again (a restarted Redis has lost
         them) and show what the database holds beyond what this socket sent."""
         assert self.conversation is not None
+        self.resynced_at = time.monotonic()
         for group in self.groups_joined:
             try:
                 await self.channel_layer.group_add(group, self.channel_name)

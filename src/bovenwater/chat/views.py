@@ -434,9 +434,16 @@ def pull(request: HttpRequest) -> HttpResponse:
 
 @no_store
 def conversation(request: HttpRequest, pk: int) -> HttpResponse:
+    return _conversation_page(request, pk)
+
+
+def _conversation_page(
+    request: HttpRequest, pk: int, typed: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    """The conversation page; ``typed`` re-fills a form that was refused (input kept)."""
     actor = request_actor(request)
     found, role = selectors.conversation_for_actor(actor=actor, conversation_id=pk)
-    context: dict[str, Any] = {"conversation": found, "role": role}
+    context: dict[str, Any] = {"conversation": found, "role": role, "typed": typed or {}}
     if role == "helper":
         data = selectors.console(actor)
         context.update(
@@ -456,7 +463,7 @@ def conversation(request: HttpRequest, pk: int) -> HttpResponse:
             (t for t in selectors.console(actor)["transfers"] if t.conversation_id == found.pk),
             None,
         )
-    return render(request, "chat/conversation.html", context)
+    return render(request, "chat/conversation.html", context, status=status)
 
 
 def _helper_conversation(request: HttpRequest, pk: int) -> Any:
@@ -617,10 +624,18 @@ def _handoff_args(request: HttpRequest) -> tuple[Organisation, Municipality] | N
 def handoff(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
     found = _helper_conversation(request, pk)
+    typed = {
+        "organisation": request.POST.get("organisation", ""),
+        "municipality": request.POST.get("municipality", ""),
+        "target": request.POST.get("target", "signal"),
+        "summary": request.POST.get("summary", ""),
+        "legal_ground": request.POST.get("legal_ground", ""),
+        "acute": request.POST.get("acute") == "1",
+    }
     args = _handoff_args(request)
     if args is None:
         messages.error(request, _("Kies de organisatie en de gemeente."))
-        return redirect("chat:conversation", pk)
+        return _conversation_page(request, pk, typed, status=400)
     seqs = [int(s) for s in request.POST.getlist("share") if s.isdigit()]
     try:
         if request.POST.get("acute") == "1":
@@ -646,6 +661,7 @@ def handoff(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Voorstel staat nu bij de jongere in de chat."))
     except services.ChatError as error:
         messages.error(request, str(error))
+        return _conversation_page(request, pk, typed, status=400)
     return redirect("chat:conversation", pk)
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
+from bovenwater.accounts import selectors as accounts
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Membership, Organisation
 from bovenwater.accounts.roles import OrganisationKind, Permission
@@ -59,12 +60,7 @@ def notes_for_actor(
 def _home_organisation_id(user_id: int) -> int | None:
     """The organisation of a user's first active membership (whose officer sees attempts
     on the user's own notes and shares)."""
-    return (
-        Membership.objects.filter(user_id=user_id, is_active=True)
-        .order_by("pk")
-        .values_list("organisation_id", flat=True)
-        .first()
-    )
+    return accounts.home_organisation_id(user_id=user_id)
 
 
 def note_get_for_actor(*, actor: Actor, note_id: int, purpose: Purpose) -> Note:
@@ -138,12 +134,8 @@ def share_get_for_actor(*, actor: Actor, share_id: int, purpose: Purpose) -> Sha
 
 def share_recipients_for_actor(*, actor: Actor, purpose: Purpose) -> QuerySet[Membership]:
     """Colleagues in the actor's organisation to share with (names are personal data)."""
-    memberships = (
-        Membership.objects.select_related("user")
-        .filter(organisation_id=actor.organisation_id, is_active=True, user__is_active=True)
-        .exclude(user=actor.user)
-        .exclude(user__is_system_account=True)
-        .order_by("user__last_name", "user__first_name", "pk")
+    memberships = accounts.colleagues(organisation_id=actor.organisation_id).exclude(
+        user=actor.user
     )
     log_processing(
         actor=actor,
@@ -287,12 +279,7 @@ def team_progress_for_actor(*, actor: Actor, purpose: Purpose) -> list[TeamRow]:
     modules passed, dates and certificates. Never answers or scores."""
     if not actor.has(Permission.VIEW_TRAINING_PROGRESS):
         raise PermissionDenied
-    memberships = (
-        Membership.objects.select_related("user")
-        .filter(organisation_id=actor.organisation_id, is_active=True, user__is_active=True)
-        .exclude(user__is_system_account=True)
-        .order_by("user__last_name", "user__first_name", "pk")
-    )
+    memberships = accounts.colleagues(organisation_id=actor.organisation_id)
     members = list(memberships)
     progress = _progress_of_users(sorted({m.user_id for m in members}))
     rows = [

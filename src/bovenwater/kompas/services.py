@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bovenwater.accounts.actor import Actor
-from bovenwater.accounts.models import Membership, User
+from bovenwater.accounts.models import User
 from bovenwater.accounts.roles import OrganisationKind, Permission
+from bovenwater.accounts.selectors import is_member
 from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
 from bovenwater.audit.services import log_processing
@@ -144,9 +145,7 @@ def share_create(
         raise ValidationError(_("Dit onderdeel bestaat niet."))
     if recipient.pk == actor.user.pk:
         raise ValidationError({"recipient": _("Kies een collega, niet uzelf.")})
-    if not Membership.objects.filter(
-        user=recipient, organisation_id=actor.organisation_id, is_active=True
-    ).exists():
+    if not is_member(user_id=recipient.pk, organisation_id=actor.organisation_id):
         raise PermissionDenied
     share = Share.objects.create(
         sender=actor.user,

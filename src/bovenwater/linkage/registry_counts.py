@@ -21,7 +21,7 @@ from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
 from bovenwater.audit.services import log_processing
 from bovenwater.linkage.models import LinkageRun, ProjectPurpose, RunStatus
-from bovenwater.linkage.services import is_unit
+from bovenwater.linkage.units import is_unit
 from bovenwater.registry.selectors import registrations_for_export
 
 

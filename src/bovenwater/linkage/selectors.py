@@ -26,7 +26,7 @@ from bovenwater.linkage.models import (
     ProjectPurpose,
     ReplyStatus,
 )
-from bovenwater.linkage.services import UNIT_KINDS, is_unit
+from bovenwater.linkage.units import UNIT_KINDS, is_unit
 
 
 def projects_for(actor: Actor) -> QuerySet[LinkageProject]:

@@ -41,6 +41,7 @@ from bovenwater.linkage.models import (
 )
 from bovenwater.linkage.storage import pack, unpack
 from bovenwater.linkage.tasks import run_linkage
+from bovenwater.linkage.units import is_unit
 from bovenwater.pprl.encode import (
     EncodedFile,
     Encoder,
@@ -59,14 +60,9 @@ from bovenwater.pprl.normalise import (
 )
 from bovenwater.pprl.people import PeopleFileError, RowError, read_people
 
-UNIT_KINDS = frozenset({OrganisationKind.NATIONAL_REGISTRAR})
 HIT_LIMIT_PER_DAY = 10
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 QUERY_SOURCE = "vraag"
-
-
-def is_unit(actor: Actor) -> bool:
-    return actor.has(Permission.MANAGE_LINKAGE) and actor.organisation.kind in UNIT_KINDS
 
 
 def _require_unit(actor: Actor, project: LinkageProject | None = None) -> None:

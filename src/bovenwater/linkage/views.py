@@ -25,7 +25,7 @@ from bovenwater.lib.refusals import (
     refusal_messages,
     refusal_text,
 )
-from bovenwater.linkage import selectors, services
+from bovenwater.linkage import selectors, services, units
 from bovenwater.linkage.forms import (
     EncodedUploadForm,
     HitQueryForm,
@@ -84,8 +84,8 @@ def index_view(request: HttpRequest) -> HttpResponse:
     projects = selectors.project_list(actor)
     context = {
         "projects": projects,
-        "can_create": services.is_unit(actor),
-        "form": ProjectForm() if services.is_unit(actor) else None,
+        "can_create": units.is_unit(actor),
+        "form": ProjectForm() if units.is_unit(actor) else None,
         "open_requests": list(selectors.open_requests_for(actor)),
     }
     return render(request, "linkage/index.html", context)
@@ -94,7 +94,7 @@ def index_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def create_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    if not services.is_unit(actor):
+    if not units.is_unit(actor):
         raise PermissionDenied
     form = ProjectForm(request.POST)
     if form.is_valid():
@@ -129,7 +129,7 @@ def _project_context(
     errors: list[str] | None = None,
 ) -> dict[str, Any]:
     actor = request_actor(request)
-    unit = services.is_unit(actor) and project.unit_id == actor.organisation_id
+    unit = units.is_unit(actor) and project.unit_id == actor.organisation_id
     participant = (
         actor.has(Permission.CONTRIBUTE_LINKAGE)
         and project.participants.filter(pk=actor.organisation_id).exists()
@@ -233,7 +233,7 @@ def key_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The project key, for an organisation outside the platform (unit only, logged)."""
     actor = request_actor(request)
     project = selectors.project_get(actor=actor, pk=pk)
-    if not (services.is_unit(actor) and project.unit_id == actor.organisation_id):
+    if not (units.is_unit(actor) and project.unit_id == actor.organisation_id):
         raise PermissionDenied
     log_processing(
         actor=actor,
@@ -265,7 +265,7 @@ def run_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_actor(request)
     run = selectors.run_get(actor=actor, pk=pk)
     project = selectors.project_get(actor=actor, pk=run.project_id)
-    unit = services.is_unit(actor) and project.unit_id == actor.organisation_id
+    unit = units.is_unit(actor) and project.unit_id == actor.organisation_id
     context = {
         "project": project,
         "unit": unit,

@@ -8,7 +8,8 @@ input kept; its version is then the current one, so saving again is a conscious 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.forms import Form
@@ -44,12 +45,31 @@ def _owned(actor: Actor, case_id: int) -> selectors.CaseAccess:
     return access
 
 
-def _stale(form: Form, error: StaleCase) -> dict[str, Any]:
-    """Keep the user's input, move the form to the current version, show the changes."""
-    data = form.data.copy()  # type: ignore[attr-defined]
-    data["version"] = str(error.current_version)
-    form.data = data
-    return {"stale": error, "changes": error.changes}
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Unsaved:
+    """A versioned save that did not happen, and the status to answer with."""
+
+    status: int
+
+
+def save_versioned(form: Form, context: dict[str, Any], save: Callable[[], T]) -> T | Unsaved:
+    """Run one versioned save (a service call with ``expected_version``): its result, or
+    ``Unsaved(409)`` for a stale version (the input kept, the form moved to the current
+    version, what changed in ``context``) or ``Unsaved(400)`` for a refusal (on the form)."""
+    try:
+        return save()
+    except StaleCase as error:
+        data = form.data.copy()  # type: ignore[attr-defined]
+        data["version"] = str(error.current_version)
+        form.data = data
+        context.update({"stale": error, "changes": error.changes})
+        return Unsaved(409)
+    except REFUSALS as error:
+        put_on_form(form, error)
+        return Unsaved(400)
 
 
 def _render(
@@ -86,26 +106,23 @@ def case_assign_view(request: HttpRequest, case_id: int) -> HttpResponse:
         request.POST or None, owner=case.owner, initial={"version": case.version}
     )
     context: dict[str, Any] = {"case": case, "access": access}
-    status = 200
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
-        try:
-            case_assign(
+        saved = save_versioned(
+            form,
+            context,
+            lambda: case_assign(
                 actor=actor,
                 case=case,
                 coordinator=form.cleaned_data["coordinator"],
                 reason=form.cleaned_data["reason"],
                 expected_version=form.cleaned_data["version"],
-            )
-        except StaleCase as error:
-            context.update(_stale(form, error))
-            status = 409
-        except REFUSALS as error:
-            put_on_form(form, error)
-        else:
+            ),
+        )
+        if not isinstance(saved, Unsaved):
             messages.success(request, _("De casus is toegewezen."))
             return redirect("cases:detail", case_id=case_id)
-    if form.errors and status == 200:
-        status = 400
+        status = saved.status
     return _render(request, "cases/case_assign.html", context, form, status)
 
 
@@ -191,18 +208,11 @@ def _save_edit(
 ) -> HttpResponse:
     """One versioned edit: saved → back to the tab; a stale version → 409 with what
     changed; a refusal → the message next to its fields (400). The input stays."""
-    status = 400
-    try:
-        changed = save()
-    except StaleCase as error:
-        context.update(_stale(form, error))
-        status = 409
-    except REFUSALS as error:
-        put_on_form(form, error)
-    else:
-        _saved(request, changed)
-        return redirect(next_url)
-    return _render(request, "cases/case_edit.html", context, form, status)
+    changed = save_versioned(form, context, save)
+    if isinstance(changed, Unsaved):
+        return _render(request, "cases/case_edit.html", context, form, changed.status)
+    _saved(request, changed)
+    return redirect(next_url)
 
 
 def _saved(request: HttpRequest, changed: list[str]) -> None:

@@ -13,9 +13,8 @@ from django.utils.translation import gettext as _
 from bovenwater.accounts.middleware import request_actor
 from bovenwater.cases import forms as case_forms
 from bovenwater.cases import selectors, services
-from bovenwater.cases.services.coordination import StaleCase
 from bovenwater.cases.transfers import TransferStatus
-from bovenwater.cases.views.coordination import _owned, _stale
+from bovenwater.cases.views.coordination import Unsaved, _owned, save_versioned
 from bovenwater.lib.refusals import REFUSALS, put_on_form
 from bovenwater.lib.workflow import Refusal
 
@@ -45,11 +44,13 @@ def transfer_create(request: HttpRequest, case_id: int) -> HttpResponse:
         "access": access,
         "open_transfer": selectors.open_transfer_of(case_id=case.pk),
     }
-    status = 200
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            transfer = services.transfer_propose(
+        transfer = save_versioned(
+            form,
+            context,
+            lambda: services.transfer_propose(
                 actor=actor,
                 case=case,
                 to_organisation=data["to_organisation"],
@@ -57,21 +58,16 @@ def transfer_create(request: HttpRequest, case_id: int) -> HttpResponse:
                 consent=data["consent"],
                 legal_basis=data["legal_basis"],
                 expected_version=data["version"],
-            )
-        except StaleCase as error:
-            context.update(_stale(form, error))
-            status = 409
-        except REFUSALS as error:
-            put_on_form(form, error)
-        else:
+            ),
+        )
+        if not isinstance(transfer, Unsaved):
             messages.success(
                 request,
                 _("De overdracht is voorgesteld aan %(org)s. Zij accepteren of wijzen af.")
                 % {"org": transfer.to_organisation.name},
             )
             return redirect("cases:transfer", transfer_id=transfer.pk)
-    if form.errors and status == 200:
-        status = 400
+        status = transfer.status
     return render(request, "cases/transfer_form.html", {**context, "form": form}, status=status)
 
 
