@@ -74,7 +74,11 @@ GROUPS: dict[str, Group] = {
     ),
     "signal-scope": Group(
         ("src/bovenwater/intake/selectors.py",),
-        ("tests/intake/test_signal_scope.py", "tests/intake/test_intake_services.py"),
+        (
+            "tests/intake/test_signal_scope.py",
+            "tests/intake/test_signal_counts.py",
+            "tests/intake/test_intake_services.py",
+        ),
     ),
     # The log's append-only guards and its hash; the field declarations of the module are
     # pinned by `makemigrations --check` (tests/test_migrations.py), not mutated here.
@@ -82,6 +86,17 @@ GROUPS: dict[str, Group] = {
         ("src/bovenwater/audit/models.py",),
         ("tests/audit/test_log_hash_fields.py", "tests/audit/test_processing_log.py"),
         functions=("update", "delete", "save", "refused", "content", "compute_hash"),
+    ),
+    # What one entry says (actor, owner, refusal); the queueing of the sealing task is
+    # timing, pinned by tests/audit/test_processing_log.py and the worker test.
+    "log-services": Group(
+        ("src/bovenwater/audit/services.py",),
+        ("tests/audit/test_log_rules.py", "tests/audit/test_refusals_for_owner.py"),
+        functions=("log_processing", "log_refusal", "refuse", "log_list_read"),
+    ),
+    "log-verify": Group(
+        ("src/bovenwater/audit/verify.py",),
+        ("tests/audit/test_log_rules.py", "tests/audit/test_processing_log.py"),
     ),
 }
 

@@ -152,6 +152,7 @@ def organisation_b(
         ),
         "strings": tuple(records["strings"]),
         "own_pages": records["own_pages"],
+        "own_views": records["own_views"],
         "member": member,
     }
 
@@ -411,6 +412,11 @@ def test_b_itself_sees_the_markers_so_the_walk_can_find_them(
             for filled in _fill(route, organisation_b["ids"], organisation_b["strings"])
         }
         assert url in route_urls
+    for membership, url in organisation_b["own_views"]:
+        login_as(membership)
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Geheimsma" in response.content.decode(), url
 
 
 def test_admin_is_closed_to_non_staff(

@@ -16,6 +16,7 @@ chain (see the model's docstring and ``audit/verify.py``):
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -101,3 +102,55 @@ def test_owner_organisation_is_hashed_once_set() -> None:
 def test_the_hashed_content_is_every_field_but_the_chain_fields() -> None:
     hashed = set(_entry().content())
     assert hashed == {field.attname for field in FIELDS} - NOT_HASHED - {"prev_hash"}
+
+
+# The hash of a sealed entry may never change: `verify_processing_log` recomputes it for
+# every entry sealed since the start. So the hashed text is fixed here, character for
+# character: keys sorted, no spaces, non-ASCII characters as themselves (UTF-8), the
+# previous hash in front; `owner_organisation_id` only when set.
+PAYLOAD = (
+    '{"action":"view","actor_user_id":7,"actor_username":"j.jansen",'
+    '"data_subject":"case:12","details":{"fields":["name"],"refused":false},'
+    '"id":41,"legal_basis":"Wmo 2015 art. 2.3.1","object_id":"12",'
+    '"object_type":"cases.case","occurred_at":"2026-12-07T10:30:15.123456+00:00",'
+    '"organisation_id":3,"organisation_name":"Gemeente Súdwest-Fryslân",'
+    '"owner_organisation_id":5,"purpose":"case_coordination","role":"coordinator",'
+    '"span_id":"b7ad6b7169203331","trace_id":"0af7651916cd43dd8448eb211c80319c"}'
+)
+
+
+def test_the_hashed_text_is_fixed() -> None:
+    entry = _entry(organisation_name="Gemeente Súdwest-Fryslân")
+    expected = hashlib.sha256(("a" * 64 + PAYLOAD).encode("utf-8")).hexdigest()
+    assert entry.compute_hash() == expected
+    assert expected == "ca6fb479dfcceb2347d0b296655d0e94ef360d7bf16ed6909b4a638c4b02747d"
+    # Without an owner organisation (entries sealed before the field existed) the key is
+    # left out, not hashed as null.
+    unowned = _entry(organisation_name="Gemeente Súdwest-Fryslân", owner_organisation_id=None)
+    without = PAYLOAD.replace('"owner_organisation_id":5,', "")
+    assert "owner_organisation_id" not in unowned.content()
+    assert unowned.compute_hash() == hashlib.sha256(("a" * 64 + without).encode()).hexdigest()
+
+
+def test_the_hash_does_not_depend_on_the_order_of_the_details_keys() -> None:
+    """PostgreSQL's jsonb gives the keys back in its own order: the hash sorts them."""
+    one = _entry(details={"refused": True, "fields": ["name"], "reason": "out_of_scope"})
+    other = _entry(details={"reason": "out_of_scope", "fields": ["name"], "refused": True})
+    assert one.compute_hash() == other.compute_hash()
+
+
+@pytest.mark.parametrize(
+    ("details", "refused"),
+    [
+        ({"refused": True}, True),
+        ({"refused": 1}, True),
+        ({"refused": False}, False),
+        ({}, False),
+        ([], False),
+        (["refused"], False),
+        ("refused", False),
+        (None, False),
+    ],
+)
+def test_an_entry_is_refused_only_when_its_details_say_so(details: Any, refused: bool) -> None:
+    assert _entry(details=details).refused is refused

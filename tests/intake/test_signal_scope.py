@@ -8,20 +8,26 @@ signal; the overdue count follows the same rule.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
-from django.http import Http404
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import Http404, QueryDict
 from django.utils import timezone
 
 from bovenwater.accounts import services as accounts
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Organisation
 from bovenwater.accounts.roles import Role
-from bovenwater.intake import selectors
+from bovenwater.audit.models import Action, ProcessingLogEntry
+from bovenwater.intake import selectors, services
 from bovenwater.intake.counts import signal_counts_rebuild
-from bovenwater.intake.models import Signal, SignalRecipient
+from bovenwater.intake.models import Signal, SignalPerson, SignalRecipient, SignalState
+from bovenwater.reference.models import Municipality
 
 pytestmark = pytest.mark.django_db
 ALL = selectors.SignalFilter(state=selectors.ALL)
@@ -116,3 +122,179 @@ def test_the_overdue_count_follows_the_same_rule(
     )
     signal_counts_rebuild()
     assert selectors.overdue_count_for_actor(actor=handler) == 0
+
+
+def _references(actor: Actor, **filters: Any) -> set[str]:
+    found = selectors.signals_for_actor(actor=actor, filters=selectors.SignalFilter(**filters))
+    return set(found.values_list("reference", flat=True))
+
+
+def _query(value: str) -> str:
+    """The status as a view reads it from the address (a new string, not the constant)."""
+    return QueryDict(f"status={value}")["status"]
+
+
+def test_the_inbox_filters_by_status_by_reporter_and_by_overdue(
+    region: dict[str, Organisation],
+    actor_for: Callable[..., Actor],
+    submit_signal: Callable[..., Signal],
+) -> None:
+    handler = actor_for(Role.CONTACT_OFFICER, region["municipality"])
+    fresh = submit_signal()
+    closed = submit_signal()
+    own = submit_signal(actor=handler)
+    late = submit_signal()
+    Signal.objects.filter(pk=closed.pk).update(
+        state=SignalState.NO_ACTION, due_date=datetime.date(2020, 1, 1)
+    )
+    Signal.objects.filter(pk=late.pk).update(due_date=datetime.date(2020, 1, 1))
+    Signal.objects.filter(pk=fresh.pk).update(due_date=timezone.localdate())
+    every = {fresh.reference, closed.reference, own.reference, late.reference}
+
+    # The default ("open", also when it comes from the address) leaves out closed signals.
+    assert _references(handler) == every - {closed.reference}
+    assert _references(handler, state=_query("open")) == every - {closed.reference}
+    assert _references(handler, state=_query("alle")) == every
+    assert _references(handler, state=_query("no_action")) == {closed.reference}
+    assert _references(handler, state=_query("new")) == every - {closed.reference}
+    # An unknown status (a hand-edited address) filters nothing.
+    assert _references(handler, state=_query("verlopen")) == every
+    assert _references(handler, state=_query("zzz")) == every
+    # Overdue: open and due before today (a signal due today is not overdue yet).
+    assert _references(handler, state=selectors.ALL, overdue_only=True) == {late.reference}
+    assert _references(handler, state=selectors.ALL, reported_by_me=True) == {own.reference}
+    # A filter is a value: one shared between requests (a default) cannot be changed.
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ALL.state = selectors.OPEN  # type: ignore[misc]
+
+
+def test_a_refused_signal_is_logged_with_the_lead_recipient_as_owner(
+    region: dict[str, Organisation],
+    actor_for: Callable[..., Actor],
+    submit_signal: Callable[..., Signal],
+) -> None:
+    signal = submit_signal()
+    lead = SignalRecipient.objects.get(signal=signal, is_lead=True).organisation_id
+    outsider = actor_for(Role.CONTACT_OFFICER, region["outsider"])
+    assert not _gets(outsider, signal)
+    entry = ProcessingLogEntry.objects.filter(actor_user_id=outsider.user.pk).latest("pk")
+    assert entry.refused and entry.object_id == signal.reference
+    assert entry.owner_organisation_id == lead
+
+    # A made-up reference: nobody owns it, and the log keeps at most 100 characters of it.
+    made_up = "S" * 150
+    with pytest.raises(Http404):
+        selectors.signal_get_for_actor(actor=outsider, reference=made_up)
+    entry = ProcessingLogEntry.objects.filter(actor_user_id=outsider.user.pk).latest("pk")
+    assert entry.refused and entry.object_id == "S" * 100
+    assert entry.owner_organisation_id is None
+
+
+def test_reading_a_signal_and_showing_a_list_are_logged(
+    region: dict[str, Organisation],
+    actor_for: Callable[..., Actor],
+    submit_signal: Callable[..., Signal],
+) -> None:
+    signal = submit_signal()
+    handler = actor_for(Role.CONTACT_OFFICER, region["municipality"])
+    assert selectors.signal_get_for_actor(actor=handler, reference=signal.reference) == signal
+    entry = ProcessingLogEntry.objects.filter(actor_user_id=handler.user.pk).latest("pk")
+    assert (entry.action, entry.object_id) == (Action.VIEW, signal.reference)
+    assert entry.data_subject == f"signal:{signal.reference}" and not entry.refused
+    selectors.signals_shown(actor=handler, references=[signal.reference])
+    entry = ProcessingLogEntry.objects.filter(actor_user_id=handler.user.pk).latest("pk")
+    assert (entry.object_type, entry.object_id) == ("intake.signal", "list")
+    assert entry.details == {"references": [signal.reference]}
+
+
+def test_an_attachment_is_read_only_through_its_own_signal(
+    region: dict[str, Organisation],
+    actor_for: Callable[..., Actor],
+    submit_signal: Callable[..., Signal],
+    settings: Any,
+    tmp_path: Path,
+) -> None:
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    pdf = SimpleUploadedFile("verslag.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    reporter = actor_for(Role.SIGNALLER, region["police"])
+    data = services.SignalInput(
+        description="Vier mannen slapen in de opslag van een restaurant.",
+        municipality=Municipality.objects.get(code="GM0599"),
+    )
+    signal = services.signal_submit(actor=reporter, data=data, attachments=[pdf])
+    other = submit_signal()
+    attachment = signal.attachments.get()
+    handler = actor_for(Role.CONTACT_OFFICER, region["municipality"])
+    found, path = selectors.attachment_get_for_actor(
+        actor=handler, reference=signal.reference, attachment_id=attachment.pk
+    )
+    assert found == attachment
+    assert path == tmp_path / "signals" / attachment.storage_name and path.is_file()
+    entry = ProcessingLogEntry.objects.filter(actor_user_id=handler.user.pk).latest("pk")
+    assert (entry.action, entry.object_id) == (Action.EXPORT, str(attachment.pk))
+
+    # The attachment's id with another signal the handler may read: not found, logged.
+    with pytest.raises(Http404):
+        selectors.attachment_get_for_actor(
+            actor=handler, reference=other.reference, attachment_id=attachment.pk
+        )
+    entry = ProcessingLogEntry.objects.filter(actor_user_id=handler.user.pk).latest("pk")
+    assert entry.refused and entry.object_type == "intake.signalattachment"
+    # Someone without access to the signal does not get its attachment.
+    with pytest.raises(Http404):
+        selectors.attachment_get_for_actor(
+            actor=actor_for(Role.CONTACT_OFFICER, region["outsider"]),
+            reference=signal.reference,
+            attachment_id=attachment.pk,
+        )
+
+
+def test_only_a_recipient_with_the_triage_permission_may_triage(
+    region: dict[str, Organisation],
+    actor_for: Callable[..., Actor],
+    submit_signal: Callable[..., Signal],
+) -> None:
+    signal = submit_signal()
+    assert selectors.may_triage(
+        actor=actor_for(Role.CONTACT_OFFICER, region["municipality"]), signal=signal
+    )
+    # The chain director sees signals but does not triage them.
+    assert not selectors.may_triage(
+        actor=actor_for(Role.CHAIN_DIRECTOR, region["municipality"]), signal=signal
+    )
+    assert not selectors.may_triage(
+        actor=actor_for(Role.CONTACT_OFFICER, region["outsider"]), signal=signal
+    )
+
+
+def test_a_signals_parts_split_victims_from_other_persons(
+    region: dict[str, Organisation],
+    actor_for: Callable[..., Actor],
+    submit_signal: Callable[..., Signal],
+) -> None:
+    signal = submit_signal(others=[services.PersonInput(name="Verdachte", suspect_role="eigenaar")])
+    parts = selectors.signal_parts(signal=signal)
+    assert [p.role for p in parts.victims] == [SignalPerson.Role.VICTIM]
+    assert [p.name for p in parts.others] == ["Verdachte"]
+    assert set(parts.recipients) == set(signal.recipients.all())
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        parts.victims = []  # type: ignore[misc]
+
+
+def test_recipient_names_only_for_the_reporting_or_a_receiving_organisation(
+    region: dict[str, Organisation],
+    actor_for: Callable[..., Actor],
+    submit_signal: Callable[..., Signal],
+) -> None:
+    signal = submit_signal()
+    recipients = SignalRecipient.objects.filter(signal=signal).select_related("organisation")
+    lead = [r.organisation.name for r in recipients if r.is_lead]
+    rest = sorted(r.organisation.name for r in recipients if not r.is_lead)
+    expected = lead + rest
+    assert len(expected) >= 2
+    for organisation in (region["police"], region["municipality"]):
+        actor = actor_for(Role.SIGNALLER, organisation)
+        assert selectors.recipient_names(actor=actor, reference=signal.reference) == expected
+    outsider = actor_for(Role.CONTACT_OFFICER, region["outsider"])
+    assert selectors.recipient_names(actor=outsider, reference=signal.reference) == []
+    assert sorted(selectors.signal_recipient_names(signal=signal)) == sorted(expected)
