@@ -10,11 +10,12 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
-from tests.pprl.support import encode_text
+from tests.pprl.support import encode_text, people_csv, source_rows
 
 from bovenwater.pprl import em
 from bovenwater.pprl.assign import best_partition
-from bovenwater.pprl.match import link
+from bovenwater.pprl.match import link, scored_candidates
+from bovenwater.pprl.score import _Frequencies, build_dataset
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -139,3 +140,17 @@ def test_learned_weights_link_a_generated_population(tmp_path: Path) -> None:
     assert precision >= 0.98
     assert recall >= 0.95
     assert f1 >= _f1(fixed.groups(), person)[2]
+
+
+def test_forked_workers_score_the_same_pairs_as_one_process() -> None:
+    a_text, b_text = (
+        people_csv(rows, p) for rows, p in zip(source_rows(), ("A", "B"), strict=True)
+    )
+    data = build_dataset([encode_text(a_text, "a"), encode_text(b_text, "b")])
+    freq = _Frequencies.of(data)
+    one = scored_candidates(data, freq, keep_min=-np.inf, budget=3)
+    two = scored_candidates(data, freq, keep_min=-np.inf, budget=3, workers=2)
+    assert one.comparisons == two.comparisons > 3  # several batches
+    assert np.array_equal(one.left, two.left)
+    assert np.array_equal(one.right, two.right)
+    assert np.array_equal(one.scores, two.scores)

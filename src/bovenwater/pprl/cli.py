@@ -223,13 +223,24 @@ def _summary(result: MatchResult, seconds: float, extra: dict[str, object]) -> s
     return json.dumps(summary, ensure_ascii=False)
 
 
+PARALLEL_FROM_RECORDS = 200_000
+
+
+def _workers(records: int) -> int:
+    """Processes for scoring: every core for large lists (forking costs more than it
+    saves for small ones)."""
+    if records < PARALLEL_FROM_RECORDS:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
 def _run_linkage(args: argparse.Namespace) -> tuple[MatchResult, float] | int:
     started = time.perf_counter()
     out = Path(args.out)
     try:
         _check_out(out)
         files = load_files(args.files)
-        result = link(files)
+        result = link(files, workers=_workers(sum(len(f.record_ids) for f in files)))
     except PPRLInputError as exc:
         return _fail(str(exc))
     return result, started

@@ -20,6 +20,7 @@ Scores never leave this module: callers get groups.
 from __future__ import annotations
 
 import math
+import multiprocessing
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -44,7 +45,7 @@ from bovenwater.pprl.score import (
 __all__ = ["MatchResult", "build_dataset", "candidate_pairs", "link", "score_pairs"]
 
 MAX_BLOCK = 300
-PAIR_BUDGET = 2_000_000  # pairs scored at once (memory ~ 300 bytes per pair)
+PAIR_BUDGET = 500_000  # pairs scored at once (memory ~ 300 bytes per pair)
 THRESHOLD = 13.0  # bits: posterior odds of about 200:1 at the prior of a blocked pair
 DUPLICATE_THRESHOLD = 18.0
 # learned weights: the posterior log-odds (bits) a link needs, and how much more a link
@@ -180,42 +181,80 @@ def scored_candidates(
     budget: int = PAIR_BUDGET,
     scorer: Scorer | None = None,
     blocks: Blocks | None = None,
+    workers: int = 1,
 ) -> _Scored:
     """Score the blocked pairs a batch of blocks at a time, keeping those >= ``keep_min``.
 
-    Memory stays bounded by ``budget`` pairs whatever the size of the lists; a pair that
-    shares several keys is scored once per key and kept once.
+    Memory stays bounded by ``budget`` pairs per batch whatever the size of the lists; a
+    pair that shares several keys is scored once, in the first block it shares. With
+    ``workers`` > 1 the batches are scored by that many forked processes.
     """
     blocks = blocks or _blocks(data, max_block)
-    sorted_records, starts, sizes, skipped = blocks[:4]
-    pairs_per_block = sizes * (sizes - 1) // 2
-    cumulative = np.cumsum(pairs_per_block)
-    lefts: list[Int64Array] = []
-    rights: list[Int64Array] = []
-    kept: list[FloatArray] = []
-    compared = 0
+    sizes = blocks.sizes
+    cumulative = np.cumsum(sizes * (sizes - 1) // 2)
+    batches: list[tuple[int, int]] = []
     begin = 0
-    while begin < starts.shape[0]:
+    while begin < sizes.shape[0]:
         base = int(cumulative[begin - 1]) if begin else 0
         end = max(begin + 1, int(np.searchsorted(cumulative, base + budget, side="right")))
-        pairs = _pairs_within(sorted_records, starts[begin:end], sizes[begin:end])
-        value = np.repeat(blocks.values[begin:end], pairs_per_block[begin:end])
-        first = _first_meeting(data, blocks, pairs[:, 0], pairs[:, 1], value)
-        low, high = _ordered(pairs[first])
-        scores = score_pairs(data, low, high, freq) if scorer is None else scorer(data, low, high)
-        compared += int(low.shape[0])
-        keep = scores >= keep_min
-        lefts.append(low[keep])
-        rights.append(high[keep])
-        kept.append(scores[keep])
+        batches.append((begin, end))
         begin = end
-    if not lefts:
+    job = _BatchJob(data, freq, keep_min, blocks, scorer)
+    if workers > 1 and len(batches) > 1:
+        # fork: the workers share the read-only arrays; each returns only the pairs kept
+        _JOB.append(job)
+        try:
+            context = multiprocessing.get_context("fork")
+            with context.Pool(workers) as pool:
+                parts = pool.map(_run_batch, batches, chunksize=1)
+        finally:
+            _JOB.clear()
+    else:
+        parts = [job.run(batch) for batch in batches]
+    if not parts:
         empty = np.zeros(0, dtype=np.int64)
-        return _Scored(empty, empty, np.zeros(0, dtype=np.float32), 0, skipped)
+        return _Scored(empty, empty, np.zeros(0, dtype=np.float32), 0, blocks.skipped)
     # every pair was scored once, in the first block it shares
     return _Scored(
-        np.concatenate(lefts), np.concatenate(rights), np.concatenate(kept), compared, skipped
+        np.concatenate([p[0] for p in parts]),
+        np.concatenate([p[1] for p in parts]),
+        np.concatenate([p[2] for p in parts]),
+        sum(p[3] for p in parts),
+        blocks.skipped,
     )
+
+
+@dataclass(frozen=True)
+class _BatchJob:
+    data: Dataset
+    freq: _Frequencies
+    keep_min: float
+    blocks: Blocks
+    scorer: Scorer | None
+
+    def run(self, batch: tuple[int, int]) -> tuple[Int64Array, Int64Array, FloatArray, int]:
+        """Score the pairs of blocks ``begin:end``; return those kept and the count."""
+        begin, end = batch
+        blocks, data = self.blocks, self.data
+        sizes = blocks.sizes[begin:end]
+        pairs = _pairs_within(blocks.records, blocks.starts[begin:end], sizes)
+        value = np.repeat(blocks.values[begin:end], sizes * (sizes - 1) // 2)
+        first = _first_meeting(data, blocks, pairs[:, 0], pairs[:, 1], value)
+        low, high = _ordered(pairs[first])
+        del pairs, value, first
+        if self.scorer is None:
+            scores = score_pairs(data, low, high, self.freq)
+        else:
+            scores = self.scorer(data, low, high)
+        keep = scores >= self.keep_min
+        return low[keep], high[keep], scores[keep], int(low.shape[0])
+
+
+_JOB: list[_BatchJob] = []  # the job of the forked workers (set before the fork)
+
+
+def _run_batch(batch: tuple[int, int]) -> tuple[Int64Array, Int64Array, FloatArray, int]:
+    return _JOB[0].run(batch)
 
 
 # -------------------------------------------------------------------------- grouping
@@ -381,7 +420,8 @@ def _assign(
     for a, b, i, j in zip(a_units, b_units, left.tolist(), right.tolist(), strict=True):
         root = int(component[a])
         if root not in conflicted_roots:
-            groups.union(i, j, disjoint=False, check_years=False)
+            # best link first, and never two birth years through a record without one
+            groups.union(i, j, disjoint=False)
         elif a in solved:
             if solved[a] == solved[b]:
                 groups.union(i, j, disjoint=False, check_years=False)
@@ -412,6 +452,7 @@ def link(
     deduplicate: bool = False,
     posterior_bits: float = POSTERIOR_BITS,
     learn: bool = True,
+    workers: int = 1,
 ) -> MatchResult:
     """Group the records of ``files`` (see the module docstring for the rules).
 
@@ -420,7 +461,8 @@ def link(
     ``posterior_bits`` (``DUPLICATE_EXTRA_BITS`` more within one source); smaller lists
     use the fixed weights with ``threshold`` and ``duplicate_threshold``. De-duplicating
     one list (``min_files=1``, ``deduplicate=True``) expects duplicates: the same
-    threshold within a list as between lists.
+    threshold within a list as between lists. ``workers`` > 1 scores the pairs in that
+    many forked processes (the command line does for large lists).
     """
     started = time.perf_counter()
     data = build_dataset(files, min_files)
@@ -431,7 +473,11 @@ def link(
         if deduplicate:
             duplicate_threshold = threshold
         scored = scored_candidates(
-            data, freq, keep_min=min(threshold, duplicate_threshold), blocks=blocks
+            data,
+            freq,
+            keep_min=min(threshold, duplicate_threshold),
+            blocks=blocks,
+            workers=workers,
         )
         shift = prior_shift(scored.comparisons, data.size)
         threshold += shift
@@ -449,6 +495,7 @@ def link(
             keep_min=min(threshold, duplicate_threshold),
             blocks=blocks,
             scorer=scorer,
+            workers=workers,
         )
     left, right, scores = scored.left, scored.right, scored.scores
     same_source = data.source_of[left] == data.source_of[right]
