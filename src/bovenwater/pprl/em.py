@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 from numpy.typing import NDArray
@@ -47,6 +48,7 @@ from bovenwater.pprl.encode import (
     T_YMD,
     T_YPAIR,
 )
+from bovenwater.pprl.score import tokens_both, tokens_same
 
 Int64Array = NDArray[np.int64]
 FloatArray = NDArray[np.float32]
@@ -127,14 +129,8 @@ def levels_of(
     """Levels of the pairs (rows of ``ti``/``tj``) from similarities and keyed tokens."""
     n = ti.shape[0]
 
-    def same(column: int) -> NDArray[np.bool_]:
-        a = ti[:, column]
-        result: NDArray[np.bool_] = (a == tj[:, column]) & (a != 0)
-        return result
-
-    def both(column: int) -> NDArray[np.bool_]:
-        result: NDArray[np.bool_] = (ti[:, column] != 0) & (tj[:, column] != 0)
-        return result
+    same = partial(tokens_same, ti, tj)
+    both = partial(tokens_both, ti, tj)
 
     years = both(T_Y)
     salted = years & same(T_Y)

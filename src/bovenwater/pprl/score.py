@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 from numpy.typing import NDArray
@@ -398,19 +399,25 @@ def _score_chunk(data: Dataset, freq: _Frequencies, i: Int64Array, j: Int64Array
     return np.where(unsalted, alternative, salted).astype(np.float32)
 
 
+def tokens_same(ti: NDArray[np.uint64], tj: NDArray[np.uint64], column: int) -> NDArray[np.bool_]:
+    """Per pair: both records carry the keyed token of ``column`` and it is the same."""
+    a = ti[:, column]
+    result: NDArray[np.bool_] = (a == tj[:, column]) & (a != 0)
+    return result
+
+
+def tokens_both(ti: NDArray[np.uint64], tj: NDArray[np.uint64], column: int) -> NDArray[np.bool_]:
+    """Per pair: both records carry the keyed token of ``column`` (the field is known)."""
+    result: NDArray[np.bool_] = (ti[:, column] != 0) & (tj[:, column] != 0)
+    return result
+
+
 def _date_weight(
     ti: NDArray[np.uint64], tj: NDArray[np.uint64], date_frequency: FloatArray
 ) -> FloatArray:
     """Evidence of the date of birth beyond the year (the year is in the name salt)."""
-
-    def same(column: int) -> NDArray[np.bool_]:
-        a = ti[:, column]
-        result: NDArray[np.bool_] = (a == tj[:, column]) & (a != 0)
-        return result
-
-    def both(column: int) -> NDArray[np.bool_]:
-        result: NDArray[np.bool_] = (ti[:, column] != 0) & (tj[:, column] != 0)
-        return result
+    same = partial(tokens_same, ti, tj)
+    both = partial(tokens_both, ti, tj)
 
     u_date = np.maximum(date_frequency, 1 / 366)
     full = both(T_YMD)
