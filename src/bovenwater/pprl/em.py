@@ -298,9 +298,11 @@ def fit(
     u: dict[str, NDArray[np.float64]],
     fields: tuple[str, ...] = FIELDS,
     iterations: int = EM_ITERATIONS,
+    fixed_m: dict[str, NDArray[np.float64]] | None = None,
 ) -> Fit:
     """EM on the blocked pairs' level patterns: m per field, the share of true pairs and
-    each pair's posterior chance of being one.
+    each pair's posterior chance of being one (with ``fixed_m`` only the share and the
+    non-match class are fitted).
 
     The non-match class gets its own level distribution among the *blocked* pairs
     (blocking makes different people agree far more often than random pairs do); only
@@ -315,7 +317,7 @@ def fit(
         base = N_LEVELS[name] + 1
         decoded[name] = rest % base - 1
         rest //= base
-    m = _initial_m()
+    m = _initial_m() if fixed_m is None else {k: v.copy() for k, v in fixed_m.items()}
     u_blocked = {name: (u[name] + _initial_u()[name]) / 2 for name in fields}
     share = 0.2
     done = 0
@@ -341,7 +343,8 @@ def fit(
             size = N_LEVELS[name]
             in_m = np.bincount(level[known], weights=matched[known], minlength=size) + 0.01
             in_u = np.bincount(level[known], weights=unmatched[known], minlength=size) + 0.01
-            m[name] = in_m / in_m.sum()
+            if fixed_m is None:
+                m[name] = in_m / in_m.sum()
             u_blocked[name] = in_u / in_u.sum()
         if change < 1e-7:
             break

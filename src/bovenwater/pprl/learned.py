@@ -57,11 +57,15 @@ def learn_model(
     blocked_right: Int64Array,
     blocked_total: int,
     name_blocked: NDArray[np.bool_] | None = None,
+    fit_pairs: tuple[Int64Array, Int64Array] | None = None,
 ) -> em.Model:
     """m by EM on a sample of blocked pairs, u from random pairs, and the prior.
 
     ``blocked_total`` is the number of distinct blocked pairs between sources of which
-    ``blocked_left``/``blocked_right`` are a sample (or all).
+    ``blocked_left``/``blocked_right`` are a uniform sample (or all). ``fit_pairs``, when
+    given, are the pairs m is fitted on (the same blocks, every pair: richer in true
+    pairs, so EM's classes separate better on large lists); the share of true pairs is
+    then fitted on the uniform sample with that m.
     """
     levels = [
         pair_levels(data, blocked_left[s : s + CHUNK], blocked_right[s : s + CHUNK])
@@ -88,7 +92,17 @@ def learn_model(
     }
     # EM on the pairs of one birth year (all name and date fields comparable)
     same_year = year == em.Y_SAME
-    fitted = em.fit(codes[same_year], u, em.SALTED_FIELDS)
+    fixed_m = None
+    if fit_pairs is not None:
+        fl, fr = fit_pairs
+        fit_levels = [
+            pair_levels(data, fl[s : s + CHUNK], fr[s : s + CHUNK])
+            for s in range(0, fl.shape[0], CHUNK)
+        ]
+        fit_codes = np.concatenate([lv.code() for lv in fit_levels])
+        fit_same = np.concatenate([lv.fields["year"] for lv in fit_levels]) == em.Y_SAME
+        fixed_m = em.fit(fit_codes[fit_same], u, em.SALTED_FIELDS).m
+    fitted = em.fit(codes[same_year], u, em.SALTED_FIELDS, fixed_m=fixed_m)
     m, share, iterations = fitted.m, fitted.share, fitted.iterations
     post = fitted.posterior
     sl, sr = blocked_left[same_year], blocked_right[same_year]

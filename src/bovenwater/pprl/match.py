@@ -366,6 +366,15 @@ def learn_model_if_enough(data: Dataset, blocks: Blocks) -> em.Model | None:
     pairs = _pairs_within(blocks.records, blocks.starts[chosen], chosen_sizes)
     value = np.repeat(blocks.values[chosen], chosen_sizes * (chosen_sizes - 1) // 2)
     first = _first_meeting(data, blocks, pairs[:, 0], pairs[:, 1], value)
+    fit_pairs = None
+    if rate < 1.0:
+        # every pair of the sampled blocks: m is fitted there (see learn_model)
+        all_low, all_high = _ordered(pairs)
+        all_codes = _distinct(all_low * data.size + all_high)
+        all_low, all_high = all_codes // data.size, all_codes % data.size
+        keep = data.source_of[all_low] != data.source_of[all_high]
+        fit_pairs = (all_low[keep], all_high[keep])
+        del all_low, all_high, all_codes, keep
     low, high = _ordered(pairs[first])
     del pairs, value, first
     codes = _distinct(low * data.size + high)
@@ -376,7 +385,8 @@ def learn_model_if_enough(data: Dataset, blocks: Blocks) -> em.Model | None:
     # distinct blocked pairs between sources in all blocks
     total = int(cross.sum()) / rate
     low, high = low[cross], high[cross]
-    return learn_model(data, low, high, round(total), _share_name_block(data, blocks, low, high))
+    name_blocked = _share_name_block(data, blocks, low, high)
+    return learn_model(data, low, high, round(total), name_blocked, fit_pairs)
 
 
 def _share_name_block(
