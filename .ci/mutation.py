@@ -94,6 +94,7 @@ GROUPS: dict[str, Group] = {
         (
             "tests/registry/test_registry_access.py",
             "tests/registry/test_registry_list.py",
+            "tests/registry/test_registry_scope.py",
         ),
         functions=(
             "registrations_in_scope",
@@ -110,6 +111,7 @@ GROUPS: dict[str, Group] = {
         ("src/bovenwater/kompas/selectors.py",),
         (
             "tests/kompas/test_kompas_services.py",
+            "tests/kompas/test_kompas_rules.py",
             "tests/kompas/test_kompas_training.py",
             "tests/kompas/test_kompas_views.py",
         ),
