@@ -298,3 +298,43 @@ def test_recipient_names_only_for_the_reporting_or_a_receiving_organisation(
     outsider = actor_for(Role.CONTACT_OFFICER, region["outsider"])
     assert selectors.recipient_names(actor=outsider, reference=signal.reference) == []
     assert sorted(selectors.signal_recipient_names(signal=signal)) == sorted(expected)
+
+
+def test_the_first_open_signals_with_one_response_date_come_newest_first(
+    region: dict[str, Organisation],
+    actor_for: Callable[..., Actor],
+    submit_signal: Callable[..., Signal],
+) -> None:
+    """The home page's short list (``first_open_signals_for_actor``) merges the received
+    signals and the actor's own reports, and on one response date puts the newest first,
+    as the inbox does."""
+    handler = actor_for(Role.CONTACT_OFFICER, region["municipality"])
+    received = [submit_signal() for _ in range(2)]
+    elsewhere = actor_for(Role.CONTACT_OFFICER, region["outsider"])
+    own = submit_signal(actor=elsewhere)
+    ids = [received[0].pk, own.pk, received[1].pk]
+    due = timezone.localdate() + datetime.timedelta(days=3)
+    start = timezone.now() - datetime.timedelta(days=1)
+    for minutes, pk in enumerate(ids):  # created in this order, one minute apart
+        Signal.objects.filter(pk=pk).update(
+            due_date=due, created_at=start + datetime.timedelta(minutes=minutes)
+        )
+    signal_counts_rebuild()  # the updates above went past the count table
+    # all three reached the handler's municipality
+    first = selectors.first_open_signals_for_actor(actor=handler, limit=5)
+    assert [s.pk for s in first] == [received[1].pk, own.pk, received[0].pk]
+    # the colleague elsewhere: the own report only, until the other two reach them too
+    assert [s.pk for s in selectors.first_open_signals_for_actor(actor=elsewhere, limit=5)] == [
+        own.pk
+    ]
+    for signal in received:
+        SignalRecipient.objects.create(
+            signal=signal, organisation=region["outsider"], reason=SignalRecipient.Reason.FORWARDED
+        )
+    signal_counts_rebuild()
+    first = selectors.first_open_signals_for_actor(actor=elsewhere, limit=5)
+    assert [s.pk for s in first] == [received[1].pk, own.pk, received[0].pk]
+    assert [s.pk for s in selectors.first_open_signals_for_actor(actor=elsewhere, limit=2)] == [
+        received[1].pk,
+        own.pk,
+    ]
