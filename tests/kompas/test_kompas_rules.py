@@ -155,12 +155,14 @@ def test_a_self_assessment_is_read_only_in_its_municipality_and_a_refusal_is_log
     assert refusal.refused and refusal.owner_organisation_id == org_a.pk
     assert selectors.assessments_for_actor(actor=officer_b, purpose=Purpose.KOMPAS) == []
     # the permission alone is not enough: only a municipality has a self-assessment
-    police = make_organisation(kind=OrganisationKind.POLICE)
-    director = actor_of(make_member(role=Role.CHAIN_DIRECTOR, organisation=police))
-    with pytest.raises(PermissionDenied):
-        selectors.assessment_get_for_actor(actor=director, assessment_id=item.pk)
-    with pytest.raises(PermissionDenied):
-        selectors.actions_for_actor(actor=director, purpose=Purpose.KOMPAS)
+    # (kinds sorting before and after "municipality")
+    for kind in (OrganisationKind.POLICE, OrganisationKind.CARE_COORDINATION):
+        other = make_organisation(kind=kind)
+        director = actor_of(make_member(role=Role.CHAIN_DIRECTOR, organisation=other))
+        with pytest.raises(PermissionDenied):
+            selectors.assessment_get_for_actor(actor=director, assessment_id=item.pk)
+        with pytest.raises(PermissionDenied):
+            selectors.actions_for_actor(actor=director, purpose=Purpose.KOMPAS)
 
 
 @pytest.mark.parametrize(
