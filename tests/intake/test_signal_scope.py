@@ -26,7 +26,13 @@ from bovenwater.accounts.roles import Role
 from bovenwater.audit.models import Action, ProcessingLogEntry
 from bovenwater.intake import selectors, services
 from bovenwater.intake.counts import signal_counts_rebuild
-from bovenwater.intake.models import Signal, SignalPerson, SignalRecipient, SignalState
+from bovenwater.intake.models import (
+    Signal,
+    SignalCount,
+    SignalPerson,
+    SignalRecipient,
+    SignalState,
+)
 from bovenwater.reference.models import Municipality
 
 pytestmark = pytest.mark.django_db
@@ -327,14 +333,36 @@ def test_the_first_open_signals_with_one_response_date_come_newest_first(
     assert [s.pk for s in selectors.first_open_signals_for_actor(actor=elsewhere, limit=5)] == [
         own.pk
     ]
-    for signal in received:
+    assert selectors.open_count_for_actor(actor=elsewhere) == 1
+    for n, signal in enumerate(received, start=1):
         SignalRecipient.objects.create(
             signal=signal, organisation=region["outsider"], reason=SignalRecipient.Reason.FORWARDED
         )
-    signal_counts_rebuild()
+        signal_counts_rebuild()
+        # the own report plus the received ones (1 + 1 is not 1 | 1)
+        assert selectors.open_count_for_actor(actor=elsewhere) == 1 + n
     first = selectors.first_open_signals_for_actor(actor=elsewhere, limit=5)
     assert [s.pk for s in first] == [received[1].pk, own.pk, received[0].pk]
     assert [s.pk for s in selectors.first_open_signals_for_actor(actor=elsewhere, limit=2)] == [
         received[1].pk,
         own.pk,
     ]
+
+
+def test_a_transition_takes_one_off_a_count_of_several(
+    region: dict[str, Organisation],
+    actor_for: Callable[..., Actor],
+    submit_signal: Callable[..., Signal],
+) -> None:
+    """Three new signals with one response date are one row of the count table with 3;
+    moving one on leaves 2 there (never less, never below zero)."""
+    signals = [submit_signal() for _ in range(3)]
+    municipality = region["municipality"]
+    rows = SignalCount.objects.filter(organisation=municipality, state=SignalState.NEW)
+    assert list(rows.values_list("count", flat=True)) == [3]
+    handler = actor_for(Role.CONTACT_OFFICER, municipality)
+    services.signal_transition(
+        actor=handler, signal=signals[0], to_state=SignalState.ASSESSING, reason="bekeken"
+    )
+    assert list(rows.values_list("count", flat=True)) == [2]
+    assert selectors.open_count_for_actor(actor=handler) == 3

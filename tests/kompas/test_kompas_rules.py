@@ -104,7 +104,7 @@ def test_a_note_is_changed_read_and_deleted_only_by_its_owner(
 
 
 def test_a_share_needs_a_short_message_and_an_existing_part_and_only_its_recipient_reads_it(
-    make_member: Callable[..., Membership], org_a: Organisation
+    make_member: Callable[..., Membership], org_a: Organisation, org_b: Organisation
 ) -> None:
     sender = actor_of(make_member(organisation=org_a))
     recipient = actor_of(make_member(organisation=org_a))
@@ -130,6 +130,30 @@ def test_a_share_needs_a_short_message_and_an_existing_part_and_only_its_recipie
     assert Share.objects.get().read_at is None
     services.share_mark_read(actor=recipient, share=share)
     assert Share.objects.get().read_at is not None
+    with pytest.raises(Http404):  # the sender does not read it as a received share
+        selectors.share_get_for_actor(actor=sender, share_id=share.pk, purpose=Purpose.KOMPAS)
+    refusal = _last("kompas.share", share.pk)
+    assert refusal.refused and refusal.owner_organisation_id is None  # the same organisation
+    stranger = actor_of(make_member(organisation=org_b))
+    with pytest.raises(Http404):
+        selectors.share_get_for_actor(actor=stranger, share_id=share.pk, purpose=Purpose.KOMPAS)
+    assert _last("kompas.share", share.pk).owner_organisation_id == org_a.pk
+
+
+def test_a_list_of_notes_is_logged_with_its_filter(
+    make_member: Callable[..., Membership], org_a: Organisation
+) -> None:
+    owner = actor_of(make_member(organisation=org_a))
+    services.note_create(actor=owner, kind=TargetKind.CARD, target="vorm-labour", body="A")
+    notes = selectors.notes_for_actor(
+        actor=owner, purpose=Purpose.KOMPAS, kind=TargetKind.CARD, target="vorm-labour"
+    )
+    assert len(notes) == 1
+    entry = _last("kompas.note", f"owner:{owner.user.pk}")
+    assert entry.details == {"count": 1, "kind": "card", "target": "vorm-labour"}
+    assert selectors.notes_for_actor(actor=owner, purpose=Purpose.KOMPAS, target="ander") == []
+    entry = _last("kompas.note", f"owner:{owner.user.pk}")
+    assert entry.details == {"count": 0, "kind": "", "target": "ander"}
 
 
 # -- self-assessment and actions ---------------------------------------------------------
