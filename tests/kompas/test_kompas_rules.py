@@ -189,6 +189,28 @@ def test_a_self_assessment_is_read_only_in_its_municipality_and_a_refusal_is_log
             selectors.actions_for_actor(actor=director, purpose=Purpose.KOMPAS)
 
 
+def test_the_region_shows_the_scores_of_the_latest_assessment_and_none_without_one(
+    make_member: Callable[..., Membership],
+    make_organisation: Callable[..., Organisation],
+    org_b: Organisation,
+) -> None:
+    # GM0362 Amstelveen and GM0437 Ouder-Amstel share the police unit Amsterdam with org_b
+    director = actor_of(make_member(role=Role.CHAIN_DIRECTOR, organisation=org_b))
+    assessed = make_organisation(name="Gemeente Amstelveen", municipality_code="GM0362")
+    officer = actor_of(make_member(role=Role.POLICY_OFFICER, organisation=assessed))
+    services.assessment_submit(actor=officer, answers=_answers())
+    services.consent_set(actor=officer, share_with_region=True)
+    silent = make_organisation(name="Gemeente Ouder-Amstel", municipality_code="GM0437")
+    services.consent_set(
+        actor=actor_of(make_member(role=Role.POLICY_OFFICER, organisation=silent)),
+        share_with_region=True,
+    )
+    rows = selectors.region_assessments_for_actor(actor=director, purpose=Purpose.KOMPAS)
+    assert [r.organisation.name for r in rows] == ["Gemeente Amstelveen", "Gemeente Ouder-Amstel"]
+    assert rows[0].scores == assessment.scores(_answers())
+    assert (rows[1].latest, rows[1].scores) == (None, None)
+
+
 @pytest.mark.parametrize(
     ("fields", "field"),
     [
