@@ -13,7 +13,8 @@ from tests.cases import factories
 
 from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.cases import services
-from bovenwater.cases.models import Case, CaseState, Transfer, TransferStatus
+from bovenwater.cases.models import Case, CaseState
+from bovenwater.cases.transfers import Transfer, TransferStatus
 
 pytestmark = pytest.mark.django_db
 
