@@ -15,13 +15,14 @@ from bovenwater.adscan.cli import register
 from bovenwater.adscan.cluster import DEFAULT_MAX_ENTITY_DF, DEFAULT_THRESHOLD
 from bovenwater.adscan.extract import _plain, extract, token_roles
 from bovenwater.adscan.generate import _phone, generate
-from bovenwater.adscan.indicators import FIRST_WORDS
+from bovenwater.adscan.indicators import FIRST_WORDS, Hit
 from bovenwater.adscan.model import Ad
 from bovenwater.adscan.normalise import (
     _LEET_CANDIDATE,
     NormalisedText,
     _leet_replace,
     fold_leet,
+    needs_nfkc,
     normalise,
 )
 from bovenwater.adscan.phones import (
@@ -43,6 +44,7 @@ from bovenwater.adscan.pipeline import (
     analyse,
     analyse_and_sketch,
     analyse_batch,
+    evidence_of,
 )
 from bovenwater.adscan.sketch import shingle_batch, sketch_batch, sketch_weighted
 from bovenwater.adscan.tokens import (
@@ -349,3 +351,23 @@ def test_literal_first_patterns_find_what_the_look_behind_first_ones_found(
     if match is None and fallback is not None:
         match = fallback.search(EVIDENCE_TEXT.base)
     assert (match.span() if match else None) == _search_as_before(kind, phrase, EVIDENCE_TEXT)
+
+
+def test_evidence_from_the_kept_base_view_equals_evidence_from_the_text() -> None:
+    # the evidence is located in the tokeniser's base view when the text needs no NFKC
+    # step; it must be what normalising the text again gives, for every kind of hit
+    records = list(generate(400, seed=5, hard=True))
+    ads = [Ad(r["id"], r["title"], r["body"], r["city"], r["posted_at"]) for r in records]
+    ads += [Ad(f"t{i}", "Titel €", text) for i, text in enumerate(TEXTS)]
+    ads += [Ad("n", "Nieuw 🆕💋", "Ｌｉｓａ hier, 19 jaar, bel mij\u200b 06 1234 5678, 50 euro")]
+    analyses = analyse_batch(ads)
+    assert all(a.base for a in analyses if a.ad.text.strip())
+    with_base = 0
+    for analysis in analyses:
+        hits = [*analysis.hits, Hit("PRICE_BELOW_MEDIAN", ("50",), "price")]
+        kept = evidence_of(analysis.ad, hits, analysis.extraction.phones, analysis.base)
+        again = evidence_of(analysis.ad, hits, analysis.extraction.phones)
+        assert kept == again
+        with_base += bool(analysis.hits) and not needs_nfkc(analysis.ad.text)
+    assert with_base > 150
+    assert any(needs_nfkc(a.ad.text) and a.hits for a in analyses)
