@@ -16,6 +16,7 @@ from bovenwater.adscan.cluster import DEFAULT_MAX_ENTITY_DF, DEFAULT_THRESHOLD
 from bovenwater.adscan.extract import _plain, extract, token_roles
 from bovenwater.adscan.generate import _phone, generate
 from bovenwater.adscan.indicators import FIRST_WORDS, Hit
+from bovenwater.adscan.ingest import MAX_TEXT, _checked, ad_from_mapping
 from bovenwater.adscan.model import Ad
 from bovenwater.adscan.normalise import (
     _LEET_CANDIDATE,
@@ -371,3 +372,34 @@ def test_evidence_from_the_kept_base_view_equals_evidence_from_the_text() -> Non
         with_base += bool(analysis.hits) and not needs_nfkc(analysis.ad.text)
     assert with_base > 150
     assert any(needs_nfkc(a.ad.text) and a.hits for a in analyses)
+
+
+def test_record_shortcut_equals_the_full_checks() -> None:
+    base = {"id": "a1", "title": "T", "body": "B", "city": "Utrecht", "posted_at": "2025-01-01"}
+    variants: list[object] = [
+        base,
+        {**base, "url": "https://x.test/1"},
+        {**base, "id": "  a2 "},
+        {**base, "id": "   "},
+        {**base, "id": 12},
+        {**base, "id": True},
+        {**base, "id": None},
+        {**base, "title": None},
+        {**base, "title": ""},
+        {**base, "body": 5},
+        {**base, "body": "x" * (MAX_TEXT + 1)},
+        {**base, "title": "x" * MAX_TEXT},
+        {**base, "city": ""},
+        {**base, "city": 3},
+        {**base, "posted_at": None},
+        {**base, "url": ["u"]},
+        {k: v for k, v in base.items() if k != "body"},
+        {"id": "b", "title": "t", "body": "b"},
+        ["not", "an", "object"],
+        "text",
+        None,
+    ]
+    for record in variants:
+        assert ad_from_mapping(record) == _checked(record), record
+    assert isinstance(ad_from_mapping(base), Ad)
+    assert ad_from_mapping({**base, "id": "   "}) == "field 'id' is empty"
