@@ -80,6 +80,22 @@ GROUPS: dict[str, Group] = {
             "tests/intake/test_intake_services.py",
         ),
     ),
+    # The other reads of a case: by id or number, the victim's details, a break-the-glass
+    # overview for the privacy officer, referrals and consents, transfers between regions.
+    "case-reads": Group(
+        (
+            "src/bovenwater/cases/selectors/case.py",
+            "src/bovenwater/cases/selectors/referral.py",
+            "src/bovenwater/cases/selectors/transfer.py",
+        ),
+        (
+            "tests/cases/test_case_access.py",
+            "tests/cases/test_access_rules.py",
+            "tests/cases/test_case_reads.py",
+            "tests/cases/test_case_transfer.py",
+            "tests/cases/test_service_refusals.py",
+        ),
+    ),
     # The count table the inbox totals read: which organisation's rows, which states,
     # which response dates (the recount itself is pinned by `rebuild_signal_counts --check`).
     "signal-counts": Group(
