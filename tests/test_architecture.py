@@ -240,7 +240,6 @@ LONG_ELSEWHERE = frozenset(
         "chat/services.py",
         "chat/views.py",
         "pprl/names_data.py",
-        "settings.py",
     }
 )
 
