@@ -28,6 +28,9 @@ from bovenwater.cases.selectors.case import (
     victim_for_access,
 )
 from bovenwater.cases.selectors.coordination import (
+    WORK_QUEUE_PAGE,
+    WORK_QUEUE_SHOWN,
+    QueueRow,
     RegistrationDone,
     ended_share_for_actor,
     field_history_for_access,
@@ -89,6 +92,7 @@ from bovenwater.cases.selectors.referral import (
     referrals_list_for_actor,
 )
 from bovenwater.cases.selectors.transfer import (
+    IncomingTransfer,
     TransferView,
     incoming_transfers_for_actor,
     open_transfer_of,
@@ -102,6 +106,8 @@ __all__ = [
     "CASE_ROW_FIELDS",
     "DEADLINES_SHOWN",
     "MEASURE_ORGANISATION_KINDS",
+    "WORK_QUEUE_PAGE",
+    "WORK_QUEUE_SHOWN",
     "AccessPath",
     "CapacityRow",
     "CaseAccess",
@@ -110,6 +116,8 @@ __all__ = [
     "CaseRow",
     "Deadline",
     "IncomingReferral",
+    "IncomingTransfer",
+    "QueueRow",
     "RegistrationDone",
     "TransferView",
     "WaitingRow",
