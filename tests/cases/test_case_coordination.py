@@ -132,6 +132,9 @@ def test_the_case_list_shows_the_oldest_of_a_long_queue_and_links_to_the_whole_q
     body = page.content.decode()
     assert [c.number in body for c in cases] == [True, True, True, False]
     assert "Alleen de oudste 3 staan hier." in body
+    entry = ProcessingLogEntry.objects.order_by("-pk").first()
+    assert entry is not None and entry.details == {"list": "work_queue", "shown": 3}
+    assert entry.object_id == f"list:organisation:{world['owner'].pk}"
 
     # taken cases leave the queue; with a short queue there is no link
     for case in cases[1:]:

@@ -36,6 +36,7 @@ from bovenwater.cases.selectors.coordination import (
     field_history_for_access,
     registration_of,
     work_queue_for_actor,
+    work_queue_page_for_actor,
 )
 from bovenwater.cases.selectors.dashboard import (
     CASE_ROW_FIELDS,
@@ -176,4 +177,5 @@ __all__ = [
     "waiting_list",
     "waiting_rows",
     "work_queue_for_actor",
+    "work_queue_page_for_actor",
 ]

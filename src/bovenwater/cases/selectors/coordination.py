@@ -72,6 +72,24 @@ def work_queue_for_actor(*, actor: Actor, limit: int = WORK_QUEUE_SHOWN) -> list
     return [QueueRow(*row) for row in rows]
 
 
+def work_queue_page_for_actor(*, actor: Actor, limit: int) -> tuple[list[QueueRow], bool]:
+    """The oldest ``limit`` rows of the work queue as its own page shows them, and whether
+    there are more. Like the case list, one log entry per page (who, which organisation):
+    the page is a read of its own."""
+    rows = work_queue_for_actor(actor=actor, limit=limit + 1)
+    more, rows = len(rows) > limit, rows[:limit]
+    if actor.has(Permission.VIEW_CASES):
+        log_processing(
+            actor=actor,
+            action=Action.VIEW,
+            object_type="cases.case",
+            object_id=f"list:organisation:{actor.organisation_id}",
+            purpose=Purpose.CARE_COORDINATION,
+            details={"list": "work_queue", "shown": len(rows)},
+        )
+    return rows, more
+
+
 def field_history_for_access(*, actor: Actor, access: CaseAccess) -> list[CaseFieldChange]:
     """Corrections of the case with old and new values, newest first: case fields for
     whoever sees the summary, victim fields only for those who may see the victim. The

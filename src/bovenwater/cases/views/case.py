@@ -193,12 +193,12 @@ def work_queue(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     require_permission(actor, Permission.VIEW_CASES)
     limit = selectors.WORK_QUEUE_PAGE
-    queue = selectors.work_queue_for_actor(actor=actor, limit=limit + 1)
-    rows = _display_rows([], [], queue[:limit], [])[2]
+    queue, more = selectors.work_queue_page_for_actor(actor=actor, limit=limit)
+    rows = _display_rows([], [], queue, [])[2]
     return render(
         request,
         "cases/work_queue.html",
-        {"work_queue": rows, "more": len(queue) > limit, "limit": limit},
+        {"work_queue": rows, "more": more, "limit": limit},
     )
 
 
