@@ -80,6 +80,78 @@ GROUPS: dict[str, Group] = {
             "tests/intake/test_intake_services.py",
         ),
     ),
+    # The other reads of a case: by id or number, the victim's details, a break-the-glass
+    # overview for the privacy officer, referrals and consents, transfers between regions.
+    "case-reads": Group(
+        (
+            "src/bovenwater/cases/selectors/case.py",
+            "src/bovenwater/cases/selectors/referral.py",
+            "src/bovenwater/cases/selectors/transfer.py",
+        ),
+        (
+            "tests/cases/test_case_access.py",
+            "tests/cases/test_access_rules.py",
+            "tests/cases/test_case_reads.py",
+            "tests/cases/test_case_transfer.py",
+            "tests/cases/test_service_refusals.py",
+        ),
+    ),
+    # The count table the inbox totals read: which organisation's rows, which states,
+    # which response dates (the recount itself is pinned by `rebuild_signal_counts --check`).
+    "signal-counts": Group(
+        ("src/bovenwater/intake/counts.py",),
+        ("tests/intake/test_signal_counts.py", "tests/intake/test_signal_scope.py"),
+        functions=("_add", "count_signal", "received_count"),
+    ),
+    # Who reads registry records: national bodies all, anyone else its own reports
+    # (the system reads for linkage and estimation are not an actor's access rule).
+    "registry-scope": Group(
+        ("src/bovenwater/registry/selectors.py",),
+        (
+            "tests/registry/test_registry_access.py",
+            "tests/registry/test_registry_list.py",
+            "tests/registry/test_registry_scope.py",
+        ),
+        functions=(
+            "registrations_in_scope",
+            "registrations_for_export",
+            "registration_count_for_actor",
+            "registrations_browse",
+            "registrations_listed",
+            "registration_years",
+        ),
+    ),
+    # Kompas: private notes, shares between colleagues, a municipality's self-assessment
+    # and its region's, team progress and certificates (the content readers are not).
+    "kompas-scope": Group(
+        ("src/bovenwater/kompas/selectors.py",),
+        (
+            "tests/kompas/test_kompas_services.py",
+            "tests/kompas/test_kompas_rules.py",
+            "tests/kompas/test_kompas_training.py",
+            "tests/kompas/test_kompas_views.py",
+        ),
+        functions=(
+            "notes_for_actor",
+            "_home_organisation_id",
+            "note_get_for_actor",
+            "shares_received_for_actor",
+            "unread_share_count",
+            "share_get_for_actor",
+            "share_recipients_for_actor",
+            "team_progress_for_actor",
+            "certificate_get_for_manager",
+            "certificate_verify",
+            "region_organisations",
+            "assessment_scope",
+            "assessments_for_actor",
+            "assessment_get_for_actor",
+            "actions_for_actor",
+            "action_get_for_actor",
+            "consent_of",
+            "region_assessments_for_actor",
+        ),
+    ),
     # The log's append-only guards and its hash; the field declarations of the module are
     # pinned by `makemigrations --check` (tests/test_migrations.py), not mutated here.
     "log-hash": Group(

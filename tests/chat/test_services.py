@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -205,16 +206,21 @@ def actor_of_membership(membership: Membership) -> Actor:
     return Actor(user=membership.user, membership=membership)
 
 
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
 def test_opening_hours_with_holidays_and_midnight() -> None:
     periods = [hours.Period(4, time(19), time(1))]  # Friday 19:00 - Saturday 01:00
     friday = date(2026, 12, 4)
-    assert hours.is_open(periods, frozenset(), datetime(2026, 12, 4, 23, 30))
-    assert hours.is_open(periods, frozenset(), datetime(2026, 12, 5, 0, 30))
-    assert not hours.is_open(periods, frozenset(), datetime(2026, 12, 5, 1, 30))
-    assert not hours.is_open(periods, frozenset({friday}), datetime(2026, 12, 4, 23, 30))
-    assert hours.next_opening(periods, frozenset({friday}), datetime(2026, 12, 4, 12)) == (
-        datetime(2026, 12, 11, 19)
+    assert hours.is_open(periods, frozenset(), datetime(2026, 12, 4, 23, 30, tzinfo=AMSTERDAM))
+    assert hours.is_open(periods, frozenset(), datetime(2026, 12, 5, 0, 30, tzinfo=AMSTERDAM))
+    assert not hours.is_open(periods, frozenset(), datetime(2026, 12, 5, 1, 30, tzinfo=AMSTERDAM))
+    assert not hours.is_open(
+        periods, frozenset({friday}), datetime(2026, 12, 4, 23, 30, tzinfo=AMSTERDAM)
     )
+    assert hours.next_opening(
+        periods, frozenset({friday}), datetime(2026, 12, 4, 12, tzinfo=AMSTERDAM)
+    ) == (datetime(2026, 12, 11, 19, tzinfo=AMSTERDAM))
 
 
 def test_closed_chat_offers_a_message_with_pickup_code(

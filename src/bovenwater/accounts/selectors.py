@@ -86,6 +86,17 @@ def home_organisation_id(*, user_id: int) -> int | None:
     )
 
 
+def acting_membership_of(*, user_id: int, chosen_id: int | str | None = None) -> Membership | None:
+    """The membership a logged-in user acts in outside a request (a WebSocket or stream):
+    the chosen one (the session's choice) when it is active in an active organisation,
+    else the first such by organisation name and role. The user's own, not logged."""
+    memberships = Membership.objects.select_related("user", "organisation").filter(
+        user_id=user_id, is_active=True, organisation__is_active=True
+    )
+    chosen = memberships.filter(pk=chosen_id).first() if chosen_id is not None else None
+    return chosen or memberships.order_by("organisation__name", "role").first()
+
+
 def users_in_roles(*, organisation_id: int, roles: Iterable[str]) -> QuerySet[User]:
     """Active users with an active membership of the organisation in one of ``roles``:
     the colleagues another app offers as a choice (a case's coordinator) or notifies of

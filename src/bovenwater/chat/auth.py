@@ -16,7 +16,7 @@ from django_otp.models import Device
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.middleware import SESSION_KEY, second_factor_at_provider
-from bovenwater.accounts.models import Membership
+from bovenwater.accounts.selectors import acting_membership_of
 
 
 def actor_from_scope(scope: dict[str, Any]) -> Actor | None:
@@ -31,12 +31,7 @@ def actor_from_scope(scope: dict[str, Any]) -> Actor | None:
         device = Device.from_persistent_id(persistent_id)
         if device is None or device.user_id != user.pk or not device.confirmed:
             return None
-    memberships = Membership.objects.select_related("user", "organisation").filter(
-        user_id=user.pk, is_active=True, organisation__is_active=True
-    )
-    chosen = session.get(SESSION_KEY)
-    membership = memberships.filter(pk=chosen).first() if chosen is not None else None
-    membership = membership or memberships.order_by("organisation__name", "role").first()
+    membership = acting_membership_of(user_id=user.pk, chosen_id=session.get(SESSION_KEY))
     if membership is None:
         return None
     return Actor(user=membership.user, membership=membership)

@@ -8,6 +8,7 @@ from datetime import date, time
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils import timezone
 
 from bovenwater.accounts.models import Membership
 from bovenwater.accounts.roles import Role
@@ -36,7 +37,7 @@ def seed(report: SeedReport) -> None:
     team = Team.objects.create(organisation=organisation, name="Chat Lichtbaken")
     for weekday in range(7):
         OpeningHours.objects.create(team=team, weekday=weekday, opens=time(0), closes=time(0))
-    year = date.today().year
+    year = timezone.localdate().year
     Holiday.objects.create(team=team, date=date(year, 12, 25), name="Eerste Kerstdag")
     for title, body, link in CANNED:
         CannedResponse.objects.create(organisation=organisation, title=title, body=body, link=link)

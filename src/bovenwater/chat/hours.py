@@ -1,10 +1,13 @@
-"""Opening hours of a chat team, with holidays; a period may run past midnight."""
+"""Opening hours of a chat team, with holidays; a period may run past midnight.
+
+Times are aware datetimes in the team's local time zone: a period's start and end take
+``now``'s zone, so they compare by the local clock (as the team reads its hours)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 
 
 @dataclass(frozen=True)
@@ -15,7 +18,7 @@ class Period:
 
 
 def _intervals(
-    periods: Iterable[Period], holidays: frozenset[date], day: date
+    periods: Iterable[Period], holidays: frozenset[date], day: date, zone: tzinfo | None
 ) -> list[tuple[datetime, datetime]]:
     if day in holidays:
         return []
@@ -23,8 +26,8 @@ def _intervals(
     for period in periods:
         if period.weekday != day.weekday():
             continue
-        start = datetime.combine(day, period.opens)
-        end = datetime.combine(day, period.closes)
+        start = datetime.combine(day, period.opens, tzinfo=zone)
+        end = datetime.combine(day, period.closes, tzinfo=zone)
         if end <= start:
             end += timedelta(days=1)
         result.append((start, end))
@@ -32,10 +35,10 @@ def _intervals(
 
 
 def is_open(periods: Iterable[Period], holidays: frozenset[date], now: datetime) -> bool:
-    """Whether ``now`` (naive local time) falls in an opening period."""
+    """Whether ``now`` (local time) falls in an opening period."""
     periods = list(periods)
     for day in (now.date() - timedelta(days=1), now.date()):
-        for start, end in _intervals(periods, holidays, day):
+        for start, end in _intervals(periods, holidays, day, now.tzinfo):
             if start <= now < end:
                 return True
     return False
@@ -47,7 +50,9 @@ def next_opening(
     """The start of the next opening period after ``now`` (within two weeks), or None."""
     periods = list(periods)
     for offset in range(15):
-        for start, _end in _intervals(periods, holidays, now.date() + timedelta(days=offset)):
+        for start, _end in _intervals(
+            periods, holidays, now.date() + timedelta(days=offset), now.tzinfo
+        ):
             if start > now:
                 return start
     return None

@@ -39,7 +39,8 @@ from bovenwater.chat.models import (
     Team,
     Transfer,
 )
-from bovenwater.chat.services import handoff_text, message_payload
+from bovenwater.chat.services.common import message_payload
+from bovenwater.chat.services.handoff import handoff_text
 from bovenwater.monitor.selectors import Table, chat_tables_read, chat_years
 
 DEFAULT_MINUTES_PER_PLACE = 4
@@ -203,7 +204,7 @@ class TeamStatus:
 
 
 def team_status(team: Team, now: datetime | None = None) -> TeamStatus:
-    now = timezone.localtime(now or timezone.now()).replace(tzinfo=None)
+    now = timezone.localtime(now or timezone.now())
     periods = [hours.Period(h.weekday, h.opens, h.closes) for h in team.hours.all()]
     holidays = frozenset(team.holidays.values_list("date", flat=True))
     return TeamStatus(

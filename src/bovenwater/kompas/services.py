@@ -6,9 +6,7 @@ import datetime
 from collections.abc import Mapping
 from functools import partial
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +28,7 @@ from bovenwater.kompas.models import (
     Share,
     TargetKind,
 )
+from bovenwater.kompas.tasks import send_share_mail
 
 MAX_NOTE = 5000
 MAX_MESSAGE = 500
@@ -109,27 +108,6 @@ def note_delete(*, actor: Actor, note: Note) -> None:
 # -- sharing ---------------------------------------------------------------------------
 
 
-def _send_share_mail(share_id: int) -> None:
-    share = Share.objects.select_related("sender", "recipient").get(pk=share_id)
-    target = targets.resolve(share.kind, share.target)
-    if not share.recipient.email or target is None:
-        return
-    lines = [
-        _("%(sender)s deelde een onderdeel van Kompas met u: %(title)s")
-        % {"sender": share.sender.display_name, "title": target.title},
-    ]
-    if share.message:
-        lines += ["", share.message]
-    lines += ["", _("U vindt het in Bovenwater onder Kompas > Gedeeld met mij.")]
-    send_mail(
-        subject=_("Gedeeld in Kompas: %(title)s") % {"title": target.title},
-        message="\n".join(lines),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[share.recipient.email],
-        fail_silently=True,
-    )
-
-
 @transaction.atomic
 def share_create(
     *, actor: Actor, kind: str, target: str, recipient: User, message: str = ""
@@ -164,7 +142,9 @@ def share_create(
         purpose=Purpose.KOMPAS,
         details={"kind": kind, "target": target},
     )
-    transaction.on_commit(partial(_send_share_mail, share.pk))
+    # The e-mail goes out from the task queue after the commit (kompas/mail.py: a
+    # failure is logged and tried again later, never swallowed).
+    transaction.on_commit(partial(send_share_mail.enqueue, share.pk), robust=True)
     return share
 
 

@@ -350,22 +350,57 @@ class MatchResult:
 
 
 def learn_model_if_enough(data: Dataset, blocks: Blocks) -> em.Model | None:
-    """The learned model, or None when the lists give too few blocked pairs for EM."""
-    sorted_records, starts, sizes = blocks.records, blocks.starts, blocks.sizes
+    """The learned model, or None when the lists give too few blocked pairs for EM.
+
+    EM sees a sample of the blocks; a pair is taken only in the first block it shares
+    (as in scoring), so every distinct blocked pair is in the sample with the same
+    chance, the block sampling rate. Taking a pair from any chosen block instead would
+    favour true pairs (they share many blocks) and overstate both the share of true
+    pairs and how clean their fields are, more so the larger the lists.
+    """
+    sizes = blocks.sizes
     if int((sizes * (sizes - 1) // 2).sum()) < em.MIN_EM_PAIRS:
         return None
-    chosen = em.sample_blocks(sizes, em.EM_SAMPLE)
-    low, high = _ordered(_pairs_within(sorted_records, starts[chosen], sizes[chosen]))
+    chosen, rate = em.sample_blocks(sizes, em.EM_SAMPLE)
+    chosen_sizes = sizes[chosen]
+    pairs = _pairs_within(blocks.records, blocks.starts[chosen], chosen_sizes)
+    value = np.repeat(blocks.values[chosen], chosen_sizes * (chosen_sizes - 1) // 2)
+    first = _first_meeting(data, blocks, pairs[:, 0], pairs[:, 1], value)
+    fit_pairs = None
+    if rate < 1.0:
+        # every pair of the sampled blocks: m is fitted there (see learn_model)
+        all_low, all_high = _ordered(pairs)
+        all_codes = _distinct(all_low * data.size + all_high)
+        all_low, all_high = all_codes // data.size, all_codes % data.size
+        keep = data.source_of[all_low] != data.source_of[all_high]
+        fit_pairs = (all_low[keep], all_high[keep])
+        del all_low, all_high, all_codes, keep
+    low, high = _ordered(pairs[first])
+    del pairs, value, first
     codes = _distinct(low * data.size + high)
     low, high = codes // data.size, codes % data.size
     cross = data.source_of[low] != data.source_of[high]
     if int(cross.sum()) < em.MIN_EM_PAIRS // 4:
         return None
-    # distinct blocked pairs between sources in all blocks, from the sample's share
-    sampled_with_repeats = int((sizes[chosen] * (sizes[chosen] - 1) // 2).sum())
-    all_with_repeats = int((sizes * (sizes - 1) // 2).sum())
-    total = int(cross.sum()) * all_with_repeats / max(sampled_with_repeats, 1)
-    return learn_model(data, low[cross], high[cross], round(total))
+    # distinct blocked pairs between sources in all blocks
+    total = int(cross.sum()) / rate
+    low, high = low[cross], high[cross]
+    name_blocked = _share_name_block(data, blocks, low, high)
+    return learn_model(data, low, high, round(total), name_blocked, fit_pairs)
+
+
+def _share_name_block(
+    data: Dataset, blocks: Blocks, low: Int64Array, high: Int64Array
+) -> NDArray[np.bool_]:
+    """Per pair: both records are in one usable block of a year-free name key (first
+    name with a surname part), which says nothing about their dates."""
+    out = np.zeros(low.shape[0], dtype=bool)
+    for a in (6, 7, 8):
+        ka = data.tokens[low, T_BLOCK + a]
+        usable = blocks.usable[low, a] & (ka != 0)
+        for b in (6, 7, 8):
+            out |= usable & (ka == data.tokens[high, T_BLOCK + b])
+    return out
 
 
 def _assign(
