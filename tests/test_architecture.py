@@ -330,6 +330,7 @@ DEAD_ELSEWHERE = frozenset(
         "adscan/pipeline.py: default_workers",
         "adscan/sketch.py: jaccard_estimate",
         "chat/services/canned.py: canned_response_create",
+        "pprl/em.py: fit_m",
         "chat/tasks.py: apply_chat_retention",
         "webscan/tasks.py: apply_retention",
     }
