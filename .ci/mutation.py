@@ -145,7 +145,6 @@ GROUPS: dict[str, Group] = {
             "region_organisations",
             "assessment_scope",
             "assessments_for_actor",
-            "assessment_get_for_actor",
             "actions_for_actor",
             "action_get_for_actor",
             "consent_of",
