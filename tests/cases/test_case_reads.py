@@ -141,6 +141,10 @@ def test_after_a_transfer_only_the_former_owner_sees_its_own_history() -> None:
     assert (proposed.receiving, proposed.own_history) == (False, [])
     services.transfer_answer(actor=taker, transfer=transfer, to_status="accepted")
     assert transfer_for_actor(actor=taker, transfer_id=transfer.pk).own_history == []
+    read = ProcessingLogEntry.objects.filter(object_type="cases.transfer").latest("pk")
+    assert read.details in (None, {})  # nothing of its own before the hand-over
     former = transfer_for_actor(actor=coordinator, transfer_id=transfer.pk)
     assert former.own_history
     assert {e.actor_organisation_id for e in former.own_history} == {sender.pk}
+    read = ProcessingLogEntry.objects.filter(object_type="cases.transfer").latest("pk")
+    assert read.details == {"own_history": len(former.own_history)}
