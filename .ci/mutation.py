@@ -165,6 +165,16 @@ GROUPS: dict[str, Group] = {
         ("tests/audit/test_log_rules.py", "tests/audit/test_refusals_for_owner.py"),
         functions=("log_processing", "log_refusal", "refuse", "log_list_read"),
     ),
+    # The privacy officer's view of the log: own organisation's entries and those naming
+    # it as the owner of the data, and the filters.
+    "log-reads": Group(
+        ("src/bovenwater/audit/selectors.py",),
+        (
+            "tests/audit/test_refusals_for_owner.py",
+            "tests/accounts/test_token_and_log_rules.py",
+            "tests/audit/test_processing_log.py",
+        ),
+    ),
     "log-verify": Group(
         ("src/bovenwater/audit/verify.py",),
         ("tests/audit/test_log_rules.py", "tests/audit/test_processing_log.py"),

@@ -8,18 +8,26 @@ import datetime
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from tests.cases import factories
 
 from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.audit.models import ProcessingLogEntry
+from bovenwater.audit.purposes import Purpose
 from bovenwater.cases import services
 from bovenwater.cases.selectors.access import AccessPath, case_access
-from bovenwater.cases.selectors.case import tasks_for_access
+from bovenwater.cases.selectors.case import (
+    case_get_by_number_for_actor,
+    tasks_for_access,
+    victim_for_access,
+)
 from bovenwater.cases.selectors.referral import (
     incoming_referrals_for_actor,
     referral_get_for_actor,
+    referrals_list_for_actor,
 )
+from bovenwater.cases.selectors.transfer import transfer_for_actor
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +89,58 @@ def test_a_partner_through_a_referral_sees_no_tasks(referred: dict[str, Any]) ->
     assert (own.via, partner.via) == (AccessPath.OWNER, AccessPath.REFERRAL)
     assert [t.title for t in tasks_for_access(access=own)] == ["Intake plannen"]
     assert list(tasks_for_access(access=partner)) == []
+
+
+def test_a_case_by_number_for_the_owner_and_a_logged_refusal_for_an_outsider(
+    referred: dict[str, Any],
+) -> None:
+    case, coordinator = referred["case"], referred["coordinator"]
+    access = case_get_by_number_for_actor(actor=coordinator, number=f" {case.number} ")
+    assert access.case == case and access.via == AccessPath.OWNER
+    before = ProcessingLogEntry.objects.count()
+    with pytest.raises(Http404):  # no such case: nothing to log
+        case_get_by_number_for_actor(actor=coordinator, number="C-0000-99999")
+    assert ProcessingLogEntry.objects.count() == before
+    outsider = factories.actor(
+        Role.CARE_COORDINATOR, factories.organisation(OrganisationKind.CARE_COORDINATION)
+    )
+    with pytest.raises(Http404):
+        case_get_by_number_for_actor(actor=outsider, number=case.number)
+    refusal = ProcessingLogEntry.objects.latest("pk")
+    assert refusal.refused and refusal.owner_organisation_id == case.owner_id
+    # the owner's read of the victim is care coordination, not break-the-glass
+    assert victim_for_access(actor=coordinator, access=access) is not None
+    read = ProcessingLogEntry.objects.filter(object_type="cases.victimprofile").latest("pk")
+    assert read.purpose == Purpose.CARE_COORDINATION
+
+
+def test_the_referral_list_holds_sent_and_received_ones_only(referred: dict[str, Any]) -> None:
+    referral = referred["referral"]
+    for party in (referred["coordinator"], referred["investigator"]):
+        assert list(referrals_list_for_actor(actor=party)) == [referral]
+    outsider = factories.actor(Role.INVESTIGATOR, factories.organisation(OrganisationKind.POLICE))
+    assert list(referrals_list_for_actor(actor=outsider)) == []
+    with pytest.raises(PermissionDenied):
+        referrals_list_for_actor(actor=factories.actor(Role.SIGNALLER, referred["police"]))
+
+
+def test_after_a_transfer_only_the_former_owner_sees_its_own_history() -> None:
+    sender = factories.organisation(OrganisationKind.CARE_COORDINATION, "GM0363")
+    receiver = factories.organisation(OrganisationKind.CARE_COORDINATION, "GM0599")
+    coordinator = factories.actor(Role.CARE_COORDINATOR, sender)
+    taker = factories.actor(Role.CARE_COORDINATOR, receiver)
+    case = factories.open_case(coordinator)
+    transfer = services.transfer_propose(
+        actor=coordinator,
+        case=case,
+        to_organisation=receiver,
+        reason="Verhuist",
+        legal_basis="Art. 6 lid 1 sub e AVG",
+    )
+    proposed = transfer_for_actor(actor=coordinator, transfer_id=transfer.pk)
+    assert (proposed.receiving, proposed.own_history) == (False, [])
+    services.transfer_answer(actor=taker, transfer=transfer, to_status="accepted")
+    assert transfer_for_actor(actor=taker, transfer_id=transfer.pk).own_history == []
+    former = transfer_for_actor(actor=coordinator, transfer_id=transfer.pk)
+    assert former.own_history
+    assert {e.actor_organisation_id for e in former.own_history} == {sender.pk}

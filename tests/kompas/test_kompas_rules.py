@@ -404,6 +404,24 @@ def test_a_certificate_is_revoked_only_by_a_manager_of_its_organisation_and_not_
     )
     colleague = actor_of(make_member(role=Role.SIGNALLER, organisation=org_a))
     other_manager = actor_of(make_member(role=Role.ADMINISTRATOR, organisation=org_b))
+    with pytest.raises(Http404):  # another organisation's manager does not find it
+        selectors.certificate_get_for_manager(
+            actor=other_manager, code=certificate.code, purpose=Purpose.KOMPAS
+        )
+    refusal = _last("kompas.certificate", certificate.code)
+    assert refusal.refused and refusal.owner_organisation_id == org_a.pk
+    with pytest.raises(PermissionDenied):
+        selectors.certificate_get_for_manager(
+            actor=colleague, code=certificate.code, purpose=Purpose.KOMPAS
+        )
+    # the public check is logged without an actor, in the certificate's organisation
+    assert (
+        selectors.certificate_verify(code="abcd-efgh-jklm", purpose=Purpose.KOMPAS) == certificate
+    )
+    check = _last("kompas.certificate", certificate.pk)
+    assert (check.actor_user_id, check.organisation_id) == (None, org_a.pk)
+    assert check.details == {"public_verification": True}
+    assert selectors.certificate_verify(code="ZZZZ-ZZZZ-ZZZZ", purpose=Purpose.KOMPAS) is None
     for actor in (colleague, other_manager):
         with pytest.raises(PermissionDenied):
             training_services.certificate_revoke(actor=actor, certificate=certificate)
