@@ -80,6 +80,22 @@ GROUPS: dict[str, Group] = {
             "tests/intake/test_intake_services.py",
         ),
     ),
+    # The other reads of a case: by id or number, the victim's details, a break-the-glass
+    # overview for the privacy officer, referrals and consents, transfers between regions.
+    "case-reads": Group(
+        (
+            "src/bovenwater/cases/selectors/case.py",
+            "src/bovenwater/cases/selectors/referral.py",
+            "src/bovenwater/cases/selectors/transfer.py",
+        ),
+        (
+            "tests/cases/test_case_access.py",
+            "tests/cases/test_access_rules.py",
+            "tests/cases/test_case_reads.py",
+            "tests/cases/test_case_transfer.py",
+            "tests/cases/test_service_refusals.py",
+        ),
+    ),
     # The count table the inbox totals read: which organisation's rows, which states,
     # which response dates (the recount itself is pinned by `rebuild_signal_counts --check`).
     "signal-counts": Group(
@@ -129,7 +145,6 @@ GROUPS: dict[str, Group] = {
             "region_organisations",
             "assessment_scope",
             "assessments_for_actor",
-            "assessment_get_for_actor",
             "actions_for_actor",
             "action_get_for_actor",
             "consent_of",
@@ -149,6 +164,16 @@ GROUPS: dict[str, Group] = {
         ("src/bovenwater/audit/services.py",),
         ("tests/audit/test_log_rules.py", "tests/audit/test_refusals_for_owner.py"),
         functions=("log_processing", "log_refusal", "refuse", "log_list_read"),
+    ),
+    # The privacy officer's view of the log: own organisation's entries and those naming
+    # it as the owner of the data, and the filters.
+    "log-reads": Group(
+        ("src/bovenwater/audit/selectors.py",),
+        (
+            "tests/audit/test_refusals_for_owner.py",
+            "tests/accounts/test_token_and_log_rules.py",
+            "tests/audit/test_processing_log.py",
+        ),
     ),
     "log-verify": Group(
         ("src/bovenwater/audit/verify.py",),

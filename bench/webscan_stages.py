@@ -6,8 +6,10 @@ Usage (from the repository root)::
 
 Runs what ``bovenwater webscan cluster ADS.jsonl --out OUT`` runs (``adscan.run.run_jsonl``) in
 this process and prints, per stage, this process's CPU time in microseconds per ad,
-then the CPU time of the worker processes, the wall time and the peak resident
-memory of this process and of the largest worker. The load average is printed
+then the CPU time of the worker processes (with the forked halves of the serial steps:
+with two workers the price rule and the contact pairs run in one of them during
+"sketch", and half of the pair search and of the writing in others), the wall time
+and the peak resident memory of this process and of the largest worker. The load average is printed
 before and after; on a shared machine the CPU figures are the steadier ones.
 """
 
@@ -59,7 +61,7 @@ def main() -> int:
     for stage, seconds in times.items():
         print(f"  {stage:10s} {seconds * 1e6 / n:7.1f} us/ad (this process)")
     parent = sum(times.values())
-    print(f"  {'workers':10s} {worker_cpu * 1e6 / n:7.1f} us/ad (worker processes)")
+    print(f"  {'workers':10s} {worker_cpu * 1e6 / n:7.1f} us/ad (worker and forked processes)")
     total = parent + worker_cpu
     print(
         f"CPU {total:.2f} s = {total * 1e6 / n:.1f} us/ad; wall {wall:.2f} s = {n / wall:,.0f} ads/s"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
@@ -35,7 +35,8 @@ from bovenwater.audit.services import log_processing
 from bovenwater.cases import services as cases
 from bovenwater.cases.types import VictimDetails
 from bovenwater.chat import services as chat
-from bovenwater.chat.models import ChatNote, PickupMessage, Sender, Team
+from bovenwater.chat.models import ChatNote, Handoff, Helper, PickupMessage, Sender, Team, Transfer
+from bovenwater.kompas.models import Certificate, HelpEntry
 from bovenwater.lib.tracing import TraceContext, reset_current, set_current
 from bovenwater.linkage.models import (
     HitAnswer,
@@ -140,6 +141,7 @@ def organisation_b(
     chat_ids = _chat_of_b(organisation)
     records = records_of_b(organisation, member)
     case_ids = _case_of_b(organisation, actor, make_organisation)
+    remaining = _remaining_of_b(organisation, member, make_member)
     return {
         "organisation": organisation,
         "markers": (*MARKERS, entry.entry_hash),
@@ -149,11 +151,83 @@ def organisation_b(
             | chat_ids
             | records["ids"]
             | case_ids
+            | set(remaining["ids"].values())
         ),
         "strings": tuple(records["strings"]),
         "own_pages": records["own_pages"],
         "own_views": records["own_views"],
         "member": member,
+        "officer": officer,
+        "remaining": remaining,
+    }
+
+
+def _remaining_of_b(
+    organisation: Organisation, member: Membership, make_member: Callable[..., Membership]
+) -> dict[str, Any]:
+    """B's objects behind the detail routes the records above do not reach: a chat
+    transfer between two of B's helpers and an agreed hand-off into B's care (notes
+    with markers), an entry of B's region on the sociale kaart (last edited by B's
+    user, a marker) and a certificate earned in B. The linkage answer to B is made by
+    ``_linkage_of_b``."""
+
+    team = Team.objects.get(organisation=organisation)
+    helpers = [
+        Helper.objects.create(
+            membership=make_member(role=Role.CHAT_HELPER, organisation=organisation),
+            team=team,
+            display_name=f"Geheimsma {n}",
+        )
+        for n in (1, 2)
+    ]
+    conversation = chat.conversation_start(team=team, nickname="Geheimsma twee").conversation
+    transfer = Transfer.objects.create(
+        conversation=conversation,
+        from_helper=helpers[0],
+        to_helper=helpers[1],
+        kind=Transfer.Kind.WARM,
+        note="Geheimsma overdrachtsnotitie",
+    )
+    handoff = Handoff.objects.create(
+        conversation=conversation,
+        proposed_by=helpers[0],
+        receiving_organisation=organisation,
+        municipality_code="GM0599",
+        consent_version="1",
+        summary="Geheimsma samenvatting",
+        state=Handoff.State.AGREED,
+    )
+    municipality = organisation.municipality
+    assert municipality is not None
+    entry = HelpEntry.objects.create(
+        police_unit_id=municipality.police_unit_id,
+        municipality=municipality,
+        name="Hulppunt regio B",
+        category="opvang",
+        services="Opvang",
+        languages="Nederlands",
+        phone="010 - 1",
+        opening_hours="altijd",
+        referral="Bellen",
+        updated_by=member.user,
+    )
+    certificate = Certificate.objects.create(
+        user=member.user,
+        organisation=organisation,
+        path_slug="beleidsmedewerker",
+        path_title="Beleid",
+        name="Bea B",
+        code="BBBB-CCCC-DDDD",
+        issued_on=date(2026, 12, 1),
+    )
+    return {
+        "ids": {
+            "transfer": transfer.pk,
+            "handoff": handoff.pk,
+            "entry": entry.pk,
+            "conversation": conversation.pk,
+        },
+        "code": certificate.code,
     }
 
 
@@ -417,6 +491,87 @@ def test_b_itself_sees_the_markers_so_the_walk_can_find_them(
         response = client.get(url)
         assert response.status_code == 200, url
         assert "Geheimsma" in response.content.decode(), url
+
+
+def test_b_s_objects_behind_the_remaining_detail_routes_refuse_every_role_of_a(
+    client: Client,
+    organisation_b: dict[str, Any],
+    make_member: Callable[..., Membership],
+    login_as: Callable[[Membership], Client],
+) -> None:
+    """The detail routes whose objects only ``_remaining_of_b`` gives B (chat transfer and
+    hand-off, linkage answer, sociale-kaart entry, certificate), called by every role of A
+    with B's real ids and codes and with the data that would act on them: refused (403,
+    404, or 405 for a GET of a POST-only page) with a refusal in the log, no marker, and
+    B's objects unchanged. Two of them are public by design and only checked for markers:
+    a sociale-kaart entry (public contact details of an organisation) and the
+    certificate check (``/kompas/verificatie/<code>/``: whoever has the code sees name,
+    path and validity). ``/monitor/open-data/<release_id>/...`` is public too: a release
+    is a national publication that no organisation owns."""
+
+    b = organisation_b["organisation"]
+    ids, code = organisation_b["remaining"]["ids"], organisation_b["remaining"]["code"]
+    answer = HitAnswer.objects.get(responder=b)
+    answer_status = answer.status
+    refused: tuple[tuple[str, str, dict[str, str]], ...] = (
+        ("post", f"/chat/hulp/overdracht/{ids['transfer']}/accepteren/", {}),
+        ("get", f"/chat/overdrachten/{ids['handoff']}/casus/", {}),
+        ("post", f"/chat/overdrachten/{ids['handoff']}/casus/", {"case_number": "b-geheim"}),
+        ("post", f"/chat/overdrachten/{ids['handoff']}/meedoen/", {}),
+        ("post", f"/koppeling/verzoek/{answer.pk}/", {"decision": "accept"}),
+        ("get", f"/kompas/sociale-kaart/{ids['entry']}/bewerken/", {}),
+        ("post", f"/kompas/sociale-kaart/{ids['entry']}/bewerken/", {"action": "delete"}),
+        ("post", f"/kompas/training/team/{code}/intrekken/", {}),
+    )
+    anonymous = Client().get(f"/kompas/verificatie/{code}/")
+    assert anonymous.status_code == 200 and "Bea B" in anonymous.content.decode()
+    for role in Role:
+        member_a = make_member(role=role)
+        if role == Role.CHAT_HELPER:  # a helper of A's own team: refused by scope alone
+            Helper.objects.create(
+                membership=member_a,
+                team=Team.objects.create(organisation=member_a.organisation, name="Chat A"),
+                display_name="Helper A",
+            )
+        for method, url, data in refused:
+            login_as(member_a)
+            response = getattr(client, method)(url, data)
+            assert response.status_code in (403, 404, 405), (role, method, url)
+            _assert_no_marker(response, url, role, organisation_b["markers"])
+            if response.status_code != 405:
+                assert any(e.refused for e in _request_entries(response)), (role, method, url)
+        login_as(member_a)
+        for url, shown in (
+            (f"/kompas/sociale-kaart/{ids['entry']}/", "Hulppunt regio B"),
+            (f"/kompas/verificatie/{code}/", "Bea B"),
+        ):
+            response = client.get(url)
+            assert response.status_code == 200 and shown in response.content.decode(), url
+            _assert_no_marker(response, url, role, organisation_b["markers"])
+    assert Transfer.objects.get(pk=ids["transfer"]).state == Transfer.State.PENDING
+    handoff = Handoff.objects.get(pk=ids["handoff"])
+    assert (handoff.state, handoff.case_number, handoff.added_to_case_at) == (
+        Handoff.State.AGREED,
+        "",
+        None,
+    )
+    assert HitAnswer.objects.get(pk=answer.pk).status == answer_status
+    assert HelpEntry.objects.filter(pk=ids["entry"], name="Hulppunt regio B").exists()
+    assert Certificate.objects.get(code=code).revoked_at is None
+    # B's privacy officer sees the attempts on B's certificate
+    attempts = ProcessingLogEntry.objects.filter(
+        object_type="kompas.certificate", object_id=code, owner_organisation_id=b.pk
+    )
+    assert attempts.count() >= 2 and all(e.refused for e in attempts)
+    # the same requests by B's own people do act: the routes and the data are right
+    manager_b = make_member(role=Role.ADMINISTRATOR, organisation=b)
+    login_as(manager_b)
+    assert client.post(f"/kompas/training/team/{code}/intrekken/").status_code == 302
+    assert Certificate.objects.get(code=code).revoked_at is not None
+    helper_b = Transfer.objects.get(pk=ids["transfer"]).to_helper.membership
+    login_as(helper_b)
+    client.post(f"/chat/hulp/overdracht/{ids['transfer']}/accepteren/")
+    assert Transfer.objects.get(pk=ids["transfer"]).state == Transfer.State.DONE
 
 
 def test_admin_is_closed_to_non_staff(

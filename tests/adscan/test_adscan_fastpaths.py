@@ -15,13 +15,15 @@ from bovenwater.adscan.cli import register
 from bovenwater.adscan.cluster import DEFAULT_MAX_ENTITY_DF, DEFAULT_THRESHOLD
 from bovenwater.adscan.extract import _plain, extract, token_roles
 from bovenwater.adscan.generate import _phone, generate
-from bovenwater.adscan.indicators import FIRST_WORDS
+from bovenwater.adscan.indicators import FIRST_WORDS, Hit
+from bovenwater.adscan.ingest import MAX_TEXT, _checked, ad_from_mapping
 from bovenwater.adscan.model import Ad
 from bovenwater.adscan.normalise import (
     _LEET_CANDIDATE,
     NormalisedText,
     _leet_replace,
     fold_leet,
+    needs_nfkc,
     normalise,
 )
 from bovenwater.adscan.phones import (
@@ -43,6 +45,7 @@ from bovenwater.adscan.pipeline import (
     analyse,
     analyse_and_sketch,
     analyse_batch,
+    evidence_of,
 )
 from bovenwater.adscan.sketch import shingle_batch, sketch_batch, sketch_weighted
 from bovenwater.adscan.tokens import (
@@ -349,3 +352,54 @@ def test_literal_first_patterns_find_what_the_look_behind_first_ones_found(
     if match is None and fallback is not None:
         match = fallback.search(EVIDENCE_TEXT.base)
     assert (match.span() if match else None) == _search_as_before(kind, phrase, EVIDENCE_TEXT)
+
+
+def test_evidence_from_the_kept_base_view_equals_evidence_from_the_text() -> None:
+    # the evidence is located in the tokeniser's base view when the text needs no NFKC
+    # step; it must be what normalising the text again gives, for every kind of hit
+    records = list(generate(400, seed=5, hard=True))
+    ads = [Ad(r["id"], r["title"], r["body"], r["city"], r["posted_at"]) for r in records]
+    ads += [Ad(f"t{i}", "Titel €", text) for i, text in enumerate(TEXTS)]
+    ads += [Ad("n", "Nieuw 🆕💋", "Ｌｉｓａ hier, 19 jaar, bel mij\u200b 06 1234 5678, 50 euro")]
+    analyses = analyse_batch(ads)
+    assert all(a.base for a in analyses if a.ad.text.strip())
+    with_base = 0
+    for analysis in analyses:
+        hits = [*analysis.hits, Hit("PRICE_BELOW_MEDIAN", ("50",), "price")]
+        kept = evidence_of(analysis.ad, hits, analysis.extraction.phones, analysis.base)
+        again = evidence_of(analysis.ad, hits, analysis.extraction.phones)
+        assert kept == again
+        with_base += bool(analysis.hits) and not needs_nfkc(analysis.ad.text)
+    assert with_base > 150
+    assert any(needs_nfkc(a.ad.text) and a.hits for a in analyses)
+
+
+def test_record_shortcut_equals_the_full_checks() -> None:
+    base = {"id": "a1", "title": "T", "body": "B", "city": "Utrecht", "posted_at": "2025-01-01"}
+    variants: list[object] = [
+        base,
+        {**base, "url": "https://x.test/1"},
+        {**base, "id": "  a2 "},
+        {**base, "id": "   "},
+        {**base, "id": 12},
+        {**base, "id": True},
+        {**base, "id": None},
+        {**base, "title": None},
+        {**base, "title": ""},
+        {**base, "body": 5},
+        {**base, "body": "x" * (MAX_TEXT + 1)},
+        {**base, "title": "x" * MAX_TEXT},
+        {**base, "city": ""},
+        {**base, "city": 3},
+        {**base, "posted_at": None},
+        {**base, "url": ["u"]},
+        {k: v for k, v in base.items() if k != "body"},
+        {"id": "b", "title": "t", "body": "b"},
+        ["not", "an", "object"],
+        "text",
+        None,
+    ]
+    for record in variants:
+        assert ad_from_mapping(record) == _checked(record), record
+    assert isinstance(ad_from_mapping(base), Ad)
+    assert ad_from_mapping({**base, "id": "   "}) == "field 'id' is empty"

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import io
 import json
+import os
+from typing import IO
 
 import numpy as np
 import pytest
 
+from bovenwater.adscan import forked, sketch
 from bovenwater.adscan import run as run_module
-from bovenwater.adscan import sketch
 from bovenwater.adscan.generate import generate
 from bovenwater.adscan.model import Ad
 from bovenwater.adscan.pipeline import ad_record, network_record, scan
@@ -66,6 +68,7 @@ def test_run_writes_what_scan_writes(workers: int, monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(run_module, "SKETCH_CHUNK", 300)
     monkeypatch.setattr(sketch, "BLOCK", 256)
     monkeypatch.setattr(sketch, "_PART_BITS", 12)
+    monkeypatch.setattr(forked, "MIN_ITEMS", 200)  # with 2 workers: the forked halves too
     ads = _corpus(1500, seed=11)
     expected, expected_networks = _reference(ads)
     out, networks = io.BytesIO(), io.BytesIO()
@@ -125,3 +128,71 @@ def test_unique_pairs_equals_unique_over_rows() -> None:
     assert np.array_equal(first, expected_first)
     empty, none = sketch.unique_pairs(np.zeros((0, 2), dtype=np.int64), 10)
     assert empty.shape == (0, 2) and none.size == 0
+
+
+def test_sketch_and_pair_search_split_over_a_forked_process_give_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = np.random.default_rng(5)
+    n = 3000
+    counts = rng.integers(0, 40, n).astype(np.int64)
+    pool = rng.integers(0, 2**63, 5_000, dtype=np.uint64)
+    mixed = pool[rng.zipf(1.3, int(counts.sum())) % pool.size]
+    monkeypatch.setattr(sketch, "BLOCK", 400)
+    cut = np.cumsum(counts)
+    bounds = [(a, min(a + 250, n)) for a in range(0, n, 250)]
+
+    def parts() -> list[sketch.Shingles]:
+        return [(mixed[(cut[a - 1] if a else 0) : cut[b - 1]], counts[a:b]) for a, b in bounds]
+
+    alone = sketch.sketch_parts(parts())
+    monkeypatch.setattr(forked, "MIN_ITEMS", 100)
+    split = sketch.sketch_parts(parts(), workers=2)
+    assert np.array_equal(split, alone)
+    pairs, scores = sketch.scored_pairs(alone, 0.3)
+    assert pairs.shape[0] > 100
+    split_pairs, split_scores = sketch.scored_pairs(alone, 0.3, workers=2)
+    assert np.array_equal(split_pairs, pairs)
+    assert np.array_equal(split_scores, scores)
+
+
+def test_in_two_returns_both_halves_and_survives_a_failing_child() -> None:
+    assert forked.in_two(lambda: [1, 2], lambda: "here") == ([1, 2], "here")
+    shared = forked.shared_array((4, 3), np.uint32)
+
+    def child() -> None:
+        shared[2:] = 7
+
+    forked.in_two(child, lambda: shared.__setitem__(slice(0, 2), 5))
+    assert shared.tolist() == [[5] * 3, [5] * 3, [7] * 3, [7] * 3]
+    calls: list[str] = []
+
+    def fails() -> str:
+        calls.append("run")  # seen here only when the child's half runs here again
+        if len(calls) == 1 and os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        return "again"
+
+    parent = os.getpid()
+    assert forked.in_two(fails, lambda: None) == ("again", None)
+    assert calls == ["run"]
+
+
+def test_stream_in_two_writes_here_first_then_the_child() -> None:
+    out = io.BytesIO()
+    forked.stream_in_two(
+        lambda sink: sink.write(b"second " * 300_000),  # more than a pipe holds
+        lambda: out.write(b"first "),
+        out.write,
+    )
+    assert out.getvalue() == b"first " + b"second " * 300_000
+
+    def fails(sink: IO[bytes]) -> None:
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails before writing")
+        sink.write(b"here instead")
+
+    parent = os.getpid()
+    out = io.BytesIO()
+    forked.stream_in_two(fails, lambda: out.write(b"first, "), out.write)
+    assert out.getvalue() == b"first, here instead"

@@ -26,7 +26,13 @@ from bovenwater.accounts.roles import Role
 from bovenwater.audit.models import Action, ProcessingLogEntry
 from bovenwater.intake import selectors, services
 from bovenwater.intake.counts import signal_counts_rebuild
-from bovenwater.intake.models import Signal, SignalPerson, SignalRecipient, SignalState
+from bovenwater.intake.models import (
+    Signal,
+    SignalCount,
+    SignalPerson,
+    SignalRecipient,
+    SignalState,
+)
 from bovenwater.reference.models import Municipality
 
 pytestmark = pytest.mark.django_db
@@ -298,3 +304,70 @@ def test_recipient_names_only_for_the_reporting_or_a_receiving_organisation(
     outsider = actor_for(Role.CONTACT_OFFICER, region["outsider"])
     assert selectors.recipient_names(actor=outsider, reference=signal.reference) == []
     assert sorted(selectors.signal_recipient_names(signal=signal)) == sorted(expected)
+
+
+def test_the_first_open_signals_with_one_response_date_come_newest_first(
+    region: dict[str, Organisation],
+    actor_for: Callable[..., Actor],
+    submit_signal: Callable[..., Signal],
+) -> None:
+    """The home page's short list (``first_open_signals_for_actor``) merges the received
+    signals and the actor's own reports, and on one response date puts the newest first,
+    as the inbox does."""
+    handler = actor_for(Role.CONTACT_OFFICER, region["municipality"])
+    received = [submit_signal() for _ in range(2)]
+    elsewhere = actor_for(Role.CONTACT_OFFICER, region["outsider"])
+    own = submit_signal(actor=elsewhere)
+    ids = [received[0].pk, own.pk, received[1].pk]
+    due = timezone.localdate() + datetime.timedelta(days=3)
+    start = timezone.now() - datetime.timedelta(days=1)
+    for minutes, pk in enumerate(ids):  # created in this order, one minute apart
+        Signal.objects.filter(pk=pk).update(
+            due_date=due, created_at=start + datetime.timedelta(minutes=minutes)
+        )
+    signal_counts_rebuild()  # the updates above went past the count table
+    # all three reached the handler's municipality
+    first = selectors.first_open_signals_for_actor(actor=handler, limit=5)
+    assert [s.pk for s in first] == [received[1].pk, own.pk, received[0].pk]
+    # the colleague elsewhere: the own report only, until the other two reach them too
+    assert [s.pk for s in selectors.first_open_signals_for_actor(actor=elsewhere, limit=5)] == [
+        own.pk
+    ]
+    assert selectors.open_count_for_actor(actor=elsewhere) == 1
+    for n, signal in enumerate(received, start=1):
+        SignalRecipient.objects.create(
+            signal=signal, organisation=region["outsider"], reason=SignalRecipient.Reason.FORWARDED
+        )
+        signal_counts_rebuild()
+        # the own report plus the received ones (1 + 1 is not 1 | 1)
+        assert selectors.open_count_for_actor(actor=elsewhere) == 1 + n
+    first = selectors.first_open_signals_for_actor(actor=elsewhere, limit=5)
+    assert [s.pk for s in first] == [received[1].pk, own.pk, received[0].pk]
+    assert [s.pk for s in selectors.first_open_signals_for_actor(actor=elsewhere, limit=2)] == [
+        received[1].pk,
+        own.pk,
+    ]
+
+
+def test_a_transition_takes_one_off_a_count_of_several(
+    region: dict[str, Organisation],
+    actor_for: Callable[..., Actor],
+    submit_signal: Callable[..., Signal],
+) -> None:
+    """Three new signals with one response date are one row of the count table with 3;
+    moving one on leaves 2 there (never less, never below zero)."""
+    signals = [submit_signal() for _ in range(3)]
+    municipality = region["municipality"]
+    rows = SignalCount.objects.filter(organisation=municipality, state=SignalState.NEW)
+    assert list(rows.values_list("count", flat=True)) == [3]
+    handler = actor_for(Role.CONTACT_OFFICER, municipality)
+    services.signal_transition(
+        actor=handler, signal=signals[0], to_state=SignalState.ASSESSING, reason="bekeken"
+    )
+    assert list(rows.values_list("count", flat=True)) == [2]
+    assert selectors.open_count_for_actor(actor=handler) == 3
+    rows.update(count=0)  # a table that drifted: the next decrement stays at zero
+    services.signal_transition(
+        actor=handler, signal=signals[1], to_state=SignalState.ASSESSING, reason="bekeken"
+    )
+    assert list(rows.values_list("count", flat=True)) == [0]

@@ -104,7 +104,7 @@ def test_a_note_is_changed_read_and_deleted_only_by_its_owner(
 
 
 def test_a_share_needs_a_short_message_and_an_existing_part_and_only_its_recipient_reads_it(
-    make_member: Callable[..., Membership], org_a: Organisation
+    make_member: Callable[..., Membership], org_a: Organisation, org_b: Organisation
 ) -> None:
     sender = actor_of(make_member(organisation=org_a))
     recipient = actor_of(make_member(organisation=org_a))
@@ -130,6 +130,30 @@ def test_a_share_needs_a_short_message_and_an_existing_part_and_only_its_recipie
     assert Share.objects.get().read_at is None
     services.share_mark_read(actor=recipient, share=share)
     assert Share.objects.get().read_at is not None
+    with pytest.raises(Http404):  # the sender does not read it as a received share
+        selectors.share_get_for_actor(actor=sender, share_id=share.pk, purpose=Purpose.KOMPAS)
+    refusal = _last("kompas.share", share.pk)
+    assert refusal.refused and refusal.owner_organisation_id is None  # the same organisation
+    stranger = actor_of(make_member(organisation=org_b))
+    with pytest.raises(Http404):
+        selectors.share_get_for_actor(actor=stranger, share_id=share.pk, purpose=Purpose.KOMPAS)
+    assert _last("kompas.share", share.pk).owner_organisation_id == org_a.pk
+
+
+def test_a_list_of_notes_is_logged_with_its_filter(
+    make_member: Callable[..., Membership], org_a: Organisation
+) -> None:
+    owner = actor_of(make_member(organisation=org_a))
+    services.note_create(actor=owner, kind=TargetKind.CARD, target="vorm-labour", body="A")
+    notes = selectors.notes_for_actor(
+        actor=owner, purpose=Purpose.KOMPAS, kind=TargetKind.CARD, target="vorm-labour"
+    )
+    assert len(notes) == 1
+    entry = _last("kompas.note", f"owner:{owner.user.pk}")
+    assert entry.details == {"count": 1, "kind": "card", "target": "vorm-labour"}
+    assert selectors.notes_for_actor(actor=owner, purpose=Purpose.KOMPAS, target="ander") == []
+    entry = _last("kompas.note", f"owner:{owner.user.pk}")
+    assert entry.details == {"count": 0, "kind": "", "target": "ander"}
 
 
 # -- self-assessment and actions ---------------------------------------------------------
@@ -139,7 +163,7 @@ def _answers() -> dict[str, int]:
     return {s.code: 1 for s in assessment.yardstick().statements}
 
 
-def test_a_self_assessment_is_read_only_in_its_municipality_and_a_refusal_is_logged(
+def test_a_self_assessment_is_read_only_in_its_municipality(
     make_member: Callable[..., Membership],
     make_organisation: Callable[..., Organisation],
     org_a: Organisation,
@@ -148,19 +172,39 @@ def test_a_self_assessment_is_read_only_in_its_municipality_and_a_refusal_is_log
     officer_a = actor_of(make_member(role=Role.POLICY_OFFICER, organisation=org_a))
     officer_b = actor_of(make_member(role=Role.POLICY_OFFICER, organisation=org_b))
     item = services.assessment_submit(actor=officer_a, answers=_answers())
-    assert selectors.assessment_get_for_actor(actor=officer_a, assessment_id=item.pk) == item
-    with pytest.raises(Http404):
-        selectors.assessment_get_for_actor(actor=officer_b, assessment_id=item.pk)
-    refusal = _last("kompas.selfassessment", item.pk)
-    assert refusal.refused and refusal.owner_organisation_id == org_a.pk
+    assert selectors.assessments_for_actor(actor=officer_a, purpose=Purpose.KOMPAS) == [item]
     assert selectors.assessments_for_actor(actor=officer_b, purpose=Purpose.KOMPAS) == []
     # the permission alone is not enough: only a municipality has a self-assessment
-    police = make_organisation(kind=OrganisationKind.POLICE)
-    director = actor_of(make_member(role=Role.CHAIN_DIRECTOR, organisation=police))
-    with pytest.raises(PermissionDenied):
-        selectors.assessment_get_for_actor(actor=director, assessment_id=item.pk)
-    with pytest.raises(PermissionDenied):
-        selectors.actions_for_actor(actor=director, purpose=Purpose.KOMPAS)
+    # (kinds sorting before and after "municipality")
+    for kind in (OrganisationKind.POLICE, OrganisationKind.CARE_COORDINATION):
+        other = make_organisation(kind=kind)
+        director = actor_of(make_member(role=Role.CHAIN_DIRECTOR, organisation=other))
+        with pytest.raises(PermissionDenied):
+            selectors.assessments_for_actor(actor=director, purpose=Purpose.KOMPAS)
+        with pytest.raises(PermissionDenied):
+            selectors.actions_for_actor(actor=director, purpose=Purpose.KOMPAS)
+
+
+def test_the_region_shows_the_scores_of_the_latest_assessment_and_none_without_one(
+    make_member: Callable[..., Membership],
+    make_organisation: Callable[..., Organisation],
+    org_b: Organisation,
+) -> None:
+    # GM0362 Amstelveen and GM0437 Ouder-Amstel share the police unit Amsterdam with org_b
+    director = actor_of(make_member(role=Role.CHAIN_DIRECTOR, organisation=org_b))
+    assessed = make_organisation(name="Gemeente Amstelveen", municipality_code="GM0362")
+    officer = actor_of(make_member(role=Role.POLICY_OFFICER, organisation=assessed))
+    services.assessment_submit(actor=officer, answers=_answers())
+    services.consent_set(actor=officer, share_with_region=True)
+    silent = make_organisation(name="Gemeente Ouder-Amstel", municipality_code="GM0437")
+    services.consent_set(
+        actor=actor_of(make_member(role=Role.POLICY_OFFICER, organisation=silent)),
+        share_with_region=True,
+    )
+    rows = selectors.region_assessments_for_actor(actor=director, purpose=Purpose.KOMPAS)
+    assert [r.organisation.name for r in rows] == ["Gemeente Amstelveen", "Gemeente Ouder-Amstel"]
+    assert rows[0].scores == assessment.scores(_answers())
+    assert (rows[1].latest, rows[1].scores) == (None, None)
 
 
 @pytest.mark.parametrize(
@@ -360,6 +404,24 @@ def test_a_certificate_is_revoked_only_by_a_manager_of_its_organisation_and_not_
     )
     colleague = actor_of(make_member(role=Role.SIGNALLER, organisation=org_a))
     other_manager = actor_of(make_member(role=Role.ADMINISTRATOR, organisation=org_b))
+    with pytest.raises(Http404):  # another organisation's manager does not find it
+        selectors.certificate_get_for_manager(
+            actor=other_manager, code=certificate.code, purpose=Purpose.KOMPAS
+        )
+    refusal = _last("kompas.certificate", certificate.code)
+    assert refusal.refused and refusal.owner_organisation_id == org_a.pk
+    with pytest.raises(PermissionDenied):
+        selectors.certificate_get_for_manager(
+            actor=colleague, code=certificate.code, purpose=Purpose.KOMPAS
+        )
+    # the public check is logged without an actor, in the certificate's organisation
+    assert (
+        selectors.certificate_verify(code="abcd-efgh-jklm", purpose=Purpose.KOMPAS) == certificate
+    )
+    check = _last("kompas.certificate", certificate.pk)
+    assert (check.actor_user_id, check.organisation_id) == (None, org_a.pk)
+    assert check.details == {"public_verification": True}
+    assert selectors.certificate_verify(code="ZZZZ-ZZZZ-ZZZZ", purpose=Purpose.KOMPAS) is None
     for actor in (colleague, other_manager):
         with pytest.raises(PermissionDenied):
             training_services.certificate_revoke(actor=actor, certificate=certificate)

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 from collections.abc import Callable
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
+from django.urls import reverse
 from tests.linkage.factories import World, make_project
 
 from bovenwater.accounts.models import Membership
 from bovenwater.audit.models import ProcessingLogEntry
+from bovenwater.audit.purposes import Purpose
+from bovenwater.estimation.selectors import overlap_tables_for
 from bovenwater.linkage import services
 from bovenwater.linkage.models import ProjectPurpose
-from bovenwater.linkage.registry_counts import YearCount, linked_registry_counts
+from bovenwater.linkage.registry_counts import YearCount, linked_registry_counts, person_keys
 from bovenwater.registry.choices import Source
 from bovenwater.registry.services import RegistrationInput, registration_create
 
@@ -112,3 +117,48 @@ def test_the_registry_list_counts_linked_people_after_a_deduplication(
     assert ProcessingLogEntry.objects.filter(
         object_type="linkage.run", object_id=str(run.pk), details__use="registry_count"
     ).exists()
+
+
+def test_the_national_estimate_counts_linked_people_after_a_deduplication(
+    world: World,
+) -> None:
+    pseudonyms = _registered(world)
+    before = overlap_tables_for(actor=world.unit, purpose=Purpose.REGISTRATION)
+    assert before["2025"].observed == 3  # by exact pseudonym
+    run = _dedup_run(world, pseudonyms)
+    after = overlap_tables_for(actor=world.unit, purpose=Purpose.REGISTRATION)
+    assert after["2025"].observed == 2  # the woman written two ways is one person
+    assert ProcessingLogEntry.objects.filter(
+        object_type="linkage.run", object_id=str(run.pk), details__use="estimate_overlap"
+    ).exists()
+    assert ProcessingLogEntry.objects.filter(
+        object_id="estimation-overlap:all", details__counted_by=f"linkage run {run.pk}"
+    ).exists()
+
+
+def test_the_htcds_export_names_the_linked_person_after_a_deduplication(
+    world: World, client: Client, login_as: Callable[[Membership], Client]
+) -> None:
+    pseudonyms = _registered(world)
+    login_as(world.unit.membership)
+
+    def exported() -> dict[str, str]:
+        response = client.post(reverse("registry:htcds_export"))
+        text = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
+        rows = list(csv.DictReader(io.StringIO(text)))
+        return {row["bw_pseudonym"]: row["bw_linked_person"] for row in rows}
+
+    assert set(exported().values()) == {""}  # no de-duplication yet
+    run = _dedup_run(world, pseudonyms)
+    linked = exported()
+    woman = sorted(pseudonyms[:2])[0]
+    assert linked == {pseudonyms[0]: woman, pseudonyms[1]: woman, pseudonyms[2]: pseudonyms[2]}
+    assert ProcessingLogEntry.objects.filter(
+        object_type="linkage.run", object_id=str(run.pk), details__use="htcds_export"
+    ).exists()
+
+
+def test_other_organisations_count_by_pseudonym(world: World) -> None:
+    run = _dedup_run(world, _registered(world))
+    assert run.status == "done"
+    assert person_keys(actor=world.police, use="estimate_overlap") is None

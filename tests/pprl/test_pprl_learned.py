@@ -10,11 +10,14 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
+import pytest
 from tests.pprl.support import encode_text, people_csv, source_rows
 
 from bovenwater.pprl import em
 from bovenwater.pprl.assign import best_partition
-from bovenwater.pprl.match import link, scored_candidates
+from bovenwater.pprl.encode import EncodedFile
+from bovenwater.pprl.learned import score_pairs_learned
+from bovenwater.pprl.match import MAX_BLOCK, _blocks, learn_model_if_enough, link, scored_candidates
 from bovenwater.pprl.score import _Frequencies, build_dataset
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,13 +51,13 @@ def test_em_recovers_a_known_m_and_share_of_true_pairs() -> None:
     rng = np.random.default_rng(5)
     n, share = 200_000, 0.15
     truth_m = {
-        "first": [0.2, 0.65, 0.06, 0.03, 0.04, 0.01, 0.01],
+        "first": [0.2, 0.65, 0.06, 0.03, 0.03, 0.01, 0.01, 0.01],
         "last": [0.85, 0.06, 0.03, 0.06],
         "date": [0.9, 0.02, 0.01, 0.01, 0.05, 0.01],
         "sex": [0.98, 0.02],
     }
     truth_u = {
-        "first": [0.01, 0.1, 0.05, 0.1, 0.7, 0.02, 0.02],
+        "first": [0.01, 0.1, 0.05, 0.1, 0.2, 0.02, 0.02, 0.5],
         "last": [0.4, 0.1, 0.1, 0.4],
         "date": [0.02, 0.01, 0.1, 0.8, 0.03, 0.04],
         "sex": [0.55, 0.45],
@@ -106,8 +109,9 @@ def test_a_record_that_clearly_contradicts_a_group_member_stays_out() -> None:
     assert labels[0] != labels[2]
 
 
-def test_learned_weights_link_a_generated_population(tmp_path: Path) -> None:
-    data = tmp_path / "population"
+@pytest.fixture(scope="module")
+def population(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("population")
     subprocess.run(
         [
             sys.executable,
@@ -126,8 +130,17 @@ def test_learned_weights_link_a_generated_population(tmp_path: Path) -> None:
         check=True,
         capture_output=True,
     )
+    return data
+
+
+def _population_files(data: Path) -> list[EncodedFile]:
     names = ("politie", "zorgcoordinatie", "kmar")
-    files = [encode_text((data / f"{n}.csv").read_text(encoding="utf-8"), n) for n in names]
+    return [encode_text((data / f"{n}.csv").read_text(encoding="utf-8"), n) for n in names]
+
+
+def test_learned_weights_link_a_generated_population(population: Path) -> None:
+    data = population
+    files = _population_files(data)
     with (data / "truth.csv").open(encoding="utf-8") as handle:
         person = {(r["source"], r["record_id"]): r["person"] for r in csv.DictReader(handle)}
     learned = link(files)
@@ -154,3 +167,62 @@ def test_forked_workers_score_the_same_pairs_as_one_process() -> None:
     assert np.array_equal(one.left, two.left)
     assert np.array_equal(one.right, two.right)
     assert np.array_equal(one.scores, two.scores)
+
+
+def test_a_sample_of_the_blocks_estimates_the_prior_of_all_of_them(
+    population: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """EM on a fifth of the blocks finds about the prior of EM on all of them: a pair is
+    taken only in the first block it shares, so true pairs (which share many blocks) are
+    not favoured (they were, by a factor of about the blocks they share)."""
+    data = build_dataset(_population_files(population))
+    blocks = _blocks(data, MAX_BLOCK)
+    everything = learn_model_if_enough(data, blocks)
+    pairs = int((blocks.sizes * (blocks.sizes - 1) // 2).sum())
+    monkeypatch.setattr(em, "EM_SAMPLE", pairs // 5)
+    monkeypatch.setattr(em, "MIN_EM_PAIRS", 1_000)
+    sampled = learn_model_if_enough(data, blocks)
+    assert everything is not None
+    assert sampled is not None
+    assert abs(sampled.prior_bits - everything.prior_bits) < 0.4
+
+
+def test_names_are_counted_per_year_of_birth() -> None:
+    rows_a = [
+        ("Jan", "de Jong", "1990-01-05", "M"),
+        ("Jan", "de Jong", "1991-06-20", "M"),
+        ("Jan", "de Jong", "", "M"),
+        ("Piet", "Smit", "1980-02-02", "M"),
+    ]
+    rows_b = [("Jan", "de Jong", "1990-01-05", "M"), ("Jan", "de Jong", "1991-06-20", "M")]
+    data = build_dataset(
+        [encode_text(people_csv(rows_a, "A"), "a"), encode_text(people_csv(rows_b, "B"), "b")]
+    )
+    freq = _Frequencies.of(data)
+    # two records carry Jan de Jong with 1990, two with 1991: two people at least
+    assert freq.year_support.tolist() == [2, 2, 0, 1, 2, 2]
+    assert freq.name_years.tolist() == [2, 2, 2, 0, 2, 2]
+
+
+def test_a_record_without_a_date_counts_less_when_two_people_carry_its_name(
+    population: Path,
+) -> None:
+    """The same dateless record scores lower against one Jan de Jong when another Jan de
+    Jong (another year, on two lists) exists: the name cannot tell them apart."""
+    files = _population_files(population)
+    one = [("Jan", "de Jong", "1990-01-05", "M")]
+    two = [*one, ("Jan", "de Jong", "1993-09-11", "M")]
+
+    def score_of(extra: list[tuple[str, str, str, str]]) -> float:
+        a = encode_text(people_csv([("Jan", "de Jong", "", "M"), *extra], "X"), "x")
+        b = encode_text(people_csv(extra, "Y"), "y")
+        data = build_dataset([*files, a, b])
+        model = learn_model_if_enough(data, _blocks(data, MAX_BLOCK))
+        assert model is not None
+        dateless = data.offsets[3]
+        dated = data.offsets[4]
+        freq = _Frequencies.of(data)
+        left, right = np.array([dateless]), np.array([dated])
+        return float(score_pairs_learned(data, left, right, freq, model)[0])
+
+    assert score_of(two) < score_of(one) - 0.9

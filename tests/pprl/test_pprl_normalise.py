@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import tomllib
+from importlib import resources
+from pathlib import Path
+
 import pytest
 
+from bovenwater.pprl import names_data
 from bovenwater.pprl.errors import PPRLInputError
 from bovenwater.pprl.normalise import (
     PartialDate,
@@ -267,3 +273,21 @@ def test_order_free_key_needs_both_names() -> None:
     assert order_free_key("", "Jansen") == ""
     assert order_free_key("M.J.", "Jansen") == ""  # initials are no lead name
     assert order_free_key("Jan", "Jansen") != order_free_key("Piet", "Jansen")
+
+
+def test_name_data_comes_from_the_packaged_data_file() -> None:
+    """The tables are read from pprl/data/names.json, which the package ships."""
+    raw = json.loads(
+        resources.files("bovenwater.pprl").joinpath("data", "names.json").read_text("utf-8")
+    )
+    assert tuple(tuple(g) for g in raw["name_groups"]) == names_data.NAME_GROUPS
+    assert names_data.MONTHS["maart"] == 3
+    assert "van" in names_data.PARTICLES
+    assert names_data.CYRILLIC["ж"] == "zh"
+    pyproject = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
+    assert "data/*.json" in pyproject["tool"]["setuptools"]["package-data"]["bovenwater.pprl"]
+
+
+def test_name_data_refuses_a_table_of_the_wrong_type() -> None:
+    with pytest.raises(ValueError, match=r"names\.json"):
+        names_data._mapping({"maart": "drie"}, int)

@@ -146,10 +146,16 @@ def cluster(
     entities: Sequence[Iterable[str]],
     threshold: float = DEFAULT_THRESHOLD,
     max_entity_df: int = DEFAULT_MAX_ENTITY_DF,
+    workers: int = 1,
+    contacts: tuple[npt.NDArray[np.int64], list[str]] | None = None,
 ) -> ClusterResult:
+    """Networks of the ads (see the module docstring). ``workers``: 2 or more lets
+    :func:`sketch.scored_pairs` search half of its bands in a forked process.
+    ``contacts``: what ``entity_pairs(entities, max_entity_df)`` gives, when the caller
+    has it already (``entities`` is then not read)."""
     n = signatures.shape[0]
-    text, similarity = scored_pairs(signatures, threshold)
-    contact, ignored = entity_pairs(entities, max_entity_df)
+    text, similarity = scored_pairs(signatures, threshold, workers)
+    contact, ignored = entity_pairs(entities, max_entity_df) if contacts is None else contacts
     labels = np.full(n, -1, dtype=np.int64)
     if n == 0:
         return ClusterResult(labels, 0, 0, ignored)

@@ -31,6 +31,32 @@ class IngestError:
 
 def ad_from_mapping(data: Any) -> Ad | str:
     """An :class:`Ad` from a decoded record, or the reason it is not one."""
+    if type(data) is dict:
+        # the common case in a few checks: every field of a JSON type that needs none
+        # of the conversions below; anything else takes the full checks
+        ad_id = data.get("id")
+        title = data.get("title")
+        body = data.get("body")
+        city = data.get("city")
+        posted_at = data.get("posted_at")
+        url = data.get("url")
+        if (
+            type(ad_id) is str
+            and type(title) is str
+            and type(body) is str
+            and (city is None or type(city) is str)
+            and (posted_at is None or type(posted_at) is str)
+            and (url is None or type(url) is str)
+            and len(title) <= MAX_TEXT
+            and len(body) <= MAX_TEXT
+        ):
+            ad_id = ad_id.strip()
+            if ad_id:
+                return Ad(ad_id, title, body, city or None, posted_at or None, url or None)
+    return _checked(data)
+
+
+def _checked(data: Any) -> Ad | str:
     if not isinstance(data, dict):
         return f"expected a JSON object, got {type(data).__name__}"
     missing = [key for key in REQUIRED if key not in data or data[key] is None]

@@ -32,6 +32,9 @@ class Analysis:
     extraction: Extraction
     hits: list[Hit]
     token_hashes: list[int] = field(default_factory=list)
+    # the text's base view (normalise.NormalisedText.base), kept from tokenising so that
+    # locating the evidence need not fold the text again; "" once released
+    base: str = ""
 
     @property
     def codes(self) -> list[str]:

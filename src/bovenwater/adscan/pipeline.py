@@ -55,7 +55,7 @@ from bovenwater.adscan.indicators import (
 )
 from bovenwater.adscan.model import Ad, Analysis
 from bovenwater.adscan.municipalities import Municipality, by_code
-from bovenwater.adscan.normalise import normalise
+from bovenwater.adscan.normalise import NormalisedText, fold_leet, needs_nfkc, normalise
 from bovenwater.adscan.phones import PhoneHit
 from bovenwater.adscan.sketch import (
     NUMBER_HASH_PLACEHOLDER,
@@ -106,7 +106,7 @@ def analyse(ad: Ad) -> Analysis:
     infos = list(map(TOKEN_CACHE.__getitem__, tokens))  # C-level loop; computes misses
     if not infos:
         extraction = extract(text, base, tokens, ad.city, spelled=False)
-        return Analysis(ad, extraction, derived_hits(extraction), [])
+        return Analysis(ad, extraction, derived_hits(extraction), [], base)
     # transpose in C: one tuple per field instead of one Python loop per field
     folded, _, _, sketch, spells = zip(*infos, strict=True)
     extraction = extract(text, base, tokens, ad.city, spelled=any(spells))
@@ -114,7 +114,7 @@ def analyse(ad: Ad) -> Analysis:
     phrase_hits = match_phrases(folded)
     if phrase_hits:
         hits = merge_hits([*hits, *phrase_hits])
-    return Analysis(ad, extraction, hits, list(sketch))
+    return Analysis(ad, extraction, hits, list(sketch), base)
 
 
 class _ColumnCache(dict[str, tuple[str, int, bool, bool, int]]):
@@ -216,9 +216,10 @@ def analyse_batch(ads: Sequence[Ad]) -> list[Analysis]:
             extraction,
             merge_hits([*hits, *phrase_hits]) if phrase_hits else hits,
             c[1],
+            t[0],
         )
-        for ad, extraction, hits, phrase_hits, c in zip(
-            ads, extractions, derived, phrases, columns, strict=True
+        for ad, extraction, hits, phrase_hits, c, t in zip(
+            ads, extractions, derived, phrases, columns, tokenised, strict=True
         )
     ]
 
@@ -227,6 +228,7 @@ def _analyse_chunk(ads: list[Ad]) -> list[Analysis]:
     results = [analyse(ad) for ad in ads]
     for result in results:  # tokens are not needed after analysis; less to pickle
         result.extraction.tokens = []
+        result.base = ""
     return results
 
 
@@ -543,6 +545,7 @@ def _strip(analyses: list[Analysis]) -> None:
     for analysis in analyses:
         analysis.extraction.tokens = []
         analysis.token_hashes = []
+        analysis.base = ""
 
 
 def regional_medians(analyses: Iterable[Analysis]) -> dict[str, float]:
@@ -746,15 +749,23 @@ def scan(
 
 def evidence(analysis: Analysis) -> list[dict[str, Any]]:
     """Where each fired indicator is in the original title/body (field + offsets)."""
-    return evidence_of(analysis.ad, analysis.hits, analysis.extraction.phones)
+    return evidence_of(analysis.ad, analysis.hits, analysis.extraction.phones, analysis.base)
 
 
-def evidence_of(ad: Ad, hits: Sequence[Hit], phones: Sequence[PhoneHit]) -> list[dict[str, Any]]:
-    """:func:`evidence` for ``hits`` of ``ad`` (``phones``: its dialable phones)."""
+def evidence_of(
+    ad: Ad, hits: Sequence[Hit], phones: Sequence[PhoneHit], base: str = ""
+) -> list[dict[str, Any]]:
+    """:func:`evidence` for ``hits`` of ``ad`` (``phones``: its dialable phones;
+    ``base``: the text's base view when known, else "")."""
     if not hits:
         return []
     text = ad.text  # a property that joins title and body: once
-    norm = normalise(text)
+    if base and not needs_nfkc(text):
+        # what normalise(text) gives for such a text, without folding it again (its
+        # base view is the tokeniser's; a test compares them)
+        norm = NormalisedText(text, text, base, fold_leet(base))
+    else:
+        norm = normalise(text)
     title_len = len(ad.title) + 1 if ad.title else 0
     items: list[dict[str, Any]] = []
     for hit in hits:

@@ -19,11 +19,18 @@ from __future__ import annotations
 import json
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from bovenwater.adscan.cluster import DEFAULT_MAX_ENTITY_DF, DEFAULT_THRESHOLD, cluster
+from bovenwater.adscan import forked
+from bovenwater.adscan.cluster import (
+    DEFAULT_MAX_ENTITY_DF,
+    DEFAULT_THRESHOLD,
+    cluster,
+    entity_pairs,
+)
 from bovenwater.adscan.indicators import RULESET_VERSION, Hit, price_hit, risk_score
 from bovenwater.adscan.ingest import IngestError, JsonlLines, parse_line
 from bovenwater.adscan.model import Ad, Analysis
@@ -71,7 +78,7 @@ def summarise(analyses: list[Analysis]) -> list[Summary]:
         hits = analysis.hits
         if hourly is not None:
             hits = [*hits, Hit(PRICE_BELOW_MEDIAN, (f"{hourly:g}",), "price")]
-        items = evidence_of(analysis.ad, hits, e.phones)
+        items = evidence_of(analysis.ad, hits, e.phones, analysis.base)
         where = ""
         if hourly is not None:
             found = items.pop()
@@ -151,7 +158,16 @@ def run(
     ads.clear()
     lap("analyse")
     return _finish(
-        summaries, parts, texts, out, lap, threshold, max_entity_df, networks_out, templates
+        summaries,
+        parts,
+        texts,
+        out,
+        lap,
+        threshold,
+        max_entity_df,
+        networks_out,
+        templates,
+        workers,
     )
 
 
@@ -188,7 +204,7 @@ def run_jsonl(
     if len({s[5] for s in summaries}) != len(summaries):
         return None
     lap("read")
-    done = _finish(summaries, parts, [], out, lap, threshold, max_entity_df, None, False)
+    done = _finish(summaries, parts, [], out, lap, threshold, max_entity_df, None, False, workers)
     return done, errors
 
 
@@ -202,28 +218,22 @@ def _finish(
     max_entity_df: int,
     networks_out: IO[bytes] | None,
     templates: bool,
+    workers: int,
 ) -> RunResult:
-    signatures = sketch_parts(parts)  # empties parts
+    entities = [s[0] for s in summaries]
+    if workers >= 2 and len(summaries) >= forked.MIN_ITEMS and forked.can_fork():
+        # the steps that need no signatures (the price rule, the contact pairs) in a
+        # forked process while this one sketches
+        side, signatures = forked.in_two(
+            lambda: (_priced(summaries), entity_pairs(entities, max_entity_df)),
+            lambda: sketch_parts(parts, 1),
+        )
+        priced, contacts = side
+    else:
+        signatures = sketch_parts(parts)  # empties parts
+        priced, contacts = _priced(summaries), None
     lap("sketch")
-    lookup = by_code()
-    medians = medians_of((s[1], lookup[s[2]] if s[2] is not None else None) for s in summaries)
-    # the price rule (needs every ad's price): its hit comes after the ad's own hits
-    priced: dict[int, str] = {}  # ad -> its encoded evidence item
-    national = medians["NL"]
-    for index, s in enumerate(summaries):
-        hourly = s[1]
-        if hourly is None:
-            continue
-        region = lookup[s[2]].region_code if s[2] is not None else "NL"
-        hit = price_hit(hourly, medians.get(region, national))
-        if hit is not None:
-            where = f", {s[7]}" if s[7] else ""
-            priced[index] = (
-                f'{{"code": {_ENCODE(hit.code)}, "kind": {_ENCODE(hit.kind)}, '
-                f'"match": {_ENCODE(" ".join(hit.phrase))}{where}}}'
-            )
-    lap("prices")
-    result = cluster(signatures, [s[0] for s in summaries], threshold, max_entity_df)
+    result = cluster(signatures, entities, threshold, max_entity_df, workers, contacts)
     del signatures
     lap("cluster")
     groups: dict[int, list[int]] = defaultdict(list)
@@ -246,12 +256,45 @@ def _finish(
         for index in members:
             network_of[index] = network
     lap("networks")
-    _write(summaries, network_of, priced, out)
+    n = len(summaries)
+    if workers >= 2 and n >= forked.MIN_ITEMS and forked.can_fork():
+        # the second half of the lines made in a forked process meanwhile; they come
+        # through a pipe and are copied to ``out`` after the first half
+        middle = n // 2
+        forked.stream_in_two(
+            lambda sink: _write(summaries, network_of, priced, sink.write, middle, n),
+            lambda: _write(summaries, network_of, priced, out.write, 0, middle),
+            out.write,
+        )
+    else:
+        _write(summaries, network_of, priced, out.write, 0, n)
     if networks_out is not None:
         for network in networks:
             networks_out.write(_ENCODE(network_record(network)).encode() + b"\n")
     lap("write")
     return RunResult(len(summaries), len(networks), result.ignored_entities)
+
+
+def _priced(summaries: list[Summary]) -> dict[int, str]:
+    """The price rule (it needs every ad's price): ad -> its encoded evidence item."""
+    lookup = by_code()
+    medians = medians_of((s[1], lookup[s[2]] if s[2] is not None else None) for s in summaries)
+    # its hit comes after the ad's own hits
+    priced: dict[int, str] = {}
+    national = medians["NL"]
+    for index, s in enumerate(summaries):
+        hourly = s[1]
+        if hourly is None:
+            continue
+        region = lookup[s[2]].region_code if s[2] is not None else "NL"
+        hit = price_hit(hourly, medians.get(region, national))
+        if hit is not None:
+            where = f", {s[7]}" if s[7] else ""
+            priced[index] = (
+                f'{{"code": {_ENCODE(hit.code)}, "kind": {_ENCODE(hit.kind)}, '
+                f'"match": {_ENCODE(" ".join(hit.phrase))}{where}}}'
+            )
+    return priced
 
 
 class _Laps:
@@ -273,15 +316,20 @@ def _write(
     summaries: list[Summary],
     network_of: list[Network | None],
     priced: dict[int, str],
-    out: IO[bytes],
+    write: Callable[[bytes], object],
+    first: int,
+    end: int,
 ) -> None:
+    """Write the lines of the ads ``first`` to ``end`` (exclusive) with ``write``."""
     # the part between cluster and "phones" depends only on the ad's and the
     # network's indicators: encoded once per distinct pair
     middles: dict[tuple[tuple[str, ...], tuple[str, ...]], bytes] = {}
     clusters: dict[int, tuple[bytes, tuple[str, ...]]] = {}  # id(network) -> (id, codes)
     alone: tuple[bytes, tuple[str, ...]] = (b"null", ())
     lines: list[bytes] = []
-    for index, (summary, network) in enumerate(zip(summaries, network_of, strict=True)):
+    for index in range(first, end):
+        summary = summaries[index]
+        network = network_of[index]
         price = priced.get(index)
         codes = summary[3] if price is None else (*summary[3], PRICE_BELOW_MEDIAN)
         if network is None:
@@ -312,6 +360,6 @@ def _write(
                 )
             )
         if len(lines) >= _BATCH:
-            out.write(b"".join(lines))
+            write(b"".join(lines))
             lines.clear()
-    out.write(b"".join(lines))
+    write(b"".join(lines))

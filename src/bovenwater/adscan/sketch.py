@@ -17,6 +17,8 @@ import itertools
 import numpy as np
 import numpy.typing as npt
 
+from bovenwater.adscan import forked
+
 NUM_PERM = 64  # number of bins (signature length)
 BANDS = 16
 ROWS = NUM_PERM // BANDS
@@ -172,9 +174,13 @@ def sketch_weighted(mixed: npt.NDArray[np.uint64], counts: npt.NDArray[np.int64]
     return sketch_parts([(mixed, counts)])
 
 
-def sketch_parts(parts: list[Shingles]) -> Signatures:
+def sketch_parts(parts: list[Shingles], workers: int = 1) -> Signatures:
     """:func:`sketch_weighted` of the concatenated ``parts`` (consecutive ranges of ads),
-    without concatenating them; ``parts`` is emptied as they are sketched."""
+    without concatenating them; ``parts`` is emptied as they are sketched.
+
+    With ``workers`` of 2 or more, a forked child sketches the second half of the
+    blocks meanwhile (:func:`forked.in_two`), into memory both processes share: the
+    same signatures (a test compares them)."""
     n = sum(int(counts.size) for _, counts in parts)
     total = sum(int(mixed.size) for mixed, _ in parts)
     if total == 0 or n < 2 or n <= BLOCK:
@@ -183,7 +189,8 @@ def sketch_parts(parts: list[Shingles]) -> Signatures:
         parts.clear()
         return sketch_shingles(mixed, counts, idf_copies(mixed, n))
     copies = _idf_copies_compact(parts, total, n)
-    signatures = np.empty((n, NUM_PERM), dtype=np.uint32)
+    # blocks of at least BLOCK ads: (first row, first shingle, parts)
+    blocks: list[tuple[int, int, list[Shingles]]] = []
     row = 0
     low = 0
     parts.reverse()  # taken from the end: each part is freed once sketched
@@ -191,14 +198,44 @@ def sketch_parts(parts: list[Shingles]) -> Signatures:
         block = [parts.pop()]
         while parts and sum(int(c.size) for _, c in block) < BLOCK:
             block.append(parts.pop())
+        blocks.append((row, low, block))
+        row += sum(int(c.size) for _, c in block)
+        low += sum(int(m.size) for m, _ in block)
+    del block
+    split = workers >= 2 and len(blocks) >= 2 and n >= forked.MIN_ITEMS and forked.can_fork()
+    if not split:
+        signatures = np.empty((n, NUM_PERM), dtype=np.uint32)
+        _sketch_blocks(blocks, copies, signatures)
+        return signatures
+    signatures = forked.shared_array((n, NUM_PERM), np.uint32)
+    # the halves by shingles (the cost), each at least one block
+    middle = next(
+        (k for k, (_, first, _) in enumerate(blocks) if first >= total // 2), len(blocks) - 1
+    )
+    middle = max(1, middle)
+    later = blocks[middle:]
+    del blocks[middle:]
+    forked.in_two(
+        lambda: _sketch_blocks(later, copies, signatures),
+        lambda: _sketch_blocks(blocks, copies, signatures),
+    )
+    return signatures
+
+
+def _sketch_blocks(
+    blocks: list[tuple[int, int, list[Shingles]]],
+    copies: npt.NDArray[np.int8],
+    signatures: Signatures,
+) -> None:
+    """Sketch ``blocks`` into their rows of ``signatures``; empties ``blocks``."""
+    blocks.reverse()
+    while blocks:
+        row, low, block = blocks.pop()
         mixed = np.concatenate([m for m, _ in block]) if len(block) > 1 else block[0][0]
         counts = np.concatenate([c for _, c in block]) if len(block) > 1 else block[0][1]
         del block
         high = low + int(mixed.size)
         signatures[row : row + counts.size] = sketch_shingles(mixed, counts, copies[low:high])
-        row += int(counts.size)
-        low = high
-    return signatures
 
 
 BLOCK = 16_384  # ads per block in sketch_weighted
@@ -272,17 +309,41 @@ def lsh_pairs(signatures: Signatures, threshold: float = 0.5) -> npt.NDArray[np.
 
 
 def scored_pairs(
-    signatures: Signatures, threshold: float = 0.5
+    signatures: Signatures, threshold: float = 0.5, workers: int = 1
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
-    """:func:`lsh_pairs` with the estimated similarity of every pair."""
+    """:func:`lsh_pairs` with the estimated similarity of every pair.
+
+    With ``workers`` of 2 or more, a forked child takes the second half of the bands
+    (:func:`forked.in_two`): the same pairs and scores."""
     n = signatures.shape[0]
     usable = np.flatnonzero(signatures[:, 0] != EMPTY) if n else np.zeros(0, np.int64)
     if usable.size < 2:
         return np.zeros((0, 2), dtype=np.int64), np.zeros(0)
     sig = signatures[usable]
+    if workers >= 2 and usable.size >= forked.MIN_ITEMS and forked.can_fork():
+        half = BANDS // 2
+        later, first = forked.in_two(
+            lambda: _band_pairs(sig, usable, range(half, BANDS), threshold),
+            lambda: _band_pairs(sig, usable, range(half), threshold),
+        )
+        found, scores = first[0] + later[0], first[1] + later[1]
+    else:
+        found, scores = _band_pairs(sig, usable, range(BANDS), threshold)
+    if not found:
+        return np.zeros((0, 2), dtype=np.int64), np.zeros(0)
+    pairs = np.sort(np.concatenate(found), axis=1)
+    agree_all = np.concatenate(scores)
+    unique, first_index = unique_pairs(pairs, n)
+    return unique, agree_all[first_index]
+
+
+def _band_pairs(
+    sig: Signatures, usable: npt.NDArray[np.int64], bands: range, threshold: float
+) -> tuple[list[npt.NDArray[np.int64]], list[npt.NDArray[np.float64]]]:
+    """The verified candidate pairs (and their agreement) of ``bands``, band by band."""
     found: list[npt.NDArray[np.int64]] = []
     scores: list[npt.NDArray[np.float64]] = []
-    for band in range(BANDS):
+    for band in bands:
         keys = _band_keys(sig, band)
         order = np.argsort(keys, kind="stable")
         sorted_keys = keys[order]
@@ -300,12 +361,7 @@ def scored_pairs(
         if ok.any():
             found.append(np.stack([usable[a[ok]], usable[b[ok]]], axis=1))
             scores.append(agree[ok])
-    if not found:
-        return np.zeros((0, 2), dtype=np.int64), np.zeros(0)
-    pairs = np.sort(np.concatenate(found), axis=1)
-    agree_all = np.concatenate(scores)
-    unique, first = unique_pairs(pairs, n)
-    return unique, agree_all[first]
+    return found, scores
 
 
 def unique_pairs(

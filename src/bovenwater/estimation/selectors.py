@@ -20,6 +20,7 @@ from bovenwater.audit.purposes import Purpose
 from bovenwater.audit.services import log_processing, refuse
 from bovenwater.estimation.models import EstimateRun, Status
 from bovenwater.estimation.overlap import OverlapTable, overlap_tables
+from bovenwater.linkage.registry_counts import person_keys
 from bovenwater.registry.selectors import NATIONAL_KINDS, registrations_in_scope
 
 
@@ -37,9 +38,12 @@ def overlap_tables_for(
     if form:
         registrations = registrations.filter(forms__code=form)
     rows = registrations.values_list(
-        "registration_date__year", "person_id", "melder_type"
+        "registration_date__year", "person__pseudonym", "melder_type"
     ).distinct()
-    tables = {str(year): table for year, table in overlap_tables(rows).items()}
+    # counted by linked person after the registry's latest de-duplication run, if any
+    keys = person_keys(actor=actor, use="estimate_overlap")
+    people = rows if keys is None else ((y, keys.key(p), m) for y, p, m in rows)
+    tables = {str(year): table for year, table in overlap_tables(people).items()}
     log_processing(
         actor=actor,
         action=Action.VIEW,
@@ -50,6 +54,7 @@ def overlap_tables_for(
             "aggregate": "capture patterns per year",
             "years": sorted(tables),
             "people": sum(t.observed for t in tables.values()),
+            "counted_by": "pseudonym" if keys is None else f"linkage run {keys.run.pk}",
         },
     )
     return tables

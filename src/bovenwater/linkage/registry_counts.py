@@ -22,7 +22,7 @@ from bovenwater.audit.purposes import Purpose
 from bovenwater.audit.services import log_processing
 from bovenwater.linkage.models import LinkageRun, ProjectPurpose, RunStatus
 from bovenwater.linkage.units import is_unit
-from bovenwater.registry.selectors import registrations_for_export
+from bovenwater.registry.selectors import NATIONAL_KINDS, registrations_for_export
 
 
 @dataclass(frozen=True)
@@ -130,3 +130,55 @@ def linked_people(*, actor: Actor, pseudonyms: Iterable[str]) -> LinkedPeople | 
         details={"use": "registry_count", "registrations_people": len(distinct)},
     )
     return LinkedPeople(exact_persons=len(distinct), linked_persons=len(persons), run=run)
+
+
+def registry_deduplication_run(actor: Actor) -> LinkageRun | None:
+    """The de-duplication run whose groups count the registry's people for ``actor``.
+
+    The linkage unit uses its own latest finished run; the other national bodies (the
+    registry is one national list) the latest finished run of any linkage unit; anyone
+    else none (they count by pseudonym).
+    """
+    runs = LinkageRun.objects.filter(
+        project__purpose=ProjectPurpose.DEDUPLICATION, status=RunStatus.DONE
+    )
+    if is_unit(actor):
+        runs = runs.filter(project__unit_id=actor.organisation_id)
+    elif actor.organisation.kind not in NATIONAL_KINDS:
+        return None
+    return runs.select_related("project").order_by("-finished_at", "-pk").first()
+
+
+@dataclass(frozen=True)
+class PersonKeys:
+    """Pseudonym -> the linked person's key: the first (sorted) pseudonym of the run's
+    group, or the pseudonym itself when the run did not link it."""
+
+    run: LinkageRun
+    representative: dict[str, str]
+
+    def key(self, pseudonym: str) -> str:
+        return self.representative.get(pseudonym.strip().lower(), pseudonym)
+
+
+def person_keys(*, actor: Actor, use: str) -> PersonKeys | None:
+    """The keys that count the registry by linked person for ``use`` (a word for the
+    processing log: "estimate_overlap", "htcds_export"); None without a run. The use of
+    the run is logged; the groups themselves never leave the linkage app."""
+    run = registry_deduplication_run(actor)
+    if run is None:
+        return None
+    representative: dict[str, str] = {}
+    for members in run.groups:
+        pseudonyms = sorted(str(record_id).strip() for _source, record_id in members)
+        for pseudonym in pseudonyms:
+            representative[pseudonym.lower()] = pseudonyms[0]
+    log_processing(
+        actor=actor,
+        action=Action.VIEW,
+        object_type="linkage.run",
+        object_id=run.pk,
+        purpose=Purpose.LINKAGE,
+        details={"use": use},
+    )
+    return PersonKeys(run=run, representative=representative)

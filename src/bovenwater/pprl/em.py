@@ -65,7 +65,7 @@ FIELDS = ("year", "first", "last", "date", "sex", "names", "pair")
 # year: same / differ
 Y_SAME, Y_DIFFER = 0, 1
 # first names (same year only)
-F_SEVERAL, F_EXACT, F_CLOSE, F_NEAR, F_DIFFERENT, F_INIT_AGREE, F_INIT_DIFFER = range(7)
+F_SEVERAL, F_EXACT, F_CLOSE, F_NEAR, F_DIFFERENT, F_INIT_AGREE, F_INIT_DIFFER, F_FAR = range(8)
 # surname (same year only)
 S_EXACT, S_CLOSE, S_NEAR, S_DIFFERENT = range(4)
 # date beyond the year (same year only)
@@ -76,9 +76,12 @@ X_AGREE, X_DIFFER = 0, 1
 N_SAME, N_DIFFER = 0, 1
 # ... and the year-free day/month pair with the first name
 P_SAME, P_DIFFER = 0, 1
-N_LEVELS = {"year": 2, "first": 7, "last": 4, "date": 6, "sex": 2, "names": 2, "pair": 2}
+N_LEVELS = {"year": 2, "first": 8, "last": 4, "date": 6, "sex": 2, "names": 2, "pair": 2}
 
 EXACT_SIM, CLOSE_SIM, NEAR_SIM = 0.92, 0.70, 0.45
+# written-out first names with less in common than this share almost nothing (a typo or
+# a second name keeps more): the level of twins and siblings; its m and u are learned
+FAR_SIM = 0.3
 # EM runs on pairs of one birth year, where all of these can be compared
 SALTED_FIELDS = ("first", "last", "date", "sex")
 # two different people's records share the unordered day/month pair by chance: 132
@@ -149,7 +152,8 @@ def levels_of(
             (full & (first_sim >= EXACT_SIM), F_EXACT),
             (full & (first_sim >= CLOSE_SIM), F_CLOSE),
             (full & (first_sim >= NEAR_SIM), F_NEAR),
-            (full, F_DIFFERENT),
+            (full & (first_sim >= FAR_SIM), F_DIFFERENT),
+            (full, F_FAR),
         ],
         n,
     )
@@ -214,7 +218,7 @@ def levels_of(
 def _initial_m() -> dict[str, NDArray[np.float64]]:
     return {
         "year": np.array([0.95, 0.05]),
-        "first": np.array([0.15, 0.6, 0.08, 0.05, 0.04, 0.06, 0.02]),
+        "first": np.array([0.15, 0.6, 0.08, 0.05, 0.03, 0.06, 0.02, 0.01]),
         "last": np.array([0.8, 0.07, 0.04, 0.09]),
         "date": np.array([0.85, 0.03, 0.02, 0.02, 0.06, 0.02]),
         "sex": np.array([0.97, 0.03]),
@@ -226,7 +230,7 @@ def _initial_m() -> dict[str, NDArray[np.float64]]:
 def _initial_u() -> dict[str, NDArray[np.float64]]:
     return {
         "year": np.array([0.5, 0.5]),
-        "first": np.array([0.02, 0.1, 0.1, 0.15, 0.53, 0.05, 0.05]),
+        "first": np.array([0.02, 0.1, 0.1, 0.15, 0.2, 0.05, 0.05, 0.33]),
         "last": np.array([0.3, 0.1, 0.1, 0.5]),
         "date": np.array([0.05, 0.02, 0.1, 0.7, 0.05, 0.08]),
         "sex": np.array([0.6, 0.4]),
@@ -244,6 +248,8 @@ class Model:
     prior: float  # true pairs / all pairs of records of different sources
     blocked_share: float  # EM's share of true pairs among the blocked pairs
     iterations: int
+    # share of one person's record pairs with first names and surname swapped on one side
+    swapped: float = 0.02
 
     def bits(self, name: str) -> NDArray[np.float32]:
         return np.log2(
@@ -274,13 +280,35 @@ def fit_m(
     fields: tuple[str, ...] = FIELDS,
     iterations: int = EM_ITERATIONS,
 ) -> tuple[dict[str, NDArray[np.float64]], float, int]:
-    """EM on the blocked pairs' level patterns: m per field and the share of true pairs.
+    """EM on the blocked pairs' level patterns: m per field and the share of true pairs."""
+    fitted = fit(codes, u, fields, iterations)
+    return fitted.m, fitted.share, fitted.iterations
+
+
+@dataclass(frozen=True)
+class Fit:
+    m: dict[str, NDArray[np.float64]]
+    share: float
+    iterations: int
+    posterior: NDArray[np.float64]  # per input pair: the chance it is a true pair
+
+
+def fit(
+    codes: Int64Array,
+    u: dict[str, NDArray[np.float64]],
+    fields: tuple[str, ...] = FIELDS,
+    iterations: int = EM_ITERATIONS,
+    fixed_m: dict[str, NDArray[np.float64]] | None = None,
+) -> Fit:
+    """EM on the blocked pairs' level patterns: m per field, the share of true pairs and
+    each pair's posterior chance of being one (with ``fixed_m`` only the share and the
+    non-match class are fitted).
 
     The non-match class gets its own level distribution among the *blocked* pairs
     (blocking makes different people agree far more often than random pairs do); only
     m and the share are kept, u for the weights comes from random pairs (``u``).
     """
-    patterns, counts = np.unique(codes, return_counts=True)
+    patterns, inverse, counts = np.unique(codes, return_inverse=True, return_counts=True)
     weights = counts.astype(np.float64)
     # decode the pattern codes back to levels (-1 missing)
     decoded: dict[str, Int64Array] = {}
@@ -289,10 +317,11 @@ def fit_m(
         base = N_LEVELS[name] + 1
         decoded[name] = rest % base - 1
         rest //= base
-    m = _initial_m()
+    m = _initial_m() if fixed_m is None else {k: v.copy() for k, v in fixed_m.items()}
     u_blocked = {name: (u[name] + _initial_u()[name]) / 2 for name in fields}
     share = 0.2
     done = 0
+    posterior = np.zeros(patterns.shape[0])
     for done in range(1, iterations + 1):  # noqa: B007 - the count is returned
         log_m = np.full(patterns.shape[0], math.log(share))
         log_u = np.full(patterns.shape[0], math.log(1.0 - share))
@@ -314,11 +343,12 @@ def fit_m(
             size = N_LEVELS[name]
             in_m = np.bincount(level[known], weights=matched[known], minlength=size) + 0.01
             in_u = np.bincount(level[known], weights=unmatched[known], minlength=size) + 0.01
-            m[name] = in_m / in_m.sum()
+            if fixed_m is None:
+                m[name] = in_m / in_m.sum()
             u_blocked[name] = in_u / in_u.sum()
         if change < 1e-7:
             break
-    return m, share, done
+    return Fit(m=m, share=share, iterations=done, posterior=posterior[inverse])
 
 
 def random_pairs(
@@ -342,12 +372,14 @@ def random_pairs(
     return left[keep], right[keep]
 
 
-def sample_blocks(sizes: Int64Array, budget: int) -> NDArray[np.bool_]:
-    """A random subset of the blocks holding about ``budget`` pairs."""
+def sample_blocks(sizes: Int64Array, budget: int) -> tuple[NDArray[np.bool_], float]:
+    """A random subset of the blocks holding about ``budget`` pairs, and the rate at
+    which each block was chosen (1.0: all of them)."""
     pairs = sizes * (sizes - 1) // 2
     total = int(pairs.sum())
     if total <= budget:
-        return np.ones(sizes.shape[0], dtype=bool)
+        return np.ones(sizes.shape[0], dtype=bool), 1.0
     rng = np.random.default_rng(7)
-    chosen: NDArray[np.bool_] = np.less(rng.random(sizes.shape[0]), budget / total)
-    return chosen
+    rate = budget / total
+    chosen: NDArray[np.bool_] = np.less(rng.random(sizes.shape[0]), rate)
+    return chosen, rate

@@ -8,19 +8,19 @@ adjustments for agreeing names and dates. Scores never leave the engine.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numpy.typing import NDArray
 
 import bovenwater.pprl.em as em
-from bovenwater.pprl.encode import T_ORDER_FREE, T_Y
+from bovenwater.pprl.encode import T_BLOCK, T_ORDER_FREE, T_Y, T_YPAIR
 from bovenwater.pprl.score import (
     CHUNK,
-    M_SWAPPED,
     MIN_FREQUENCY,
     MIN_NAMES_U,
     NAME_PRIOR,
     SKELETON_SHARE,
-    TWINS_SIM,
     VETO,
     Dataset,
     FloatArray,
@@ -38,16 +38,26 @@ def pair_levels(
     j: Int64Array,
     tokens: tuple[NDArray[np.uint64], NDArray[np.uint64]] | None = None,
 ) -> em.Levels:
-    """The comparison levels of pairs ``(i, j)`` (see :mod:`bovenwater.pprl.em`)."""
-    fi = np.bitwise_count(data.first[i] & data.first[j]).sum(axis=1, dtype=np.int32)
-    li = np.bitwise_count(data.last[i] & data.last[j]).sum(axis=1, dtype=np.int32)
+    """The comparison levels of pairs ``(i, j)`` (see :mod:`bovenwater.pprl.em`).
+
+    The name filters are salted with the year of birth, so they are compared (gathered
+    and popcounted, the costly part) only for pairs of one known year; the other pairs'
+    name levels come from the year-free tokens alone.
+    """
+    ti, tj = tokens if tokens is not None else (data.tokens[i], data.tokens[j])
+    year = ti[:, T_Y]
+    salted = np.flatnonzero((year == tj[:, T_Y]) & (year != 0))
+    si, sj = i[salted], j[salted]
+    fi = np.zeros(i.shape[0], dtype=np.int32)
+    li = np.zeros(i.shape[0], dtype=np.int32)
+    fi[salted] = np.bitwise_count(data.first[si] & data.first[sj]).sum(axis=1, dtype=np.int32)
+    li[salted] = np.bitwise_count(data.last[si] & data.last[sj]).sum(axis=1, dtype=np.int32)
     fc_i, fc_j = data.first_count[i], data.first_count[j]
     lc_i, lc_j = data.last_count[i], data.last_count[j]
     first_sim = _name_similarity(fi, fc_i, fc_j)
     last_sim = _name_similarity(li, lc_i, lc_j)
     initials_agree = (fi / np.maximum(np.minimum(fc_i, fc_j), 1)) >= 0.85
     last_known = (lc_i > 0) & (lc_j > 0)
-    ti, tj = tokens if tokens is not None else (data.tokens[i], data.tokens[j])
     return em.levels_of(ti, tj, first_sim, initials_agree, last_sim, last_known)
 
 
@@ -56,11 +66,16 @@ def learn_model(
     blocked_left: Int64Array,
     blocked_right: Int64Array,
     blocked_total: int,
+    name_blocked: NDArray[np.bool_] | None = None,
+    fit_pairs: tuple[Int64Array, Int64Array] | None = None,
 ) -> em.Model:
     """m by EM on a sample of blocked pairs, u from random pairs, and the prior.
 
     ``blocked_total`` is the number of distinct blocked pairs between sources of which
-    ``blocked_left``/``blocked_right`` are a sample (or all).
+    ``blocked_left``/``blocked_right`` are a uniform sample (or all). ``fit_pairs``, when
+    given, are the pairs m is fitted on (the same blocks, every pair: richer in true
+    pairs, so EM's classes separate better on large lists); the share of true pairs is
+    then fitted on the uniform sample with that m.
     """
     levels = [
         pair_levels(data, blocked_left[s : s + CHUNK], blocked_right[s : s + CHUNK])
@@ -87,30 +102,96 @@ def learn_model(
     }
     # EM on the pairs of one birth year (all name and date fields comparable)
     same_year = year == em.Y_SAME
-    m, share, iterations = em.fit_m(codes[same_year], u, em.SALTED_FIELDS)
+    fixed_m = None
+    if fit_pairs is not None:
+        fl, fr = fit_pairs
+        fit_levels = [
+            pair_levels(data, fl[s : s + CHUNK], fr[s : s + CHUNK])
+            for s in range(0, fl.shape[0], CHUNK)
+        ]
+        fit_codes = np.concatenate([lv.code() for lv in fit_levels])
+        fit_same = np.concatenate([lv.fields["year"] for lv in fit_levels]) == em.Y_SAME
+        fixed_m = em.fit(fit_codes[fit_same], u, em.SALTED_FIELDS).m
+    fitted = em.fit(codes[same_year], u, em.SALTED_FIELDS, fixed_m=fixed_m)
+    m, share, iterations = fitted.m, fitted.share, fitted.iterations
+    post = fitted.posterior
+    sl, sr = blocked_left[same_year], blocked_right[same_year]
+    extra = _agreements(data, sl, sr)
+    date_exact = np.concatenate([lv.fields["date"] for lv in levels])[same_year] == em.D_EXACT
+    # the year-free name tokens and the day/month pair, as one person's two records
+    # write them (measured on the pairs of one year, where EM tells who is who)
+    m_names = _share(post, extra.names_same, extra.names_known)
+    m_pair_same = _share(post, extra.pair_same, extra.names_same & extra.pair_known)
+    m["names"] = np.array([m_names, 1 - m_names])
+    m["pair"] = np.array([m_pair_same, 1 - m_pair_same])
     # pairs whose years differ: one of a person's records with a mistyped year shows as
     # the same names and the same day and month in another year, beyond what chance
     # gives (U_PAIR of such pairs share the day and month by chance)
+    # (only pairs that share a block of a year-free name key count: the other blocking
+    # keys hold the day and month, so their pairs share them far more often than chance)
     with_pair = (names_level == em.N_SAME) & (pair_level >= 0)
+    if name_blocked is not None:
+        with_pair &= name_blocked
     pair_same = int(np.count_nonzero(with_pair & (pair_level == em.P_SAME)))
     by_chance = em.U_PAIR * int(np.count_nonzero(with_pair))
-    year_typos = max(pair_same - by_chance, 0.0) / em.M_PAIR[em.P_SAME]
+    year_typos = max(pair_same - by_chance, 0.0) / max(m_pair_same, 0.5)
     matched_same_year = share * int(np.count_nonzero(same_year))
     differ = min(max(year_typos / max(matched_same_year + year_typos, 1.0), 1e-3), 0.2)
     m["year"] = np.array([1.0 - differ, differ])
-    m["names"] = np.array([em.M_NAMES_SAME, 1 - em.M_NAMES_SAME])
-    m["pair"] = em.M_PAIR.copy()
     share_all = (matched_same_year + year_typos) / max(codes.shape[0], 1)
     sizes = np.bincount(data.source_of.astype(np.int64)).astype(np.float64)
     all_pairs = (sizes.sum() ** 2 - float((sizes**2).sum())) / 2
     expected_true = share_all * blocked_total
+    # first names and surname swapped on one side: the unordered lead-name token agrees,
+    # the ordered name tokens do not, with the same exact date; their share among the
+    # true pairs with that date (different people look like that almost never)
+    swapped = int(np.count_nonzero(extra.order_free_same & ~extra.names_same & date_exact))
+    true_with_date = float(post[date_exact].sum())
+    swap_share = min(max(swapped / max(true_with_date, 1.0), 1e-3), 0.2)
     return em.Model(
         m=m,
         u=u,
         prior=expected_true / max(all_pairs, 1.0),
         blocked_share=share_all,
         iterations=iterations,
+        swapped=swap_share,
     )
+
+
+class _Agreements(NamedTuple):
+    names_same: NDArray[np.bool_]  # a year-free name token (first name, surname part) agrees
+    names_known: NDArray[np.bool_]
+    pair_same: NDArray[np.bool_]  # the first name with the unordered day/month pair agrees
+    pair_known: NDArray[np.bool_]
+    order_free_same: NDArray[np.bool_]  # the unordered lead names with the year agree
+
+
+def _agreements(data: Dataset, i: Int64Array, j: Int64Array) -> _Agreements:
+    names = data.tokens[:, T_BLOCK + 6 : T_BLOCK + 9]
+    ni, nj = names[i], names[j]
+    same = np.zeros(i.shape[0], dtype=bool)
+    for a in range(3):
+        for b in range(3):
+            same |= (ni[:, a] == nj[:, b]) & (ni[:, a] != 0)
+    known = (ni != 0).any(axis=1) & (nj != 0).any(axis=1)
+    pi, pj = data.tokens[i, T_BLOCK + 10], data.tokens[j, T_BLOCK + 10]
+    yi, yj = data.tokens[i, T_YPAIR], data.tokens[j, T_YPAIR]
+    oi, oj = data.tokens[i, T_ORDER_FREE], data.tokens[j, T_ORDER_FREE]
+    return _Agreements(
+        names_same=same,
+        names_known=known,
+        pair_same=(pi == pj) & (pi != 0),
+        pair_known=(yi != 0) & (yj != 0),
+        order_free_same=(oi == oj) & (oi != 0),
+    )
+
+
+def _share(weights: NDArray[np.float64], hit: NDArray[np.bool_], known: NDArray[np.bool_]) -> float:
+    """The weighted share of ``hit`` among ``known``, kept within [0.05, 0.995]."""
+    total = float(weights[known].sum())
+    if total <= 0:
+        return 0.5
+    return min(max(float(weights[known & hit].sum()) / total, 0.05), 0.995)
 
 
 def score_pairs_learned(
@@ -147,15 +228,6 @@ def _learned_chunk(
     for level in (em.F_SEVERAL, em.F_EXACT):
         u_tf = np.maximum(first_f, MIN_FREQUENCY) * (u_first[level] / agree_u)
         first_w = np.where(f["first"] == level, _bits(m_first[level], u_tf), first_w)
-    # twins: written-out first names that are not even near each other, with the same
-    # surname and date of birth, never link
-    twins = (
-        (f["first"] == em.F_DIFFERENT)
-        & (levels.first_sim < TWINS_SIM)
-        & (f["date"] == em.D_EXACT)
-        & ((f["last"] == em.S_EXACT) | (f["last"] == em.S_CLOSE))
-    )
-    first_w = np.where(twins, VETO, first_w)
     # surname, with the dependence of the pair of names when both agree
     last_w = _lookup(model.bits("last"), f["last"])
     last_w = np.where(
@@ -174,19 +246,43 @@ def _learned_chunk(
     date_w = np.where(f["date"] == em.D_EXACT, _bits(model.m["date"][em.D_EXACT], date_u), date_w)
     year_w = _lookup(model.bits("year"), f["year"])
     sex_w = _lookup(model.bits("sex"), f["sex"])
+    # Twins: the same surname and exact date of birth with written-out first names that
+    # share almost nothing (level F_FAR) never link. EM cannot learn this level's weight
+    # there: fields are not independent for siblings, and its "true pair" class takes
+    # the twins in. Counted against the truth on the tuning populations (seeds 7 and 5,
+    # 5 x 20,000): 211 and 226 true pairs fall in this cell against 2,711 and 2,216 pairs
+    # of different people (see docs/linkage.md).
+    family = (f["date"] == em.D_EXACT) & ((f["last"] == em.S_EXACT) | (f["last"] == em.S_CLOSE))
+    first_w = np.where(family & (f["first"] == em.F_FAR), VETO, first_w)
     # years differ or missing: the year-free keyed name tokens, by how many other
     # records carry that pair of names (over all years and lists)
     pair_count = np.fmax(freq.pair_count[i], freq.pair_count[j])
+    by_product = first_f * last_f
     names_u = np.where(
         np.isnan(pair_count),
-        np.maximum(first_f * last_f * SKELETON_SHARE, MIN_NAMES_U),
-        (np.nan_to_num(pair_count) + 0.5) / data.size,
+        by_product,
+        np.maximum((np.nan_to_num(pair_count) + 0.5) / data.size, by_product),
     ).astype(np.float32)
     names_w = np.where(
         f["names"] == em.N_SAME,
         _bits(model.m["names"][em.N_SAME], names_u),
         np.where(f["names"] == em.N_DIFFER, VETO, 0.0),
     )
+    # Two different years, each carried with this name by another record too: for one
+    # person that needs a second record with the same mistyped year (chance m(year
+    # differs)), for two people of one name it is what they look like.
+    support_i, support_j = freq.year_support[i], freq.year_support[j]
+    both_corroborated = (f["year"] == em.Y_DIFFER) & (support_i >= 2) & (support_j >= 2)
+    names_w = np.where(
+        both_corroborated & (f["names"] == em.N_SAME),
+        names_w + np.log2(model.m["year"][em.Y_DIFFER]),
+        names_w,
+    )
+    # A record without a year and a name that two or more people carry (seen in as many
+    # years): the name cannot tell them apart, so the chance falls to one in that many.
+    people = np.maximum(freq.name_years[i], freq.name_years[j]).astype(np.float32)
+    dateless = (f["year"] < 0) & (f["names"] == em.N_SAME) & (people >= 2)
+    names_w = np.where(dateless, names_w - np.log2(np.maximum(people, 1.0)), names_w)
     pair_w = _lookup(model.bits("pair"), f["pair"])
     total = (first_w + last_w + date_w + year_w + sex_w + names_w + pair_w).astype(np.float32)
     # first names and surname swapped on one side (same year): the order-free token
@@ -199,6 +295,6 @@ def _learned_chunk(
             np.maximum(first_all[i] * last_all[i], first_all[j] * last_all[j]) * SKELETON_SHARE,
             MIN_NAMES_U,
         )
-        swapped = (_bits(M_SWAPPED, swap_u) + date_w + year_w + sex_w).astype(np.float32)
+        swapped = (_bits(model.swapped, swap_u) + date_w + year_w + sex_w).astype(np.float32)
         total = np.where(swapped_same, np.maximum(total, swapped), total).astype(np.float32)
     return total

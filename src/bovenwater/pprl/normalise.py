@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from bovenwater.pprl.errors import PPRLInputError
@@ -305,6 +305,12 @@ def _valid(day: int | None, month: int | None) -> bool:
     return day is None or 1 <= day <= _DAYS_IN_MONTH[month - 1]
 
 
+def current_year() -> int:
+    """This year (UTC): the reference for two-digit years. Near New Year the data owner's
+    local year may differ for an hour, which moves no plausible date of birth."""
+    return datetime.now(UTC).year
+
+
 def parse_date(text: str, *, reference_year: int | None = None) -> PartialDate | None:
     """Parse a date of birth; ``None`` for an empty value, PPRLInputError when unreadable.
 
@@ -317,7 +323,7 @@ def parse_date(text: str, *, reference_year: int | None = None) -> PartialDate |
     raw = text.strip()
     if not raw:
         return None
-    ref = reference_year if reference_year is not None else date.today().year
+    ref = reference_year if reference_year is not None else current_year()
     folded = unicodedata.normalize("NFKD", raw.casefold())
     folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
     if re.fullmatch(r"\d{8}", folded):

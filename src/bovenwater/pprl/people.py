@@ -13,11 +13,11 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 
 from bovenwater.pprl.encode import Person
 from bovenwater.pprl.errors import PPRLInputError
 from bovenwater.pprl.normalise import (
+    current_year,
     given_names,
     normalise_sex,
     order_free_key,
@@ -83,7 +83,7 @@ def read_people(text: str, *, reference_year: int | None = None) -> list[tuple[s
             ]
         )
     index = {name: header.index(name) for name in (*REQUIRED, *OPTIONAL) if name in header}
-    ref = reference_year if reference_year is not None else date.today().year
+    ref = reference_year if reference_year is not None else current_year()
     errors: list[RowError] = []
     seen: dict[str, int] = {}
     out: list[tuple[str, Person]] = []

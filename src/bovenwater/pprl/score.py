@@ -140,8 +140,6 @@ U_FURTHER_NAMES = 0.1
 # the pair of names counts as commoner than its parts say only when at least this many
 # other records carry it (fewer are noise, often the same person's other records)
 JOINT_MIN_OTHERS = 3
-# the twins rule: written-out first names this far apart (a typo keeps more in common)
-TWINS_SIM = 0.3
 # a different surname: a married name (the sex token is keyed, so the matcher cannot
 # tell women from men; this is the rate over everyone)
 M_SURNAME_DIFFERENT = 0.08
@@ -259,9 +257,15 @@ class _Frequencies:
     # per record: how many other records carry its first given name with its surname
     # skeleton, besides the one it is compared with (NaN without both names)
     pair_count: FloatArray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    # per record: how many records carry its year-free name token with its year of
+    # birth (itself included; 0 without both), and in how many years of birth its name
+    # token is carried by two or more records (people with that name, at least)
+    year_support: NDArray[np.int32] = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    name_years: NDArray[np.int32] = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
 
     @classmethod
     def of(cls, data: Dataset) -> _Frequencies:
+        support, years = _name_years(data, T_BLOCK + 6)
         return cls(
             # first given name, and first surname part, among people born in that year
             first=_frequencies(data, T_FIRST_YEAR, NAME_PRIOR),
@@ -280,7 +284,28 @@ class _Frequencies:
                 min_others=JOINT_MIN_OTHERS,
             ),
             pair_count=_others(data, T_BLOCK + 6),
+            year_support=support,
+            name_years=years,
         )
+
+
+def _name_years(data: Dataset, column: int) -> tuple[NDArray[np.int32], NDArray[np.int32]]:
+    """Per record the support of (name token, year) and the corroborated years of the
+    name token (see :class:`_Frequencies`)."""
+    name = data.tokens[:, column]
+    year = data.tokens[:, T_Y]
+    known = (name != 0) & (year != 0)
+    combined = name ^ (year * np.uint64(0x9E3779B97F4A7C15))
+    _, inverse, counts = np.unique(combined, return_inverse=True, return_counts=True)
+    support = np.where(known, counts[inverse], 0).astype(np.int32)
+    # one entry per (name, year) seen at least twice, counted per name
+    first_of = np.zeros(counts.shape[0], dtype=np.int64)
+    first_of[inverse[::-1]] = np.arange(name.shape[0] - 1, -1, -1)
+    corroborated = (counts >= 2) & known[first_of]
+    names, name_inverse = np.unique(name, return_inverse=True)
+    per_name = np.bincount(name_inverse[first_of[corroborated]], minlength=names.shape[0])
+    years = np.where(name != 0, per_name[name_inverse], 0).astype(np.int32)
+    return support, years
 
 
 def score_pairs(

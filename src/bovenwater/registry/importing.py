@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO, Any
@@ -78,6 +78,9 @@ HTCDS_COLUMNS: dict[str, str] = {
     "vic_AgeWhenTrafficked": "age_at_exploitation_start",
     "prs_Citizenship": "nationality_code",
     "bw_b8_status": "b8_status",
+    # export only: the linked person (the first pseudonym of the group the registry's
+    # latest de-duplication run formed; empty without a run), for counting people
+    "bw_linked_person": "",
 }
 HTCDS_REQUIRED = ("bw_pseudonym", "bw_registration_date", "bw_melder_type")
 HTCDS_GENDER = {
@@ -275,8 +278,12 @@ def error_report_csv(errors: Iterable[RowError]) -> str:
     return out.getvalue()
 
 
-def htcds_rows(registrations: Iterable[Registration]) -> Iterable[list[str]]:
-    """Header and one row per registration in the HTCDS exchange format."""
+def htcds_rows(
+    registrations: Iterable[Registration], linked_person: Callable[[str], str] | None = None
+) -> Iterable[list[str]]:
+    """Header and one row per registration in the HTCDS exchange format;
+    ``linked_person`` gives the linked person's key of a pseudonym (column
+    ``bw_linked_person``, empty without it)."""
     columns = list(HTCDS_COLUMNS)
     yield columns
     for r in registrations:
@@ -311,5 +318,6 @@ def htcds_rows(registrations: Iterable[Registration]) -> Iterable[list[str]]:
             else str(r.age_at_exploitation_start),
             "prs_Citizenship": r.nationality.code if r.nationality else "",
             "bw_b8_status": r.b8_status,
+            "bw_linked_person": linked_person(r.person.pseudonym) if linked_person else "",
         }
         yield [values[column] for column in columns]

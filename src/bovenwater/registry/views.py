@@ -17,7 +17,7 @@ from bovenwater.accounts.middleware import request_actor
 from bovenwater.accounts.roles import Permission
 from bovenwater.audit.purposes import Purpose
 from bovenwater.lib import csvsafe
-from bovenwater.linkage.registry_counts import linked_people
+from bovenwater.linkage.registry_counts import linked_people, person_keys
 from bovenwater.reference.models import ExploitationForm, PoliceUnit
 from bovenwater.registry.forms import ImportForm
 from bovenwater.registry.importing import (
@@ -156,9 +156,12 @@ def htcds_export_view(request: HttpRequest) -> HttpResponse | StreamingHttpRespo
             {"count": registration_count_for_actor(actor=actor)},
         )
     registrations = registrations_for_export(actor=actor, purpose=Purpose.REGISTRATION)
+    # the linked person per row, after the registry's latest de-duplication run
+    keys = person_keys(actor=actor, use="htcds_export")
+    rows = htcds_rows(registrations.iterator(chunk_size=2000), keys.key if keys else None)
     writer = csvsafe.writer(_Echo())
     response = StreamingHttpResponse(
-        (writer.writerow(row) for row in htcds_rows(registrations.iterator(chunk_size=2000))),
+        (writer.writerow(row) for row in rows),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="registraties-htcds.csv"'
