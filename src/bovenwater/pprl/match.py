@@ -125,14 +125,20 @@ def _first_meeting(
     pair shares: a pair that shares several keys is scored there only."""
     keys_i = data.tokens[low, T_BLOCK:]
     keys_j = data.tokens[high, T_BLOCK:]
-    usable_i = blocks.usable[low]
+    # the keys of the first record that are usable and come before this block; only
+    # those pairs are checked for sharing one of them
+    candidate = blocks.usable[low] & (keys_i < value[:, None]) & (keys_i != 0)
     earlier = np.zeros(low.shape[0], dtype=bool)
     for group in _KEY_GROUPS:
         for a in group:
-            ka = keys_i[:, a]
-            candidate = usable_i[:, a] & (ka < value) & (ka != 0)
+            rows = np.flatnonzero(candidate[:, a])
+            if rows.shape[0] == 0:
+                continue
+            ka = keys_i[rows, a]
+            shared = np.zeros(rows.shape[0], dtype=bool)
             for b in group:
-                earlier |= candidate & (ka == keys_j[:, b])
+                shared |= ka == keys_j[rows, b]
+            earlier[rows[shared]] = True
     result: NDArray[np.bool_] = ~earlier
     return result
 
