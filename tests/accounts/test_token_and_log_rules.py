@@ -85,7 +85,7 @@ def test_the_log_filters_by_organisation_name_and_by_day(
     entry = ProcessingLogEntry.objects.get(
         object_type="accounts.organisation", action=Action.UPDATE
     )
-    today = timezone.localdate()
+    today = timezone.localdate(entry.occurred_at)  # the day it was written, even at midnight
     day = datetime.timedelta(days=1)
 
     def found(**filters: object) -> list[int]:

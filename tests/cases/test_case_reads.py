@@ -187,14 +187,14 @@ def test_a_transfer_knows_its_receiving_side_whatever_the_organisation_ids() -> 
     larger id, and compared by value (ids above 256 are distinct int objects)."""
     sender = factories.organisation(OrganisationKind.CARE_COORDINATION, "GM0363")
     receiver = Organisation.objects.create(
-        pk=4321,
+        pk=sender.pk + 1000,  # above 256 whatever the sequence (CPython caches small ints)
         name="Zorgcoördinatie met een groot id",
         kind=OrganisationKind.CARE_COORDINATION,
         municipality=Municipality.objects.get(code="GM0599"),
     )
     assert sender.pk < receiver.pk
     bigger = Organisation.objects.create(
-        pk=5432,
+        pk=receiver.pk + 1000,
         name="Zorgcoördinatie zender met een groter id",
         kind=OrganisationKind.CARE_COORDINATION,
         municipality=Municipality.objects.get(code="GM0363"),
