@@ -145,7 +145,6 @@ GROUPS: dict[str, Group] = {
             "region_organisations",
             "assessment_scope",
             "assessments_for_actor",
-            "assessment_get_for_actor",
             "actions_for_actor",
             "action_get_for_actor",
             "consent_of",
@@ -165,6 +164,16 @@ GROUPS: dict[str, Group] = {
         ("src/bovenwater/audit/services.py",),
         ("tests/audit/test_log_rules.py", "tests/audit/test_refusals_for_owner.py"),
         functions=("log_processing", "log_refusal", "refuse", "log_list_read"),
+    ),
+    # The privacy officer's view of the log: own organisation's entries and those naming
+    # it as the owner of the data, and the filters.
+    "log-reads": Group(
+        ("src/bovenwater/audit/selectors.py",),
+        (
+            "tests/audit/test_refusals_for_owner.py",
+            "tests/accounts/test_token_and_log_rules.py",
+            "tests/audit/test_processing_log.py",
+        ),
     ),
     "log-verify": Group(
         ("src/bovenwater/audit/verify.py",),

@@ -104,7 +104,7 @@ def main() -> int:
         cpu: list[float] = []
         wall: list[float] = []
         db_ticks_before = _backend_ticks(connection)
-        profiler = cProfile.Profile() if args.profile else None
+        profiler = cProfile.Profile(time.process_time) if args.profile else None
         for _ in range(args.repeat):
             c0, w0 = time.process_time(), time.perf_counter()
             if profiler is not None:
@@ -128,6 +128,8 @@ def main() -> int:
         if profiler is not None:
             print("(timings above include cProfile overhead)")
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.top)
+            if os.environ.get("PROFILE_DUMP"):
+                profiler.dump_stats(os.environ["PROFILE_DUMP"])
         if os.environ.get("SHOW_SQL"):
             for query in captured:
                 print(query["time"], query["sql"][:300])

@@ -15,7 +15,7 @@ def render() -> str:
         "# Configuration",
         "",
         "Bovenwater reads every setting from an environment variable with a safe default.",
-        "This file is generated from `src/bovenwater/settings.py` by `make envdoc`;",
+        "This file is generated from `src/bovenwater/settings/` by `make envdoc`;",
         "a test fails when it is stale. With `DEBUG` off, `SECRET_KEY`, `ALLOWED_HOSTS` and",
         "`DATABASE_URL` must be set or the application refuses to start.",
         "",

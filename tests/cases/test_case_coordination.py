@@ -4,6 +4,7 @@ and stale forms refused for edits and transitions (SQLite and PostgreSQL alike).
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -84,14 +85,14 @@ def victim(**changes: object) -> VictimData:
 
 def test_a_case_from_triage_lands_in_the_work_queue_and_can_be_taken(world) -> None:  # type: ignore[no-untyped-def]
     first, case = world["first"], world["case"]
-    assert list(selectors.work_queue_for_actor(actor=first)) == [case]
+    assert [row.pk for row in selectors.work_queue_for_actor(actor=first)] == [case.pk]
     # the owner's coordinators were told, the contact officer (who opened it) was not
     told = set(Notification.objects.filter(event="case_queued").values_list("user", flat=True))
     assert told == {first.user.pk, world["second"].user.pk}
     case_take(actor=first, case=case, expected_version=case.version)
     case.refresh_from_db()
     assert case.coordinator == first.user
-    assert list(selectors.work_queue_for_actor(actor=first)) == []
+    assert selectors.work_queue_for_actor(actor=first) == []
     # a colleague cannot take it from under her: assign is the way
     with pytest.raises(ValidationError, match="al een zorgcoördinator"):
         case_take(actor=world["second"], case=case, expected_version=case.version)
@@ -101,8 +102,56 @@ def test_work_queue_is_oldest_first_and_per_organisation(world) -> None:  # type
     later = from_triage(world["contact"], world["owner"])
     other = factories.organisation(OrganisationKind.CARE_COORDINATION)
     elsewhere = factories.actor(Role.CARE_COORDINATOR, other)
-    assert list(selectors.work_queue_for_actor(actor=world["first"])) == [world["case"], later]
-    assert list(selectors.work_queue_for_actor(actor=elsewhere)) == []
+    assert [row.pk for row in selectors.work_queue_for_actor(actor=world["first"])] == [
+        world["case"].pk,
+        later.pk,
+    ]
+    assert selectors.work_queue_for_actor(actor=elsewhere) == []
+
+
+def queue_section(page: str) -> str:
+    start = page.index('data-testid="work-queue"')
+    return page[start : page.index("</section>", start)]
+
+
+def test_the_case_list_shows_the_oldest_of_a_long_queue_and_links_to_the_whole_queue(
+    world: dict[str, Any], client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(selectors, "WORK_QUEUE_SHOWN", 2)
+    monkeypatch.setattr(selectors, "WORK_QUEUE_PAGE", 3)
+    cases = [world["case"]] + [from_triage(world["contact"], world["owner"]) for _ in range(3)]
+    login(client, factories.member(Role.CARE_COORDINATOR, world["owner"], can_login=True))
+
+    listed = queue_section(client.get(reverse("cases:list")).content.decode())
+    queue_url = reverse("cases:work_queue")
+    assert [c.number in listed for c in cases] == [True, True, False, False]
+    assert f'href="{queue_url}"' in listed
+
+    page = client.get(queue_url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert [c.number in body for c in cases] == [True, True, True, False]
+    assert "Alleen de oudste 3 staan hier." in body
+    entry = ProcessingLogEntry.objects.order_by("-pk").first()
+    assert entry is not None and entry.details == {"list": "work_queue", "shown": 3}
+    assert entry.object_id == f"list:organisation:{world['owner'].pk}"
+
+    # taken cases leave the queue; with a short queue there is no link
+    for case in cases[1:]:
+        case.refresh_from_db()
+        case_take(actor=world["first"], case=case, expected_version=case.version)
+    listed = queue_section(client.get(reverse("cases:list")).content.decode())
+    assert [c.number in listed for c in cases] == [True, False, False, False]
+    assert f'href="{queue_url}"' not in listed
+    assert "Alleen de oudste" not in client.get(queue_url).content.decode()
+
+
+def test_the_work_queue_page_needs_the_right_to_see_cases(world, client: Client) -> None:  # type: ignore[no-untyped-def]
+    municipality = factories.organisation(OrganisationKind.MUNICIPALITY)
+    login(client, factories.member(Role.SIGNALLER, municipality, can_login=True))
+    response = client.get(reverse("cases:work_queue"))
+    assert response.status_code in (403, 404)
+    assert world["case"].number not in response.content.decode()
 
 
 def test_assign_needs_a_reason_a_colleague_and_notifies_only_the_assignee(world) -> None:  # type: ignore[no-untyped-def]

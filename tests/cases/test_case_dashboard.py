@@ -67,12 +67,13 @@ def test_dashboard_shows_the_list_and_deadlines_and_logs_one_entry(
     assert (
         f'<td><a class="utrecht-link" href="/casussen/{in_reflection.pk}/">{in_reflection.number}</a></td>\n'
         "    <td>Einde bedenktijd (B8)</td>\n"
-        '    <td><span class="bw-overdue" data-testid="deadline-overdue">'
+        '    <td><span class="bw-overdue">'
         f"Verlopen of vandaag: {overdue:%d-%m-%Y}</span></td>"
     ) in body
     assert (
         "<td>Huisvesting regelen</td>\n"
-        f"    <td><strong>Binnenkort: {today + datetime.timedelta(days=3):%d-%m-%Y}</strong></td>"
+        '    <td><span class="bw-due-soon">'
+        f"Binnenkort: {today + datetime.timedelta(days=3):%d-%m-%Y}</span></td>"
     ) in body
     opened = timezone.localtime(with_task.opened_at)
     assert (

@@ -39,7 +39,7 @@ def test_case_and_deadline_rows_escape_names_and_task_titles(
     assert (
         f'<td><a class="utrecht-link" href="/casussen/{case.pk}/">{case.number}</a></td>\n'
         "    <td>&lt;script&gt;alert(1)&lt;/script&gt; &amp; bel</td>\n"
-        f"    <td>{due:%d-%m-%Y}</td>\n"
+        f'    <td><span class="bw-due-later">{due:%d-%m-%Y}</span></td>\n'
         "  </tr>"
     ) in body
     assert (

@@ -47,12 +47,20 @@ BODY = '<tr><td><a href="{{ r.url }}">{{ r.name }}</a></td><td>{{ r.name }}</td>
         [{"url": "/c/9/"}],  # no such key: as Django renders a missing variable
         [Row(url="/c/10/", name="<object>")],  # not a dict
         [{"url": "/c/11/", "name": "x\x00y"}],  # a NUL in a value
+        [{"url": "/c/{0}/", "name": "{name} {{ r.url }} {}"}],  # braces in values
     ],
 )
 def test_rows_are_written_as_for_writes_them(rows: list[Any]) -> None:
     plain, fast = both(BODY, {"rows": rows, "label": "Status <nu>"})
     assert fast == plain
     assert "<b>" not in fast  # escaped as autoescaping does
+
+
+def test_braces_in_the_template_text_are_written_as_they_are() -> None:
+    rows = [{"url": "/c/1/", "name": "{x}"}, {"url": "/c/2/", "name": "a&b"}]
+    plain, fast = both('<td data-x="{0}">{{ r.name }}</td>{ }} {}\n', {"rows": rows})
+    assert fast == plain
+    assert '<td data-x="{0}">{x}</td>{ }} {}\n' in fast
 
 
 def test_the_same_in_a_template_without_autoescaping() -> None:

@@ -163,7 +163,7 @@ def _answers() -> dict[str, int]:
     return {s.code: 1 for s in assessment.yardstick().statements}
 
 
-def test_a_self_assessment_is_read_only_in_its_municipality_and_a_refusal_is_logged(
+def test_a_self_assessment_is_read_only_in_its_municipality(
     make_member: Callable[..., Membership],
     make_organisation: Callable[..., Organisation],
     org_a: Organisation,
@@ -172,11 +172,7 @@ def test_a_self_assessment_is_read_only_in_its_municipality_and_a_refusal_is_log
     officer_a = actor_of(make_member(role=Role.POLICY_OFFICER, organisation=org_a))
     officer_b = actor_of(make_member(role=Role.POLICY_OFFICER, organisation=org_b))
     item = services.assessment_submit(actor=officer_a, answers=_answers())
-    assert selectors.assessment_get_for_actor(actor=officer_a, assessment_id=item.pk) == item
-    with pytest.raises(Http404):
-        selectors.assessment_get_for_actor(actor=officer_b, assessment_id=item.pk)
-    refusal = _last("kompas.selfassessment", item.pk)
-    assert refusal.refused and refusal.owner_organisation_id == org_a.pk
+    assert selectors.assessments_for_actor(actor=officer_a, purpose=Purpose.KOMPAS) == [item]
     assert selectors.assessments_for_actor(actor=officer_b, purpose=Purpose.KOMPAS) == []
     # the permission alone is not enough: only a municipality has a self-assessment
     # (kinds sorting before and after "municipality")
@@ -184,7 +180,7 @@ def test_a_self_assessment_is_read_only_in_its_municipality_and_a_refusal_is_log
         other = make_organisation(kind=kind)
         director = actor_of(make_member(role=Role.CHAIN_DIRECTOR, organisation=other))
         with pytest.raises(PermissionDenied):
-            selectors.assessment_get_for_actor(actor=director, assessment_id=item.pk)
+            selectors.assessments_for_actor(actor=director, purpose=Purpose.KOMPAS)
         with pytest.raises(PermissionDenied):
             selectors.actions_for_actor(actor=director, purpose=Purpose.KOMPAS)
 
@@ -408,6 +404,24 @@ def test_a_certificate_is_revoked_only_by_a_manager_of_its_organisation_and_not_
     )
     colleague = actor_of(make_member(role=Role.SIGNALLER, organisation=org_a))
     other_manager = actor_of(make_member(role=Role.ADMINISTRATOR, organisation=org_b))
+    with pytest.raises(Http404):  # another organisation's manager does not find it
+        selectors.certificate_get_for_manager(
+            actor=other_manager, code=certificate.code, purpose=Purpose.KOMPAS
+        )
+    refusal = _last("kompas.certificate", certificate.code)
+    assert refusal.refused and refusal.owner_organisation_id == org_a.pk
+    with pytest.raises(PermissionDenied):
+        selectors.certificate_get_for_manager(
+            actor=colleague, code=certificate.code, purpose=Purpose.KOMPAS
+        )
+    # the public check is logged without an actor, in the certificate's organisation
+    assert (
+        selectors.certificate_verify(code="abcd-efgh-jklm", purpose=Purpose.KOMPAS) == certificate
+    )
+    check = _last("kompas.certificate", certificate.pk)
+    assert (check.actor_user_id, check.organisation_id) == (None, org_a.pk)
+    assert check.details == {"public_verification": True}
+    assert selectors.certificate_verify(code="ZZZZ-ZZZZ-ZZZZ", purpose=Purpose.KOMPAS) is None
     for actor in (colleague, other_manager):
         with pytest.raises(PermissionDenied):
             training_services.certificate_revoke(actor=actor, certificate=certificate)

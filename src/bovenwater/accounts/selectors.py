@@ -35,27 +35,6 @@ def members_list_for_actor(*, actor: Actor, purpose: Purpose) -> QuerySet[Member
     return memberships
 
 
-def member_get_for_actor(*, actor: Actor, membership_id: int, purpose: Purpose) -> Membership:
-    if not actor.has(Permission.VIEW_MEMBERS):
-        raise PermissionDenied
-    membership = (
-        Membership.objects.select_related("user", "organisation")
-        .filter(pk=membership_id, organisation_id=actor.organisation_id)
-        .first()
-    )
-    if membership is None:
-        raise PermissionDenied
-    log_processing(
-        actor=actor,
-        action=Action.VIEW,
-        object_type="accounts.membership",
-        object_id=membership.pk,
-        data_subject=f"user:{membership.user_id}",
-        purpose=purpose,
-    )
-    return membership
-
-
 def memberships_of_actor_user(*, actor: Actor) -> QuerySet[Membership]:
     """The actor's own memberships (for the organisation switcher); own data, not logged."""
     return Membership.objects.select_related("organisation").filter(

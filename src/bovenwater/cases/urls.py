@@ -9,6 +9,7 @@ app_name = "cases"
 
 urlpatterns: list[URLPattern] = [
     path("", views.case_list, name="list"),
+    path("werkvoorraad/", views.work_queue, name="work_queue"),
     path("nieuw/", views.case_create, name="create"),
     path("<int:case_id>/", views.case_detail, name="detail"),
     path("<int:case_id>/status/", views.case_transition, name="transition"),

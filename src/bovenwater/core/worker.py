@@ -113,12 +113,6 @@ def sweep_abandoned(*, backend_name: str, stale_after: float) -> int:
     return ended
 
 
-def is_abandoned(result: Result) -> bool:
-    return bool(
-        result.status == TaskResultStatus.FAILED and result.exception_class_path == ABANDONED_PATH
-    )
-
-
 class ResilientWorker(Worker):
     def __init__(self, *, heartbeat: float, stale_after: float, **kwargs: Any) -> None:
         super().__init__(**kwargs)

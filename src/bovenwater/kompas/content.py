@@ -249,12 +249,3 @@ def chapters() -> tuple[Chapter, ...]:
 
 def chapter(slug: str) -> Chapter | None:
     return next((c for c in chapters() if c.slug == slug), None)
-
-
-def content_version() -> str:
-    """A hash of the handbook text: the search index is rebuilt when it changes."""
-    digest = hashlib.sha256()
-    for item in chapters():
-        digest.update(item.slug.encode())
-        digest.update(item.text.encode())
-    return digest.hexdigest()[:32]

@@ -388,22 +388,6 @@ def assessments_for_actor(*, actor: Actor, purpose: Purpose) -> list[SelfAssessm
     return list(SelfAssessment.objects.filter(organisation=organisation).order_by("-created_at"))
 
 
-def assessment_get_for_actor(*, actor: Actor, assessment_id: int) -> SelfAssessment:
-    organisation = assessment_scope(actor)
-    item = SelfAssessment.objects.filter(pk=assessment_id, organisation=organisation).first()
-    if item is None:
-        raise refuse(
-            actor=actor,
-            object_type="kompas.selfassessment",
-            object_id=assessment_id,
-            purpose=Purpose.KOMPAS,
-            owner_organisation_id=SelfAssessment.objects.filter(pk=assessment_id)
-            .values_list("organisation_id", flat=True)
-            .first(),
-        )
-    return item
-
-
 def actions_for_actor(*, actor: Actor, purpose: Purpose) -> list[ActionItem]:
     organisation = assessment_scope(actor)
     items = list(ActionItem.objects.filter(organisation=organisation).order_by("deadline", "pk"))

@@ -116,10 +116,6 @@ class Run:
         return ",".join(f"{s.node.key}:{s.option.key}" for s in self.steps)
 
 
-def link_chapter(link: str) -> str:
-    return link.partition("#")[0]
-
-
 def _check_link(slug: str, link: str) -> None:
     target, _sep, anchor = link.partition("#")
     found = chapter(target)

@@ -82,8 +82,3 @@ def date_time(value: object) -> str:
 def date_in(language: str, value: object) -> str:
     with override(language):
         return date(value)
-
-
-def date_time_in(language: str, value: object) -> str:
-    with override(language):
-        return date_time(value)

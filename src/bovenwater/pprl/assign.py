@@ -16,7 +16,7 @@ units fall back to best-link-first (they are very rare; the count is reported).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import numpy as np
 from numpy.typing import NDArray
@@ -86,13 +86,14 @@ def split_components(
     unit_mask: list[int],
     component_of_unit: Int64Array,
     conflicted: NDArray[np.bool_],
-    record_units: list[list[int]],
+    record_units: Mapping[int, list[int]],
     score: Callable[[Int64Array, Int64Array], FloatArray],
     threshold: float,
 ) -> tuple[dict[int, int], int]:
     """New group (a representative unit) per unit of the conflicted components.
 
-    ``record_units[u]`` lists the records of unit ``u``. Returns the mapping and the
+    ``conflicted`` says per component whether it is; ``record_units[u]`` lists the
+    records of unit ``u`` (at least for the units of conflicted components). Returns the mapping and the
     number of components too large for the exact search (left to the caller).
     """
     components: dict[int, list[int]] = {}

@@ -38,16 +38,26 @@ def pair_levels(
     j: Int64Array,
     tokens: tuple[NDArray[np.uint64], NDArray[np.uint64]] | None = None,
 ) -> em.Levels:
-    """The comparison levels of pairs ``(i, j)`` (see :mod:`bovenwater.pprl.em`)."""
-    fi = np.bitwise_count(data.first[i] & data.first[j]).sum(axis=1, dtype=np.int32)
-    li = np.bitwise_count(data.last[i] & data.last[j]).sum(axis=1, dtype=np.int32)
+    """The comparison levels of pairs ``(i, j)`` (see :mod:`bovenwater.pprl.em`).
+
+    The name filters are salted with the year of birth, so they are compared (gathered
+    and popcounted, the costly part) only for pairs of one known year; the other pairs'
+    name levels come from the year-free tokens alone.
+    """
+    ti, tj = tokens if tokens is not None else (data.tokens[i], data.tokens[j])
+    year = ti[:, T_Y]
+    salted = np.flatnonzero((year == tj[:, T_Y]) & (year != 0))
+    si, sj = i[salted], j[salted]
+    fi = np.zeros(i.shape[0], dtype=np.int32)
+    li = np.zeros(i.shape[0], dtype=np.int32)
+    fi[salted] = np.bitwise_count(data.first[si] & data.first[sj]).sum(axis=1, dtype=np.int32)
+    li[salted] = np.bitwise_count(data.last[si] & data.last[sj]).sum(axis=1, dtype=np.int32)
     fc_i, fc_j = data.first_count[i], data.first_count[j]
     lc_i, lc_j = data.last_count[i], data.last_count[j]
     first_sim = _name_similarity(fi, fc_i, fc_j)
     last_sim = _name_similarity(li, lc_i, lc_j)
     initials_agree = (fi / np.maximum(np.minimum(fc_i, fc_j), 1)) >= 0.85
     last_known = (lc_i > 0) & (lc_j > 0)
-    ti, tj = tokens if tokens is not None else (data.tokens[i], data.tokens[j])
     return em.levels_of(ti, tj, first_sim, initials_agree, last_sim, last_known)
 
 

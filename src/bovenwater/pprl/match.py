@@ -28,6 +28,8 @@ from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 import bovenwater.pprl.assign as assign
 import bovenwater.pprl.em as em
@@ -123,14 +125,20 @@ def _first_meeting(
     pair shares: a pair that shares several keys is scored there only."""
     keys_i = data.tokens[low, T_BLOCK:]
     keys_j = data.tokens[high, T_BLOCK:]
-    usable_i = blocks.usable[low]
+    # the keys of the first record that are usable and come before this block; only
+    # those pairs are checked for sharing one of them
+    candidate = blocks.usable[low] & (keys_i < value[:, None]) & (keys_i != 0)
     earlier = np.zeros(low.shape[0], dtype=bool)
     for group in _KEY_GROUPS:
         for a in group:
-            ka = keys_i[:, a]
-            candidate = usable_i[:, a] & (ka < value) & (ka != 0)
+            rows = np.flatnonzero(candidate[:, a])
+            if rows.shape[0] == 0:
+                continue
+            ka = keys_i[rows, a]
+            shared = np.zeros(rows.shape[0], dtype=bool)
             for b in group:
-                earlier |= candidate & (ka == keys_j[:, b])
+                shared |= ka == keys_j[rows, b]
+            earlier[rows[shared]] = True
     result: NDArray[np.bool_] = ~earlier
     return result
 
@@ -416,39 +424,30 @@ def _assign(
     unit_of = groups.labels()
     units, unit_index = np.unique(unit_of, return_inverse=True)
     n_units = int(units.shape[0])
-    masks = [0] * n_units
-    record_units: list[list[int]] = [[] for _ in range(n_units)]
-    for record, (unit, source) in enumerate(
-        zip(unit_index.tolist(), data.source_of.tolist(), strict=True)
-    ):
-        masks[unit] |= 1 << source
-        record_units[unit].append(record)
+    unit_mask = np.zeros(n_units, dtype=np.int64)
+    np.bitwise_or.at(unit_mask, unit_index, np.int64(1) << data.source_of.astype(np.int64))
     # components of the links, regardless of the one-to-one rule
-    parent = list(range(n_units))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    a_units = unit_index[left].tolist()
-    b_units = unit_index[right].tolist()
-    for a, b in zip(a_units, b_units, strict=True):
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[rb] = ra
-    component = np.array([find(u) for u in range(n_units)], dtype=np.int64)
-    union_mask: dict[int, int] = {}
-    bit_total: dict[int, int] = {}
-    for unit, root in enumerate(component.tolist()):
-        union_mask[root] = union_mask.get(root, 0) | masks[unit]
-        bit_total[root] = bit_total.get(root, 0) + masks[unit].bit_count()
-    conflicted_roots = {r for r, m in union_mask.items() if m.bit_count() < bit_total[r]}
-    conflicted = np.zeros(n_units, dtype=bool)
-    conflicted[list(conflicted_roots)] = True
+    a_index, b_index = unit_index[left], unit_index[right]
+    graph = coo_matrix(
+        (np.ones(a_index.shape[0], dtype=np.int8), (a_index, b_index)), shape=(n_units, n_units)
+    )
+    component = connected_components(graph, directed=False)[1].astype(np.int64)
+    # a component is conflicted when two of its units hold one source
+    sources_in = np.zeros(int(component.max()) + 1 if n_units else 0, dtype=np.int64)
+    np.bitwise_or.at(sources_in, component, unit_mask)
+    bits_in = np.bincount(component, weights=np.bitwise_count(unit_mask).astype(np.float64))
+    conflicted_component = np.bitwise_count(sources_in) < bits_in.astype(np.int64)
+    conflicted = conflicted_component[component]
+    masks = unit_mask.tolist()
+    # the records of the units of conflicted components (the exact search needs them)
+    record_units: dict[int, list[int]] = {}
+    for record in np.flatnonzero(conflicted[unit_index]).tolist():
+        record_units.setdefault(int(unit_index[record]), []).append(record)
+    a_units = a_index.tolist()
+    b_units = b_index.tolist()
+    conflicted_roots = set(np.flatnonzero(conflicted_component).tolist())
     solved, _ = assign.split_components(
-        unit_index, masks, component, conflicted, record_units, score, threshold
+        unit_index, masks, component, conflicted_component, record_units, score, threshold
     )
     # join: a free component as a whole, a conflicted one as solved; a component too
     # large for the exact search best link first under the one-to-one rule

@@ -28,11 +28,15 @@ from bovenwater.cases.selectors.case import (
     victim_for_access,
 )
 from bovenwater.cases.selectors.coordination import (
+    WORK_QUEUE_PAGE,
+    WORK_QUEUE_SHOWN,
+    QueueRow,
     RegistrationDone,
     ended_share_for_actor,
     field_history_for_access,
     registration_of,
     work_queue_for_actor,
+    work_queue_page_for_actor,
 )
 from bovenwater.cases.selectors.dashboard import (
     CASE_ROW_FIELDS,
@@ -89,6 +93,7 @@ from bovenwater.cases.selectors.referral import (
     referrals_list_for_actor,
 )
 from bovenwater.cases.selectors.transfer import (
+    IncomingTransfer,
     TransferView,
     incoming_transfers_for_actor,
     open_transfer_of,
@@ -102,6 +107,8 @@ __all__ = [
     "CASE_ROW_FIELDS",
     "DEADLINES_SHOWN",
     "MEASURE_ORGANISATION_KINDS",
+    "WORK_QUEUE_PAGE",
+    "WORK_QUEUE_SHOWN",
     "AccessPath",
     "CapacityRow",
     "CaseAccess",
@@ -110,6 +117,8 @@ __all__ = [
     "CaseRow",
     "Deadline",
     "IncomingReferral",
+    "IncomingTransfer",
+    "QueueRow",
     "RegistrationDone",
     "TransferView",
     "WaitingRow",
@@ -168,4 +177,5 @@ __all__ = [
     "waiting_list",
     "waiting_rows",
     "work_queue_for_actor",
+    "work_queue_page_for_actor",
 ]

@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
-
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.roles import Permission
 from bovenwater.audit.models import Action
@@ -25,23 +23,71 @@ from bovenwater.cases.models import (
     SharedPart,
 )
 from bovenwater.cases.selectors.access import AccessPath, CaseAccess, data_subject
+from bovenwater.lib.compiled import CompiledQuery
 
 CLOSED = (CaseState.CLOSED, CaseState.DROPPED_OUT)
 
 
-def work_queue_for_actor(*, actor: Actor, limit: int = 50) -> QuerySet[Case]:
-    """Open cases of the actor's organisation without a coordinator, oldest first.
+@dataclass(frozen=True)
+class QueueRow:
+    """An open case without a coordinator, as the work queue lists it."""
+
+    pk: int
+    number: str
+    state: str
+    opened_at: datetime.datetime
+
+
+WORK_QUEUE_SHOWN = 10  # on the case list; the rest on the work-queue page
+WORK_QUEUE_PAGE = 200  # on the work-queue page
+
+_WORK_QUEUES: dict[int, CompiledQuery] = {}
+
+
+def _work_queue(limit: int) -> CompiledQuery:
+    query = _WORK_QUEUES.get(limit)
+    if query is None:
+        query = _WORK_QUEUES[limit] = CompiledQuery(
+            f"cases.work_queue.{limit}",
+            lambda organisation: (
+                Case.objects.filter(owner_id=organisation, coordinator__isnull=True)
+                .exclude(state__in=CLOSED)
+                .order_by("opened_at", "pk")
+                .values_list("pk", "number", "state", "opened_at")[:limit]
+            ),
+            {"organisation": int},
+        )
+    return query
+
+
+def work_queue_for_actor(*, actor: Actor, limit: int = WORK_QUEUE_SHOWN) -> list[QueueRow]:
+    """Open cases of the actor's organisation without a coordinator, oldest first, at
+    most ``limit`` (the query reads the partial index ``case_work_queue`` in order).
 
     Case numbers, states and dates only (pseudonyms, no personal details): not logged.
     """
     if not actor.has(Permission.VIEW_CASES):
-        return Case.objects.none()
-    return (
-        Case.objects.filter(owner_id=actor.organisation_id, coordinator__isnull=True)
-        .exclude(state__in=CLOSED)
-        .only("pk", "number", "state", "opened_at")
-        .order_by("opened_at", "pk")[:limit]
-    )
+        return []
+    rows = _work_queue(limit).rows(organisation=actor.organisation_id)
+    return [QueueRow(*row) for row in rows]
+
+
+def work_queue_page_for_actor(*, actor: Actor, limit: int) -> tuple[list[QueueRow], bool]:
+    """The oldest ``limit`` rows of the work queue as its own page shows them, and whether
+    there are more. Like the case list, one log entry per page (who, which organisation):
+    the page is a read of its own."""
+    rows = work_queue_for_actor(actor=actor, limit=limit + 1)
+    more, rows = len(rows) > limit, rows[:limit]
+    if actor.has(Permission.VIEW_CASES):
+        log_processing(
+            actor=actor,
+            action=Action.VIEW,
+            object_type="cases.case",
+            object_id=f"list:organisation:{actor.organisation_id}",
+            purpose=Purpose.CARE_COORDINATION,
+            details={"list": "work_queue", "shown": len(rows)},
+        )
+    return rows, more
 
 
 def field_history_for_access(*, actor: Actor, access: CaseAccess) -> list[CaseFieldChange]:

@@ -10,6 +10,7 @@ own record of its work), each read logged with the new owner as data owner.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
@@ -24,6 +25,7 @@ from bovenwater.cases.models import CaseEvent
 from bovenwater.cases.selectors.access import data_subject, log_object_read
 from bovenwater.cases.transfers import Transfer, TransferStatus
 from bovenwater.cases.workflow import TRANSFER_WORKFLOW, TransferParty
+from bovenwater.lib.compiled import CompiledQuery
 
 
 @dataclass(frozen=True)
@@ -88,18 +90,34 @@ def transfer_for_actor(*, actor: Actor, transfer_id: int) -> TransferView:
     )
 
 
-def incoming_transfers_for_actor(*, actor: Actor) -> QuerySet[Transfer]:
+@dataclass(frozen=True)
+class IncomingTransfer:
+    """A proposal waiting for the actor's organisation, as its work queue lists it."""
+
+    pk: int
+    case_number: str
+    from_name: str
+    proposed_at: datetime.datetime
+
+
+_INCOMING_TRANSFERS = CompiledQuery(
+    "cases.incoming_transfers",
+    lambda organisation: (
+        Transfer.objects.filter(to_organisation_id=organisation, status=TransferStatus.PROPOSED)
+        .order_by("proposed_at", "pk")
+        .values_list("pk", "case__number", "from_organisation__name", "proposed_at")
+    ),
+    {"organisation": int},
+)
+
+
+def incoming_transfers_for_actor(*, actor: Actor) -> list[IncomingTransfer]:
     """Proposals waiting for the actor's organisation, oldest first (case numbers and
     organisation names only: not logged, like the work queue)."""
     if not actor.has(Permission.VIEW_CASES):
-        return Transfer.objects.none()
-    return (
-        Transfer.objects.filter(
-            to_organisation_id=actor.organisation_id, status=TransferStatus.PROPOSED
-        )
-        .select_related("case", "from_organisation")
-        .order_by("proposed_at", "pk")
-    )
+        return []
+    rows = _INCOMING_TRANSFERS.rows(organisation=actor.organisation_id)
+    return [IncomingTransfer(*row) for row in rows]
 
 
 def open_transfer_of(*, case_id: int) -> Transfer | None:

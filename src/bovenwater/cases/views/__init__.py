@@ -13,6 +13,7 @@ from bovenwater.cases.views.case import (
     emergency_access_log,
     task_complete,
     task_create,
+    work_queue,
 )
 from bovenwater.cases.views.coordination import (
     case_assign_view,
@@ -79,4 +80,5 @@ __all__ = [
     "transfer_create",
     "transfer_detail",
     "victim_edit_view",
+    "work_queue",
 ]

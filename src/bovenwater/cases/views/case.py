@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
 from collections.abc import Iterable, Sequence
 
@@ -20,7 +21,7 @@ from bovenwater.accounts.middleware import request_actor
 from bovenwater.accounts.roles import Permission
 from bovenwater.cases import forms as case_forms
 from bovenwater.cases import selectors, services
-from bovenwater.cases.models import Case, CaseState
+from bovenwater.cases.models import CaseState
 from bovenwater.cases.services.coordination import ClosureBlocked, StaleCase
 from bovenwater.cases.types import VictimDetails
 from bovenwater.cases.views.common import (
@@ -38,9 +39,16 @@ from bovenwater.lib.refusals import REFUSALS, attempt, put_on_form, refusal_text
 def _display_rows(
     rows: Sequence[selectors.CaseRow],
     deadlines: list[selectors.Deadline],
-    queue: Iterable[Case],
-) -> tuple[list[dict[str, object]], list[dict[str, object]], list[dict[str, object]]]:
-    """The list, deadline and work-queue rows as the template shows them, formatted once.
+    queue: Iterable[selectors.QueueRow],
+    transfers: Iterable[selectors.IncomingTransfer],
+) -> tuple[
+    list[dict[str, object]],
+    list[dict[str, object]],
+    list[dict[str, object]],
+    list[dict[str, object]],
+]:
+    """The list, deadline, work-queue and transfer rows as the template shows them,
+    formatted once.
 
     The template (``cases/case_list.html``) holds all markup and escapes every value; per
     row it only reads prepared strings from a dict (the fastest lookup of the template
@@ -68,31 +76,55 @@ def _display_rows(
         }
         for row in rows
     ]
-    deadline_rows: list[dict[str, object]] = [
-        {
-            "url": f"{prefix}{d.case_pk}{suffix}",
-            "number": d.case_number,
-            "label": d.label,
-            "due_on": d.due_on.strftime("%d-%m-%Y"),
-            "overdue": d.overdue,
-            "due_soon": d.due_soon,
-        }
-        for d in deadlines
-    ]
-    queue_rows: list[dict[str, object]] = []
-    for case in queue:
-        day = timezone.localtime(case.opened_at).date()
-        if day not in opened_on:
-            opened_on[day] = formatting.date(day)
-        queue_rows.append(
+    overdue, soon = _("Verlopen of vandaag"), _("Binnenkort")
+    deadline_rows: list[dict[str, object]] = []
+    for d in deadlines:
+        due_on = d.due_on.strftime("%d-%m-%Y")
+        deadline_rows.append(
             {
-                "url": f"{prefix}{case.pk}{suffix}",
-                "number": case.number,
-                "state": states.get(case.state) or case.state,
-                "opened": opened_on[day],
+                "url": f"{prefix}{d.case_pk}{suffix}",
+                "number": d.case_number,
+                "label": d.label,
+                # one markup for every row (rowloop): the urgency as class and text
+                "row_class": "bw-deadline bw-overdue-row" if d.overdue else "bw-deadline",
+                "due_class": "bw-overdue"
+                if d.overdue
+                else "bw-due-soon"
+                if d.due_soon
+                else "bw-due-later",
+                "due": f"{overdue}: {due_on}"
+                if d.overdue
+                else f"{soon}: {due_on}"
+                if d.due_soon
+                else due_on,
             }
         )
-    return case_rows, deadline_rows, queue_rows
+
+    def day_of(moment: datetime.datetime) -> str:
+        day = timezone.localtime(moment).date()
+        if day not in opened_on:
+            opened_on[day] = formatting.date(day)
+        return opened_on[day]
+
+    queue_rows: list[dict[str, object]] = [
+        {
+            "url": f"{prefix}{row.pk}{suffix}",
+            "number": row.number,
+            "state": states.get(row.state) or row.state,
+            "opened": day_of(row.opened_at),
+        }
+        for row in queue
+    ]
+    transfer_rows: list[dict[str, object]] = [
+        {
+            "url": reverse("cases:transfer", args=[t.pk]),
+            "number": t.case_number,
+            "from": t.from_name,
+            "proposed": day_of(t.proposed_at),
+        }
+        for t in transfers
+    ]
+    return case_rows, deadline_rows, queue_rows, transfer_rows
 
 
 FILTER_FIELDS_TEMPLATE = "cases/includes/case_filter_fields.html"
@@ -133,8 +165,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
     dashboard = selectors.case_dashboard_for_actor(
         actor=actor, filters=filters, page_number=request.GET.get("pagina")
     )
-    rows, deadlines, work_queue = _display_rows(
-        dashboard.rows, dashboard.deadlines, selectors.work_queue_for_actor(actor=actor)
+    queue = selectors.work_queue_for_actor(actor=actor, limit=selectors.WORK_QUEUE_SHOWN + 1)
+    rows, deadlines, work_queue, incoming_transfers = _display_rows(
+        dashboard.rows,
+        dashboard.deadlines,
+        queue[: selectors.WORK_QUEUE_SHOWN],
+        selectors.incoming_transfers_for_actor(actor=actor),
     )
     context = {
         "form": form,
@@ -144,11 +180,26 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "deadlines": deadlines,
         "incoming": dashboard.incoming,
         "work_queue": work_queue,
-        "incoming_transfers": list(selectors.incoming_transfers_for_actor(actor=actor)),
+        "work_queue_more": len(queue) > selectors.WORK_QUEUE_SHOWN,
+        "incoming_transfers": incoming_transfers,
         "can_open": actor.has(Permission.MANAGE_CASES),
         "can_break_glass": actor.has(Permission.EMERGENCY_ACCESS),
     }
     return render(request, "cases/case_list.html", context)
+
+
+def work_queue(request: HttpRequest) -> HttpResponse:
+    """The whole work queue: open cases of the organisation without a coordinator."""
+    actor = request_actor(request)
+    require_permission(actor, Permission.VIEW_CASES)
+    limit = selectors.WORK_QUEUE_PAGE
+    queue, more = selectors.work_queue_page_for_actor(actor=actor, limit=limit)
+    rows = _display_rows([], [], queue, [])[2]
+    return render(
+        request,
+        "cases/work_queue.html",
+        {"work_queue": rows, "more": more, "limit": limit},
+    )
 
 
 def case_create(request: HttpRequest) -> HttpResponse:

@@ -24,6 +24,7 @@ on a row value raises ``TemplateSyntaxError``: use ``{% for %}`` for those rows.
 from __future__ import annotations
 
 import html
+import re
 
 from django import template
 from django.template.base import (
@@ -42,6 +43,13 @@ from django.utils.safestring import SafeString, mark_safe
 register = template.Library()
 
 MARK = "\x00"  # never in template text; html.escape and autoescaping keep it
+# The characters html.escape replaces: a value without any is written as it is.
+_NEEDS_ESCAPE = re.compile("[&<>\"']").search
+
+
+def _nothing(key: str) -> None:
+    """The value of every key of a row that is not a dict (rendered by Django)."""
+    return None
 
 
 def _row_key(expression: FilterExpression, loopvar: str) -> str | None:
@@ -116,17 +124,28 @@ class RowLoopNode(Node):
                     out.append(self.nodelist_loop.render(context))
                 return mark_safe("".join(out))  # noqa: S308 (rendered by the template engine)
             texts, keys = pattern
-            first, rest = texts[0], list(zip(keys, texts[1:], strict=True))
+            # The body as a format string: the template's text with a field per value.
+            shape = "{}".join(text.replace("{", "{{").replace("}", "}}") for text in texts)
+            needs_escape = _NEEDS_ESCAPE
+
+            def cell(value: object, key: str, row: object) -> str:
+                if type(value) is str:  # what autoescaping does to a str
+                    return html.escape(value)
+                context[self.loopvar] = row  # anything else as Django renders it
+                return self.cells[key].render(context)
+
             for row in rows:
-                out.append(first)
-                for key, text in rest:
-                    value = row.get(key) if type(row) is dict else None
-                    if type(value) is str:
-                        out.append(html.escape(value))  # what autoescaping does to a str
-                    else:  # anything else (or no such key) as Django renders it
-                        context[self.loopvar] = row
-                        out.append(self.cells[key].render(context))
-                    out.append(text)
+                get = row.get if type(row) is dict else _nothing
+                out.append(
+                    shape.format(
+                        *[
+                            value
+                            if type(value := get(key)) is str and not needs_escape(value)
+                            else cell(value, key, row)
+                            for key in keys
+                        ]
+                    )
+                )
         return mark_safe("".join(out))  # noqa: S308 (text of the template, values escaped above)
 
 
