@@ -17,13 +17,16 @@ last sequence number. ``--database-url`` uses another database (PostgreSQL).
 Set-up is bulk (one transaction: helpers with a confirmed second factor and a session,
 the conversations already assigned, 4 per helper); every socket is driven from this one
 asyncio process. Each phase is bounded by time and prints progress on stderr: connect
-(``--connect-timeout``), run (``--seconds``), drain (resend until every message is
-acknowledged, ``--drain-timeout``), settle (every socket pings, as the page's heartbeat
+(until the server answered every socket's hello with its state, ``--connect-timeout``),
+run (``--seconds``), drain (resend until every message is acknowledged,
+``--drain-timeout``), settle (every socket pings, as the page's heartbeat
 does, so the server reads the database beyond what it sent; broken sockets resume from
 their last sequence number; ``--settle-timeout``). Then every message a side had
 acknowledged is looked for at the other side: ``lost`` counts those never shown,
 ``duplicated`` sequence numbers shown twice. ``--create-database`` drops and creates the
-``--database-url`` PostgreSQL database first. The last line printed is one JSON object.
+``--database-url`` PostgreSQL database first. Every socket reports each message it shows
+as read, as the page does (``--no-reads`` leaves that out). The last line printed is one
+JSON object.
 """
 
 from __future__ import annotations
@@ -255,6 +258,7 @@ class Side:
     shown_seqs: dict[int, int] = field(default_factory=dict)
     ws: Any = None
     connected: bool = False
+    greeted: bool = False  # the server answered the first hello (its state)
 
 
 def pct(values: list[float], p: float) -> float:
@@ -341,6 +345,9 @@ class Bench:
                 seq = event["seq"]
                 side.shown_seqs[seq] = side.shown_seqs.get(seq, 0) + 1
                 side.last = max(side.last, seq)
+                if self.args.reads and side.connected:  # as the page's markRead
+                    with contextlib.suppress(Exception):
+                        await side.ws.send(json.dumps({"type": "read", "seq": side.last}))
                 client_id = event.get("id") or ""
                 if client_id and not client_id.startswith(own):
                     count = side.shown_ids.get(client_id, 0) + 1
@@ -349,6 +356,8 @@ class Bench:
                     if count == 1 and sent is not None:
                         self.shown += 1
                         self.latencies.append((sent - self.t0, (now - sent) * 1000))
+            elif kind == "state":
+                side.greeted = True
             elif kind == "ack":
                 client_id = event.get("id")
                 if client_id in side.pending:
@@ -458,11 +467,16 @@ async def run(
     def connected() -> int:
         return sum(1 for s in sides if s.connected)
 
+    def greeted() -> int:
+        return sum(1 for s in sides if s.greeted)
+
     phases["connect_s"] = await wait_phase(
         "connect",
         args.connect_timeout,
-        lambda: connected() == len(sides) and len(idle) == args.idle,
-        lambda: f"{connected()}/{len(sides)} conversation sockets, {len(idle)}/{args.idle} idle",
+        lambda: greeted() == len(sides) and len(idle) == args.idle,
+        lambda: (
+            f"{greeted()}/{len(sides)} conversation sockets answered, {len(idle)}/{args.idle} idle"
+        ),
     )
     connected_at_start, idle_at_start = connected(), len(idle)
     progress(f"connected {connected_at_start}/{len(sides)} + {idle_at_start} idle; run starts")
@@ -470,6 +484,7 @@ async def run(
     # 2. Run: both sides write every ~interval seconds; faults midway.
     bench.running = True
     bench.run_t0 = bench.t0 = time.perf_counter()  # type: ignore[attr-defined]
+    cpu_at_run = sum(s.cpu_s() for s in servers)
     writers = [asyncio.create_task(bench.writer(side)) for side in sides]
     beats = [asyncio.create_task(bench.heartbeat(side)) for side in sides]
     fault_task = asyncio.create_task(faults(bench, redis, args.seconds)) if args.fault else None
@@ -486,6 +501,8 @@ async def run(
             f"p99 {pct(recent, 0.99)} ms"
         )
     bench.running = False
+    run_cpu = sum(s.cpu_s() for s in servers) - cpu_at_run
+    sent_in_run = bench.sent
     for task in writers:
         task.cancel()
     fault_info = await fault_task if fault_task is not None else {}
@@ -548,6 +565,11 @@ async def run(
         "idle_sockets": idle_at_start,
         "seconds": args.seconds,
         "interval_s": args.interval,
+        "reads": args.reads,
+        # Server CPU (all processes) in the run phase per message sent in it: each message
+        # is stored once and shown at the other side (and read there, unless --no-reads).
+        "run_server_cpu_s": round(run_cpu, 1),
+        "server_cpu_ms_per_message": round(1000 * run_cpu / sent_in_run, 2) if sent_in_run else 0,
         **phases,
         "reconnects": bench.reconnects,
         "errors": bench.errors,
@@ -576,6 +598,12 @@ def main() -> int:
     parser.add_argument("--processes", type=int, default=1)
     parser.add_argument("--idle", type=int, default=0, help="idle staff sockets")
     parser.add_argument("--fault", action="store_true", help="SIGKILL one process, restart Redis")
+    parser.add_argument(
+        "--no-reads",
+        dest="reads",
+        action="store_false",
+        help="do not report read state (the page reports every message shown as read)",
+    )
     parser.add_argument("--database-url", default="")
     parser.add_argument(
         "--create-database",

@@ -116,6 +116,14 @@ def test_youth_and_helper_chat_hand_off_and_quick_exit(asgi_url: str, browser: A
         youth.get_by_role("button", name="Verstuur").click()
         helper.get_by_test_id("chat-message").filter(has_text="Hoi, ik weet niet").wait_for()
         to_helper = time.monotonic() - sent
+        # The helper's page shows it, so it reports it read: the young person sees
+        # "Gelezen" under their own message (live, and in the database).
+        own = youth.get_by_test_id("chat-message").filter(has_text="Hoi, ik weet niet")
+        own.locator(".bw-chat-msg__read").filter(has_text="Gelezen").wait_for()
+        deadline = time.monotonic() + 10
+        while Conversation.objects.get().helper_read_seq < 3 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert Conversation.objects.get().helper_read_seq >= 3
         helper.get_by_label("Bericht", exact=True).fill("Fijn dat je er bent, vertel maar.")
         sent = time.monotonic()
         helper.get_by_role("button", name="Verstuur").click()
@@ -142,12 +150,40 @@ def test_youth_and_helper_chat_hand_off_and_quick_exit(asgi_url: str, browser: A
         handoff = Handoff.objects.get()
         assert handoff.state == "agreed" and handoff.signal_reference.startswith("S-")
 
-        # Quick exit: Esc twice.
+        # Quick exit: Esc twice. Measured in the browser's own clock, without Playwright's
+        # round trips: from the second key press (the event's time in the chat page) to
+        # the neutral page's navigation start, its DOM ready and its first paint.
+        keys: list[str] = []
+        youth.on("console", lambda message: keys.append(message.text))
+        youth.evaluate(
+            "window.addEventListener('keydown', (event) => console.log('exit-key ' + "
+            "(performance.timeOrigin + event.timeStamp)), true)"
+        )
         youth.keyboard.press("Escape")
         pressed = time.monotonic()
         youth.keyboard.press("Escape")
         youth.wait_for_url(f"{asgi_url}/chat/weg/")
-        print(f"quick exit to the neutral page: {time.monotonic() - pressed:.3f} s")
+        with_playwright = time.monotonic() - pressed
+        youth.wait_for_load_state("load")
+        timeline = youth.evaluate(
+            "(() => { const n = performance.getEntriesByType('navigation')[0];"
+            " return {origin: performance.timeOrigin, request: n.requestStart,"
+            " response: n.responseStart, ready: n.domContentLoadedEventEnd,"
+            " paint: (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime};"
+            " })()"
+        )
+        key_at = float([k for k in keys if k.startswith("exit-key ")][-1].split()[1])
+        start_ms = timeline["origin"] - key_at
+        assert start_ms >= 0  # the neutral page's navigation began after the key press
+        ready_ms = start_ms + timeline["ready"]
+        paint_ms = start_ms + timeline["paint"] if timeline["paint"] is not None else None
+        print(
+            f"quick exit, browser timeline: key -> navigation start {start_ms:.1f} ms, "
+            f"-> request sent {start_ms + timeline['request']:.1f} ms, -> first byte "
+            f"{start_ms + timeline['response']:.1f} ms, -> neutral DOM ready {ready_ms:.1f} ms, "
+            f"-> first paint {paint_ms} ms; "
+            f"with Playwright's round trips {with_playwright * 1000:.0f} ms"
+        )
         assert youth.evaluate("sessionStorage.length + localStorage.length") == 0
         assert youth_context.cookies() == []
         youth.go_back()

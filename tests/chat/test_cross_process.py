@@ -343,7 +343,7 @@ def test_after_a_redis_restart_an_open_socket_hears_again_without_ping_or_reconn
     database: Path, tmp_path: Path
 ) -> None:
     """A restarted Redis forgets every group. The socket on B neither reconnects nor
-    sends a heartbeat here: only B's own watch (``consumers.LayerWatch``) can make it
+    sends a heartbeat here: only B's own watch (``realtime.LayerWatch``) can make it
     join again and read the message that A stored meanwhile. Without the watch the
     message never arrives (the wait below is a bound, not a speed check)."""
     redis = Redis(tmp_path)

@@ -30,12 +30,9 @@ import asyncio
 import contextlib
 import logging
 import time
-import uuid
 from typing import Any
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
-from channels.layers import BaseChannelLayer, InMemoryChannelLayer
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
@@ -49,136 +46,13 @@ from bovenwater.accounts.actor import Actor
 from bovenwater.chat import notify, selectors, services
 from bovenwater.chat.auth import actor_from_scope
 from bovenwater.chat.models import Conversation, ConversationState, ParticipantRole, Sender
+from bovenwater.chat.realtime import SurvivesLayerOutage, db, layer_watch
 from bovenwater.lib.clientaddress import client_address
 
 logger = logging.getLogger(__name__)
 
-# Database calls leave the event loop. asgiref runs "thread-sensitive" calls one at a
-# time on a single thread per process, so every socket's writes queued behind each
-# other's commits. On PostgreSQL the chat's calls run in the loop's thread pool (each
-# thread its own connection): commits overlap and one process carries many more
-# messages a second. SQLite has one writer anyway and keeps the single thread.
-_SERIAL_DB = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
-
-
-def db(func: Any) -> Any:
-    """``database_sync_to_async`` for the chat consumers (see above)."""
-    return database_sync_to_async(func, thread_sensitive=_SERIAL_DB)
-
-
-class LayerWatch:
-    """Per process: notices that the channel layer lost its groups and heals the sockets.
-
-    A restarted Redis forgets every group, so the conversations' notices reach nobody
-    until each socket's next heartbeat (15 s) joins again. Every ``INTERVAL`` seconds
-    the watch sends a probe to a group of its own and waits for it; when it does not
-    come back (Redis down, restarted, or the notice lost), it joins again and, once that
-    works, sends every socket of this process a ``chat.resync`` through its own channel
-    (handled in order with its other events): the socket joins its groups again and
-    reads what the database holds beyond what it sent. Not on the in-memory layer
-    (one process: it cannot lose groups while its sockets live). Stops when this
-    process has no chat sockets left.
-    """
-
-    INTERVAL = 1.0
-
-    def __init__(self) -> None:
-        self.channels: set[str] = set()
-        self.task: asyncio.Task[None] | None = None
-
-    def add(self, layer: BaseChannelLayer, channel: str) -> None:
-        if isinstance(layer, InMemoryChannelLayer):
-            return
-        self.channels.add(channel)
-        loop = asyncio.get_running_loop()
-        if self.task is None or self.task.done() or self.task.get_loop() is not loop:
-            self.task = loop.create_task(self._run(layer))
-
-    def discard(self, channel: str) -> None:
-        self.channels.discard(channel)
-        if not self.channels and self.task is not None:
-            self.task.cancel()
-            self.task = None
-
-    async def _run(self, layer: BaseChannelLayer) -> None:
-        probe = await layer.new_channel()
-        group = f"chat.probe.{uuid.uuid4().hex}"
-        joined = await self._join(layer, group, probe)
-        while self.channels:
-            await asyncio.sleep(self.INTERVAL)
-            if joined and await self._probe(layer, group, probe):
-                continue
-            joined = await self._join(layer, group, probe)
-            if joined:
-                logger.warning(
-                    "chat: channel layer lost its groups; %d sockets resync", len(self.channels)
-                )
-                for channel in list(self.channels):
-                    with contextlib.suppress(Exception):
-                        await layer.send(channel, {"type": "chat.resync"})
-
-    async def _join(self, layer: BaseChannelLayer, group: str, probe: str) -> bool:
-        try:
-            await layer.group_add(group, probe)
-        except Exception:  # the layer is down: try again on the next tick
-            return False
-        return True
-
-    async def _probe(self, layer: BaseChannelLayer, group: str, probe: str) -> bool:
-        try:
-            await layer.group_send(group, {"type": "chat.probe"})
-            await asyncio.wait_for(layer.receive(probe), timeout=self.INTERVAL)
-        except Exception:
-            return False
-        return True
-
-
-layer_watch = LayerWatch()
-
-
-class SurvivesLayerOutage:
-    """A consumer whose socket stays open while the channel layer is down (and whose
-    dispatch does not hop to the sync thread for every event, see ``dispatch``).
-
-    Channels reads the socket's channel through ``channel_receive``; when Redis goes
-    away, that read raises and Channels would end the consumer and close the socket
-    (every client then reconnects at once). Here the read waits and tries again; once
-    Redis is back, ``LayerWatch`` sends the socket a ``chat.resync``.
-    """
-
-    _layer_receive: Any = None
-
-    @property
-    def channel_receive(self) -> Any:
-        return self._receive_from_layer
-
-    @channel_receive.setter
-    def channel_receive(self, value: Any) -> None:
-        self._layer_receive = value
-
-    async def dispatch(self, message: dict[str, Any]) -> None:
-        """Channels' dispatch without its ``aclose_old_connections()`` before every
-        event: that hop to the process's single sync thread, for every frame, heartbeat
-        and notice of every socket, queued all sockets behind one thread (a profile at
-        2,000 conversations: about a tenth of a process's time). Every database call
-        here goes through ``db`` (``database_sync_to_async``), which closes old
-        connections around itself."""
-        name = str(message["type"]).replace(".", "_")  # as channels.utils.get_handler_name
-        handler = None if name.startswith("_") else getattr(self, name, None)
-        if handler is None:
-            raise ValueError(f"No handler for message type {message['type']}")
-        await handler(message)
-
-    async def _receive_from_layer(self) -> Any:
-        while True:
-            try:
-                return await self._layer_receive()
-            except Exception:
-                logger.info("chat: channel layer unreachable; waiting", exc_info=True)
-                await asyncio.sleep(0.5)
-
-
 RESYNC_EVERY = 45.0  # seconds; see ``receive_json`` (ping)
+READ_STORE_DELAY = 0.5  # seconds; see ``ChatConsumer._read``
 
 WRITERS = {ParticipantRole.HELPER: Sender.HELPER, ParticipantRole.PROFESSIONAL: Sender.PROFESSIONAL}
 
@@ -191,6 +65,10 @@ class ChatConsumer(SurvivesLayerOutage, AsyncJsonWebsocketConsumer):
     refused: bool = False
     author: str = ""
     resynced_at: float = 0.0
+    counterpart_seq: int = 0  # the last message of the other side sent to this socket
+    read_stored: int = 0
+    read_pending: int = 0
+    read_task: asyncio.Task[None] | None = None
     groups_joined: list[str]
 
     async def connect(self) -> None:
@@ -200,6 +78,10 @@ class ChatConsumer(SurvivesLayerOutage, AsyncJsonWebsocketConsumer):
 
     async def disconnect(self, code: int) -> None:
         layer_watch.discard(self.channel_name)
+        if self.read_task is not None:  # store the last read mark now
+            self.read_task.cancel()
+            self.read_task = None
+            await self._store_read()
         for group in self.groups_joined:
             await self.channel_layer.group_discard(group, self.channel_name)
 
@@ -268,6 +150,7 @@ class ChatConsumer(SurvivesLayerOutage, AsyncJsonWebsocketConsumer):
                 except Exception:  # the layer is down: the socket still works from the db
                     logger.warning("chat group join failed", exc_info=True)
         self.sent = after
+        self.counterpart_seq = after  # what the client showed before (it says so)
         self.resynced_at = time.monotonic()  # the hello below reads the database
         layer_watch.add(self.channel_layer, self.channel_name)
         await self._send_state()  # sends the state, then what was missed after ``after``
@@ -334,13 +217,8 @@ class ChatConsumer(SurvivesLayerOutage, AsyncJsonWebsocketConsumer):
     @db
     def _post(self, body: str, sender: Sender, author: str, client_id: str) -> Any:
         assert self.conversation is not None
-        # The conversation may have been transferred meanwhile: check again.
-        if (
-            self.role == ParticipantRole.HELPER
-            and self.actor is not None
-            and selectors.access_role(self.actor, self.conversation) != ParticipantRole.HELPER
-        ):
-            raise services.ChatError(_("Dit gesprek is overgedragen."))
+        # A helper writes only while the conversation is still theirs (it may have been
+        # transferred meanwhile): checked in the same statement that numbers the message.
         return services.message_post(
             conversation=self.conversation,
             body=body,
@@ -349,6 +227,7 @@ class ChatConsumer(SurvivesLayerOutage, AsyncJsonWebsocketConsumer):
             author_name=author,
             client_id=client_id,
             notify_after_commit=False,
+            helper_id=self.conversation.helper_id if self.role == ParticipantRole.HELPER else None,
         )
 
     async def _typing(self, content: dict[str, Any]) -> None:
@@ -374,27 +253,61 @@ class ChatConsumer(SurvivesLayerOutage, AsyncJsonWebsocketConsumer):
             logger.info("chat courtesy notice not sent", exc_info=True)
 
     async def _read(self, content: dict[str, Any]) -> None:
+        """How far this side has read. The other side hears it at once (a courtesy
+        notice); the database gets it at most every ``READ_STORE_DELAY`` seconds per
+        socket, and not for the socket's own messages (the page reports those read too):
+        with both sides' reads, a read mark had been a write transaction for every
+        message shown on every socket, on SQLite's one writer."""
         assert self.conversation is not None
         try:
             seq = int(content.get("seq") or 0)
         except (TypeError, ValueError):
             return
-        if self.youth or self.role == ParticipantRole.HELPER:
-            try:
-                await db(services.read_mark)(
-                    conversation=self.conversation, by_youth=self.youth, seq=seq
-                )
-            except DatabaseError:  # read state is a courtesy: a busy database skips it
-                logger.info("chat read state not stored", exc_info=True)
-                return
-            await self._courtesy(
-                {
-                    "type": "chat.read",
-                    "side": "youth" if self.youth else "helper",
-                    "seq": seq,
-                    "from": self.channel_name,
-                }
+        if not (self.youth or self.role == ParticipantRole.HELPER):
+            return
+        seq = min(seq, self.counterpart_seq)  # the other side's messages are what count
+        if seq <= max(self.read_stored, self.read_pending):
+            return
+        self.read_pending = seq
+        if self.read_task is None:
+            self.read_task = asyncio.create_task(self._store_read_later())
+        await self._courtesy(
+            {
+                "type": "chat.read",
+                "side": "youth" if self.youth else "helper",
+                "seq": seq,
+                "from": self.channel_name,
+            }
+        )
+
+    async def _store_read_later(self) -> None:
+        await asyncio.sleep(READ_STORE_DELAY)
+        self.read_task = None
+        await self._store_read()
+
+    async def _store_read(self) -> None:
+        seq = self.read_pending
+        if self.conversation is None or seq <= self.read_stored:
+            return
+        try:
+            await db(services.read_mark)(
+                conversation=self.conversation, by_youth=self.youth, seq=seq
             )
+        except DatabaseError:  # read state is a courtesy: a busy database skips it
+            logger.info("chat read state not stored", exc_info=True)
+            return
+        self.read_stored = max(self.read_stored, seq)
+
+    def _shown(self, message: dict[str, Any]) -> None:
+        """Note a message sent to this socket (for the read marks, see ``_read``)."""
+        self.sent = message["seq"]
+        theirs = (
+            message["sender"] in (Sender.HELPER, Sender.PROFESSIONAL)
+            if self.youth
+            else message["sender"] == Sender.YOUTH
+        )
+        if theirs:
+            self.counterpart_seq = max(self.counterpart_seq, message["seq"])
 
     async def _consent(self, content: dict[str, Any]) -> None:
         if not self.youth:
@@ -421,7 +334,7 @@ class ChatConsumer(SurvivesLayerOutage, AsyncJsonWebsocketConsumer):
     async def chat_message(self, event: dict[str, Any]) -> None:
         message = event["message"]
         if message["seq"] == self.sent + 1:
-            self.sent = message["seq"]
+            self._shown(message)
             await self.send_json({"type": "msg", **message})
         elif message["seq"] > self.sent + 1:
             await self._catch_up()
@@ -450,7 +363,7 @@ class ChatConsumer(SurvivesLayerOutage, AsyncJsonWebsocketConsumer):
             batch = await db(selectors.messages_after)(self.conversation.pk, self.sent)
             for message in batch:
                 if message["seq"] > self.sent:
-                    self.sent = message["seq"]
+                    self._shown(message)
                     await self.send_json({"type": "msg", **message})
             if len(batch) < 500:
                 return

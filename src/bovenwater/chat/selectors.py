@@ -41,6 +41,7 @@ from bovenwater.chat.models import (
 )
 from bovenwater.chat.services.common import message_payload
 from bovenwater.chat.services.handoff import handoff_text
+from bovenwater.lib.errors import NotFound
 from bovenwater.monitor.selectors import Table, chat_tables_read, chat_years
 
 DEFAULT_MINUTES_PER_PLACE = 4
@@ -413,3 +414,25 @@ def counts(actor: Actor, year: int) -> list[Table]:
     if year not in chat_years():
         return []
     return list(chat_tables_read(year=year).values())
+
+
+# --- canned responses (no personal data) ---------------------------------------------------
+
+
+def canned_for_supervisor(actor: Actor) -> list[CannedResponse]:
+    """The canned responses of the actor's organisation, for its chat supervisors."""
+    if not helper_for_actor(actor).is_supervisor:
+        raise PermissionDenied
+    return list(CannedResponse.objects.filter(organisation_id=actor.organisation_id))
+
+
+def canned_response_for_supervisor(*, actor: Actor, canned_id: int) -> CannedResponse:
+    """One of the organisation's canned responses; another's answers as a missing one."""
+    if not helper_for_actor(actor).is_supervisor:
+        raise PermissionDenied
+    canned = CannedResponse.objects.filter(
+        pk=canned_id, organisation_id=actor.organisation_id
+    ).first()
+    if canned is None:
+        raise NotFound
+    return canned

@@ -22,6 +22,11 @@ urlpatterns = [
     path("hulp/status/", views.presence, name="presence"),
     path("hulp/volgende/", views.pull, name="pull"),
     path("hulp/overzicht/", views.board, name="board"),
+    path("hulp/standaardantwoorden/", views.canned_list, name="canned"),
+    path("hulp/standaardantwoorden/<int:pk>/", views.canned_edit, name="canned_edit"),
+    path(
+        "hulp/standaardantwoorden/<int:pk>/verwijderen/", views.canned_delete, name="canned_delete"
+    ),
     path("hulp/gesprek/<int:pk>/", views.conversation, name="conversation"),
     path("hulp/gesprek/<int:pk>/notitie/", views.note, name="note"),
     path("hulp/gesprek/<int:pk>/indeling/", views.classify, name="classify"),

@@ -20,7 +20,11 @@ from bovenwater.chat.services.assignment import (
     conversation_pull,
     presence_set,
 )
-from bovenwater.chat.services.canned import canned_response_create
+from bovenwater.chat.services.canned import (
+    canned_response_create,
+    canned_response_delete,
+    canned_response_update,
+)
 from bovenwater.chat.services.common import (
     MAX_BODY,
     ChatError,
@@ -62,6 +66,8 @@ __all__ = [
     "block",
     "block_record",
     "canned_response_create",
+    "canned_response_delete",
+    "canned_response_update",
     "classify",
     "conversation_by_token",
     "conversation_end",

@@ -6,8 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -73,6 +72,36 @@ class Ended(ChatError):
         super().__init__(_("Dit gesprek is beëindigd."))
 
 
+class Transferred(ChatError):
+    """The helper no longer has the conversation (it was transferred meanwhile)."""
+
+    def __init__(self) -> None:
+        super().__init__(_("Dit gesprek is overgedragen."))
+
+
+def _next_seq(conversation_id: int, *, allow_ended: bool, helper_id: int | None) -> int | None:
+    """Raise the conversation's ``last_seq`` and return it, in one statement (``UPDATE
+    ... RETURNING``, SQLite 3.35+ and PostgreSQL); None when no row qualified: ended (unless
+    ``allow_ended``), gone, or no longer with ``helper_id``."""
+    table = Conversation._meta.db_table
+    conditions: list[str] = ["id = %s"]
+    params: list[int | str] = [conversation_id]
+    if not allow_ended:
+        conditions.append("state <> %s")
+        params.append(str(ConversationState.ENDED))
+    if helper_id is not None:
+        conditions.append("helper_id = %s")
+        params.append(helper_id)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_seq = last_seq + 1 WHERE {' AND '.join(conditions)} "  # noqa: S608 - names from the model, values bound
+            "RETURNING last_seq",
+            params,
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row is not None else None
+
+
 def append(
     conversation_id: int,
     *,
@@ -82,15 +111,23 @@ def append(
     client_id: str = "",
     notify_after_commit: bool = True,
     allow_ended: bool = False,
+    helper_id: int | None = None,
 ) -> ChatMessage:
-    """Insert the next message of a conversation (inside the caller's transaction)."""
-    open_ones = Conversation.objects.filter(pk=conversation_id)
-    if not allow_ended:
-        open_ones = open_ones.exclude(state=ConversationState.ENDED)
-    raised = open_ones.update(last_seq=F("last_seq") + 1)
-    if not raised:  # ended (or gone): nothing is added
-        raise Ended
-    seq = Conversation.objects.filter(pk=conversation_id).values_list("last_seq", flat=True)[0]
+    """Insert the next message of a conversation (inside the caller's transaction).
+
+    With ``helper_id`` only while that helper has the conversation (``Transferred``)."""
+    seq = _next_seq(conversation_id, allow_ended=allow_ended, helper_id=helper_id)
+    if seq is None:
+        if (
+            helper_id is not None
+            and Conversation.objects.filter(
+                pk=conversation_id, state__in=[ConversationState.QUEUED, ConversationState.ACTIVE]
+            )
+            .exclude(helper_id=helper_id)
+            .exists()
+        ):
+            raise Transferred
+        raise Ended  # ended (or gone): nothing is added
     message = ChatMessage.objects.create(
         conversation_id=conversation_id,
         seq=seq,

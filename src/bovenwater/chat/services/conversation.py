@@ -96,7 +96,6 @@ def conversation_by_token(token: str) -> Conversation | None:
     )
 
 
-@transaction.atomic
 def message_post(
     *,
     conversation: Conversation,
@@ -106,24 +105,27 @@ def message_post(
     author_name: str = "",
     client_id: str = "",
     notify_after_commit: bool = True,
+    helper_id: int | None = None,
 ) -> ChatMessage:
     """Store one message with the next sequence number and its processing-log entry.
 
     The notice to the conversation's group goes out after the commit; a caller on the
     event loop (the consumer) passes ``notify_after_commit=False`` and sends it itself
-    once this returns (committed), without a hop through a worker thread."""
+    once this returns (committed), without a hop through a worker thread. With
+    ``helper_id`` the message is stored only while that helper has the conversation.
+
+    A resend of a stored message (the same client id) returns the stored one. That is
+    rare, so it is found by the unique constraint, not looked up before every insert;
+    the transaction is this function's own (no savepoint when it is the outermost one):
+    a message costs one ``UPDATE ... RETURNING``, two inserts and the commit. A refused
+    insert leaves nothing behind (the transaction, or the caller's savepoint, is rolled
+    back) and the stored message is read after it."""
     body = body.strip()
     if not body:
         raise ChatError(_("Typ eerst een bericht."))
     if len(body) > MAX_BODY:
         raise ChatError(_("Je bericht is te lang (meer dan 2000 tekens). Knip het in stukken."))
     client_id = client_id[:40]
-    if client_id:
-        existing = ChatMessage.objects.filter(
-            conversation_id=conversation.pk, sender=sender, client_id=client_id
-        ).first()
-        if existing is not None:
-            return existing
     try:
         with transaction.atomic():
             message = append(
@@ -133,20 +135,25 @@ def message_post(
                 author_name=author_name,
                 client_id=client_id,
                 notify_after_commit=notify_after_commit,
+                helper_id=helper_id,
             )
-    except IntegrityError:  # the same client id won a race in another process
-        existing = ChatMessage.objects.filter(
-            conversation_id=conversation.pk, sender=sender, client_id=client_id
-        ).first()
+            log(
+                conversation=conversation,
+                action=Action.CREATE,
+                actor=actor,
+                details={"kind": "message", "seq": message.seq, "sender": sender},
+            )
+    except (IntegrityError, ChatError):  # a resend, or ended/transferred meanwhile
+        existing = (
+            ChatMessage.objects.filter(
+                conversation_id=conversation.pk, sender=sender, client_id=client_id
+            ).first()
+            if client_id
+            else None
+        )
         if existing is None:
             raise
         return existing
-    log(
-        conversation=conversation,
-        action=Action.CREATE,
-        actor=actor,
-        details={"kind": "message", "seq": message.seq, "sender": sender},
-    )
     return message
 
 

@@ -10,6 +10,7 @@ normal login and goes through the services and selectors.
 
 from __future__ import annotations
 
+from bovenwater.chat.views.canned import canned_delete, canned_edit, canned_list
 from bovenwater.chat.views.console import (
     board,
     console,
@@ -49,6 +50,9 @@ from bovenwater.chat.views.youth import (
 __all__ = [
     "block",
     "board",
+    "canned_delete",
+    "canned_edit",
+    "canned_list",
     "challenge",
     "classify",
     "consent",
