@@ -588,6 +588,18 @@ def test_b_s_objects_behind_the_remaining_detail_routes_refuse_every_role_of_a(
         object_type="kompas.certificate", object_id=code, owner_organisation_id=b.pk
     )
     assert attempts.count() >= 2 and all(e.refused for e in attempts)
+    # ... and those on B's chat transfer, hand-off and canned response and B's contact
+    # request, by the roles that reach the object's scope check
+    for object_type, object_id in (
+        ("chat.transfer", ids["transfer"]),
+        ("chat.handoff", ids["handoff"]),
+        ("chat.cannedresponse", ids["canned"]),
+        ("linkage.hitanswer", answer.pk),
+    ):
+        seen = ProcessingLogEntry.objects.filter(
+            object_type=object_type, object_id=str(object_id), owner_organisation_id=b.pk
+        )
+        assert seen.exists() and all(e.refused for e in seen), object_type
     # the same requests by B's own people do act: the routes and the data are right
     manager_b = make_member(role=Role.ADMINISTRATOR, organisation=b)
     login_as(manager_b)

@@ -12,10 +12,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from bovenwater.accounts.actor import Actor
@@ -304,7 +304,14 @@ def transfer_for_helper(*, actor: Actor, transfer_id: int) -> Transfer:
         .first()
     )
     if transfer is None:
-        raise PermissionDenied
+        _refuse_for_owner(
+            actor,
+            "chat.transfer",
+            transfer_id,
+            Transfer.objects.filter(pk=transfer_id).values_list(
+                "conversation__team__organisation_id", flat=True
+            ),
+        )
     return transfer
 
 
@@ -402,6 +409,34 @@ def handoff_for_professional(*, actor: Actor, handoff_id: int) -> Handoff:
     for handoff in handoffs_for_professional(actor):
         if handoff.pk == handoff_id:
             return handoff
+    _refuse_for_owner(
+        actor,
+        "chat.handoff",
+        handoff_id,
+        Handoff.objects.filter(pk=handoff_id).values_list(
+            "conversation__team__organisation_id", flat=True
+        ),
+        purpose=Purpose.SIGNAL_HANDLING,
+    )
+
+
+def _refuse_for_owner(
+    actor: Actor,
+    object_type: str,
+    object_id: int,
+    owner: QuerySet[Any, int],
+    *,
+    purpose: Purpose = Purpose.CHAT_HELP,
+) -> NoReturn:
+    """Log a refused read for the organisation whose chat the object belongs to (its
+    privacy officer sees the attempt), then refuse as before (403)."""
+    log_refusal(
+        actor=actor,
+        object_type=object_type,
+        object_id=object_id,
+        purpose=purpose,
+        owner_organisation_id=owner.first(),
+    )
     raise PermissionDenied
 
 
@@ -434,5 +469,15 @@ def canned_response_for_supervisor(*, actor: Actor, canned_id: int) -> CannedRes
         pk=canned_id, organisation_id=actor.organisation_id
     ).first()
     if canned is None:
+        owner = CannedResponse.objects.filter(pk=canned_id).values_list(
+            "organisation_id", flat=True
+        )
+        log_refusal(
+            actor=actor,
+            object_type="chat.cannedresponse",
+            object_id=canned_id,
+            purpose=Purpose.CHAT_HELP,
+            owner_organisation_id=owner.first(),
+        )
         raise NotFound
     return canned
