@@ -35,7 +35,16 @@ from bovenwater.audit.services import log_processing
 from bovenwater.cases import services as cases
 from bovenwater.cases.types import VictimDetails
 from bovenwater.chat import services as chat
-from bovenwater.chat.models import ChatNote, Handoff, Helper, PickupMessage, Sender, Team, Transfer
+from bovenwater.chat.models import (
+    CannedResponse,
+    ChatNote,
+    Handoff,
+    Helper,
+    PickupMessage,
+    Sender,
+    Team,
+    Transfer,
+)
 from bovenwater.kompas.models import Certificate, HelpEntry
 from bovenwater.lib.tracing import TraceContext, reset_current, set_current
 from bovenwater.linkage.models import (
@@ -166,7 +175,8 @@ def _remaining_of_b(
     organisation: Organisation, member: Membership, make_member: Callable[..., Membership]
 ) -> dict[str, Any]:
     """B's objects behind the detail routes the records above do not reach: a chat
-    transfer between two of B's helpers and an agreed hand-off into B's care (notes
+    transfer between two of B's helpers (the first a supervisor), a canned response and
+    an agreed hand-off into B's care (notes
     with markers), an entry of B's region on the sociale kaart (last edited by B's
     user, a marker) and a certificate earned in B. The linkage answer to B is made by
     ``_linkage_of_b``."""
@@ -177,9 +187,13 @@ def _remaining_of_b(
             membership=make_member(role=Role.CHAT_HELPER, organisation=organisation),
             team=team,
             display_name=f"Geheimsma {n}",
+            is_supervisor=n == 1,
         )
         for n in (1, 2)
     ]
+    canned = CannedResponse.objects.create(
+        organisation=organisation, title="Geheimsma titel", body="Geheimsma standaardantwoord"
+    )
     conversation = chat.conversation_start(team=team, nickname="Geheimsma twee").conversation
     transfer = Transfer.objects.create(
         conversation=conversation,
@@ -226,6 +240,7 @@ def _remaining_of_b(
             "handoff": handoff.pk,
             "entry": entry.pk,
             "conversation": conversation.pk,
+            "canned": canned.pk,
         },
         "code": certificate.code,
     }
@@ -499,8 +514,9 @@ def test_b_s_objects_behind_the_remaining_detail_routes_refuse_every_role_of_a(
     make_member: Callable[..., Membership],
     login_as: Callable[[Membership], Client],
 ) -> None:
-    """The detail routes whose objects only ``_remaining_of_b`` gives B (chat transfer and
-    hand-off, linkage answer, sociale-kaart entry, certificate), called by every role of A
+    """The detail routes whose objects only ``_remaining_of_b`` gives B (chat transfer,
+    hand-off and canned response, linkage answer, sociale-kaart entry, certificate),
+    called by every role of A
     with B's real ids and codes and with the data that would act on them: refused (403,
     404, or 405 for a GET of a POST-only page) with a refusal in the log, no marker, and
     B's objects unchanged. Two of them are public by design and only checked for markers:
@@ -518,6 +534,13 @@ def test_b_s_objects_behind_the_remaining_detail_routes_refuse_every_role_of_a(
         ("get", f"/chat/overdrachten/{ids['handoff']}/casus/", {}),
         ("post", f"/chat/overdrachten/{ids['handoff']}/casus/", {"case_number": "b-geheim"}),
         ("post", f"/chat/overdrachten/{ids['handoff']}/meedoen/", {}),
+        ("get", f"/chat/hulp/standaardantwoorden/{ids['canned']}/", {}),
+        (
+            "post",
+            f"/chat/hulp/standaardantwoorden/{ids['canned']}/",
+            {"title": "Overschreven", "body": "Overschreven"},
+        ),
+        ("post", f"/chat/hulp/standaardantwoorden/{ids['canned']}/verwijderen/", {}),
         ("post", f"/koppeling/verzoek/{answer.pk}/", {"decision": "accept"}),
         ("get", f"/kompas/sociale-kaart/{ids['entry']}/bewerken/", {}),
         ("post", f"/kompas/sociale-kaart/{ids['entry']}/bewerken/", {"action": "delete"}),
@@ -532,6 +555,7 @@ def test_b_s_objects_behind_the_remaining_detail_routes_refuse_every_role_of_a(
                 membership=member_a,
                 team=Team.objects.create(organisation=member_a.organisation, name="Chat A"),
                 display_name="Helper A",
+                is_supervisor=True,
             )
         for method, url, data in refused:
             login_as(member_a)
@@ -558,6 +582,7 @@ def test_b_s_objects_behind_the_remaining_detail_routes_refuse_every_role_of_a(
     assert HitAnswer.objects.get(pk=answer.pk).status == answer_status
     assert HelpEntry.objects.filter(pk=ids["entry"], name="Hulppunt regio B").exists()
     assert Certificate.objects.get(code=code).revoked_at is None
+    assert CannedResponse.objects.get(pk=ids["canned"]).title == "Geheimsma titel"
     # B's privacy officer sees the attempts on B's certificate
     attempts = ProcessingLogEntry.objects.filter(
         object_type="kompas.certificate", object_id=code, owner_organisation_id=b.pk
@@ -568,6 +593,10 @@ def test_b_s_objects_behind_the_remaining_detail_routes_refuse_every_role_of_a(
     login_as(manager_b)
     assert client.post(f"/kompas/training/team/{code}/intrekken/").status_code == 302
     assert Certificate.objects.get(code=code).revoked_at is not None
+    supervisor_b = Transfer.objects.get(pk=ids["transfer"]).from_helper.membership
+    login_as(supervisor_b)
+    page = client.get(f"/chat/hulp/standaardantwoorden/{ids['canned']}/")
+    assert page.status_code == 200 and "Geheimsma titel" in page.content.decode()
     helper_b = Transfer.objects.get(pk=ids["transfer"]).to_helper.membership
     login_as(helper_b)
     client.post(f"/chat/hulp/overdracht/{ids['transfer']}/accepteren/")

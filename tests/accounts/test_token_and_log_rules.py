@@ -5,6 +5,7 @@ audit read and write paths)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Callable
 
@@ -84,7 +85,7 @@ def test_the_log_filters_by_organisation_name_and_by_day(
     entry = ProcessingLogEntry.objects.get(
         object_type="accounts.organisation", action=Action.UPDATE
     )
-    today = timezone.localdate()
+    today = timezone.localdate(entry.occurred_at)  # the day it was written, even at midnight
     day = datetime.timedelta(days=1)
 
     def found(**filters: object) -> list[int]:
@@ -99,3 +100,5 @@ def test_the_log_filters_by_organisation_name_and_by_day(
     assert found(date_from=today, date_to=today) == [entry.pk]
     assert found(date_from=today + day) == []
     assert found(date_to=today - day) == []
+    with pytest.raises(dataclasses.FrozenInstanceError):  # a filter is a value
+        log.LogFilter().actor = "iemand"  # type: ignore[misc]

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from tests.cases import factories
 
+from bovenwater.accounts.models import Organisation
 from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.audit.models import ProcessingLogEntry
 from bovenwater.audit.purposes import Purpose
@@ -19,15 +20,19 @@ from bovenwater.cases import services
 from bovenwater.cases.selectors.access import AccessPath, case_access
 from bovenwater.cases.selectors.case import (
     case_get_by_number_for_actor,
+    case_get_managed,
     tasks_for_access,
     victim_for_access,
 )
 from bovenwater.cases.selectors.referral import (
+    consents_for_access,
     incoming_referrals_for_actor,
     referral_get_for_actor,
+    referrals_for_access,
     referrals_list_for_actor,
 )
 from bovenwater.cases.selectors.transfer import transfer_for_actor
+from bovenwater.reference.models import Municipality
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +94,10 @@ def test_a_partner_through_a_referral_sees_no_tasks(referred: dict[str, Any]) ->
     assert (own.via, partner.via) == (AccessPath.OWNER, AccessPath.REFERRAL)
     assert [t.title for t in tasks_for_access(access=own)] == ["Intake plannen"]
     assert list(tasks_for_access(access=partner)) == []
+    # only the owner may work on it
+    assert case_get_managed(actor=coordinator, case_id=case.pk) == case
+    with pytest.raises(PermissionDenied):
+        case_get_managed(actor=referred["investigator"], case_id=case.pk)
 
 
 def test_a_case_by_number_for_the_owner_and_a_logged_refusal_for_an_outsider(
@@ -141,6 +150,65 @@ def test_after_a_transfer_only_the_former_owner_sees_its_own_history() -> None:
     assert (proposed.receiving, proposed.own_history) == (False, [])
     services.transfer_answer(actor=taker, transfer=transfer, to_status="accepted")
     assert transfer_for_actor(actor=taker, transfer_id=transfer.pk).own_history == []
+    read = ProcessingLogEntry.objects.filter(object_type="cases.transfer").latest("pk")
+    assert read.details in (None, {})  # nothing of its own before the hand-over
     former = transfer_for_actor(actor=coordinator, transfer_id=transfer.pk)
     assert former.own_history
     assert {e.actor_organisation_id for e in former.own_history} == {sender.pk}
+    read = ProcessingLogEntry.objects.filter(object_type="cases.transfer").latest("pk")
+    assert read.details == {"own_history": len(former.own_history)}
+
+
+def test_the_owner_sees_all_consents_and_referrals_a_partner_only_its_own(
+    referred: dict[str, Any],
+) -> None:
+    coordinator, case = referred["coordinator"], referred["case"]
+    other_police = factories.organisation(OrganisationKind.POLICE)
+    second = factories.refer_with_consent(coordinator, case, other_police)
+    services.referral_respond(
+        actor=referred["investigator"], referral=referred["referral"], accept=True
+    )
+    own = case_access(actor=coordinator, case=case)
+    partner = case_access(actor=referred["investigator"], case=case)
+    assert own is not None and partner is not None
+    assert len(consents_for_access(access=own)) == 2
+    assert list(consents_for_access(access=partner)) == []
+    assert {r.pk for r in referrals_for_access(actor=coordinator, access=own)} == {
+        referred["referral"].pk,
+        second.pk,
+    }
+    assert [r.pk for r in referrals_for_access(actor=referred["investigator"], access=partner)] == [
+        referred["referral"].pk
+    ]
+
+
+def test_a_transfer_knows_its_receiving_side_whatever_the_organisation_ids() -> None:
+    """The receiving side is the organisation the transfer goes to: not the one with the
+    larger id, and compared by value (ids above 256 are distinct int objects)."""
+    sender = factories.organisation(OrganisationKind.CARE_COORDINATION, "GM0363")
+    receiver = Organisation.objects.create(
+        pk=sender.pk + 1000,  # above 256 whatever the sequence (CPython caches small ints)
+        name="Zorgcoördinatie met een groot id",
+        kind=OrganisationKind.CARE_COORDINATION,
+        municipality=Municipality.objects.get(code="GM0599"),
+    )
+    assert sender.pk < receiver.pk
+    bigger = Organisation.objects.create(
+        pk=receiver.pk + 1000,
+        name="Zorgcoördinatie zender met een groter id",
+        kind=OrganisationKind.CARE_COORDINATION,
+        municipality=Municipality.objects.get(code="GM0363"),
+    )
+    for from_organisation in (sender, bigger):  # smaller and larger id than the receiver
+        coordinator = factories.actor(Role.CARE_COORDINATOR, from_organisation)
+        taker = factories.actor(Role.CARE_COORDINATOR, receiver)
+        case = factories.open_case(coordinator)
+        transfer = services.transfer_propose(
+            actor=coordinator,
+            case=case,
+            to_organisation=receiver,
+            reason="Verhuist",
+            legal_basis="Art. 6 lid 1 sub e AVG",
+        )
+        assert transfer_for_actor(actor=coordinator, transfer_id=transfer.pk).receiving is False
+        assert transfer_for_actor(actor=taker, transfer_id=transfer.pk).receiving is True

@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Organisation
@@ -88,3 +91,35 @@ def test_a_case_is_opened_only_with_the_right_from_an_open_state_and_where_care_
         services.signal_open_case(actor=handler, signal=Signal.objects.get(pk=elsewhere.pk))
     assert not Case.objects.exists()
     assert Signal.objects.get(pk=elsewhere.pk).state == SignalState.NEW
+
+
+class _BrokenUpload(SimpleUploadedFile):
+    """An upload whose reading fails half way (a dropped connection, a full disk)."""
+
+    def chunks(self, chunk_size: int | None = None) -> Iterator[bytes]:
+        yield b"begin van het bestand"
+        raise OSError("schijf vol")
+
+
+def test_a_failed_attachment_leaves_no_signal_and_no_file(
+    region: dict[str, Organisation],
+    actor_for: Callable[..., Actor],
+    settings: Any,
+    tmp_path: Path,
+) -> None:
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    reporter = actor_for(Role.SIGNALLER, region["police"])
+    data = services.SignalInput(
+        description="Met bijlagen",
+        municipality=Municipality.objects.get(code="GM0599"),
+        forms=[ExploitationForm.objects.get(code="LABOUR")],
+        victim=services.PersonInput(estimated_age=30),
+    )
+    uploads = [
+        SimpleUploadedFile("eerste.pdf", b"%PDF-1.4 eerste", content_type="application/pdf"),
+        _BrokenUpload("tweede.pdf", b"", content_type="application/pdf"),
+    ]
+    with pytest.raises(OSError, match="schijf vol"):
+        services.signal_submit(actor=reporter, data=data, attachments=uploads)
+    assert not Signal.objects.exists()
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []  # the first file is gone too

@@ -3,10 +3,15 @@ sides logged, rate-limited, and the other side accepts or declines."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from tests.linkage.factories import World, lists, make_project
 
+from bovenwater.accounts.actor import Actor
+from bovenwater.accounts.models import Organisation
 from bovenwater.audit.models import ProcessingLogEntry
 from bovenwater.linkage import selectors, services
 from bovenwater.linkage.models import (
@@ -154,3 +159,44 @@ def test_the_other_side_accepts_once(world: World, hit_project: LinkageProject) 
     assert answer.status == ReplyStatus.ACCEPTED
     with pytest.raises(ValidationError):
         services.hit_reply(actor=world.care, answer=answer, accept=False)
+
+
+def test_refused_reads_are_logged_for_the_organisation_the_object_belongs_to(
+    world: World, hit_project: LinkageProject
+) -> None:
+    """A refusal lands in the owner's log (its privacy officer sees it), not only in the
+    log of the organisation that tried."""
+    query = services.hit_query(
+        actor=world.police,
+        project=hit_project,
+        basis="investigation",
+        reference="PL-2025-18",
+        person=KNOWN,
+    )
+    answer = query.answers.get()
+    project = make_project(world)
+    police_list, care_list = lists()
+    services.source_upload_people(actor=world.police, project=project, text=police_list)
+    services.source_upload_people(actor=world.care, project=project, text=care_list)
+    run = services.run_request(actor=world.unit, project=project, enqueue=False)
+    attempts: list[tuple[Actor, Callable[[Actor], object], Organisation]] = [
+        # (who tries, the read, the owner whose officer must see it)
+        (
+            world.outsider,
+            lambda a: selectors.project_get(actor=a, pk=run.project_id),
+            world.registrar,
+        ),
+        (world.outsider, lambda a: selectors.run_get(actor=a, pk=run.pk), world.registrar),
+        (world.care, lambda a: selectors.hit_query_get(actor=a, pk=query.pk), world.police_org),
+        (world.care, lambda a: selectors.own_answer_get(actor=a, pk=answer.pk), world.police_org),
+        (world.police, lambda a: selectors.answer_get(actor=a, pk=answer.pk), world.care_org),
+    ]
+    for actor, read, owner in attempts:
+        before = ProcessingLogEntry.objects.count()
+        with pytest.raises(Http404):
+            read(actor)
+        entry = ProcessingLogEntry.objects.order_by("-pk").first()
+        assert ProcessingLogEntry.objects.count() == before + 1
+        assert entry is not None and entry.refused
+        assert entry.owner_organisation_id == owner.pk
+        assert entry.organisation_id == actor.organisation_id

@@ -13,8 +13,10 @@ import gc
 import itertools
 import multiprocessing
 import os
+import pickle
 import re
 import statistics
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -296,6 +298,7 @@ def _no_cyclic_gc(freeze: bool = False) -> Iterator[None]:
 # rebuilds the objects, sharing one instance per distinct hit, price and municipality.
 
 _WORKER_ADS: Sequence[Ad] = ()
+_WORKER_SPOOL = ""  # directory for the workers' results ("": through the pipe)
 
 PackedAnalysis = tuple[Any, ...]
 # what a caller keeps of each analysed chunk instead of the analyses (runs in the
@@ -303,9 +306,10 @@ PackedAnalysis = tuple[Any, ...]
 Summarise = Callable[[list[Analysis]], list[Any]]
 
 
-def _init_worker(ads: Sequence[Ad]) -> None:
-    global _WORKER_ADS
+def _init_worker(ads: Sequence[Ad], spool: str = "") -> None:
+    global _WORKER_ADS, _WORKER_SPOOL
     _WORKER_ADS = ads
+    _WORKER_SPOOL = spool
     # A worker lives for one call and creates no reference cycles. With the collector on,
     # packing and pickling its results ran collections over the whole heap inherited
     # from the parent (which also copies those pages: the collector writes to them).
@@ -382,15 +386,38 @@ def _unpack(ad: Ad, packed: PackedAnalysis, hits: _Interned, prices: _Interned) 
 
 def _sketch_range(
     bounds: tuple[int, int], summarise: Summarise | None = None
-) -> tuple[list[Any], Shingles]:
+) -> tuple[list[Any], Shingles] | str:
     """Worker side: analyse ``_WORKER_ADS[start:end]``; only what the parent lacks goes
-    back (packed analyses, or what ``summarise`` makes of them)."""
+    back (packed analyses, or what ``summarise`` makes of them).
+
+    The result is written to a file in the spool directory and only its path goes
+    through the pool's pipe. A large result sent through the pipe kept the worker
+    waiting until the parent's result thread had read it all, and that thread cannot
+    run while the parent's main thread is in compiled code (it does not release the
+    interpreter lock): the worker then sat idle for about a third of the time."""
     start, end = bounds
     analyses, signatures = _sketch_chunk_quiet(_WORKER_ADS[start:end])
     if summarise is not None:
         with _no_cyclic_gc():
-            return summarise(analyses), signatures
-    return [_pack(a) for a in analyses], signatures
+            result = summarise(analyses), signatures
+    else:
+        result = [_pack(a) for a in analyses], signatures
+    if not _WORKER_SPOOL:
+        return result
+    path = os.path.join(_WORKER_SPOOL, f"range-{start}.pickle")
+    with open(path, "wb") as handle:
+        pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def _spooled(got: tuple[list[Any], Shingles] | str) -> tuple[list[Any], Shingles]:
+    """A worker's result, read from its spool file (which is then deleted)."""
+    if not isinstance(got, str):
+        return got
+    with open(got, "rb") as handle:
+        result: tuple[list[Any], Shingles] = pickle.load(handle)  # noqa: S301 - our own worker's file
+    os.remove(got)
+    return result
 
 
 def _fork_context() -> Any:
@@ -469,7 +496,7 @@ def _analyse_and_shingle(
 
     def receive(index: int) -> None:
         start, end = ranges[index]
-        packed, signatures = futures[index].result()
+        packed, signatures = _spooled(futures[index].result())
         if summarise is not None:
             by_range[index] = (packed, signatures)
             if release is not None:
@@ -484,11 +511,12 @@ def _analyse_and_shingle(
         )
 
     with (
+        tempfile.TemporaryDirectory(prefix="webscan-") as spool,
         ProcessPoolExecutor(
             max_workers=workers - 1,
             mp_context=_fork_context(),
             initializer=_init_worker,
-            initargs=(ads,),
+            initargs=(ads, spool),
         ) as pool,
         _no_cyclic_gc(freeze),
     ):

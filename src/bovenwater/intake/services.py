@@ -330,11 +330,16 @@ def _store_attachment(signal: Signal, upload: UploadedFile) -> SignalAttachment:
     storage_name = secrets.token_hex(16)
     digest = hashlib.sha256()
     size = 0
-    with (root / storage_name).open("wb") as handle:
-        for chunk in upload.chunks():
-            digest.update(chunk)
-            size += len(chunk)
-            handle.write(chunk)
+    path = root / storage_name
+    try:
+        with path.open("wb") as handle:
+            for chunk in upload.chunks():
+                digest.update(chunk)
+                size += len(chunk)
+                handle.write(chunk)
+    except BaseException:
+        path.unlink(missing_ok=True)  # a half-written file is never left behind
+        raise
     return SignalAttachment.objects.create(
         signal=signal,
         storage_name=storage_name,

@@ -16,7 +16,7 @@ from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.roles import Permission
 from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
-from bovenwater.audit.services import log_processing
+from bovenwater.audit.services import log_processing, refuse
 from bovenwater.linkage.models import (
     HitAnswer,
     HitQuery,
@@ -55,7 +55,7 @@ def project_list(actor: Actor) -> list[LinkageProject]:
 def project_get(*, actor: Actor, pk: int) -> LinkageProject:
     project = projects_for(actor).filter(pk=pk).first()
     if project is None:
-        raise Http404
+        raise _refused(actor, LinkageProject, "linkage.project", pk, "unit_id")
     log_processing(
         actor=actor,
         action=Action.VIEW,
@@ -84,7 +84,7 @@ def query_answers(query: HitQuery) -> list[HitAnswer]:
 def run_get(*, actor: Actor, pk: int) -> LinkageRun:
     run = LinkageRun.objects.filter(pk=pk, project__in=projects_for(actor)).first()
     if run is None:
-        raise Http404
+        raise _refused(actor, LinkageRun, "linkage.run", pk, "project__unit_id")
     log_processing(
         actor=actor,
         action=Action.VIEW,
@@ -101,7 +101,9 @@ def run_groups_for_export(*, actor: Actor, pk: int) -> LinkageRun:
         pk=pk, project__unit=actor.organisation, project__unit__kind__in=UNIT_KINDS
     ).first()
     if run is None or not is_unit(actor):
-        raise Http404
+        raise _refused(
+            actor, LinkageRun, "linkage.run", pk, "project__unit_id", action=Action.EXPORT
+        )
     log_processing(
         actor=actor,
         action=Action.EXPORT,
@@ -131,7 +133,9 @@ def hit_query_get(*, actor: Actor, pk: int) -> HitQuery:
         .first()
     )
     if query is None:
-        raise Http404
+        raise _refused(
+            actor, HitQuery, "linkage.hitquery", pk, "requester_id", purpose=Purpose.HIT_NO_HIT
+        )
     log_processing(
         actor=actor,
         action=Action.VIEW,
@@ -161,15 +165,40 @@ def own_answer_get(*, actor: Actor, pk: int) -> HitAnswer:
         .first()
     )
     if answer is None:
-        raise Http404
+        raise _refused(actor, HitAnswer, "linkage.hitanswer", pk, "query__requester_id")
     return answer
 
 
 def answer_get(*, actor: Actor, pk: int) -> HitAnswer:
+    """A contact request addressed to the actor's organisation, still to be answered."""
     answer = open_requests_for(actor).filter(pk=pk).first()
     if answer is None:
-        raise Http404
+        raise _refused(actor, HitAnswer, "linkage.hitanswer", pk, "responder_id")
     return answer
+
+
+def _refused(
+    actor: Actor,
+    model: type[LinkageProject | LinkageRun | HitQuery | HitAnswer],
+    object_type: str,
+    pk: int,
+    owner_field: str,
+    *,
+    purpose: Purpose = Purpose.LINKAGE,
+    action: Action = Action.VIEW,
+) -> Http404:
+    """Log a refused read for the organisation the object belongs to (a project's and its
+    runs' unit, a question's asker, a hit's asker, a contact request's answerer), so its
+    privacy officer sees the attempt, and return the 404 to raise."""
+    owner = model._default_manager.filter(pk=pk).values_list(owner_field, flat=True).first()
+    return refuse(
+        actor=actor,
+        object_type=object_type,
+        object_id=pk,
+        purpose=purpose,
+        owner_organisation_id=owner,
+        action=action,
+    )
 
 
 def hit_log_for_privacy_officer(actor: Actor) -> QuerySet[HitQuery]:
