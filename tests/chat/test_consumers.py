@@ -284,3 +284,67 @@ def test_supervisor_board_is_live_over_the_htmx_ws_socket(
         await board.disconnect()
 
     async_to_sync(scenario)()
+
+
+def test_read_marks_count_the_other_sides_messages_and_are_stored_once_settled(
+    start_chat: Callable[..., services.StartResult], make_helper: Callable[..., Helper]
+) -> None:
+    """The page reports every message it shows as read, its own included. Only the other
+    side's messages move the stored mark; the other side hears the mark at once."""
+    helper = make_helper()
+    started = start_chat()  # seq 1 welcome; assigned at once: seq 2 "Sam is er nu voor je"
+    cookie = _session_cookie(helper)
+
+    async def scenario() -> None:
+        youth = _communicator()
+        staff = _communicator(cookie)
+        await youth.connect()
+        await staff.connect()
+        await youth.send_json_to({"type": "hello", "token": started.token, "after": 0})
+        await _until(youth, "msg", seq=2)
+        await staff.send_json_to(
+            {"type": "hello", "conversation": started.conversation.pk, "after": 0}
+        )
+        await _until(staff, "msg", seq=2)
+        await youth.send_json_to({"type": "send", "id": "y1", "body": "Hoi"})
+        await _until(staff, "msg", seq=3)
+        await staff.send_json_to({"type": "send", "id": "h1", "body": "Hallo"})
+        await _until(staff, "msg", seq=4)
+        # The helper's page reports its own message (4) read: the mark is the young
+        # person's message (3), and the young person hears that at once.
+        await staff.send_json_to({"type": "read", "seq": 4})
+        assert (await _until(youth, "read"))["seq"] == 3
+        await youth.disconnect()
+        await staff.disconnect()  # a pending mark is stored when the socket closes
+
+    async_to_sync(scenario)()
+    conversation = Conversation.objects.get()
+    assert (conversation.helper_read_seq, conversation.youth_read_seq) == (3, 0)
+
+
+def test_a_transferred_conversation_refuses_the_former_helpers_message(
+    start_chat: Callable[..., services.StartResult], make_helper: Callable[..., Helper]
+) -> None:
+    helper = make_helper("Sam")
+    colleague = make_helper("Kim")
+    started = start_chat()
+    cookie = _session_cookie(helper)
+
+    async def scenario() -> dict[str, Any]:
+        staff = _communicator(cookie)
+        await staff.connect()
+        await staff.send_json_to(
+            {"type": "hello", "conversation": started.conversation.pk, "after": 0}
+        )
+        await _until(staff, "state")
+        await sync_to_async(Conversation.objects.filter(pk=started.conversation.pk).update)(
+            helper=colleague
+        )
+        await staff.send_json_to({"type": "send", "id": "h1", "body": "Nog iets"})
+        error = await _until(staff, "error")
+        await staff.disconnect()
+        return error
+
+    assert async_to_sync(scenario)()["message"] == "Dit gesprek is overgedragen."
+    assert not ChatMessage.objects.filter(client_id="h1").exists()
+    assert Conversation.objects.get().last_seq == 2  # nothing numbered for the refused one
