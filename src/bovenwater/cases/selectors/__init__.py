@@ -20,7 +20,6 @@ from bovenwater.cases.selectors.access import (
 from bovenwater.cases.selectors.case import (
     case_get_by_number_for_actor,
     case_get_for_actor,
-    case_get_managed,
     emergency_accesses_for_privacy_officer,
     task_by_id,
     tasks_for_access,
@@ -130,7 +129,6 @@ __all__ = [
     "case_dashboard_for_actor",
     "case_get_by_number_for_actor",
     "case_get_for_actor",
-    "case_get_managed",
     "case_list_for_actor",
     "cases_visible_to",
     "consent_case_id",

@@ -68,14 +68,6 @@ def case_get_by_number_for_actor(
     return case_get_for_actor(actor=actor, case_id=case_id, purpose=purpose)
 
 
-def case_get_managed(*, actor: Actor, case_id: int) -> Case:
-    """A case the actor's organisation owns and the actor may work on, else ``Http404``."""
-    access = case_get_for_actor(actor=actor, case_id=case_id)
-    if not access.can_manage:
-        raise PermissionDenied
-    return access.case
-
-
 def victim_for_access(*, actor: Actor, access: CaseAccess) -> VictimProfile | None:
     """Personal details of the victim, only with need-to-know; the read is logged."""
     if not access.can_see_victim:

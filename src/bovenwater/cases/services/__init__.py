@@ -16,7 +16,6 @@ from bovenwater.cases.deadlines import (
 )
 from bovenwater.cases.services.case import (
     EMERGENCY_ACCESS_HOURS,
-    case_assign_coordinator,
     case_b8_update,
     case_counts_rebuild,
     case_note_add,
@@ -63,7 +62,6 @@ __all__ = [
     "TransitionNotAllowed",
     "VictimDetails",
     "add_months",
-    "case_assign_coordinator",
     "case_b8_update",
     "case_counts_rebuild",
     "case_note_add",

@@ -241,26 +241,6 @@ def case_transition(
 
 
 @transaction.atomic
-def case_assign_coordinator(*, actor: Actor, case: Case, coordinator: User) -> Case:
-    locked = managed_case_for_update(actor=actor, case=case)
-    if not works_as(user=coordinator, organisation_id=locked.owner_id, role=Role.CARE_COORDINATOR):
-        raise ValidationError(
-            {"coordinator": _("De zorgcoördinator moet werken bij de eigenaar van de casus.")}
-        )
-    locked.coordinator = coordinator
-    locked.save(update_fields=["coordinator"])
-    record(
-        actor=actor,
-        case=locked,
-        action=Action.UPDATE,
-        event=EventKind.NOTE,
-        text=_("Zorgcoördinator toegewezen."),
-        details={"coordinator": coordinator.pk},
-    )
-    return locked
-
-
-@transaction.atomic
 def case_note_add(*, actor: Actor, case: Case, text: str) -> CaseEvent:
     locked = managed_case_for_update(actor=actor, case=case)
     if not text.strip():
