@@ -5,23 +5,19 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from smtplib import SMTPException
 
-from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
-from django.utils import translation
-from django.utils.encoding import force_bytes, force_str
-from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Membership, Organisation, User
 from bovenwater.accounts.roles import Permission, Role
 from bovenwater.accounts.services import user_create
+from bovenwater.accounts.tasks import send_invitation
 from bovenwater.audit.models import Action
 from bovenwater.audit.purposes import Purpose
 from bovenwater.audit.services import log_processing
@@ -154,7 +150,7 @@ def member_add(
     details.update({"reason": reason.strip(), "invited": invited})
     _log_membership(actor=actor, membership=membership, action=action, details=details)
     if invited:
-        transaction.on_commit(lambda: invitation_send(user_id=user.pk))
+        transaction.on_commit(lambda: send_invitation.enqueue(user.pk))
     return MemberAdded(membership=membership, invited=invited)
 
 
@@ -216,45 +212,6 @@ def member_end(*, actor: Actor, membership: Membership, reason: str) -> Membersh
         details={"changes": {"is_active": [True, False]}, "reason": reason.strip()},
     )
     return locked
-
-
-def invitation_url(user: User) -> str:
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    path = reverse("accounts:invitation", kwargs={"uidb64": uid, "token": token})
-    return settings.SITE_URL.rstrip("/") + path
-
-
-def invitation_send(*, user_id: int) -> None:
-    """E-mail a new account its one-time link to choose a password (Dutch, then English).
-    A failed delivery is logged for the operator; the beheerder can add the person again."""
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None or not user.email:
-        return
-    url = invitation_url(user)
-
-    def body() -> list[str]:
-        return [
-            _("U bent uitgenodigd voor Bovenwater."),
-            _("Kies via deze link een wachtwoord (de link werkt één keer): %(url)s") % {"url": url},
-            _("Daarna koppelt u een authenticator-app voor de tweede stap van het inloggen."),
-        ]
-
-    with translation.override("nl"):
-        lines_nl = body()
-        subject = _("Uitnodiging voor Bovenwater")
-    with translation.override("en"):
-        lines_en = body()
-    try:
-        send_mail(
-            subject=subject,
-            message="\n".join([*lines_nl, "", "—", "", *lines_en]),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[user.email],
-            fail_silently=False,
-        )
-    except (OSError, SMTPException):
-        logger.warning("invitation mail for user %s could not be sent", user.pk, exc_info=True)
 
 
 def invitation_check(*, uidb64: str, token: str) -> User | None:

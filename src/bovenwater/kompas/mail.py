@@ -9,7 +9,6 @@ the task fails (its result shows the error), and a new attempt is queued later, 
 from __future__ import annotations
 
 import logging
-import smtplib
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -19,12 +18,12 @@ from django.utils.translation import gettext as _
 
 from bovenwater.kompas import targets
 from bovenwater.kompas.models import Share
+from bovenwater.lib import mailretry
 
 logger = logging.getLogger("bovenwater.kompas.mail")
 
-# Seconds before the next attempt after the first, second, ... failure.
-RETRY_AFTER = (60, 300, 1800, 7200)
-MAIL_ERRORS = (smtplib.SMTPException, OSError)
+RETRY_AFTER = mailretry.RETRY_AFTER
+MAIL_ERRORS = mailretry.MAIL_ERRORS
 
 
 def share_mail_send(*, share_id: int) -> bool:
@@ -61,33 +60,13 @@ def after_failure(
     error: BaseException,
     retry: Callable[[int, int, timedelta], None] | None,
 ) -> None:
-    """Log a failed attempt and queue the next one (``retry(share_id, attempt, delay)``),
-    or log that it was the last. The log names the share and the kind of error, never
-    the address (an SMTP refusal's text carries it)."""
-    kind = type(error).__name__
-    if attempt > len(RETRY_AFTER):
-        logger.error(
-            "Kompas share mail %s not sent: attempt %s failed (%s), no attempts left",
-            share_id,
-            attempt,
-            kind,
-        )
-        return
-    if retry is None:
-        logger.error(
-            "Kompas share mail %s not sent: attempt %s failed (%s), and the task backend "
-            "cannot queue a later attempt",
-            share_id,
-            attempt,
-            kind,
-        )
-        return
-    delay = timedelta(seconds=RETRY_AFTER[attempt - 1])
-    logger.warning(
-        "Kompas share mail %s: attempt %s failed (%s); next attempt in %s s",
-        share_id,
-        attempt,
-        kind,
-        int(delay.total_seconds()),
+    """Log a failed attempt and queue the next one, or log that it was the last
+    (``lib.mailretry``)."""
+    mailretry.after_failure(
+        logger=logger,
+        what="Kompas share mail",
+        object_id=share_id,
+        attempt=attempt,
+        error=error,
+        retry=retry,
     )
-    retry(share_id, attempt + 1, delay)
