@@ -359,3 +359,38 @@ def test_a_large_scan_leaves_no_objects_frozen_in_the_worker(
     assert run.status == RunStatus.DONE
     assert frozen and frozen[0] > 0  # the engine froze its objects during the scan
     assert gc.get_freeze_count() == 0  # and the service gave them back to the collector
+
+
+class _BrokenUpload:
+    """An upload whose connection drops after the first chunk."""
+
+    name, size = "ads.jsonl", 10
+
+    def chunks(self) -> Any:
+        yield b'{"id": "1"}\n'
+        raise OSError("connection reset")
+
+
+def test_a_failed_upload_or_run_leaves_no_file_behind(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    directory = jobs.upload_dir()
+    before = set(directory.iterdir()) if directory.exists() else set()
+    with pytest.raises(OSError, match="connection reset"):
+        services.run_request(
+            actor=actor_of(world.analyst),
+            source=world.source(),
+            upload=_BrokenUpload(),  # type: ignore[arg-type]
+        )
+    assert set(directory.iterdir()) == before
+
+    def refuse_run(**kwargs: Any) -> None:
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(ScanRun.objects, "create", refuse_run)
+    with pytest.raises(RuntimeError, match="database gone"):
+        services.run_request(
+            actor=actor_of(world.analyst), source=world.source(), upload=upload(["{}"])
+        )
+    assert set(directory.iterdir()) == before
+    assert ScanRun.objects.count() == 0

@@ -212,9 +212,23 @@ def run_request(
         directory = upload_dir()
         directory.mkdir(parents=True, exist_ok=True)
         stored = f"{secrets.token_hex(16)}{suffix}"
-        with (directory / stored).open("wb") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
+    try:
+        if upload is not None and stored:
+            with (upload_dir() / stored).open("wb") as handle:
+                for chunk in upload.chunks():
+                    handle.write(chunk)
+        return _run_store(
+            actor=actor, source=source, file_name=file_name, stored=stored, enqueue=enqueue
+        )
+    except BaseException:
+        if stored:  # a half-written file, or one whose run is not stored, never stays
+            (upload_dir() / stored).unlink(missing_ok=True)
+        raise
+
+
+def _run_store(
+    *, actor: Actor, source: Source, file_name: str, stored: str, enqueue: bool
+) -> ScanRun:
     run = ScanRun.objects.create(
         source=source,
         organisation=source.organisation,
