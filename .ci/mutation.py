@@ -39,6 +39,7 @@ EXCLUDED_OPERATORS = (
     r"core/ReplaceBinaryOperator_(Pow|RShift|LShift|FloorDiv|Mod|BitXor)_.*",
 )
 TIMEOUT = 300.0
+SELECT = True  # per-line test selection (.ci/mutation_select.py); --full runs every test
 ENV = {
     "DEBUG": "false",
     "DEMO_MODE": "false",
@@ -56,6 +57,17 @@ class Group:
     modules: tuple[str, ...]
     tests: tuple[str, ...]
     functions: tuple[str, ...] = field(default=())  # only these functions (all when empty)
+
+
+def _app_tests(app: str, *also: str, leave_out: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """An app's test files without the browser and demo ones (slow, and they read no rule
+    the others do not), plus ``also``."""
+    found = sorted(
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "tests" / app).glob("test_*.py")
+        if not path.stem.endswith(("_browser", "_demo")) and path.name not in leave_out
+    )
+    return (*found, *also)
 
 
 GROUPS: dict[str, Group] = {
@@ -179,6 +191,56 @@ GROUPS: dict[str, Group] = {
         ("src/bovenwater/audit/verify.py",),
         ("tests/audit/test_log_rules.py", "tests/audit/test_processing_log.py"),
     ),
+    # The rest of the cases selectors: coordination (team, tasks, decisions), meetings,
+    # measures, placements and shelter capacity, the dashboards, the package's own reads.
+    "case-coordination": Group(
+        (
+            "src/bovenwater/cases/selectors/__init__.py",
+            "src/bovenwater/cases/selectors/coordination.py",
+            "src/bovenwater/cases/selectors/measure.py",
+            "src/bovenwater/cases/selectors/meeting.py",
+            "src/bovenwater/cases/selectors/placement.py",
+            "src/bovenwater/cases/selectors/shelter_capacity.py",
+        ),
+        _app_tests("cases", "tests/audit/test_refusals_for_owner.py"),
+    ),
+    "case-dashboard": Group(
+        ("src/bovenwater/cases/selectors/dashboard.py",),
+        _app_tests("cases"),
+    ),
+    # Chat: a helper's conversations, transfers, hand-offs and canned responses.
+    "chat-scope": Group(
+        ("src/bovenwater/chat/selectors.py",),
+        _app_tests("chat", leave_out=("test_cross_process.py",)),
+    ),
+    "linkage-scope": Group(("src/bovenwater/linkage/selectors.py",), _app_tests("linkage")),
+    "accounts-scope": Group(
+        ("src/bovenwater/accounts/selectors.py",),
+        _app_tests("accounts", "tests/hardening/test_platform_admin.py"),
+    ),
+    # The log's anchoring, retention, the privacy officer's jobs, the chain check, its pages.
+    "audit-jobs": Group(
+        (
+            "src/bovenwater/audit/anchor.py",
+            "src/bovenwater/audit/retention.py",
+            "src/bovenwater/audit/privacy_jobs.py",
+            "src/bovenwater/audit/chaincheck.py",
+            "src/bovenwater/audit/views.py",
+        ),
+        _app_tests("audit", "tests/accounts/test_token_and_log_rules.py"),
+    ),
+    "webscan-scope": Group(("src/bovenwater/webscan/selectors.py",), _app_tests("webscan")),
+    "estimation-scope": Group(
+        ("src/bovenwater/estimation/selectors.py",),
+        _app_tests("estimation", "tests/linkage/test_linkage_registry_counts.py"),
+    ),
+    "monitor-scope": Group(
+        ("src/bovenwater/monitor/selectors.py",),
+        _app_tests("monitor", "tests/hardening/test_csv_injection.py"),
+    ),
+    "notifications-scope": Group(
+        ("src/bovenwater/notifications/selectors.py",), _app_tests("notifications")
+    ),
 }
 
 
@@ -280,6 +342,40 @@ def run_group(name: str, group: Group, resume: bool = False) -> tuple[int, int, 
 
 def _baseline_and_init(name: str, group: Group, config: Path, session: Path, command: str) -> None:
     env = _env()
+    print(f"== {name}: baseline ({' '.join(group.tests)})", flush=True)
+    data_file = WORK / f"{name}.coverage"
+    data_file.unlink(missing_ok=True)
+    rcfile = WORK / "mutation.coveragerc"
+    rcfile.write_text("[run]\n")
+    measured = [
+        *(sys.executable, "-m", "coverage", "run", f"--rcfile={rcfile}"),
+        *(
+            f"--data-file={data_file}",
+            "--include=" + ",".join(str(TREE / m) for m in group.modules),
+        ),
+        *_test_command(group)[1:],
+        *("-p", "mutation_select", "--create-db"),
+    ]
+    baseline = subprocess.run(  # noqa: S603 (our own interpreter and test files)
+        measured if SELECT else [*_test_command(group), "--create-db"],
+        cwd=TREE,
+        env=dict(env, PYTHONPATH=f"{TREE / 'src'}{os.pathsep}{ROOT / '.ci'}"),
+        check=False,
+    )
+    if baseline.returncode != 0:
+        raise SystemExit(f"{name}: the tests fail without any mutation")
+    if SELECT:
+        sys.path.insert(0, str(ROOT / ".ci"))
+        import mutation_select  # noqa: PLC0415
+
+        spec = {
+            "command": _test_command(group)[: -len(group.tests)],
+            "tests": list(group.tests),
+            "modules": mutation_select.build(data_file, TREE, group.modules),
+        }
+        selection = WORK / f"{name}-select.json"
+        selection.write_text(json.dumps(spec))
+        command = f"{sys.executable} {ROOT / '.ci' / 'mutation_select.py'} {selection}"
     config.write_text(
         "[cosmic-ray]\n"
         f"module-path = {json.dumps(list(group.modules))}\n"
@@ -288,12 +384,6 @@ def _baseline_and_init(name: str, group: Group, config: Path, session: Path, com
         f"test-command = {json.dumps(command)}\n"
         '[cosmic-ray.distributor]\nname = "local"\n'
     )
-    print(f"== {name}: baseline ({' '.join(group.tests)})", flush=True)
-    baseline = subprocess.run(  # noqa: S603 (our own interpreter and test files)
-        [*_test_command(group), "--create-db"], cwd=TREE, env=env, check=False
-    )
-    if baseline.returncode != 0:
-        raise SystemExit(f"{name}: the tests fail without any mutation")
     cosmic = [sys.executable, "-m", "cosmic_ray.cli"]
     subprocess.run([*cosmic, "init", str(config), str(session)], cwd=TREE, env=env, check=True)  # noqa: S603
 
@@ -346,26 +436,40 @@ def _score(name: str, group: Group, session: Path) -> tuple[int, int, list[str]]
     listed = _equivalents()
     killed = mutants = 0
     survivors: list[str] = []
+    per_module: dict[str, list[int]] = {}
     with use_db(str(session), WorkDB.Mode.open) as work_db:
+        pending = sum(1 for _ in work_db.pending_work_items)
         for item, result in work_db.completed_work_items:
             if result.worker_outcome == WorkerOutcome.SKIPPED or left_out(item.mutations[0]):
                 continue
             if result.worker_outcome != WorkerOutcome.NORMAL:
                 raise SystemExit(f"{name}: {item.job_id} {result.worker_outcome}: {result.output}")
             mutants += 1
-            if result.is_killed:
-                killed += 1
-                continue
             mutation = item.mutations[0]
             module = str(Path(mutation.module_path))
+            counts = per_module.setdefault(module, [0, 0, 0, 0])  # mutants, killed, listed, left
+            counts[0] += 1
+            if result.is_killed:
+                killed += 1
+                counts[1] += 1
+                continue
             line = _line(module, mutation.start_pos[0])
             if _is_equivalent(module, mutation.operator_name, line, listed):
                 killed += 1
+                counts[2] += 1
                 continue
+            counts[3] += 1
             survivors.append(
                 f"{module}:{mutation.start_pos[0]} {mutation.operator_name} "
                 f"#{mutation.occurrence}\n    {line}\n{result.diff or ''}"
             )
+    for module, (count, dead, equivalent, alive) in sorted(per_module.items()):
+        print(
+            f"== {name} {module}: {count} mutants, {dead} killed, {equivalent} listed "
+            f"equivalent, {alive} survived"
+        )
+    if pending:
+        print(f"== {name}: {pending} mutants not run (interrupted)")
     return killed, mutants, survivors
 
 
@@ -376,7 +480,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--resume", action="store_true", help="go on with an interrupted run (same groups)"
     )
+    parser.add_argument(
+        "--full", action="store_true", help="run all of a group's tests for every mutant"
+    )
     args = parser.parse_args(argv)
+    global SELECT
+    SELECT = not args.full
     if args.list:
         for name, group in GROUPS.items():
             scope = f" ({', '.join(group.functions)})" if group.functions else ""
