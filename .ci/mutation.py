@@ -39,6 +39,7 @@ EXCLUDED_OPERATORS = (
     r"core/ReplaceBinaryOperator_(Pow|RShift|LShift|FloorDiv|Mod|BitXor)_.*",
 )
 TIMEOUT = 300.0
+IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc")
 SELECT = True  # per-line test selection (.ci/mutation_select.py); --full runs every test
 ENV = {
     "DEBUG": "false",
@@ -247,9 +248,8 @@ GROUPS: dict[str, Group] = {
 def _copy_tree() -> None:
     if TREE.exists():
         shutil.rmtree(TREE)
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     for name in ("src", "tests"):
-        shutil.copytree(ROOT / name, TREE / name, ignore=ignore)
+        shutil.copytree(ROOT / name, TREE / name, ignore=IGNORE)
     shutil.copy2(ROOT / "pyproject.toml", TREE / "pyproject.toml")
     (TREE / "var").mkdir()
 
@@ -306,7 +306,7 @@ def _annotation_spans(module: Path) -> list[tuple[tuple[int, int], tuple[int, in
     ]
 
 
-def _equivalents() -> list[dict[str, str]]:
+def _equivalents() -> list[dict[str, Any]]:
     if not EQUIVALENTS.exists():
         return []
     return list(tomllib.loads(EQUIVALENTS.read_text()).get("equivalent", []))
@@ -316,23 +316,37 @@ def _line(module: str, lineno: int) -> str:
     return (ROOT / module).read_text().splitlines()[lineno - 1].strip()
 
 
-def _is_equivalent(module: str, operator: str, line: str, listed: list[dict[str, str]]) -> bool:
+def _is_equivalent(
+    module: str, operator: str, line: str, listed: list[dict[str, Any]], occurrence: int = -1
+) -> bool:
+    """Listed by module, operator and line; an entry with an ``occurrence`` (Cosmic Ray's
+    count of that operator's mutants in the module) names one mutant of several alike."""
     return any(
-        entry["module"] == module and entry["operator"] == operator and entry["line"] == line
+        entry["module"] == module
+        and entry["operator"] == operator
+        and entry["line"] == line
+        and entry.get("occurrence", occurrence) == occurrence
         for entry in listed
     )
 
 
-def run_group(name: str, group: Group, resume: bool = False) -> tuple[int, int, list[str]]:
+def run_group(
+    name: str, group: Group, resume: bool = False, recheck: bool = False
+) -> tuple[int, int, list[str]]:
     """Mutate one group; (killed, mutants, unexplained survivors). ``resume`` goes on with
-    the group's session and tree of an interrupted run (no new baseline)."""
+    the group's session and tree of an interrupted run (no new baseline); ``recheck`` runs
+    the survivors of a finished run again against the current tests (same mutated code)."""
 
     env = _env()
     session = WORK / f"{name}.sqlite"
     config = WORK / f"{name}.toml"
     command = " ".join(_test_command(group))
     cosmic = [sys.executable, "-m", "cosmic_ray.cli"]
-    if not resume:
+    _restore(name)
+    if recheck:
+        _baseline_and_init(name, group, config, session, command, init=False)
+        _forget_survivors(session)
+    elif not resume:
         session.unlink(missing_ok=True)
         _baseline_and_init(name, group, config, session, command)
     _leave_out(group, session)
@@ -340,7 +354,36 @@ def run_group(name: str, group: Group, resume: bool = False) -> tuple[int, int, 
     return _score(name, group, session)
 
 
-def _baseline_and_init(name: str, group: Group, config: Path, session: Path, command: str) -> None:
+def _restore(name: str) -> None:
+    """Put back the pristine modules an interrupted run may have left mutated."""
+    selection = WORK / f"{name}-select.json"
+    if selection.exists() and TREE.exists():
+        for module, known in json.loads(selection.read_text())["modules"].items():
+            if (TREE / module).read_text() != known["pristine"]:
+                print(f"== {name}: {module} restored", flush=True)
+                (TREE / module).write_text(known["pristine"])
+
+
+def _dotted(module: str) -> str:
+    """src/bovenwater/cases/selectors/__init__.py -> bovenwater.cases.selectors"""
+    parts = Path(module).with_suffix("").parts[1:]
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _forget_survivors(session: Path) -> None:
+    """Make the survivors of a finished run pending again (``--recheck``): the tests only
+    grew since, so what they killed stays killed."""
+    import sqlite3  # noqa: PLC0415
+
+    with sqlite3.connect(session) as db:
+        db.execute(
+            "DELETE FROM work_results WHERE worker_outcome = 'NORMAL' AND test_outcome = 'SURVIVED'"
+        )
+
+
+def _baseline_and_init(
+    name: str, group: Group, config: Path, session: Path, command: str, init: bool = True
+) -> None:
     env = _env()
     print(f"== {name}: baseline ({' '.join(group.tests)})", flush=True)
     data_file = WORK / f"{name}.coverage"
@@ -359,7 +402,11 @@ def _baseline_and_init(name: str, group: Group, config: Path, session: Path, com
     baseline = subprocess.run(  # noqa: S603 (our own interpreter and test files)
         measured if SELECT else [*_test_command(group), "--create-db"],
         cwd=TREE,
-        env=dict(env, PYTHONPATH=f"{TREE / 'src'}{os.pathsep}{ROOT / '.ci'}"),
+        env=dict(
+            env,
+            PYTHONPATH=f"{TREE / 'src'}{os.pathsep}{ROOT / '.ci'}",
+            MUTATION_MODULES=",".join(_dotted(module) for module in group.modules),
+        ),
         check=False,
     )
     if baseline.returncode != 0:
@@ -384,6 +431,8 @@ def _baseline_and_init(name: str, group: Group, config: Path, session: Path, com
         f"test-command = {json.dumps(command)}\n"
         '[cosmic-ray.distributor]\nname = "local"\n'
     )
+    if not init:
+        return
     cosmic = [sys.executable, "-m", "cosmic_ray.cli"]
     subprocess.run([*cosmic, "init", str(config), str(session)], cwd=TREE, env=env, check=True)  # noqa: S603
 
@@ -454,7 +503,7 @@ def _score(name: str, group: Group, session: Path) -> tuple[int, int, list[str]]
                 counts[1] += 1
                 continue
             line = _line(module, mutation.start_pos[0])
-            if _is_equivalent(module, mutation.operator_name, line, listed):
+            if _is_equivalent(module, mutation.operator_name, line, listed, mutation.occurrence):
                 killed += 1
                 counts[2] += 1
                 continue
@@ -483,6 +532,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--full", action="store_true", help="run all of a group's tests for every mutant"
     )
+    parser.add_argument(
+        "--recheck",
+        action="store_true",
+        help="run the survivors of a finished run again with the current tests (same groups)",
+    )
     args = parser.parse_args(argv)
     global SELECT
     SELECT = not args.full
@@ -497,12 +551,17 @@ def main(argv: list[str] | None = None) -> int:
     WORK.mkdir(parents=True, exist_ok=True)
     global TREE
     TREE = WORK / ("tree-" + "-".join(args.groups or ["all"]))
-    if not args.resume:
+    if args.recheck:  # the same code, today's tests
+        shutil.rmtree(TREE / "tests")
+        shutil.copytree(ROOT / "tests", TREE / "tests", ignore=IGNORE)
+    elif not args.resume:
         _copy_tree()
     scores: list[str] = []
     failed = False
     for name in args.groups or list(GROUPS):
-        killed, mutants, survivors = run_group(name, GROUPS[name], resume=args.resume)
+        killed, mutants, survivors = run_group(
+            name, GROUPS[name], resume=args.resume, recheck=args.recheck
+        )
         for survivor in survivors:
             print(f"SURVIVED {survivor}")
         score = 100 * killed / mutants if mutants else 100.0

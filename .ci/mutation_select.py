@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import importlib
 import json
 import os
 import subprocess
@@ -42,6 +43,14 @@ def _switch(context: str) -> None:
     current = coverage.Coverage.current()
     if current is not None:
         current.switch_context(context)
+
+
+def pytest_collection_finish(session: Any) -> None:
+    """Import the group's modules before the first test: a module first imported inside
+    a test (a view's URLconf, say) would have its import-time lines (definitions,
+    decorators, defaults) recorded for that test only, instead of for all of them."""
+    for name in filter(None, os.environ.get("MUTATION_MODULES", "").split(",")):
+        importlib.import_module(name)
 
 
 @pytest.hookimpl(wrapper=True)
