@@ -40,7 +40,7 @@ from bovenwater.reference.models import Municipality
 pytestmark = pytest.mark.django_db
 
 
-def _shelter(organisation: Organisation, **places: int) -> Shelter:
+def _shelter(organisation: Organisation, places: dict[str, int]) -> Shelter:
     municipality = Municipality.objects.get(code="GM0363")
     shelter = Shelter.objects.create(
         name=f"Opvang {organisation.pk}",
@@ -60,7 +60,7 @@ def world() -> dict[str, Any]:
     case = factories.open_case(coordinator)
     shelter = _shelter(
         factories.organisation(OrganisationKind.SHELTER),
-        **{ShelterCategory.WOMEN: 1, ShelterCategory.COSM: 1},
+        {ShelterCategory.WOMEN: 1, ShelterCategory.COSM: 1},
     )
     return {"owner": owner, "coordinator": coordinator, "case": case, "shelter": shelter}
 
@@ -141,7 +141,7 @@ def test_a_beheerder_reads_its_own_shelters_whatever_the_organisation_id() -> No
         kind=OrganisationKind.SHELTER,
         municipality=Municipality.objects.get(code="GM0363"),
     )
-    shelter = _shelter(organisation, **{ShelterCategory.WOMEN: 3})
+    shelter = _shelter(organisation, {ShelterCategory.WOMEN: 3})
     beheerder = factories.actor(Role.ADMINISTRATOR, organisation)
     capacity = shelter.capacities.get()
     assert own_shelter_capacity(actor=beheerder, capacity_id=capacity.pk) == capacity
