@@ -71,10 +71,12 @@ def _app_tests(app: str, *also: str, leave_out: tuple[str, ...] = ()) -> tuple[s
     return (*found, *also)
 
 
+VALUES = "tests/test_selector_values_rules.py"  # every selectors dataclass is frozen
+
 GROUPS: dict[str, Group] = {
     "case-access": Group(
         ("src/bovenwater/cases/selectors/access.py",),
-        ("tests/cases/test_case_access.py", "tests/cases/test_access_rules.py"),
+        ("tests/cases/test_case_access.py", "tests/cases/test_access_rules.py", VALUES),
     ),
     "referral-consent": Group(
         ("src/bovenwater/cases/services/referral.py",),
@@ -91,6 +93,7 @@ GROUPS: dict[str, Group] = {
             "tests/intake/test_signal_scope.py",
             "tests/intake/test_signal_counts.py",
             "tests/intake/test_intake_services.py",
+            VALUES,
         ),
     ),
     # The other reads of a case: by id or number, the victim's details, a break-the-glass
@@ -107,6 +110,8 @@ GROUPS: dict[str, Group] = {
             "tests/cases/test_case_reads.py",
             "tests/cases/test_case_transfer.py",
             "tests/cases/test_service_refusals.py",
+            "tests/cases/test_placement_rules.py",
+            VALUES,
         ),
     ),
     # The count table the inbox totals read: which organisation's rows, which states,
@@ -186,6 +191,7 @@ GROUPS: dict[str, Group] = {
             "tests/audit/test_refusals_for_owner.py",
             "tests/accounts/test_token_and_log_rules.py",
             "tests/audit/test_processing_log.py",
+            VALUES,
         ),
     ),
     "log-verify": Group(
@@ -203,21 +209,26 @@ GROUPS: dict[str, Group] = {
             "src/bovenwater/cases/selectors/placement.py",
             "src/bovenwater/cases/selectors/shelter_capacity.py",
         ),
-        _app_tests("cases", "tests/audit/test_refusals_for_owner.py"),
+        _app_tests(
+            "cases",
+            "tests/audit/test_refusals_for_owner.py",
+            "tests/accounts/test_member_management.py",
+            VALUES,
+        ),
     ),
     "case-dashboard": Group(
         ("src/bovenwater/cases/selectors/dashboard.py",),
-        _app_tests("cases"),
+        _app_tests("cases", VALUES),
     ),
     # Chat: a helper's conversations, transfers, hand-offs and canned responses.
     "chat-scope": Group(
         ("src/bovenwater/chat/selectors.py",),
-        _app_tests("chat", leave_out=("test_cross_process.py",)),
+        _app_tests("chat", VALUES, leave_out=("test_cross_process.py",)),
     ),
-    "linkage-scope": Group(("src/bovenwater/linkage/selectors.py",), _app_tests("linkage")),
+    "linkage-scope": Group(("src/bovenwater/linkage/selectors.py",), _app_tests("linkage", VALUES)),
     "accounts-scope": Group(
         ("src/bovenwater/accounts/selectors.py",),
-        _app_tests("accounts", "tests/hardening/test_platform_admin.py"),
+        _app_tests("accounts", "tests/hardening/test_platform_admin.py", VALUES),
     ),
     # The log's anchoring, retention, the privacy officer's jobs, the chain check, its pages.
     "audit-jobs": Group(
@@ -230,17 +241,17 @@ GROUPS: dict[str, Group] = {
         ),
         _app_tests("audit", "tests/accounts/test_token_and_log_rules.py"),
     ),
-    "webscan-scope": Group(("src/bovenwater/webscan/selectors.py",), _app_tests("webscan")),
+    "webscan-scope": Group(("src/bovenwater/webscan/selectors.py",), _app_tests("webscan", VALUES)),
     "estimation-scope": Group(
         ("src/bovenwater/estimation/selectors.py",),
-        _app_tests("estimation", "tests/linkage/test_linkage_registry_counts.py"),
+        _app_tests("estimation", "tests/linkage/test_linkage_registry_counts.py", VALUES),
     ),
     "monitor-scope": Group(
         ("src/bovenwater/monitor/selectors.py",),
-        _app_tests("monitor", "tests/hardening/test_csv_injection.py"),
+        _app_tests("monitor", "tests/hardening/test_csv_injection.py", VALUES),
     ),
     "notifications-scope": Group(
-        ("src/bovenwater/notifications/selectors.py",), _app_tests("notifications")
+        ("src/bovenwater/notifications/selectors.py",), _app_tests("notifications", VALUES)
     ),
 }
 
