@@ -39,6 +39,8 @@ def test_only_a_waiting_chat_has_a_place_in_the_queue(
 ) -> None:
     first, second = start_chat().conversation, start_chat().conversation
     assert selectors.queue_position(Conversation.objects.get(pk=second.pk)) == 2
+    # nobody present, no history: four minutes a place
+    assert selectors.state_for(second, for_youth=True)["wait_minutes"] == 8
     make_helper("Sam", capacity=1)
     services.assign_queued(team_id=first.team_id)
     first = Conversation.objects.get(pk=first.pk)
@@ -234,3 +236,25 @@ def test_messages_are_read_in_pages_of_five_hundred(
     assert [m["seq"] for m in selectors.messages_after(conversation.pk, first + 499)] == [
         first + 500
     ]
+
+
+def test_who_read_along_and_moved_to_another_organisation_reads_no_more(
+    make_helper: Callable[..., Helper], make_organisation: Callable[..., Organisation]
+) -> None:
+    """The organisation is compared for equality, whichever of the two ids is larger."""
+    moved_to = make_organisation(name="Eerdere stichting", kind=OrganisationKind.NGO)
+    owner = make_organisation(name="Latere stichting", kind=OrganisationKind.NGO)
+    assert moved_to.pk < owner.pk
+    team = Team.objects.create(organisation=owner, name="Chatteam later")
+    conversation = services.conversation_start(
+        team=team, nickname="", age_band="12-15"
+    ).conversation
+    chef = make_helper("Chef", supervisor=True, organisation=moved_to, in_team=team)
+    Participant.objects.create(
+        conversation=conversation,
+        membership=chef.membership,
+        role="observer",
+        reason="Meelezen voor begeleiding",
+    )
+    conversation = Conversation.objects.select_related("team").get(pk=conversation.pk)
+    assert selectors.access_role(actor_of(chef), conversation) is None
