@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +23,7 @@ from bovenwater.accounts.roles import OrganisationKind, Role
 from bovenwater.audit.models import ProcessingLogEntry
 from bovenwater.audit.purposes import Purpose
 from bovenwater.cases import selectors, services
+from bovenwater.cases.corrections import CaseFieldChange
 from bovenwater.cases.models import (
     Case,
     PlacementRequest,
@@ -33,7 +35,7 @@ from bovenwater.cases.selectors.shelter_capacity import (
     own_shelter_capacities,
     own_shelter_capacity,
 )
-from bovenwater.cases.services.coordination import VictimData, victim_update
+from bovenwater.cases.services.coordination import VictimData, case_assign, victim_update
 from bovenwater.cases.types import VictimDetails
 from bovenwater.reference.models import Municipality
 
@@ -282,3 +284,76 @@ def test_a_victim_history_read_by_break_the_glass_is_logged_as_emergency_access(
     ).latest("seq")
     assert entry.purpose == Purpose.EMERGENCY_ACCESS
     assert entry.actor_user_id == outsider.user.pk
+
+
+def test_placement_requests_are_read_by_the_owners_coordinator_or_the_registrar(
+    world: dict[str, Any],
+) -> None:
+    request = _request(world, ShelterCategory.WOMEN)
+    assert list(selectors.placement_requests_of_own_cases(actor=world["coordinator"])) == [request]
+    with pytest.raises(PermissionDenied):
+        selectors.placement_requests_of_own_cases(
+            actor=factories.actor(Role.SIGNALLER, world["owner"])
+        )
+    got = selectors.placement_request_get_for_actor(
+        actor=world["coordinator"], request_id=request.pk
+    )
+    assert got == request
+    stranger = factories.actor(Role.CARE_COORDINATOR, factories.organisation())
+    with pytest.raises(Http404):
+        selectors.placement_request_get_for_actor(actor=stranger, request_id=request.pk)
+    refusal = ProcessingLogEntry.objects.order_by("-pk").first()
+    assert refusal is not None and refusal.refused
+    assert refusal.owner_organisation_id == world["owner"].pk  # the owner's officer sees it
+
+
+def test_a_receiver_is_told_only_of_a_share_whose_consent_was_withdrawn(
+    world: dict[str, Any],
+) -> None:
+    police = factories.organisation(OrganisationKind.POLICE)
+    investigator = factories.actor(Role.INVESTIGATOR, police)
+    referral = factories.refer_with_consent(world["coordinator"], world["case"], police)
+    services.referral_respond(actor=investigator, referral=referral, accept=True)
+    case_id = world["case"].pk
+    assert selectors.ended_share_for_actor(actor=investigator, case_id=case_id) is None
+    referral.refresh_from_db()
+    assert referral.consent is not None
+    services.consent_withdraw(actor=world["coordinator"], consent=referral.consent)
+    assert selectors.ended_share_for_actor(actor=investigator, case_id=case_id) == referral
+
+
+def test_a_referral_reader_sees_corrections_of_the_case_but_not_who_coordinates_it(
+    world: dict[str, Any],
+) -> None:
+    coordinator, case = world["coordinator"], world["case"]
+    colleague = factories.actor(Role.CARE_COORDINATOR, world["owner"])
+    case_assign(actor=coordinator, case=case, coordinator=colleague.user, reason="Verlof")
+    police = factories.organisation(OrganisationKind.POLICE)
+    investigator = factories.actor(Role.INVESTIGATOR, police)
+    referral = factories.refer_with_consent(coordinator, case, police)
+    services.referral_respond(actor=investigator, referral=referral, accept=True)
+    own = selectors.case_access(actor=coordinator, case=case)
+    shared = selectors.case_access(actor=investigator, case=case)
+    assert own is not None and shared is not None
+    assert "coordinator" in {
+        r.field for r in selectors.field_history_for_access(actor=coordinator, access=own)
+    }
+    assert "coordinator" not in {
+        r.field for r in selectors.field_history_for_access(actor=investigator, access=shared)
+    }
+
+
+def test_the_history_of_corrections_shows_the_newest_two_hundred(
+    world: dict[str, Any],
+) -> None:
+    case = world["case"]
+    CaseFieldChange.objects.bulk_create(
+        CaseFieldChange(
+            case=case, version=i, part="case", field="summary", old_value="", new_value=str(i)
+        )
+        for i in range(1, 202)
+    )
+    access = selectors.case_access(actor=world["coordinator"], case=case)
+    assert access is not None
+    rows = selectors.field_history_for_access(actor=world["coordinator"], access=access)
+    assert len(rows) == 200
