@@ -375,6 +375,8 @@ def learn_model_if_enough(data: Dataset, blocks: Blocks) -> em.Model | None:
     value = np.repeat(blocks.values[chosen], chosen_sizes * (chosen_sizes - 1) // 2)
     first = _first_meeting(data, blocks, pairs[:, 0], pairs[:, 1], value)
     fit_pairs = None
+    fit_without = None
+    fit_weights = None
     if rate < 1.0:
         # every pair of the sampled blocks: m is fitted there (see learn_model)
         all_low, all_high = _ordered(pairs)
@@ -382,6 +384,11 @@ def learn_model_if_enough(data: Dataset, blocks: Blocks) -> em.Model | None:
         all_low, all_high = all_codes // data.size, all_codes % data.size
         keep = data.source_of[all_low] != data.source_of[all_high]
         fit_pairs = (all_low[keep], all_high[keep])
+        fit_without = _blocked_without(data, blocks, all_low[keep], all_high[keep])
+        # a pair is in the sampled blocks if any of the k usable blocks it shares was
+        # chosen, with chance 1 - (1 - rate)^k: weighed by its inverse
+        shared = _shared_blocks(data, blocks, all_low[keep], all_high[keep])
+        fit_weights = 1.0 / (1.0 - (1.0 - rate) ** shared)
         del all_low, all_high, all_codes, keep
     low, high = _ordered(pairs[first])
     del pairs, value, first
@@ -393,22 +400,72 @@ def learn_model_if_enough(data: Dataset, blocks: Blocks) -> em.Model | None:
     # distinct blocked pairs between sources in all blocks
     total = int(cross.sum()) / rate
     low, high = low[cross], high[cross]
-    name_blocked = _share_name_block(data, blocks, low, high)
-    return learn_model(data, low, high, round(total), name_blocked, fit_pairs)
+    without = _blocked_without(data, blocks, low, high)
+    return learn_model(
+        data,
+        low,
+        high,
+        round(total),
+        without["date"],
+        fit_pairs,
+        without,
+        fit_without,
+        fit_weights,
+    )
 
 
-def _share_name_block(
-    data: Dataset, blocks: Blocks, low: Int64Array, high: Int64Array
+# the kinds of blocking key that do not hold a field (key columns that can be equal
+# between two records): surname parts with the date, first name with the date, first
+# name with a surname part
+_KEYS_WITHOUT: dict[str, tuple[tuple[int, ...], ...]] = {
+    "first": ((0, 1, 2), (3, 4, 5)),
+    "last": ((9,), (10,)),
+    "date": ((6, 7, 8),),
+}
+
+
+def _share_keys(
+    data: Dataset,
+    blocks: Blocks,
+    low: Int64Array,
+    high: Int64Array,
+    groups: tuple[tuple[int, ...], ...],
 ) -> NDArray[np.bool_]:
-    """Per pair: both records are in one usable block of a year-free name key (first
-    name with a surname part), which says nothing about their dates."""
+    """Per pair: both records are in one usable block of a key in ``groups``."""
     out = np.zeros(low.shape[0], dtype=bool)
-    for a in (6, 7, 8):
-        ka = data.tokens[low, T_BLOCK + a]
-        usable = blocks.usable[low, a] & (ka != 0)
-        for b in (6, 7, 8):
-            out |= usable & (ka == data.tokens[high, T_BLOCK + b])
+    for group in groups:
+        for a in group:
+            ka = data.tokens[low, T_BLOCK + a]
+            usable = blocks.usable[low, a] & (ka != 0)
+            for b in group:
+                out |= usable & (ka == data.tokens[high, T_BLOCK + b])
     return out
+
+
+def _shared_blocks(
+    data: Dataset, blocks: Blocks, low: Int64Array, high: Int64Array
+) -> NDArray[np.float64]:
+    """Per pair: the number of usable blocks both records are in (at least 1)."""
+    count = np.zeros(low.shape[0], dtype=np.float64)
+    for group in _KEY_GROUPS:
+        for a in group:
+            ka = data.tokens[low, T_BLOCK + a]
+            usable = blocks.usable[low, a] & (ka != 0)
+            hit = np.zeros(low.shape[0], dtype=bool)
+            for b in group:
+                hit |= ka == data.tokens[high, T_BLOCK + b]
+            count += usable & hit
+    return np.maximum(count, 1.0)
+
+
+def _blocked_without(
+    data: Dataset, blocks: Blocks, low: Int64Array, high: Int64Array
+) -> dict[str, NDArray[np.bool_]]:
+    """Per field: the pairs that share a blocking key not holding that field."""
+    return {
+        field: _share_keys(data, blocks, low, high, groups)
+        for field, groups in _KEYS_WITHOUT.items()
+    }
 
 
 def _assign(
