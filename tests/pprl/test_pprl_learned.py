@@ -287,3 +287,30 @@ def test_a_record_without_a_date_counts_less_when_two_people_carry_its_name(
         return float(score_pairs_learned(data, left, right, freq, model)[0])
 
     assert score_of(two) < score_of(one) - 0.9
+
+
+def test_swapped_names_count_less_when_other_people_carry_the_pair(
+    population: Path,
+) -> None:
+    """A pair with first names and surname swapped on one side scores by how many other
+    people of that year carry the two names in either order (counted, no fixed share):
+    three more people named Thi Mai Nguyen make the pair weaker than three named Thi Mai
+    and three named Nguyen apart (the same frequency of each name)."""
+    files = _population_files(population)
+    pair = [("Thi Mai", "Nguyen", "1989-04-27", "V"), ("Nguyen", "Thi Mai", "1989-04-27", "V")]
+    days = ("1989-02-03", "1989-08-14", "1989-11-30")
+    together = [("Thi Mai", "Nguyen", day, "V") for day in days]
+    apart = [("Thi Mai", "Pham", day, "V") for day in days] + [
+        ("Lan", "Nguyen", day, "V") for day in days
+    ]
+
+    def score_of(extra: list[tuple[str, str, str, str]]) -> float:
+        a = encode_text(people_csv([pair[0], *extra], "X"), "x")
+        b = encode_text(people_csv([pair[1]], "Y"), "y")
+        data = build_dataset([*files, a, b])
+        model = learn_model_if_enough(data, _blocks(data, MAX_BLOCK))
+        assert model is not None
+        left, right = np.array([data.offsets[3]]), np.array([data.offsets[4]])
+        return float(score_pairs_learned(data, left, right, _Frequencies.of(data), model)[0])
+
+    assert score_of(together) < score_of(apart) - 1.0

@@ -20,7 +20,6 @@ from bovenwater.pprl.score import (
     MIN_FREQUENCY,
     MIN_NAMES_U,
     NAME_PRIOR,
-    SKELETON_SHARE,
     VETO,
     Dataset,
     FloatArray,
@@ -333,12 +332,13 @@ def _learned_chunk(
     order_free = ti[:, T_ORDER_FREE]
     swapped_same = (order_free == tj[:, T_ORDER_FREE]) & (order_free != 0)
     if swapped_same.any():
+        # u: how many other people of that year carry the unordered pair of lead names
+        # (counted), or, when that is fewer, the chance of the two names together
         first_all = np.nan_to_num(freq.first, nan=NAME_PRIOR)
         last_all = np.nan_to_num(freq.last, nan=NAME_PRIOR)
-        swap_u = np.maximum(
-            np.maximum(first_all[i] * last_all[i], first_all[j] * last_all[j]) * SKELETON_SHARE,
-            MIN_NAMES_U,
-        )
+        by_product = np.maximum(first_all[i] * last_all[i], first_all[j] * last_all[j])
+        counted = np.nan_to_num(np.fmax(freq.order_free[i], freq.order_free[j]), nan=0.0)
+        swap_u = np.maximum(np.maximum(counted, by_product), MIN_NAMES_U)
         swapped = (_bits(model.swapped, swap_u) + date_w + year_w + sex_w).astype(np.float32)
         total = np.where(swapped_same, np.maximum(total, swapped), total).astype(np.float32)
     return total
