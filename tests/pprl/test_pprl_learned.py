@@ -15,11 +15,11 @@ from tests.pprl.support import encode_text, people_csv, source_rows
 
 from bovenwater.pprl import em
 from bovenwater.pprl.assign import best_partition
+from bovenwater.pprl.blockkeys import blocked_without
 from bovenwater.pprl.encode import EncodedFile
 from bovenwater.pprl.learned import learn_model, pair_levels, score_pairs_learned
 from bovenwater.pprl.match import (
     MAX_BLOCK,
-    _blocked_without,
     _blocks,
     candidate_pairs,
     learn_model_if_enough,
@@ -210,7 +210,7 @@ def test_m_of_a_field_is_fitted_where_blocking_did_not_look_at_it(
     true = (who[low] == who[high]) & (levels.fields["year"] == em.Y_SAME)
     date = levels.fields["date"][true & (levels.fields["date"] >= 0)]
     counted = np.bincount(date, minlength=em.N_LEVELS["date"]) / date.shape[0]
-    without = _blocked_without(data, blocks, low, high)
+    without = blocked_without(data, blocks.usable, low, high)
     plain = learn_model(data, low, high, int(low.shape[0]), without["date"])
     field_wise = learn_model(data, low, high, int(low.shape[0]), without["date"], None, without)
     assert np.abs(field_wise.m["date"] - counted).sum() < np.abs(plain.m["date"] - counted).sum()

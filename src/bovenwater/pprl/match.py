@@ -33,6 +33,7 @@ from scipy.sparse.csgraph import connected_components
 
 import bovenwater.pprl.assign as assign
 import bovenwater.pprl.em as em
+from bovenwater.pprl.blockkeys import KEY_GROUPS, blocked_without, shared_blocks
 from bovenwater.pprl.encode import T_BLOCK, T_Y, EncodedFile
 from bovenwater.pprl.learned import learn_model, score_pairs_learned
 from bovenwater.pprl.score import (
@@ -113,11 +114,6 @@ def _blocks(data: Dataset, max_block: int) -> Blocks:
     )
 
 
-# key columns whose values can be equal between two records: the three surname parts
-# of one kind of key, and each single key with itself
-_KEY_GROUPS = ((0, 1, 2), (3, 4, 5), (6, 7, 8), (9,), (10,), (11,))
-
-
 def _first_meeting(
     data: Dataset, blocks: Blocks, low: Int64Array, high: Int64Array, value: NDArray[np.uint64]
 ) -> NDArray[np.bool_]:
@@ -129,7 +125,7 @@ def _first_meeting(
     # those pairs are checked for sharing one of them
     candidate = blocks.usable[low] & (keys_i < value[:, None]) & (keys_i != 0)
     earlier = np.zeros(low.shape[0], dtype=bool)
-    for group in _KEY_GROUPS:
+    for group in KEY_GROUPS:
         for a in group:
             rows = np.flatnonzero(candidate[:, a])
             if rows.shape[0] == 0:
@@ -384,10 +380,10 @@ def learn_model_if_enough(data: Dataset, blocks: Blocks) -> em.Model | None:
         all_low, all_high = all_codes // data.size, all_codes % data.size
         keep = data.source_of[all_low] != data.source_of[all_high]
         fit_pairs = (all_low[keep], all_high[keep])
-        fit_without = _blocked_without(data, blocks, all_low[keep], all_high[keep])
+        fit_without = blocked_without(data, blocks.usable, all_low[keep], all_high[keep])
         # a pair is in the sampled blocks if any of the k usable blocks it shares was
         # chosen, with chance 1 - (1 - rate)^k: weighed by its inverse
-        shared = _shared_blocks(data, blocks, all_low[keep], all_high[keep])
+        shared = shared_blocks(data, blocks.usable, all_low[keep], all_high[keep])
         fit_weights = 1.0 / (1.0 - (1.0 - rate) ** shared)
         del all_low, all_high, all_codes, keep
     low, high = _ordered(pairs[first])
@@ -400,7 +396,7 @@ def learn_model_if_enough(data: Dataset, blocks: Blocks) -> em.Model | None:
     # distinct blocked pairs between sources in all blocks
     total = int(cross.sum()) / rate
     low, high = low[cross], high[cross]
-    without = _blocked_without(data, blocks, low, high)
+    without = blocked_without(data, blocks.usable, low, high)
     return learn_model(
         data,
         low,
@@ -412,60 +408,6 @@ def learn_model_if_enough(data: Dataset, blocks: Blocks) -> em.Model | None:
         fit_without,
         fit_weights,
     )
-
-
-# the kinds of blocking key that do not hold a field (key columns that can be equal
-# between two records): surname parts with the date, first name with the date, first
-# name with a surname part
-_KEYS_WITHOUT: dict[str, tuple[tuple[int, ...], ...]] = {
-    "first": ((0, 1, 2), (3, 4, 5)),
-    "last": ((9,), (10,)),
-    "date": ((6, 7, 8),),
-}
-
-
-def _share_keys(
-    data: Dataset,
-    blocks: Blocks,
-    low: Int64Array,
-    high: Int64Array,
-    groups: tuple[tuple[int, ...], ...],
-) -> NDArray[np.bool_]:
-    """Per pair: both records are in one usable block of a key in ``groups``."""
-    out = np.zeros(low.shape[0], dtype=bool)
-    for group in groups:
-        for a in group:
-            ka = data.tokens[low, T_BLOCK + a]
-            usable = blocks.usable[low, a] & (ka != 0)
-            for b in group:
-                out |= usable & (ka == data.tokens[high, T_BLOCK + b])
-    return out
-
-
-def _shared_blocks(
-    data: Dataset, blocks: Blocks, low: Int64Array, high: Int64Array
-) -> NDArray[np.float64]:
-    """Per pair: the number of usable blocks both records are in (at least 1)."""
-    count = np.zeros(low.shape[0], dtype=np.float64)
-    for group in _KEY_GROUPS:
-        for a in group:
-            ka = data.tokens[low, T_BLOCK + a]
-            usable = blocks.usable[low, a] & (ka != 0)
-            hit = np.zeros(low.shape[0], dtype=bool)
-            for b in group:
-                hit |= ka == data.tokens[high, T_BLOCK + b]
-            count += usable & hit
-    return np.maximum(count, 1.0)
-
-
-def _blocked_without(
-    data: Dataset, blocks: Blocks, low: Int64Array, high: Int64Array
-) -> dict[str, NDArray[np.bool_]]:
-    """Per field: the pairs that share a blocking key not holding that field."""
-    return {
-        field: _share_keys(data, blocks, low, high, groups)
-        for field, groups in _KEYS_WITHOUT.items()
-    }
 
 
 def _assign(
