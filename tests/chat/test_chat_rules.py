@@ -69,13 +69,13 @@ def test_the_expected_wait_is_places_times_minutes_per_place_shared_by_the_helpe
             assigned_at=conversation.created_at, state="ended"
         )
     assert selectors.expected_wait_minutes(team.pk, 4) == 2
-    # the median of the last waits: four of ten minutes outweigh three of none
+    # the median of the last waits: four of 61 minutes outweigh three of none
     for _ in range(4):
         conversation = start_chat().conversation
         Conversation.objects.filter(pk=conversation.pk).update(
-            assigned_at=conversation.created_at + timedelta(minutes=10), state="ended"
+            assigned_at=conversation.created_at + timedelta(minutes=61), state="ended"
         )
-    assert selectors.expected_wait_minutes(team.pk, 4) == 20
+    assert selectors.expected_wait_minutes(team.pk, 4) == 122
 
 
 def test_the_board_shows_the_longest_wait_in_whole_minutes(
