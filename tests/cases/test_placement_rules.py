@@ -357,3 +357,48 @@ def test_the_history_of_corrections_shows_the_newest_two_hundred(
     assert access is not None
     rows = selectors.field_history_for_access(actor=world["coordinator"], access=access)
     assert len(rows) == 200
+
+
+def test_a_placement_is_read_through_an_access_that_shows_placements_only(
+    world: dict[str, Any],
+) -> None:
+    request = _request(world, ShelterCategory.WOMEN)
+    placement = services.placement_create(
+        actor=world["coordinator"], request=request, shelter=world["shelter"]
+    )
+    police = factories.organisation(OrganisationKind.POLICE)
+    investigator = factories.actor(Role.INVESTIGATOR, police)
+    referral = factories.refer_with_consent(world["coordinator"], world["case"], police)
+    services.referral_respond(actor=investigator, referral=referral, accept=True)
+    own = selectors.case_access(actor=world["coordinator"], case=world["case"])
+    shared = selectors.case_access(actor=investigator, case=world["case"])
+    assert own is not None and shared is not None
+    assert list(selectors.placements_for_access(access=own)) == [placement]
+    assert not selectors.placements_for_access(access=shared).exists()  # summary only
+    got = selectors.placement_get_for_actor(actor=world["coordinator"], placement_id=placement.pk)
+    assert got == placement
+    with pytest.raises(Http404):
+        selectors.placement_get_for_actor(actor=investigator, placement_id=placement.pk)
+    refusal = ProcessingLogEntry.objects.order_by("-pk").first()
+    assert refusal is not None and refusal.owner_organisation_id == world["owner"].pk
+
+
+def test_the_owner_places_its_own_request_whatever_the_organisation_id() -> None:
+    """Compared by value: organisation ids above 256 are distinct int objects."""
+    biggest = Organisation.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    owner = Organisation.objects.create(
+        pk=biggest + 1000,
+        name="Zorgcoördinatie met een groot id",
+        kind=OrganisationKind.CARE_COORDINATION,
+        municipality=Municipality.objects.get(code="GM0363"),
+    )
+    coordinator = factories.actor(Role.CARE_COORDINATOR, owner)
+    case = factories.open_case(coordinator)
+    shelter = _shelter(factories.organisation(OrganisationKind.SHELTER), {ShelterCategory.WOMEN: 1})
+    request = services.placement_request_create(
+        actor=coordinator, case=case, category=ShelterCategory.WOMEN, region=shelter.region
+    )
+    (row,) = selectors.waiting_rows(actor=coordinator, region_id=shelter.region_id)
+    assert (row.request, row.own, row.can_place) == (request, True, True)
+    got = selectors.placement_request_get_for_actor(actor=coordinator, request_id=request.pk)
+    assert got == request

@@ -24,6 +24,7 @@ from bovenwater.chat.models import (
     Conversation,
     Handoff,
     Helper,
+    Holiday,
     Participant,
     PickupMessage,
     Presence,
@@ -173,6 +174,11 @@ def test_a_helper_whose_membership_is_in_another_organisation_is_not_the_teams_h
     assert selectors.access_role(actor_of(moved), conversation) is None
     with pytest.raises(PermissionDenied):
         selectors.conversation_for_actor(actor=actor_of(moved), conversation_id=conversation.pk)
+    # nor as one who reads along
+    Participant.objects.create(
+        conversation=conversation, membership=moved.membership, role="observer", reason="Meelezen"
+    )
+    assert selectors.access_role(actor_of(moved), conversation) is None
 
 
 def test_an_agreed_handoff_is_found_by_its_id_whatever_its_size(
@@ -269,6 +275,10 @@ def test_who_read_along_and_moved_to_another_organisation_reads_no_more(
     )
     conversation = Conversation.objects.select_related("team").get(pk=conversation.pk)
     assert selectors.access_role(actor_of(chef), conversation) is None
+    # nor as the helper the chat was left with
+    Conversation.objects.filter(pk=conversation.pk).update(helper=chef, state="active")
+    conversation = Conversation.objects.select_related("team").get(pk=conversation.pk)
+    assert selectors.access_role(actor_of(chef), conversation) is None
 
 
 def test_the_last_sequence_number_of_a_conversation_without_messages_is_zero(
@@ -277,3 +287,52 @@ def test_the_last_sequence_number_of_a_conversation_without_messages_is_zero(
     """`last_seq` has no caller in the platform at present (reported); its contract."""
     empty = Conversation.objects.create(team=team, token_digest="x" * 64)
     assert selectors.last_seq(empty.pk) == 0
+
+
+def test_the_helper_of_a_chat_is_recognised_whatever_the_size_of_the_ids(
+    make_member: Callable[..., Membership],
+) -> None:
+    """Ids above 256 are distinct int objects: organisations and helpers by value."""
+    biggest = Organisation.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    organisation = Organisation.objects.create(
+        pk=biggest + 1000,
+        name="Chat met een groot id",
+        kind=OrganisationKind.NGO,
+        municipality=Municipality.objects.get(code="GM0363"),
+    )
+    team = Team.objects.create(organisation=organisation, name="Groot team")
+    member = make_member(role=Role.CHAT_HELPER, organisation=organisation)
+    top = Helper.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    helper = Helper.objects.create(
+        pk=top + 1000, membership=member, team=team, display_name="Groot", capacity=1
+    )
+    conversation = services.conversation_start(team=team, nickname="", age_band="").conversation
+    Conversation.objects.filter(pk=conversation.pk).update(helper=helper, state="active")
+    conversation = Conversation.objects.select_related("team").get(pk=conversation.pk)
+    assert selectors.access_role(actor_of(helper), conversation) == "helper"
+
+
+def test_a_colleague_is_found_in_the_own_team_only(
+    team: Team, make_helper: Callable[..., Helper]
+) -> None:
+    sam, kim = make_helper("Sam"), make_helper("Kim")
+    assert selectors.colleague_for_helper(actor=actor_of(sam), helper_id=kim.pk) == kim
+    elsewhere = make_helper("Ander", in_team=Team.objects.create(organisation=team.organisation))
+    with pytest.raises(PermissionDenied):
+        selectors.colleague_for_helper(actor=actor_of(sam), helper_id=elsewhere.pk)
+
+
+def test_each_side_is_told_how_far_the_other_has_read(
+    start_chat: Callable[..., services.StartResult],
+) -> None:
+    conversation = start_chat().conversation
+    Conversation.objects.filter(pk=conversation.pk).update(helper_read_seq=3, youth_read_seq=5)
+    assert selectors.state_for(conversation, for_youth=True)["read_seq"] == 3
+    assert selectors.state_for(conversation, for_youth=False)["read_seq"] == 5
+
+
+def test_the_chat_is_closed_on_a_holiday_of_the_team(team: Team) -> None:
+    now = timezone.now()
+    assert selectors.team_status(team, now).is_open  # open day and night
+    Holiday.objects.create(team=team, date=timezone.localdate(now), name="Feestdag")
+    assert not selectors.team_status(team, now).is_open
