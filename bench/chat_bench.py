@@ -290,6 +290,15 @@ class Supervised(Server):
                     total += (int(parts[13]) + int(parts[14])) / tick
         return total
 
+    def sockets_per_worker(self) -> list[int]:
+        """Open sockets of each worker (how the kernel spread the connections)."""
+        counts = []
+        for pid in self.worker_pids():
+            with contextlib.suppress(OSError):
+                fds = Path(f"/proc/{pid}/fd").iterdir()
+                counts.append(sum(1 for fd in fds if os.readlink(fd).startswith("socket:")))
+        return counts
+
     def kill_worker(self) -> float:
         """SIGKILL one worker; seconds until the master runs a replacement."""
         before = self.worker_pids()
@@ -529,16 +538,25 @@ async def run(
 
     # 1. Connect every conversation socket (hello) and the idle staff sockets.
     readers = [asyncio.create_task(bench.reader(side)) for side in sides]
-    idle: list[Any] = []
+    idle: dict[int, Any] = {}  # the idle sockets' current connections
 
     async def open_idle(i: int) -> None:
+        """An open staff page without a conversation: it reconnects (with the page's
+        back-off) when its process dies, but sends nothing."""
+        failures = 0
         while bench.alive:
             try:
                 async with bench.gate:
-                    idle.append(await bench.open(i, setup["idle_cookie"]))
-                return
+                    ws = await bench.open(i, setup["idle_cookie"])
+                idle[i] = ws
+                failures = 0
+                await ws.wait_closed()
             except (OSError, websockets.WebSocketException, TimeoutError):
-                await asyncio.sleep(0.5)
+                pass
+            if bench.alive:
+                failures += 1
+                bench.reconnects += 1
+                await asyncio.sleep(backoff(failures))
 
     idle_tasks = [asyncio.create_task(open_idle(i)) for i in range(args.idle)]
 
@@ -577,6 +595,11 @@ async def run(
             f"{bench.sent}, shown {bench.shown}, open {connected()}/{len(sides)}, "
             f"reconnects {bench.reconnects}, last 5 s p50 {pct(recent, 0.5)} ms "
             f"p99 {pct(recent, 0.99)} ms"
+            + "".join(
+                f", sockets per worker {s.sockets_per_worker()}"
+                for s in servers
+                if isinstance(s, Supervised)
+            )
         )
     bench.running = False
     run_cpu = sum(s.cpu_s() for s in servers) - cpu_at_run
@@ -616,7 +639,7 @@ async def run(
     await asyncio.gather(*readers, *beats, *idle_tasks, return_exceptions=True)
     await asyncio.gather(
         *(s.ws.close() for s in sides if s.ws is not None),
-        *(ws.close() for ws in idle),
+        *(ws.close() for ws in idle.values()),
         return_exceptions=True,
     )
 

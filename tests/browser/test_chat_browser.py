@@ -206,7 +206,10 @@ def test_quick_exit_timeline(asgi_url: str, page: Any) -> None:
         page.keyboard.press("Escape")
         page.keyboard.press("Escape")
         if held:  # until the chat page reported its paint of the neutral content
-            page.wait_for_event("console", lambda m: m.text.startswith("neutral-paint "))
+            for _ in range(3000):
+                if any(m.startswith("neutral-paint ") for m in messages):
+                    break
+                page.wait_for_timeout(10)
             routes.pop().continue_()
         page.wait_for_url(f"{asgi_url}/chat/weg/")
         page.wait_for_load_state("load")
