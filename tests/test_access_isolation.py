@@ -224,6 +224,7 @@ def _remaining_of_b(
         opening_hours="altijd",
         referral="Bellen",
         updated_by=member.user,
+        updated_by_organisation=organisation,
     )
     certificate = Certificate.objects.create(
         user=member.user,
@@ -588,13 +589,15 @@ def test_b_s_objects_behind_the_remaining_detail_routes_refuse_every_role_of_a(
         object_type="kompas.certificate", object_id=code, owner_organisation_id=b.pk
     )
     assert attempts.count() >= 2 and all(e.refused for e in attempts)
-    # ... and those on B's chat transfer, hand-off and canned response and B's contact
-    # request, by the roles that reach the object's scope check
+    # ... and those on B's chat transfer, hand-off and canned response, B's contact
+    # request and the sociale-kaart entry B maintains, by the roles that reach the
+    # object's scope check
     for object_type, object_id in (
         ("chat.transfer", ids["transfer"]),
         ("chat.handoff", ids["handoff"]),
         ("chat.cannedresponse", ids["canned"]),
         ("linkage.hitanswer", answer.pk),
+        ("kompas.help_entry", ids["entry"]),
     ):
         seen = ProcessingLogEntry.objects.filter(
             object_type=object_type, object_id=str(object_id), owner_organisation_id=b.pk

@@ -12,6 +12,7 @@ from django.test import Client
 from bovenwater.accounts.actor import Actor
 from bovenwater.accounts.models import Membership, Organisation
 from bovenwater.accounts.roles import OrganisationKind, Role
+from bovenwater.audit.models import ProcessingLogEntry
 from bovenwater.kompas import demo, socialmap, socialmap_services
 from bovenwater.kompas.models import HelpEntry
 
@@ -139,3 +140,35 @@ def test_the_map_page_pdf_and_search_show_the_entries(
 def test_riec_is_its_own_organisation_kind(make_organisation: Callable[..., Organisation]) -> None:
     riec = make_organisation(name="RIEC Proefregio", kind=OrganisationKind.RIEC)
     assert riec.get_kind_display().startswith("RIEC")
+
+
+def test_another_region_cannot_change_an_entry_and_its_maintainer_sees_the_attempt(
+    beheerder: Membership,
+    make_member: Callable[..., Membership],
+    make_organisation: Callable[..., Organisation],
+    login_as: Callable[[Membership], Client],
+) -> None:
+    actor = Actor(user=beheerder.user, membership=beheerder)
+    socialmap_services.import_csv(actor=actor, data=f"{HEADER}\n{GOOD}\n".encode())
+    entry = HelpEntry.objects.get(name="Opvang Oefenhuis")
+    assert entry.updated_by_organisation_id == beheerder.organisation_id
+    limburg = make_member(
+        role=Role.ADMINISTRATOR,
+        organisation=make_organisation(name="Gemeente Maastricht", municipality_code="GM0935"),
+    )
+    client = login_as(limburg)
+    assert client.get(f"/kompas/sociale-kaart/{entry.pk}/bewerken/").status_code == 404
+    deleted = client.post(f"/kompas/sociale-kaart/{entry.pk}/bewerken/", {"action": "delete"})
+    assert deleted.status_code == 404
+    assert HelpEntry.objects.filter(pk=entry.pk, name="Opvang Oefenhuis").exists()
+    attempts = ProcessingLogEntry.objects.filter(
+        object_type="kompas.help_entry", object_id=str(entry.pk), action="update"
+    )
+    assert attempts.count() == 2 and all(e.refused for e in attempts)
+    assert {(e.organisation_id, e.owner_organisation_id) for e in attempts} == {
+        (limburg.organisation_id, beheerder.organisation_id)
+    }
+    # the own region's beheerder changes it, and becomes the one who sees attempts
+    colleague = make_member(role=Role.ADMINISTRATOR, organisation=beheerder.organisation)
+    page = login_as(colleague).get(f"/kompas/sociale-kaart/{entry.pk}/bewerken/")
+    assert page.status_code == 200 and "Opvang Oefenhuis" in page.content.decode()

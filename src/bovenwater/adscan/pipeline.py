@@ -8,6 +8,7 @@ networks, per-network features and templates, and returns records ready to write
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import itertools
@@ -15,6 +16,7 @@ import multiprocessing
 import os
 import pickle
 import re
+import socket
 import statistics
 import tempfile
 from collections import defaultdict
@@ -22,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 
@@ -298,7 +300,7 @@ def _no_cyclic_gc(freeze: bool = False) -> Iterator[None]:
 # rebuilds the objects, sharing one instance per distinct hit, price and municipality.
 
 _WORKER_ADS: Sequence[Ad] = ()
-_WORKER_SPOOL = ""  # directory for the workers' results ("": through the pipe)
+_WORKER_SPOOL: socket.socket | None = None  # the spool's sending end (None: the pipe)
 
 PackedAnalysis = tuple[Any, ...]
 # what a caller keeps of each analysed chunk instead of the analyses (runs in the
@@ -306,7 +308,7 @@ PackedAnalysis = tuple[Any, ...]
 Summarise = Callable[[list[Analysis]], list[Any]]
 
 
-def _init_worker(ads: Sequence[Ad], spool: str = "") -> None:
+def _init_worker(ads: Sequence[Ad], spool: socket.socket | None = None) -> None:
     global _WORKER_ADS, _WORKER_SPOOL
     _WORKER_ADS = ads
     _WORKER_SPOOL = spool
@@ -386,15 +388,16 @@ def _unpack(ad: Ad, packed: PackedAnalysis, hits: _Interned, prices: _Interned) 
 
 def _sketch_range(
     bounds: tuple[int, int], summarise: Summarise | None = None
-) -> tuple[list[Any], Shingles] | str:
+) -> tuple[list[Any], Shingles] | int:
     """Worker side: analyse ``_WORKER_ADS[start:end]``; only what the parent lacks goes
     back (packed analyses, or what ``summarise`` makes of them).
 
-    The result is written to a file in the spool directory and only its path goes
-    through the pool's pipe. A large result sent through the pipe kept the worker
-    waiting until the parent's result thread had read it all, and that thread cannot
-    run while the parent's main thread is in compiled code (it does not release the
-    interpreter lock): the worker then sat idle for about a third of the time."""
+    With a spool (:class:`_Spool`), the result goes into an anonymous file whose
+    descriptor is passed to the parent, and only ``start`` goes through the pool's
+    pipe. A large result sent through the pipe kept the worker waiting until the
+    parent's result thread had read it all, and that thread cannot run while the
+    parent's main thread is in compiled code (it does not release the interpreter
+    lock): the worker then sat idle for about a third of the time."""
     start, end = bounds
     analyses, signatures = _sketch_chunk_quiet(_WORKER_ADS[start:end])
     if summarise is not None:
@@ -402,22 +405,70 @@ def _sketch_range(
             result = summarise(analyses), signatures
     else:
         result = [_pack(a) for a in analyses], signatures
-    if not _WORKER_SPOOL:
+    if _WORKER_SPOOL is None:
         return result
-    path = os.path.join(_WORKER_SPOOL, f"range-{start}.pickle")
-    with open(path, "wb") as handle:
+    with _anonymous_file() as handle:
         pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    return path
+        handle.flush()
+        # sent before the future completes: the parent finds it waiting
+        socket.send_fds(_WORKER_SPOOL, [start.to_bytes(8, "little")], [handle.fileno()])
+    return start
 
 
-def _spooled(got: tuple[list[Any], Shingles] | str) -> tuple[list[Any], Shingles]:
-    """A worker's result, read from its spool file (which is then deleted)."""
-    if not isinstance(got, str):
-        return got
-    with open(got, "rb") as handle:
-        result: tuple[list[Any], Shingles] = pickle.load(handle)  # noqa: S301 - our own worker's file
-    os.remove(got)
-    return result
+def _anonymous_file() -> IO[bytes]:
+    """A file that has no name anywhere: anonymous memory (``memfd_create``, Linux),
+    else an unnamed temporary file (``O_TMPFILE``, or unlinked before anything is
+    written). Its content goes when the last process holding it closes it or dies."""
+    if MEMFD:
+        return os.fdopen(os.memfd_create("webscan-range", os.MFD_CLOEXEC), "w+b")
+    return tempfile.TemporaryFile(prefix="webscan-")
+
+
+# whether workers spool into anonymous memory (else unnamed temporary files); the
+# tests switch it off to check the other way
+MEMFD = hasattr(os, "memfd_create")
+
+
+class _Spool:
+    """Where the workers' results wait for the parent: each in an anonymous file (see
+    :func:`_anonymous_file`), passed as a descriptor over a Unix socket pair made
+    before the workers are forked. Nothing is ever written under a name: a run that
+    is killed (even with SIGKILL) leaves no file behind, as the kernel frees the
+    files with the last process that holds them (the socket holds those in flight).
+    """
+
+    def __init__(self) -> None:
+        self.receiver, self.sender = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.waiting: dict[int, int] = {}  # range start -> descriptor, received early
+
+    @staticmethod
+    def available() -> bool:
+        return hasattr(socket, "send_fds") and hasattr(socket, "AF_UNIX")
+
+    def take(self, got: tuple[list[Any], Shingles] | int) -> tuple[list[Any], Shingles]:
+        """A worker's result: as it came through the pipe, or read from its file."""
+        if not isinstance(got, int):
+            return got
+        while got not in self.waiting:
+            tag, fds, _, _ = socket.recv_fds(self.receiver, 8, 1)
+            self.waiting[int.from_bytes(tag, "little")] = fds[0]
+        with os.fdopen(self.waiting.pop(got), "rb") as handle:
+            handle.seek(0)
+            result: tuple[list[Any], Shingles] = pickle.load(handle)  # noqa: S301 - our own worker's file
+        return result
+
+    def close(self) -> None:
+        for fd in self.waiting.values():
+            os.close(fd)
+        self.waiting.clear()
+        self.receiver.close()
+        self.sender.close()
+
+
+def _direct(got: tuple[list[Any], Shingles] | int) -> tuple[list[Any], Shingles]:
+    if isinstance(got, int):  # pragma: no cover - only with a spool
+        raise RuntimeError("a worker spooled a result without a spool")
+    return got
 
 
 def _fork_context() -> Any:
@@ -496,7 +547,8 @@ def _analyse_and_shingle(
 
     def receive(index: int) -> None:
         start, end = ranges[index]
-        packed, signatures = _spooled(futures[index].result())
+        got = futures[index].result()
+        packed, signatures = spool.take(got) if spool is not None else _direct(got)
         if summarise is not None:
             by_range[index] = (packed, signatures)
             if release is not None:
@@ -510,13 +562,16 @@ def _analyse_and_shingle(
             signatures,
         )
 
+    context = _fork_context()
+    # the spool's sockets are inherited by forked workers (they do not pickle)
+    spool = _Spool() if _Spool.available() and context.get_start_method() == "fork" else None
     with (
-        tempfile.TemporaryDirectory(prefix="webscan-") as spool,
+        contextlib.closing(spool) if spool is not None else contextlib.nullcontext(),
         ProcessPoolExecutor(
             max_workers=workers - 1,
-            mp_context=_fork_context(),
+            mp_context=context,
             initializer=_init_worker,
-            initargs=(ads, spool),
+            initargs=(ads, spool.sender if spool is not None else None),
         ) as pool,
         _no_cyclic_gc(freeze),
     ):

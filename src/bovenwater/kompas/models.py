@@ -264,6 +264,11 @@ class HelpEntry(models.Model):
     fictional = models.BooleanField(_("fictief (demo)"), default=False)
     updated_at = models.DateTimeField(_("bijgewerkt op"), auto_now=True)
     updated_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    # The organisation through which the entry was last changed: its privacy officer sees
+    # the attempts of people outside the region to change or delete it.
+    updated_by_organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("adres op de sociale kaart")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from bovenwater.accounts import selectors as accounts
 from bovenwater.accounts.actor import Actor
@@ -355,6 +356,27 @@ def help_entries() -> list[HelpEntry]:
 
 def help_entry(pk: int) -> HelpEntry | None:
     return HelpEntry.objects.select_related("police_unit", "municipality").filter(pk=pk).first()
+
+
+def help_entry_for_editor(*, actor: Actor, pk: int) -> HelpEntry:
+    """An entry the actor may change: one of the sociale kaart of the actor's own region.
+    An entry of another region is refused (404) and the refusal is logged for the
+    organisation that last changed it."""
+    if not actor.has(Permission.MANAGE_SOCIAL_MAP):
+        raise PermissionDenied
+    entry = help_entry(pk)
+    if entry is None:
+        raise Http404
+    if entry.police_unit_id != actor.organisation.municipality.police_unit_id:
+        raise refuse(
+            actor=actor,
+            object_type="kompas.help_entry",
+            object_id=pk,
+            purpose=Purpose.KOMPAS,
+            owner_organisation_id=entry.updated_by_organisation_id,
+            action=Action.UPDATE,
+        )
+    return entry
 
 
 def region_organisations(*, actor: Actor) -> list[Organisation]:

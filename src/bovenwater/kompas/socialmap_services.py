@@ -161,6 +161,7 @@ def entry_save(
     for key, value in clean.items():
         setattr(item, key, value)
     item.updated_by = actor.user
+    item.updated_by_organisation = actor.organisation
     item.save()
     _log(actor, Action.UPDATE if entry else Action.CREATE, item.pk)
     return item
@@ -257,6 +258,7 @@ def import_csv(*, actor: Actor, data: bytes) -> tuple[int, int]:
         for key, value in clean.items():
             setattr(item, key, value)
         item.updated_by = actor.user
+        item.updated_by_organisation = actor.organisation
         item.save()
     _log(actor, Action.CREATE, f"police_unit:{unit.code}", created=created, updated=updated)
     return created, updated

@@ -148,11 +148,7 @@ def _initial(entry: HelpEntry) -> dict[str, Any]:
 def help_entry_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     actor = request_actor(request)
     unit = socialmap_services.region_of(actor)
-    entry = None
-    if pk is not None:
-        entry = selectors.help_entry(pk)
-        if entry is None or entry.police_unit_id != unit.pk:
-            raise Http404
+    entry = None if pk is None else selectors.help_entry_for_editor(actor=actor, pk=pk)
     form = HelpEntryForm(initial=_initial(entry) if entry else None)
     if request.method == "POST" and request.POST.get("action") == "delete" and entry is not None:
         socialmap_services.entry_delete(actor=actor, entry=entry)
