@@ -50,3 +50,12 @@ def post_worker_init(worker: Any) -> None:
 worker_class = ChatBenchWorker
 preload_app = True
 backlog = 8192
+
+
+if __name__ == "__main__":  # a settings file, not a script: --help says how it is used
+    import argparse
+
+    argparse.ArgumentParser(
+        description=(__doc__ or "").split("\n\n")[0],
+        epilog="Loaded by gunicorn (-c bench/chat_gunicorn.py); chat_bench.py does that.",
+    ).parse_args()
