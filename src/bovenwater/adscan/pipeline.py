@@ -907,10 +907,15 @@ def evidence_of(
         item: dict[str, Any] = {"code": hit.code, "kind": hit.kind, "match": " ".join(hit.phrase)}
         if span is not None:
             start, end = norm.to_original(*span)
+            # keys set one by one (update() with keywords builds a dict first)
             if ad.title and start < title_len - 1:
-                item.update(field="title", start=start, end=min(end, title_len - 1))
+                item["field"] = "title"
+                item["start"] = start
+                item["end"] = min(end, title_len - 1)
             else:
-                item.update(field="body", start=start - title_len, end=end - title_len)
+                item["field"] = "body"
+                item["start"] = start - title_len
+                item["end"] = end - title_len
             item["text"] = text[start:end]
         items.append(item)
     return items
