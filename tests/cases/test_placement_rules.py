@@ -117,6 +117,8 @@ def test_an_overbooked_category_shows_no_free_place_not_a_negative_one(
     )
     women = next(row for row in board if row.category == ShelterCategory.WOMEN)
     assert (women.places, women.occupied, women.available) == (0, 1, 0)
+    cosm = next(row for row in board if row.category == ShelterCategory.COSM)
+    assert (cosm.places, cosm.occupied, cosm.available) == (1, 0, 1)  # nobody placed
 
 
 def test_the_placements_of_a_case_only_through_an_access_that_shows_them(
@@ -402,3 +404,40 @@ def test_the_owner_places_its_own_request_whatever_the_organisation_id() -> None
     assert (row.request, row.own, row.can_place) == (request, True, True)
     got = selectors.placement_request_get_for_actor(actor=coordinator, request_id=request.pk)
     assert got == request
+
+
+def test_a_history_of_case_fields_alone_is_no_read_of_the_victim(
+    world: dict[str, Any],
+) -> None:
+    coordinator, case = world["coordinator"], world["case"]
+    colleague = factories.actor(Role.CARE_COORDINATOR, world["owner"])
+    case_assign(actor=coordinator, case=case, coordinator=colleague.user, reason="Verlof")
+    access = selectors.case_access(actor=coordinator, case=case)
+    assert access is not None
+    rows = selectors.field_history_for_access(actor=coordinator, access=access)
+    assert {row.part for row in rows} == {"case"}
+    assert not ProcessingLogEntry.objects.filter(
+        object_type="cases.casefieldchange", object_id=str(case.pk)
+    ).exists()
+
+
+def test_the_capacity_board_of_a_region_shows_that_regions_shelters(
+    world: dict[str, Any],
+) -> None:
+    elsewhere = Municipality.objects.exclude(police_unit_id=world["shelter"].region_id).first()
+    assert elsewhere is not None
+    other = Shelter.objects.create(
+        name="Opvang elders",
+        organisation=factories.organisation(OrganisationKind.SHELTER),
+        region_id=elsewhere.police_unit_id,
+        municipality=elsewhere,
+    )
+    ShelterCapacity.objects.create(shelter=other, category=ShelterCategory.WOMEN, places=2)
+    region = world["shelter"].region_id
+    shown = {
+        row.shelter
+        for row in selectors.capacity_board(actor=world["coordinator"], region_id=region)
+    }
+    assert shown == {world["shelter"]}
+    everywhere = selectors.capacity_board(actor=world["coordinator"], region_id=None)
+    assert {row.shelter for row in everywhere} == {world["shelter"], other}

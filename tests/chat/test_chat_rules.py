@@ -69,13 +69,14 @@ def test_the_expected_wait_is_places_times_minutes_per_place_shared_by_the_helpe
             assigned_at=conversation.created_at, state="ended"
         )
     assert selectors.expected_wait_minutes(team.pk, 4) == 2
-    # the median of the last waits: four of ten minutes outweigh three of none
+    assert selectors.expected_wait_minutes(team.pk, 1) == 1  # half a minute: one
+    # the median of the last waits: four of 61 minutes outweigh three of none
     for _ in range(4):
         conversation = start_chat().conversation
         Conversation.objects.filter(pk=conversation.pk).update(
-            assigned_at=conversation.created_at + timedelta(minutes=10), state="ended"
+            assigned_at=conversation.created_at + timedelta(minutes=61), state="ended"
         )
-    assert selectors.expected_wait_minutes(team.pk, 4) == 20
+    assert selectors.expected_wait_minutes(team.pk, 4) == 122
 
 
 def test_the_board_shows_the_longest_wait_in_whole_minutes(
@@ -138,6 +139,7 @@ def test_the_console_lists_the_chats_a_supervisor_reads_along_until_they_end(
         actor=actor_of(chef), conversation=conversation, reason="Meelezen voor begeleiding"
     )
     assert selectors.console(actor_of(chef))["joined"] == [joined]
+    assert selectors.access_role(actor_of(chef), conversation) == "observer"
     Participant.objects.filter(pk=joined.pk).update(left_at=timezone.now())  # as the end does
     assert selectors.console(actor_of(chef))["joined"] == []
 
@@ -222,6 +224,15 @@ def test_an_agreed_handoff_is_found_by_its_id_whatever_its_size(
     found = selectors.handoff_for_professional(actor=pro, handoff_id=int(str(big.pk)))
     assert found.pk == big.pk
     assert selectors.handoff_for_professional(actor=pro, handoff_id=earlier.pk).pk == earlier.pk
+    # a professional of another organisation: refused, and the chat's owner sees it
+    outsider = make_member(role=Role.CARE_COORDINATOR)
+    with pytest.raises(PermissionDenied):
+        selectors.handoff_for_professional(
+            actor=Actor(user=outsider.user, membership=outsider), handoff_id=big.pk
+        )
+    refusal = ProcessingLogEntry.objects.order_by("-pk").first()
+    assert refusal is not None and refusal.refused
+    assert refusal.owner_organisation_id == conversation.team.organisation_id
 
 
 def test_a_supervisor_reads_along_only_in_a_running_chat_of_the_own_team(
@@ -336,3 +347,23 @@ def test_the_chat_is_closed_on_a_holiday_of_the_team(team: Team) -> None:
     assert selectors.team_status(team, now).is_open  # open day and night
     Holiday.objects.create(team=team, date=timezone.localdate(now), name="Feestdag")
     assert not selectors.team_status(team, now).is_open
+    # asked about another day: that day's answer, not today's
+    assert selectors.team_status(team, now + timedelta(days=1)).is_open
+
+
+def test_the_expected_wait_reads_the_last_twenty_assignments(
+    team: Team, start_chat: Callable[..., services.StartResult], make_helper: Callable[..., Helper]
+) -> None:
+    make_helper("Sam", capacity=0)
+    start = timezone.now() - timedelta(days=1)
+    # oldest first: one taken at once, one after 61 minutes, then the newest nineteen:
+    # ten taken at once and nine after 61 minutes
+    waits = [0, 61] + [0] * 10 + [61] * 9
+    for number, wait in enumerate(waits):
+        conversation = start_chat().conversation
+        assigned = start + timedelta(minutes=number)
+        Conversation.objects.filter(pk=conversation.pk).update(
+            created_at=assigned - timedelta(minutes=wait), assigned_at=assigned, state="ended"
+        )
+    # the last twenty: ten of none and ten of 61 minutes, the median 61
+    assert selectors.expected_wait_minutes(team.pk, 1) == 61
