@@ -39,6 +39,8 @@ EXCLUDED_OPERATORS = (
     r"core/ReplaceBinaryOperator_(Pow|RShift|LShift|FloorDiv|Mod|BitXor)_.*",
 )
 TIMEOUT = 300.0
+IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc")
+SELECT = True  # per-line test selection (.ci/mutation_select.py); --full runs every test
 ENV = {
     "DEBUG": "false",
     "DEMO_MODE": "false",
@@ -58,10 +60,23 @@ class Group:
     functions: tuple[str, ...] = field(default=())  # only these functions (all when empty)
 
 
+def _app_tests(app: str, *also: str, leave_out: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """An app's test files without the browser and demo ones (slow, and they read no rule
+    the others do not), plus ``also``."""
+    found = sorted(
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "tests" / app).glob("test_*.py")
+        if not path.stem.endswith(("_browser", "_demo")) and path.name not in leave_out
+    )
+    return (*found, *also)
+
+
+VALUES = "tests/test_selector_values_rules.py"  # every selectors dataclass is frozen
+
 GROUPS: dict[str, Group] = {
     "case-access": Group(
         ("src/bovenwater/cases/selectors/access.py",),
-        ("tests/cases/test_case_access.py", "tests/cases/test_access_rules.py"),
+        ("tests/cases/test_case_access.py", "tests/cases/test_access_rules.py", VALUES),
     ),
     "referral-consent": Group(
         ("src/bovenwater/cases/services/referral.py",),
@@ -78,6 +93,7 @@ GROUPS: dict[str, Group] = {
             "tests/intake/test_signal_scope.py",
             "tests/intake/test_signal_counts.py",
             "tests/intake/test_intake_services.py",
+            VALUES,
         ),
     ),
     # The other reads of a case: by id or number, the victim's details, a break-the-glass
@@ -94,6 +110,8 @@ GROUPS: dict[str, Group] = {
             "tests/cases/test_case_reads.py",
             "tests/cases/test_case_transfer.py",
             "tests/cases/test_service_refusals.py",
+            "tests/cases/test_placement_rules.py",
+            VALUES,
         ),
     ),
     # The count table the inbox totals read: which organisation's rows, which states,
@@ -173,11 +191,73 @@ GROUPS: dict[str, Group] = {
             "tests/audit/test_refusals_for_owner.py",
             "tests/accounts/test_token_and_log_rules.py",
             "tests/audit/test_processing_log.py",
+            VALUES,
         ),
     ),
     "log-verify": Group(
         ("src/bovenwater/audit/verify.py",),
         ("tests/audit/test_log_rules.py", "tests/audit/test_processing_log.py"),
+    ),
+    # The rest of the cases selectors: coordination (team, tasks, decisions), meetings,
+    # measures, placements and shelter capacity, the dashboards, the package's own reads.
+    "case-coordination": Group(
+        (
+            "src/bovenwater/cases/selectors/__init__.py",
+            "src/bovenwater/cases/selectors/coordination.py",
+            "src/bovenwater/cases/selectors/measure.py",
+            "src/bovenwater/cases/selectors/meeting.py",
+            "src/bovenwater/cases/selectors/placement.py",
+            "src/bovenwater/cases/selectors/shelter_capacity.py",
+        ),
+        _app_tests(
+            "cases",
+            "tests/audit/test_refusals_for_owner.py",
+            "tests/accounts/test_member_management.py",
+            VALUES,
+        ),
+    ),
+    "case-dashboard": Group(
+        ("src/bovenwater/cases/selectors/dashboard.py",),
+        _app_tests("cases", VALUES),
+    ),
+    # Chat: a helper's conversations, transfers, hand-offs and canned responses.
+    "chat-scope": Group(
+        ("src/bovenwater/chat/selectors.py",),
+        _app_tests("chat", VALUES, leave_out=("test_cross_process.py",)),
+    ),
+    "linkage-scope": Group(("src/bovenwater/linkage/selectors.py",), _app_tests("linkage", VALUES)),
+    "accounts-scope": Group(
+        ("src/bovenwater/accounts/selectors.py",),
+        _app_tests(
+            "accounts",
+            "tests/hardening/test_platform_admin.py",
+            VALUES,
+            # mail delivery and the system-account command read no member of anybody
+            leave_out=("test_invitation_mail.py", "test_system_account_command.py"),
+        ),
+    ),
+    # The log's anchoring, retention, the privacy officer's jobs, the chain check, its pages.
+    "audit-jobs": Group(
+        (
+            "src/bovenwater/audit/anchor.py",
+            "src/bovenwater/audit/retention.py",
+            "src/bovenwater/audit/privacy_jobs.py",
+            "src/bovenwater/audit/chaincheck.py",
+            "src/bovenwater/audit/views.py",
+        ),
+        _app_tests("audit", "tests/accounts/test_token_and_log_rules.py"),
+    ),
+    "webscan-scope": Group(("src/bovenwater/webscan/selectors.py",), _app_tests("webscan", VALUES)),
+    "estimation-scope": Group(
+        ("src/bovenwater/estimation/selectors.py",),
+        _app_tests("estimation", "tests/linkage/test_linkage_registry_counts.py", VALUES),
+    ),
+    "monitor-scope": Group(
+        ("src/bovenwater/monitor/selectors.py",),
+        _app_tests("monitor", "tests/hardening/test_csv_injection.py", VALUES),
+    ),
+    "notifications-scope": Group(
+        ("src/bovenwater/notifications/selectors.py",), _app_tests("notifications", VALUES)
     ),
 }
 
@@ -185,9 +265,8 @@ GROUPS: dict[str, Group] = {
 def _copy_tree() -> None:
     if TREE.exists():
         shutil.rmtree(TREE)
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     for name in ("src", "tests"):
-        shutil.copytree(ROOT / name, TREE / name, ignore=ignore)
+        shutil.copytree(ROOT / name, TREE / name, ignore=IGNORE)
     shutil.copy2(ROOT / "pyproject.toml", TREE / "pyproject.toml")
     (TREE / "var").mkdir()
 
@@ -244,7 +323,7 @@ def _annotation_spans(module: Path) -> list[tuple[tuple[int, int], tuple[int, in
     ]
 
 
-def _equivalents() -> list[dict[str, str]]:
+def _equivalents() -> list[dict[str, Any]]:
     if not EQUIVALENTS.exists():
         return []
     return list(tomllib.loads(EQUIVALENTS.read_text()).get("equivalent", []))
@@ -254,23 +333,37 @@ def _line(module: str, lineno: int) -> str:
     return (ROOT / module).read_text().splitlines()[lineno - 1].strip()
 
 
-def _is_equivalent(module: str, operator: str, line: str, listed: list[dict[str, str]]) -> bool:
+def _is_equivalent(
+    module: str, operator: str, line: str, listed: list[dict[str, Any]], occurrence: int = -1
+) -> bool:
+    """Listed by module, operator and line; an entry with an ``occurrence`` (Cosmic Ray's
+    count of that operator's mutants in the module) names one mutant of several alike."""
     return any(
-        entry["module"] == module and entry["operator"] == operator and entry["line"] == line
+        entry["module"] == module
+        and entry["operator"] == operator
+        and entry["line"] == line
+        and entry.get("occurrence", occurrence) == occurrence
         for entry in listed
     )
 
 
-def run_group(name: str, group: Group, resume: bool = False) -> tuple[int, int, list[str]]:
+def run_group(
+    name: str, group: Group, resume: bool = False, recheck: bool = False
+) -> tuple[int, int, list[str]]:
     """Mutate one group; (killed, mutants, unexplained survivors). ``resume`` goes on with
-    the group's session and tree of an interrupted run (no new baseline)."""
+    the group's session and tree of an interrupted run (no new baseline); ``recheck`` runs
+    the survivors of a finished run again against the current tests (same mutated code)."""
 
     env = _env()
     session = WORK / f"{name}.sqlite"
     config = WORK / f"{name}.toml"
     command = " ".join(_test_command(group))
     cosmic = [sys.executable, "-m", "cosmic_ray.cli"]
-    if not resume:
+    _restore(name)
+    if recheck:
+        _baseline_and_init(name, group, config, session, command, init=False)
+        _forget_survivors(session)
+    elif not resume:
         session.unlink(missing_ok=True)
         _baseline_and_init(name, group, config, session, command)
     _leave_out(group, session)
@@ -278,8 +371,75 @@ def run_group(name: str, group: Group, resume: bool = False) -> tuple[int, int, 
     return _score(name, group, session)
 
 
-def _baseline_and_init(name: str, group: Group, config: Path, session: Path, command: str) -> None:
+def _restore(name: str) -> None:
+    """Put back the pristine modules an interrupted run may have left mutated."""
+    selection = WORK / f"{name}-select.json"
+    if selection.exists() and TREE.exists():
+        for module, known in json.loads(selection.read_text())["modules"].items():
+            if (TREE / module).read_text() != known["pristine"]:
+                print(f"== {name}: {module} restored", flush=True)
+                (TREE / module).write_text(known["pristine"])
+
+
+def _dotted(module: str) -> str:
+    """src/bovenwater/cases/selectors/__init__.py -> bovenwater.cases.selectors"""
+    parts = Path(module).with_suffix("").parts[1:]
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _forget_survivors(session: Path) -> None:
+    """Make the survivors of a finished run pending again (``--recheck``): the tests only
+    grew since, so what they killed stays killed."""
+    import sqlite3  # noqa: PLC0415
+
+    with sqlite3.connect(session) as db:
+        db.execute(
+            "DELETE FROM work_results WHERE worker_outcome = 'NORMAL' AND test_outcome = 'SURVIVED'"
+        )
+
+
+def _baseline_and_init(
+    name: str, group: Group, config: Path, session: Path, command: str, init: bool = True
+) -> None:
     env = _env()
+    print(f"== {name}: baseline ({' '.join(group.tests)})", flush=True)
+    data_file = WORK / f"{name}.coverage"
+    data_file.unlink(missing_ok=True)
+    rcfile = WORK / "mutation.coveragerc"
+    rcfile.write_text("[run]\n")
+    measured = [
+        *(sys.executable, "-m", "coverage", "run", f"--rcfile={rcfile}"),
+        *(
+            f"--data-file={data_file}",
+            "--include=" + ",".join(str(TREE / m) for m in group.modules),
+        ),
+        *_test_command(group)[1:],
+        *("-p", "mutation_select", "--create-db"),
+    ]
+    baseline = subprocess.run(  # noqa: S603 (our own interpreter and test files)
+        measured if SELECT else [*_test_command(group), "--create-db"],
+        cwd=TREE,
+        env=dict(
+            env,
+            PYTHONPATH=f"{TREE / 'src'}{os.pathsep}{ROOT / '.ci'}",
+            MUTATION_MODULES=",".join(_dotted(module) for module in group.modules),
+        ),
+        check=False,
+    )
+    if baseline.returncode != 0:
+        raise SystemExit(f"{name}: the tests fail without any mutation")
+    if SELECT:
+        sys.path.insert(0, str(ROOT / ".ci"))
+        import mutation_select  # noqa: PLC0415
+
+        spec = {
+            "command": _test_command(group)[: -len(group.tests)],
+            "tests": list(group.tests),
+            "modules": mutation_select.build(data_file, TREE, group.modules),
+        }
+        selection = WORK / f"{name}-select.json"
+        selection.write_text(json.dumps(spec))
+        command = f"{sys.executable} {ROOT / '.ci' / 'mutation_select.py'} {selection}"
     config.write_text(
         "[cosmic-ray]\n"
         f"module-path = {json.dumps(list(group.modules))}\n"
@@ -288,12 +448,8 @@ def _baseline_and_init(name: str, group: Group, config: Path, session: Path, com
         f"test-command = {json.dumps(command)}\n"
         '[cosmic-ray.distributor]\nname = "local"\n'
     )
-    print(f"== {name}: baseline ({' '.join(group.tests)})", flush=True)
-    baseline = subprocess.run(  # noqa: S603 (our own interpreter and test files)
-        [*_test_command(group), "--create-db"], cwd=TREE, env=env, check=False
-    )
-    if baseline.returncode != 0:
-        raise SystemExit(f"{name}: the tests fail without any mutation")
+    if not init:
+        return
     cosmic = [sys.executable, "-m", "cosmic_ray.cli"]
     subprocess.run([*cosmic, "init", str(config), str(session)], cwd=TREE, env=env, check=True)  # noqa: S603
 
@@ -346,26 +502,40 @@ def _score(name: str, group: Group, session: Path) -> tuple[int, int, list[str]]
     listed = _equivalents()
     killed = mutants = 0
     survivors: list[str] = []
+    per_module: dict[str, list[int]] = {}
     with use_db(str(session), WorkDB.Mode.open) as work_db:
+        pending = sum(1 for _ in work_db.pending_work_items)
         for item, result in work_db.completed_work_items:
             if result.worker_outcome == WorkerOutcome.SKIPPED or left_out(item.mutations[0]):
                 continue
             if result.worker_outcome != WorkerOutcome.NORMAL:
                 raise SystemExit(f"{name}: {item.job_id} {result.worker_outcome}: {result.output}")
             mutants += 1
-            if result.is_killed:
-                killed += 1
-                continue
             mutation = item.mutations[0]
             module = str(Path(mutation.module_path))
-            line = _line(module, mutation.start_pos[0])
-            if _is_equivalent(module, mutation.operator_name, line, listed):
+            counts = per_module.setdefault(module, [0, 0, 0, 0])  # mutants, killed, listed, left
+            counts[0] += 1
+            if result.is_killed:
                 killed += 1
+                counts[1] += 1
                 continue
+            line = _line(module, mutation.start_pos[0])
+            if _is_equivalent(module, mutation.operator_name, line, listed, mutation.occurrence):
+                killed += 1
+                counts[2] += 1
+                continue
+            counts[3] += 1
             survivors.append(
                 f"{module}:{mutation.start_pos[0]} {mutation.operator_name} "
                 f"#{mutation.occurrence}\n    {line}\n{result.diff or ''}"
             )
+    for module, (count, dead, equivalent, alive) in sorted(per_module.items()):
+        print(
+            f"== {name} {module}: {count} mutants, {dead} killed, {equivalent} listed "
+            f"equivalent, {alive} survived"
+        )
+    if pending:
+        print(f"== {name}: {pending} mutants not run (interrupted)")
     return killed, mutants, survivors
 
 
@@ -376,7 +546,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--resume", action="store_true", help="go on with an interrupted run (same groups)"
     )
+    parser.add_argument(
+        "--full", action="store_true", help="run all of a group's tests for every mutant"
+    )
+    parser.add_argument(
+        "--recheck",
+        action="store_true",
+        help="run the survivors of a finished run again with the current tests (same groups)",
+    )
     args = parser.parse_args(argv)
+    global SELECT
+    SELECT = not args.full
     if args.list:
         for name, group in GROUPS.items():
             scope = f" ({', '.join(group.functions)})" if group.functions else ""
@@ -388,12 +568,17 @@ def main(argv: list[str] | None = None) -> int:
     WORK.mkdir(parents=True, exist_ok=True)
     global TREE
     TREE = WORK / ("tree-" + "-".join(args.groups or ["all"]))
-    if not args.resume:
+    if args.recheck:  # the same code, today's tests
+        shutil.rmtree(TREE / "tests")
+        shutil.copytree(ROOT / "tests", TREE / "tests", ignore=IGNORE)
+    elif not args.resume:
         _copy_tree()
     scores: list[str] = []
     failed = False
     for name in args.groups or list(GROUPS):
-        killed, mutants, survivors = run_group(name, GROUPS[name], resume=args.resume)
+        killed, mutants, survivors = run_group(
+            name, GROUPS[name], resume=args.resume, recheck=args.recheck
+        )
         for survivor in survivors:
             print(f"SURVIVED {survivor}")
         score = 100 * killed / mutants if mutants else 100.0

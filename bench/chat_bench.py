@@ -243,6 +243,75 @@ class Server:
                 self.kill()
 
 
+class Supervised(Server):
+    """N ASGI processes as production runs them (docs/deployment.md): a gunicorn master
+    with N uvicorn workers on one port (``bench/chat_gunicorn.py``). The kernel hands each
+    new connection to a worker; the master starts a killed worker again at once."""
+
+    def __init__(self, env: dict[str, str], root: Path, workers: int) -> None:
+        super().__init__({**env, "WEB_CONCURRENCY": str(workers)}, root, 0)
+        self.workers = workers
+
+    def start(self) -> None:
+        gunicorn = Path(PY).parent / "gunicorn"
+        self.process = subprocess.Popen(
+            [str(gunicorn), "-c", str(ROOT / "bench" / "chat_gunicorn.py"),
+             "bovenwater.asgi:application", "--workers", str(self.workers),
+             "--bind", f"127.0.0.1:{self.port}"],
+            env=self.env, stdout=(self.root / "web.log").open("ab"), stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        for _ in range(1800):
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/gezondheid/", timeout=2)
+                if len(self.worker_pids()) == self.workers:
+                    self.ready = True
+                    return
+            time.sleep(0.1)
+        raise SystemExit("gunicorn did not start")
+
+    def worker_pids(self) -> list[int]:
+        if not self.alive:
+            return []
+        assert self.process is not None
+        pid = self.process.pid
+        with contextlib.suppress(OSError):
+            return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        return []
+
+    def cpu_s(self) -> float:
+        """CPU seconds of the master, its workers, and the workers it reaped (killed)."""
+        total = 0.0
+        tick = os.sysconf("SC_CLK_TCK")
+        for index, pid in enumerate([self.process.pid if self.process else 0, *self.worker_pids()]):
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                parts = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += (int(parts[11]) + int(parts[12])) / tick
+                if index == 0:  # cutime + cstime: children the master waited for
+                    total += (int(parts[13]) + int(parts[14])) / tick
+        return total
+
+    def sockets_per_worker(self) -> list[int]:
+        """Open sockets of each worker (how the kernel spread the connections)."""
+        counts = []
+        for pid in self.worker_pids():
+            with contextlib.suppress(OSError):
+                fds = Path(f"/proc/{pid}/fd").iterdir()
+                counts.append(sum(1 for fd in fds if os.readlink(fd).startswith("socket:")))
+        return counts
+
+    def kill_worker(self) -> float:
+        """SIGKILL one worker; seconds until the master runs a replacement."""
+        before = self.worker_pids()
+        os.kill(before[-1], signal.SIGKILL)
+        start = time.perf_counter()
+        while time.perf_counter() - start < 60:
+            now = self.worker_pids()
+            if len(now) == self.workers and before[-1] not in now:
+                break
+            time.sleep(0.01)
+        return time.perf_counter() - start
+
+
 @dataclass
 class Side:
     """One socket of a conversation: what it sent (and got acknowledged) and showed."""
@@ -259,6 +328,15 @@ class Side:
     ws: Any = None
     connected: bool = False
     greeted: bool = False  # the server answered the first hello (its state)
+    failures: int = 0  # connection failures in a row (the page's back-off)
+
+
+def backoff(failures: int) -> float:
+    """Seconds before the next connection attempt, as the page's chat.js: doubling from
+    a quarter second up to 5 s, each with jitter (half to one and a half times), so the
+    sockets of a killed process do not all come back in one wave."""
+    base = min(5.0, 0.25 * 2 ** (failures - 1))
+    return float(base / 2 + random.random() * base)
 
 
 def pct(values: list[float], p: float) -> float:
@@ -282,7 +360,7 @@ class Bench:
         self.alive = True  # readers keep (re)connecting
         self.running = False  # writers send
         self.counter = 0
-        self.t0 = time.perf_counter()
+        self.t0 = self.run_t0 = time.perf_counter()
         self.latencies: list[tuple[float, float]] = []  # (sent at, ms) since t0
         self.sent_at: dict[str, float] = {}
         self.sent = self.shown = self.reconnects = self.errors = 0
@@ -319,10 +397,12 @@ class Bench:
                             json.dumps({"type": "send", "id": client_id, "body": body})
                         )
                 side.connected = True
+                side.failures = 0
                 return
             except (OSError, websockets.WebSocketException, TimeoutError):
                 self.reconnects += 1
-                await asyncio.sleep(0.2 + random.random() * 0.5)
+                side.failures += 1
+                await asyncio.sleep(backoff(side.failures))
 
     async def reader(self, side: Side) -> None:
         own = side.name + "-"
@@ -336,7 +416,8 @@ class Bench:
                 side.connected = False
                 if self.alive:
                     self.reconnects += 1
-                    await asyncio.sleep(0.1 + random.random() * 0.4)
+                    side.failures += 1
+                    await asyncio.sleep(backoff(side.failures))
                 continue
             now = time.perf_counter()
             event = json.loads(raw)
@@ -405,11 +486,17 @@ async def faults(bench: Bench, redis: Redis | None, seconds: float) -> dict[str,
     done: dict[str, float] = {}
     await asyncio.sleep(seconds / 3)
     victim = bench.servers[-1]
-    victim.kill()
-    done["kill_at_s"] = round(time.perf_counter() - bench.run_t0, 1)
-    progress(f"fault: SIGKILL of ASGI process {victim.index}; a supervisor starts it again")
-    await asyncio.to_thread(victim.start)
-    done["restarted_after_s"] = round(time.perf_counter() - bench.run_t0 - done["kill_at_s"], 1)
+    if isinstance(victim, Supervised):
+        done["kill_at_s"] = round(time.perf_counter() - bench.run_t0, 1)
+        respawn = await asyncio.to_thread(victim.kill_worker)
+        progress(f"fault: SIGKILL of one gunicorn worker; replaced after {respawn:.2f} s")
+        done["restarted_after_s"] = round(respawn, 2)
+    else:
+        victim.kill()
+        done["kill_at_s"] = round(time.perf_counter() - bench.run_t0, 1)
+        progress(f"fault: SIGKILL of ASGI process {victim.index}; a supervisor starts it again")
+        await asyncio.to_thread(victim.start)
+        done["restarted_after_s"] = round(time.perf_counter() - bench.run_t0 - done["kill_at_s"], 1)
     if redis is not None:
         await asyncio.sleep(max(0.0, bench.run_t0 + seconds / 2 - time.perf_counter()))
         progress("fault: Redis restart (its groups and queued notices are gone)")
@@ -435,7 +522,7 @@ async def run(
     args: argparse.Namespace, servers: list[Server], redis: Redis | None, setup: dict[str, Any]
 ) -> dict[str, Any]:
     bench = Bench(servers, args)
-    bench.run_t0 = time.perf_counter()  # type: ignore[attr-defined]
+    bench.run_t0 = time.perf_counter()
     pairs: list[tuple[Side, Side]] = []
     for index, row in enumerate(setup["rows"]):
         youth = Side({"type": "hello", "token": row["token"]}, "", f"y{index}", index)
@@ -451,16 +538,25 @@ async def run(
 
     # 1. Connect every conversation socket (hello) and the idle staff sockets.
     readers = [asyncio.create_task(bench.reader(side)) for side in sides]
-    idle: list[Any] = []
+    idle: dict[int, Any] = {}  # the idle sockets' current connections
 
     async def open_idle(i: int) -> None:
+        """An open staff page without a conversation: it reconnects (with the page's
+        back-off) when its process dies, but sends nothing."""
+        failures = 0
         while bench.alive:
             try:
                 async with bench.gate:
-                    idle.append(await bench.open(i, setup["idle_cookie"]))
-                return
+                    ws = await bench.open(i, setup["idle_cookie"])
+                idle[i] = ws
+                failures = 0
+                await ws.wait_closed()
             except (OSError, websockets.WebSocketException, TimeoutError):
-                await asyncio.sleep(0.5)
+                pass
+            if bench.alive:
+                failures += 1
+                bench.reconnects += 1
+                await asyncio.sleep(backoff(failures))
 
     idle_tasks = [asyncio.create_task(open_idle(i)) for i in range(args.idle)]
 
@@ -483,7 +579,7 @@ async def run(
 
     # 2. Run: both sides write every ~interval seconds; faults midway.
     bench.running = True
-    bench.run_t0 = bench.t0 = time.perf_counter()  # type: ignore[attr-defined]
+    bench.run_t0 = bench.t0 = time.perf_counter()
     cpu_at_run = sum(s.cpu_s() for s in servers)
     writers = [asyncio.create_task(bench.writer(side)) for side in sides]
     beats = [asyncio.create_task(bench.heartbeat(side)) for side in sides]
@@ -499,6 +595,11 @@ async def run(
             f"{bench.sent}, shown {bench.shown}, open {connected()}/{len(sides)}, "
             f"reconnects {bench.reconnects}, last 5 s p50 {pct(recent, 0.5)} ms "
             f"p99 {pct(recent, 0.99)} ms"
+            + "".join(
+                f", sockets per worker {s.sockets_per_worker()}"
+                for s in servers
+                if isinstance(s, Supervised)
+            )
         )
     bench.running = False
     run_cpu = sum(s.cpu_s() for s in servers) - cpu_at_run
@@ -538,10 +639,14 @@ async def run(
     await asyncio.gather(*readers, *beats, *idle_tasks, return_exceptions=True)
     await asyncio.gather(
         *(s.ws.close() for s in sides if s.ws is not None),
-        *(ws.close() for ws in idle),
+        *(ws.close() for ws in idle.values()),
         return_exceptions=True,
     )
 
+    if args.latencies:  # every message: seconds after the run began, latency in ms
+        Path(args.latencies).write_text(
+            json.dumps([[round(a, 3), round(b, 1)] for a, b in bench.latencies])
+        )
     lost = missing(pairs)
     duplicated = sum(n - 1 for s in sides for n in s.shown_seqs.values() if n > 1)
     all_ms = [ms for _, ms in bench.latencies]
@@ -559,7 +664,8 @@ async def run(
         "unacknowledged": unacked(),
         "before_fault_p50_ms": round(statistics.median(steady), 1) if steady else 0.0,
         "before_fault_p99_ms": pct(steady, 0.99),
-        "processes": len(servers),
+        "processes": args.processes,
+        "topology": args.topology if args.processes > 1 else "single",
         "layer": "redis" if redis is not None else "in-memory",
         "connected_at_start": connected_at_start,
         "idle_sockets": idle_at_start,
@@ -596,6 +702,14 @@ def main() -> int:
     )
     parser.add_argument("--redis", action="store_true", help="Redis channel layer (private server)")
     parser.add_argument("--processes", type=int, default=1)
+    parser.add_argument(
+        "--topology",
+        choices=("gunicorn", "separate"),
+        default="gunicorn",
+        help="with --processes > 1: one gunicorn master with N uvicorn workers on one port "
+        "(production, the default), or N uvicorn processes on ports of their own that the "
+        "client spreads sockets over (the killed one is started again from scratch)",
+    )
     parser.add_argument("--idle", type=int, default=0, help="idle staff sockets")
     parser.add_argument("--fault", action="store_true", help="SIGKILL one process, restart Redis")
     parser.add_argument(
@@ -614,6 +728,7 @@ def main() -> int:
     parser.add_argument("--connect-timeout", type=float, default=180)
     parser.add_argument("--drain-timeout", type=float, default=60)
     parser.add_argument("--settle-timeout", type=float, default=120)
+    parser.add_argument("--latencies", default="", help="write every latency to this JSON file")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args()
     if args.processes > 1 and not args.redis:
@@ -643,7 +758,11 @@ def main() -> int:
     setup = json.loads(out.stdout.strip().splitlines()[-1])
     setup_s = round(time.perf_counter() - migrated, 1)
     progress(f"set-up done: {args.conversations} conversations in {setup_s} s; servers start")
-    servers = [Server(env, root, i) for i in range(args.processes)]
+    servers: list[Server] = (
+        [Supervised(env, root, args.processes)]
+        if args.processes > 1 and args.topology == "gunicorn"
+        else [Server(env, root, i) for i in range(args.processes)]
+    )
     cpu0 = resource.getrusage(resource.RUSAGE_SELF)
     try:
         for server in servers:

@@ -22,17 +22,19 @@ gc.set_threshold(*GC_THRESHOLDS)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bovenwater.settings")
 django_application = get_asgi_application()  # sets Django up before the imports below
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from channels.sessions import SessionMiddlewareStack  # noqa: E402
 
 from bovenwater.chat.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_application,
+        # Sessions only: the chat's consumers read the user from the session when a
+        # socket asks for staff access (chat/auth.py), not on every connection.
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            SessionMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),
     }
 )

@@ -150,40 +150,11 @@ def test_youth_and_helper_chat_hand_off_and_quick_exit(asgi_url: str, browser: A
         handoff = Handoff.objects.get()
         assert handoff.state == "agreed" and handoff.signal_reference.startswith("S-")
 
-        # Quick exit: Esc twice. Measured in the browser's own clock, without Playwright's
-        # round trips: from the second key press (the event's time in the chat page) to
-        # the neutral page's navigation start, its DOM ready and its first paint.
-        keys: list[str] = []
-        youth.on("console", lambda message: keys.append(message.text))
-        youth.evaluate(
-            "window.addEventListener('keydown', (event) => console.log('exit-key ' + "
-            "(performance.timeOrigin + event.timeStamp)), true)"
-        )
+        # Quick exit: Esc twice (timed in test_quick_exit_timeline below).
         youth.keyboard.press("Escape")
-        pressed = time.monotonic()
         youth.keyboard.press("Escape")
         youth.wait_for_url(f"{asgi_url}/chat/weg/")
-        with_playwright = time.monotonic() - pressed
         youth.wait_for_load_state("load")
-        timeline = youth.evaluate(
-            "(() => { const n = performance.getEntriesByType('navigation')[0];"
-            " return {origin: performance.timeOrigin, request: n.requestStart,"
-            " response: n.responseStart, ready: n.domContentLoadedEventEnd,"
-            " paint: (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime};"
-            " })()"
-        )
-        key_at = float([k for k in keys if k.startswith("exit-key ")][-1].split()[1])
-        start_ms = timeline["origin"] - key_at
-        assert start_ms >= 0  # the neutral page's navigation began after the key press
-        ready_ms = start_ms + timeline["ready"]
-        paint_ms = start_ms + timeline["paint"] if timeline["paint"] is not None else None
-        print(
-            f"quick exit, browser timeline: key -> navigation start {start_ms:.1f} ms, "
-            f"-> request sent {start_ms + timeline['request']:.1f} ms, -> first byte "
-            f"{start_ms + timeline['response']:.1f} ms, -> neutral DOM ready {ready_ms:.1f} ms, "
-            f"-> first paint {paint_ms} ms; "
-            f"with Playwright's round trips {with_playwright * 1000:.0f} ms"
-        )
         assert youth.evaluate("sessionStorage.length + localStorage.length") == 0
         assert youth_context.cookies() == []
         youth.go_back()
@@ -196,6 +167,81 @@ def test_youth_and_helper_chat_hand_off_and_quick_exit(asgi_url: str, browser: A
     finally:
         youth_context.close()
         helper_context.close()
+
+
+# The quick exit in the browser's own clock, without Playwright's round trips: from the
+# second Esc (the key event's time in the chat page) to the neutral URL's own first paint,
+# and to the moment the browser painted the neutral content in the chat page itself
+# (Element Timing of the neutral heading, reported by the chat page's console). The chat
+# page's report arrives only while it lives, so in the in-place runs the neutral URL's
+# response is held back until that report came (the paint itself does not wait for it).
+# Printed (pytest -s); no timing is asserted.
+WATCH = (
+    "document.addEventListener('keydown', (event) => console.log('exit-key ' + "
+    "(performance.timeOrigin + event.timeStamp)), true);"
+    "new PerformanceObserver((list) => list.getEntries().forEach((entry) => {"
+    " if (entry.identifier === 'neutral') console.log('neutral-paint ' + "
+    "(performance.timeOrigin + entry.renderTime)); })).observe({type: 'element'})"
+)
+NEUTRAL_TIMELINE = """() => ({origin: performance.timeOrigin,
+  ready: performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
+  paint: (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime})"""
+RUNS = 7
+
+
+def test_quick_exit_timeline(asgi_url: str, page: Any) -> None:
+    page.set_default_timeout(30_000)
+    messages: list[str] = []
+    page.on("console", lambda message: messages.append(message.text))
+    in_place: list[float] = []
+    to_paint: list[float] = []
+    routes: list[Any] = []
+    for run in range(2 * RUNS):
+        held = run < RUNS
+        if held:
+            page.route("**/chat/weg/", lambda route: routes.append(route))
+        messages.clear()
+        page.goto(f"{asgi_url}/chat/")
+        page.evaluate(WATCH)
+        page.keyboard.press("Escape")
+        page.keyboard.press("Escape")
+        if held:  # until the chat page reported its paint of the neutral content
+            for _ in range(3000):
+                if any(m.startswith("neutral-paint ") for m in messages):
+                    break
+                page.wait_for_timeout(10)
+            routes.pop().continue_()
+        page.wait_for_url(f"{asgi_url}/chat/weg/")
+        page.wait_for_load_state("load")
+        assert page.title() == "Nieuw tabblad"
+        assert page.evaluate("sessionStorage.length + localStorage.length") == 0
+        timeline = page.evaluate(NEUTRAL_TIMELINE)
+        for _ in range(250):  # first paint is reported a little after load
+            if timeline["paint"] is not None:
+                break
+            page.wait_for_timeout(20)
+            timeline = page.evaluate(NEUTRAL_TIMELINE)
+        key_at = float([m for m in messages if m.startswith("exit-key ")][-1].split()[1])
+        assert timeline["origin"] >= key_at  # the neutral URL's navigation began after it
+        painted = [float(m.split()[1]) for m in messages if m.startswith("neutral-paint ")]
+        if held:
+            page.unroute("**/chat/weg/")
+            assert painted  # the chat page painted the neutral content itself
+            in_place.append(painted[0] - key_at)
+        else:
+            to_paint.append(timeline["origin"] + timeline["paint"] - key_at)
+    print(
+        "quick exit, browser timeline, ms from the second Esc: neutral content painted in "
+        f"the chat page {_runs(in_place)}; the neutral URL's first paint {_runs(to_paint)}"
+    )
+
+
+def _runs(values: list[float]) -> str:
+    if not values:
+        return "[]"
+    ordered = sorted(values)
+    runs = ", ".join(f"{v:.1f}" for v in values)
+    return f"[{runs}] (median {ordered[len(ordered) // 2]:.1f}, max {ordered[-1]:.1f})"
 
 
 def test_closed_hours_leave_a_message_and_read_the_answer_with_the_code(

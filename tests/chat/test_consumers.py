@@ -20,6 +20,7 @@ from bovenwater.asgi import application
 from bovenwater.audit.models import ProcessingLogEntry
 from bovenwater.chat import services
 from bovenwater.chat.models import Block, ChatMessage, Conversation, Helper, Sender
+from bovenwater.chat.realtime import LayerWatch
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("live_database")]
 
@@ -158,6 +159,32 @@ def test_a_lost_notice_is_filled_from_the_database(
         return [first["seq"], second["seq"]]
 
     assert async_to_sync(scenario)() == [3, 4]
+
+
+def test_the_process_sweep_finds_a_lost_notice_without_ping_or_next_message(
+    start_chat: Callable[..., services.StartResult],
+    make_helper: Callable[..., Helper],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The last message's notice is lost and nothing follows it; the socket sends no
+    heartbeat. Only the process's sweep (one query for all its sockets) finds it."""
+    monkeypatch.setattr(LayerWatch, "SWEEP_EVERY", 0.2)
+    monkeypatch.setattr(LayerWatch, "SWEEP_GRACE", 0.1)
+    make_helper()
+    started = start_chat()
+
+    async def scenario() -> list[int]:
+        youth = _communicator()
+        await youth.connect()
+        await youth.send_json_to({"type": "hello", "token": started.token, "after": 0})
+        await _until(youth, "msg", seq=2)
+        await sync_to_async(_store_silently)(started.conversation, "kwijtgeraakte melding")
+        found = await _until(youth, "msg")
+        assert await youth.receive_nothing(timeout=0.6)  # told once, shown once
+        await youth.disconnect()
+        return [found["seq"]]
+
+    assert async_to_sync(scenario)() == [3]
 
 
 def _store_silently(conversation: Conversation, body: str) -> None:

@@ -15,9 +15,17 @@ from tests.pprl.support import encode_text, people_csv, source_rows
 
 from bovenwater.pprl import em
 from bovenwater.pprl.assign import best_partition
+from bovenwater.pprl.blockkeys import blocked_without
 from bovenwater.pprl.encode import EncodedFile
-from bovenwater.pprl.learned import score_pairs_learned
-from bovenwater.pprl.match import MAX_BLOCK, _blocks, learn_model_if_enough, link, scored_candidates
+from bovenwater.pprl.learned import learn_model, pair_levels, score_pairs_learned
+from bovenwater.pprl.match import (
+    MAX_BLOCK,
+    _blocks,
+    candidate_pairs,
+    learn_model_if_enough,
+    link,
+    scored_candidates,
+)
 from bovenwater.pprl.score import _Frequencies, build_dataset
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,6 +82,33 @@ def test_em_recovers_a_known_m_and_share_of_true_pairs() -> None:
     assert abs(estimated_share - share) < 0.01
     for name in em.SALTED_FIELDS:
         assert np.abs(m[name] - np.array(truth_m[name])).max() < 0.03, name
+
+
+def test_a_weighted_pair_counts_as_that_many_pairs() -> None:
+    """EM with pair weights (the inverse of a pair's chance to be in the sample) gives
+    what EM gives on the pairs repeated that many times."""
+    rng = np.random.default_rng(9)
+    n = 20_000
+    matched = rng.random(n) < 0.3
+    fields = {
+        "first": np.where(
+            matched, rng.choice(8, n, p=[0.2, 0.7, 0.05, 0.02, 0.01, 0, 0, 0.02]), rng.choice(8, n)
+        ),
+        "last": np.where(matched, rng.choice(4, n, p=[0.9, 0.05, 0.03, 0.02]), rng.choice(4, n)),
+        "date": np.where(matched, 0, rng.choice(6, n)),
+    }
+    codes = _levels(fields, n).code()
+    # true pairs twice as likely to be weighed 3 (as if they shared three blocks)
+    weights = np.where(matched & (rng.random(n) < 0.5), 3.0, 1.0)
+    u = {k: np.full(em.N_LEVELS[k], 1.0 / em.N_LEVELS[k]) for k in em.FIELDS}
+    fields_fitted = ("first", "last", "date")
+    weighted = em.fit(codes, u, fields_fitted, pair_weights=weights)
+    repeated = em.fit(np.repeat(codes, weights.astype(np.int64)), u, fields_fitted)
+    unweighted = em.fit(codes, u, fields_fitted)
+    assert abs(weighted.share - repeated.share) < 1e-6
+    assert abs(unweighted.share - repeated.share) > 0.05
+    for name in fields_fitted:
+        assert np.abs(weighted.m[name] - repeated.m[name]).max() < 1e-6
 
 
 def test_the_chance_of_a_shared_day_and_month_pair_matches_the_calendar() -> None:
@@ -155,6 +190,32 @@ def test_learned_weights_link_a_generated_population(population: Path) -> None:
     assert f1 >= _f1(fixed.groups(), person)[2]
 
 
+def test_m_of_a_field_is_fitted_where_blocking_did_not_look_at_it(
+    population: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On pairs a surname-and-month block brought together, different people agree on
+    their surname and month together, so EM's non-match class takes in true pairs with
+    a mistyped day; m of the date fitted on the pairs of a name-only key is the one the
+    true pairs show."""
+    monkeypatch.setattr(em, "MIN_EM_PAIRS", 1_000)  # a small population
+    data = build_dataset(_population_files(population))
+    with (population / "truth.csv").open(encoding="utf-8") as handle:
+        person = {(r["source"], r["record_id"]): r["person"] for r in csv.DictReader(handle)}
+    blocks = _blocks(data, MAX_BLOCK)
+    low, high, _ = candidate_pairs(data)
+    keep = data.source_of[low] != data.source_of[high]
+    low, high = low[keep], high[keep]
+    levels = pair_levels(data, low, high)
+    who = np.array([person[data.member(k)] for k in range(data.size)])
+    true = (who[low] == who[high]) & (levels.fields["year"] == em.Y_SAME)
+    date = levels.fields["date"][true & (levels.fields["date"] >= 0)]
+    counted = np.bincount(date, minlength=em.N_LEVELS["date"]) / date.shape[0]
+    without = blocked_without(data, blocks.usable, low, high)
+    plain = learn_model(data, low, high, int(low.shape[0]), without["date"])
+    field_wise = learn_model(data, low, high, int(low.shape[0]), without["date"], None, without)
+    assert np.abs(field_wise.m["date"] - counted).sum() < np.abs(plain.m["date"] - counted).sum()
+
+
 def test_forked_workers_score_the_same_pairs_as_one_process() -> None:
     a_text, b_text = (
         people_csv(rows, p) for rows, p in zip(source_rows(), ("A", "B"), strict=True)
@@ -226,3 +287,30 @@ def test_a_record_without_a_date_counts_less_when_two_people_carry_its_name(
         return float(score_pairs_learned(data, left, right, freq, model)[0])
 
     assert score_of(two) < score_of(one) - 0.9
+
+
+def test_swapped_names_count_less_when_other_people_carry_the_pair(
+    population: Path,
+) -> None:
+    """A pair with first names and surname swapped on one side scores by how many other
+    people of that year carry the two names in either order (counted, no fixed share):
+    three more people named Thi Mai Nguyen make the pair weaker than three named Thi Mai
+    and three named Nguyen apart (the same frequency of each name)."""
+    files = _population_files(population)
+    pair = [("Thi Mai", "Nguyen", "1989-04-27", "V"), ("Nguyen", "Thi Mai", "1989-04-27", "V")]
+    days = ("1989-02-03", "1989-08-14", "1989-11-30")
+    together = [("Thi Mai", "Nguyen", day, "V") for day in days]
+    apart = [("Thi Mai", "Pham", day, "V") for day in days] + [
+        ("Lan", "Nguyen", day, "V") for day in days
+    ]
+
+    def score_of(extra: list[tuple[str, str, str, str]]) -> float:
+        a = encode_text(people_csv([pair[0], *extra], "X"), "x")
+        b = encode_text(people_csv([pair[1]], "Y"), "y")
+        data = build_dataset([*files, a, b])
+        model = learn_model_if_enough(data, _blocks(data, MAX_BLOCK))
+        assert model is not None
+        left, right = np.array([data.offsets[3]]), np.array([data.offsets[4]])
+        return float(score_pairs_learned(data, left, right, _Frequencies.of(data), model)[0])
+
+    assert score_of(together) < score_of(apart) - 1.0

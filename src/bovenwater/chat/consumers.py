@@ -51,7 +51,7 @@ from bovenwater.lib.clientaddress import client_address
 
 logger = logging.getLogger(__name__)
 
-RESYNC_EVERY = 45.0  # seconds; see ``receive_json`` (ping)
+REJOIN_EVERY = 3600.0  # seconds; see ``receive_json`` (ping)
 READ_STORE_DELAY = 0.5  # seconds; see ``ChatConsumer._read``
 
 WRITERS = {ParticipantRole.HELPER: Sender.HELPER, ParticipantRole.PROFESSIONAL: Sender.PROFESSIONAL}
@@ -64,7 +64,8 @@ class ChatConsumer(SurvivesLayerOutage, AsyncJsonWebsocketConsumer):
     sent: int = 0
     refused: bool = False
     author: str = ""
-    resynced_at: float = 0.0
+    joined_at: float = 0.0
+    join_failed: bool = False
     counterpart_seq: int = 0  # the last message of the other side sent to this socket
     read_stored: int = 0
     read_pending: int = 0
@@ -99,13 +100,12 @@ class ChatConsumer(SurvivesLayerOutage, AsyncJsonWebsocketConsumer):
             return
         kind = content.get("type")
         if kind == "ping":
-            # The heartbeat (every 15 s) resyncs at most every RESYNC_EVERY seconds: a
-            # restarted Redis is healed by LayerWatch within a second, so this only
-            # bounds how long a single lost notice can go unnoticed, and at 2,000
-            # conversations a resync on every heartbeat was most of the server's work.
-            if (
-                self.conversation is not None
-                and time.monotonic() - self.resynced_at >= RESYNC_EVERY
+            # The heartbeat (every 15 s) only keeps the connection open. Lost notices are
+            # found by the process's sweep (one query for all its sockets, see
+            # ``realtime.LayerWatch``) and lost groups by its probe; the socket joins its
+            # groups again here only when a join failed or long ago (groups expire).
+            if self.conversation is not None and (
+                self.join_failed or time.monotonic() - self.joined_at >= REJOIN_EVERY
             ):
                 await self._resync()
             await self.send_json({"type": "pong"})
@@ -140,19 +140,21 @@ class ChatConsumer(SurvivesLayerOutage, AsyncJsonWebsocketConsumer):
             return
         self.conversation, self.role = found
         groups = [notify.conversation_group(self.conversation.pk)]
-        if self.youth:
-            groups.append(notify.team_group(self.conversation.team_id))
+        if self.youth and self.conversation.state == ConversationState.QUEUED:
+            groups.append(notify.team_group(self.conversation.team_id))  # queue position
+        self.joined_at = time.monotonic()
         for group in groups:
             if group not in self.groups_joined:
-                self.groups_joined.append(group)  # joined again on resync if this fails
+                self.groups_joined.append(group)  # joined again on the heartbeat if this fails
                 try:
                     await self.channel_layer.group_add(group, self.channel_name)
                 except Exception:  # the layer is down: the socket still works from the db
                     logger.warning("chat group join failed", exc_info=True)
+                    self.join_failed = True
+                    layer_watch.suspect()
         self.sent = after
         self.counterpart_seq = after  # what the client showed before (it says so)
-        self.resynced_at = time.monotonic()  # the hello below reads the database
-        layer_watch.add(self.channel_layer, self.channel_name)
+        layer_watch.add(self.channel_layer, self)
         await self._send_state()  # sends the state, then what was missed after ``after``
 
     @db
@@ -199,6 +201,7 @@ class ChatConsumer(SurvivesLayerOutage, AsyncJsonWebsocketConsumer):
             )
         except Exception:
             logger.warning("chat notice not delivered", exc_info=True)
+            layer_watch.suspect()  # the others hear it once the layer is back
             await self._catch_up()
         await self.send_json({"type": "ack", "id": client_id, "seq": message.seq})
 
@@ -343,16 +346,23 @@ class ChatConsumer(SurvivesLayerOutage, AsyncJsonWebsocketConsumer):
         if self.conversation is not None:
             await self._resync()
 
+    async def chat_behind(self, event: dict[str, Any]) -> None:
+        """The process's sweep saw a message this socket was not sent (a lost notice)."""
+        if self.conversation is not None:
+            await self._catch_up()
+
     async def _resync(self) -> None:
-        """On the client's heartbeat: join the groups again (a restarted Redis has lost
-        them) and show what the database holds beyond what this socket sent."""
+        """Join the groups again and show what the database holds beyond what this
+        socket sent."""
         assert self.conversation is not None
-        self.resynced_at = time.monotonic()
+        self.joined_at = time.monotonic()
+        self.join_failed = False
         for group in self.groups_joined:
             try:
                 await self.channel_layer.group_add(group, self.channel_name)
             except Exception:
                 logger.warning("chat group join failed", exc_info=True)
+                self.join_failed = True
         last = await db(selectors.last_seq)(self.conversation.pk)
         if last > self.sent:
             await self._catch_up()
@@ -365,19 +375,27 @@ class ChatConsumer(SurvivesLayerOutage, AsyncJsonWebsocketConsumer):
                 if message["seq"] > self.sent:
                     self._shown(message)
                     await self.send_json({"type": "msg", **message})
-            if len(batch) < 500:
+            if len(batch) < selectors.MESSAGES_PER_READ:
                 return
 
     async def _send_state(self) -> None:
+        """The state, then what the database holds beyond what this socket sent: one
+        database call (on a hello, a reconnect burst makes every call count)."""
         assert self.conversation is not None
-        state = await db(selectors.state_for)(self.conversation, for_youth=self.youth)
+        state, missed = await db(selectors.state_and_messages)(
+            self.conversation, for_youth=self.youth, after=self.sent
+        )
         if self.youth and state["state"] != ConversationState.QUEUED:
             group = notify.team_group(self.conversation.team_id)
             if group in self.groups_joined:
                 await self.channel_layer.group_discard(group, self.channel_name)
                 self.groups_joined.remove(group)
         await self.send_json(state)
-        if state["last_seq"] > self.sent:
+        for message in missed:
+            if message["seq"] > self.sent:
+                self._shown(message)
+                await self.send_json({"type": "msg", **message})
+        if len(missed) >= selectors.MESSAGES_PER_READ:
             await self._catch_up()
 
     async def chat_state(self, event: dict[str, Any]) -> None:
@@ -449,7 +467,7 @@ class BoardConsumer(SurvivesLayerOutage, AsyncWebsocketConsumer):
         self.group = notify.team_group(team_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
-        layer_watch.add(self.channel_layer, self.channel_name)
+        layer_watch.add(self.channel_layer, self)
         await self._send_board()
 
     async def disconnect(self, code: int) -> None:

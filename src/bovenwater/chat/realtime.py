@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
 import uuid
 from typing import Any
 
@@ -14,6 +15,8 @@ from channels.db import database_sync_to_async
 from channels.layers import BaseChannelLayer, InMemoryChannelLayer
 from django.conf import settings
 from django.db import connection
+
+from bovenwater.chat import selectors
 
 logger = logging.getLogger(__name__)
 
@@ -58,55 +61,133 @@ def db(func: Any) -> Any:
 
 
 class LayerWatch:
-    """Per process: notices that the channel layer lost its groups and heals the sockets.
+    """Per process: every chat socket of this process, and two duties for them.
 
-    A restarted Redis forgets every group, so the conversations' notices reach nobody
-    until each socket's next heartbeat (15 s) joins again. Every ``INTERVAL`` seconds
-    the watch sends a probe to a group of its own and waits for it; when it does not
-    come back (Redis down, restarted, or the notice lost), it joins again and, once that
-    works, sends every socket of this process a ``chat.resync`` through its own channel
-    (handled in order with its other events): the socket joins its groups again and
-    reads what the database holds beyond what it sent. Not on the in-memory layer
-    (one process: it cannot lose groups while its sockets live). Stops when this
-    process has no chat sockets left.
+    Sweep (every layer): every ``SWEEP_EVERY`` seconds one query reads the last sequence
+    number of every conversation with a socket here; a socket still behind it a moment
+    later (``SWEEP_GRACE``: a notice may be on its way) missed a notice (the layer
+    dropped it for a full channel, or it was sent while Redis restarted) and is told to
+    catch up from the database (``chat.behind``). One query per process instead of one
+    per socket: the per-socket resync on the heartbeat had come in waves at 2,000
+    conversations (bench/README.md).
+
+    Probe (Redis only): a restarted Redis forgets every group, so the conversations'
+    notices reach nobody. Every ``PROBE_EVERY`` seconds, and at once when a socket saw
+    the layer fail (``suspect``), the watch sends a probe to a group of its own and waits
+    for it; when it does not come back (Redis down, restarted, or the notice lost) it
+    joins again and, once that works, joins every socket of this process to its groups
+    again and sweeps at once. Not on the in-memory layer (one process: it cannot lose
+    groups while its sockets live). Stops when this process has no chat sockets left.
     """
 
-    INTERVAL = 1.0
+    PROBE_EVERY = 0.5
+    PROBE_TIMEOUT = 1.0
+    RETRY_EVERY = 0.1  # while the layer is down
+    SWEEP_EVERY = 5.0
+    SWEEP_GRACE = 1.0
+    JOIN_BATCH = 100  # group joins in flight at once when healing
 
     def __init__(self) -> None:
-        self.channels: set[str] = set()
-        self.task: asyncio.Task[None] | None = None
+        self.consumers: dict[str, Any] = {}  # channel name -> consumer
+        self.tasks: list[asyncio.Task[None]] = []
+        self.wake: asyncio.Event | None = None
 
-    def add(self, layer: BaseChannelLayer, channel: str) -> None:
-        if isinstance(layer, InMemoryChannelLayer):
-            return
-        self.channels.add(channel)
+    def add(self, layer: BaseChannelLayer, consumer: Any) -> None:
+        self.consumers[consumer.channel_name] = consumer
         loop = asyncio.get_running_loop()
-        if self.task is None or self.task.done() or self.task.get_loop() is not loop:
-            self.task = loop.create_task(self._run(layer))
+        if self.tasks and all(not t.done() and t.get_loop() is loop for t in self.tasks):
+            return
+        for task in self.tasks:
+            task.cancel()
+        self.wake = asyncio.Event()
+        self.tasks = [loop.create_task(self._sweep_loop(layer))]
+        if not isinstance(layer, InMemoryChannelLayer):
+            self.tasks.append(loop.create_task(self._probe_loop(layer)))
 
     def discard(self, channel: str) -> None:
-        self.channels.discard(channel)
-        if not self.channels and self.task is not None:
-            self.task.cancel()
-            self.task = None
+        self.consumers.pop(channel, None)
+        if not self.consumers:
+            for task in self.tasks:
+                task.cancel()
+            self.tasks = []
 
-    async def _run(self, layer: BaseChannelLayer) -> None:
+    def suspect(self) -> None:
+        """A socket saw the layer fail: probe now, not at the next tick."""
+        if self.wake is not None:
+            self.wake.set()
+
+    async def _sweep_loop(self, layer: BaseChannelLayer) -> None:
+        while self.consumers:
+            # processes sweep at different moments (and not in step with each other)
+            await asyncio.sleep(self.SWEEP_EVERY * (0.75 + random.random() / 2))
+            try:
+                await self.sweep(layer, grace=self.SWEEP_GRACE)
+            except Exception:  # a busy or broken database: the next sweep tries again
+                logger.info("chat sweep failed", exc_info=True)
+
+    async def sweep(self, layer: BaseChannelLayer, *, grace: float) -> int:
+        """Tell every socket behind its conversation's last message to catch up; the
+        number of sockets told."""
+        chats = {
+            channel: consumer
+            for channel, consumer in self.consumers.items()
+            if getattr(consumer, "conversation", None) is not None
+        }
+        if not chats:
+            return 0
+        last = await db(selectors.last_seqs)({c.conversation.pk for c in chats.values()})
+        if grace:
+            await asyncio.sleep(grace)
+        told = 0
+        for channel, consumer in chats.items():
+            if channel in self.consumers and consumer.sent < last.get(consumer.conversation.pk, 0):
+                told += 1
+                with contextlib.suppress(Exception):
+                    await layer.send(channel, {"type": "chat.behind"})
+        if told:
+            logger.info("chat sweep: %d sockets missed a notice", told)
+        return told
+
+    async def _probe_loop(self, layer: BaseChannelLayer) -> None:
+        assert self.wake is not None
         probe = await layer.new_channel()
         group = f"chat.probe.{uuid.uuid4().hex}"
         joined = await self._join(layer, group, probe)
-        while self.channels:
-            await asyncio.sleep(self.INTERVAL)
-            if joined and await self._probe(layer, group, probe):
+        while self.consumers:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(
+                    self.wake.wait(), timeout=self.PROBE_EVERY if joined else self.RETRY_EVERY
+                )
+            suspected = self.wake.is_set()
+            self.wake.clear()
+            if joined and not suspected and await self._probe(layer, group, probe):
                 continue
             joined = await self._join(layer, group, probe)
             if joined:
-                logger.warning(
-                    "chat: channel layer lost its groups; %d sockets resync", len(self.channels)
-                )
-                for channel in list(self.channels):
-                    with contextlib.suppress(Exception):
-                        await layer.send(channel, {"type": "chat.resync"})
+                await self._heal(layer)
+
+    async def _heal(self, layer: BaseChannelLayer) -> None:
+        """Join every socket of this process to its groups again, then sweep at once (a
+        notice sent before a socket joined again was lost; its message is in the
+        database, which the sweep reads after every join)."""
+        logger.warning("chat: channel layer lost its groups; %d sockets join again",
+                       len(self.consumers))  # fmt: skip
+        joins: list[tuple[str, str]] = []
+        for channel, consumer in list(self.consumers.items()):
+            if getattr(consumer, "conversation", None) is None:  # the board: it heals itself
+                with contextlib.suppress(Exception):
+                    await layer.send(channel, {"type": "chat.resync"})
+                continue
+            joins.extend((group, channel) for group in list(consumer.groups_joined))
+        for start in range(0, len(joins), self.JOIN_BATCH):
+            await asyncio.gather(
+                *(layer.group_add(g, c) for g, c in joins[start : start + self.JOIN_BATCH]),
+                return_exceptions=True,
+            )
+        try:
+            await self.sweep(layer, grace=0)
+        except Exception:
+            logger.info("chat sweep failed", exc_info=True)
 
     async def _join(self, layer: BaseChannelLayer, group: str, probe: str) -> bool:
         try:
@@ -118,7 +199,7 @@ class LayerWatch:
     async def _probe(self, layer: BaseChannelLayer, group: str, probe: str) -> bool:
         try:
             await layer.group_send(group, {"type": "chat.probe"})
-            await asyncio.wait_for(layer.receive(probe), timeout=self.INTERVAL)
+            await asyncio.wait_for(layer.receive(probe), timeout=self.PROBE_TIMEOUT)
         except Exception:
             return False
         return True
@@ -166,4 +247,5 @@ class SurvivesLayerOutage:
                 return await self._layer_receive()
             except Exception:
                 logger.info("chat: channel layer unreachable; waiting", exc_info=True)
+                layer_watch.suspect()
                 await asyncio.sleep(0.5)

@@ -116,7 +116,12 @@ def conversation_for_actor(
     return conversation, role
 
 
-def messages_after(conversation_id: int, after: int, limit: int = 500) -> list[dict[str, Any]]:
+MESSAGES_PER_READ = 500
+
+
+def messages_after(
+    conversation_id: int, after: int, limit: int = MESSAGES_PER_READ
+) -> list[dict[str, Any]]:
     """Messages with a sequence number above ``after``, in order (after an access check)."""
     return [
         message_payload(m)
@@ -132,6 +137,20 @@ def last_seq(conversation_id: int) -> int:
         Conversation.objects.filter(pk=conversation_id).values_list("last_seq", flat=True).first()
         or 0
     )
+
+
+def last_seqs(conversation_ids: set[int]) -> dict[int, int]:
+    """The highest sequence number of each conversation, in one query per thousand (for
+    the sockets a process already admitted: ``realtime.LayerWatch.sweep``)."""
+    ids = sorted(conversation_ids)
+    found: dict[int, int] = {}
+    for start in range(0, len(ids), 1000):
+        found.update(
+            Conversation.objects.filter(pk__in=ids[start : start + 1000]).values_list(
+                "pk", "last_seq"
+            )
+        )
+    return found
 
 
 def queue_position(conversation: Conversation) -> int:
@@ -193,6 +212,16 @@ def state_for(conversation: Conversation, *, for_youth: bool) -> dict[str, Any]:
     if pending is not None:
         state["handoff"] = {"id": pending.pk, "text": handoff_text(pending)}
     return state
+
+
+def state_and_messages(
+    conversation: Conversation, *, for_youth: bool, after: int
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The state for a socket and the messages after ``after`` (the first
+    ``MESSAGES_PER_READ``): what a (re)connecting socket is sent first."""
+    state = state_for(conversation, for_youth=for_youth)
+    missed = messages_after(conversation.pk, after) if state["last_seq"] > after else []
+    return state, missed
 
 
 # --- opening hours ------------------------------------------------------------------------

@@ -299,6 +299,7 @@ def fit(
     fields: tuple[str, ...] = FIELDS,
     iterations: int = EM_ITERATIONS,
     fixed_m: dict[str, NDArray[np.float64]] | None = None,
+    pair_weights: NDArray[np.float64] | None = None,
 ) -> Fit:
     """EM on the blocked pairs' level patterns: m per field, the share of true pairs and
     each pair's posterior chance of being one (with ``fixed_m`` only the share and the
@@ -307,9 +308,14 @@ def fit(
     The non-match class gets its own level distribution among the *blocked* pairs
     (blocking makes different people agree far more often than random pairs do); only
     m and the share are kept, u for the weights comes from random pairs (``u``).
+    ``pair_weights`` weigh the pairs (the inverse of their chance to be in a sample).
     """
     patterns, inverse, counts = np.unique(codes, return_inverse=True, return_counts=True)
     weights = counts.astype(np.float64)
+    if pair_weights is not None:
+        weights = np.bincount(inverse, weights=pair_weights, minlength=patterns.shape[0]).astype(
+            np.float64
+        )
     # decode the pattern codes back to levels (-1 missing)
     decoded: dict[str, Int64Array] = {}
     rest = patterns.copy()

@@ -20,7 +20,6 @@ from bovenwater.pprl.score import (
     MIN_FREQUENCY,
     MIN_NAMES_U,
     NAME_PRIOR,
-    SKELETON_SHARE,
     VETO,
     Dataset,
     FloatArray,
@@ -68,14 +67,22 @@ def learn_model(
     blocked_total: int,
     name_blocked: NDArray[np.bool_] | None = None,
     fit_pairs: tuple[Int64Array, Int64Array] | None = None,
+    blocked_without: dict[str, NDArray[np.bool_]] | None = None,
+    fit_without: dict[str, NDArray[np.bool_]] | None = None,
+    fit_weights: NDArray[np.float64] | None = None,
 ) -> em.Model:
     """m by EM on a sample of blocked pairs, u from random pairs, and the prior.
 
     ``blocked_total`` is the number of distinct blocked pairs between sources of which
     ``blocked_left``/``blocked_right`` are a uniform sample (or all). ``fit_pairs``, when
     given, are the pairs m is fitted on (the same blocks, every pair: richer in true
-    pairs, so EM's classes separate better on large lists); the share of true pairs is
-    then fitted on the uniform sample with that m.
+    pairs, so EM's classes separate better on large lists), each weighed by the inverse
+    of its chance to be in those blocks (``fit_weights``: a pair sharing k blocks is k
+    times as likely to be there, and true pairs share many); the share of true pairs is
+    then fitted on the uniform sample with that m. ``blocked_without`` and
+    ``fit_without`` mark, per field, the pairs a blocking key without that field
+    brought together: m of the first names, the surname and the date is fitted there
+    (see ``_field_wise``).
     """
     levels = [
         pair_levels(data, blocked_left[s : s + CHUNK], blocked_right[s : s + CHUNK])
@@ -111,7 +118,13 @@ def learn_model(
         ]
         fit_codes = np.concatenate([lv.code() for lv in fit_levels])
         fit_same = np.concatenate([lv.fields["year"] for lv in fit_levels]) == em.Y_SAME
-        fixed_m = em.fit(fit_codes[fit_same], u, em.SALTED_FIELDS).m
+        weights = None if fit_weights is None else fit_weights[fit_same]
+        fixed_m = em.fit(fit_codes[fit_same], u, em.SALTED_FIELDS, pair_weights=weights).m
+        if fit_without is not None:
+            fixed_m = _field_wise(fixed_m, fit_codes, fit_same, fit_without, u, fit_weights)
+    elif blocked_without is not None:
+        first_fit = em.fit(codes[same_year], u, em.SALTED_FIELDS)
+        fixed_m = _field_wise(first_fit.m, codes, same_year, blocked_without, u)
     fitted = em.fit(codes[same_year], u, em.SALTED_FIELDS, fixed_m=fixed_m)
     m, share, iterations = fitted.m, fitted.share, fitted.iterations
     post = fitted.posterior
@@ -156,6 +169,36 @@ def learn_model(
         iterations=iterations,
         swapped=swap_share,
     )
+
+
+FIELD_WISE_FIELDS = ("first", "last", "date")
+
+
+def _field_wise(
+    m: dict[str, NDArray[np.float64]],
+    codes: Int64Array,
+    same_year: NDArray[np.bool_],
+    without: dict[str, NDArray[np.bool_]],
+    u: dict[str, NDArray[np.float64]],
+    pair_weights: NDArray[np.float64] | None = None,
+) -> dict[str, NDArray[np.float64]]:
+    """m of a field re-fitted by EM on the pairs a blocking key without that field
+    brought together.
+
+    A blocking key makes different people agree on its fields, and more so together
+    (a surname-and-month block holds namesakes of one month): on such pairs the
+    non-match class is not independent across fields, and EM moves true pairs with a
+    mistyped day or a changed surname into it. Where the key did not look at the field,
+    its levels among different people are as they come.
+    """
+    out = {k: v.copy() for k, v in m.items()}
+    for field in FIELD_WISE_FIELDS:
+        subset = same_year & without[field]
+        if int(subset.sum()) < em.MIN_EM_PAIRS // 4:
+            continue
+        weights = None if pair_weights is None else pair_weights[subset]
+        out[field] = em.fit(codes[subset], u, em.SALTED_FIELDS, pair_weights=weights).m[field]
+    return out
 
 
 class _Agreements(NamedTuple):
@@ -289,12 +332,13 @@ def _learned_chunk(
     order_free = ti[:, T_ORDER_FREE]
     swapped_same = (order_free == tj[:, T_ORDER_FREE]) & (order_free != 0)
     if swapped_same.any():
+        # u: how many other people of that year carry the unordered pair of lead names
+        # (counted), or, when that is fewer, the chance of the two names together
         first_all = np.nan_to_num(freq.first, nan=NAME_PRIOR)
         last_all = np.nan_to_num(freq.last, nan=NAME_PRIOR)
-        swap_u = np.maximum(
-            np.maximum(first_all[i] * last_all[i], first_all[j] * last_all[j]) * SKELETON_SHARE,
-            MIN_NAMES_U,
-        )
+        by_product = np.maximum(first_all[i] * last_all[i], first_all[j] * last_all[j])
+        counted = np.nan_to_num(np.fmax(freq.order_free[i], freq.order_free[j]), nan=0.0)
+        swap_u = np.maximum(np.maximum(counted, by_product), MIN_NAMES_U)
         swapped = (_bits(model.swapped, swap_u) + date_w + year_w + sex_w).astype(np.float32)
         total = np.where(swapped_same, np.maximum(total, swapped), total).astype(np.float32)
     return total

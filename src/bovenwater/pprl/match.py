@@ -33,6 +33,7 @@ from scipy.sparse.csgraph import connected_components
 
 import bovenwater.pprl.assign as assign
 import bovenwater.pprl.em as em
+from bovenwater.pprl.blockkeys import KEY_GROUPS, blocked_without, shared_blocks
 from bovenwater.pprl.encode import T_BLOCK, T_Y, EncodedFile
 from bovenwater.pprl.learned import learn_model, score_pairs_learned
 from bovenwater.pprl.score import (
@@ -113,11 +114,6 @@ def _blocks(data: Dataset, max_block: int) -> Blocks:
     )
 
 
-# key columns whose values can be equal between two records: the three surname parts
-# of one kind of key, and each single key with itself
-_KEY_GROUPS = ((0, 1, 2), (3, 4, 5), (6, 7, 8), (9,), (10,), (11,))
-
-
 def _first_meeting(
     data: Dataset, blocks: Blocks, low: Int64Array, high: Int64Array, value: NDArray[np.uint64]
 ) -> NDArray[np.bool_]:
@@ -129,7 +125,7 @@ def _first_meeting(
     # those pairs are checked for sharing one of them
     candidate = blocks.usable[low] & (keys_i < value[:, None]) & (keys_i != 0)
     earlier = np.zeros(low.shape[0], dtype=bool)
-    for group in _KEY_GROUPS:
+    for group in KEY_GROUPS:
         for a in group:
             rows = np.flatnonzero(candidate[:, a])
             if rows.shape[0] == 0:
@@ -375,6 +371,8 @@ def learn_model_if_enough(data: Dataset, blocks: Blocks) -> em.Model | None:
     value = np.repeat(blocks.values[chosen], chosen_sizes * (chosen_sizes - 1) // 2)
     first = _first_meeting(data, blocks, pairs[:, 0], pairs[:, 1], value)
     fit_pairs = None
+    fit_without = None
+    fit_weights = None
     if rate < 1.0:
         # every pair of the sampled blocks: m is fitted there (see learn_model)
         all_low, all_high = _ordered(pairs)
@@ -382,6 +380,11 @@ def learn_model_if_enough(data: Dataset, blocks: Blocks) -> em.Model | None:
         all_low, all_high = all_codes // data.size, all_codes % data.size
         keep = data.source_of[all_low] != data.source_of[all_high]
         fit_pairs = (all_low[keep], all_high[keep])
+        fit_without = blocked_without(data, blocks.usable, all_low[keep], all_high[keep])
+        # a pair is in the sampled blocks if any of the k usable blocks it shares was
+        # chosen, with chance 1 - (1 - rate)^k: weighed by its inverse
+        shared = shared_blocks(data, blocks.usable, all_low[keep], all_high[keep])
+        fit_weights = 1.0 / (1.0 - (1.0 - rate) ** shared)
         del all_low, all_high, all_codes, keep
     low, high = _ordered(pairs[first])
     del pairs, value, first
@@ -393,22 +396,18 @@ def learn_model_if_enough(data: Dataset, blocks: Blocks) -> em.Model | None:
     # distinct blocked pairs between sources in all blocks
     total = int(cross.sum()) / rate
     low, high = low[cross], high[cross]
-    name_blocked = _share_name_block(data, blocks, low, high)
-    return learn_model(data, low, high, round(total), name_blocked, fit_pairs)
-
-
-def _share_name_block(
-    data: Dataset, blocks: Blocks, low: Int64Array, high: Int64Array
-) -> NDArray[np.bool_]:
-    """Per pair: both records are in one usable block of a year-free name key (first
-    name with a surname part), which says nothing about their dates."""
-    out = np.zeros(low.shape[0], dtype=bool)
-    for a in (6, 7, 8):
-        ka = data.tokens[low, T_BLOCK + a]
-        usable = blocks.usable[low, a] & (ka != 0)
-        for b in (6, 7, 8):
-            out |= usable & (ka == data.tokens[high, T_BLOCK + b])
-    return out
+    without = blocked_without(data, blocks.usable, low, high)
+    return learn_model(
+        data,
+        low,
+        high,
+        round(total),
+        without["date"],
+        fit_pairs,
+        without,
+        fit_without,
+        fit_weights,
+    )
 
 
 def _assign(

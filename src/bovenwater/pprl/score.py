@@ -262,6 +262,9 @@ class _Frequencies:
     # token is carried by two or more records (people with that name, at least)
     year_support: NDArray[np.int32] = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     name_years: NDArray[np.int32] = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    # per record: the share of the records of its birth year that belong to another
+    # person with its unordered pair of lead names (NaN without the token)
+    order_free: FloatArray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
 
     @classmethod
     def of(cls, data: Dataset) -> _Frequencies:
@@ -286,7 +289,20 @@ class _Frequencies:
             pair_count=_others(data, T_BLOCK + 6),
             year_support=support,
             name_years=years,
+            order_free=_others_share(data, T_ORDER_FREE),
         )
+
+
+def _others_share(data: Dataset, column: int) -> FloatArray:
+    """Per record: the other people with its token value (:func:`_others`), plus one
+    half, as a share of the records of its birth year (NaN where the token is
+    missing)."""
+    others = _others(data, column)
+    years = data.tokens[:, T_Y]
+    _, inverse, counts = np.unique(years, return_inverse=True, return_counts=True)
+    share = (others + 0.5) / np.maximum(counts[inverse], 1).astype(np.float32)
+    result: FloatArray = share.astype(np.float32)
+    return result
 
 
 def _name_years(data: Dataset, column: int) -> tuple[NDArray[np.int32], NDArray[np.int32]]:

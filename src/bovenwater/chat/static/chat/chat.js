@@ -214,7 +214,10 @@
       failures += 1;
       if (!opened && failures >= 2 && !staff) { usePolling = true; poll(); return; }
       statusLine.textContent = label("offline");
-      window.setTimeout(connect, Math.min(5000, 250 * Math.pow(2, failures)));
+      // back off, doubling up to 5 s, with jitter: after a server process dies, its
+      // sockets do not all come back in the same instant
+      var base = Math.min(5000, 250 * Math.pow(2, failures - 1));
+      window.setTimeout(connect, base / 2 + Math.random() * base);
     };
   }
 
