@@ -419,3 +419,25 @@ def test_a_history_of_case_fields_alone_is_no_read_of_the_victim(
     assert not ProcessingLogEntry.objects.filter(
         object_type="cases.casefieldchange", object_id=str(case.pk)
     ).exists()
+
+
+def test_the_capacity_board_of_a_region_shows_that_regions_shelters(
+    world: dict[str, Any],
+) -> None:
+    elsewhere = Municipality.objects.exclude(police_unit_id=world["shelter"].region_id).first()
+    assert elsewhere is not None
+    other = Shelter.objects.create(
+        name="Opvang elders",
+        organisation=factories.organisation(OrganisationKind.SHELTER),
+        region_id=elsewhere.police_unit_id,
+        municipality=elsewhere,
+    )
+    ShelterCapacity.objects.create(shelter=other, category=ShelterCategory.WOMEN, places=2)
+    region = world["shelter"].region_id
+    shown = {
+        row.shelter
+        for row in selectors.capacity_board(actor=world["coordinator"], region_id=region)
+    }
+    assert shown == {world["shelter"]}
+    everywhere = selectors.capacity_board(actor=world["coordinator"], region_id=None)
+    assert {row.shelter for row in everywhere} == {world["shelter"], other}

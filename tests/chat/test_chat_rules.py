@@ -224,6 +224,15 @@ def test_an_agreed_handoff_is_found_by_its_id_whatever_its_size(
     found = selectors.handoff_for_professional(actor=pro, handoff_id=int(str(big.pk)))
     assert found.pk == big.pk
     assert selectors.handoff_for_professional(actor=pro, handoff_id=earlier.pk).pk == earlier.pk
+    # a professional of another organisation: refused, and the chat's owner sees it
+    outsider = make_member(role=Role.CARE_COORDINATOR)
+    with pytest.raises(PermissionDenied):
+        selectors.handoff_for_professional(
+            actor=Actor(user=outsider.user, membership=outsider), handoff_id=big.pk
+        )
+    refusal = ProcessingLogEntry.objects.order_by("-pk").first()
+    assert refusal is not None and refusal.refused
+    assert refusal.owner_organisation_id == conversation.team.organisation_id
 
 
 def test_a_supervisor_reads_along_only_in_a_running_chat_of_the_own_team(
@@ -338,6 +347,8 @@ def test_the_chat_is_closed_on_a_holiday_of_the_team(team: Team) -> None:
     assert selectors.team_status(team, now).is_open  # open day and night
     Holiday.objects.create(team=team, date=timezone.localdate(now), name="Feestdag")
     assert not selectors.team_status(team, now).is_open
+    # asked about another day: that day's answer, not today's
+    assert selectors.team_status(team, now + timedelta(days=1)).is_open
 
 
 def test_the_expected_wait_reads_the_last_twenty_assignments(
