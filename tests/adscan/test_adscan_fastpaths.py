@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import random
 import re
 from itertools import pairwise
@@ -46,7 +47,12 @@ from bovenwater.adscan.pipeline import (
     analyse_and_sketch,
     analyse_batch,
     evidence_of,
+    feature_item,
+    features_of,
+    network_codes,
+    scan,
 )
+from bovenwater.adscan.run import _encode as run_encode
 from bovenwater.adscan.sketch import shingle_batch, sketch_batch, sketch_weighted
 from bovenwater.adscan.tokens import (
     _compute,
@@ -403,3 +409,57 @@ def test_record_shortcut_equals_the_full_checks() -> None:
         assert ad_from_mapping(record) == _checked(record), record
     assert isinstance(ad_from_mapping(base), Ad)
     assert ad_from_mapping({**base, "id": "   "}) == "field 'id' is empty"
+
+
+def test_network_codes_equal_the_indicators_of_the_full_features() -> None:
+    ads = [
+        Ad(r["id"], r["title"], r["body"], r.get("city"), r.get("posted_at"))
+        for r in generate(1500, seed=17, hard=True)
+    ]
+    result = scan(ads, templates=False)
+    items = [feature_item(analysis) for analysis in result.analyses]
+    fired: set[str] = set()
+    for network in result.networks:
+        members = [items[i] for i in network.members]
+        assert network_codes(members) == features_of(members)[1] == network.indicators
+        fired.update(network.indicators)
+    assert fired == {"NET_MULTI_NAME", "NET_CITY_HOPPING", "NET_MANY_PHONES"}
+    # hand-made: windows of exactly 30 and 31 days, equal times, times without a
+    # municipality or unreadable, names on handles only, a phone with names elsewhere
+    rng = random.Random(3)
+    days = ["2024-03-01T10:00:00", "2024-03-31T10:00:00", "2024-03-31T10:00:01",
+            "2024-04-01T09:59:59", "2024-04-01T10:00:00", "2024-03-01T10:00:00Z", "2024-03-15T00:00:00+02:00",
+            "not a time", None]  # fmt: skip
+    codes = ["GM0014", "GM0034", "GM0037", "GM0047", None]
+    hopping = []
+    for _ in range(400):
+        members = [
+            (
+                rng.sample(["+31612345678", "+31687654321", "+3220000000"], rng.randint(0, 2)),
+                [],
+                [],
+                rng.sample(["snap:anna", "telegram:lisa"], rng.randint(0, 1)),
+                rng.sample(["Anna", "Lisa", "Mia"], rng.randint(0, 2)),
+                rng.choice(codes),
+                rng.choice(days),
+            )
+            for _ in range(rng.randint(1, 7))
+        ]
+        assert network_codes(members) == features_of(members)[1]
+        hopping.append("NET_CITY_HOPPING" in network_codes(members))
+    assert any(hopping) and not all(hopping)
+
+
+def test_run_encoder_writes_what_json_dumps_writes() -> None:
+    values: list[object] = [
+        "plain",
+        'quote " backslash \\ tab \t newline \n \u2028 é 🌹 \x00',
+        {"phones": ("+31612345678",), "age": 21, "hourly_price": 150.0, "none": None},
+        [1, 2.5, -0.0, 1e16, 1e-7, float("nan"), float("inf"), True, False, None],
+        {"evidence": [{"code": "X", "start": 0, "text": "Ｌｉｓａ"}], "empty": [], "e": {}},
+        ("tuple", ["nested", ("deep",)]),
+        3,
+        0.1,
+    ]
+    for value in values:
+        assert run_encode(value) == json.dumps(value, ensure_ascii=False)

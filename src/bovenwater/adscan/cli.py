@@ -17,7 +17,6 @@ import sys
 import time
 from pathlib import Path
 
-from bovenwater.adscan.generate import generate
 from bovenwater.adscan.ingest import IngestError, read_ads
 from bovenwater.adscan.model import Ad
 from bovenwater.adscan.run import run, run_jsonl
@@ -58,6 +57,9 @@ def _writable(path: Path) -> str | None:
 
 
 def _generate(args: argparse.Namespace) -> int:
+    # imported here: `webscan cluster` need not load the generator (about 20 ms)
+    from bovenwater.adscan.generate import generate  # noqa: PLC0415 - start-up cost
+
     out: Path = args.out
     problem = _writable(out)
     if problem:

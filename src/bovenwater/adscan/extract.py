@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from bovenwater.adscan.municipalities import (
     AMBIGUOUS,
@@ -125,23 +125,56 @@ class Price:
         return None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Extraction:
     tokens: list[str]
-    phones: list[PhoneHit] = field(default_factory=list)
-    emails: list[str] = field(default_factory=list)
-    obfuscated_emails: list[str] = field(default_factory=list)
-    urls: list[str] = field(default_factory=list)
-    handles: list[str] = field(default_factory=list)  # "platform:handle"
-    age: int | None = None
-    prices: list[Price] = field(default_factory=list)
-    municipality: Municipality | None = None
-    cities_mentioned: list[str] = field(default_factory=list)  # municipality codes
-    languages: list[str] = field(default_factory=list)
-    names: list[str] = field(default_factory=list)
+    phones: list[PhoneHit]
+    emails: list[str]
+    obfuscated_emails: list[str]
+    urls: list[str]
+    handles: list[str]  # "platform:handle"
+    age: int | None
+    prices: list[Price]
+    municipality: Municipality | None
+    cities_mentioned: list[str]  # municipality codes
+    languages: list[str]
+    names: list[str]
     # phone-like identifiers that are not valid in the numbering plan: linking keys
     # only, never a dialable phone (phones.py; "niet geldig volgens nummerplan")
-    phone_keys: list[PhoneHit] = field(default_factory=list)
+    phone_keys: list[PhoneHit]
+
+    # written out (an empty list where a list is not given): the compiled engine runs
+    # this __init__ natively, where the one dataclasses generates is interpreted (one
+    # Extraction per ad)
+    def __init__(
+        self,
+        tokens: list[str],
+        phones: list[PhoneHit] | None = None,
+        emails: list[str] | None = None,
+        obfuscated_emails: list[str] | None = None,
+        urls: list[str] | None = None,
+        handles: list[str] | None = None,
+        age: int | None = None,
+        prices: list[Price] | None = None,
+        municipality: Municipality | None = None,
+        cities_mentioned: list[str] | None = None,
+        languages: list[str] | None = None,
+        names: list[str] | None = None,
+        phone_keys: list[PhoneHit] | None = None,
+    ) -> None:
+        self.tokens = tokens
+        self.phones = [] if phones is None else phones
+        self.emails = [] if emails is None else emails
+        self.obfuscated_emails = [] if obfuscated_emails is None else obfuscated_emails
+        self.urls = [] if urls is None else urls
+        self.handles = [] if handles is None else handles
+        self.age = age
+        self.prices = [] if prices is None else prices
+        self.municipality = municipality
+        self.cities_mentioned = [] if cities_mentioned is None else cities_mentioned
+        self.languages = [] if languages is None else languages
+        self.names = [] if names is None else names
+        self.phone_keys = [] if phone_keys is None else phone_keys
 
     @property
     def hourly_price(self) -> float | None:

@@ -296,6 +296,8 @@ def extract_phones(
 
 
 _NON_DIGIT_BYTES = bytes(b for b in range(256) if not 0x30 <= b <= 0x39)
+_DIGIT_BYTES = b"0123456789"
+_STANDARD_SEPARATOR_BYTES = "".join(sorted(_STANDARD_SEPARATORS)).encode("ascii")
 _GAP_RE = re.compile(r"\D+")
 
 
@@ -308,7 +310,8 @@ def _single_number(text: str) -> tuple[str, bool] | None:
     """
     if not text.isascii():
         return None
-    digits = text.encode("ascii").translate(None, _NON_DIGIT_BYTES).decode("ascii")
+    raw = text.encode("ascii")
+    digits = raw.translate(None, _NON_DIGIT_BYTES).decode("ascii")
     n = len(digits)
     hit: tuple[str, int] | None = None
     if text[0] == "+":
@@ -335,8 +338,13 @@ def _single_number(text: str) -> tuple[str, bool] | None:
         hit = (number, 10) if number is not None else None
     if hit is None or hit[1] != n:
         return None
-    gaps = _GAP_RE.findall(text, text.index(digits[0]))
-    obfuscated = len(gaps) >= 6 or not _STANDARD_SEPARATORS.issuperset("".join(gaps))
+    first = text.index(digits[0])
+    # the separators after the first digit; fewer than six characters cannot make six
+    # gaps, so the gaps are counted only for longer ones
+    separators = raw[first:].translate(None, _DIGIT_BYTES)
+    obfuscated = bool(separators.translate(None, _STANDARD_SEPARATOR_BYTES)) or (
+        len(separators) >= 6 and len(_GAP_RE.findall(text, first)) >= 6
+    )
     return hit[0], obfuscated
 
 

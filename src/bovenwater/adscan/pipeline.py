@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import IO, Any
 
 import numpy as np
@@ -786,6 +787,56 @@ def features_of(items: Iterable[FeatureItem]) -> tuple[dict[str, Any], list[str]
     return features, codes
 
 
+def network_codes(items: Iterable[FeatureItem]) -> list[str]:
+    """The network indicators of :func:`features_of` (the same list), without the
+    features: what the command's run needs when it writes no networks file."""
+    phones: set[str] = set()
+    names_per_contact: dict[str, set[str]] = {}
+    placed: list[tuple[str, str | None]] = []  # (municipality code, posted_at)
+    for ad_phones, _, _, ad_handles, ad_names, code, posted_at in items:
+        phones.update(ad_phones)
+        if ad_names:  # a contact without names can never have two
+            for contact in [*ad_phones, *ad_handles]:
+                known = names_per_contact.get(contact)
+                if known is None:
+                    names_per_contact[contact] = set(ad_names)
+                else:
+                    known.update(ad_names)
+        if code is not None:
+            placed.append((code, posted_at))
+    codes: list[str] = []
+    if any(len(v) >= 2 for v in names_per_contact.values()):
+        codes.append("NET_MULTI_NAME")
+    if len(placed) >= 3 and _city_hopping(placed):
+        codes.append("NET_CITY_HOPPING")
+    if len(phones) >= 3:
+        codes.append("NET_MANY_PHONES")
+    return codes
+
+
+def _city_hopping(placed: list[tuple[str, str | None]]) -> bool:
+    """:func:`features_of`'s ``city_hopping`` from (code, posted_at) of the ads with a
+    municipality: three or more municipalities within 30 days. The dated list is
+    sorted by time, so each window ends at the first ad more than 30 days later."""
+    dated: list[tuple[datetime, str]] = []
+    for code, posted_at in placed:
+        moment = parse_time(posted_at)
+        if moment is not None:
+            dated.append((moment, code))
+    if len(dated) < 3:
+        return False
+    dated.sort()
+    for i, (start, _) in enumerate(dated):
+        window: set[str] = set()
+        for moment, code in itertools.islice(dated, i, None):
+            if (moment - start).days > 30:
+                break
+            window.add(code)
+        if len(window) >= 3:
+            return True
+    return False
+
+
 @dataclass(slots=True)
 class ScanResult:
     analyses: list[Analysis]
@@ -856,10 +907,15 @@ def evidence_of(
         item: dict[str, Any] = {"code": hit.code, "kind": hit.kind, "match": " ".join(hit.phrase)}
         if span is not None:
             start, end = norm.to_original(*span)
+            # keys set one by one (update() with keywords builds a dict first)
             if ad.title and start < title_len - 1:
-                item.update(field="title", start=start, end=min(end, title_len - 1))
+                item["field"] = "title"
+                item["start"] = start
+                item["end"] = min(end, title_len - 1)
             else:
-                item.update(field="body", start=start - title_len, end=end - title_len)
+                item["field"] = "body"
+                item["start"] = start - title_len
+                item["end"] = end - title_len
             item["text"] = text[start:end]
         items.append(item)
     return items

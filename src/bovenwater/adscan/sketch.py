@@ -238,7 +238,7 @@ def _sketch_blocks(
         signatures[row : row + counts.size] = sketch_shingles(mixed, counts, copies[low:high])
 
 
-BLOCK = 16_384  # ads per block in sketch_weighted
+BLOCK = 4096  # ads per block in sketch_weighted (small temporaries stay in the CPU caches)
 
 
 def _idf_copies_compact(parts: list[Shingles], total: int, n_ads: int) -> npt.NDArray[np.int8]:
