@@ -441,3 +441,37 @@ def test_the_capacity_board_of_a_region_shows_that_regions_shelters(
     assert shown == {world["shelter"]}
     everywhere = selectors.capacity_board(actor=world["coordinator"], region_id=None)
     assert {row.shelter for row in everywhere} == {world["shelter"], other}
+
+
+def test_another_organisations_beheerder_is_refused_a_capacity_whatever_the_ids() -> None:
+    """Compared for equality: a later organisation (a larger id) is refused as well."""
+    first = factories.organisation(OrganisationKind.SHELTER)
+    capacity = _shelter(first, {ShelterCategory.WOMEN: 2}).capacities.get()
+    later = factories.organisation(OrganisationKind.SHELTER)
+    assert later.pk > first.pk
+    with pytest.raises(Http404):
+        own_shelter_capacity(
+            actor=factories.actor(Role.ADMINISTRATOR, later), capacity_id=capacity.pk
+        )
+
+
+def test_the_work_queue_page_says_there_is_more_only_beyond_its_length(
+    world: dict[str, Any],
+) -> None:
+    owner = world["owner"]
+    contact = factories.actor(
+        Role.CONTACT_OFFICER, factories.organisation(OrganisationKind.MUNICIPALITY)
+    )
+    for _ in range(2):
+        services.case_open(
+            actor=contact,
+            owner=owner,
+            victim=VictimDetails(estimated_age=30),
+            origin_signal_reference="S-2026-000001",
+            reason="Uit triage",
+        )
+    coordinator = factories.actor(Role.CARE_COORDINATOR, owner)
+    rows, more = selectors.work_queue_page_for_actor(actor=coordinator, limit=2)
+    assert (len(rows), more) == (2, False)  # exactly as many as the page holds
+    rows, more = selectors.work_queue_page_for_actor(actor=coordinator, limit=1)
+    assert (len(rows), more) == (1, True)

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, NoReturn
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from bovenwater.accounts.actor import Actor
@@ -193,7 +193,14 @@ def expected_wait_minutes(team_id: int, position: int) -> int:
 
 
 def state_for(conversation: Conversation, *, for_youth: bool) -> dict[str, Any]:
-    conversation = Conversation.objects.select_related("helper").get(pk=conversation.pk)
+    proposed = Handoff.objects.filter(
+        conversation_id=OuterRef("pk"), state=Handoff.State.PROPOSED
+    ).values("pk")[:1]
+    conversation = (
+        Conversation.objects.select_related("helper")
+        .annotate(proposed_handoff=Subquery(proposed))
+        .get(pk=conversation.pk)
+    )
     position = queue_position(conversation)
     state: dict[str, Any] = {
         "type": "state",
@@ -204,10 +211,12 @@ def state_for(conversation: Conversation, *, for_youth: bool) -> dict[str, Any]:
         "read_seq": conversation.helper_read_seq if for_youth else conversation.youth_read_seq,
         "last_seq": conversation.last_seq,
     }
-    pending = (
+    pending = (  # read only when one is proposed (a reconnect burst reads many states)
         Handoff.objects.select_related("receiving_organisation")
-        .filter(conversation=conversation, state=Handoff.State.PROPOSED)
+        .filter(pk=conversation.proposed_handoff, state=Handoff.State.PROPOSED)
         .first()
+        if conversation.proposed_handoff is not None
+        else None
     )
     if pending is not None:
         state["handoff"] = {"id": pending.pk, "text": handoff_text(pending)}
