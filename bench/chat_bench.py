@@ -290,6 +290,21 @@ class Supervised(Server):
                     total += (int(parts[13]) + int(parts[14])) / tick
         return total
 
+    def stop(self) -> None:
+        """Stop the master, and its workers even if it did not wait for them."""
+        workers = self.worker_pids()
+        if self.alive:
+            assert self.process is not None
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        for pid in workers:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+
     def sockets_per_worker(self) -> list[int]:
         """Open sockets of each worker (how the kernel spread the connections)."""
         counts = []
