@@ -269,6 +269,38 @@ def _copy_tree() -> None:
         shutil.copytree(ROOT / name, TREE / name, ignore=IGNORE)
     shutil.copy2(ROOT / "pyproject.toml", TREE / "pyproject.toml")
     (TREE / "var").mkdir()
+    (TREE.parent / f"{TREE.name}.base").write_text(_git("rev-parse", "HEAD"))
+
+
+def _git(*args: str) -> str:
+    return subprocess.run(  # noqa: S603
+        ["git", *args],  # noqa: S607
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+def _recheck_tests() -> None:
+    """The tree's tests as they were at the commit it was copied from (they match its
+    code), plus every test file added since: new tests only add kills. A file that
+    changed since keeps its old version (it may need newer code)."""
+    base = (TREE.parent / f"{TREE.name}.base").read_text().strip()
+    shutil.rmtree(TREE / "tests")
+    archive = subprocess.run(  # noqa: S603
+        ["git", "archive", base, "tests"],  # noqa: S607
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(TREE)], input=archive, check=True)  # noqa: S603, S607
+    known = set(_git("ls-tree", "-r", "--name-only", base, "tests").split())
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        name = str(path.relative_to(ROOT))
+        if name not in known:
+            (TREE / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, TREE / name)
 
 
 def _env() -> dict[str, str]:
@@ -330,7 +362,7 @@ def _equivalents() -> list[dict[str, Any]]:
 
 
 def _line(module: str, lineno: int) -> str:
-    return (ROOT / module).read_text().splitlines()[lineno - 1].strip()
+    return (TREE / module).read_text().splitlines()[lineno - 1].strip()  # the copied code
 
 
 def _is_equivalent(
@@ -568,9 +600,8 @@ def main(argv: list[str] | None = None) -> int:
     WORK.mkdir(parents=True, exist_ok=True)
     global TREE
     TREE = WORK / ("tree-" + "-".join(args.groups or ["all"]))
-    if args.recheck:  # the same code, today's tests
-        shutil.rmtree(TREE / "tests")
-        shutil.copytree(ROOT / "tests", TREE / "tests", ignore=IGNORE)
+    if args.recheck:  # the same code; its tests and the test files added since
+        _recheck_tests()
     elif not args.resume:
         _copy_tree()
     scores: list[str] = []

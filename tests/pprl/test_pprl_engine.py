@@ -229,6 +229,21 @@ def test_a_record_without_a_date_does_not_bridge_two_people_born_in_different_ye
     assert years_joined == []
 
 
+def test_a_record_without_a_day_does_not_bridge_two_people_born_in_one_month() -> None:
+    a = encode_text(people_csv([("Abdoulie", "Obi", "2006-06-18", "M")], "A"), "a")
+    b = encode_text(people_csv([("Abdoulie", "Obi", "06-2006", "M")], "B"), "b")
+    c = encode_text(people_csv([("Abdoulie", "Obi", "2006-06-03", "M")], "C"), "c")
+    # a low threshold: the rule under test is the grouping's, not the score's
+    for groups in (link([a, b], threshold=8).groups(), link([b, c], threshold=8).groups()):
+        assert len(groups) == 1  # each pair alone may link
+    groups = link([a, b, c], threshold=8).groups()
+    assert len(groups) == 1
+    assert not {s for s, _ in groups[0]} >= {"a", "c"}
+    # the same person with day and month swapped on one list is one date
+    d = encode_text(people_csv([("Abdoulie", "Obi", "2006-18-06", "M")], "D"), "d")
+    assert [len(g) for g in link([a, b, d], threshold=8).groups()] == [3]
+
+
 def test_one_list_can_be_deduplicated_when_asked() -> None:
     a = encode_text(
         people_csv(

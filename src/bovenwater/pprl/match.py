@@ -34,7 +34,7 @@ from scipy.sparse.csgraph import connected_components
 import bovenwater.pprl.assign as assign
 import bovenwater.pprl.em as em
 from bovenwater.pprl.blockkeys import KEY_GROUPS, blocked_without, shared_blocks
-from bovenwater.pprl.encode import T_BLOCK, T_Y, EncodedFile
+from bovenwater.pprl.encode import T_BLOCK, T_Y, T_YPAIR, EncodedFile
 from bovenwater.pprl.learned import learn_model, score_pairs_learned
 from bovenwater.pprl.score import (
     Dataset,
@@ -265,8 +265,8 @@ def _run_batch(batch: tuple[int, int]) -> tuple[Int64Array, Int64Array, FloatArr
 
 
 class _Groups:
-    """Union-find over record indexes with the set of sources (bit mask) and the years
-    of birth (keyed tokens) per group."""
+    """Union-find over record indexes with the set of sources (bit mask), the years of
+    birth and the full dates of birth (keyed tokens) per group."""
 
     def __init__(self, data: Dataset) -> None:
         self.parent: list[int] = list(range(data.size))
@@ -274,6 +274,11 @@ class _Groups:
         self.record_year: list[int] = data.tokens[:, T_Y].tolist()
         self.years: list[frozenset[int]] = [
             frozenset((y,)) if y else frozenset() for y in self.record_year
+        ]
+        # the unordered day/month pair with the year (a swapped day and month keep it)
+        self.record_date: list[int] = data.tokens[:, T_YPAIR].tolist()
+        self.dates: list[frozenset[int]] = [
+            frozenset((d,)) if d else frozenset() for d in self.record_date
         ]
 
     def find(self, x: int) -> int:
@@ -291,6 +296,9 @@ class _Groups:
         One record per source (``disjoint``); and two groups with different years of
         birth only through a link that itself compared two different years (a year
         typo): a record without a date must not bridge two people of the same name.
+        Likewise two groups with different full dates of birth only through a link of
+        two records with a full date: a record without a day must not bridge two
+        people born in the same month.
         """
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
@@ -302,9 +310,14 @@ class _Groups:
             year_a, year_b = self.record_year[a], self.record_year[b]
             if not (year_a and year_b and year_a != year_b):
                 return False
+        da, db = self.dates[ra], self.dates[rb]
+        full_dates = bool(self.record_date[a] and self.record_date[b])
+        if check_years and da and db and not (da & db) and not full_dates:
+            return False
         self.parent[rb] = ra
         self.mask[ra] |= self.mask[rb]
         self.years[ra] = ya | yb
+        self.dates[ra] = da | db
         return True
 
     def labels(self) -> Int64Array:
