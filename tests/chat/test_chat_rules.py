@@ -85,12 +85,13 @@ def test_the_board_shows_the_longest_wait_in_whole_minutes(
     supervisor = make_helper("Chef", supervisor=True, presence=Presence.AWAY)
     assert selectors.board(actor_of(supervisor))["longest_wait"] == 0  # nobody waits
     conversation = start_chat().conversation
+    # a second past the whole minutes: the board may read its clock up to 59 s later
     Conversation.objects.filter(pk=conversation.pk).update(
-        created_at=timezone.now() - timedelta(hours=2, seconds=20)
+        created_at=timezone.now() - timedelta(hours=2, seconds=1)
     )
     talking = start_chat().conversation
     Conversation.objects.filter(pk=talking.pk).update(
-        state="active", assigned_at=timezone.now() - timedelta(hours=3, seconds=20)
+        state="active", assigned_at=timezone.now() - timedelta(hours=3, seconds=1)
     )
     board = selectors.board(actor_of(supervisor))
     assert board["longest_wait"] == 120
