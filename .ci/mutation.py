@@ -362,7 +362,7 @@ def _equivalents() -> list[dict[str, Any]]:
 
 
 def _line(module: str, lineno: int) -> str:
-    return (ROOT / module).read_text().splitlines()[lineno - 1].strip()
+    return (TREE / module).read_text().splitlines()[lineno - 1].strip()  # the copied code
 
 
 def _is_equivalent(

@@ -164,3 +164,25 @@ def test_a_beheerder_reads_a_membership_of_the_own_organisation_only() -> None:
         selectors.member_for_management(actor=_actor(colleague), membership_id=colleague.pk)
     with pytest.raises(Http404):
         selectors.member_for_management(actor=beheerder, membership_id=foreign.pk + 1000)
+
+
+def test_a_beheerder_is_refused_an_earlier_organisations_membership_and_a_large_id_works() -> None:
+    """Compared for equality: an organisation with a smaller id is another one too, and
+    ids above 256 (distinct int objects) still match."""
+    earlier = _organisation("Eerder")
+    own = _organisation("Later")
+    foreign = _member(earlier, Role.SIGNALLER)
+    beheerder = _actor(_member(own, Role.ADMINISTRATOR))
+    with pytest.raises(Http404):
+        selectors.member_for_management(actor=beheerder, membership_id=foreign.pk)
+    biggest = Organisation.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    large = Organisation.objects.create(
+        pk=biggest + 1000,
+        name="Groot",
+        kind=OrganisationKind.MUNICIPALITY,
+        municipality=Municipality.objects.get(code="GM0363"),
+    )
+    large_beheerder = _actor(_member(large, Role.ADMINISTRATOR))
+    colleague = _member(large, Role.SIGNALLER)
+    got = selectors.member_for_management(actor=large_beheerder, membership_id=colleague.pk)
+    assert got == colleague

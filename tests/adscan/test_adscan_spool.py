@@ -61,6 +61,55 @@ def test_every_way_of_handing_over_gives_the_same_output(
     assert (len(spooled) > 0) == (way != "pipe")  # the way under test was taken
 
 
+# Two pool workers; the one with the second range is slow, so the other one finishes
+# more ranges than the spool's socket holds unread (made small here) while this
+# process waits for the slow range. Run in a child process, so that a deadlock fails the test.
+_SEVERAL_WORKERS = """
+import io, socket, sys, time
+from bovenwater.adscan import pipeline, run
+from bovenwater.adscan.generate import generate
+from bovenwater.adscan.model import Ad
+
+run.SKETCH_CHUNK = 100
+pipeline.RANGE = 20
+pipeline.MIDDLE_RANGE = 20
+quick = pipeline._sketch_chunk_quiet
+
+def slow_second_range(ads):
+    if ads and ads[0].id == SECOND:
+        time.sleep(2)
+    return quick(ads)
+
+made = pipeline._Spool.__init__
+
+def small_socket(self):
+    made(self)  # room for only a few descriptors in flight (the kernel's minimum)
+    self.sender.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1)
+
+pipeline._Spool.__init__ = small_socket
+ads = [Ad(r["id"], r["title"], r["body"], r.get("city"), r.get("posted_at"))
+       for r in generate(1500, seed=8, hard=True)]
+SECOND = ads[pipeline._ranges(min(100, pipeline.WARM_UP), len(ads), 3, 100)[1][0]].id
+pipeline._sketch_chunk_quiet = slow_second_range
+several, one = io.BytesIO(), io.BytesIO()
+run.run(list(ads), several, workers=3)
+run.run(list(ads), one, workers=1)
+print("same" if several.getvalue() == one.getvalue() else "different")
+"""
+
+
+def test_several_workers_hand_over_through_one_spool() -> None:
+    env = {**os.environ, "BOVENWATER_WEBSCAN_PURE": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", _SEVERAL_WORKERS],
+        env=env,
+        capture_output=True,
+        timeout=300,  # a guard against a deadlock, not a measurement
+        check=False,
+    )
+    assert done.stdout == b"same\n", done.stderr.decode()
+
+
 # Runs the command's whole-file run in a child process; the parent stops (sleeps) right
 # after its first worker result is ready, while the worker has spooled more ranges.
 _KILLED_RUN = """

@@ -24,6 +24,7 @@ from bovenwater.audit.models import ProcessingLogEntry
 from bovenwater.audit.purposes import Purpose
 from bovenwater.cases import selectors, services
 from bovenwater.cases.corrections import CaseFieldChange
+from bovenwater.cases.fields import field_label
 from bovenwater.cases.models import (
     Case,
     PlacementRequest,
@@ -475,3 +476,87 @@ def test_the_work_queue_page_says_there_is_more_only_beyond_its_length(
     assert (len(rows), more) == (2, False)  # exactly as many as the page holds
     rows, more = selectors.work_queue_page_for_actor(actor=coordinator, limit=1)
     assert (len(rows), more) == (1, True)
+
+
+def test_an_earlier_organisation_does_not_own_a_later_ones_request() -> None:
+    """Compared for equality: an organisation with a smaller id owns nothing of another."""
+    earlier = factories.organisation(OrganisationKind.CARE_COORDINATION)
+    owner = factories.organisation(OrganisationKind.CARE_COORDINATION)
+    assert earlier.pk < owner.pk
+    coordinator = factories.actor(Role.CARE_COORDINATOR, owner)
+    shelter = _shelter(factories.organisation(OrganisationKind.SHELTER), {ShelterCategory.WOMEN: 1})
+    request = services.placement_request_create(
+        actor=coordinator,
+        case=factories.open_case(coordinator),
+        category=ShelterCategory.WOMEN,
+        region=shelter.region,
+    )
+    stranger = factories.actor(Role.CARE_COORDINATOR, earlier)
+    (row,) = selectors.waiting_rows(actor=stranger, region_id=shelter.region_id)
+    assert (row.request, row.own, row.can_place) == (request, False, False)
+
+
+def test_the_waiting_list_of_a_region_holds_that_regions_requests(
+    world: dict[str, Any],
+) -> None:
+    here = _request(world, ShelterCategory.WOMEN)
+    elsewhere = Municipality.objects.exclude(police_unit_id=world["shelter"].region_id).first()
+    assert elsewhere is not None
+    there = services.placement_request_create(
+        actor=world["coordinator"],
+        case=factories.open_case(world["coordinator"]),
+        category=ShelterCategory.WOMEN,
+        region=elsewhere.police_unit,
+    )
+    coordinator = world["coordinator"]
+    region = world["shelter"].region_id
+    assert [r.request for r in selectors.waiting_rows(actor=coordinator, region_id=region)] == [
+        here
+    ]
+    everywhere = selectors.waiting_rows(actor=coordinator, region_id=None)
+    assert {r.request for r in everywhere} == {here, there}
+
+
+def test_a_beheerder_counts_the_places_taken_now_not_those_left(
+    world: dict[str, Any],
+) -> None:
+    shelter = world["shelter"]
+    request = _request(world, ShelterCategory.WOMEN)
+    placement = services.placement_create(
+        actor=world["coordinator"], request=request, shelter=shelter
+    )
+    beheerder = factories.actor(Role.ADMINISTRATOR, shelter.organisation)
+
+    def taken() -> dict[str, int]:
+        return {row.category_label: row.occupied for row in own_shelter_capacities(actor=beheerder)}
+
+    assert sorted(taken().values()) == [0, 1]
+    services.placement_depart(
+        actor=world["coordinator"],
+        placement=placement,
+        departed_on=timezone.localdate(),
+        reason="Eigen woonruimte",
+    )
+    assert sorted(taken().values()) == [0, 0]
+
+
+def test_the_owners_victim_history_is_a_care_coordination_read_with_labels(
+    world: dict[str, Any],
+) -> None:
+    coordinator, case = world["coordinator"], world["case"]
+    victim_update(
+        actor=coordinator,
+        case=case,
+        data=VictimData(first_name="Ioana", estimated_age=30),
+        expected_version=None,
+    )
+    access = selectors.case_access(actor=coordinator, case=case)
+    assert access is not None
+    rows = selectors.field_history_for_access(actor=coordinator, access=access)
+    labels = [getattr(row, "label", "") for row in rows]  # set by the selector, not a field
+    assert rows and all(labels)
+    assert field_label("victim", "first_name") in labels
+    entry = ProcessingLogEntry.objects.filter(
+        object_type="cases.casefieldchange", object_id=str(case.pk)
+    ).latest("seq")
+    assert entry.purpose == Purpose.CARE_COORDINATION

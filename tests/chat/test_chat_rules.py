@@ -85,12 +85,13 @@ def test_the_board_shows_the_longest_wait_in_whole_minutes(
     supervisor = make_helper("Chef", supervisor=True, presence=Presence.AWAY)
     assert selectors.board(actor_of(supervisor))["longest_wait"] == 0  # nobody waits
     conversation = start_chat().conversation
+    # a second past the whole minutes: the board may read its clock up to 59 s later
     Conversation.objects.filter(pk=conversation.pk).update(
-        created_at=timezone.now() - timedelta(hours=2, seconds=20)
+        created_at=timezone.now() - timedelta(hours=2, seconds=1)
     )
     talking = start_chat().conversation
     Conversation.objects.filter(pk=talking.pk).update(
-        state="active", assigned_at=timezone.now() - timedelta(hours=3, seconds=20)
+        state="active", assigned_at=timezone.now() - timedelta(hours=3, seconds=1)
     )
     board = selectors.board(actor_of(supervisor))
     assert board["longest_wait"] == 120
@@ -189,23 +190,10 @@ def test_an_agreed_handoff_is_found_by_its_id_whatever_its_size(
     make_organisation: Callable[..., Organisation],
     make_member: Callable[..., Membership],
 ) -> None:
-    """Ids above 256 are distinct int objects: the id from the URL is compared by value."""
+    """Ids above 256 are distinct int objects: the id from the URL is compared by value,
+    and a smaller id asked for is not answered with a larger one listed before it."""
     sam = make_helper()
-    started = start_chat()
-    services.assign_queued(team_id=started.conversation.team_id)
-    conversation = Conversation.objects.get(pk=started.conversation.pk)
     care = make_organisation(name="Zorgcoördinatie", kind=OrganisationKind.CARE_COORDINATION)
-    proposed = services.handoff_propose(
-        actor=actor_of(sam),
-        conversation=conversation,
-        receiving_organisation=care,
-        municipality=Municipality.objects.get(code="GM0363"),
-        summary="Zorgen over thuis.",
-    )
-    big = Handoff.objects.get(pk=proposed.pk)
-    big.pk = proposed.pk + 1000
-    big.save(force_insert=True)
-    Handoff.objects.filter(pk=proposed.pk).delete()
     # an earlier hand-off of another chat to the same organisation, agreed first
     other = start_chat().conversation
     services.assign_queued(team_id=other.team_id)
@@ -217,6 +205,21 @@ def test_an_agreed_handoff_is_found_by_its_id_whatever_its_size(
         summary="Zorgen over school.",
     )
     services.handoff_decide(conversation=other, handoff_id=earlier.pk, agree=True)
+    started = start_chat()
+    services.assign_queued(team_id=started.conversation.team_id)
+    conversation = Conversation.objects.get(pk=started.conversation.pk)
+    proposed = services.handoff_propose(
+        actor=actor_of(sam),
+        conversation=conversation,
+        receiving_organisation=care,
+        municipality=Municipality.objects.get(code="GM0363"),
+        summary="Zorgen over thuis.",
+    )
+    big = Handoff.objects.get(pk=proposed.pk)
+    big.pk = proposed.pk + 1000
+    big.save(force_insert=True)
+    Handoff.objects.filter(pk=proposed.pk).delete()
+    assert earlier.pk < big.pk
     services.handoff_decide(conversation=conversation, handoff_id=big.pk, agree=True)
     coordinator = make_member(role=Role.CARE_COORDINATOR, organisation=care)
     pro = Actor(user=coordinator.user, membership=coordinator)
@@ -321,6 +324,12 @@ def test_the_helper_of_a_chat_is_recognised_whatever_the_size_of_the_ids(
     Conversation.objects.filter(pk=conversation.pk).update(helper=helper, state="active")
     conversation = Conversation.objects.select_related("team").get(pk=conversation.pk)
     assert selectors.access_role(actor_of(helper), conversation) == "helper"
+    chef_member = make_member(role=Role.CHAT_HELPER, organisation=organisation)
+    chef = Helper.objects.create(
+        membership=chef_member, team=team, display_name="Chef", is_supervisor=True
+    )
+    services.observer_join(actor=actor_of(chef), conversation=conversation, reason="Begeleiding")
+    assert selectors.access_role(actor_of(chef), conversation) == "observer"
 
 
 def test_a_colleague_is_found_in_the_own_team_only(

@@ -68,7 +68,7 @@ def test_a_project_is_read_by_its_unit_and_its_participants_only(
 
 
 def test_the_record_groups_of_a_run_go_to_the_unit_alone_and_a_refusal_is_an_export(
-    world: World,
+    world: World, make_member: Callable[..., Membership]
 ) -> None:
     project = _with_lists(world, ProjectPurpose.ESTIMATE)
     run = services.run_request(actor=world.unit, project=project, enqueue=False)
@@ -79,6 +79,10 @@ def test_the_record_groups_of_a_run_go_to_the_unit_alone_and_a_refusal_is_an_exp
     entry = ProcessingLogEntry.objects.order_by("-pk").first()
     assert entry is not None and entry.refused
     assert (entry.action, entry.owner_organisation_id) == (Action.EXPORT, world.registrar.pk)
+    # the unit's organisation, but not its linkage role: no groups either
+    colleague = actor_of(make_member(role=Role.PRIVACY_OFFICER, organisation=world.registrar))
+    with pytest.raises(Http404):
+        selectors.run_groups_for_export(actor=colleague, pk=run.pk)
 
 
 def test_a_project_shows_its_ten_newest_runs(world: World) -> None:
@@ -111,6 +115,9 @@ def test_a_contact_request_is_answered_by_its_addressee_once(world: World) -> No
     assert selectors.own_answer_get(actor=world.police, pk=answer.pk) == answer
     assert list(selectors.open_requests_for(world.care)) == [answer]
     assert list(selectors.open_requests_for(world.police)) == []
+    assert list(selectors.open_requests_for(world.unit)) == []  # contributes, asks nothing
+    with pytest.raises(PermissionDenied):  # the unit does not ask, so holds no hits
+        selectors.own_answer_get(actor=world.unit, pk=answer.pk)
     assert selectors.answer_get(actor=world.care, pk=answer.pk) == answer
     services.hit_reply(actor=world.care, answer=answer, accept=True)
     assert list(selectors.open_requests_for(world.care)) == []

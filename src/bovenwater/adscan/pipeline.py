@@ -16,12 +16,13 @@ import multiprocessing
 import os
 import pickle
 import re
+import select
 import socket
 import statistics
 import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -446,13 +447,27 @@ class _Spool:
     def available() -> bool:
         return hasattr(socket, "send_fds") and hasattr(socket, "AF_UNIX")
 
+    def result(self, future: Future[Any], several: bool) -> Any:
+        """``future.result()``. With ``several`` workers, the descriptors that arrive
+        meanwhile are received while waiting: a socket holds only a few unread ones
+        (``net.unix.max_dgram_qlen``), and a worker whose send waits for room would
+        otherwise wait for this process, which waits for another worker's range that
+        is queued behind it. (One worker sends in the order they are taken.)"""
+        while several and not future.done():
+            if select.select([self.receiver], [], [], 0.005)[0]:
+                self._receive()
+        return future.result()
+
+    def _receive(self) -> None:
+        tag, fds, _, _ = socket.recv_fds(self.receiver, 8, 1)
+        self.waiting[int.from_bytes(tag, "little")] = fds[0]
+
     def take(self, got: tuple[list[Any], Shingles] | int) -> tuple[list[Any], Shingles]:
         """A worker's result: as it came through the pipe, or read from its file."""
         if not isinstance(got, int):
             return got
         while got not in self.waiting:
-            tag, fds, _, _ = socket.recv_fds(self.receiver, 8, 1)
-            self.waiting[int.from_bytes(tag, "little")] = fds[0]
+            self._receive()
         with os.fdopen(self.waiting.pop(got), "rb") as handle:
             handle.seek(0)
             result: tuple[list[Any], Shingles] = pickle.load(handle)  # noqa: S301 - our own worker's file
@@ -548,8 +563,10 @@ def _analyse_and_shingle(
 
     def receive(index: int) -> None:
         start, end = ranges[index]
-        got = futures[index].result()
-        packed, signatures = spool.take(got) if spool is not None else _direct(got)
+        if spool is not None:
+            packed, signatures = spool.take(spool.result(futures[index], workers > 2))
+        else:
+            packed, signatures = _direct(futures[index].result())
         if summarise is not None:
             by_range[index] = (packed, signatures)
             if release is not None:
