@@ -8,11 +8,14 @@ team with helpers (capacity 4) and the conversations, opens two sockets per
 conversation (young person and helper), lets both sides send a message every
 ``--interval`` seconds (with jitter) and measures delivery latency from send to receive
 at the other side. Options: ``--redis`` starts a private Redis on a free port and uses
-it as channel layer, ``--processes N`` starts N ASGI processes (Redis needed) and
-spreads the sockets over them, ``--idle N`` opens N idle staff sockets, ``--fault``
-kills one ASGI process with SIGKILL at a third of the run (and starts it again, as a
-supervisor would) and restarts Redis halfway; clients reconnect and resume from their
-last sequence number. ``--database-url`` uses another database (PostgreSQL).
+it as channel layer, ``--processes N`` starts N ASGI processes (Redis needed) as
+production does, a gunicorn master with N uvicorn workers on one port
+(``bench/chat_gunicorn.py``; ``--topology separate``: N uvicorn processes on ports of
+their own that the client spreads the sockets over), ``--idle N`` opens N idle staff
+sockets, ``--fault`` kills one ASGI process with SIGKILL at a third of the run (the
+gunicorn master replaces it; separate processes are started again by the bench) and
+restarts Redis halfway; clients reconnect with the page's back-off and resume from
+their last sequence number. ``--database-url`` uses another database (PostgreSQL).
 
 Set-up is bulk (one transaction: helpers with a confirmed second factor and a session,
 the conversations already assigned, 4 per helper); every socket is driven from this one
@@ -289,6 +292,21 @@ class Supervised(Server):
                 if index == 0:  # cutime + cstime: children the master waited for
                     total += (int(parts[13]) + int(parts[14])) / tick
         return total
+
+    def stop(self) -> None:
+        """Stop the master, and its workers even if it did not wait for them."""
+        workers = self.worker_pids()
+        if self.alive:
+            assert self.process is not None
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        for pid in workers:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
 
     def sockets_per_worker(self) -> list[int]:
         """Open sockets of each worker (how the kernel spread the connections)."""

@@ -20,6 +20,9 @@ Use: ``gunicorn -c bench/chat_gunicorn.py bovenwater.asgi:application --workers 
 
 from __future__ import annotations
 
+import asyncio
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from uvicorn.workers import UvicornWorker
@@ -41,6 +44,15 @@ __all__ = [
 
 class ChatBenchWorker(UvicornWorker):
     CONFIG_KWARGS = {"loop": "auto", "http": "auto", "ws": "websockets-sansio"}
+
+    async def _serve(self) -> None:
+        # Experiment switch: BENCH_DB_THREADS sets the size of the event loop's thread
+        # pool, where the chat's database calls run on PostgreSQL (Python's default is
+        # the number of CPUs + 4).
+        threads = int(os.environ.get("BENCH_DB_THREADS") or 0)
+        if threads:
+            asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(threads))
+        await super()._serve()
 
 
 def post_worker_init(worker: Any) -> None:

@@ -193,7 +193,8 @@ class ChatConsumer(SurvivesLayerOutage, AsyncJsonWebsocketConsumer):
             await self._error(str(error))
             return
         # Committed: announce it to the conversation's group (this socket included). A
-        # failing channel layer loses only the notice: the sockets resync (ping, resume).
+        # failing channel layer loses only the notice: the other sockets get it from the
+        # database (the watch heals the layer and sweeps; a reconnect resumes).
         try:
             await self.channel_layer.group_send(
                 notify.conversation_group(self.conversation.pk),

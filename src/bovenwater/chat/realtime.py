@@ -214,8 +214,9 @@ class SurvivesLayerOutage:
 
     Channels reads the socket's channel through ``channel_receive``; when Redis goes
     away, that read raises and Channels would end the consumer and close the socket
-    (every client then reconnects at once). Here the read waits and tries again; once
-    Redis is back, ``LayerWatch`` sends the socket a ``chat.resync``.
+    (every client then reconnects at once). Here the read waits and tries again (and
+    tells ``LayerWatch``, which joins the socket to its groups again once Redis is back
+    and sweeps).
     """
 
     _layer_receive: Any = None
