@@ -148,3 +148,20 @@ def test_the_privacy_officer_sees_the_questions_asked_by_or_about_the_own_organi
     assert list(selectors.hit_log_for_privacy_officer(outsider_officer)) == []
     with pytest.raises(PermissionDenied):
         selectors.hit_log_for_privacy_officer(world.police)
+
+
+def test_the_privacy_officer_of_an_asker_without_a_list_in_the_project_sees_its_questions(
+    world: World,
+) -> None:
+    """A participant may ask before (or without) contributing a list: its question is
+    still its own, and its privacy officer sees it."""
+    project = make_project(world, ProjectPurpose.HIT_NO_HIT)
+    _, care_list = lists()
+    services.source_upload_people(
+        actor=world.care, project=project, text=care_list, contact_route="Zorg, 010-1234567"
+    )
+    asked = services.hit_query(
+        actor=world.police, project=project, basis="investigation", reference="PL-9", person=KNOWN
+    )
+    assert _hits(world.police_officer) == {asked.pk: 1}
+    assert _hits(world.care_officer) == {asked.pk: 1}
