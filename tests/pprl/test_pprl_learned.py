@@ -230,6 +230,38 @@ def test_forked_workers_score_the_same_pairs_as_one_process() -> None:
     assert np.array_equal(one.scores, two.scores)
 
 
+FORKED_UNDER_A_HANDLER = """
+import signal
+import numpy as np
+from tests.pprl.support import encode_text, people_csv, source_rows
+from bovenwater.pprl.match import scored_candidates
+from bovenwater.pprl.score import _Frequencies, build_dataset
+
+# as a task worker does: SIGTERM asks for a graceful stop instead of ending the process
+signal.signal(signal.SIGTERM, lambda number, frame: None)
+texts = [people_csv(rows, p) for rows, p in zip(source_rows(), ("A", "B"), strict=True)]
+data = build_dataset([encode_text(texts[0], "a"), encode_text(texts[1], "b")])
+two = scored_candidates(data, _Frequencies.of(data), keep_min=-np.inf, budget=3, workers=2)
+print(two.comparisons)
+"""
+
+
+def test_forked_workers_end_when_the_parent_handles_sigterm() -> None:
+    """The pool's workers end by themselves and answer SIGTERM by ending, even in a
+    process that handles SIGTERM (a task worker): the run returns instead of hanging
+    (it hung in a full test run after a test had started a worker in-process)."""
+    done = subprocess.run(
+        [sys.executable, "-c", FORKED_UNDER_A_HANDLER],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout.split()[-1]) > 3
+
+
 def test_a_sample_of_the_blocks_estimates_the_prior_of_all_of_them(
     population: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import signal
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -209,8 +210,13 @@ def scored_candidates(
         _JOB.append(job)
         try:
             context = multiprocessing.get_context("fork")
-            with context.Pool(workers) as pool:
+            pool = context.Pool(workers, initializer=_default_signals)
+            try:
                 parts = pool.map(_run_batch, batches, chunksize=1)
+                pool.close()  # the workers end by themselves: no signal needed
+                pool.join()
+            finally:
+                pool.terminate()  # after a failure: stop the others (nothing left otherwise)
         finally:
             _JOB.clear()
     else:
@@ -255,6 +261,14 @@ class _BatchJob:
 
 
 _JOB: list[_BatchJob] = []  # the job of the forked workers (set before the fork)
+
+
+def _default_signals() -> None:
+    """In a forked worker: SIGTERM and SIGINT end it again, whatever handler the parent
+    had installed (a task worker's graceful-shutdown handler would otherwise keep a
+    worker waiting for work after the pool is stopped)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _run_batch(batch: tuple[int, int]) -> tuple[Int64Array, Int64Array, FloatArray, int]:
