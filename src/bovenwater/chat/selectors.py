@@ -131,6 +131,14 @@ def messages_after(
     ]
 
 
+def last_seq(conversation_id: int) -> int:
+    """The conversation's highest sequence number (after an access check)."""
+    return int(
+        Conversation.objects.filter(pk=conversation_id).values_list("last_seq", flat=True).first()
+        or 0
+    )
+
+
 def last_seqs(conversation_ids: set[int]) -> dict[int, int]:
     """The highest sequence number of each conversation, in one query per thousand (for
     the sockets a process already admitted: ``realtime.LayerWatch.sweep``)."""
