@@ -298,9 +298,15 @@ def test_who_read_along_and_moved_to_another_organisation_reads_no_more(
 def test_the_last_sequence_number_of_a_conversation_without_messages_is_zero(
     team: Team,
 ) -> None:
-    """`last_seq` has no caller in the platform at present (reported); its contract."""
+    """`last_seq` (a socket's catch-up after rejoining its groups) and `last_seqs` (the
+    process sweep): zero without messages, only the conversations asked for."""
     empty = Conversation.objects.create(team=team, token_digest="x" * 64)
+    other = Conversation.objects.create(team=team, token_digest="y" * 64, last_seq=7)
     assert selectors.last_seq(empty.pk) == 0
+    assert selectors.last_seq(other.pk) == 7
+    assert selectors.last_seqs({empty.pk}) == {empty.pk: 0}
+    wanted = {empty.pk, other.pk, *range(10**6, 10**6 + 1200)}
+    assert selectors.last_seqs(wanted) == {empty.pk: 0, other.pk: 7}
 
 
 def test_the_helper_of_a_chat_is_recognised_whatever_the_size_of_the_ids(
